@@ -1,0 +1,31 @@
+/*
+ * What every command shares: messages in the house format
+ * (`meta CMD: error: ...`), usage errors, and opening the registry from
+ * --db / META_DB / the private cluster.
+ */
+#ifndef META_CLI_COMMON_H
+#define META_CLI_COMMON_H
+
+#include "meta_registry.h"
+
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+
+/* Prints `meta CMD: error: MESSAGE` to stderr and returns 1. */
+int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints `meta CMD: error: MESSAGE` and a pointer to --help; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the usage text of command cmd to out and returns 0. */
+int cli_help(const char *cmd, FILE *out);
+
+/* Opens the registry (conninfo may be NULL); on failure prints the error for
+ * cmd and returns 1, else 0 with *db set. */
+int cli_open_db(const char *cmd, const char *conninfo, struct meta_db **db);
+
+/* The status a library failure maps to: always 1 (data, database, runtime). */
+int cli_fail(const char *cmd, int status, const struct meta_error *err);
+
+#endif

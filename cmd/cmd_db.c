@@ -1,0 +1,132 @@
+/*
+ * `meta db init|start|stop|status`: the registry database. Without --db or
+ * META_DB this manages meta's private cluster in $META_HOME; with them it
+ * only connects (and migrates) an existing server, which meta never starts
+ * or stops.
+ */
+#include "cli_common.h"
+#include "commands.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cmd_db_usage[] =
+    "usage: meta db init|start|stop|status [--db CONNINFO]\n"
+    "\n"
+    "  init     create the private cluster and its schema (and start it)\n"
+    "  start    start the private cluster, creating it on first use\n"
+    "  stop     stop the private cluster\n"
+    "  status   whether it runs, where, and which schema version it holds;\n"
+    "           exits 0 when the database is reachable, 1 when not\n"
+    "\n"
+    "The private cluster lives in $META_HOME (default ~/.local/share/meta): Unix\n"
+    "socket only (no TCP), in a directory its owner alone may enter. As root, the\n"
+    "server runs as the unprivileged user $META_SERVER_USER (default postgres).\n"
+    "\n"
+    "  --db CONNINFO   use an existing PostgreSQL server (libpq string or URI)\n"
+    "                  instead; META_DB does the same\n";
+
+/* Connects, migrates and prints the schema version. */
+static int report_schema(const char *conninfo)
+{
+    struct meta_db *db = NULL;
+    if (cli_open_db("db", conninfo, &db) != 0)
+        return 1;
+    struct meta_error err;
+    int version = 0;
+    int ret = meta_db_schema_version(db, &version, &err);
+    meta_db_close(db);
+    if (ret != META_OK)
+        return cli_fail("db", ret, &err);
+    printf("schema version: %d (this meta expects %d)\n", version, meta_db_expected_version());
+    return 0;
+}
+
+static int external_server(const char *action, const char *conninfo)
+{
+    if (strcmp(action, "start") == 0 || strcmp(action, "stop") == 0)
+        return cli_usage_error("db",
+                               "'%s' manages the private cluster only; the server named by "
+                               "--db or META_DB is started and stopped by its administrator",
+                               action);
+    printf("server: external (given by %s)\n", conninfo ? "--db" : "META_DB");
+    return report_schema(conninfo);
+}
+
+static int private_cluster(const char *action)
+{
+    struct meta_cluster c;
+    struct meta_error err;
+    meta_error_clear(&err);
+    int ret = meta_cluster_locate(&c, &err);
+    if (ret != META_OK)
+        return cli_fail("db", ret, &err);
+    if (strcmp(action, "init") == 0 || strcmp(action, "start") == 0) {
+        bool created = false, started = false;
+        ret = meta_cluster_init(&c, &created, &err);
+        if (ret != META_OK)
+            return cli_fail("db", ret, &err);
+        (void)started;
+        if (created)
+            printf("created the private cluster in %s (server user %s)\n", c.datadir,
+                   c.server_user);
+        printf("server: running, socket in %s (no TCP)\n", c.socketdir);
+        return report_schema(NULL);
+    }
+    if (strcmp(action, "stop") == 0) {
+        bool stopped = false;
+        ret = meta_cluster_stop(&c, &stopped, &err);
+        if (ret != META_OK)
+            return cli_fail("db", ret, &err);
+        printf("server: %s\n", stopped ? "stopped" : "was not running");
+        return 0;
+    }
+    bool exists = false, running = false;
+    ret = meta_cluster_status(&c, &exists, &running, &err);
+    if (ret != META_OK)
+        return cli_fail("db", ret, &err);
+    if (!exists) {
+        printf("private cluster: none in %s (created on first use or by 'meta db init')\n", c.home);
+        return 1;
+    }
+    printf("private cluster: %s (server user %s)\n", c.datadir, c.server_user);
+    printf("server: %s, socket in %s (no TCP)\n", running ? "running" : "stopped", c.socketdir);
+    if (!running)
+        return 1;
+    return report_schema(NULL);
+}
+
+int cmd_db(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *conninfo = NULL;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'd':
+            conninfo = optarg;
+            break;
+        case 'h':
+            return cli_help("db", stdout);
+        default:
+            return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("db", "expected one of init, start, stop, status");
+    const char *action = argv[optind];
+    if (strcmp(action, "init") && strcmp(action, "start") && strcmp(action, "stop") &&
+        strcmp(action, "status"))
+        return cli_usage_error("db", "unknown action '%s' (expected init, start, stop, status)",
+                               action);
+    const char *env = getenv("META_DB");
+    if (conninfo || (env && *env))
+        return external_server(action, conninfo);
+    return private_cluster(action);
+}

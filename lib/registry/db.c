@@ -1,0 +1,113 @@
+/*
+ * Opening the registry: picks the server (--db, META_DB, or the private
+ * cluster, started on demand), connects, and brings the schema up to date.
+ * The private cluster is only started when a first connection attempt fails,
+ * so an invocation against a running registry costs one connection.
+ */
+#include "meta_registry.h"
+#include "migrations.h"
+#include "pg_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct meta_db {
+    PGconn *conn;
+};
+
+PGconn *meta_db_pg(struct meta_db *db)
+{
+    return db->conn;
+}
+
+/* Migrations print NOTICEs (IF NOT EXISTS and the like); users need none. */
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static int connect_to(const char *conninfo, PGconn **out, struct meta_error *err)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (!conn)
+        return meta_error_set(err, META_ENOMEM, "out of memory connecting to the database");
+    if (PQstatus(conn) != CONNECTION_OK) {
+        char msg[2048];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
+        size_t len = strlen(msg);
+        while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+            msg[--len] = '\0';
+        PQfinish(conn);
+        return meta_error_set(err, META_EDB, "cannot connect to the database: %s", msg);
+    }
+    PQsetNoticeProcessor(conn, quiet_notices, NULL);
+    *out = conn;
+    return META_OK;
+}
+
+static int connect_private(PGconn **out, struct meta_error *err)
+{
+    struct meta_cluster cluster;
+    int ret = meta_cluster_locate(&cluster, err);
+    if (ret != META_OK)
+        return ret;
+    struct meta_error first;
+    if (connect_to(cluster.conninfo, out, &first) == META_OK)
+        return META_OK;
+    bool started = false;
+    if ((ret = meta_cluster_start(&cluster, &started, err)) != META_OK)
+        return ret;
+    return connect_to(cluster.conninfo, out, err);
+}
+
+int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *err)
+{
+    *out = NULL;
+    if (!conninfo || !*conninfo) {
+        const char *env = getenv("META_DB");
+        conninfo = env && *env ? env : NULL;
+    }
+    PGconn *conn = NULL;
+    int ret = conninfo ? connect_to(conninfo, &conn, err) : connect_private(&conn, err);
+    if (ret != META_OK)
+        return ret;
+    if ((ret = meta_migrate(conn, err)) != META_OK) {
+        PQfinish(conn);
+        return ret;
+    }
+    struct meta_db *db = malloc(sizeof *db);
+    if (!db) {
+        PQfinish(conn);
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    }
+    db->conn = conn;
+    *out = db;
+    return META_OK;
+}
+
+void meta_db_close(struct meta_db *db)
+{
+    if (!db)
+        return;
+    PQfinish(db->conn);
+    free(db);
+}
+
+int meta_db_expected_version(void)
+{
+    return meta_migration_count ? meta_migrations[meta_migration_count - 1].version : 0;
+}
+
+int meta_db_schema_version(struct meta_db *db, int *version, struct meta_error *err)
+{
+    PGresult *res = PQexec(db->conn, "SELECT coalesce(max(version), 0) FROM schema_version");
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        ret = meta_pg_error(err, db->conn, res, "cannot read the schema version");
+    else
+        *version = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return ret;
+}
