@@ -1,0 +1,53 @@
+/*
+ * Fresh per-program databases on the shared test PostgreSQL (see test_db.h).
+ */
+#include "test_db.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int exec_ok(PGconn *conn, const char *sql)
+{
+    PGresult *res = PQexec(conn, sql);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "test db: %s: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+    return ok;
+}
+
+int meta_test_db_create(const char *name, char *conninfo, size_t size)
+{
+    const char *base = getenv("META_TEST_DB");
+    if (!base || !*base) {
+        fprintf(stderr, "test db: META_TEST_DB is not set (run the test through ctest)\n");
+        return -1;
+    }
+    PGconn *conn = PQconnectdb(base);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        fprintf(stderr, "test db: cannot connect: %s", PQerrorMessage(conn));
+        PQfinish(conn);
+        return -1;
+    }
+    char *ident = PQescapeIdentifier(conn, name, strlen(name));
+    char sql[512];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", ident);
+    int ok = exec_ok(conn, sql);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", ident);
+    ok = ok && exec_ok(conn, sql);
+    PQfreemem(ident);
+    PQfinish(conn);
+    if (!ok)
+        return -1;
+    /* A later dbname keyword overrides the earlier one in a conninfo string. */
+    snprintf(conninfo, size, "%s dbname='%s'", base, name);
+    return 0;
+}
+
+const char *meta_test_binary(void)
+{
+    const char *bin = getenv("META_BIN");
+    return bin && *bin ? bin : NULL;
+}
