@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what is missing, builds,
+# runs every ctest suite (unit, registry, cli, plots, lint), then builds again
+# with AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit,
+# registry and plots suites under them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tests/setup.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure --timeout 900
+
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DMETA_SANITIZE=ON
+cmake --build build-sanitize -j"$jobs"
+ctest --test-dir build-sanitize --output-on-failure --timeout 900 -L 'unit|registry|plots'
