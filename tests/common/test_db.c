@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 static int exec_ok(PGconn *conn, const char *sql)
 {
     PGresult *res = PQexec(conn, sql);
@@ -31,6 +37,7 @@ int meta_test_db_create(const char *name, char *conninfo, size_t size)
         PQfinish(conn);
         return -1;
     }
+    PQsetNoticeProcessor(conn, quiet_notices, NULL);
     char *ident = PQescapeIdentifier(conn, name, strlen(name));
     char sql[512];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", ident);
