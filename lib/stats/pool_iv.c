@@ -1,0 +1,169 @@
+/*
+ * Inverse-variance pooling from effect sizes: the common-effect model and
+ * the random-effects model with any tau^2 estimator, with Hartung-Knapp-
+ * Sidik-Jonkman intervals, heterogeneity (Q, I^2, H^2), the Q-profile tau^2
+ * interval and the prediction interval, as metafor 3.8's rma.uni reports
+ * them. O(k) memory: no k x k matrices.
+ */
+#include "stats_internal.h"
+
+#include <float.h>
+#include <limits.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* Hartung & Knapp (2001), Sidik & Jonkman (2002): scale the variance of the
+ * estimate by the weighted residual sum of squares over k - 1, untruncated
+ * (metafor's test = "knha"); metafor sets the factor to 0 when that sum is
+ * below machine epsilon. */
+static double hksj_factor(double rss, size_t k)
+{
+    return rss <= DBL_EPSILON ? 0.0 : rss / ((double)k - 1.0);
+}
+
+static void fill_weights(struct meta_result *out, const double *yi, const double *vi, size_t k,
+                         double tau2, double W)
+{
+    for (size_t i = 0; i < k; i++) {
+        struct meta_study_result *s = &out->studies[i];
+        s->yi = yi[i];
+        s->vi = vi[i];
+        s->weight = 100.0 / (vi[i] + tau2) / W;
+    }
+    meta_result_study_cis(out);
+}
+
+static int pool_common(const double *yi, const double *vi, size_t k,
+                       const struct meta_options *opts, struct meta_result *out,
+                       struct meta_error *err)
+{
+    struct meta_iv_sums s;
+    double df = 0.0;
+    meta_iv_sums_q(yi, vi, k, 0.0, &s);
+    out->estimate = s.mu;
+    out->se = sqrt(1.0 / s.W);
+    if (opts->ci == META_CI_HKSJ && k >= 2) {
+        out->se *= sqrt(hksj_factor(s.Q, k));
+        df = (double)k - 1.0;
+    }
+    int ret = meta_result_inference(out, df, err);
+    if (ret != META_OK)
+        return ret;
+    out->Q = k >= 2 ? s.Q : 0.0;
+    out->Q_df = (int)k - 1;
+    meta_result_common_heterogeneity(out);
+    out->iterations = 0;
+    out->converged = 1;
+    fill_weights(out, yi, vi, k, 0.0, s.W);
+    return META_OK;
+}
+
+static int pool_random(const double *yi, const double *vi, size_t k,
+                       const struct meta_options *opts, struct meta_result *out,
+                       struct meta_error *err)
+{
+    struct meta_iv_sums s, s0;
+    double tau2 = 0.0, df = 0.0;
+    int iter = 0, ret;
+
+    if (k >= 2) {
+        ret = meta_tau2_estimate(yi, vi, k, opts->method, opts->tol, opts->max_iter, &tau2, &iter,
+                                 err);
+        out->iterations = iter;
+        if (ret != META_OK)
+            return ret;
+    }
+    out->converged = 1;
+    out->tau2 = tau2;
+    out->tau = sqrt(tau2);
+
+    meta_iv_sums_q(yi, vi, k, tau2, &s);
+    out->estimate = s.mu;
+    out->se = sqrt(1.0 / s.W);
+    if (opts->ci == META_CI_HKSJ && k >= 2) {
+        out->se *= sqrt(hksj_factor(s.Q, k));
+        df = (double)k - 1.0;
+    }
+    ret = meta_result_inference(out, df, err);
+    if (ret != META_OK)
+        return ret;
+
+    /* The prediction interval uses the interval's own critical value. */
+    double crit = (out->ci_upper - out->estimate) / out->se;
+    double spred = sqrt(out->se * out->se + tau2);
+    out->pi_lower = out->estimate - crit * spred;
+    out->pi_upper = out->estimate + crit * spred;
+
+    out->Q_df = (int)k - 1;
+    if (k >= 2) {
+        meta_iv_sums_full(yi, vi, k, 0.0, &s0);
+        double s2 = ((double)k - 1.0) / s0.trP; /* Higgins & Thompson 2002 */
+        out->Q = s0.Q;
+        out->Q_p = gsl_cdf_chisq_Q(s0.Q, (double)k - 1.0);
+        out->I2 = 100.0 * tau2 / (s2 + tau2);
+        out->H2 = 1.0 + tau2 / s2;
+        ret = meta_tau2_qprofile(yi, vi, k, tau2, opts->level, opts->tol, opts->max_iter,
+                                 &out->tau2_ci_lower, &out->tau2_ci_upper, err);
+        if (ret != META_OK)
+            return ret;
+    } else {
+        out->Q = 0.0;
+        out->Q_p = 1.0;
+        out->I2 = 0.0;
+        out->H2 = 1.0;
+    }
+    if (!isfinite(out->Q_p) || !isfinite(out->I2) || !isfinite(out->H2))
+        return meta_error_set(err, META_EDOM, "heterogeneity cannot be computed for these data");
+    fill_weights(out, yi, vi, k, tau2, s.W);
+    return META_OK;
+}
+
+int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                 struct meta_result *out, struct meta_error *err)
+{
+    out->k = k;
+    out->measure = opts->measure;
+    out->model = opts->model;
+    out->method = opts->method;
+    out->ci = opts->ci;
+    out->level = opts->level;
+    if (opts->model == META_MODEL_COMMON)
+        return pool_common(yi, vi, k, opts, out, err);
+    return pool_random(yi, vi, k, opts, out, err);
+}
+
+int meta_pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                 struct meta_result *out, struct meta_error *err)
+{
+    int ret;
+    if (!out)
+        return meta_error_set(err, META_EINVAL, "no result given");
+    meta_result_init(out);
+    ret = meta_options_check(opts, err);
+    if (ret != META_OK)
+        return ret;
+    if (opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO)
+        return meta_error_set(err, META_EINVAL, "method '%s' needs the studies' counts",
+                              meta_method_name(opts->method));
+    if (!yi || !vi || k == 0)
+        return meta_error_set(err, META_EINVAL, "no studies to pool");
+    if (k > (size_t)INT_MAX)
+        return meta_error_set(err, META_EINVAL, "too many studies (%zu)", k);
+    for (size_t i = 0; i < k; i++) {
+        if (!isfinite(yi[i]) || !isfinite(vi[i]))
+            return meta_error_set(err, META_EINVAL, "study %zu: yi or vi is not finite", i + 1);
+        if (!(vi[i] > 0.0) || !isfinite(1.0 / vi[i]))
+            return meta_error_set(err, META_EINVAL, "study %zu: vi must be > 0, got %g", i + 1,
+                                  vi[i]);
+    }
+    ret = meta_result_alloc_studies(out, k, err);
+    if (ret != META_OK)
+        return ret;
+    ret = meta_pool_iv(yi, vi, k, opts, out, err);
+    if (ret != META_OK) {
+        meta_result_release(out);
+        meta_result_init(out);
+    }
+    return ret;
+}

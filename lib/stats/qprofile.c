@@ -1,0 +1,74 @@
+/*
+ * The Q-profile confidence interval of tau^2 (Viechtbauer 2007), with the
+ * search interval and boundary rules of metafor 3.8's confint.rma.uni, so
+ * that the bounds agree with it, truncations included.
+ */
+#include "stats_internal.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+struct qp_ctx {
+    const double *yi, *vi;
+    size_t k;
+    double target;
+};
+
+static double q_at(const struct qp_ctx *c, double t)
+{
+    struct meta_iv_sums s;
+    meta_iv_sums_q(c->yi, c->vi, c->k, t, &s);
+    return s.Q;
+}
+
+static double q_minus_target(double t, void *p)
+{
+    const struct qp_ctx *c = p;
+    return q_at(c, t) - c->target;
+}
+
+int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2_hat, double level,
+                       double tol, int max_iter, double *lower, double *upper,
+                       struct meta_error *err)
+{
+    struct qp_ctx c = {yi, vi, k, 0.0};
+    double df = (double)k - 1.0, alpha = 1.0 - level / 100.0;
+    double crit_u = gsl_cdf_chisq_Qinv(alpha / 2.0, df);
+    double crit_l = gsl_cdf_chisq_Pinv(alpha / 2.0, df);
+    double tmax = fmax(100.0, 10.0 * tau2_hat);
+    double scale = meta_typical_variance(yi, vi, k);
+    double epsabs = 1e-4 * tol * scale;
+    double lb = NAN, ub = NAN;
+    int ret = META_OK;
+
+    *lower = *upper = NAN;
+    if (k < 2)
+        return meta_error_set(err, META_EDOM, "the tau^2 interval needs at least 2 studies");
+    if (!isfinite(crit_u) || !isfinite(crit_l))
+        return meta_error_set(err, META_EDOM, "chi-squared quantiles on %g df not available", df);
+    double q0 = q_at(&c, 0.0), qmax = q_at(&c, tmax);
+
+    if (q0 < crit_l) {
+        lb = ub = 0.0;
+    } else if (qmax > crit_l) {
+        ub = tmax; /* beyond the search interval: metafor reports its end */
+    } else {
+        c.target = crit_l;
+        ret = meta_root_brent(q_minus_target, &c, 0.0, tmax, epsabs, tol, max_iter, &ub, NULL, err);
+        if (ret != META_OK)
+            return ret;
+    }
+    if (qmax > crit_u) {
+        lb = ub = tmax;
+    } else if (q0 < crit_u) {
+        lb = 0.0;
+    } else {
+        c.target = crit_u;
+        ret = meta_root_brent(q_minus_target, &c, 0.0, tmax, epsabs, tol, max_iter, &lb, NULL, err);
+        if (ret != META_OK)
+            return ret;
+    }
+    *lower = lb;
+    *upper = ub;
+    return META_OK;
+}
