@@ -36,8 +36,7 @@ int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2
     double crit_u = gsl_cdf_chisq_Qinv(alpha / 2.0, df);
     double crit_l = gsl_cdf_chisq_Pinv(alpha / 2.0, df);
     double tmax = fmax(100.0, 10.0 * tau2_hat);
-    double scale = meta_typical_variance(yi, vi, k);
-    double epsabs = 1e-4 * tol * scale;
+    double epsabs = 1e-4 * tol * meta_typical_variance(yi, vi, k);
     double lb = NAN, ub = NAN;
     int ret = META_OK;
 

@@ -59,7 +59,11 @@ int meta_tau2_estimate(const double *yi, const double *vi, size_t k, enum meta_m
  * confint.rma.uni computes it: bounds where Q(tau2) crosses the chi-squared
  * quantiles on k-1 df, searched in [0, max(100, 10 tau2_hat)] (a bound beyond
  * the search interval is reported as its end, as metafor does), both 0 when
- * Q(0) is below the lower quantile. level in percent. k >= 2. */
+ * Q(0) is below the lower quantile. The bounds are solved to a relative
+ * tolerance tol in at most max_iter steps (metafor's default confint()
+ * stops uniroot() at an absolute 1.2e-4; the exact root is reported here,
+ * as metafor gives it with control = list(tol = 1e-12)). level in percent.
+ * k >= 2. */
 int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2_hat, double level,
                        double tol, int max_iter, double *lower, double *upper,
                        struct meta_error *err);
