@@ -1,0 +1,98 @@
+/*
+ * `meta load FILE...`: loads arm-level CSV files into the registry, all of
+ * them or none. Prints what each file did on success, every problem found
+ * (up to the loader's limit, then how many more) on failure.
+ */
+#include "cli_common.h"
+#include "commands.h"
+#include "load.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+const char cmd_load_usage[] =
+    "usage: meta load [--db CONNINFO] FILE...\n"
+    "\n"
+    "Loads arm-level CSV files (INTERFACE.md section 1) into the registry, all in\n"
+    "one transaction: when any file breaks a rule, nothing is stored and every\n"
+    "problem is reported as FILE:LINE:COLUMN: what is wrong.\n"
+    "\n"
+    "A row whose trial, arm, outcome and time point are already stored replaces\n"
+    "the stored row, so loading the same file twice changes nothing. An arm keeps\n"
+    "the treatment it was first loaded with. Columns other than trial, arm,\n"
+    "treatment, outcome, timepoint, n, mean, sd, events and total are stored as\n"
+    "attributes of the arm.\n"
+    "\n"
+    "  --db CONNINFO   the PostgreSQL server (libpq string or URI); default META_DB,\n"
+    "                  else meta's private cluster\n";
+
+static void print_report(const struct meta_load_report *r)
+{
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const struct meta_load_file_report *f = &r->files[i];
+        printf("%s: %lld row%s (%lld new, %lld replaced, %lld unchanged), %lld trial%s, "
+               "%lld outcome%s\n",
+               f->name, f->rows, f->rows == 1 ? "" : "s", f->inserted, f->replaced, f->unchanged,
+               f->trials, f->trials == 1 ? "" : "s", f->outcomes, f->outcomes == 1 ? "" : "s");
+    }
+}
+
+static void print_problems(const struct meta_load_report *r)
+{
+    const struct meta_load_errors *e = &r->errors;
+    for (size_t i = 0; i < e->kept; i++)
+        cli_error("load", "%s", e->msgs[i]);
+    if (e->count > e->kept)
+        cli_error("load", "and %zu more error%s", e->count - e->kept,
+                  e->count - e->kept == 1 ? "" : "s");
+}
+
+int cmd_load(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *conninfo = NULL;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'd':
+            conninfo = optarg;
+            break;
+        case 'h':
+            return cli_help("load", stdout);
+        case ':':
+            return cli_usage_error("load", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("load", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("load", "expected at least one FILE");
+
+    struct meta_db *db = NULL;
+    if (cli_open_db("load", conninfo, &db) != 0)
+        return 1;
+    struct meta_load_report report;
+    struct meta_error err;
+    meta_load_report_init(&report);
+    meta_error_clear(&err);
+    int ret = meta_reg_load(db, (const char *const *)(argv + optind), (size_t)(argc - optind),
+                            &report, &err);
+    int status = 0;
+    if (ret == META_OK) {
+        print_report(&report);
+    } else if (report.errors.count > 0) {
+        print_problems(&report);
+        cli_error("load", "%s", err.msg);
+        status = 1;
+    } else {
+        status = cli_fail("load", ret, &err);
+    }
+    meta_load_report_release(&report);
+    meta_db_close(db);
+    return status;
+}

@@ -1,0 +1,40 @@
+/*
+ * The text that `meta load` streams to PostgreSQL: rows in COPY's text
+ * format and arm attributes as JSON objects. Values are escaped here and
+ * travel as COPY data, so no value from a file ever becomes SQL text.
+ */
+#ifndef META_LOAD_COPY_H
+#define META_LOAD_COPY_H
+
+#include <stddef.h>
+
+/* A growing byte buffer; zero-initialise it, free data when done. */
+struct meta_load_buf {
+    char *data;
+    size_t len, cap;
+    int nomem; /* an append failed; the contents are incomplete */
+};
+
+/* Appends len raw bytes. */
+void meta_load_buf_put(struct meta_load_buf *b, const char *s, size_t len);
+
+/* Appends a NUL-terminated string as is. */
+void meta_load_buf_puts(struct meta_load_buf *b, const char *s);
+
+/* Appends a decimal integer. */
+void meta_load_buf_int(struct meta_load_buf *b, long long v);
+
+/* Appends len bytes as one field of COPY's text format: backslash, tab,
+ * newline and carriage return escaped. */
+void meta_load_buf_copy_field(struct meta_load_buf *b, const char *s, size_t len);
+
+/* Appends len bytes of UTF-8 as a JSON string, quotes included. */
+void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t len);
+
+/* Empties the buffer, keeping its memory. */
+void meta_load_buf_reset(struct meta_load_buf *b);
+
+/* Frees the buffer's memory. */
+void meta_load_buf_release(struct meta_load_buf *b);
+
+#endif
