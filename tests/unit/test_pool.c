@@ -573,7 +573,7 @@ static void test_zero_cells(void)
  * zero, or no events at all on one side. */
 static void test_mh_not_estimable(void)
 {
-    struct meta_study s[2];
+    struct meta_study s[5];
     struct meta_options o;
     struct meta_result r;
     struct meta_error err = {""};
