@@ -1,0 +1,321 @@
+/*
+ * Forest and funnel plots: a plain description of what a plot shows, filled
+ * by the caller from its pooling results, and the functions that turn it into
+ * a gnuplot script and run gnuplot. This layer knows nothing of lib/stats or
+ * the registry: everything arrives as numbers and text in these structs.
+ */
+#ifndef META_PLOT_H
+#define META_PLOT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "meta_status.h"
+
+/* Output formats; the gnuplot terminal follows from it (pngcairo, svg, pdfcairo). */
+enum meta_plot_format { META_PLOT_PNG, META_PLOT_SVG, META_PLOT_PDF };
+
+/* What an arm's data columns show. */
+enum meta_plot_arm_kind {
+    META_PLOT_ARM_NONE = 0,  /* no arm columns for this study */
+    META_PLOT_ARM_BINARY,    /* events / n */
+    META_PLOT_ARM_CONTINUOUS /* mean, sd, n */
+};
+
+/* One arm's (or one side's combined) data, as numbers: the plot formats them. */
+struct meta_plot_arm {
+    enum meta_plot_arm_kind kind;
+    long events; /* binary: participants with the event */
+    long n;      /* binary: participants at risk; continuous: participants analysed */
+    double mean; /* continuous */
+    double sd;   /* continuous */
+};
+
+/*
+ * One study row. Effect values are on the analysis scale: for a ratio measure
+ * (the forest's log_scale flag set) they are natural logarithms, exactly as the
+ * JSON output and lib/stats report them, and the plot back-transforms them.
+ * estimate NAN means "not estimable" (the row is shown, without a square).
+ */
+struct meta_forest_study {
+    const char *label;                   /* trial label; required */
+    double year;                         /* for sorting by year; NAN when unknown */
+    struct meta_plot_arm treatment;      /* the treatment side's data */
+    struct meta_plot_arm control;        /* the control side's data */
+    double weight;                       /* percent; NAN: blank column, mid-sized square */
+    double estimate, ci_lower, ci_upper; /* analysis scale */
+};
+
+/*
+ * A pooled result drawn as a diamond: a subgroup's subtotal or the overall
+ * total. Fields left NAN are not shown: a common-effect summary leaves tau2 and
+ * the prediction interval NAN; a summary without a heterogeneity line leaves
+ * q NAN; one without a test for the overall effect leaves stat NAN.
+ */
+struct meta_forest_summary {
+    const char *label;                   /* NULL: "Subtotal (95% CI)" or "Total (95% CI)" */
+    double estimate, ci_lower, ci_upper; /* analysis scale */
+    double pi_lower, pi_upper;           /* prediction interval, analysis scale; NAN: none */
+    double weight;                       /* percent; NAN: blank */
+    double tau2;                         /* NAN under a common-effect model */
+    double q, q_df, q_p;                 /* Cochran's Q, its df and p */
+    double i2;                           /* percent */
+    double stat;                         /* z, or t when stat_df is set */
+    double stat_df;                      /* NAN: stat is a z statistic; else t on stat_df df */
+    double p;                            /* p of the test for the overall effect */
+};
+
+/* What a row of the table is. */
+enum meta_forest_row_kind {
+    META_FOREST_STUDY,    /* a trial: square and CI */
+    META_FOREST_SECTION,  /* a subgroup's heading */
+    META_FOREST_SUBTOTAL, /* a subgroup's diamond, ending its section */
+    META_FOREST_OVERALL   /* the overall diamond: always the last row */
+};
+
+/* A row as stored: `label` is owned by the forest; study.label and summary.label
+ * point to it. */
+struct meta_forest_row {
+    enum meta_forest_row_kind kind;
+    size_t order; /* 0, 1, 2... in the order rows were added: the loaded order */
+    char *label;
+    struct meta_forest_study study;     /* META_FOREST_STUDY */
+    struct meta_forest_summary summary; /* META_FOREST_SUBTOTAL, META_FOREST_OVERALL */
+};
+
+/*
+ * The description of a forest plot. Build it with the functions below (they
+ * copy every string); the fields are documented so that callers and tests can
+ * read them, but should be changed through the functions only.
+ */
+struct meta_forest {
+    char *title;           /* NULL: no title line */
+    char *measure;         /* column header and axis subject, e.g. "Risk Ratio" */
+    int log_scale;         /* ratio measure: values are logs, axis is logarithmic */
+    double null_value;     /* no effect, analysis scale (0 for every measure by default) */
+    double level;          /* confidence level in percent (95) */
+    char *treatment;       /* header of the treatment columns and of "Favours ..." */
+    char *control;         /* header of the control columns */
+    char *favours_left;    /* NULL: derived from treatment/control and higher_is_better */
+    char *favours_right;   /* NULL: likewise */
+    int higher_is_better;  /* 0: effects below the null favour the treatment */
+    char *model;           /* footer, e.g. "Random effects"; NULL: no model line */
+    char *method;          /* footer, e.g. "REML" */
+    int has_subgroup_test; /* set by meta_forest_set_subgroup_test() */
+    double subgroup_q, subgroup_df, subgroup_p;
+    char **footer; /* extra footer lines, in order */
+    size_t n_footer;
+    struct meta_forest_row *rows;
+    size_t n_rows;
+    size_t cap_rows;
+};
+
+/* Study orders for meta_forest_sort_rows(). */
+enum meta_forest_order {
+    META_FOREST_ORDER_LOADED, /* as added */
+    META_FOREST_ORDER_YEAR,   /* year ascending, unknown years last */
+    META_FOREST_ORDER_EFFECT, /* estimate ascending, not estimable last */
+    META_FOREST_ORDER_WEIGHT  /* weight descending (largest first), unknown last */
+};
+
+/* Allocates an empty forest (measure "Effect", linear axis, null 0, level 95).
+ * Returns NULL when out of memory. Free with meta_forest_free(). */
+struct meta_forest *meta_forest_alloc(void);
+
+/* Frees the forest and every string it holds; accepts NULL. */
+void meta_forest_free(struct meta_forest *f);
+
+/* Sets the title (NULL removes it). Returns META_OK or META_ENOMEM. */
+int meta_forest_set_title(struct meta_forest *f, const char *title, struct meta_error *err);
+
+/* Sets the measure's label ("Risk Ratio", "Std. Mean Difference") and whether
+ * values are logs of a ratio (RR, OR, ROM): the axis is then logarithmic with
+ * back-transformed tick labels. Returns META_OK, META_EINVAL (label NULL) or
+ * META_ENOMEM. */
+int meta_forest_set_measure(struct meta_forest *f, const char *label, int log_scale,
+                            struct meta_error *err);
+
+/* Sets the names heading the treatment and control columns (and the default
+ * "Favours ..." labels). Returns META_OK, META_EINVAL (NULL) or META_ENOMEM. */
+int meta_forest_set_arms(struct meta_forest *f, const char *treatment, const char *control,
+                         struct meta_error *err);
+
+/* Overrides the labels under the axis, left and right of the null; either may
+ * be NULL to keep the default ("Favours <treatment>" left, "Favours <control>"
+ * right, swapped when higher is better). Returns META_OK or META_ENOMEM. */
+int meta_forest_set_favours(struct meta_forest *f, const char *left, const char *right,
+                            struct meta_error *err);
+
+/* Declares that higher values of the outcome are better for patients, which
+ * puts "Favours <treatment>" on the right. */
+void meta_forest_set_higher_is_better(struct meta_forest *f, int higher_is_better);
+
+/* Sets the model line of the footer, "<model>, <method>, <level>% CI", e.g.
+ * ("Random effects", "REML", 95). method may be NULL. level in (0, 100).
+ * Returns META_OK, META_EINVAL or META_ENOMEM. */
+int meta_forest_set_model(struct meta_forest *f, const char *model, const char *method,
+                          double level, struct meta_error *err);
+
+/* Sets the null (no effect) value on the analysis scale; 0 unless told. */
+void meta_forest_set_null(struct meta_forest *f, double null_value);
+
+/* Sets the test for subgroup differences shown in the footer (Q on df, p).
+ * Returns META_OK or META_EINVAL (q or df not finite). */
+int meta_forest_set_subgroup_test(struct meta_forest *f, double q, double df, double p,
+                                  struct meta_error *err);
+
+/* Appends a free line to the footer (after the generated ones). Returns
+ * META_OK, META_EINVAL (NULL) or META_ENOMEM. */
+int meta_forest_add_footer(struct meta_forest *f, const char *line, struct meta_error *err);
+
+/* Starts a subgroup section headed `label` (e.g. "TCA"); studies added next
+ * belong to it, and meta_forest_add_subtotal() closes it. Returns META_OK,
+ * META_EINVAL (NULL label, or after the overall row) or META_ENOMEM. */
+int meta_forest_add_section(struct meta_forest *f, const char *label, struct meta_error *err);
+
+/* Initialises a study: every number NAN, arms META_PLOT_ARM_NONE, label NULL. */
+void meta_forest_study_init(struct meta_forest_study *s);
+
+/* Appends a study row (copied). Checks that the label is set, that a finite
+ * estimate lies within finite CI bounds, and that the weight is NAN or >= 0.
+ * Returns META_OK, META_EINVAL (with the reason in err) or META_ENOMEM. */
+int meta_forest_add_study(struct meta_forest *f, const struct meta_forest_study *s,
+                          struct meta_error *err);
+
+/* Initialises a summary: every number NAN, label NULL. */
+void meta_forest_summary_init(struct meta_forest_summary *s);
+
+/* Appends a subgroup's subtotal diamond (copied), closing the current section.
+ * The estimate and its CI must be finite and ordered. Returns META_OK,
+ * META_EINVAL or META_ENOMEM. */
+int meta_forest_add_subtotal(struct meta_forest *f, const struct meta_forest_summary *s,
+                             struct meta_error *err);
+
+/* Appends the overall diamond (copied); nothing can be added after it. Its
+ * heterogeneity and overall-effect lines go to the footer. Same checks and
+ * returns as meta_forest_add_subtotal(). */
+int meta_forest_add_overall(struct meta_forest *f, const struct meta_forest_summary *s,
+                            struct meta_error *err);
+
+/* Sorts the study rows within each section (the runs of studies between
+ * headings and diamonds), stably, in the given order. */
+void meta_forest_sort_rows(struct meta_forest *f, enum meta_forest_order order);
+
+/* Parses an order name ("loaded", "year", "effect", "weight"). Returns META_OK
+ * or META_EINVAL (err says which names exist). */
+int meta_forest_order_from_name(const char *name, enum meta_forest_order *order,
+                                struct meta_error *err);
+
+/* One point of a funnel plot: a study's estimate (analysis scale) and its
+ * standard error. The label is owned by the funnel. */
+struct meta_funnel_point {
+    double yi;
+    double sei;
+    char *label;
+};
+
+/* The description of a funnel plot: estimates against their standard errors
+ * (the axis inverted, precise studies on top), the pooled estimate and the
+ * pseudo 95% confidence region estimate +- 1.96 se. */
+struct meta_funnel {
+    char *title;     /* NULL: no title */
+    char *measure;   /* x axis label, e.g. "Risk Ratio" */
+    int log_scale;   /* values are logs of a ratio; the axis is logarithmic */
+    double estimate; /* pooled estimate, analysis scale; NAN until set */
+    int show_labels; /* write each point's label beside it */
+    struct meta_funnel_point *points;
+    size_t n_points;
+    size_t cap_points;
+};
+
+/* Allocates an empty funnel (measure "Effect", linear axis, no estimate).
+ * Returns NULL when out of memory. Free with meta_funnel_free(). */
+struct meta_funnel *meta_funnel_alloc(void);
+
+/* Frees the funnel and its strings; accepts NULL. */
+void meta_funnel_free(struct meta_funnel *f);
+
+/* Sets the title (NULL removes it). Returns META_OK or META_ENOMEM. */
+int meta_funnel_set_title(struct meta_funnel *f, const char *title, struct meta_error *err);
+
+/* Sets the measure's label and the log flag, as for the forest. Returns
+ * META_OK, META_EINVAL or META_ENOMEM. */
+int meta_funnel_set_measure(struct meta_funnel *f, const char *label, int log_scale,
+                            struct meta_error *err);
+
+/* Sets the pooled estimate (analysis scale). Returns META_OK or META_EINVAL
+ * (not finite). */
+int meta_funnel_set_estimate(struct meta_funnel *f, double estimate, struct meta_error *err);
+
+/* Appends a point; sei must be finite and > 0, yi finite, label may be NULL.
+ * Returns META_OK, META_EINVAL or META_ENOMEM. */
+int meta_funnel_add_point(struct meta_funnel *f, double yi, double sei, const char *label,
+                          struct meta_error *err);
+
+/* Picks the format from the output path's extension (.png, .svg, .pdf, in any
+ * case). Returns META_OK or META_EINVAL for any other or no extension. */
+int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,
+                               struct meta_error *err);
+
+/*
+ * Writes the complete gnuplot script drawing `f` into `output_path` in the
+ * format `fmt` to `out`. Nothing is run. Text from the description is quoted
+ * with meta_plot_quote(); numbers are written in the C locale whatever the
+ * process locale. Returns META_OK, META_EINVAL (no studies and no diamond, no
+ * overall row while sections exist unclosed is fine, a path with control
+ * characters), META_ENOMEM, or META_EIO when writing to `out` fails.
+ */
+int meta_plot_forest_script(const struct meta_forest *f, enum meta_plot_format fmt,
+                            const char *output_path, FILE *out, struct meta_error *err);
+
+/* Writes the gnuplot script of a funnel plot; as meta_plot_forest_script().
+ * Needs at least one point and a pooled estimate (META_EINVAL otherwise). */
+int meta_plot_funnel_script(const struct meta_funnel *f, enum meta_plot_format fmt,
+                            const char *output_path, FILE *out, struct meta_error *err);
+
+/*
+ * Runs gnuplot on `script` (len bytes), fed through a pipe to its standard
+ * input. The program is `gnuplot_path` if given, else $META_GNUPLOT if set,
+ * else "gnuplot" looked up on PATH. Before starting it, output_path (if not
+ * NULL) is opened for writing to catch an unwritable path early; afterwards it
+ * must exist and be non-empty. gnuplot's standard error is captured and put in
+ * err when it fails. Returns META_OK, or META_EIO with err saying what went
+ * wrong: gnuplot not found, not runnable, exiting non-zero or killed (with its
+ * messages), the output not writable or left empty.
+ */
+int meta_plot_run_gnuplot(const char *script, size_t len, const char *gnuplot_path,
+                          const char *output_path, struct meta_error *err);
+
+/*
+ * Draws a forest plot into output_path, the format chosen by its extension:
+ * builds the script, saves it to script_path when that is not NULL (--script),
+ * then runs gnuplot as meta_plot_run_gnuplot() does. Returns META_OK or the
+ * first failure's status (META_EINVAL, META_ENOMEM, META_EIO) with err set.
+ */
+int meta_plot_forest(const struct meta_forest *f, const char *output_path, const char *script_path,
+                     struct meta_error *err);
+
+/* Draws a funnel plot; as meta_plot_forest(). */
+int meta_plot_funnel(const struct meta_funnel *f, const char *output_path, const char *script_path,
+                     struct meta_error *err);
+
+/*
+ * Returns `text` as a gnuplot single-quoted string literal, quotes included,
+ * that reproduces the text and can do nothing else: quotes are doubled,
+ * control characters (newlines included) become spaces, bytes that are not
+ * UTF-8 become U+FFFD. Labels are also drawn `noenhanced`, so @ ^ _ { } \ stay
+ * literal. NULL text gives ''. The result is malloc'ed (caller frees); NULL
+ * when out of memory.
+ */
+char *meta_plot_quote(const char *text);
+
+/*
+ * Returns a copy of `text` cut to at most max_chars characters (code points,
+ * combining marks riding with their base), ending in "…" when cut; never cuts
+ * inside a UTF-8 sequence. Invalid bytes and control characters are cleaned as
+ * in meta_plot_quote(). max_chars >= 2. malloc'ed (caller frees); NULL when out
+ * of memory.
+ */
+char *meta_plot_ellipsize(const char *text, size_t max_chars);
+
+#endif
