@@ -12,6 +12,8 @@
 
 const struct meta_command meta_commands[] = {
     {"db", cmd_db, "manage the registry database (init, start, stop, status)", cmd_db_usage},
+    {"pool", cmd_pool, "pooled effect, confidence and prediction intervals, heterogeneity",
+     cmd_pool_usage},
     {"help", cmd_help, "show help for meta or one of its commands", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,116 @@
+/*
+ * `meta pool SELECTION [OPTIONS]`: the pooled effect of a selection of the
+ * registry, with confidence and prediction intervals and heterogeneity, as
+ * a table, CSV or the JSON of INTERFACE.md. Parsing, resolving the options,
+ * reading the arms and pooling are shared with forest and run (analysis.h).
+ */
+#include "analysis.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "pool_output.h"
+
+#include <stdio.h>
+
+const char cmd_pool_usage[] =
+    "usage: meta pool --outcome NAME --treatment A[,A2...] --control B[,B2...] [OPTIONS]\n"
+    "\n"
+    "Pools the trials of the registry that compare the treatment list with the\n"
+    "control list on one outcome at one time point: the pooled effect with its\n"
+    "confidence and prediction intervals, heterogeneity and the test of the\n"
+    "overall effect, agreeing with metafor 3.8.\n"
+    "\n"
+    "Selection\n"
+    "  --outcome NAME        the outcome (required)\n"
+    "  --timepoint T         the time point; defaults to the outcome's only one\n"
+    "  --treatment A[,A2...] treatments on the treatment side (required)\n"
+    "  --control B[,B2...]   treatments on the control side (required)\n"
+    "                        (\\, is a comma inside a name; repeating adds names)\n"
+    "\n"
+    "In each trial, the arms whose treatment is in the treatment list are compared\n"
+    "with the arms whose treatment is in the control list; several arms on one\n"
+    "side are combined (binary: events and totals summed; continuous: Cochrane\n"
+    "Handbook table 6.5.a). Trials lacking a side, or whose effect cannot be\n"
+    "estimated, are left out and listed with the reason.\n"
+    "\n"
+    "Pooling options\n"
+    "  --measure M    continuous: MD, SMD, ROM (default MD);\n"
+    "                 binary: RR, OR, RD (default RR)\n"
+    "  --model M      common or random (default random; an explicit --method\n"
+    "                 implies its model)\n"
+    "  --method M     common: IV (default), MH (RR, OR, RD), PETO (OR);\n"
+    "                 random: DL, REML (default), ML, PM, HE, HS, SJ, EB\n"
+    "  --ci C         z (default) or hksj (Hartung-Knapp-Sidik-Jonkman)\n"
+    "  --level L      confidence level in percent (default 95)\n"
+    "  --by ATTR      subgroups by an attribute of the treatment arms, each pooled\n"
+    "                 on its own, with the test for subgroup differences; arms\n"
+    "                 lacking the attribute form their own subgroup (value null);\n"
+    "                 a control arm shared by two subgroups serves in both\n"
+    "  --leave-one-out  also pool with each trial omitted in turn\n"
+    "  --cumulative     also pool adding trials one by one, by the `year`\n"
+    "                 attribute when trials have one (the others after them),\n"
+    "                 else in the order loaded\n"
+    "\n"
+    "Output\n"
+    "  --format F     table (default), csv or json; ratio measures (RR, OR, ROM)\n"
+    "                 are pooled on the log scale: the table shows them\n"
+    "                 back-transformed, json and csv give the log scale and exp\n"
+    "  --db CONNINFO  the registry's PostgreSQL (libpq string or URI); also META_DB\n"
+    "\n"
+    "Exit status: 0 success, 1 data or database error (unknown outcome or\n"
+    "treatment, ambiguous time point, nothing to pool), 2 usage error.\n";
+
+int cmd_pool(int argc, char **argv)
+{
+    struct meta_analysis_request req;
+    struct meta_analysis an;
+    struct meta_db *db = NULL;
+    struct meta_error err;
+    int help = 0, status = 0, ret;
+    meta_error_clear(&err);
+    meta_analysis_request_init(&req);
+    meta_analysis_init(&an);
+
+    ret = meta_analysis_parse_args(&req, argc, argv, NULL, &help, &err);
+    if (ret == META_OK && help) {
+        status = cli_help("pool", stdout);
+        goto cleanup;
+    }
+    if (ret == META_OK)
+        ret = meta_analysis_resolve(&req, -1, &an.opts, &err);
+    if (ret != META_OK) {
+        status = ret == META_ENOMEM ? cli_fail("pool", ret, &err)
+                                    : cli_usage_error("pool", "%s", err.msg);
+        goto cleanup;
+    }
+    if ((status = cli_open_db("pool", req.db, &db)) != 0)
+        goto cleanup;
+    if ((ret = meta_analysis_fetch(db, &req, &an, &err)) != META_OK) {
+        status = cli_fail("pool", ret, &err);
+        goto cleanup;
+    }
+    meta_db_close(db);
+    db = NULL;
+    if ((ret = meta_analysis_resolve(&req, an.sel.binary, &an.opts, &err)) != META_OK) {
+        status = cli_usage_error("pool", "%s", err.msg);
+        goto cleanup;
+    }
+    if ((ret = meta_analysis_compute(&req, &an, &err)) != META_OK) {
+        status = cli_fail("pool", ret, &err);
+        goto cleanup;
+    }
+    if (req.format == META_FORMAT_JSON)
+        ret = meta_pool_write_json(stdout, &req, &an, &err);
+    else if (req.format == META_FORMAT_CSV)
+        ret = meta_pool_write_csv(stdout, &req, &an, &err);
+    else
+        ret = meta_pool_write_table(stdout, &req, &an, &err);
+    if (ret == META_OK && fflush(stdout) != 0)
+        ret = meta_error_set(&err, META_EIO, "cannot write the output");
+    if (ret != META_OK)
+        status = cli_fail("pool", ret, &err);
+cleanup:
+    meta_db_close(db);
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    return status;
+}

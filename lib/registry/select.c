@@ -1,0 +1,567 @@
+/*
+ * Reading the arms of a selection (see meta_select.h). The happy path is one
+ * parameterised statement that resolves the outcome and its time point and
+ * returns the selected arms; only when that fails to resolve do the small
+ * diagnostic queries run that list the names and time points to offer.
+ */
+#include "meta_select.h"
+#include "pg_util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How many choices an error message lists before "and N more". */
+#define MAX_LISTED 20
+
+/*
+ * One round trip: o/m/t resolve the outcome and the time point (the min and
+ * max time point of the outcome are two probes of the results' primary key),
+ * r reads the results of that (outcome_id, timepoint) by primary-key range,
+ * s joins the arms by their primary key and keeps the listed treatments. The
+ * LEFT JOIN returns one row even when no arm matches, so the resolution is
+ * always visible; no row at all means the outcome is unknown.
+ */
+static const char select_sql[] =
+    "WITH o AS ("
+    "  SELECT outcome_id, kind FROM outcomes WHERE name = $1::text"
+    "), m AS ("
+    "  SELECT o.outcome_id, o.kind,"
+    "    CASE o.kind WHEN 'continuous'"
+    "      THEN (SELECT min(c.timepoint) FROM continuous_results c"
+    "            WHERE c.outcome_id = o.outcome_id)"
+    "      ELSE (SELECT min(b.timepoint) FROM binary_results b"
+    "            WHERE b.outcome_id = o.outcome_id) END AS tp_min,"
+    "    CASE o.kind WHEN 'continuous'"
+    "      THEN (SELECT max(c.timepoint) FROM continuous_results c"
+    "            WHERE c.outcome_id = o.outcome_id)"
+    "      ELSE (SELECT max(b.timepoint) FROM binary_results b"
+    "            WHERE b.outcome_id = o.outcome_id) END AS tp_max"
+    "  FROM o"
+    "), t AS ("
+    "  SELECT m.*, CASE WHEN $2::text IS NOT NULL THEN $2::text"
+    "                   WHEN m.tp_min = m.tp_max THEN m.tp_min END AS timepoint"
+    "  FROM m"
+    "), r AS ("
+    "  SELECT c.arm_id, c.n::float8 AS n, c.mean, c.sd,"
+    "         NULL::float8 AS events, NULL::float8 AS total"
+    "    FROM t JOIN continuous_results c"
+    "      ON c.outcome_id = t.outcome_id AND c.timepoint = t.timepoint"
+    "   WHERE t.kind = 'continuous'"
+    "  UNION ALL"
+    "  SELECT b.arm_id, NULL, NULL, NULL, b.events::float8, b.total::float8"
+    "    FROM t JOIN binary_results b"
+    "      ON b.outcome_id = t.outcome_id AND b.timepoint = t.timepoint"
+    "   WHERE t.kind = 'binary'"
+    "), s AS ("
+    "  SELECT a.trial_id, tr.name AS trial, a.arm_id, a.label, a.treatment,"
+    "         a.treatment = ANY ($3::text[]) AS is_treatment,"
+    "         r.n, r.mean, r.sd, r.events, r.total,"
+    "         a.attributes ->> 'year' AS year, a.attributes ->> $5::text AS by_value"
+    "    FROM r JOIN arms a ON a.arm_id = r.arm_id"
+    "    JOIN trials tr ON tr.trial_id = a.trial_id"
+    "   WHERE a.treatment = ANY ($3::text[]) OR a.treatment = ANY ($4::text[])"
+    ")"
+    "SELECT t.outcome_id, t.kind, t.timepoint AS resolved, t.tp_min, t.tp_max,"
+    "  CASE t.kind WHEN 'continuous'"
+    "    THEN EXISTS (SELECT 1 FROM continuous_results c"
+    "                 WHERE c.outcome_id = t.outcome_id AND c.timepoint = t.timepoint)"
+    "    ELSE EXISTS (SELECT 1 FROM binary_results b"
+    "                 WHERE b.outcome_id = t.outcome_id AND b.timepoint = t.timepoint)"
+    "  END AS tp_known,"
+    "  s.*"
+    " FROM t LEFT JOIN s ON true"
+    " ORDER BY s.trial_id, s.arm_id";
+
+/* Distinct time points of one outcome by a loose scan of the primary key. */
+static const char timepoints_sql_fmt[] =
+    "WITH RECURSIVE d(tp) AS ("
+    "  (SELECT timepoint FROM %s WHERE outcome_id = $1::bigint ORDER BY timepoint LIMIT 1)"
+    "  UNION ALL"
+    "  SELECT (SELECT x.timepoint FROM %s x WHERE x.outcome_id = $1::bigint"
+    "          AND x.timepoint > d.tp ORDER BY x.timepoint LIMIT 1)"
+    "  FROM d WHERE d.tp IS NOT NULL"
+    ") SELECT tp FROM d WHERE tp IS NOT NULL";
+
+/* Distinct treatments by a loose scan of arms_treatment_idx. */
+static const char treatments_sql[] =
+    "WITH RECURSIVE d(name) AS ("
+    "  (SELECT treatment FROM arms ORDER BY treatment LIMIT 1)"
+    "  UNION ALL"
+    "  SELECT (SELECT a.treatment FROM arms a WHERE a.treatment > d.name"
+    "          ORDER BY a.treatment LIMIT 1)"
+    "  FROM d WHERE d.name IS NOT NULL"
+    ") SELECT name FROM d WHERE name IS NOT NULL";
+
+static const char known_names_sql[] =
+    "SELECT u.name, EXISTS (SELECT 1 FROM arms a WHERE a.treatment = u.name) AS known"
+    " FROM unnest($1::text[]) AS u(name)";
+
+/* ---- Memory -------------------------------------------------------------- */
+
+void meta_selection_init(struct meta_selection *sel)
+{
+    memset(sel, 0, sizeof *sel);
+}
+
+void meta_selection_release(struct meta_selection *sel)
+{
+    if (!sel)
+        return;
+    for (size_t i = 0; i < sel->count; i++) {
+        struct meta_select_arm *a = &sel->arms[i];
+        free(a->trial);
+        free(a->label);
+        free(a->treatment);
+        free(a->year);
+        free(a->by_value);
+    }
+    free(sel->arms);
+    for (size_t i = 0; i < sel->n_unmatched; i++)
+        free(sel->unmatched[i]);
+    free(sel->unmatched);
+    free(sel->outcome);
+    free(sel->timepoint);
+    meta_selection_init(sel);
+}
+
+/* ---- Close matches ------------------------------------------------------- */
+
+#define MATCH_MAXLEN 128
+
+static void lower_copy(char *dst, const char *src, size_t size)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < size; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[i] = '\0';
+}
+
+/* Levenshtein distance of two short strings (bytes). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[MATCH_MAXLEN + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* Closeness of candidate to name: lower is closer; SIZE_MAX when not close. */
+static size_t match_score(const char *name, const char *candidate)
+{
+    char a[MATCH_MAXLEN], b[MATCH_MAXLEN];
+    lower_copy(a, name, sizeof a);
+    lower_copy(b, candidate, sizeof b);
+    size_t la = strlen(a), lb = strlen(b);
+    if (strcmp(a, b) == 0)
+        return 0;
+    size_t shorter = la < lb ? la : lb;
+    if (shorter >= 3 && strncmp(a, b, shorter) == 0)
+        return 1;
+    if (shorter >= 3 && (strstr(a, b) || strstr(b, a)))
+        return 2;
+    size_t limit = la / 3 > 2 ? la / 3 : 2;
+    size_t d = edit_distance(a, b);
+    return d <= limit && d < la ? 3 + d : (size_t)-1;
+}
+
+struct scored {
+    size_t score;
+    const char *name;
+};
+
+static int cmp_scored(const void *pa, const void *pb)
+{
+    const struct scored *a = pa, *b = pb;
+    if (a->score != b->score)
+        return a->score < b->score ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+void meta_select_close_matches(const char *name, const char *const *candidates, size_t count,
+                               char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    struct scored *s = count ? malloc(count * sizeof *s) : NULL;
+    if (!s)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t score = match_score(name, candidates[i]);
+        if (score != (size_t)-1)
+            s[n++] = (struct scored){score, candidates[i]};
+    }
+    qsort(s, n, sizeof *s, cmp_scored);
+    size_t used = 0;
+    for (size_t i = 0; i < n && i < 5 && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s'%s'", i ? ", " : "", s[i].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    free(s);
+}
+
+/* ---- Helpers --------------------------------------------------------------- */
+
+/* A PostgreSQL array literal of the names, each element double-quoted with
+ * backslashes and quotes escaped: safe for any text. Caller frees. */
+static char *array_literal(const char *const *names, size_t count)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < count; i++)
+        len += 2 * strlen(names[i]) + 3;
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    char *p = out;
+    *p++ = '{';
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *c = names[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    return out;
+}
+
+static char *dup_or_null(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return NULL;
+    return strdup(PQgetvalue(res, row, col));
+}
+
+static double number_or_nan(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return NAN;
+    return strtod(PQgetvalue(res, row, col), NULL);
+}
+
+/* Appends "'a', 'b', ..." (at most MAX_LISTED, then "and N more") to buf. */
+static void list_values(const PGresult *res, int col, char *buf, size_t size)
+{
+    int rows = PQntuples(res);
+    size_t used = strlen(buf);
+    for (int i = 0; i < rows && used < size; i++) {
+        int w;
+        if (i == MAX_LISTED) {
+            w = snprintf(buf + used, size - used, " and %d more", rows - MAX_LISTED);
+            used += w > 0 ? (size_t)w : 0;
+            break;
+        }
+        w = snprintf(buf + used, size - used, "%s'%s'", i ? ", " : "", PQgetvalue(res, i, col));
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* Runs a one-parameter query (param may be NULL for none) expecting rows. */
+static PGresult *query_rows(PGconn *conn, const char *sql, const char *param,
+                            struct meta_error *err, const char *what, int *ret)
+{
+    const char *params[1] = {param};
+    PGresult *res = PQexecParams(conn, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        *ret = meta_pg_error(err, conn, res, "%s", what);
+        PQclear(res);
+        return NULL;
+    }
+    *ret = META_OK;
+    return res;
+}
+
+/* ---- Diagnostics ----------------------------------------------------------- */
+
+static int unknown_outcome(PGconn *conn, const char *outcome, struct meta_error *err)
+{
+    int ret;
+    PGresult *res = query_rows(conn, "SELECT name FROM outcomes ORDER BY name", NULL, err,
+                               "cannot list the outcomes", &ret);
+    if (!res)
+        return ret;
+    int rows = PQntuples(res);
+    if (rows == 0) {
+        PQclear(res);
+        return meta_error_set(err, META_EINVAL, "unknown outcome '%s': the registry holds none",
+                              outcome);
+    }
+    const char **names = calloc((size_t)rows, sizeof *names);
+    if (!names) {
+        PQclear(res);
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < rows; i++)
+        names[i] = PQgetvalue(res, i, 0);
+    char matches[1024];
+    meta_select_close_matches(outcome, names, (size_t)rows, matches, sizeof matches);
+    if (matches[0])
+        ret = meta_error_set(err, META_EINVAL, "unknown outcome '%s' (close matches: %s)", outcome,
+                             matches);
+    else
+        ret = meta_error_set(err, META_EINVAL,
+                             "unknown outcome '%s' (nothing close; see 'meta list outcomes')",
+                             outcome);
+    free(names);
+    PQclear(res);
+    return ret;
+}
+
+/* The outcome resolved but its time point did not: lists the time points. */
+static int bad_timepoint(PGconn *conn, const char *outcome, const char *outcome_id,
+                         const char *kind, const char *asked, struct meta_error *err)
+{
+    const char *table = strcmp(kind, "binary") == 0 ? "binary_results" : "continuous_results";
+    char sql[sizeof timepoints_sql_fmt + 64];
+    snprintf(sql, sizeof sql, timepoints_sql_fmt, table, table);
+    int ret;
+    PGresult *res = query_rows(conn, sql, outcome_id, err, "cannot list the time points", &ret);
+    if (!res)
+        return ret;
+    char list[2048] = "";
+    list_values(res, 0, list, sizeof list);
+    if (PQntuples(res) == 0)
+        ret = meta_error_set(err, META_EINVAL, "outcome '%s' holds no results", outcome);
+    else if (asked)
+        ret = meta_error_set(err, META_EINVAL, "outcome '%s' has no time point '%s' (it has: %s)",
+                             outcome, asked, list);
+    else
+        ret = meta_error_set(err, META_EINVAL,
+                             "outcome '%s' has several time points: %s (choose one with "
+                             "--timepoint)",
+                             outcome, list);
+    PQclear(res);
+    return ret;
+}
+
+/* An error for the first listed name unknown to the registry with its
+ * close matches; META_OK when all are known. */
+static int unknown_treatments(PGconn *conn, char *const *names, size_t count,
+                              struct meta_error *err)
+{
+    int ret = META_OK;
+    PGresult *known = NULL, *all = NULL;
+    const char **cands = NULL;
+    char *lit = array_literal((const char *const *)names, count);
+    if (!lit)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    known = query_rows(conn, known_names_sql, lit, err, "cannot check the treatments", &ret);
+    if (!known)
+        goto cleanup;
+    int first_unknown = -1;
+    for (int i = 0; i < PQntuples(known) && first_unknown < 0; i++)
+        if (strcmp(PQgetvalue(known, i, 1), "t") != 0)
+            first_unknown = i;
+    if (first_unknown < 0)
+        goto cleanup;
+    const char *name = PQgetvalue(known, first_unknown, 0);
+    all = query_rows(conn, treatments_sql, NULL, err, "cannot list the treatments", &ret);
+    if (!all)
+        goto cleanup;
+    int rows = PQntuples(all);
+    cands = calloc((size_t)(rows ? rows : 1), sizeof *cands);
+    if (!cands) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (int i = 0; i < rows; i++)
+        cands[i] = PQgetvalue(all, i, 0);
+    char matches[1024];
+    meta_select_close_matches(name, cands, (size_t)rows, matches, sizeof matches);
+    if (matches[0])
+        ret = meta_error_set(err, META_EINVAL, "unknown treatment '%s' (close matches: %s)", name,
+                             matches);
+    else
+        ret = meta_error_set(err, META_EINVAL,
+                             "unknown treatment '%s' (nothing close; see 'meta list treatments')",
+                             name);
+cleanup:
+    free(cands);
+    PQclear(all);
+    PQclear(known);
+    free(lit);
+    return ret;
+}
+
+/* ---- The selection --------------------------------------------------------- */
+
+static int check_query(const struct meta_select_query *q, struct meta_error *err)
+{
+    if (!q->outcome || !*q->outcome)
+        return meta_error_set(err, META_EINVAL, "no outcome given");
+    if (q->n_treatments == 0 || !q->treatments)
+        return meta_error_set(err, META_EINVAL, "no treatment given");
+    if (q->n_controls == 0 || !q->controls)
+        return meta_error_set(err, META_EINVAL, "no control given");
+    for (size_t i = 0; i < q->n_treatments; i++)
+        for (size_t j = 0; j < q->n_controls; j++)
+            if (strcmp(q->treatments[i], q->controls[j]) == 0)
+                return meta_error_set(err, META_EINVAL,
+                                      "'%s' is both a treatment and a control: an arm can be on "
+                                      "one side only",
+                                      q->treatments[i]);
+    return META_OK;
+}
+
+/* Reads the arm rows of res into sel. */
+static int read_arms(const PGresult *res, struct meta_selection *sel, struct meta_error *err)
+{
+    int rows = PQntuples(res);
+    int c_tid = PQfnumber(res, "trial_id"), c_trial = PQfnumber(res, "trial");
+    int c_label = PQfnumber(res, "label"), c_treat = PQfnumber(res, "treatment");
+    int c_side = PQfnumber(res, "is_treatment");
+    int c_n = PQfnumber(res, "n"), c_mean = PQfnumber(res, "mean"), c_sd = PQfnumber(res, "sd");
+    int c_ev = PQfnumber(res, "events"), c_tot = PQfnumber(res, "total");
+    int c_year = PQfnumber(res, "year"), c_by = PQfnumber(res, "by_value");
+    if (c_tid < 0 || c_trial < 0 || c_label < 0 || c_treat < 0 || c_side < 0 || c_n < 0 ||
+        c_mean < 0 || c_sd < 0 || c_ev < 0 || c_tot < 0 || c_year < 0 || c_by < 0)
+        return meta_error_set(err, META_EDB, "the selection query lacks a column");
+    size_t count = 0;
+    for (int i = 0; i < rows; i++)
+        count += !PQgetisnull(res, i, c_tid);
+    if (count == 0)
+        return META_OK;
+    sel->arms = calloc(count, sizeof *sel->arms);
+    if (!sel->arms)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    for (int i = 0; i < rows; i++) {
+        if (PQgetisnull(res, i, c_tid))
+            continue;
+        struct meta_select_arm *a = &sel->arms[sel->count++];
+        a->trial_id = strtoll(PQgetvalue(res, i, c_tid), NULL, 10);
+        a->trial = dup_or_null(res, i, c_trial);
+        a->label = dup_or_null(res, i, c_label);
+        a->treatment = dup_or_null(res, i, c_treat);
+        a->side =
+            strcmp(PQgetvalue(res, i, c_side), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
+        a->n = number_or_nan(res, i, c_n);
+        a->mean = number_or_nan(res, i, c_mean);
+        a->sd = number_or_nan(res, i, c_sd);
+        a->events = number_or_nan(res, i, c_ev);
+        a->total = number_or_nan(res, i, c_tot);
+        a->year = dup_or_null(res, i, c_year);
+        a->by_value = c_by >= 0 ? dup_or_null(res, i, c_by) : NULL;
+        if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c_year)) ||
+            (!a->by_value && !PQgetisnull(res, i, c_by)))
+            return meta_error_set(err, META_ENOMEM, "out of memory");
+    }
+    return META_OK;
+}
+
+/* Names of the lists that no selected arm carries: unknown ones are an
+ * error; known ones are recorded in sel->unmatched. */
+static int check_names(PGconn *conn, const struct meta_select_query *q, struct meta_selection *sel,
+                       struct meta_error *err)
+{
+    size_t total = q->n_treatments + q->n_controls;
+    char **missing = calloc(total, sizeof *missing);
+    if (!missing)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    size_t n = 0;
+    int ret = META_OK;
+    for (size_t i = 0; i < total; i++) {
+        const char *name =
+            i < q->n_treatments ? q->treatments[i] : q->controls[i - q->n_treatments];
+        int seen = 0;
+        for (size_t j = 0; j < sel->count && !seen; j++)
+            seen = strcmp(sel->arms[j].treatment, name) == 0;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strcmp(missing[j], name) == 0;
+        if (seen)
+            continue;
+        if (!(missing[n++] = strdup(name))) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+    if (n > 0 && (ret = unknown_treatments(conn, missing, n, err)) != META_OK)
+        goto cleanup;
+    sel->unmatched = missing;
+    sel->n_unmatched = n;
+    missing = NULL;
+    n = 0;
+cleanup:
+    for (size_t i = 0; i < n; i++)
+        free(missing[i]);
+    free(missing);
+    return ret;
+}
+
+int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
+                     struct meta_selection *out, struct meta_error *err)
+{
+    meta_selection_init(out);
+    int ret = check_query(q, err);
+    if (ret != META_OK)
+        return ret;
+    PGconn *conn = meta_db_pg(db);
+    PGresult *res = NULL;
+    char *treat = array_literal(q->treatments, q->n_treatments);
+    char *ctrl = array_literal(q->controls, q->n_controls);
+    if (!treat || !ctrl) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    const char *params[5] = {q->outcome, q->timepoint, treat, ctrl, q->by};
+    res = PQexecParams(conn, select_sql, 5, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        ret = meta_pg_error(err, conn, res, "cannot read the selection");
+        goto cleanup;
+    }
+    if (PQntuples(res) == 0) {
+        ret = unknown_outcome(conn, q->outcome, err);
+        goto cleanup;
+    }
+    int c_oid = PQfnumber(res, "outcome_id"), c_kind = PQfnumber(res, "kind");
+    int c_res = PQfnumber(res, "resolved"), c_known = PQfnumber(res, "tp_known");
+    if (c_oid < 0 || c_kind < 0 || c_res < 0 || c_known < 0) {
+        ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
+        goto cleanup;
+    }
+    const char *kind = PQgetvalue(res, 0, c_kind);
+    if (PQgetisnull(res, 0, c_res) || strcmp(PQgetvalue(res, 0, c_known), "t") != 0) {
+        ret = bad_timepoint(conn, q->outcome, PQgetvalue(res, 0, c_oid), kind, q->timepoint, err);
+        goto cleanup;
+    }
+    out->binary = strcmp(kind, "binary") == 0;
+    out->outcome = strdup(q->outcome);
+    out->timepoint = strdup(PQgetvalue(res, 0, c_res));
+    if (!out->outcome || !out->timepoint) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if ((ret = read_arms(res, out, err)) != META_OK)
+        goto cleanup;
+    ret = check_names(conn, q, out, err);
+cleanup:
+    PQclear(res);
+    free(treat);
+    free(ctrl);
+    return ret;
+}
