@@ -5,7 +5,6 @@
  */
 #include "stats_internal.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 
 struct qp_ctx {
@@ -33,18 +32,19 @@ int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2
 {
     struct qp_ctx c = {yi, vi, k, 0.0};
     double df = (double)k - 1.0, alpha = 1.0 - level / 100.0;
-    double crit_u = gsl_cdf_chisq_Qinv(alpha / 2.0, df);
-    double crit_l = gsl_cdf_chisq_Pinv(alpha / 2.0, df);
     double tmax = fmax(100.0, 10.0 * tau2_hat);
-    double epsabs = 1e-4 * tol * meta_typical_variance(yi, vi, k);
-    double lb = NAN, ub = NAN;
-    int ret = META_OK;
+    double crit_u, crit_l, lb = NAN, ub = NAN;
+    int ret;
 
     *lower = *upper = NAN;
     if (k < 2)
         return meta_error_set(err, META_EDOM, "the tau^2 interval needs at least 2 studies");
-    if (!isfinite(crit_u) || !isfinite(crit_l))
-        return meta_error_set(err, META_EDOM, "chi-squared quantiles on %g df not available", df);
+    ret = meta_chisq_quantile(alpha / 2.0, df, 1, &crit_u, err);
+    if (ret == META_OK)
+        ret = meta_chisq_quantile(alpha / 2.0, df, 0, &crit_l, err);
+    if (ret != META_OK)
+        return ret;
+    double epsabs = 1e-4 * tol * meta_typical_variance(yi, vi, k);
     double q0 = q_at(&c, 0.0), qmax = q_at(&c, tmax);
 
     if (q0 < crit_l) {

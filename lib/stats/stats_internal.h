@@ -47,6 +47,12 @@ int meta_root_brent(double (*f)(double x, void *params), void *params, double lo
                     double epsabs, double tol, int max_iter, double *root, int *iter,
                     struct meta_error *err);
 
+/* The chi-squared quantile on df degrees of freedom with lower-tail
+ * probability prob (upper = 0) or upper-tail probability prob (upper = 1),
+ * to 1e-14 relative. META_OK, or META_EDOM for prob outside (0, 1) or
+ * df <= 0. */
+int meta_chisq_quantile(double prob, double df, int upper, double *x, struct meta_error *err);
+
 /* Estimates tau^2 for yi/vi (k >= 2, every vi > 0, all finite) with one of
  * the random-effects methods of metafor's rma.uni (DL, HE, HS, SJ, PM, EB, ML,
  * REML), truncated at 0. *iter receives the iterations used (0 for closed

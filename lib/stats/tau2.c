@@ -149,12 +149,15 @@ static int score_root(struct est_ctx *c, double tol, double scale, int max_iter,
 
 /* Fisher scoring with step halving from the HE estimate (metafor's
  * algorithm for ML, REML, EB; Viechtbauer 2005), converged when a step
- * changes tau^2 by at most tol * max(tau^2, s^2). */
+ * changes tau^2 by at most tol * max(tau^2, s^2). When it does not converge
+ * within max_iter steps, or diverges, the estimating equation is solved by
+ * bracketing instead (within another max_iter steps); only when that fails
+ * too is the answer META_ENOCONV. */
 static int est_scoring(struct est_ctx *c, double tol, double scale, int max_iter, double *tau2,
                        int *iter, struct meta_error *err)
 {
-    double t = fmax(0.0, he_raw(c->yi, c->vi, c->k));
-    int n = 0, converged = 0;
+    double t = fmax(0.0, he_raw(c->yi, c->vi, c->k)), prev_adj = 0.0;
+    int n = 0, converged = 0, growing = 0;
     while (n < max_iter) {
         double adj = scoring_step(c, t);
         n++;
@@ -164,6 +167,13 @@ static int est_scoring(struct est_ctx *c, double tol, double scale, int max_iter
             adj = 0.0;
         while (t + adj < 0.0)
             adj /= 2.0;
+        /* Expected and observed information can disagree so much (data far
+         * from normal) that the steps alternate in sign and grow: scoring
+         * will not settle, so hand over to the root finder at once. */
+        growing = (adj * prev_adj < 0.0 && fabs(adj) > fabs(prev_adj)) ? growing + 1 : 0;
+        if (growing >= 4)
+            break;
+        prev_adj = adj;
         double next = t + adj;
         double change = fabs(next - t);
         t = next;

@@ -147,3 +147,7 @@ for (cl in names(classes)) {
 w <- 1 / se^2
 Q <- sum(w * (est - sum(w * est) / sum(w))^2)
 cat(sprintf("subgroup test: Q %s df %d p %s\n", fmt(Q), length(est) - 1, fmt(pchisq(Q, length(est) - 1, lower.tail = FALSE))))
+
+cat("## chi-squared quantiles for the Q-profile at large k (GSL's inverse fails there)\n")
+for (d in c(1, 2, 12, 1e5, 999999, 1e7))
+  cat(sprintf("qchisq df %s: lower %s upper %s\n", fmt(d), fmt(qchisq(0.025, d)), fmt(qchisq(0.025, d, lower.tail = FALSE))))

@@ -7,11 +7,13 @@
  */
 #include "cunit_main.h"
 #include "meta_stats.h"
+#include "stats_internal.h"
 #include "test_csv.h"
 #include "test_util.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -712,6 +714,97 @@ static void test_bad_input(void)
     meta_result_release(NULL);
 }
 
+/* The chi-squared quantiles behind the Q-profile interval, up to the df of a
+ * million studies: qchisq(0.025, df) and qchisq(0.025, df, lower.tail =
+ * FALSE) in metafor_edge_cases.R. (GSL's gsl_cdf_chisq_Qinv gives 132866
+ * instead of 100878 at 1e5 df and NaN beyond; lib/stats solves its own.) */
+static void test_chisq_quantiles(void)
+{
+    static const double q[][3] = {
+        {1, 0.000982069117175256, 5.02388618731489},  {2, 0.0506356159685798, 7.37775890822787},
+        {12, 4.4037885069817, 23.3366641586453},      {1e5, 99125.3733006473, 100878.415305666},
+        {999999, 997229.088529194, 1002772.70008202}, {1e7, 9991236.6690539, 10008767.1195578},
+    };
+    struct meta_error err = {""};
+    for (size_t i = 0; i < N(q); i++) {
+        double lo, hi;
+        CU_ASSERT_EQUAL(meta_chisq_quantile(0.025, q[i][0], 0, &lo, &err), META_OK);
+        CU_ASSERT_EQUAL(meta_chisq_quantile(0.025, q[i][0], 1, &hi, &err), META_OK);
+        CHECK_CLOSE(lo, q[i][1]);
+        CHECK_CLOSE(hi, q[i][2]);
+    }
+    double x;
+    CU_ASSERT_EQUAL(meta_chisq_quantile(0.0, 3, 0, &x, &err), META_EDOM);
+    CU_ASSERT_EQUAL(meta_chisq_quantile(0.5, 0, 0, &x, &err), META_EDOM);
+    CU_ASSERT(isnan(x));
+}
+
+/* Deterministic standard normal deviates (xorshift64 + Box-Muller). */
+static double normal_deviate(unsigned long long *state)
+{
+    double u[2];
+    for (int j = 0; j < 2; j++) {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        u[j] = ((double)(*state >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return sqrt(-2.0 * log(u[0])) * cos(6.283185307179586 * u[1]);
+}
+
+/* A million studies drawn with tau^2 = 0.05: every field finite, and the
+ * Q-profile bounds where Q(tau^2) meets the chi-squared quantiles (metafor
+ * cannot fit this size: it builds k x k matrices). */
+static void test_large_k(void)
+{
+    const size_t k = 1000000;
+    double *yi = malloc(k * sizeof *yi), *vi = malloc(k * sizeof *vi);
+    unsigned long long state = 88172645463325252ULL;
+    struct meta_options o;
+    struct meta_result r;
+    struct meta_error err = {""};
+    CU_ASSERT_FATAL(yi && vi);
+    for (size_t i = 0; i < k; i++) {
+        vi[i] = 0.01 + 0.49 * (double)(i % 97) / 97.0;
+        yi[i] = 0.3 + sqrt(0.05 + vi[i]) * normal_deviate(&state);
+    }
+    opts_for(&o, META_MODEL_RANDOM, META_METHOD_REML, META_CI_Z);
+    CU_ASSERT_EQUAL_FATAL(meta_pool_yv(yi, vi, k, &o, &r, &err), META_OK);
+    const double f[] = {
+        r.estimate, r.se, r.ci_lower, r.ci_upper, r.p,        r.tau2,          r.I2,
+        r.H2,       r.Q,  r.Q_p,      r.pi_lower, r.pi_upper, r.tau2_ci_lower, r.tau2_ci_upper};
+    for (size_t i = 0; i < N(f); i++)
+        CU_ASSERT(isfinite(f[i]));
+    CU_ASSERT(fabs(r.tau2 - 0.05) < 0.005);
+    CU_ASSERT(r.tau2_ci_lower < r.tau2 && r.tau2 < r.tau2_ci_upper);
+    CU_ASSERT(r.iterations < 50);
+    struct meta_iv_sums s;
+    double crit;
+    meta_iv_sums_q(yi, vi, k, r.tau2_ci_lower, &s);
+    CU_ASSERT_EQUAL(meta_chisq_quantile(0.025, (double)(k - 1), 1, &crit, &err), META_OK);
+    CU_ASSERT(fabs(s.Q - crit) < 1e-9 * crit);
+    meta_iv_sums_q(yi, vi, k, r.tau2_ci_upper, &s);
+    CU_ASSERT_EQUAL(meta_chisq_quantile(0.025, (double)(k - 1), 0, &crit, &err), META_OK);
+    CU_ASSERT(fabs(s.Q - crit) < 1e-9 * crit);
+    meta_result_release(&r);
+
+    /* Far from normal (yi = 0.3 + 0.4 sin(i)), Fisher scoring oscillates with
+     * growing steps; the bracketed fallback must still land on the REML
+     * estimating equation y'PPy = tr(P), quickly. Q < k - 1 here, so the
+     * tau^2 interval is [0, 0] by metafor's rule. */
+    for (size_t i = 0; i < k; i++)
+        yi[i] = 0.3 + 0.4 * sin((double)i);
+    CU_ASSERT_EQUAL_FATAL(meta_pool_yv(yi, vi, k, &o, &r, &err), META_OK);
+    CU_ASSERT(r.converged == 1 && r.iterations < 50);
+    CU_ASSERT(r.tau2 > 0.0);
+    meta_iv_sums_full(yi, vi, k, r.tau2, &s);
+    CU_ASSERT(fabs(s.swr2 - s.trP) < 1e-8 * s.trP);
+    CU_ASSERT(r.tau2_ci_lower == 0.0 && r.tau2_ci_upper == 0.0);
+    meta_result_release(&r);
+    free(yi);
+    free(vi);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -725,6 +818,8 @@ int main(void)
         {"level 90", test_level90},
         {"iteration limit gives META_ENOCONV", test_no_convergence},
         {"bad input gives a status", test_bad_input},
+        {"chi-squared quantiles at large df", test_chisq_quantiles},
+        {"a million studies", test_large_k},
         {NULL, NULL}};
     return meta_test_run_suite("pooling", NULL, NULL, cases);
 }
