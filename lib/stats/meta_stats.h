@@ -153,12 +153,15 @@ struct meta_options {
     enum meta_method method;
     enum meta_ci ci;
     double level; /* confidence level in percent, 0 < level < 100 */
-    double tol;   /* convergence threshold of the iterative estimators */
-    int max_iter; /* iteration limit of the iterative estimators */
+    double tol;   /* relative convergence threshold: Fisher scoring stops when
+                     a step changes tau^2 by at most tol * max(tau^2, s^2)
+                     (s^2 the typical within-study variance); root finders
+                     (PM, fallbacks, Q-profile bounds) to tol relative */
+    int max_iter; /* iteration limit of each iterative stage */
 };
 
 /* Sets the defaults of INTERFACE.md: measure MD, model random, method REML,
- * ci z, level 95, tol 1e-10, max_iter 1000. For binary data the caller sets
+ * ci z, level 95, tol 1e-12, max_iter 1000. For binary data the caller sets
  * measure (the INTERFACE default there is RR). */
 void meta_options_init(struct meta_options *opts);
 
@@ -170,16 +173,31 @@ int meta_options_check(const struct meta_options *opts, struct meta_error *err);
 
 /* What is reported for one study of an analysis. */
 struct meta_study_result {
-    double yi, vi;             /* effect size and sampling variance (NAN for
-                                  an MH double-zero study, which has none) */
-    double ci_lower, ci_upper; /* yi -+ z sqrt(vi) at the options' level */
-    double weight;             /* weight in percent of the total; 0 for a
-                                  study that adds nothing (MH/Peto double zero) */
+    double yi, vi;             /* effect size and sampling variance; under
+                                  MH/Peto NAN for a double-zero study (no
+                                  events, or only events, in both arms), which
+                                  metafor leaves out of Q; Peto's are the
+                                  one-step (O - E)/V and 1/V */
+    double ci_lower, ci_upper; /* yi -+ z sqrt(vi) at the options' level
+                                  (z also under hksj, as metafor's forest) */
+    double weight;             /* weight in percent of the total: 1/(vi+tau2)
+                                  for IV; RevMan's for MH (OR b c/N, RR c n1/N,
+                                  RD n1 n2/N) and Peto (V), so 0 for a double
+                                  zero except under the MH risk difference,
+                                  where metafor too counts it */
 };
 
 /* The result of one analysis. Fields that do not apply are NAN (the caller
  * prints null): df under z; tau2, tau2_ci_*, tau and pi_* under the common
- * model. Every other field is a finite number after a successful call. */
+ * model; tau2_ci_* when k = 1. Every other field is a finite number after a
+ * successful call. Under the common model I2 = max(0, (Q - df)/Q) * 100 and
+ * H2 = Q/df (0 and 1 when df = 0); under the random model
+ * I2 = 100 tau2/(tau2 + s^2), H2 = (tau2 + s^2)/s^2 with
+ * s^2 = (k-1) sum w / ((sum w)^2 - sum w^2), w = 1/vi. Under MH/Peto, Q is
+ * metafor's (MH: the corrected study effects around the MH estimate; Peto:
+ * sum (O-E)^2/V - (sum (O-E))^2 / sum V) on Q_df = studies with an effect
+ * minus 1. The tau2 interval is the exact Q-profile one, searched up to
+ * max(100, 10 tau2) like metafor (a bound beyond is reported as that end). */
 struct meta_result {
     size_t k; /* studies analysed */
     enum meta_measure measure;

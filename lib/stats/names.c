@@ -111,7 +111,7 @@ void meta_options_init(struct meta_options *opts)
     opts->method = META_METHOD_REML;
     opts->ci = META_CI_Z;
     opts->level = 95.0;
-    opts->tol = 1e-10;
+    opts->tol = 1e-12;
     opts->max_iter = 1000;
 }
 

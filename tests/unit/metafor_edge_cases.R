@@ -34,6 +34,7 @@ cat("## k = 2: yi = c(0.2, 0.9), vi = c(0.04, 0.09)\n")
 for (m in methods) show(paste("k2", m), rma(c(0.2, 0.9), c(0.04, 0.09), method = m, control = ctl))
 show("k2 REML knha", rma(c(0.2, 0.9), c(0.04, 0.09), method = "REML", test = "knha", control = ctl))
 show("k2 FE", rma(c(0.2, 0.9), c(0.04, 0.09), method = "FE"))
+show("k2 FE knha", suppressWarnings(rma(c(0.2, 0.9), c(0.04, 0.09), method = "FE", test = "knha")))
 
 cat("## all identical: yi = rep(0.3, 4), vi = c(0.1, 0.2, 0.15, 0.05)\n")
 for (m in methods) show(paste("same", m), rma(rep(0.3, 4), c(0.1, 0.2, 0.15, 0.05), method = m, control = ctl))

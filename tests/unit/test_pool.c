@@ -193,6 +193,15 @@ static void test_k2(void)
                                    NAN,
                                    NAN};
     pool_check(yi, vi, 2, META_MODEL_COMMON, META_METHOD_IV, META_CI_Z, &fe, "k=2 common");
+    /* rma(..., method = "FE", test = "knha"): metafor warns but scales too */
+    struct test_expect fe_knha = fe;
+    fe_knha.se = 0.323076923076923;
+    fe_knha.ci_lower = -3.68969691476414;
+    fe_knha.ci_upper = 4.52046614553337;
+    fe_knha.statistic = 1.28571428571429;
+    fe_knha.p = 0.420833151678869;
+    pool_check(yi, vi, 2, META_MODEL_COMMON, META_METHOD_IV, META_CI_HKSJ, &fe_knha,
+               "k=2 common hksj");
 }
 
 /* rma(rep(0.3, 4), c(0.1, 0.2, 0.15, 0.05), method = m): every estimator
