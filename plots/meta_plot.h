@@ -300,12 +300,13 @@ int meta_plot_funnel(const struct meta_funnel *f, const char *output_path, const
                      struct meta_error *err);
 
 /*
- * Returns `text` as a gnuplot single-quoted string literal, quotes included,
- * that reproduces the text and can do nothing else: quotes are doubled,
- * control characters (newlines included) become spaces, bytes that are not
- * UTF-8 become U+FFFD. Labels are also drawn `noenhanced`, so @ ^ _ { } \ stay
- * literal. NULL text gives ''. The result is malloc'ed (caller frees); NULL
- * when out of memory.
+ * Returns `text` as a gnuplot string expression that reproduces the text and
+ * can do nothing else: single-quoted segments (inside which backslashes, @
+ * and backquotes stay literal) joined by "'" for each apostrophe, as in
+ * 'O'."'".'Brien'. Control characters (newlines included) become spaces and
+ * bytes that are not UTF-8 become U+FFFD. Labels are also drawn `noenhanced`,
+ * so @ ^ _ { } stay literal on the page. NULL text gives ''. The result is
+ * malloc'ed (caller frees); NULL when out of memory.
  */
 char *meta_plot_quote(const char *text);
 

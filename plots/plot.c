@@ -26,9 +26,11 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt, str
         const char *ext;
         enum meta_plot_format fmt;
     } exts[] = {{".png", META_PLOT_PNG}, {".svg", META_PLOT_SVG}, {".pdf", META_PLOT_PDF}};
-    const char *dot = path ? strrchr(path, '.') : NULL;
     const char *slash = path ? strrchr(path, '/') : NULL;
-    if (dot && (!slash || dot > slash + 1)) {
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = base ? strrchr(base, '.') : NULL;
+    /* The extension of the file's name: "dir.png/x" and ".png" have none. */
+    if (dot && dot > base) {
         for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
             if (strcasecmp(dot, exts[i].ext) == 0) {
                 *fmt = exts[i].fmt;
@@ -64,21 +66,20 @@ void plot_locale_end(locale_t saved)
         freelocale(c);
 }
 
-/* Writes a file name as a gnuplot string literal, byte for byte (names need
- * not be UTF-8); refuses control characters, which no literal can carry. */
+/* Writes a file name as a gnuplot string, byte for byte (names need not be
+ * UTF-8); refuses control characters, which no gnuplot string can carry. */
 static int put_path(FILE *out, const char *path, struct meta_error *err)
 {
+    char *lit;
     for (const unsigned char *p = (const unsigned char *)path; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return meta_error_set(err, META_EINVAL,
                                   "output path contains a control character: '%s'", path);
-    fputc('\'', out);
-    for (const char *p = path; *p; p++) {
-        if (*p == '\'')
-            fputc('\'', out);
-        fputc(*p, out);
-    }
-    fputc('\'', out);
+    lit = plot_literal(path);
+    if (!lit)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    fputs(lit, out);
+    free(lit);
     return META_OK;
 }
 

@@ -30,6 +30,10 @@ double plot_text_width(const char *text, double size_pt, int bold);
  * point boundary and ended with "…" so that it fits. NULL when out of memory. */
 char *plot_fit_width(const char *text, double max_pt, double size_pt, int bold);
 
+/* Returns bytes, unchanged and uncleaned, as a gnuplot string expression
+ * (see meta_plot_quote); for file names. malloc'ed; NULL when out of memory. */
+char *plot_literal(const char *bytes);
+
 /* Writes text to out as a quoted gnuplot string literal (see meta_plot_quote).
  * Returns META_OK or META_ENOMEM. */
 int plot_put_quoted(FILE *out, const char *text);

@@ -241,25 +241,56 @@ char *plot_fit_width(const char *text, double max_pt, double size_pt, int bold)
     return out;
 }
 
+/*
+ * gnuplot's single-quoted strings keep everything literal (backslashes, @,
+ * backquotes) but its scanner mishandles doubled quotes next to each other or
+ * right after the opening quote (print '''x' fails). So no quote ever goes
+ * inside a literal: the text is split at its quotes and rebuilt as a string
+ * expression, O'Brien as 'O'."'".'Brien', which every command taking text
+ * accepts.
+ */
+char *plot_literal(const char *bytes)
+{
+    size_t o = 0;
+    /* Worst case: every byte a quote, which becomes ."'" (4 bytes). */
+    char *out = malloc(4 * strlen(bytes) + 3);
+    int open = 0; /* inside a '...' segment */
+    if (!out)
+        return NULL;
+    for (const char *p = bytes; *p; p++) {
+        if (*p == '\'') {
+            if (open) {
+                out[o++] = '\'';
+                open = 0;
+            }
+            if (o > 0)
+                out[o++] = '.';
+            memcpy(out + o, "\"'\"", 3);
+            o += 3;
+            continue;
+        }
+        if (!open) {
+            if (o > 0)
+                out[o++] = '.';
+            out[o++] = '\'';
+            open = 1;
+        }
+        out[o++] = *p;
+    }
+    if (open)
+        out[o++] = '\'';
+    if (o == 0) {
+        out[o++] = '\'';
+        out[o++] = '\'';
+    }
+    out[o] = '\0';
+    return out;
+}
+
 char *meta_plot_quote(const char *text)
 {
     char *clean = plot_clean_utf8(text);
-    char *out;
-    size_t o = 0;
-    if (!clean)
-        return NULL;
-    /* Worst case: every byte a quote, doubled, plus the two delimiters. */
-    out = malloc(2 * strlen(clean) + 3);
-    if (out) {
-        out[o++] = '\'';
-        for (const char *p = clean; *p; p++) {
-            if (*p == '\'')
-                out[o++] = '\'';
-            out[o++] = *p;
-        }
-        out[o++] = '\'';
-        out[o] = '\0';
-    }
+    char *out = clean ? plot_literal(clean) : NULL;
     free(clean);
     return out;
 }

@@ -1,0 +1,62 @@
+/*
+ * Fixtures shared by the plot tests: forest and funnel descriptions built
+ * from the reference datasets (BCG with metafor's numbers, the fibromyalgia
+ * pain scores by drug class) or generated with k studies, and readers of
+ * the files gnuplot writes (PNG header, SVG text, PDF header).
+ */
+#ifndef META_PLOT_FIXTURES_H
+#define META_PLOT_FIXTURES_H
+
+#include <stddef.h>
+
+#include "meta_plot.h"
+
+/* BCG vaccine, risk ratio, random effects (REML): per-study yi, vi and
+ * weights and the pooled result from tests/data/reference.json (metafor
+ * 3.8-1), arm counts from tests/data/bcg.csv. NULL on failure. */
+struct meta_forest *fixture_bcg_forest(void);
+
+/* The same studies as a funnel plot. NULL on failure. */
+struct meta_funnel *fixture_bcg_funnel(void);
+
+/* Antidepressants vs placebo for fibromyalgia pain (Häuser 2009), SMD by drug
+ * class (TCA, SNRI, SSRI, MAOI) with subtotals, the overall diamond and the
+ * test for subgroup differences. NULL on failure. */
+struct meta_forest *fixture_fibro_forest(void);
+
+/* k generated binary studies (a fixed pseudo-random sequence), labels
+ * "Trial 1"... or, with long_labels, 60-character labels; RR, random effects.
+ * NULL on failure. */
+struct meta_forest *fixture_many_forest(size_t k, int long_labels);
+
+/* The BCG trial labels in reference order; n set to their number. */
+const char *const *fixture_bcg_labels(size_t *n);
+
+/* Reads a PNG's width and height from its IHDR chunk; checks the signature.
+ * Returns 0 on success, -1 otherwise. */
+int fixture_png_size(const char *path, unsigned *width, unsigned *height);
+
+/* Parses an SVG with libxml2 and returns the concatenation of all its text
+ * nodes, each followed by a newline (malloc'ed), or NULL when it does not
+ * parse. */
+char *fixture_svg_text(const char *path);
+
+/* Reads a whole file (malloc'ed, NUL-terminated); len may be NULL. NULL on
+ * failure. */
+char *fixture_read_file(const char *path, size_t *len);
+
+/* Size of a file in bytes, -1 if it cannot be read. */
+long fixture_file_size(const char *path);
+
+/* Makes a fresh temporary directory for a test's output; returns its path
+ * (static storage) or NULL. */
+const char *fixture_tmpdir(void);
+
+/* Writes "<tmpdir>/<name>" into buf. Returns buf. */
+char *fixture_path(char *buf, size_t size, const char *name);
+
+/* Removes the temporary directory and its files, unless META_TEST_KEEP is
+ * set in the environment (then says where they are). */
+void fixture_cleanup(void);
+
+#endif
