@@ -12,8 +12,12 @@
 
 const struct meta_command meta_commands[] = {
     {"db", cmd_db, "manage the registry database (init, start, stop, status)", cmd_db_usage},
+    {"load", cmd_load, "load arm-level CSV files, all or nothing", cmd_load_usage},
     {"pool", cmd_pool, "pooled effect, confidence and prediction intervals, heterogeneity",
      cmd_pool_usage},
+    {"forest", cmd_forest, "forest plot of an analysis (PNG, SVG, PDF) through gnuplot",
+     cmd_forest_usage},
+    {"funnel", cmd_funnel, "funnel plot of an analysis", cmd_funnel_usage},
     {"help", cmd_help, "show help for meta or one of its commands", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,220 @@
+/*
+ * Filling the forest and funnel descriptions of plots/ from an analysis (see
+ * forest_build.h). The numbers are the analysis' own, on its scale (logs for
+ * ratio measures): plots/ back-transforms the axis.
+ */
+#include "forest_build.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *meta_measure_label(enum meta_measure measure)
+{
+    switch (measure) {
+    case META_MD:
+        return "Mean Difference";
+    case META_SMD:
+        return "Std. Mean Difference";
+    case META_ROM:
+        return "Ratio of Means";
+    case META_RR:
+        return "Risk Ratio";
+    case META_OR:
+        return "Odds Ratio";
+    case META_RD:
+        return "Risk Difference";
+    }
+    return "Effect";
+}
+
+/* Joins a list of names with " + " for column headers ("duloxetine + milnacipran"). */
+static void join_names(char *buf, size_t size, char *const *names, size_t count)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    for (size_t i = 0; i < count && used + 1 < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? " + " : "", names[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static void fill_arm(struct meta_plot_arm *arm, const struct meta_study *s, int treatment)
+{
+    if (s->binary) {
+        const struct meta_arm_bin *b = treatment ? &s->tb : &s->cb;
+        arm->kind = META_PLOT_ARM_BINARY;
+        arm->events = lround(b->events);
+        arm->n = lround(b->total);
+    } else {
+        const struct meta_arm_cont *c = treatment ? &s->tc : &s->cc;
+        arm->kind = META_PLOT_ARM_CONTINUOUS;
+        arm->n = lround(c->n);
+        arm->mean = c->mean;
+        arm->sd = c->sd;
+    }
+}
+
+/* Adds the studies of contrasts c with their results from res. */
+static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
+                       const struct meta_result *res, struct meta_error *err)
+{
+    for (size_t i = 0; i < c->k; i++) {
+        struct meta_forest_study s;
+        meta_forest_study_init(&s);
+        s.label = c->info[i].trial;
+        s.year = c->info[i].year;
+        fill_arm(&s.treatment, &c->studies[i], 1);
+        fill_arm(&s.control, &c->studies[i], 0);
+        const struct meta_study_result *r = &res->studies[i];
+        s.weight = r->weight;
+        if (isfinite(r->yi) && isfinite(r->ci_lower) && isfinite(r->ci_upper)) {
+            s.estimate = r->yi;
+            s.ci_lower = r->ci_lower;
+            s.ci_upper = r->ci_upper;
+        }
+        int ret = meta_forest_add_study(f, &s, err);
+        if (ret != META_OK)
+            return ret;
+    }
+    return META_OK;
+}
+
+static void fill_summary(struct meta_forest_summary *s, const struct meta_result *r)
+{
+    meta_forest_summary_init(s);
+    s->estimate = r->estimate;
+    s->ci_lower = r->ci_lower;
+    s->ci_upper = r->ci_upper;
+    s->pi_lower = r->pi_lower;
+    s->pi_upper = r->pi_upper;
+    s->weight = 100.0;
+    s->tau2 = r->tau2;
+    s->q = r->Q;
+    s->q_df = r->Q_df;
+    s->q_p = r->Q_p;
+    s->i2 = r->I2;
+    s->stat = r->statistic;
+    s->stat_df = r->df;
+    s->p = r->p;
+}
+
+/* Adds one section per pooled subgroup: heading, studies, subtotal. */
+static int add_subgroups(struct meta_forest *f, const struct meta_analysis_request *req,
+                         const struct meta_analysis *an, struct meta_error *err)
+{
+    for (size_t g = 0; g < an->n_groups; g++) {
+        const struct meta_subgroup *grp = &an->groups[g];
+        if (!grp->pooled)
+            continue;
+        char heading[512];
+        if (grp->value)
+            snprintf(heading, sizeof heading, "%s: %s", req->by, grp->value);
+        else
+            snprintf(heading, sizeof heading, "%s: (not given)", req->by);
+        int ret = meta_forest_add_section(f, heading, err);
+        if (ret == META_OK)
+            ret = add_studies(f, &grp->contrasts, &grp->result, err);
+        if (ret != META_OK)
+            return ret;
+        struct meta_forest_summary s;
+        fill_summary(&s, &grp->result);
+        s.weight = NAN; /* each subgroup is pooled on its own */
+        if ((ret = meta_forest_add_subtotal(f, &s, err)) != META_OK)
+            return ret;
+    }
+    if (an->have_test)
+        return meta_forest_set_subgroup_test(f, an->test.Q, an->test.df, an->test.p, err);
+    return META_OK;
+}
+
+/* A footer line naming the trials left out, so a reader sees the whole selection. */
+static int add_exclusions(struct meta_forest *f, const struct meta_contrasts *c,
+                          struct meta_error *err)
+{
+    if (c->n_excluded == 0)
+        return META_OK;
+    char line[1024];
+    int used = snprintf(line, sizeof line, "Not pooled: ");
+    for (size_t i = 0; i < c->n_excluded && used > 0 && (size_t)used < sizeof line; i++)
+        used += snprintf(line + used, sizeof line - (size_t)used, "%s%s (%s)", i ? "; " : "",
+                         c->excluded[i].trial, c->excluded[i].reason);
+    return meta_forest_add_footer(f, line, err);
+}
+
+int meta_forest_build(const struct meta_analysis_request *req, const struct meta_analysis *an,
+                      const struct meta_plot_settings *settings, struct meta_forest **out,
+                      struct meta_error *err)
+{
+    *out = NULL;
+    struct meta_forest *f = meta_forest_alloc();
+    if (!f)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    enum meta_forest_order order = META_FOREST_ORDER_LOADED;
+    char treatment[512], control[512];
+    join_names(treatment, sizeof treatment, req->treatments, req->n_treatments);
+    join_names(control, sizeof control, req->controls, req->n_controls);
+    int random = an->opts.model == META_MODEL_RANDOM;
+    int ret = META_OK;
+    if ((settings->sort && (ret = meta_forest_order_from_name(settings->sort, &order, err))) ||
+        (ret = meta_forest_set_title(f, settings->title, err)) ||
+        (ret = meta_forest_set_measure(f, meta_measure_label(an->opts.measure),
+                                       meta_measure_is_ratio(an->opts.measure), err)) ||
+        (ret = meta_forest_set_arms(f, treatment, control, err)) ||
+        (ret = meta_forest_set_favours(f, settings->favours_left, settings->favours_right, err)) ||
+        (ret = meta_forest_set_model(f, random ? "Random effects" : "Common effect",
+                                     meta_method_name(an->opts.method), an->opts.level, err)))
+        goto cleanup;
+    meta_forest_set_higher_is_better(f, settings->higher_is_better);
+    if (an->n_groups > 0)
+        ret = add_subgroups(f, req, an, err);
+    else
+        ret = add_studies(f, &an->contrasts, &an->overall, err);
+    if (ret != META_OK)
+        goto cleanup;
+    struct meta_forest_summary total;
+    fill_summary(&total, &an->overall);
+    if ((ret = meta_forest_add_overall(f, &total, err)) != META_OK ||
+        (ret = add_exclusions(f, &an->contrasts, err)) != META_OK)
+        goto cleanup;
+    if (settings->note && (ret = meta_forest_add_footer(f, settings->note, err)) != META_OK)
+        goto cleanup;
+    meta_forest_sort_rows(f, order);
+    *out = f;
+    f = NULL;
+cleanup:
+    meta_forest_free(f);
+    return ret;
+}
+
+int meta_funnel_build(const struct meta_analysis_request *req, const struct meta_analysis *an,
+                      const struct meta_plot_settings *settings, struct meta_funnel **out,
+                      struct meta_error *err)
+{
+    (void)req;
+    *out = NULL;
+    struct meta_funnel *f = meta_funnel_alloc();
+    if (!f)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = META_OK;
+    if ((ret = meta_funnel_set_title(f, settings->title, err)) ||
+        (ret = meta_funnel_set_measure(f, meta_measure_label(an->opts.measure),
+                                       meta_measure_is_ratio(an->opts.measure), err)) ||
+        (ret = meta_funnel_set_estimate(f, an->overall.estimate, err)))
+        goto cleanup;
+    for (size_t i = 0; i < an->contrasts.k; i++) {
+        const struct meta_study_result *r = &an->overall.studies[i];
+        if (!isfinite(r->yi) || !(r->vi > 0))
+            continue;
+        ret = meta_funnel_add_point(f, r->yi, sqrt(r->vi), an->contrasts.info[i].trial, err);
+        if (ret != META_OK)
+            goto cleanup;
+    }
+    *out = f;
+    f = NULL;
+cleanup:
+    meta_funnel_free(f);
+    return ret;
+}
