@@ -59,3 +59,12 @@ finish() {
     echo "$passed passed, $failed failed"
     [[ $failed -eq 0 ]]
 }
+
+# fresh_db NAME: drops and creates database NAME on the test server and sets
+# DB to its conninfo (for --db).
+fresh_db() {
+    psql "${META_TEST_DB:?run through ctest}" -qAt -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" -c "CREATE DATABASE \"$1\"" \
+        >/dev/null 2>&1 || { echo "cannot create database $1" >&2; exit 1; }
+    DB="$META_TEST_DB dbname=$1"
+}
