@@ -83,15 +83,30 @@ static int write_funnel(const struct meta_funnel *f, enum meta_plot_format fmt,
             "set arrow from first %.6g, graph 0 to first %.6g, graph 1 nohead lw 1.2 "
             "lc rgb '#000000'\n",
             disp(f, f->estimate), disp(f, f->estimate));
+    /* Labels point away from the pooled line, unless they would leave the
+     * plot that way (the plot area is about FUNNEL_W_PT - 80 points wide). */
     for (size_t i = 0; f->show_labels && i < f->n_points; i++) {
+        double x = disp(f, f->points[i].yi), frac = plot_axis_frac(&ax, x), room;
+        int right = f->points[i].yi >= f->estimate;
+        char *label;
         if (!f->points[i].label)
             continue;
+        label = meta_plot_ellipsize(f->points[i].label, 32);
+        if (!label)
+            return meta_error_set(err, META_ENOMEM, "out of memory");
+        room = (plot_text_width(label, 7, 0) + 8) / (FUNNEL_W_PT - 80);
+        if (right && frac + room > 1)
+            right = 0;
+        else if (!right && frac - room < 0)
+            right = 1;
         fputs("set label ", out);
-        if (plot_put_quoted(out, f->points[i].label) != META_OK)
+        ret = plot_put_quoted(out, label);
+        free(label);
+        if (ret != META_OK)
             return meta_error_set(err, META_ENOMEM, "out of memory");
         fprintf(out,
-                " at first %.6g, first %.6g left offset 0.8,0 noenhanced font '" PLOT_FONT ",7'\n",
-                disp(f, f->points[i].yi), f->points[i].sei);
+                " at first %.6g, first %.6g %s offset %s,0 noenhanced font '" PLOT_FONT ",7'\n", x,
+                f->points[i].sei, right ? "left" : "right", right ? "0.8" : "-0.8");
     }
     /* Only numbers go into the data block: text never does. */
     fputs("$points << EOD\n", out);

@@ -116,7 +116,8 @@ int meta_plot_run_gnuplot(const char *script, size_t len, const char *gnuplot_pa
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
-    char *argv[] = {(char *)prog, NULL};
+    /* --default-settings: no ~/.gnuplot, so every user gets the same plot. */
+    char *argv[] = {(char *)prog, "--default-settings", NULL};
     rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
     if (rc == ENOENT) {
         ret = meta_error_set(err, META_EIO,

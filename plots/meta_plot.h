@@ -252,6 +252,13 @@ int meta_funnel_set_estimate(struct meta_funnel *f, double estimate, struct meta
 int meta_funnel_add_point(struct meta_funnel *f, double yi, double sei, const char *label,
                           struct meta_error *err);
 
+/* The label and scale of a measure by its code (INTERFACE.md's --measure):
+ * MD "Mean Difference", SMD "Std. Mean Difference", ROM "Ratio of Means",
+ * RR "Risk Ratio", OR "Odds Ratio", RD "Risk Difference"; ROM, RR and OR are
+ * on the log scale. Codes are case-insensitive. *label is a static string.
+ * Returns META_OK or META_EINVAL for an unknown code. */
+int meta_plot_measure(const char *code, const char **label, int *log_scale, struct meta_error *err);
+
 /* Picks the format from the output path's extension (.png, .svg, .pdf, in any
  * case). Returns META_OK or META_EINVAL for any other or no extension. */
 int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,

@@ -5,6 +5,7 @@
  * save it on request and hand it to gnuplot.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,10 +15,12 @@
 /* Pixels per point of PNG output: 2 gives 144 dpi, crisp in documents. */
 #define PNG_PX_PER_PT 2.0
 
+/* The largest PNG side cairo can draw, with some room. */
+#define PNG_MAX_PX 32000.0
+
 /* gnuplot's cairo terminals draw a font of size s at s * 96/72 units of the
- * canvas (pixels for PNG, points for PDF), times fontscale: these make a 9
- * point font 9 points of our layout. */
-#define PNG_FONTSCALE (PNG_PX_PER_PT * 72.0 / 96.0)
+ * canvas (pixels for PNG, points for PDF), times fontscale: scaling by 72/96
+ * per canvas unit makes a 9 point font 9 points of our layout. */
 #define PDF_FONTSCALE (72.0 / 96.0)
 
 int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt, struct meta_error *err)
@@ -40,6 +43,23 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt, str
     return meta_error_set(err, META_EINVAL,
                           "cannot tell the plot format from '%s' (use .png, .svg or .pdf)",
                           path ? path : "");
+}
+
+int meta_plot_measure(const char *code, const char **label, int *log_scale, struct meta_error *err)
+{
+    static const struct {
+        const char *code, *label;
+        int log_scale;
+    } measures[] = {{"MD", "Mean Difference", 0}, {"SMD", "Std. Mean Difference", 0},
+                    {"ROM", "Ratio of Means", 1}, {"RR", "Risk Ratio", 1},
+                    {"OR", "Odds Ratio", 1},      {"RD", "Risk Difference", 0}};
+    for (size_t i = 0; code && i < sizeof measures / sizeof measures[0]; i++)
+        if (strcasecmp(code, measures[i].code) == 0) {
+            *label = measures[i].label;
+            *log_scale = measures[i].log_scale;
+            return META_OK;
+        }
+    return meta_error_set(err, META_EINVAL, "unknown measure '%s'", code ? code : "");
 }
 
 locale_t plot_locale_begin(void)
@@ -91,12 +111,17 @@ int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double 
         return meta_error_set(err, META_EINVAL, "no output path");
     fputs("set encoding utf8\n", out);
     switch (fmt) {
-    case META_PLOT_PNG:
+    case META_PLOT_PNG: {
+        /* cairo cannot draw images beyond 32767 pixels: very tall plots
+         * (a thousand studies) get fewer pixels per point. */
+        double px = fmin(PNG_PX_PER_PT, PNG_MAX_PX / fmax(w_pt, h_pt));
+        double scale = px * 72.0 / 96.0;
         fprintf(out,
                 "set terminal pngcairo size %.0f,%.0f noenhanced font '" PLOT_FONT ",9' "
                 "fontscale %g linewidth %g background '#ffffff'\n",
-                w_pt * PNG_PX_PER_PT, h_pt * PNG_PX_PER_PT, PNG_FONTSCALE, PNG_FONTSCALE);
+                w_pt * px, h_pt * px, scale, scale);
         break;
+    }
     case META_PLOT_SVG:
         fprintf(out,
                 "set terminal svg size %.0f,%.0f fixed noenhanced font '" PLOT_FONT ",9' "

@@ -438,12 +438,24 @@ static void test_fibro_subgroups(void)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         check_svg_has(text, want[i]);
     CU_ASSERT_EQUAL(count(text, "Subtotal (95% CI)"), 4);
+    /* Every trial; Goldenberg and Hannonen twice, once per drug class. */
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (f->rows[i].kind == META_FOREST_STUDY)
+            check_svg_has(text, f->rows[i].label);
+    CU_ASSERT_EQUAL(count(text, "Goldenberg et al. 1996"), 2);
     CU_ASSERT_EQUAL(count(text, "Prediction interval"), 5);
     free(text);
     fixture_path(out, sizeof out, "forest_fibro.png");
     CU_ASSERT_EQUAL_FATAL(meta_plot_forest(f, out, NULL, &err), META_OK);
     CU_ASSERT_EQUAL(fixture_png_size(out, &w, &h), 0);
     CU_ASSERT(h > w); /* 19 studies in 4 sections: taller than wide */
+    CU_ASSERT(fixture_file_size(out) > 50000);
+    fixture_path(out, sizeof out, "forest_fibro.pdf");
+    CU_ASSERT_EQUAL_FATAL(meta_plot_forest(f, out, NULL, &err), META_OK);
+    char *pdf = fixture_read_file(out, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pdf);
+    CU_ASSERT(memcmp(pdf, "%PDF-", 5) == 0);
+    free(pdf);
     meta_forest_free(f);
 }
 
@@ -468,6 +480,24 @@ static void test_size_grows_with_k(void)
     /* A row is 14 points, 28 pixels: 200 studies need well over 5600. */
     CU_ASSERT(h[2] > 5600);
     CU_ASSERT(h[0] < 400);
+}
+
+/* 1500 studies: the PNG canvas keeps within cairo's 32767 pixels. */
+static void test_very_tall_png(void)
+{
+    struct meta_forest *f = fixture_many_forest(1500, 0);
+    char *s, *p;
+    unsigned w = 0, h = 0;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    s = script_of(f, META_PLOT_PNG, "tall.png", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    p = strstr(s, "set terminal pngcairo size ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(sscanf(p, "set terminal pngcairo size %u,%u", &w, &h), 2);
+    CU_ASSERT(h > 20000 && h <= 32000);
+    CU_ASSERT(w > 500);
+    free(s);
+    meta_forest_free(f);
 }
 
 static void test_long_labels_ellipsized(void)
@@ -556,6 +586,7 @@ int main(void)
         {"BCG: PDF", test_bcg_pdf},
         {"fibromyalgia: subgroups by drug class", test_fibro_subgroups},
         {"size grows with k (1, 13, 200)", test_size_grows_with_k},
+        {"very tall PNG within cairo's limits", test_very_tall_png},
         {"long labels get an ellipsis", test_long_labels_ellipsized},
         {"hostile labels are text, nothing runs", test_hostile_labels},
         {NULL, NULL}};

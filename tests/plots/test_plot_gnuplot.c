@@ -97,9 +97,11 @@ static void test_writes_nothing(void)
 {
     struct meta_error err;
     char out[512];
+    char prog[512];
+    fake_gnuplot(prog, sizeof prog, "silent-gnuplot", "cat > /dev/null\nexit 0");
     fixture_path(out, sizeof out, "nothing.png");
-    /* cat reads the script, succeeds, and writes no plot. */
-    CU_ASSERT_EQUAL(meta_plot_run_gnuplot("plot x\n", 7, "/bin/cat", out, &err), META_EIO);
+    /* It reads the script, succeeds, and writes no plot. */
+    CU_ASSERT_EQUAL(meta_plot_run_gnuplot("plot x\n", 7, prog, out, &err), META_EIO);
     CU_ASSERT(strstr(err.msg, "wrote nothing") != NULL);
     CU_ASSERT_NOT_EQUAL(access(out, F_OK), 0);
 }
