@@ -86,7 +86,21 @@ struct meta_forest_row {
 /*
  * The description of a forest plot. Build it with the functions below (they
  * copy every string); the fields are documented so that callers and tests can
- * read them, but should be changed through the functions only.
+ * read them, but should be changed through the functions only. Typical use:
+ *
+ *   f = meta_forest_alloc();
+ *   meta_plot_measure("RR", &label, &log_scale, err);
+ *   meta_forest_set_measure(f, label, log_scale, err);
+ *   meta_forest_set_arms(f, "BCG", "control", err);
+ *   meta_forest_set_model(f, "Random effects", "REML", 95, err);
+ *   for each subgroup: meta_forest_add_section(f, "TCA", err);
+ *                      for each study: meta_forest_study_init(&s); fill; add_study
+ *                      meta_forest_add_subtotal(f, &sum, err);
+ *   meta_forest_add_overall(f, &sum, err);
+ *   meta_forest_set_subgroup_test(f, q, df, p, err);
+ *   meta_forest_sort_rows(f, order);
+ *   meta_plot_forest(f, "forest.png", script_path_or_NULL, err);
+ *   meta_forest_free(f);
  */
 struct meta_forest {
     char *title;           /* NULL: no title line */
@@ -266,11 +280,18 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,
 
 /*
  * Writes the complete gnuplot script drawing `f` into `output_path` in the
- * format `fmt` to `out`. Nothing is run. Text from the description is quoted
- * with meta_plot_quote(); numbers are written in the C locale whatever the
- * process locale. Returns META_OK, META_EINVAL (no studies and no diamond, no
- * overall row while sections exist unclosed is fine, a path with control
- * characters), META_ENOMEM, or META_EIO when writing to `out` fails.
+ * format `fmt` to `out`; nothing is run. The layout is RevMan's: the table of
+ * studies (label, each arm's data, weight, estimate [CI]) left, the plot panel
+ * right, a row per study, subgroup heading, diamond, "Total events" (binary
+ * arms: sums over the studies above the diamond, as are the participant
+ * totals), prediction interval and subgroup heterogeneity line; the overall
+ * lines, the test for subgroup differences, the model line and extra lines in
+ * the footer. The axis is symmetric around the null and holds every diamond
+ * and prediction interval and most study intervals; the others end in arrows.
+ * Text from the description goes through meta_plot_quote(); numbers are
+ * written in the C locale whatever the process locale. Returns META_OK,
+ * META_EINVAL (no rows, an output path with control characters),
+ * META_ENOMEM, or META_EIO when writing to `out` fails.
  */
 int meta_plot_forest_script(const struct meta_forest *f, enum meta_plot_format fmt,
                             const char *output_path, FILE *out, struct meta_error *err);
