@@ -59,6 +59,7 @@ struct drow {
 
 struct layout {
     const struct meta_forest *f;
+    enum meta_plot_format fmt;
     enum meta_plot_arm_kind arms; /* the kind of the arm columns */
     int nsub;                     /* sub-columns per arm: 0, 2 or 3 */
     int arm_decimals;             /* decimals of means and SDs, the same for all */
@@ -557,7 +558,7 @@ static double sy(const struct layout *L, double y)
 /* `set label` for one piece of text at screen x and either a table row
  * (row > 0: first-axis y) or a screen y. */
 static int put_label(FILE *out, const struct layout *L, const char *text, double x, size_t row,
-                     double y, const char *align, const char *font)
+                     double y, const char *align, enum plot_font font)
 {
     if (!text || !*text)
         return META_OK;
@@ -569,15 +570,10 @@ static int put_label(FILE *out, const struct layout *L, const char *text, double
     else
         fprintf(out, " at screen %.5f, screen %.5f", sx(L, x), sy(L, y));
     fprintf(out, " %s noenhanced", align);
-    if (font)
-        fprintf(out, " font '%s'", font);
+    plot_put_font(out, L->fmt, font);
     fputc('\n', out);
     return META_OK;
 }
-
-#define FONT_BOLD  PLOT_FONT " Bold,9"
-#define FONT_SMALL PLOT_FONT ",8"
-#define FONT_TITLE PLOT_FONT " Bold,11"
 
 static int write_header(FILE *out, const struct layout *L)
 {
@@ -592,28 +588,29 @@ static int write_header(FILE *out, const struct layout *L)
     snprintf(ci, sizeof ci, "%s%% CI", level);
     fputs("# header\n", out);
     if (L->title)
-        ret = put_label(out, L, L->title, MARGIN_PT, 0, L->title_y, "left", FONT_TITLE);
+        ret = put_label(out, L, L->title, MARGIN_PT, 0, L->title_y, "left", PLOT_FONT_TITLE);
     if (ret == META_OK)
         ret = put_label(out, L, has_sections ? "Study or Subgroup" : "Study", L->x_label, 0,
-                        L->head2_y, "left", FONT_BOLD);
+                        L->head2_y, "left", PLOT_FONT_BOLD);
     for (int side = 0; side < 2 && L->nsub > 0 && ret == META_OK; side++) {
         ret = put_label(out, L, L->group_name[side], L->group_x[side] + L->group_w[side] / 2, 0,
-                        L->head1_y, "center", FONT_BOLD);
+                        L->head1_y, "center", PLOT_FONT_BOLD);
         for (int c = 0; c < L->nsub && ret == META_OK; c++)
             ret = put_label(out, L, subs[c], L->sub_right[side][c], 0, L->head2_y, "right",
-                            FONT_BOLD);
+                            PLOT_FONT_BOLD);
     }
     if (ret == META_OK)
-        ret = put_label(out, L, "Weight", L->weight_right, 0, L->head2_y, "right", FONT_BOLD);
+        ret = put_label(out, L, "Weight", L->weight_right, 0, L->head2_y, "right", PLOT_FONT_BOLD);
     if (ret == META_OK)
-        ret = put_label(out, L, f->measure, L->x_est, 0, L->head1_y, "left", FONT_BOLD);
+        ret = put_label(out, L, f->measure, L->x_est, 0, L->head1_y, "left", PLOT_FONT_BOLD);
     if (ret == META_OK)
-        ret = put_label(out, L, ci, L->x_est, 0, L->head2_y, "left", FONT_BOLD);
+        ret = put_label(out, L, ci, L->x_est, 0, L->head2_y, "left", PLOT_FONT_BOLD);
     if (ret == META_OK)
         ret = put_label(out, L, f->measure, L->panel_x + PANEL_PT / 2, 0, L->head1_y, "center",
-                        FONT_BOLD);
+                        PLOT_FONT_BOLD);
     if (ret == META_OK)
-        ret = put_label(out, L, ci, L->panel_x + PANEL_PT / 2, 0, L->head2_y, "center", FONT_BOLD);
+        ret = put_label(out, L, ci, L->panel_x + PANEL_PT / 2, 0, L->head2_y, "center",
+                        PLOT_FONT_BOLD);
     fprintf(out,
             "set arrow from screen %.5f, screen %.5f to screen %.5f, screen %.5f nohead "
             "lw 0.8 lc rgb '%s' back\n",
@@ -627,13 +624,14 @@ static int write_row_text(FILE *out, const struct layout *L, const struct drow *
 {
     int ret = META_OK;
     int bold = d->kind == DR_SUMMARY;
-    const char *font = bold ? FONT_BOLD : NULL;
+    enum plot_font font = bold ? PLOT_FONT_BOLD : PLOT_FONT_DEFAULT;
     if (d->kind == DR_BLANK)
         return META_OK;
     fprintf(out, "# row %zu\n", row);
     if (d->kind == DR_TEXT)
-        return put_label(out, L, d->label, L->x_label, row, 0, "left", FONT_SMALL);
-    ret = put_label(out, L, d->label, L->x_label, row, 0, "left", d->bold ? FONT_BOLD : NULL);
+        return put_label(out, L, d->label, L->x_label, row, 0, "left", PLOT_FONT_SMALL);
+    ret = put_label(out, L, d->label, L->x_label, row, 0, "left",
+                    d->bold ? PLOT_FONT_BOLD : PLOT_FONT_DEFAULT);
     for (int side = 0; side < 2 && ret == META_OK; side++)
         for (int c = 0; c < L->nsub && ret == META_OK; c++)
             ret = put_label(out, L, d->arm[side][c], L->sub_right[side][c], row, 0, "right", font);
@@ -757,7 +755,9 @@ static int write_axis(FILE *out, const struct layout *L)
     if (ax->log_scale)
         fputs("set logscale x\n", out);
     fputs("unset ytics\nunset mxtics\nset border 1 lw 1\n", out);
-    fputs("set xtics out nomirror scale 0.6,0 font '" FONT_SMALL "' (", out);
+    fputs("set xtics out nomirror scale 0.6,0", out);
+    plot_put_font(out, L->fmt, PLOT_FONT_SMALL);
+    fputs(" (", out);
     for (size_t i = 0; i < ax->n_ticks; i++)
         fprintf(out, "%s'%s' %.6g", i ? ", " : "", ax->labels[i], ax->ticks[i]);
     fputs(")\n", out);
@@ -765,9 +765,9 @@ static int write_axis(FILE *out, const struct layout *L)
             "set arrow from first %.6g, graph 0 to first %.6g, graph 1 nohead lw 1 "
             "lc rgb '%s' back\n",
             null_disp, null_disp, COLOR_LINE);
-    ret = put_label(out, L, L->fav_left, null_x - 6, 0, L->fav_y, "right", FONT_SMALL);
+    ret = put_label(out, L, L->fav_left, null_x - 6, 0, L->fav_y, "right", PLOT_FONT_SMALL);
     if (ret == META_OK)
-        ret = put_label(out, L, L->fav_right, null_x + 6, 0, L->fav_y, "left", FONT_SMALL);
+        ret = put_label(out, L, L->fav_right, null_x + 6, 0, L->fav_y, "left", PLOT_FONT_SMALL);
     return ret;
 }
 
@@ -800,7 +800,7 @@ static int write_script(FILE *out, const struct layout *L, enum meta_plot_format
         fputs("# footer\n", out);
         for (size_t i = 0; i < L->nfoot && ret == META_OK; i++)
             ret = put_label(out, L, L->foot[i], L->foot_x, 0, L->foot_y0 + (double)i * FOOT_PT,
-                            "left", FONT_SMALL);
+                            "left", PLOT_FONT_SMALL);
     }
     if (ret == META_ENOMEM)
         return meta_error_set(err, ret, "out of memory");
@@ -833,6 +833,7 @@ int meta_plot_forest_script(const struct meta_forest *f, enum meta_plot_format f
 
     memset(&L, 0, sizeof L);
     L.f = f;
+    L.fmt = fmt;
     if (f->n_rows == 0) {
         ret = meta_error_set(err, META_EINVAL, "the forest plot has no rows");
         goto cleanup;

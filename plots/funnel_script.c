@@ -49,7 +49,9 @@ static int write_funnel(const struct meta_funnel *f, enum meta_plot_format fmt,
         fputs("set title ", out);
         if (plot_put_quoted(out, f->title) != META_OK)
             return meta_error_set(err, META_ENOMEM, "out of memory");
-        fputs(" noenhanced font '" PLOT_FONT " Bold,11'\n", out);
+        fputs(" noenhanced", out);
+        plot_put_font(out, fmt, PLOT_FONT_TITLE);
+        fputc('\n', out);
     }
     snprintf(xlabel, sizeof xlabel, "%s%s", f->measure, f->log_scale ? " (log scale)" : "");
     fputs("set xlabel ", out);
@@ -104,9 +106,10 @@ static int write_funnel(const struct meta_funnel *f, enum meta_plot_format fmt,
         free(label);
         if (ret != META_OK)
             return meta_error_set(err, META_ENOMEM, "out of memory");
-        fprintf(out,
-                " at first %.6g, first %.6g %s offset %s,0 noenhanced font '" PLOT_FONT ",7'\n", x,
-                f->points[i].sei, right ? "left" : "right", right ? "0.8" : "-0.8");
+        fprintf(out, " at first %.6g, first %.6g %s offset %s,0 noenhanced", x, f->points[i].sei,
+                right ? "left" : "right", right ? "0.8" : "-0.8");
+        plot_put_font(out, fmt, PLOT_FONT_TINY);
+        fputc('\n', out);
     }
     /* Only numbers go into the data block: text never does. */
     fputs("$points << EOD\n", out);

@@ -103,6 +103,27 @@ static int put_path(FILE *out, const char *path, struct meta_error *err)
     return META_OK;
 }
 
+void plot_put_font(FILE *out, enum meta_plot_format fmt, enum plot_font font)
+{
+    int svg = fmt == META_PLOT_SVG;
+    switch (font) {
+    case PLOT_FONT_DEFAULT:
+        break;
+    case PLOT_FONT_BOLD:
+        fprintf(out, " font '%s Bold,9'", svg ? PLOT_FONT_SVG : PLOT_FONT);
+        break;
+    case PLOT_FONT_SMALL:
+        fprintf(out, " font '%s,8'", svg ? PLOT_FONT_SVG_LIST : PLOT_FONT);
+        break;
+    case PLOT_FONT_TINY:
+        fprintf(out, " font '%s,7'", svg ? PLOT_FONT_SVG_LIST : PLOT_FONT);
+        break;
+    case PLOT_FONT_TITLE:
+        fprintf(out, " font '%s Bold,11'", svg ? PLOT_FONT_SVG : PLOT_FONT);
+        break;
+    }
+}
+
 int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double h_pt,
                       const char *output_path, struct meta_error *err)
 {
@@ -124,7 +145,7 @@ int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double 
     }
     case META_PLOT_SVG:
         fprintf(out,
-                "set terminal svg size %.0f,%.0f fixed noenhanced font '" PLOT_FONT ",9' "
+                "set terminal svg size %.0f,%.0f fixed noenhanced font '" PLOT_FONT_SVG_LIST ",9' "
                 "background '#ffffff'\n",
                 w_pt, h_pt);
         break;

@@ -13,8 +13,24 @@
 #include "meta_plot.h"
 
 /* The font every plot uses: Liberation Sans has Arial's metrics (RevMan's
- * font) and comes with Debian's gnuplot packages (fonts-liberation). */
-#define PLOT_FONT "Liberation Sans"
+ * font) and comes with Debian's gnuplot packages (fonts-liberation). SVG
+ * files name Arial first, which viewers everywhere have or alias to it. */
+#define PLOT_FONT          "Liberation Sans"
+#define PLOT_FONT_SVG      "Arial"
+#define PLOT_FONT_SVG_LIST "Arial,Liberation Sans,Helvetica,sans-serif"
+
+/* The styles of text in the plots. */
+enum plot_font {
+    PLOT_FONT_DEFAULT, /* the terminal's: 9 points */
+    PLOT_FONT_BOLD,    /* 9 points bold: headers, diamonds' rows */
+    PLOT_FONT_SMALL,   /* 8 points: ticks, favours, footer */
+    PLOT_FONT_TINY,    /* 7 points: funnel labels */
+    PLOT_FONT_TITLE    /* 11 points bold */
+};
+
+/* Writes " font '...'" selecting `font` in format fmt (nothing for the
+ * default). */
+void plot_put_font(FILE *out, enum meta_plot_format fmt, enum plot_font font);
 
 /* text.c */
 
