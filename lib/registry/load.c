@@ -285,7 +285,7 @@ static const char create_stage_sql[] =
     " trial text NOT NULL, arm text NOT NULL, treatment text NOT NULL, outcome text NOT NULL,"
     " timepoint text NOT NULL, kind text NOT NULL,"
     " n integer, mean double precision, sd double precision, events integer, total integer,"
-    " attrs jsonb) ON COMMIT DROP;"
+    " attrs text) ON COMMIT DROP;"
     "CREATE TEMP TABLE meta_stage_files (file_no integer PRIMARY KEY, load_id bigint NOT NULL)"
     " ON COMMIT DROP";
 
@@ -300,7 +300,8 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
     int ret;
 
     /* Hash tables for the set-wise checks stay in memory up to this size. */
-    if ((ret = exec_ok(conn, err, "cannot configure the load", "SET LOCAL work_mem = '64MB'")) ||
+    if ((ret = exec_ok(conn, err, "cannot configure the load",
+                       "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")) ||
         (ret = exec_ok(conn, err, "cannot use UTF-8", "SET LOCAL client_encoding = 'UTF8'")) ||
         (ret = exec_ok(conn, err, "cannot create the staging table", create_stage_sql)) ||
         (ret = start_copy(conn, err)))

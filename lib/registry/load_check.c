@@ -12,13 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per-outcome and per-arm summaries of the staged rows. */
+/* Per-outcome and per-arm summaries of the staged rows. Comparing in the
+ * "C" collation is exact and cheap. amin and amax are the smallest and
+ * largest attribute object of an arm: when they differ, the arm's rows
+ * disagree and its attributes are merged key by key in file order (later
+ * rows win), which jsonb_object_agg does when a key repeats. */
 static const char prepare_sql[] =
     "CREATE TEMP TABLE meta_stage_outcomes ON COMMIT DROP AS"
     " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM meta_stage GROUP BY outcome;"
     "CREATE TEMP TABLE meta_stage_arms ON COMMIT DROP AS"
-    " SELECT trial, arm, min(treatment) AS tmin, max(treatment) AS tmax"
+    " SELECT trial, arm, min(treatment COLLATE \"C\") AS tmin, max(treatment COLLATE \"C\") AS "
+    "tmax,"
+    "        min(attrs COLLATE \"C\") AS amin, max(attrs COLLATE \"C\") AS amax"
     " FROM meta_stage GROUP BY trial, arm;"
+    "UPDATE meta_stage_arms sa SET amin = m.attrs::text FROM ("
+    "  SELECT s.trial, s.arm, jsonb_object_agg(e.key, e.value ORDER BY s.file_no, s.line) AS attrs"
+    "  FROM meta_stage s JOIN meta_stage_arms x"
+    "    ON x.trial = s.trial AND x.arm = s.arm AND x.amin <> x.amax"
+    "  CROSS JOIN LATERAL jsonb_each(s.attrs::jsonb) e GROUP BY s.trial, s.arm) m"
+    " WHERE sa.trial = m.trial AND sa.arm = m.arm;"
     "ANALYZE meta_stage_outcomes; ANALYZE meta_stage_arms";
 
 static const char detect_sql[] =
@@ -29,7 +41,8 @@ static const char detect_sql[] =
     "   AND NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)) AS kind_within,"
     " (SELECT count(*) FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
     "   JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm"
-    "   WHERE a.treatment <> sa.tmin OR a.treatment <> sa.tmax) AS arm_registry,"
+    "   WHERE a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
+    "  AS arm_registry,"
     " (SELECT count(*) FROM meta_stage_arms sa WHERE sa.tmin <> sa.tmax"
     "   AND NOT EXISTS (SELECT FROM trials t JOIN arms a ON a.trial_id = t.trial_id"
     "                   WHERE t.name = sa.trial AND a.label = sa.arm)) AS arm_within";

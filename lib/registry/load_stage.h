@@ -18,7 +18,7 @@
  * line is where the record starts and *_line where the field of that name
  * starts when that differs (quoted line breaks), else NULL. kind is
  * 'continuous' or 'binary' (the values of outcomes.kind); attrs holds the
- * non-empty extra columns as a JSON object, or NULL.
+ * non-empty extra columns as the text of a JSON object, or NULL.
  */
 #define META_STAGE_TABLE "meta_stage"
 #define META_STAGE_COLUMNS                                                                         \
