@@ -122,7 +122,8 @@ int meta_forest_set_model(struct meta_forest *f, const char *model, const char *
 
 void meta_forest_set_null(struct meta_forest *f, double null_value)
 {
-    f->null_value = null_value;
+    if (isfinite(null_value))
+        f->null_value = null_value;
 }
 
 int meta_forest_set_subgroup_test(struct meta_forest *f, double q, double df, double p,

@@ -170,7 +170,8 @@ void meta_forest_set_higher_is_better(struct meta_forest *f, int higher_is_bette
 int meta_forest_set_model(struct meta_forest *f, const char *model, const char *method,
                           double level, struct meta_error *err);
 
-/* Sets the null (no effect) value on the analysis scale; 0 unless told. */
+/* Sets the null (no effect) value on the analysis scale; 0 unless told. A
+ * value that is not finite is ignored. */
 void meta_forest_set_null(struct meta_forest *f, double null_value);
 
 /* Sets the test for subgroup differences shown in the footer (Q on df, p).
