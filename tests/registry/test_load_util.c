@@ -1,0 +1,126 @@
+/*
+ * Helpers of the loading and listing tests (see test_load_util.h).
+ */
+#include "test_load_util.h"
+
+#include "test_db.h"
+
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+
+int meta_test_load_db(const char *name, char *conninfo, size_t size, struct meta_db **db)
+{
+    struct meta_error err;
+    if (meta_test_db_create(name, conninfo, size) != 0)
+        return -1;
+    if (meta_db_open(conninfo, db, &err) != META_OK) {
+        fprintf(stderr, "test: cannot open %s: %s\n", name, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+const char *meta_test_load_file(const char *name, const char *text)
+{
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/meta-load-XXXXXX");
+        if (!mkdtemp(dir) || chdir(dir) != 0) {
+            dir[0] = '\0';
+            return NULL;
+        }
+    }
+    FILE *f = fopen(name, "wb");
+    if (!f)
+        return NULL;
+    fputs(text, f);
+    fclose(f);
+    return name;
+}
+
+void meta_test_load_cleanup(void)
+{
+    if (!dir[0])
+        return;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "test: cannot remove %s\n", dir);
+    dir[0] = '\0';
+}
+
+char *meta_test_load_query(const char *conninfo, const char *sql)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    char *out = NULL;
+    PGresult *res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(conn));
+    else
+        out = strdup(PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    PQfinish(conn);
+    return out;
+}
+
+char *meta_test_load_snapshot(const char *conninfo, int with_ids)
+{
+    static const char sql[] =
+        "SELECT coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), '') FROM ("
+        " SELECT 'trial|' || name FROM trials"
+        " UNION ALL SELECT 'arm|' || t.name || '|' || a.label || '|' || a.treatment || '|'"
+        "   || a.attributes::text FROM arms a JOIN trials t USING (trial_id)"
+        " UNION ALL SELECT 'outcome|' || name || '|' || kind FROM outcomes"
+        " UNION ALL SELECT 'continuous|' || t.name || '|' || a.label || '|' || o.name || '|'"
+        "   || r.timepoint || '|' || r.n || '|' || r.mean || '|' || r.sd || '|' || l.file_name"
+        "   || CASE WHEN $1 THEN '|' || r.load_id ELSE '' END"
+        "   FROM continuous_results r JOIN arms a USING (arm_id) JOIN trials t USING (trial_id)"
+        "   JOIN outcomes o USING (outcome_id) JOIN loads l USING (load_id)"
+        " UNION ALL SELECT 'binary|' || t.name || '|' || a.label || '|' || o.name || '|'"
+        "   || r.timepoint || '|' || r.events || '|' || r.total || '|' || l.file_name"
+        "   || CASE WHEN $1 THEN '|' || r.load_id ELSE '' END"
+        "   FROM binary_results r JOIN arms a USING (arm_id) JOIN trials t USING (trial_id)"
+        "   JOIN outcomes o USING (outcome_id) JOIN loads l USING (load_id)"
+        " UNION ALL SELECT 'loads|' || count(*) FROM loads WHERE $1) s(x)";
+    PGconn *conn = PQconnectdb(conninfo);
+    const char *params[1] = {with_ids ? "true" : "false"};
+    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    char *out = NULL;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        fprintf(stderr, "test: snapshot: %s", PQerrorMessage(conn));
+    else
+        out = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+    return out;
+}
+
+int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
+                         struct meta_error *err, const char *path, ...)
+{
+    const char *paths[32];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, path);
+    for (const char *p = path; p && n < 32; p = va_arg(ap, const char *))
+        paths[n++] = p;
+    va_end(ap);
+    meta_error_clear(err);
+    return meta_reg_load(db, paths, n, report, err);
+}
+
+const char *meta_test_load_messages(const struct meta_load_report *report)
+{
+    static char buf[16384];
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < report->errors.kept && o < sizeof buf; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? "\n" : "",
+                              report->errors.msgs[i]);
+    return buf;
+}

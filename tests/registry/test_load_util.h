@@ -1,0 +1,44 @@
+/*
+ * What the loading and listing tests share: a fresh database per case, CSV
+ * files written to a temporary directory, one-cell queries, and a canonical
+ * text dump of the registry to compare states.
+ */
+#ifndef META_TEST_LOAD_UTIL_H
+#define META_TEST_LOAD_UTIL_H
+
+#include "load.h"
+
+#include <stddef.h>
+
+/* Creates database name on the test server, opens it as a registry (schema
+ * migrated) and writes its conninfo (size bytes). Returns 0 or -1. */
+int meta_test_load_db(const char *name, char *conninfo, size_t size, struct meta_db **db);
+
+/* Writes text to a file called name in the program's temporary directory,
+ * which becomes the working directory on first use (removed by
+ * meta_test_load_cleanup), and returns name, so that messages name the
+ * file as the test gave it. NULL on failure. */
+const char *meta_test_load_file(const char *name, const char *text);
+
+/* Removes the temporary directory. */
+void meta_test_load_cleanup(void);
+
+/* Runs sql on a new connection to conninfo and returns the first cell of the
+ * first row (malloc'd), "" for no rows, or NULL with a message on stderr. */
+char *meta_test_load_query(const char *conninfo, const char *sql);
+
+/* The registry as sorted text lines: trials, arms (treatment, attributes),
+ * outcomes (kind), results (values and the file of the load that brought
+ * them), and the number of loads. With ids, also each result's load id.
+ * malloc'd; NULL on failure. */
+char *meta_test_load_snapshot(const char *conninfo, int with_ids);
+
+/* Loads the NULL-terminated list of paths into db; report must be
+ * initialised. Returns meta_reg_load's status; err receives its message. */
+int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
+                         struct meta_error *err, const char *path, ...);
+
+/* The kept messages of report->errors joined with newlines (static buffer). */
+const char *meta_test_load_messages(const struct meta_load_report *report);
+
+#endif
