@@ -60,7 +60,7 @@ static int pool_common(const double *yi, const double *vi, size_t k,
 }
 
 static int pool_random(const double *yi, const double *vi, size_t k,
-                       const struct meta_options *opts, struct meta_result *out,
+                       const struct meta_options *opts, int with_tau2_ci, struct meta_result *out,
                        struct meta_error *err)
 {
     struct meta_iv_sums s, s0;
@@ -103,8 +103,9 @@ static int pool_random(const double *yi, const double *vi, size_t k,
         out->Q_p = gsl_cdf_chisq_Q(s0.Q, (double)k - 1.0);
         out->I2 = 100.0 * tau2 / (s2 + tau2);
         out->H2 = 1.0 + tau2 / s2;
-        ret = meta_tau2_qprofile(yi, vi, k, tau2, opts->level, opts->tol, opts->max_iter,
-                                 &out->tau2_ci_lower, &out->tau2_ci_upper, err);
+        if (with_tau2_ci)
+            ret = meta_tau2_qprofile(yi, vi, k, tau2, opts->level, opts->tol, opts->max_iter,
+                                     &out->tau2_ci_lower, &out->tau2_ci_upper, NULL, err);
         if (ret != META_OK)
             return ret;
     } else {
@@ -119,8 +120,8 @@ static int pool_random(const double *yi, const double *vi, size_t k,
     return META_OK;
 }
 
-int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
-                 struct meta_result *out, struct meta_error *err)
+static int pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                   int with_tau2_ci, struct meta_result *out, struct meta_error *err)
 {
     out->k = k;
     out->measure = opts->measure;
@@ -130,11 +131,17 @@ int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta
     out->level = opts->level;
     if (opts->model == META_MODEL_COMMON)
         return pool_common(yi, vi, k, opts, out, err);
-    return pool_random(yi, vi, k, opts, out, err);
+    return pool_random(yi, vi, k, opts, with_tau2_ci, out, err);
 }
 
-int meta_pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                  struct meta_result *out, struct meta_error *err)
+{
+    return pool_iv(yi, vi, k, opts, 1, out, err);
+}
+
+static int pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                   int with_tau2_ci, struct meta_result *out, struct meta_error *err)
 {
     int ret;
     if (!out)
@@ -160,10 +167,22 @@ int meta_pool_yv(const double *yi, const double *vi, size_t k, const struct meta
     ret = meta_result_alloc_studies(out, k, err);
     if (ret != META_OK)
         return ret;
-    ret = meta_pool_iv(yi, vi, k, opts, out, err);
+    ret = pool_iv(yi, vi, k, opts, with_tau2_ci, out, err);
     if (ret != META_OK) {
         meta_result_release(out);
         meta_result_init(out);
     }
     return ret;
+}
+
+int meta_pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                 struct meta_result *out, struct meta_error *err)
+{
+    return pool_yv(yi, vi, k, opts, 1, out, err);
+}
+
+int meta_pool_yv_fit(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                     struct meta_result *out, struct meta_error *err)
+{
+    return pool_yv(yi, vi, k, opts, 0, out, err);
 }

@@ -11,6 +11,7 @@ struct qp_ctx {
     const double *yi, *vi;
     size_t k;
     double target;
+    int evals; /* Q evaluations so far */
 };
 
 static double q_at(const struct qp_ctx *c, double t)
@@ -22,15 +23,16 @@ static double q_at(const struct qp_ctx *c, double t)
 
 static double q_minus_target(double t, void *p)
 {
-    const struct qp_ctx *c = p;
+    struct qp_ctx *c = p;
+    c->evals++;
     return q_at(c, t) - c->target;
 }
 
 int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2_hat, double level,
-                       double tol, int max_iter, double *lower, double *upper,
+                       double tol, int max_iter, double *lower, double *upper, int *evals,
                        struct meta_error *err)
 {
-    struct qp_ctx c = {yi, vi, k, 0.0};
+    struct qp_ctx c = {yi, vi, k, 0.0, 2};
     double df = (double)k - 1.0, alpha = 1.0 - level / 100.0;
     double tmax = fmax(100.0, 10.0 * tau2_hat);
     double crit_u, crit_l, lb = NAN, ub = NAN;
@@ -69,5 +71,7 @@ int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2
     }
     *lower = lb;
     *upper = ub;
+    if (evals)
+        *evals = c.evals;
     return META_OK;
 }

@@ -69,9 +69,10 @@ int meta_tau2_estimate(const double *yi, const double *vi, size_t k, enum meta_m
  * tolerance tol in at most max_iter steps (metafor's default confint()
  * stops uniroot() at an absolute 1.2e-4; the exact root is reported here,
  * as metafor gives it with control = list(tol = 1e-12)). level in percent.
- * k >= 2. */
+ * k >= 2. *evals (may be NULL) receives the number of passes over the data
+ * (evaluations of Q), which the benchmarks compare with a plain loop. */
 int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2_hat, double level,
-                       double tol, int max_iter, double *lower, double *upper,
+                       double tol, int max_iter, double *lower, double *upper, int *evals,
                        struct meta_error *err);
 
 /* Sets every field of res to "nothing yet": NAN numbers, NULL arrays. */
@@ -97,6 +98,13 @@ void meta_result_study_cis(struct meta_result *res);
  * fills *out (whose studies array must be allocated, k entries). */
 int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                  struct meta_result *out, struct meta_error *err);
+
+/* meta_pool_yv() without the Q-profile tau^2 interval (tau2_ci_lower and
+ * tau2_ci_upper stay NAN); every other field as meta_pool_yv() sets it. The
+ * benchmarks time it against metafor's rma(), which leaves that interval to
+ * confint(). */
+int meta_pool_yv_fit(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                     struct meta_result *out, struct meta_error *err);
 
 /* Mantel-Haenszel (RR, OR, RD) or Peto (OR) pooling of binary studies, checked
  * already: fills *out (studies array allocated, k entries). */

@@ -1,19 +1,35 @@
 /*
- * Benchmark of lib/stats pooling from effect sizes: meta_pool_yv() with each
- * random-effects estimator (and the common model) on k simulated studies,
- * k = 1000 and 1,000,000 by default. Prints wall time per analysis (tau^2,
- * Q-profile interval, prediction interval and per-study weights included)
- * and the estimator's iterations. Usage: bench_stats [k...]
+ * Library benchmark: times lib/stats pooling in-process on the yi,vi files
+ * that bench_smd writes (the files metafor and statsmodels read too), for
+ * DL, REML and PM. Per file and method it prints one line per operation:
+ * `fit` (estimate, se, CI, Q, I^2, tau^2 and per-study weights: what rma()
+ * returns), `tau2ci` (the Q-profile interval alone: what confint() adds) and
+ * `full` (meta_pool_yv(), both together), plus `floor`, a plain loop that
+ * reads yi and vi once. Times are medians of repeated calls; reading the
+ * file is not timed. Usage: bench_stats [--min-time SECONDS] FILE...
  */
-#include "meta_stats.h"
+#include "stats_internal.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#define MAX_REPS 20001
+#define MIN_REPS 5
+
+static const enum meta_method methods[] = {META_METHOD_DL, META_METHOD_REML, META_METHOD_PM};
+#define NMETHODS (sizeof methods / sizeof methods[0])
+
+enum op { OP_FIT, OP_TAU2CI, OP_FULL };
+
+struct data {
+    double *yi, *vi;
+    size_t k;
+};
 
 static double now(void)
 {
@@ -22,81 +38,222 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* yi ~ N(0.3, 0.05 + vi), vi ~ U(0.01, 0.5), from a fixed seed. */
-static int simulate(size_t k, double **yi, double **vi)
+static int cmp_double(const void *a, const void *b)
 {
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    *yi = malloc(k * sizeof **yi);
-    *vi = malloc(k * sizeof **vi);
-    if (!rng || !*yi || !*vi) {
-        gsl_rng_free(rng);
-        return -1;
-    }
-    gsl_rng_set(rng, 20240601);
-    for (size_t i = 0; i < k; i++) {
-        (*vi)[i] = 0.01 + 0.49 * gsl_rng_uniform(rng);
-        (*yi)[i] = 0.3 + gsl_ran_gaussian(rng, sqrt(0.05 + (*vi)[i]));
-    }
-    gsl_rng_free(rng);
-    return 0;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
-static int bench(size_t k)
+static double median(double *t, int n)
 {
-    static const enum meta_method methods[] = {META_METHOD_IV, META_METHOD_DL, META_METHOD_REML,
-                                               META_METHOD_ML, META_METHOD_PM, META_METHOD_HE,
-                                               META_METHOD_HS, META_METHOD_SJ, META_METHOD_EB};
-    double *yi = NULL, *vi = NULL;
-    int ret = 0;
-    if (simulate(k, &yi, &vi) != 0) {
-        fprintf(stderr, "bench_stats: out of memory for k = %zu\n", k);
-        ret = 1;
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+/* Reads a "yi,vi" CSV with a header line into d. Returns 0 or -1. */
+static int read_data(const char *path, struct data *d)
+{
+    FILE *f = fopen(path, "r");
+    size_t cap = 1024;
+    char line[256];
+    int ret = -1;
+    d->k = 0;
+    d->yi = malloc(cap * sizeof *d->yi);
+    d->vi = malloc(cap * sizeof *d->vi);
+    if (!f || !d->yi || !d->vi || !fgets(line, sizeof line, f))
         goto cleanup;
-    }
-    for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
-        struct meta_options o;
-        struct meta_result r;
-        struct meta_error err;
-        meta_options_init(&o);
-        o.method = methods[m];
-        o.model = methods[m] == META_METHOD_IV ? META_MODEL_COMMON : META_MODEL_RANDOM;
-        int reps = k <= 10000 ? 200 : 3;
-        double best = 1e300;
-        for (int rep = 0; rep < reps; rep++) {
-            double t0 = now();
-            int st = meta_pool_yv(yi, vi, k, &o, &r, &err);
-            double dt = now() - t0;
-            if (st != META_OK) {
-                fprintf(stderr, "bench_stats: %s: %s\n", meta_method_name(o.method), err.msg);
-                ret = 1;
+    while (fgets(line, sizeof line, f)) {
+        char *end, *end2;
+        if (d->k == cap) {
+            cap *= 2;
+            double *y = realloc(d->yi, cap * sizeof *y);
+            if (y)
+                d->yi = y;
+            double *v = realloc(d->vi, cap * sizeof *v);
+            if (v)
+                d->vi = v;
+            if (!y || !v)
                 goto cleanup;
-            }
-            if (dt < best)
-                best = dt;
-            if (rep + 1 < reps)
-                meta_result_release(&r);
         }
-        printf("k = %8zu  %-4s  %10.3f ms  iterations %3d  tau2 %.6g  [%.6g, %.6g]\n", k,
-               meta_method_name(o.method), best * 1e3, r.iterations, r.tau2, r.tau2_ci_lower,
-               r.tau2_ci_upper);
-        meta_result_release(&r);
+        errno = 0;
+        d->yi[d->k] = strtod(line, &end);
+        if (*end != ',')
+            goto cleanup;
+        d->vi[d->k] = strtod(end + 1, &end2);
+        if (end2 == end + 1 || errno != 0)
+            goto cleanup;
+        d->k++;
     }
+    ret = d->k > 0 && !ferror(f) ? 0 : -1;
 
 cleanup:
-    free(yi);
-    free(vi);
+    if (f)
+        fclose(f);
+    if (ret != 0)
+        fprintf(stderr, "bench_stats: error: cannot read '%s' as yi,vi lines\n", path);
+    return ret;
+}
+
+/* The memory-bandwidth floor: one plain pass over yi and vi forming
+ * w = 1/(v + t), sum w and sum w y, as every tau^2 iteration must. The sink
+ * keeps the compiler from dropping the loop; t changes from call to call. */
+static volatile double sink;
+
+static void floor_pass(const struct data *d, double t)
+{
+    double W = 0.0, swy = 0.0;
+    for (size_t i = 0; i < d->k; i++) {
+        double w = 1.0 / (d->vi[i] + t);
+        W += w;
+        swy += w * d->yi[i];
+    }
+    sink = swy / W;
+}
+
+/* One operation to time, its inputs and its last outcome. */
+struct timed {
+    const struct data *d;
+    const struct meta_options *o;
+    enum op op;
+    double tau2; /* for OP_TAU2CI */
+    struct meta_result r;
+    double lower, upper;
+    int evals;
+    int status;
+    struct meta_error err;
+};
+
+static void run_once(struct timed *c)
+{
+    switch (c->op) {
+    case OP_FIT:
+    case OP_FULL:
+        meta_result_release(&c->r);
+        c->status = (c->op == OP_FIT ? meta_pool_yv_fit : meta_pool_yv)(c->d->yi, c->d->vi, c->d->k,
+                                                                        c->o, &c->r, &c->err);
+        break;
+    case OP_TAU2CI:
+        c->status = meta_tau2_qprofile(c->d->yi, c->d->vi, c->d->k, c->tau2, c->o->level, c->o->tol,
+                                       c->o->max_iter, &c->lower, &c->upper, &c->evals, &c->err);
+        break;
+    }
+}
+
+/* Repeats the operation until min_time has passed (at least MIN_REPS times)
+ * and returns the median time of one call; *reps receives the count. */
+static double time_op(struct timed *c, double min_time, double *times, int *reps)
+{
+    double start = now();
+    int n = 0;
+    while (n < MAX_REPS && (n < MIN_REPS || now() - start < min_time)) {
+        double t0 = now();
+        run_once(c);
+        times[n++] = now() - t0;
+        if (c->status != META_OK)
+            break;
+    }
+    *reps = n;
+    return median(times, n);
+}
+
+static double time_floor(const struct data *d, double min_time, double *times, int *reps)
+{
+    double start = now();
+    int n = 0;
+    while (n < MAX_REPS && (n < MIN_REPS || now() - start < min_time)) {
+        double t0 = now();
+        floor_pass(d, 0.05 + 1e-9 * n);
+        times[n++] = now() - t0;
+    }
+    *reps = n;
+    return median(times, n);
+}
+
+static int bench_file(const char *path, double min_time, double *times)
+{
+    struct data d = {NULL, NULL, 0};
+    int ret = 1, reps;
+    if (read_data(path, &d) != 0)
+        goto cleanup;
+    double floor_t = time_floor(&d, min_time, times, &reps);
+    printf("tool=meta op=floor k=%zu time=%.6e reps=%d\n", d.k, floor_t, reps);
+    fflush(stdout);
+
+    for (size_t m = 0; m < NMETHODS; m++) {
+        struct meta_options o;
+        meta_options_init(&o);
+        o.measure = META_SMD;
+        o.method = methods[m];
+        const char *name = meta_method_name(o.method);
+        struct timed c = {.d = &d, .o = &o};
+        meta_result_init(&c.r);
+
+        c.op = OP_FIT;
+        double t = time_op(&c, min_time, times, &reps);
+        if (c.status != META_OK) {
+            fprintf(stderr, "bench_stats: %s: k = %zu: %s\n", name, d.k, c.err.msg);
+            meta_result_release(&c.r);
+            goto cleanup;
+        }
+        int passes = c.r.iterations > 1 ? c.r.iterations : 1;
+        printf("tool=meta op=fit method=%s k=%zu time=%.6e reps=%d iterations=%d floor=%.6e "
+               "tau2=%.15g estimate=%.15g se=%.15g Q=%.15g\n",
+               name, d.k, t, reps, c.r.iterations, passes * floor_t, c.r.tau2, c.r.estimate, c.r.se,
+               c.r.Q);
+        fflush(stdout);
+
+        c.op = OP_TAU2CI;
+        c.tau2 = c.r.tau2;
+        t = time_op(&c, min_time, times, &reps);
+        if (c.status != META_OK) {
+            fprintf(stderr, "bench_stats: %s: k = %zu: tau^2 interval: %s\n", name, d.k, c.err.msg);
+            meta_result_release(&c.r);
+            goto cleanup;
+        }
+        printf("tool=meta op=tau2ci method=%s k=%zu time=%.6e reps=%d evaluations=%d "
+               "floor=%.6e lower=%.15g upper=%.15g\n",
+               name, d.k, t, reps, c.evals, (c.evals > 1 ? c.evals : 1) * floor_t, c.lower,
+               c.upper);
+        fflush(stdout);
+
+        c.op = OP_FULL;
+        t = time_op(&c, min_time, times, &reps);
+        if (c.status != META_OK) {
+            fprintf(stderr, "bench_stats: %s: k = %zu: %s\n", name, d.k, c.err.msg);
+            meta_result_release(&c.r);
+            goto cleanup;
+        }
+        printf("tool=meta op=full method=%s k=%zu time=%.6e reps=%d\n", name, d.k, t, reps);
+        fflush(stdout);
+        meta_result_release(&c.r);
+    }
+    ret = 0;
+
+cleanup:
+    free(d.yi);
+    free(d.vi);
     return ret;
 }
 
 int main(int argc, char **argv)
 {
-    int ret = 0;
+    double min_time = 0.3;
+    int ret = 0, i = 1;
+    double *times = malloc(MAX_REPS * sizeof *times);
+
     gsl_set_error_handler_off();
-    if (argc < 2) {
-        ret |= bench(1000);
-        ret |= bench(1000000);
+    if (!times)
+        return 1;
+    if (i + 1 < argc && strcmp(argv[i], "--min-time") == 0) {
+        min_time = strtod(argv[i + 1], NULL);
+        i += 2;
     }
-    for (int i = 1; i < argc; i++)
-        ret |= bench((size_t)strtoull(argv[i], NULL, 10));
+    if (i >= argc) {
+        fprintf(stderr, "usage: bench_stats [--min-time SECONDS] FILE...\n");
+        ret = 2;
+    }
+    for (; i < argc; i++)
+        ret |= bench_file(argv[i], min_time, times);
+    free(times);
     return ret;
 }
