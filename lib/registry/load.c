@@ -11,6 +11,7 @@
 #include "load_stage.h"
 #include "pg_util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -342,6 +343,25 @@ cleanup:
     return ret;
 }
 
+/* Makes a libpq message one line (it continues lines with a tab) and says
+ * that the transaction left the registry as it was. */
+static void say_nothing_loaded(struct meta_error *err)
+{
+    char *o = err->msg;
+    for (const char *i = err->msg; *i; i++) {
+        if (*i == '\n') {
+            while (i[1] == '\t' || i[1] == ' ')
+                i++;
+            *o++ = ' ';
+        } else {
+            *o++ = *i;
+        }
+    }
+    *o = '\0';
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, " (nothing was loaded)");
+}
+
 static void drop_file_reports(struct meta_load_report *report)
 {
     for (size_t i = 0; report->files && i < report->nfiles; i++)
@@ -399,6 +419,8 @@ cleanup:
         meta_error_set(err, ret, "%zu problem%s in the input, nothing was loaded",
                        report->errors.count, report->errors.count == 1 ? "" : "s");
     }
+    if (ret == META_EDB)
+        say_nothing_loaded(err);
     if (ret != META_OK)
         drop_file_reports(report);
     free(run.files);
