@@ -13,6 +13,7 @@
 const struct meta_command meta_commands[] = {
     {"db", cmd_db, "manage the registry database (init, start, stop, status)", cmd_db_usage},
     {"load", cmd_load, "load arm-level CSV files, all or nothing", cmd_load_usage},
+    {"list", cmd_list, "what the registry holds: trials, outcomes, treatments", cmd_list_usage},
     {"pool", cmd_pool, "pooled effect, confidence and prediction intervals, heterogeneity",
      cmd_pool_usage},
     {"forest", cmd_forest, "forest plot of an analysis (PNG, SVG, PDF) through gnuplot",
