@@ -19,6 +19,7 @@ const struct meta_command meta_commands[] = {
     {"forest", cmd_forest, "forest plot of an analysis (PNG, SVG, PDF) through gnuplot",
      cmd_forest_usage},
     {"funnel", cmd_funnel, "funnel plot of an analysis", cmd_funnel_usage},
+    {"run", cmd_run, "run declared analyses (analyses/*.ini): tables and plots", cmd_run_usage},
     {"help", cmd_help, "show help for meta or one of its commands", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,549 @@
+/*
+ * `meta run [--out DIR] [--db CONNINFO] FILE.ini|DIR...`: runs declared
+ * analyses (analysis_file.h) one after the other on one registry connection,
+ * writes their tables and plots under DIR, keeps going past a failing one,
+ * and ends with a summary. Report scripts name analyses instead of spelling
+ * out long command lines.
+ */
+#include "analysis_file.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "forest_build.h"
+#include "pool_output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char cmd_run_usage[] =
+    "usage: meta run [--out DIR] [--db CONNINFO] FILE.ini|DIR...\n"
+    "\n"
+    "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
+    "name order. An analysis file has one [analysis] section whose keys are the\n"
+    "options of 'meta pool' (outcome, timepoint, treatment, control, measure,\n"
+    "model, method, ci, level, by, leave_one_out, cumulative) and its outputs:\n"
+    "\n"
+    "  forest = FILE.png|.svg|.pdf  forest plot (may be given several times)\n"
+    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise)\n"
+    "  table = FILE                 the 'meta pool' table, under title and note\n"
+    "  csv = FILE, json = FILE      'meta pool --format csv' or 'json'\n"
+    "  title, note                  plot title and footnote (also head the table)\n"
+    "  favours_left, favours_right, higher_is_better, sort   as for 'meta forest'\n"
+    "\n"
+    "Output paths are relative to the output directory and stay inside it.\n"
+    "Each analysis prints one line (ok, with k and the pooled estimate, and the\n"
+    "files written; or FAIL with the reason, FILE:LINE for a bad file); a failing\n"
+    "analysis does not stop the others. The README's section \"Analyses\" has the\n"
+    "whole format; analyses/ holds examples.\n"
+    "\n"
+    "Options\n"
+    "  --out DIR      where outputs go, created as needed (default: out)\n"
+    "  --db CONNINFO  the registry's PostgreSQL (libpq string or URI); also META_DB\n"
+    "\n"
+    "Exit status: 0 every analysis succeeded, 1 any failed, 2 usage error.\n";
+
+/* One analysis to run, or an argument that could not be expanded into any. */
+struct entry {
+    char *path;
+    char *problem; /* why it cannot run at all (e.g. an empty directory), or NULL */
+};
+
+struct entries {
+    struct entry *items;
+    size_t n, cap;
+};
+
+/* What the analyses of one invocation share. */
+struct run_ctx {
+    const char *out;      /* output directory, without a trailing slash */
+    const char *conninfo; /* --db, or NULL for META_DB / the private cluster */
+    struct meta_db *db;   /* opened by the first analysis that needs it */
+    int db_failed;        /* opening failed once: do not try again */
+    char **claimed;       /* output paths (relative) declared so far */
+    char **claimed_by;    /* the analysis file that declared each */
+    size_t n_claimed;
+};
+
+static int add_entry(struct entries *list, const char *path, const char *problem)
+{
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 16;
+        struct entry *grown = realloc(list->items, cap * sizeof *grown);
+        if (!grown)
+            return META_ENOMEM;
+        list->items = grown;
+        list->cap = cap;
+    }
+    struct entry *e = &list->items[list->n];
+    e->path = strdup(path);
+    e->problem = problem ? strdup(problem) : NULL;
+    if (!e->path || (problem && !e->problem)) {
+        free(e->path);
+        free(e->problem);
+        return META_ENOMEM;
+    }
+    list->n++;
+    return META_OK;
+}
+
+static void entries_free(struct entries *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->items[i].path);
+        free(list->items[i].problem);
+    }
+    free(list->items);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_ini(const char *name)
+{
+    size_t len = strlen(name);
+    return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".ini") == 0;
+}
+
+/* Adds the *.ini files of directory `dir`, in name order (bytewise). */
+static int add_directory(struct entries *list, const char *dir)
+{
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int ret = META_OK;
+    char problem[PATH_MAX + 64];
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(problem, sizeof problem, "cannot read the directory: %s", strerror(errno));
+        return add_entry(list, dir, problem);
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!is_ini(de->d_name))
+            continue;
+        if (n == cap) {
+            size_t grown_cap = cap ? 2 * cap : 32;
+            char **grown = realloc(names, grown_cap * sizeof *grown);
+            if (!grown) {
+                ret = META_ENOMEM;
+                goto cleanup;
+            }
+            names = grown;
+            cap = grown_cap;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            ret = META_ENOMEM;
+            goto cleanup;
+        }
+        n++;
+    }
+    if (n == 0) {
+        ret = add_entry(list, dir, "no *.ini analysis files in this directory");
+        goto cleanup;
+    }
+    qsort(names, n, sizeof *names, by_name);
+    size_t dlen = strlen(dir);
+    int slash = dlen > 0 && dir[dlen - 1] == '/';
+    for (size_t i = 0; i < n && ret == META_OK; i++) {
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s%s%s", dir, slash ? "" : "/", names[i]) >=
+            (int)sizeof path)
+            ret = add_entry(list, names[i], "path too long");
+        else
+            ret = add_entry(list, path, NULL);
+    }
+cleanup:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return ret;
+}
+
+/* Whether `path` names the same file as an entry already listed. */
+static int listed(const struct entries *list, const char *path)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    if (!realpath(path, a))
+        return 0;
+    for (size_t i = 0; i < list->n; i++)
+        if (!list->items[i].problem && realpath(list->items[i].path, b) && strcmp(a, b) == 0)
+            return 1;
+    return 0;
+}
+
+/* Expands the arguments into the analyses to run, each file once. */
+static int collect(struct entries *list, char **args, size_t n_args)
+{
+    for (size_t i = 0; i < n_args; i++) {
+        struct stat st;
+        int ret = META_OK;
+        if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            struct entries found = {0};
+            ret = add_directory(&found, args[i]);
+            for (size_t j = 0; ret == META_OK && j < found.n; j++)
+                if (found.items[j].problem || !listed(list, found.items[j].path))
+                    ret = add_entry(list, found.items[j].path, found.items[j].problem);
+            entries_free(&found);
+        } else if (!listed(list, args[i])) {
+            ret = add_entry(list, args[i], NULL);
+        }
+        if (ret != META_OK)
+            return ret;
+    }
+    return META_OK;
+}
+
+/* mkdir -p: creates `dir` and its missing parents. */
+static int make_dirs(const char *dir, struct meta_error *err)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return meta_error_set(err, META_EIO, "path too long: '%s'", dir);
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return meta_error_set(err, META_EIO, "cannot create directory '%s': %s", path,
+                                  strerror(errno));
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            return meta_error_set(err, META_EIO, "cannot create directory '%s': not a directory",
+                                  path);
+        *p = saved;
+        if (saved == '\0')
+            break;
+    }
+    return META_OK;
+}
+
+/* Creates the directories an output file needs. */
+static int make_parents(const char *file, struct meta_error *err)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return META_OK;
+    *slash = '\0';
+    return make_dirs(dir, err);
+}
+
+/* Writes a table, CSV or JSON output to `path`. */
+static int write_text(const char *path, enum meta_output_kind kind,
+                      const struct meta_analysis_file *af, const struct meta_analysis *an,
+                      struct meta_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return meta_error_set(err, META_EIO, "cannot write '%s': %s", path, strerror(errno));
+    int ret;
+    if (kind == META_OUTPUT_JSON) {
+        ret = meta_pool_write_json(f, &af->req, an, err);
+    } else if (kind == META_OUTPUT_CSV) {
+        ret = meta_pool_write_csv(f, &af->req, an, err);
+    } else {
+        if (af->title)
+            fprintf(f, "%s\n", af->title);
+        if (af->note)
+            fprintf(f, "%s\n", af->note);
+        if (af->title || af->note)
+            fputc('\n', f);
+        ret = meta_pool_write_table(f, &af->req, an, err);
+    }
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        if (ret == META_OK)
+            ret = meta_error_set(err, META_EIO, "cannot write '%s': %s", path,
+                                 strerror(errno ? errno : EIO));
+    }
+    return ret;
+}
+
+/* Draws a forest or funnel plot into `path`. */
+static int write_plot(const char *path, enum meta_output_kind kind,
+                      const struct meta_analysis_file *af, const struct meta_analysis *an,
+                      struct meta_error *err)
+{
+    struct meta_plot_settings settings;
+    struct meta_forest *forest = NULL;
+    struct meta_funnel *funnel = NULL;
+    int ret;
+    meta_analysis_file_plot_settings(af, &settings);
+    if (kind == META_OUTPUT_FOREST) {
+        ret = meta_forest_build(&af->req, an, &settings, &forest, err);
+        if (ret == META_OK)
+            ret = meta_plot_forest(forest, path, NULL, err);
+    } else {
+        ret = meta_funnel_build(&af->req, an, &settings, &funnel, err);
+        if (ret == META_OK)
+            ret = meta_plot_funnel(funnel, path, NULL, err);
+    }
+    meta_forest_free(forest);
+    meta_funnel_free(funnel);
+    return ret;
+}
+
+/* Refuses outputs that an earlier analysis of this run declared, then claims
+ * this analysis' outputs. */
+static int claim_outputs(struct run_ctx *ctx, const struct meta_analysis_file *af,
+                         struct meta_error *err)
+{
+    for (size_t i = 0; i < af->n_outputs; i++)
+        for (size_t j = 0; j < ctx->n_claimed; j++)
+            if (strcmp(af->outputs[i].path, ctx->claimed[j]) == 0)
+                return meta_error_set(err, META_EINVAL,
+                                      "%s:%d: %s '%s' is also an output of %s: give each "
+                                      "analysis its own files",
+                                      af->name, af->outputs[i].line,
+                                      meta_output_kind_name(af->outputs[i].kind),
+                                      af->outputs[i].path, ctx->claimed_by[j]);
+    if (af->n_outputs == 0)
+        return META_OK;
+    size_t n = ctx->n_claimed + af->n_outputs;
+    char **paths = realloc(ctx->claimed, n * sizeof *paths);
+    if (paths)
+        ctx->claimed = paths;
+    char **owners = paths ? realloc(ctx->claimed_by, n * sizeof *owners) : NULL;
+    if (owners)
+        ctx->claimed_by = owners;
+    for (size_t i = 0; owners && i < af->n_outputs; i++) {
+        char *path = strdup(af->outputs[i].path);
+        char *owner = path ? strdup(af->name) : NULL;
+        if (!owner) {
+            free(path);
+            break;
+        }
+        ctx->claimed[ctx->n_claimed] = path;
+        ctx->claimed_by[ctx->n_claimed] = owner;
+        ctx->n_claimed++;
+    }
+    if (ctx->n_claimed != n)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    return META_OK;
+}
+
+/* Prefixes a failure's message with the file name unless it has it. */
+static void prefix_file(struct meta_error *err, const char *file)
+{
+    size_t len = strlen(file);
+    if (strncmp(err->msg, file, len) == 0 && err->msg[len] == ':')
+        return;
+    char text[META_ERROR_MAX];
+    snprintf(text, sizeof text, "%s", err->msg);
+    meta_error_set(err, META_EINVAL, "%s: %s", file, text);
+}
+
+/* The pooled estimate as the table shows it: back-transformed for ratios. */
+static void describe_result(char *buf, size_t size, const struct meta_analysis *an)
+{
+    const struct meta_result *r = &an->overall;
+    double est = r->estimate, lo = r->ci_lower, hi = r->ci_upper;
+    if (meta_measure_is_ratio(an->opts.measure)) {
+        est = exp(est);
+        lo = exp(lo);
+        hi = exp(hi);
+    }
+    int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", r->k,
+                        meta_measure_name(an->opts.measure), est, lo, hi);
+    if (an->n_groups > 0 && used > 0 && (size_t)used < size)
+        snprintf(buf + used, size - (size_t)used, "  %zu subgroups", an->n_groups);
+}
+
+/* The line to blame when the options, checked at reading, turn out not to
+ * fit the outcome's type: the file was consistent in itself, so either a
+ * count-based method met a continuous outcome, or the measure does not apply. */
+static int option_line(const struct meta_analysis_file *af, int binary)
+{
+    enum meta_method m = af->req.opts.method;
+    int counts =
+        (af->req.given & META_GIVEN_METHOD) && (m == META_METHOD_MH || m == META_METHOD_PETO);
+    if (binary == 0 && counts)
+        return meta_analysis_file_key_line(af, "method");
+    return meta_analysis_file_key_line(af, "measure");
+}
+
+/* Runs one analysis file; prints its line. Returns 1 when it succeeded. */
+static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
+{
+    struct meta_analysis_file af;
+    struct meta_analysis an;
+    struct meta_error err;
+    char written[8192] = "";
+    int ok = 0, ret;
+    meta_error_clear(&err);
+    meta_analysis_file_init(&af);
+    meta_analysis_init(&an);
+
+    if (e->problem) {
+        meta_error_set(&err, META_EINVAL, "%s: %s", e->path, e->problem);
+        goto report;
+    }
+    if ((ret = meta_analysis_file_read(&af, e->path, &err)) != META_OK ||
+        (ret = claim_outputs(ctx, &af, &err)) != META_OK)
+        goto report;
+    if (!ctx->db && ctx->db_failed) {
+        meta_error_set(&err, META_EDB, "%s: no registry database (see the first failure)", e->path);
+        goto report;
+    }
+    if (!ctx->db && (ret = meta_db_open(ctx->conninfo, &ctx->db, &err)) != META_OK) {
+        ctx->db_failed = 1;
+        prefix_file(&err, e->path);
+        goto report;
+    }
+    int line = 0;
+    if ((ret = meta_analysis_fetch(ctx->db, &af.req, &an, &err)) == META_OK &&
+        (ret = meta_analysis_resolve(&af.req, an.sel.binary, &an.opts, &err)) != META_OK)
+        line = option_line(&af, an.sel.binary);
+    if (ret == META_OK)
+        ret = meta_analysis_compute(&af.req, &an, &err);
+    if (ret != META_OK) {
+        char text[META_ERROR_MAX];
+        meta_analysis_file_rephrase(text, sizeof text, err.msg);
+        if (line)
+            meta_error_set(&err, ret, "%s:%d: %s", e->path, line, text);
+        else
+            meta_error_set(&err, ret, "%s: %s", e->path, text);
+        goto report;
+    }
+    for (size_t i = 0; i < af.n_outputs; i++) {
+        const struct meta_analysis_output *o = &af.outputs[i];
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", ctx->out, o->path) >= (int)sizeof path) {
+            meta_error_set(&err, META_EIO, "%s:%d: output path too long", e->path, o->line);
+            goto report;
+        }
+        ret = make_parents(path, &err);
+        if (ret == META_OK)
+            ret = o->kind == META_OUTPUT_FOREST || o->kind == META_OUTPUT_FUNNEL
+                      ? write_plot(path, o->kind, &af, &an, &err)
+                      : write_text(path, o->kind, &af, &an, &err);
+        if (ret != META_OK) {
+            prefix_file(&err, e->path);
+            goto report;
+        }
+        size_t used = strlen(written);
+        snprintf(written + used, sizeof written - used, " %s", path);
+    }
+    ok = 1;
+report:
+    if (ok) {
+        char result[256];
+        describe_result(result, sizeof result, &an);
+        printf("ok   %-*s  %s  ->%s\n", width, e->path, result, written);
+    } else {
+        printf("FAIL %s\n", err.msg);
+    }
+    fflush(stdout);
+    meta_analysis_release(&an);
+    meta_analysis_file_release(&af);
+    return ok;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_ctx ctx = {.out = "out"};
+    struct entries list = {0};
+    struct meta_error err;
+    char **files = NULL;
+    char out[PATH_MAX];
+    size_t n_files = 0;
+    int status = 0;
+    meta_error_clear(&err);
+
+    if (!(files = calloc((size_t)argc + 1, sizeof *files))) {
+        status = cli_error("run", "out of memory");
+        goto cleanup;
+    }
+    int options = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options || arg[0] != '-' || arg[1] == '\0') {
+            files[n_files++] = argv[i];
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options = 0;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            status = cli_help("run", stdout);
+            goto cleanup;
+        } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "--db") == 0) {
+            if (i + 1 >= argc) {
+                status = cli_usage_error("run", "option '%s' needs a value", arg);
+                goto cleanup;
+            }
+            if (strcmp(arg, "--out") == 0)
+                ctx.out = argv[++i];
+            else
+                ctx.conninfo = argv[++i];
+        } else if (strncmp(arg, "--out=", 6) == 0) {
+            ctx.out = arg + 6;
+        } else if (strncmp(arg, "--db=", 5) == 0) {
+            ctx.conninfo = arg + 5;
+        } else {
+            status = cli_usage_error("run", "unknown option '%s'", arg);
+            goto cleanup;
+        }
+    }
+    if (n_files == 0) {
+        status = cli_usage_error("run", "no analysis given: name FILE.ini files or directories "
+                                        "(e.g. meta run analyses/)");
+        goto cleanup;
+    }
+    if (!*ctx.out) {
+        status = cli_usage_error("run", "--out needs a directory");
+        goto cleanup;
+    }
+    /* Output paths are joined to the directory with one slash. */
+    snprintf(out, sizeof out, "%s", ctx.out);
+    for (size_t len = strlen(out); len > 1 && out[len - 1] == '/'; len--)
+        out[len - 1] = '\0';
+    ctx.out = out;
+    if (make_dirs(ctx.out, &err) != META_OK) {
+        status = cli_error("run", "output directory: %s", err.msg);
+        goto cleanup;
+    }
+    if (collect(&list, files, n_files) != META_OK) {
+        status = cli_error("run", "out of memory");
+        goto cleanup;
+    }
+
+    int width = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        int len = (int)strlen(list.items[i].path);
+        if (len > width)
+            width = len;
+    }
+    if (width > 48)
+        width = 48;
+    size_t passed = 0;
+    for (size_t i = 0; i < list.n; i++)
+        passed += (size_t)run_one(&ctx, &list.items[i], width);
+    size_t failed = list.n - passed;
+    printf("%zu %s: %zu ok, %zu failed\n", list.n, list.n == 1 ? "analysis" : "analyses", passed,
+           failed);
+    if (fflush(stdout) != 0)
+        status = cli_error("run", "cannot write the output");
+    else if (failed)
+        status = cli_error("run", "%zu of %zu %s failed", failed, list.n,
+                           list.n == 1 ? "analysis" : "analyses");
+cleanup:
+    meta_db_close(ctx.db);
+    for (size_t i = 0; i < ctx.n_claimed; i++) {
+        free(ctx.claimed[i]);
+        free(ctx.claimed_by[i]);
+    }
+    free(ctx.claimed);
+    free(ctx.claimed_by);
+    entries_free(&list);
+    free(files);
+    return status;
+}
