@@ -66,8 +66,10 @@ void meta_selection_release(struct meta_selection *sel);
  *
  * The time point defaults to the outcome's only one. Arms are those whose
  * treatment is in either list; an arm's side follows its treatment's list.
- * The happy path is one query using the results' primary key
- * (outcome_id, timepoint, arm_id) and the arms' primary key.
+ * The happy path is two round trips: the outcome and time point (primary-key
+ * probes), then the arms (a range of the results' primary key (outcome_id,
+ * timepoint, arm_id) and a probe of the arms' and trials' primary keys per
+ * result row). The connection's JIT compilation is turned off on the way.
  *
  * Returns META_OK; META_EINVAL for an invalid query (no outcome, an empty
  * list, a name in both lists) or a selection that does not resolve, with err

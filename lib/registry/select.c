@@ -1,8 +1,9 @@
 /*
- * Reading the arms of a selection (see meta_select.h). The happy path is one
- * parameterised statement that resolves the outcome and its time point and
- * returns the selected arms; only when that fails to resolve do the small
- * diagnostic queries run that list the names and time points to offer.
+ * Reading the arms of a selection (see meta_select.h). The happy path is two
+ * parameterised statements: one resolves the outcome and its time point, one
+ * returns the selected arms, planned with the real outcome id so that the
+ * server's estimates fit the outcome's size. Only when the selection fails
+ * to resolve do the small diagnostic queries run that list the choices.
  */
 #include "meta_select.h"
 #include "pg_util.h"
@@ -17,63 +18,61 @@
 #define MAX_LISTED 20
 
 /*
- * One round trip: o/m/t resolve the outcome and the time point (the min and
- * max time point of the outcome are two probes of the results' primary key),
- * r reads the results of that (outcome_id, timepoint) by primary-key range,
- * s joins the arms by their primary key and keeps the listed treatments. The
- * LEFT JOIN returns one row even when no arm matches, so the resolution is
- * always visible; no row at all means the outcome is unknown.
+ * The outcome and its time point, in one small statement: tp_min and tp_max
+ * (two probes of the results' primary key) tell whether the outcome has one
+ * time point; tp_ok whether the asked or defaulted one exists (min() again,
+ * so that the probe uses the index whatever the statistics say). It also
+ * turns JIT compilation off for the session: the arms query below is planned
+ * with estimates in the hundreds of thousands of rows on large registries,
+ * where JIT would spend far more time compiling than the query takes.
  */
-static const char select_sql[] =
-    "WITH o AS ("
-    "  SELECT outcome_id, kind FROM outcomes WHERE name = $1::text"
-    "), m AS ("
-    "  SELECT o.outcome_id, o.kind,"
-    "    CASE o.kind WHEN 'continuous'"
-    "      THEN (SELECT min(c.timepoint) FROM continuous_results c"
-    "            WHERE c.outcome_id = o.outcome_id)"
-    "      ELSE (SELECT min(b.timepoint) FROM binary_results b"
-    "            WHERE b.outcome_id = o.outcome_id) END AS tp_min,"
-    "    CASE o.kind WHEN 'continuous'"
-    "      THEN (SELECT max(c.timepoint) FROM continuous_results c"
-    "            WHERE c.outcome_id = o.outcome_id)"
-    "      ELSE (SELECT max(b.timepoint) FROM binary_results b"
-    "            WHERE b.outcome_id = o.outcome_id) END AS tp_max"
-    "  FROM o"
-    "), t AS ("
-    "  SELECT m.*, CASE WHEN $2::text IS NOT NULL THEN $2::text"
-    "                   WHEN m.tp_min = m.tp_max THEN m.tp_min END AS timepoint"
-    "  FROM m"
-    "), r AS ("
-    "  SELECT c.arm_id, c.n::float8 AS n, c.mean, c.sd,"
-    "         NULL::float8 AS events, NULL::float8 AS total"
-    "    FROM t JOIN continuous_results c"
-    "      ON c.outcome_id = t.outcome_id AND c.timepoint = t.timepoint"
-    "   WHERE t.kind = 'continuous'"
-    "  UNION ALL"
-    "  SELECT b.arm_id, NULL, NULL, NULL, b.events::float8, b.total::float8"
-    "    FROM t JOIN binary_results b"
-    "      ON b.outcome_id = t.outcome_id AND b.timepoint = t.timepoint"
-    "   WHERE t.kind = 'binary'"
-    "), s AS ("
-    "  SELECT a.trial_id, tr.name AS trial, a.arm_id, a.label, a.treatment,"
-    "         a.treatment = ANY ($3::text[]) AS is_treatment,"
-    "         r.n, r.mean, r.sd, r.events, r.total,"
-    "         a.attributes ->> 'year' AS year, a.attributes ->> $5::text AS by_value"
-    "    FROM r JOIN arms a ON a.arm_id = r.arm_id"
-    "    JOIN trials tr ON tr.trial_id = a.trial_id"
-    "   WHERE a.treatment = ANY ($3::text[]) OR a.treatment = ANY ($4::text[])"
-    ")"
-    "SELECT t.outcome_id, t.kind, t.timepoint AS resolved, t.tp_min, t.tp_max,"
-    "  CASE t.kind WHEN 'continuous'"
-    "    THEN EXISTS (SELECT 1 FROM continuous_results c"
-    "                 WHERE c.outcome_id = t.outcome_id AND c.timepoint = t.timepoint)"
-    "    ELSE EXISTS (SELECT 1 FROM binary_results b"
-    "                 WHERE b.outcome_id = t.outcome_id AND b.timepoint = t.timepoint)"
-    "  END AS tp_known,"
-    "  s.*"
-    " FROM t LEFT JOIN s ON true"
-    " ORDER BY s.trial_id, s.arm_id";
+static const char resolve_sql[] =
+    "SELECT set_config('jit', 'off', false) AS jit, m.outcome_id, m.kind, m.tp_min, m.tp_max,"
+    "  CASE WHEN $2::text IS NULL THEN m.tp_min = m.tp_max"
+    "       WHEN m.kind = 'continuous'"
+    "       THEN (SELECT min(c.timepoint) FROM continuous_results c"
+    "             WHERE c.outcome_id = m.outcome_id AND c.timepoint >= $2::text) = $2::text"
+    "       ELSE (SELECT min(b.timepoint) FROM binary_results b"
+    "             WHERE b.outcome_id = m.outcome_id AND b.timepoint >= $2::text) = $2::text"
+    "  END AS tp_ok"
+    " FROM (SELECT o.outcome_id, o.kind,"
+    "         CASE o.kind WHEN 'continuous'"
+    "           THEN (SELECT min(c.timepoint) FROM continuous_results c"
+    "                 WHERE c.outcome_id = o.outcome_id)"
+    "           ELSE (SELECT min(b.timepoint) FROM binary_results b"
+    "                 WHERE b.outcome_id = o.outcome_id) END AS tp_min,"
+    "         CASE o.kind WHEN 'continuous'"
+    "           THEN (SELECT max(c.timepoint) FROM continuous_results c"
+    "                 WHERE c.outcome_id = o.outcome_id)"
+    "           ELSE (SELECT max(b.timepoint) FROM binary_results b"
+    "                 WHERE b.outcome_id = o.outcome_id) END AS tp_max"
+    "       FROM outcomes o WHERE o.name = $1::text) m";
+
+/*
+ * The arms: the results of (outcome_id, timepoint) by primary-key range,
+ * then each arm and its trial by primary key, keeping the listed treatments.
+ * OFFSET 0 keeps the lateral subquery a per-row primary-key probe: without
+ * it the planner may hash-join a sequential scan of all arms, which costs
+ * the whole registry on every call. %s is the results table and %s its
+ * result columns (constants of this file, never user input).
+ */
+static const char arms_sql_fmt[] =
+    "SELECT a.trial_id, a.trial, r.arm_id, a.label, a.treatment,"
+    "       a.treatment = ANY ($3::text[]) AS is_treatment, %s, a.year, a.by_value"
+    "  FROM %s r CROSS JOIN LATERAL ("
+    "    SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
+    "           x.attributes ->> 'year' AS year, x.attributes ->> $5::text AS by_value"
+    "      FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
+    "     WHERE x.arm_id = r.arm_id"
+    "       AND (x.treatment = ANY ($3::text[]) OR x.treatment = ANY ($4::text[]))"
+    "    OFFSET 0) a"
+    " WHERE r.outcome_id = $1::bigint AND r.timepoint = $2::text"
+    " ORDER BY a.trial_id, r.arm_id";
+
+static const char continuous_columns[] =
+    "r.n::float8 AS n, r.mean, r.sd, NULL::float8 AS events, NULL::float8 AS total";
+static const char binary_columns[] = "NULL::float8 AS n, NULL::float8 AS mean, NULL::float8 AS sd,"
+                                     " r.events::float8 AS events, r.total::float8 AS total";
 
 /* Distinct time points of one outcome by a loose scan of the primary key. */
 static const char timepoints_sql_fmt[] =
@@ -521,17 +520,17 @@ int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
     if (ret != META_OK)
         return ret;
     PGconn *conn = meta_db_pg(db);
-    PGresult *res = NULL;
+    PGresult *res = NULL, *arms = NULL;
     char *treat = array_literal(q->treatments, q->n_treatments);
     char *ctrl = array_literal(q->controls, q->n_controls);
     if (!treat || !ctrl) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
-    const char *params[5] = {q->outcome, q->timepoint, treat, ctrl, q->by};
-    res = PQexecParams(conn, select_sql, 5, NULL, params, NULL, NULL, 0);
+    const char *rparams[2] = {q->outcome, q->timepoint};
+    res = PQexecParams(conn, resolve_sql, 2, NULL, rparams, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        ret = meta_pg_error(err, conn, res, "cannot read the selection");
+        ret = meta_pg_error(err, conn, res, "cannot read the outcome");
         goto cleanup;
     }
     if (PQntuples(res) == 0) {
@@ -539,27 +538,38 @@ int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
         goto cleanup;
     }
     int c_oid = PQfnumber(res, "outcome_id"), c_kind = PQfnumber(res, "kind");
-    int c_res = PQfnumber(res, "resolved"), c_known = PQfnumber(res, "tp_known");
-    if (c_oid < 0 || c_kind < 0 || c_res < 0 || c_known < 0) {
-        ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
+    int c_min = PQfnumber(res, "tp_min"), c_ok = PQfnumber(res, "tp_ok");
+    if (c_oid < 0 || c_kind < 0 || c_min < 0 || c_ok < 0) {
+        ret = meta_error_set(err, META_EDB, "the outcome query lacks a column");
         goto cleanup;
     }
+    const char *outcome_id = PQgetvalue(res, 0, c_oid);
     const char *kind = PQgetvalue(res, 0, c_kind);
-    if (PQgetisnull(res, 0, c_res) || strcmp(PQgetvalue(res, 0, c_known), "t") != 0) {
-        ret = bad_timepoint(conn, q->outcome, PQgetvalue(res, 0, c_oid), kind, q->timepoint, err);
+    if (PQgetisnull(res, 0, c_ok) || strcmp(PQgetvalue(res, 0, c_ok), "t") != 0) {
+        ret = bad_timepoint(conn, q->outcome, outcome_id, kind, q->timepoint, err);
         goto cleanup;
     }
     out->binary = strcmp(kind, "binary") == 0;
     out->outcome = strdup(q->outcome);
-    out->timepoint = strdup(PQgetvalue(res, 0, c_res));
+    out->timepoint = strdup(q->timepoint ? q->timepoint : PQgetvalue(res, 0, c_min));
     if (!out->outcome || !out->timepoint) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
-    if ((ret = read_arms(res, out, err)) != META_OK)
+    char sql[sizeof arms_sql_fmt + sizeof binary_columns + 32];
+    snprintf(sql, sizeof sql, arms_sql_fmt, out->binary ? binary_columns : continuous_columns,
+             out->binary ? "binary_results" : "continuous_results");
+    const char *params[5] = {outcome_id, out->timepoint, treat, ctrl, q->by};
+    arms = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(arms) != PGRES_TUPLES_OK) {
+        ret = meta_pg_error(err, conn, arms, "cannot read the arms of the selection");
+        goto cleanup;
+    }
+    if ((ret = read_arms(arms, out, err)) != META_OK)
         goto cleanup;
     ret = check_names(conn, q, out, err);
 cleanup:
+    PQclear(arms);
     PQclear(res);
     free(treat);
     free(ctrl);
