@@ -302,7 +302,7 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
 
     /* Hash tables for the set-wise checks stay in memory up to this size. */
     if ((ret = exec_ok(conn, err, "cannot configure the load",
-                       "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")) ||
+                       "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off")) ||
         (ret = exec_ok(conn, err, "cannot use UTF-8", "SET LOCAL client_encoding = 'UTF8'")) ||
         (ret = exec_ok(conn, err, "cannot create the staging table", create_stage_sql)) ||
         (ret = start_copy(conn, err)))
