@@ -1,11 +1,63 @@
 #!/usr/bin/env bash
-# The demo: installs what is missing, builds meta, starts its private
-# database and shows it running.
+# The demo, from a fresh clone: installs what is missing (tests/setup.sh),
+# builds meta quietly, starts its private database, loads the example data
+# (analyses/data/*.csv), runs every analysis of analyses/ into out/, then
+# prints the main pooled table (ketamine vs placebo, pain at 24 h: SIMULATED
+# data) and where the plots are. Safe to run again: loading is idempotent and
+# the outputs are rewritten.
+# Environment: META_BUILD_DIR (default build), META_HOME (the private
+# database, default ~/.local/share/meta), META_DB (use that server instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 tests/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
-meta=build/cmd/meta
-"$meta" db start
-"$meta" db status
+build=${META_BUILD_DIR:-build}
+meta=$build/cmd/meta
+out=out
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== building meta in $build/ (the first time takes a minute or two)"
+mkdir -p "$build"
+log=$build/demo-build.log
+if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+    cmake --build "$build" --target meta -j"$jobs"; } >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "demo: the build failed; the whole log is in $log" >&2
+    exit 1
+fi
+
+if [[ -n ${META_DB:-} ]]; then
+    echo "== the database: META_DB"
+else
+    echo "== the private database"
+    "$meta" db start
+fi
+
+echo "== loading the example data"
+"$meta" load analyses/data/*.csv
+
+echo "== running the analyses: meta run --out $out analyses/"
+runlog=$(mktemp)
+trap 'rm -f "$runlog"' EXIT
+status=0
+"$meta" run --out "$out" analyses/ | tee "$runlog" || status=$?
+
+main=$out/ketamine_pain_24h.txt
+if [[ -s $main ]]; then
+    echo
+    echo "== the main pooled table ($main, from analyses/ketamine_pain_24h.ini)"
+    echo "== (the ketamine trials are SIMULATED: see analyses/data/README.md)"
+    cat "$main"
+fi
+
+echo
+echo "== plots"
+sed -n 's/^ok .* -> //p' "$runlog" | tr ' ' '\n' | grep -E '\.(png|svg|pdf)$' |
+    while IFS= read -r plot; do echo "  $PWD/$plot"; done
+echo
+echo "Open $PWD/$out/ketamine_pain_24h.png for the ketamine forest plot;"
+echo "tables (.txt), CSV and JSON are beside the plots in $PWD/$out/."
+if [[ $status -ne 0 ]]; then
+    echo "demo: some analyses failed (see FAIL above)" >&2
+    exit "$status"
+fi
