@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Rows are sent to the server in pieces of about this size. */
 #define COPY_FLUSH_BYTES (256 * 1024)
@@ -155,6 +156,8 @@ static int on_record(const struct meta_csv_record *rec, void *ctx)
 {
     struct stream *s = ctx;
     s->records++;
+    if (s->have_layout && meta_load_row_blank(rec))
+        return META_OK; /* a row of empty fields, as spreadsheets leave */
     if (!s->have_layout) {
         int rc = meta_load_layout_init(&s->layout, s->file->name, rec, s->run->errs);
         if (rc == META_EINVAL) {
@@ -192,6 +195,21 @@ static int stream_file(struct meta_load_run *run, size_t i, struct meta_load_buf
     meta_error_clear(&rerr);
     for (int c = 0; c < META_LOAD_NCOLS; c++)
         file->col[c] = -1;
+    /* One file given twice would make every row a repeated key: say so once. */
+    struct stat st;
+    if (stat(file->name, &st) == 0 && S_ISREG(st.st_mode)) {
+        file->identified = 1;
+        file->dev = st.st_dev;
+        file->ino = st.st_ino;
+        for (size_t j = 0; j < i; j++) {
+            if (run->files[j].identified && run->files[j].dev == st.st_dev &&
+                run->files[j].ino == st.st_ino) {
+                meta_load_errors_at(run->errs, file->name, 1, 1, "the same file as %s, given twice",
+                                    run->files[j].name);
+                return META_OK;
+            }
+        }
+    }
     int rc = meta_csv_read(file->name, file->name, on_record, &s, file->sha256, &rerr);
     if (s.have_layout)
         meta_load_layout_release(&s.layout);

@@ -366,6 +366,14 @@ static void check_results(struct row_ctx *c, struct meta_load_row *row)
     c->bad |= bad_before;
 }
 
+int meta_load_row_blank(const struct meta_csv_record *rec)
+{
+    for (size_t i = 0; i < rec->count; i++)
+        if (rec->fields[i].len > 0)
+            return 0;
+    return 1;
+}
+
 int meta_load_row_check(const struct meta_load_layout *l, const char *file,
                         const struct meta_csv_record *rec, struct meta_load_row *row,
                         struct meta_load_errors *errs)

@@ -72,6 +72,10 @@ struct meta_load_row {
     int events, total;
 };
 
+/* Whether every field of rec is empty: a blank row, as spreadsheets leave
+ * after the data, which the loader skips like a blank line. */
+int meta_load_row_blank(const struct meta_csv_record *rec);
+
 /*
  * Checks one data record of file against layout l and, when it is valid,
  * fills *row. Every problem goes to errs as "FILE:LINE:COLUMN: what, got

@@ -11,6 +11,7 @@
 #include "load_row.h"
 
 #include <libpq-fe.h>
+#include <sys/types.h>
 
 /*
  * The staging table, a temporary table dropped at the end of the
@@ -33,6 +34,9 @@ struct meta_load_file {
     long long rows;           /* valid data rows streamed */
     char sha256[META_CSV_SHA256_HEX];
     long long load_id; /* its loads row, once inserted */
+    int identified;    /* dev and ino are known */
+    dev_t dev;         /* the file itself, to notice one file given twice */
+    ino_t ino;
 };
 
 /* One call of meta_reg_load. */

@@ -438,11 +438,21 @@ static void test_paths(void)
     const char *empty = meta_test_load_file("empty.csv", "");
     CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, empty, NULL), META_EINVAL);
     expect_messages(&r, "empty.csv:1:1: file is empty (expected a header row)");
+    /* One file given twice, under two names. */
+    CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, good, "./good.csv", NULL), META_EINVAL);
+    expect_messages(&r, "./good.csv:1:1: the same file as good.csv, given twice");
+    /* Rows of empty fields, as spreadsheets leave, are skipped like blank lines. */
+    const char *blank = meta_test_load_file("blank.csv", HEADER "T1,a,ket,pain,,30,2.1,1.4,,,\n"
+                                                                ",,,,,,,,,,\n"
+                                                                "\n"
+                                                                ",,,\n");
+    CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, blank, NULL), META_OK);
+    CU_ASSERT_EQUAL(r.nfiles ? r.files[0].rows : -1, 1);
     /* A header and no rows is a valid, empty file. */
     const char *header_only = meta_test_load_file("header.csv", HEADER);
     CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, header_only, NULL), META_OK);
     CU_ASSERT_EQUAL(r.files[0].rows, 0);
-    expect_query("SELECT count(*) FROM trials", "0");
+    expect_query("SELECT count(*) FROM trials", "1");
     meta_load_report_release(&r);
 }
 

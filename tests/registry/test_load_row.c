@@ -268,6 +268,14 @@ static void test_all_errors_of_a_row(void)
     CU_ASSERT_EQUAL(count, 5);
 }
 
+static void test_blank_rows(void)
+{
+    struct rec r;
+    CU_ASSERT_TRUE(meta_load_row_blank(make(&r, 3, ",,,,")));
+    CU_ASSERT_TRUE(meta_load_row_blank(make(&r, 3, "")));
+    CU_ASSERT_FALSE(meta_load_row_blank(make(&r, 3, ",,x,,")));
+}
+
 static void test_error_limit_and_quoting(void)
 {
     struct meta_load_errors errs;
@@ -301,6 +309,7 @@ int main(void)
         {"ragged rows", test_ragged_rows},
         {"encoding", test_encoding},
         {"every error of a row", test_all_errors_of_a_row},
+        {"blank rows", test_blank_rows},
         {"error limit and quoting", test_error_limit_and_quoting},
         {NULL, NULL},
     };
