@@ -389,5 +389,15 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
     } else {
         opts->measure = META_MD; /* the continuous default, or a neutral stand-in */
     }
+    if (opts->method == META_METHOD_PETO && opts->measure != META_OR)
+        return meta_error_set(err, META_EINVAL,
+                              "method 'PETO' needs measure OR, not '%s' (Peto pools odds ratios; "
+                              "for %s use --method MH or IV)",
+                              meta_measure_name(opts->measure), meta_measure_name(opts->measure));
+    if (opts->ci == META_CI_HKSJ && counts)
+        return meta_error_set(err, META_EINVAL,
+                              "ci 'hksj' is not available with method '%s' (use --ci z, or "
+                              "--method IV or a random-effects method)",
+                              meta_method_name(opts->method));
     return meta_options_check(opts, err);
 }

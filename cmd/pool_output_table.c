@@ -462,8 +462,8 @@ static void main_table(struct table *t, const struct meta_analysis_request *req,
     t_text(t, "Outcome: %s, time point %s%s%s; %s vs %s", an->sel.outcome,
            an->sel.timepoint[0] ? "'" : "", an->sel.timepoint[0] ? an->sel.timepoint : "(none)",
            an->sel.timepoint[0] ? "'" : "", tname, cname);
-    t_text(t, "Measure: %s (%s); %s, %s; %g%% CI (%s)", measure_title(o->measure),
-           meta_measure_name(o->measure), model_label(o), meta_method_name(o->method), o->level,
+    t_text(t, "Measure: %s, %s; %s (%s); %g%% CI (%s)", meta_measure_name(o->measure),
+           measure_title(o->measure), model_label(o), meta_method_name(o->method), o->level,
            o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z");
     t_text(t, "%s", "");
     header_rows(t, &l, req, an);

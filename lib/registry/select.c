@@ -441,17 +441,12 @@ static int read_arms(const PGresult *res, struct meta_selection *sel, struct met
     if (c_tid < 0 || c_trial < 0 || c_label < 0 || c_treat < 0 || c_side < 0 || c_n < 0 ||
         c_mean < 0 || c_sd < 0 || c_ev < 0 || c_tot < 0 || c_year < 0 || c_by < 0)
         return meta_error_set(err, META_EDB, "the selection query lacks a column");
-    size_t count = 0;
-    for (int i = 0; i < rows; i++)
-        count += !PQgetisnull(res, i, c_tid);
-    if (count == 0)
+    if (rows == 0)
         return META_OK;
-    sel->arms = calloc(count, sizeof *sel->arms);
+    sel->arms = calloc((size_t)rows, sizeof *sel->arms);
     if (!sel->arms)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     for (int i = 0; i < rows; i++) {
-        if (PQgetisnull(res, i, c_tid))
-            continue;
         struct meta_select_arm *a = &sel->arms[sel->count++];
         a->trial_id = strtoll(PQgetvalue(res, i, c_tid), NULL, 10);
         a->trial = dup_or_null(res, i, c_trial);
@@ -465,7 +460,7 @@ static int read_arms(const PGresult *res, struct meta_selection *sel, struct met
         a->events = number_or_nan(res, i, c_ev);
         a->total = number_or_nan(res, i, c_tot);
         a->year = dup_or_null(res, i, c_year);
-        a->by_value = c_by >= 0 ? dup_or_null(res, i, c_by) : NULL;
+        a->by_value = dup_or_null(res, i, c_by);
         if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c_year)) ||
             (!a->by_value && !PQgetisnull(res, i, c_by)))
             return meta_error_set(err, META_ENOMEM, "out of memory");

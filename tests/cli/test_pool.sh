@@ -101,9 +101,9 @@ expect "a treatment on both sides" 2 "'ketamine' is in both --treatment and --co
 pool "${hall[@]}" --method MH --model random
 expect "MH under --model random" 2 "method 'MH' does not go with --model random \(random: DL"
 pool "${hall[@]}" --method PETO --measure RR
-expect "PETO with RR" 2 "method 'PETO' needs measure OR"
+expect "PETO with RR" 2 "method 'PETO' needs measure OR, not 'RR' \(Peto pools odds ratios; for RR use --method MH or IV\)"
 pool "${hall[@]}" --method MH --ci hksj
-expect "hksj with MH" 2 "ci 'hksj' is not available with method 'MH'"
+expect "hksj with MH" 2 "ci 'hksj' is not available with method 'MH' \(use --ci z"
 pool "${hall[@]}" --method DL --model common
 expect "DL under --model common" 2 "does not go with --model common \(common: IV, MH, PETO"
 pool "${pain[@]}" --measure RR
@@ -171,7 +171,7 @@ expect "META_DB names the registry" 0 '"k": 3'
 # ---- table ----------------------------------------------------------------------------
 pool "${pain[@]}"
 expect "table: title" 0 "^Outcome: pain_nrs, time point '24h'; ketamine vs placebo/saline"
-expect "table: measure line" 0 "Measure: mean difference \(MD\); random effects, REML; 95% CI \(z\)"
+expect "table: measure line" 0 "^Measure: MD, mean difference; random effects \(REML\); 95% CI \(z\)$"
 expect "table: column headers" 0 "^Trial +N +Mean +SD +N +Mean +SD +MD +Weight$"
 expect "table: a trial row" 0 "^Alpha 2015 +30 +2\.1 +1\.4 +31 +3\.5 +1\.6 +-1\.40 +\[-?[0-9.]+, +-?[0-9.]+\] +[0-9.]+%$"
 expect "table: combined arms are marked" 0 "^Beta 2017 \* +42 "
