@@ -12,6 +12,7 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Hartung & Knapp (2001), Sidik & Jonkman (2002): scale the variance of the
  * estimate by the weighted residual sum of squares over k - 1, untruncated
@@ -22,25 +23,46 @@ static double hksj_factor(double rss, size_t k)
     return rss <= DBL_EPSILON ? 0.0 : rss / ((double)k - 1.0);
 }
 
-static void fill_weights(struct meta_result *out, const double *yi, const double *vi, size_t k,
-                         double tau2, double W)
+/* Every field of every study: the weight in percent and yi -+ z sqrt(vi)
+ * (z also under hksj, as metafor's forest), in one pass, the weights'
+ * divisions two at a time. */
+static void fill_studies(struct meta_result *out, const struct meta_iv_data *d, double tau2,
+                         double W)
 {
-    for (size_t i = 0; i < k; i++) {
-        struct meta_study_result *s = &out->studies[i];
-        s->yi = yi[i];
-        s->vi = vi[i];
-        s->weight = 100.0 / (vi[i] + tau2) / W;
+    double z = gsl_cdf_ugaussian_Qinv((1.0 - out->level / 100.0) / 2.0), scale = 100.0 / W;
+    const meta_v2d sc = {scale, scale}, tt = {tau2, tau2};
+    struct meta_study_result *s = out->studies;
+    size_t i = 0;
+    for (; i + 2 <= d->k; i += 2) {
+        meta_v2d v, w;
+        memcpy(&v, d->vi + i, sizeof v);
+        w = sc / (v + tt);
+        for (int j = 0; j < 2; j++) {
+            double y = d->yi[i + j], h = z * sqrt(v[j]);
+            s[i + j].yi = y;
+            s[i + j].vi = v[j];
+            s[i + j].ci_lower = y - h;
+            s[i + j].ci_upper = y + h;
+            s[i + j].weight = w[j];
+        }
     }
-    meta_result_study_cis(out);
+    for (; i < d->k; i++) {
+        double y = d->yi[i], v = d->vi[i], h = z * sqrt(v);
+        s[i].yi = y;
+        s[i].vi = v;
+        s[i].ci_lower = y - h;
+        s[i].ci_upper = y + h;
+        s[i].weight = scale / (v + tau2);
+    }
 }
 
-static int pool_common(const double *yi, const double *vi, size_t k,
-                       const struct meta_options *opts, struct meta_result *out,
-                       struct meta_error *err)
+static int pool_common(struct meta_iv_data *d, const struct meta_options *opts,
+                       struct meta_result *out, struct meta_error *err)
 {
     struct meta_iv_sums s;
+    size_t k = d->k;
     double df = 0.0;
-    meta_iv_sums_q(yi, vi, k, 0.0, &s);
+    meta_iv_pass(d, 0.0, 0, &s);
     out->estimate = s.mu;
     out->se = sqrt(1.0 / s.W);
     if (opts->ci == META_CI_HKSJ && k >= 2) {
@@ -55,21 +77,20 @@ static int pool_common(const double *yi, const double *vi, size_t k,
     meta_result_common_heterogeneity(out);
     out->iterations = 0;
     out->converged = 1;
-    fill_weights(out, yi, vi, k, 0.0, s.W);
+    fill_studies(out, d, 0.0, s.W);
     return META_OK;
 }
 
-static int pool_random(const double *yi, const double *vi, size_t k,
-                       const struct meta_options *opts, int with_tau2_ci, struct meta_result *out,
-                       struct meta_error *err)
+static int pool_random(struct meta_iv_data *d, const struct meta_options *opts, int with_tau2_ci,
+                       struct meta_result *out, struct meta_error *err)
 {
     struct meta_iv_sums s, s0;
+    size_t k = d->k;
     double tau2 = 0.0, df = 0.0;
     int iter = 0, ret;
 
     if (k >= 2) {
-        ret = meta_tau2_estimate(yi, vi, k, opts->method, opts->tol, opts->max_iter, &tau2, &iter,
-                                 err);
+        ret = meta_tau2_estimate(d, opts->method, opts->tol, opts->max_iter, &tau2, &iter, err);
         out->iterations = iter;
         if (ret != META_OK)
             return ret;
@@ -78,7 +99,7 @@ static int pool_random(const double *yi, const double *vi, size_t k,
     out->tau2 = tau2;
     out->tau = sqrt(tau2);
 
-    meta_iv_sums_q(yi, vi, k, tau2, &s);
+    meta_iv_pass(d, tau2, 0, &s);
     out->estimate = s.mu;
     out->se = sqrt(1.0 / s.W);
     if (opts->ci == META_CI_HKSJ && k >= 2) {
@@ -97,15 +118,15 @@ static int pool_random(const double *yi, const double *vi, size_t k,
 
     out->Q_df = (int)k - 1;
     if (k >= 2) {
-        meta_iv_sums_full(yi, vi, k, 0.0, &s0);
+        meta_iv_pass(d, 0.0, 1, &s0);
         double s2 = ((double)k - 1.0) / s0.trP; /* Higgins & Thompson 2002 */
         out->Q = s0.Q;
         out->Q_p = gsl_cdf_chisq_Q(s0.Q, (double)k - 1.0);
         out->I2 = 100.0 * tau2 / (s2 + tau2);
         out->H2 = 1.0 + tau2 / s2;
         if (with_tau2_ci)
-            ret = meta_tau2_qprofile(yi, vi, k, tau2, opts->level, opts->tol, opts->max_iter,
-                                     &out->tau2_ci_lower, &out->tau2_ci_upper, NULL, err);
+            ret = meta_tau2_qprofile(d, tau2, opts->level, opts->tol, opts->max_iter,
+                                     &out->tau2_ci_lower, &out->tau2_ci_upper, err);
         if (ret != META_OK)
             return ret;
     } else {
@@ -116,13 +137,15 @@ static int pool_random(const double *yi, const double *vi, size_t k,
     }
     if (!isfinite(out->Q_p) || !isfinite(out->I2) || !isfinite(out->H2))
         return meta_error_set(err, META_EDOM, "heterogeneity cannot be computed for these data");
-    fill_weights(out, yi, vi, k, tau2, s.W);
+    fill_studies(out, d, tau2, s.W);
     return META_OK;
 }
 
 static int pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                    int with_tau2_ci, struct meta_result *out, struct meta_error *err)
 {
+    struct meta_iv_data d;
+    meta_iv_data_init(&d, yi, vi, k);
     out->k = k;
     out->measure = opts->measure;
     out->model = opts->model;
@@ -130,14 +153,24 @@ static int pool_iv(const double *yi, const double *vi, size_t k, const struct me
     out->ci = opts->ci;
     out->level = opts->level;
     if (opts->model == META_MODEL_COMMON)
-        return pool_common(yi, vi, k, opts, out, err);
-    return pool_random(yi, vi, k, opts, with_tau2_ci, out, err);
+        return pool_common(&d, opts, out, err);
+    return pool_random(&d, opts, with_tau2_ci, out, err);
 }
 
 int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                  struct meta_result *out, struct meta_error *err)
 {
     return pool_iv(yi, vi, k, opts, 1, out, err);
+}
+
+/* Whether every yi is finite and every vi in [1e-300, DBL_MAX], which the
+ * checks of pool_yv() pass without a division: one branch-free pass. */
+static int all_plain(const double *yi, const double *vi, size_t k)
+{
+    int bad = 0;
+    for (size_t i = 0; i < k; i++)
+        bad |= !(fabs(yi[i]) <= DBL_MAX) | !(vi[i] >= 1e-300) | !(vi[i] <= DBL_MAX);
+    return !bad;
 }
 
 static int pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
@@ -157,14 +190,16 @@ static int pool_yv(const double *yi, const double *vi, size_t k, const struct me
         return meta_error_set(err, META_EINVAL, "no studies to pool");
     if (k > (size_t)INT_MAX)
         return meta_error_set(err, META_EINVAL, "too many studies (%zu)", k);
-    for (size_t i = 0; i < k; i++) {
-        if (!isfinite(yi[i]) || !isfinite(vi[i]))
-            return meta_error_set(err, META_EINVAL, "study %zu: yi or vi is not finite", i + 1);
-        if (!(vi[i] > 0.0) || !isfinite(1.0 / vi[i]))
-            return meta_error_set(err, META_EINVAL, "study %zu: vi must be > 0, got %g", i + 1,
-                                  vi[i]);
+    if (!all_plain(yi, vi, k)) {
+        for (size_t i = 0; i < k; i++) {
+            if (!isfinite(yi[i]) || !isfinite(vi[i]))
+                return meta_error_set(err, META_EINVAL, "study %zu: yi or vi is not finite", i + 1);
+            if (!(vi[i] > 0.0) || !isfinite(1.0 / vi[i]))
+                return meta_error_set(err, META_EINVAL, "study %zu: vi must be > 0, got %g", i + 1,
+                                      vi[i]);
+        }
     }
-    ret = meta_result_alloc_studies(out, k, err);
+    ret = meta_result_reserve_studies(out, k, err); /* pool_iv() sets every field */
     if (ret != META_OK)
         return ret;
     ret = pool_iv(yi, vi, k, opts, with_tau2_ci, out, err);

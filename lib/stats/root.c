@@ -90,3 +90,79 @@ cleanup:
         gsl_root_fsolver_free(s);
     return ret;
 }
+
+int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df), void *params,
+                     double lo, double hi, double x0, double f0, double df0, double epsabs,
+                     double tol, int max_iter, double *root, int *iter, struct meta_error *err)
+{
+    double a = lo, b = hi, x = x0, f = f0, df = df0, prev = INFINITY;
+    int a_known = 0, b_known = 0, n = 0, ret = META_OK;
+
+    for (;;) {
+        if (!isfinite(f) || isnan(df)) {
+            ret = meta_error_set(err, META_EDOM, "the function to solve is not finite at %g", x);
+            goto cleanup;
+        }
+        if (f == 0.0) {
+            *root = x;
+            goto cleanup;
+        }
+        if (f > 0.0) {
+            a = x;
+            a_known = 1;
+        } else {
+            b = x;
+            b_known = 1;
+        }
+        double next = df < 0.0 ? x - f / df : NAN;
+        /* Far from the root, steps toward an end not yet known may grow
+         * (Q(tau^2) falls like 1/tau^2); within a bracket they must shrink. */
+        int bisect = !(next > a && next < b) || (a_known && b_known && fabs(next - x) > 0.5 * prev);
+        if (bisect && (!a_known || !b_known)) {
+            /* The step crosses an end whose sign is not known yet (or there
+             * is no usable step): look at that end. */
+            double end = a_known ? b : a;
+            if (!isfinite(end)) {
+                ret = meta_error_set(err, META_ENOCONV, "no step from %g", x);
+                goto cleanup;
+            }
+            if (n >= max_iter)
+                break;
+            n++;
+            fdf(end, params, &f, &df);
+            if (!isfinite(f)) {
+                ret = meta_error_set(err, META_EDOM, "the function to solve is not finite at %g",
+                                     end);
+                goto cleanup;
+            }
+            if (a_known ? f >= 0.0 : f <= 0.0) {
+                *root = end; /* no crossing inside [lo, hi] */
+                goto cleanup;
+            }
+            x = end;
+            prev = INFINITY;
+            continue;
+        }
+        if (bisect)
+            next = 0.5 * (a + b);
+        double step = fabs(next - x);
+        if (step <= epsabs + tol * fabs(next) ||
+            (a_known && b_known && b - a <= epsabs + tol * fabs(next))) {
+            *root = next;
+            goto cleanup;
+        }
+        if (n >= max_iter)
+            break;
+        n++;
+        prev = step;
+        x = next;
+        fdf(x, params, &f, &df);
+    }
+    ret = meta_error_set(err, META_ENOCONV, "the root finder did not converge in %d iterations",
+                         max_iter);
+
+cleanup:
+    if (iter)
+        *iter = n;
+    return ret;
+}

@@ -11,6 +11,13 @@
 
 #include <stddef.h>
 
+/* Two doubles in the vector type of GCC and Clang (SSE2 on x86-64, NEON on
+ * arm64): the hot loops work on pairs of studies, two divisions per
+ * instruction and two independent chains of additions per sum, where plain
+ * C would be held to one in-order chain (floating-point addition is not
+ * associative, so the compiler may not split it). */
+typedef double meta_v2d __attribute__((vector_size(2 * sizeof(double))));
+
 /* Inverse-variance sums of an intercept-only model with weights
  * w_i = 1/(v_i + tau2). The traces are those of P = W - w w'/sum(w), the
  * projection metafor's rma.uni works with; they are formed from the weight
@@ -26,17 +33,50 @@ struct meta_iv_sums {
     double trPP; /* tr(PP) */
 };
 
-/* Computes every field of *s at tau2 (two passes over the data, O(k)). */
+/* The sums at one tau^2, remembered by meta_iv_pass(). */
+struct meta_iv_memo {
+    int valid;
+    int traces; /* whether trP and trPP were computed */
+    double tau2;
+    struct meta_iv_sums s;
+};
+
+/* The data of one inverse-variance analysis, prepared once for the fused
+ * passes of meta_iv_pass(): the index of the smallest variance, which has
+ * the largest weight at every tau^2, a centre near the pooled mean, and the
+ * sums last computed (at tau^2 = 0, where the heterogeneity statistics, the
+ * closed-form estimators and the Q-profile all look, and at the last other
+ * tau^2, usually the estimate), so that no pass is made twice. */
+struct meta_iv_data {
+    const double *yi, *vi; /* borrowed, k each */
+    size_t k;
+    size_t imax;                 /* index of the smallest vi */
+    double centre;               /* the unweighted mean of yi */
+    int passes;                  /* passes over the data so far */
+    struct meta_iv_memo memo[2]; /* [0] tau^2 = 0, [1] the last other tau^2 */
+};
+
+/* Prepares *d for yi/vi (k >= 1, all finite, every vi > 0) in one pass. */
+void meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi, size_t k);
+
+/* The sums of *s at tau2 in one pass over the data: W, mu, Q, sw2 and swr2,
+ * and with traces = 1 also trP and trPP (NAN otherwise); no pass at all
+ * when d remembers them. The weighted sums are taken around d->centre and
+ * corrected to the mean afterwards; when the centre is too far from the mean
+ * for that correction to keep full precision, the pass is repeated around
+ * the mean just found. The largest weight's residual is formed from the
+ * other studies, so that Q and swr2 stay accurate where the two-pass
+ * meta_iv_sums_full() loses digits (variance ratios of 1e10 and more). */
+void meta_iv_pass(struct meta_iv_data *d, double tau2, int traces, struct meta_iv_sums *s);
+
+/* Computes every field of *s at tau2 (two passes over the data, O(k)): the
+ * reference that meta_iv_pass() is checked against. */
 void meta_iv_sums_full(const double *yi, const double *vi, size_t k, double tau2,
                        struct meta_iv_sums *s);
 
 /* Computes W, mu, Q and swr2 only (the Q-profile and PM need no more). */
 void meta_iv_sums_q(const double *yi, const double *vi, size_t k, double tau2,
                     struct meta_iv_sums *s);
-
-/* The typical within-study variance s^2 = (k-1) / tr(P) at tau2 = 0
- * (Higgins & Thompson 2002), which I^2 and H^2 compare tau^2 with. k >= 2. */
-double meta_typical_variance(const double *yi, const double *vi, size_t k);
 
 /* Finds a root of f in [lo, hi] (f(lo) and f(hi) of opposite signs or one of
  * them 0) with GSL's Brent solver, to an interval width of epsabs + tol *
@@ -47,33 +87,47 @@ int meta_root_brent(double (*f)(double x, void *params), void *params, double lo
                     double epsabs, double tol, int max_iter, double *root, int *iter,
                     struct meta_error *err);
 
+/* Where a non-increasing function f crosses zero, clamped to [lo, hi]: lo
+ * when f(lo) <= 0, hi when f(hi) >= 0 (hi may be INFINITY), the root
+ * otherwise. fdf sets f(x) and its derivative. The search starts at x0 in
+ * [lo, hi], whose f and derivative are given (f0, df0), and takes Newton
+ * steps, falling back to bisection whenever a step leaves the bracket known
+ * so far or, once both ends are known, does not halve the previous step
+ * (Numerical Recipes' rtsafe); f(lo) and f(hi) are evaluated
+ * only when a step would cross them. Converged when a step or the bracket
+ * is within epsabs + tol |x|. *iter (may be NULL) receives the evaluations
+ * of fdf. Returns META_OK, META_ENOCONV after max_iter evaluations, or
+ * META_EDOM when f is not finite. */
+int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df), void *params,
+                     double lo, double hi, double x0, double f0, double df0, double epsabs,
+                     double tol, int max_iter, double *root, int *iter, struct meta_error *err);
+
 /* The chi-squared quantile on df degrees of freedom with lower-tail
  * probability prob (upper = 0) or upper-tail probability prob (upper = 1),
  * to 1e-14 relative. META_OK, or META_EDOM for prob outside (0, 1) or
  * df <= 0. */
 int meta_chisq_quantile(double prob, double df, int upper, double *x, struct meta_error *err);
 
-/* Estimates tau^2 for yi/vi (k >= 2, every vi > 0, all finite) with one of
- * the random-effects methods of metafor's rma.uni (DL, HE, HS, SJ, PM, EB, ML,
- * REML), truncated at 0. *iter receives the iterations used (0 for closed
- * forms). Returns META_OK, META_EINVAL for a method that is not a tau^2
- * estimator, META_ENOCONV when the iterative ones fail within max_iter. */
-int meta_tau2_estimate(const double *yi, const double *vi, size_t k, enum meta_method method,
-                       double tol, int max_iter, double *tau2, int *iter, struct meta_error *err);
+/* Estimates tau^2 for the data of d (k >= 2, every vi > 0, all finite) with
+ * one of the random-effects methods of metafor's rma.uni (DL, HE, HS, SJ,
+ * PM, EB, ML, REML), truncated at 0. *iter receives the iterations used (0
+ * for closed forms). Returns META_OK, META_EINVAL for a method that is not a
+ * tau^2 estimator, META_ENOCONV when the iterative ones fail within
+ * max_iter. */
+int meta_tau2_estimate(struct meta_iv_data *d, enum meta_method method, double tol, int max_iter,
+                       double *tau2, int *iter, struct meta_error *err);
 
 /* The Q-profile confidence interval of tau^2 (Viechtbauer 2007) as metafor's
  * confint.rma.uni computes it: bounds where Q(tau2) crosses the chi-squared
  * quantiles on k-1 df, searched in [0, max(100, 10 tau2_hat)] (a bound beyond
  * the search interval is reported as its end, as metafor does), both 0 when
  * Q(0) is below the lower quantile. The bounds are solved to a relative
- * tolerance tol in at most max_iter steps (metafor's default confint()
+ * tolerance tol in at most max_iter steps each (metafor's default confint()
  * stops uniroot() at an absolute 1.2e-4; the exact root is reported here,
  * as metafor gives it with control = list(tol = 1e-12)). level in percent.
- * k >= 2. *evals (may be NULL) receives the number of passes over the data
- * (evaluations of Q), which the benchmarks compare with a plain loop. */
-int meta_tau2_qprofile(const double *yi, const double *vi, size_t k, double tau2_hat, double level,
-                       double tol, int max_iter, double *lower, double *upper, int *evals,
-                       struct meta_error *err);
+ * k >= 2. d->passes counts the passes over the data it makes. */
+int meta_tau2_qprofile(struct meta_iv_data *d, double tau2_hat, double level, double tol,
+                       int max_iter, double *lower, double *upper, struct meta_error *err);
 
 /* Sets every field of res to "nothing yet": NAN numbers, NULL arrays. */
 void meta_result_init(struct meta_result *res);
@@ -90,6 +144,10 @@ int meta_result_inference(struct meta_result *res, double df, struct meta_error 
 /* Sets Q_p, I2 and H2 of a common-effect result from Q and Q_df, as metafor
  * does (I2 = max(0, (Q - df)/Q) * 100, H2 = Q/df; 0 and 1 when df = 0). */
 void meta_result_common_heterogeneity(struct meta_result *res);
+
+/* Allocates res->studies for k studies without setting them, for a caller
+ * that sets every field of every study. META_OK or META_ENOMEM. */
+int meta_result_reserve_studies(struct meta_result *res, size_t k, struct meta_error *err);
 
 /* Fills each study's ci_lower/ci_upper as yi -+ z sqrt(vi) at res->level. */
 void meta_result_study_cis(struct meta_result *res);

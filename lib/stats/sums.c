@@ -1,8 +1,8 @@
 /*
- * Inverse-variance sums of the intercept-only model at a given tau^2: the
- * pooled mean, Q and the traces of metafor's projection P. Everything the
- * estimators need in O(k) time and no extra memory, so that a million
- * studies cost a few passes over two arrays per iteration.
+ * Inverse-variance sums of the intercept-only model at a given tau^2, in two
+ * plain passes (the weighted mean first, then the residuals): the reference
+ * that the fused one-pass sums of pass.c, which the estimators iterate on,
+ * are checked against.
  */
 #include "stats_internal.h"
 
@@ -81,11 +81,4 @@ void meta_iv_sums_full(const double *yi, const double *vi, size_t k, double tau2
     s->sw2 = sw2;
     s->trP = trPx + wm * U1x;
     s->trPP = diagx + wm * wm * U1x * U1x + (um * um + U2x) * A - B + wm * wm * U2x;
-}
-
-double meta_typical_variance(const double *yi, const double *vi, size_t k)
-{
-    struct meta_iv_sums s;
-    meta_iv_sums_full(yi, vi, k, 0.0, &s);
-    return (double)(k - 1) / s.trP;
 }

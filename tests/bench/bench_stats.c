@@ -132,10 +132,14 @@ static void run_once(struct timed *c)
         c->status = (c->op == OP_FIT ? meta_pool_yv_fit : meta_pool_yv)(c->d->yi, c->d->vi, c->d->k,
                                                                         c->o, &c->r, &c->err);
         break;
-    case OP_TAU2CI:
-        c->status = meta_tau2_qprofile(c->d->yi, c->d->vi, c->d->k, c->tau2, c->o->level, c->o->tol,
-                                       c->o->max_iter, &c->lower, &c->upper, &c->evals, &c->err);
+    case OP_TAU2CI: {
+        struct meta_iv_data d;
+        meta_iv_data_init(&d, c->d->yi, c->d->vi, c->d->k);
+        c->status = meta_tau2_qprofile(&d, c->tau2, c->o->level, c->o->tol, c->o->max_iter,
+                                       &c->lower, &c->upper, &c->err);
+        c->evals = d.passes;
         break;
+    }
     }
 }
 

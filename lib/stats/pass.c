@@ -1,0 +1,132 @@
+/*
+ * The fused one-pass sums that every tau^2 estimator, the Q-profile interval
+ * and the pooled estimate iterate on: Q, y'PPy and the traces of P at a
+ * given tau^2, read from yi and vi once, in pairs of studies at a time, and
+ * remembered for tau^2 = 0 and the last tau^2 asked for. This is the hot
+ * loop of pooling millions of studies.
+ */
+#include "stats_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+void meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi, size_t k)
+{
+    double sy = 0.0, vmin = vi[0];
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++) {
+        sy += yi[i];
+        if (vi[i] < vmin) {
+            vmin = vi[i];
+            m = i;
+        }
+    }
+    d->yi = yi;
+    d->vi = vi;
+    d->k = k;
+    d->imax = m;
+    d->centre = sy / (double)k;
+    d->passes = 0;
+    d->memo[0].valid = d->memo[1].valid = 0;
+}
+
+/* The sums of one pass: sum w, w d, w d^2, w^2, w^2 d, w^2 d^2 and (cubes)
+ * w^3, with w = 1/(v + tau2) and d = y - c. */
+enum { S_W, S_WD, S_WDD, S_W2, S_W2D, S_W2DD, S_W3, NSUMS };
+
+/* Adds the sums over studies lo..hi-1 to out. */
+static inline void accumulate(const double *restrict yi, const double *restrict vi, size_t lo,
+                              size_t hi, double t, double c, int cubes, double out[NSUMS])
+{
+    const meta_v2d one = {1.0, 1.0}, tt = {t, t}, cc = {c, c};
+    meta_v2d a[NSUMS];
+    size_t i = lo;
+    for (int s = 0; s < NSUMS; s++)
+        a[s] = (meta_v2d){0.0, 0.0};
+    for (; i + 2 <= hi; i += 2) {
+        meta_v2d v, y;
+        memcpy(&v, vi + i, sizeof v);
+        memcpy(&y, yi + i, sizeof y);
+        meta_v2d w = one / (v + tt), d = y - cc;
+        meta_v2d wd = w * d, w2 = w * w;
+        a[S_W] += w;
+        a[S_WD] += wd;
+        a[S_WDD] += wd * d;
+        a[S_W2] += w2;
+        a[S_W2D] += w * wd;
+        a[S_W2DD] += wd * wd;
+        if (cubes)
+            a[S_W3] += w2 * w;
+    }
+    for (int s = 0; s < NSUMS; s++)
+        out[s] += a[s][0] + a[s][1];
+    if (i < hi) {
+        double w = 1.0 / (vi[i] + t), d = yi[i] - c;
+        double wd = w * d, w2 = w * w;
+        out[S_W] += w;
+        out[S_WD] += wd;
+        out[S_WDD] += wd * d;
+        out[S_W2] += w2;
+        out[S_W2D] += w * wd;
+        out[S_W2DD] += wd * wd;
+        out[S_W3] += cubes ? w2 * w : 0.0;
+    }
+}
+
+/* One pass around the centre c; returns 0 when c was too far from the mean
+ * for full precision (see meta_iv_pass), 1 otherwise. Study m, the largest
+ * weight, is summed apart: W - w_m and the traces then never come from a
+ * subtraction, and its residual y_m - mu, which decides Q and y'PPy when
+ * w_m dwarfs the rest (and which is then tiny), is formed from the other
+ * studies' sums as (d_m P1 - sum w d) / W rather than by cancellation. */
+static int centred_pass(const struct meta_iv_data *d, double t, double c, int traces,
+                        struct meta_iv_sums *s)
+{
+    double x[NSUMS] = {0.0};
+    size_t m = d->imax;
+    accumulate(d->yi, d->vi, 0, m, t, c, traces, x);
+    accumulate(d->yi, d->vi, m + 1, d->k, t, c, traces, x);
+    /* Over i != m: */
+    double P1 = x[S_W], P2 = x[S_W2], P3 = x[S_W3];
+    double A1 = x[S_WD], A2 = x[S_WDD], B1 = x[S_W2D], B2 = x[S_W2DD];
+    double wm = 1.0 / (d->vi[m] + t), dm = d->yi[m] - c;
+    double W = P1 + wm, iW = 1.0 / W;
+    double delta = (A1 + wm * dm) * iW; /* mu - c */
+    double rm = (dm * P1 - A1) * iW;    /* y_m - mu */
+    double Qx = A2 - 2.0 * delta * A1 + delta * delta * P1;
+    double swr2x = B2 - 2.0 * delta * B1 + delta * delta * P2;
+    s->W = W;
+    s->mu = c + delta;
+    s->sw2 = P2 + wm * wm;
+    s->Q = fmax(0.0, Qx) + wm * rm * rm;
+    s->swr2 = fmax(0.0, swr2x) + wm * wm * rm * rm;
+    if (traces) {
+        /* u_i = w_i / W; over i != m: trP = sum w (1 - u) + w_m sum u and
+         * tr(PP) as in meta_iv_sums_full(), written in the power sums. */
+        s->trP = P1 - P2 * iW + wm * P1 * iW;
+        s->trPP = P2 - 2.0 * P3 * iW + (P2 * P2 + wm * wm * (P1 * P1 + 2.0 * P2)) * iW * iW;
+    } else {
+        s->trP = s->trPP = NAN;
+    }
+    /* The centred sums lose at most a bit to cancellation while the shift
+     * delta carries no more than a quarter of them. */
+    return !(delta * delta * P1 > 0.25 * A2 || delta * delta * P2 > 0.25 * B2);
+}
+
+void meta_iv_pass(struct meta_iv_data *d, double tau2, int traces, struct meta_iv_sums *s)
+{
+    struct meta_iv_memo *memo = &d->memo[tau2 == 0.0 ? 0 : 1];
+    if (memo->valid && memo->tau2 == tau2 && memo->traces >= traces) {
+        *s = memo->s;
+        return;
+    }
+    d->passes++;
+    if (!centred_pass(d, tau2, d->centre, traces, s)) {
+        d->passes++;
+        centred_pass(d, tau2, s->mu, traces, s);
+    }
+    memo->valid = 1;
+    memo->tau2 = tau2;
+    memo->traces = traces;
+    memo->s = *s;
+}
