@@ -1,25 +1,25 @@
 # Forest plot written by meta. Sizes are in points; rows are the y axis
 # (row 1 at the top); edit freely and run with: gnuplot FILE
 set encoding utf8
-set terminal svg size 698,759 fixed noenhanced font 'Liberation Sans,9' background '#ffffff'
+set terminal svg size 698,759 fixed noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,9' background '#ffffff'
 set output 'forest_fibro.svg'
 unset key
 # header
-set label 'Antidepressants for fibromyalgia: pain' at screen 0.02006, screen 0.97655 left noenhanced font 'Liberation Sans Bold,11'
-set label 'Study or Subgroup' at screen 0.02006, screen 0.92991 left noenhanced font 'Liberation Sans Bold,9'
-set label 'Antidepressant' at screen 0.23542, screen 0.94835 center noenhanced font 'Liberation Sans Bold,9'
-set label 'Mean' at screen 0.21070, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'SD' at screen 0.25442, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'Total' at screen 0.29669, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'Placebo' at screen 0.37335, screen 0.94835 center noenhanced font 'Liberation Sans Bold,9'
-set label 'Mean' at screen 0.34684, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'SD' at screen 0.39056, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'Total' at screen 0.43282, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'Weight' at screen 0.49374, screen 0.92991 right noenhanced font 'Liberation Sans Bold,9'
-set label 'Std. Mean Difference' at screen 0.51093, screen 0.94835 left noenhanced font 'Liberation Sans Bold,9'
-set label '95% CI' at screen 0.51093, screen 0.92991 left noenhanced font 'Liberation Sans Bold,9'
-set label 'Std. Mean Difference' at screen 0.82185, screen 0.94835 center noenhanced font 'Liberation Sans Bold,9'
-set label '95% CI' at screen 0.82185, screen 0.92991 center noenhanced font 'Liberation Sans Bold,9'
+set label 'Antidepressants for fibromyalgia: pain' at screen 0.02006, screen 0.97655 left noenhanced font 'Arial Bold,11'
+set label 'Study or Subgroup' at screen 0.02006, screen 0.92991 left noenhanced font 'Arial Bold,9'
+set label 'Antidepressant' at screen 0.23542, screen 0.94835 center noenhanced font 'Arial Bold,9'
+set label 'Mean' at screen 0.21070, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'SD' at screen 0.25442, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'Total' at screen 0.29669, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'Placebo' at screen 0.37335, screen 0.94835 center noenhanced font 'Arial Bold,9'
+set label 'Mean' at screen 0.34684, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'SD' at screen 0.39056, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'Total' at screen 0.43282, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'Weight' at screen 0.49374, screen 0.92991 right noenhanced font 'Arial Bold,9'
+set label 'Std. Mean Difference' at screen 0.51093, screen 0.94835 left noenhanced font 'Arial Bold,9'
+set label '95% CI' at screen 0.51093, screen 0.92991 left noenhanced font 'Arial Bold,9'
+set label 'Std. Mean Difference' at screen 0.82185, screen 0.94835 center noenhanced font 'Arial Bold,9'
+set label '95% CI' at screen 0.82185, screen 0.92991 center noenhanced font 'Arial Bold,9'
 set arrow from screen 0.02006, screen 0.91805 to screen 0.97994, screen 0.91805 nohead lw 0.8 lc rgb '#555555' back
 # axis
 set lmargin at screen 0.66425
@@ -31,12 +31,12 @@ set yrange [45.5:0.5]
 unset ytics
 unset mxtics
 set border 1 lw 1
-set xtics out nomirror scale 0.6,0 font 'Liberation Sans,8' ('-2' -2, '-1' -1, '0' 0, '1' 1, '2' 2)
+set xtics out nomirror scale 0.6,0 font 'Arial,Liberation Sans,Helvetica,sans-serif,8' ('-2' -2, '-1' -1, '0' 0, '1' 1, '2' 2)
 set arrow from first 0, graph 0 to first 0, graph 1 nohead lw 1 lc rgb '#000000' back
-set label 'Favours Antidepressant' at screen 0.81325, screen 0.04321 right noenhanced font 'Liberation Sans,8'
-set label 'Favours Placebo' at screen 0.83044, screen 0.04321 left noenhanced font 'Liberation Sans,8'
+set label 'Favours Antidepressant' at screen 0.81325, screen 0.04321 right noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Favours Placebo' at screen 0.83044, screen 0.04321 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 1
-set label 'TCA' at screen 0.02006, first 1 left noenhanced font 'Liberation Sans Bold,9'
+set label 'TCA' at screen 0.02006, first 1 left noenhanced font 'Arial Bold,9'
 # row 2
 set label 'Carette et al. 1986' at screen 0.02006, first 2 left noenhanced
 set label '4.30' at screen 0.21070, first 2 right noenhanced
@@ -110,22 +110,22 @@ set label '-0.16 [-1.22, 0.90]' at screen 0.51093, first 7 left noenhanced
 set arrow from first -1.21994, first 7 to first 0.90037, first 7 nohead lw 1 lc rgb '#000000' back
 set object rect center first -0.159786, first 7 size screen 0.00897, screen 0.00825 fc rgb '#2b5c8a' fs solid 1.0 noborder front
 # row 8
-set label 'Subtotal (95% CI)' at screen 0.02006, first 8 left noenhanced font 'Liberation Sans Bold,9'
-set label '128' at screen 0.29669, first 8 right noenhanced font 'Liberation Sans Bold,9'
-set label '131' at screen 0.43282, first 8 right noenhanced font 'Liberation Sans Bold,9'
-set label '24.4%' at screen 0.49374, first 8 right noenhanced font 'Liberation Sans Bold,9'
-set label '-0.61 [-1.04, -0.19]' at screen 0.51093, first 8 left noenhanced font 'Liberation Sans Bold,9'
+set label 'Subtotal (95% CI)' at screen 0.02006, first 8 left noenhanced font 'Arial Bold,9'
+set label '128' at screen 0.29669, first 8 right noenhanced font 'Arial Bold,9'
+set label '131' at screen 0.43282, first 8 right noenhanced font 'Arial Bold,9'
+set label '24.4%' at screen 0.49374, first 8 right noenhanced font 'Arial Bold,9'
+set label '-0.61 [-1.04, -0.19]' at screen 0.51093, first 8 left noenhanced font 'Arial Bold,9'
 set object polygon from first -1.03558, first 8 to first -0.613345, first 7.64 to first -0.191105, first 8 to first -0.613345, first 8.36 to first -1.03558, first 8 fc rgb '#000000' fs solid 1.0 noborder front
 # row 9
 set label 'Prediction interval' at screen 0.02006, first 9 left noenhanced
 set label '[-1.52, 0.29]' at screen 0.51093, first 9 left noenhanced
 set arrow from first -1.51763, first 9 to first 0.290941, first 9 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 10
-set label 'Heterogeneity: Tau² = 0.17; Chi² = 12.63, df = 5 (P = 0.03); I² = 62%' at screen 0.02006, first 10 left noenhanced font 'Liberation Sans,8'
+set label 'Heterogeneity: Tau² = 0.17; Chi² = 12.63, df = 5 (P = 0.03); I² = 62%' at screen 0.02006, first 10 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 11
-set label 'Test for overall effect: Z = 2.85 (P = 0.004)' at screen 0.02006, first 11 left noenhanced font 'Liberation Sans,8'
+set label 'Test for overall effect: Z = 2.85 (P = 0.004)' at screen 0.02006, first 11 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 13
-set label 'SNRI' at screen 0.02006, first 13 left noenhanced font 'Liberation Sans Bold,9'
+set label 'SNRI' at screen 0.02006, first 13 left noenhanced font 'Arial Bold,9'
 # row 14
 set label 'Arnold et al. 2005' at screen 0.02006, first 14 left noenhanced
 set label '-2.40' at screen 0.21070, first 14 right noenhanced
@@ -175,22 +175,22 @@ set label '-0.47 [-0.89, -0.04]' at screen 0.51093, first 17 left noenhanced
 set arrow from first -0.891632, first 17 to first -0.0427438, first 17 nohead lw 1 lc rgb '#000000' back
 set object rect center first -0.467188, first 17 size screen 0.01238, screen 0.01138 fc rgb '#2b5c8a' fs solid 1.0 noborder front
 # row 18
-set label 'Subtotal (95% CI)' at screen 0.02006, first 18 left noenhanced font 'Liberation Sans Bold,9'
-set label '804' at screen 0.29669, first 18 right noenhanced font 'Liberation Sans Bold,9'
-set label '393' at screen 0.43282, first 18 right noenhanced font 'Liberation Sans Bold,9'
-set label '35.5%' at screen 0.49374, first 18 right noenhanced font 'Liberation Sans Bold,9'
-set label '-0.36 [-0.52, -0.20]' at screen 0.51093, first 18 left noenhanced font 'Liberation Sans Bold,9'
+set label 'Subtotal (95% CI)' at screen 0.02006, first 18 left noenhanced font 'Arial Bold,9'
+set label '804' at screen 0.29669, first 18 right noenhanced font 'Arial Bold,9'
+set label '393' at screen 0.43282, first 18 right noenhanced font 'Arial Bold,9'
+set label '35.5%' at screen 0.49374, first 18 right noenhanced font 'Arial Bold,9'
+set label '-0.36 [-0.52, -0.20]' at screen 0.51093, first 18 left noenhanced font 'Arial Bold,9'
 set object polygon from first -0.51816, first 18 to first -0.360042, first 17.64 to first -0.201924, first 18 to first -0.360042, first 18.36 to first -0.51816, first 18 fc rgb '#000000' fs solid 1.0 noborder front
 # row 19
 set label 'Prediction interval' at screen 0.02006, first 19 left noenhanced
 set label '[-0.60, -0.12]' at screen 0.51093, first 19 left noenhanced
 set arrow from first -0.601202, first 19 to first -0.118881, first 19 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 20
-set label 'Heterogeneity: Tau² = 0.01; Chi² = 4.19, df = 3 (P = 0.24); I² = 33%' at screen 0.02006, first 20 left noenhanced font 'Liberation Sans,8'
+set label 'Heterogeneity: Tau² = 0.01; Chi² = 4.19, df = 3 (P = 0.24); I² = 33%' at screen 0.02006, first 20 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 21
-set label 'Test for overall effect: Z = 4.46 (P < 0.00001)' at screen 0.02006, first 21 left noenhanced font 'Liberation Sans,8'
+set label 'Test for overall effect: Z = 4.46 (P < 0.00001)' at screen 0.02006, first 21 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 23
-set label 'SSRI' at screen 0.02006, first 23 left noenhanced font 'Liberation Sans Bold,9'
+set label 'SSRI' at screen 0.02006, first 23 left noenhanced font 'Arial Bold,9'
 # row 24
 set label 'Goldenberg et al. 1996' at screen 0.02006, first 24 left noenhanced
 set label '5.75' at screen 0.21070, first 24 right noenhanced
@@ -264,22 +264,22 @@ set label '-0.19 [-0.62, 0.23]' at screen 0.51093, first 29 left noenhanced
 set arrow from first -0.619521, first 29 to first 0.233601, first 29 nohead lw 1 lc rgb '#000000' back
 set object rect center first -0.19296, first 29 size screen 0.01236, screen 0.01137 fc rgb '#2b5c8a' fs solid 1.0 noborder front
 # row 30
-set label 'Subtotal (95% CI)' at screen 0.02006, first 30 left noenhanced font 'Liberation Sans Bold,9'
-set label '132' at screen 0.29669, first 30 right noenhanced font 'Liberation Sans Bold,9'
-set label '133' at screen 0.43282, first 30 right noenhanced font 'Liberation Sans Bold,9'
-set label '25.0%' at screen 0.49374, first 30 right noenhanced font 'Liberation Sans Bold,9'
-set label '-0.39 [-0.78, -0.01]' at screen 0.51093, first 30 left noenhanced font 'Liberation Sans Bold,9'
+set label 'Subtotal (95% CI)' at screen 0.02006, first 30 left noenhanced font 'Arial Bold,9'
+set label '132' at screen 0.29669, first 30 right noenhanced font 'Arial Bold,9'
+set label '133' at screen 0.43282, first 30 right noenhanced font 'Arial Bold,9'
+set label '25.0%' at screen 0.49374, first 30 right noenhanced font 'Arial Bold,9'
+set label '-0.39 [-0.78, -0.01]' at screen 0.51093, first 30 left noenhanced font 'Arial Bold,9'
 set object polygon from first -0.781406, first 30 to first -0.394755, first 29.64 to first -0.008104, first 30 to first -0.394755, first 30.36 to first -0.781406, first 30 fc rgb '#000000' fs solid 1.0 noborder front
 # row 31
 set label 'Prediction interval' at screen 0.02006, first 31 left noenhanced
 set label '[-1.20, 0.41]' at screen 0.51093, first 31 left noenhanced
 set arrow from first -1.1965, first 31 to first 0.406988, first 31 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 32
-set label 'Heterogeneity: Tau² = 0.13; Chi² = 11.18, df = 5 (P = 0.05); I² = 56%' at screen 0.02006, first 32 left noenhanced font 'Liberation Sans,8'
+set label 'Heterogeneity: Tau² = 0.13; Chi² = 11.18, df = 5 (P = 0.05); I² = 56%' at screen 0.02006, first 32 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 33
-set label 'Test for overall effect: Z = 2.00 (P = 0.05)' at screen 0.02006, first 33 left noenhanced font 'Liberation Sans,8'
+set label 'Test for overall effect: Z = 2.00 (P = 0.05)' at screen 0.02006, first 33 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 35
-set label 'MAOI' at screen 0.02006, first 35 left noenhanced font 'Liberation Sans Bold,9'
+set label 'MAOI' at screen 0.02006, first 35 left noenhanced font 'Arial Bold,9'
 # row 36
 set label 'Ginsberg et al. 1998' at screen 0.02006, first 36 left noenhanced
 set label '4.85' at screen 0.21070, first 36 right noenhanced
@@ -317,35 +317,35 @@ set label '-0.36 [-0.93, 0.22]' at screen 0.51093, first 38 left noenhanced
 set arrow from first -0.927774, first 38 to first 0.216636, first 38 nohead lw 1 lc rgb '#000000' back
 set object rect center first -0.355569, first 38 size screen 0.01127, screen 0.01037 fc rgb '#2b5c8a' fs solid 1.0 noborder front
 # row 39
-set label 'Subtotal (95% CI)' at screen 0.02006, first 39 left noenhanced font 'Liberation Sans Bold,9'
-set label '89' at screen 0.29669, first 39 right noenhanced font 'Liberation Sans Bold,9'
-set label '80' at screen 0.43282, first 39 right noenhanced font 'Liberation Sans Bold,9'
-set label '15.1%' at screen 0.49374, first 39 right noenhanced font 'Liberation Sans Bold,9'
-set label '-0.55 [-1.02, -0.07]' at screen 0.51093, first 39 left noenhanced font 'Liberation Sans Bold,9'
+set label 'Subtotal (95% CI)' at screen 0.02006, first 39 left noenhanced font 'Arial Bold,9'
+set label '89' at screen 0.29669, first 39 right noenhanced font 'Arial Bold,9'
+set label '80' at screen 0.43282, first 39 right noenhanced font 'Arial Bold,9'
+set label '15.1%' at screen 0.49374, first 39 right noenhanced font 'Arial Bold,9'
+set label '-0.55 [-1.02, -0.07]' at screen 0.51093, first 39 left noenhanced font 'Arial Bold,9'
 set object polygon from first -1.02348, first 39 to first -0.545097, first 38.64 to first -0.066714, first 39 to first -0.545097, first 39.36 to first -1.02348, first 39 fc rgb '#000000' fs solid 1.0 noborder front
 # row 40
 set label 'Prediction interval' at screen 0.02006, first 40 left noenhanced
 set label '[-1.34, 0.25]' at screen 0.51093, first 40 left noenhanced
 set arrow from first -1.33616, first 40 to first 0.245967, first 40 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 41
-set label 'Heterogeneity: Tau² = 0.10; Chi² = 4.76, df = 2 (P = 0.09); I² = 58%' at screen 0.02006, first 41 left noenhanced font 'Liberation Sans,8'
+set label 'Heterogeneity: Tau² = 0.10; Chi² = 4.76, df = 2 (P = 0.09); I² = 58%' at screen 0.02006, first 41 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 42
-set label 'Test for overall effect: Z = 2.23 (P = 0.03)' at screen 0.02006, first 42 left noenhanced font 'Liberation Sans,8'
+set label 'Test for overall effect: Z = 2.23 (P = 0.03)' at screen 0.02006, first 42 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 # row 44
-set label 'Total (95% CI)' at screen 0.02006, first 44 left noenhanced font 'Liberation Sans Bold,9'
-set label '1153' at screen 0.29669, first 44 right noenhanced font 'Liberation Sans Bold,9'
-set label '737' at screen 0.43282, first 44 right noenhanced font 'Liberation Sans Bold,9'
-set label '100.0%' at screen 0.49374, first 44 right noenhanced font 'Liberation Sans Bold,9'
-set label '-0.45 [-0.61, -0.30]' at screen 0.51093, first 44 left noenhanced font 'Liberation Sans Bold,9'
+set label 'Total (95% CI)' at screen 0.02006, first 44 left noenhanced font 'Arial Bold,9'
+set label '1153' at screen 0.29669, first 44 right noenhanced font 'Arial Bold,9'
+set label '737' at screen 0.43282, first 44 right noenhanced font 'Arial Bold,9'
+set label '100.0%' at screen 0.49374, first 44 right noenhanced font 'Arial Bold,9'
+set label '-0.45 [-0.61, -0.30]' at screen 0.51093, first 44 left noenhanced font 'Arial Bold,9'
 set object polygon from first -0.610682, first 44 to first -0.45357, first 43.64 to first -0.296459, first 44 to first -0.45357, first 44.36 to first -0.610682, first 44 fc rgb '#000000' fs solid 1.0 noborder front
 # row 45
 set label 'Prediction interval' at screen 0.02006, first 45 left noenhanced
 set label '[-0.93, 0.02]' at screen 0.51093, first 45 left noenhanced
 set arrow from first -0.92933, first 45 to first 0.02219, first 45 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # footer
-set label 'Heterogeneity: Tau² = 0.05; Chi² = 35.75, df = 18 (P = 0.008); I² = 51%' at screen 0.02006, screen 0.07088 left noenhanced font 'Liberation Sans,8'
-set label 'Test for overall effect: Z = 5.66 (P < 0.00001)' at screen 0.02006, screen 0.05507 left noenhanced font 'Liberation Sans,8'
-set label 'Test for subgroup differences: Chi² = 1.58, df = 3 (P = 0.66), I² = 0%' at screen 0.02006, screen 0.03926 left noenhanced font 'Liberation Sans,8'
-set label 'Random effects, REML, 95% CI' at screen 0.02006, screen 0.02345 left noenhanced font 'Liberation Sans,8'
+set label 'Heterogeneity: Tau² = 0.05; Chi² = 35.75, df = 18 (P = 0.008); I² = 51%' at screen 0.02006, screen 0.07088 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Test for overall effect: Z = 5.66 (P < 0.00001)' at screen 0.02006, screen 0.05507 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Test for subgroup differences: Chi² = 1.58, df = 3 (P = 0.66), I² = 0%' at screen 0.02006, screen 0.03926 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Random effects, REML, 95% CI' at screen 0.02006, screen 0.02345 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
 plot NaN notitle
 unset output
