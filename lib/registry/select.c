@@ -21,7 +21,8 @@
  * The outcome and its time point, in one small statement: tp_min and tp_max
  * (two probes of the results' primary key) tell whether the outcome has one
  * time point; tp_ok whether the asked or defaulted one exists (min() again,
- * so that the probe uses the index whatever the statistics say). It also
+ * so that the probe uses the index whatever the statistics say; OFFSET 0
+ * keeps m from being flattened, which would probe twice). It also
  * turns JIT compilation off for the session: the arms query below is planned
  * with estimates in the hundreds of thousands of rows on large registries,
  * where JIT would spend far more time compiling than the query takes.
@@ -46,7 +47,7 @@ static const char resolve_sql[] =
     "                 WHERE c.outcome_id = o.outcome_id)"
     "           ELSE (SELECT max(b.timepoint) FROM binary_results b"
     "                 WHERE b.outcome_id = o.outcome_id) END AS tp_max"
-    "       FROM outcomes o WHERE o.name = $1::text) m";
+    "       FROM outcomes o WHERE o.name = $1::text OFFSET 0) m";
 
 /*
  * The arms: the results of (outcome_id, timepoint) by primary-key range,

@@ -115,7 +115,9 @@ plans() {
         /LOG: +duration:/ { if (keep) printf "%s", block; block = ""; keep = 0 }
         /Query Text: SELECT (set_config|a\.trial_id)/ { keep = 1 }
         { sub(/^.*LOG: +/, ""); block = block "    " $0 "\n" }
-        END { if (keep) printf "%s", block }' | cut -c1-160
+        END { if (keep) printf "%s", block }' |
+        grep -E "duration:|Query Text|Scan|Loop|Memoize|Hash|Sort|Index Cond" | grep -v "never executed" |
+        cut -c1-160
 }
 
 bench_rows() {
