@@ -4,8 +4,10 @@
  * DL, REML and PM. Per file and method it prints one line per operation:
  * `fit` (estimate, se, CI, Q, I^2, tau^2 and per-study weights: what rma()
  * returns), `tau2ci` (the Q-profile interval alone: what confint() adds) and
- * `full` (meta_pool_yv(), both together), plus `floor`, a plain loop that
- * reads yi and vi once. Times are medians of repeated calls; reading the
+ * `full` (meta_pool_yv(), both together) and `estimator` (tau^2 and the
+ * pooled mean alone: the passes over the data, without checking the input
+ * or filling the per-study results), plus `floor`, a plain loop that reads
+ * yi and vi once. Times are medians of repeated calls; reading the
  * file is not timed. Usage: bench_stats [--min-time SECONDS] FILE...
  */
 #include "stats_internal.h"
@@ -24,7 +26,7 @@
 static const enum meta_method methods[] = {META_METHOD_DL, META_METHOD_REML, META_METHOD_PM};
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
-enum op { OP_FIT, OP_TAU2CI, OP_FULL };
+enum op { OP_FIT, OP_TAU2CI, OP_FULL, OP_ESTIMATOR };
 
 struct data {
     double *yi, *vi;
@@ -118,7 +120,10 @@ struct timed {
     double tau2; /* for OP_TAU2CI */
     struct meta_result r;
     double lower, upper;
-    int evals;
+    double tau2_est; /* OP_ESTIMATOR's tau^2 and mean */
+    double mu;
+    int iterations;
+    int evals; /* passes over the data */
     int status;
     struct meta_error err;
 };
@@ -137,6 +142,17 @@ static void run_once(struct timed *c)
         meta_iv_data_init(&d, c->d->yi, c->d->vi, c->d->k);
         c->status = meta_tau2_qprofile(&d, c->tau2, c->o->level, c->o->tol, c->o->max_iter,
                                        &c->lower, &c->upper, &c->err);
+        c->evals = d.passes;
+        break;
+    }
+    case OP_ESTIMATOR: {
+        struct meta_iv_data d;
+        struct meta_iv_sums sums;
+        meta_iv_data_init(&d, c->d->yi, c->d->vi, c->d->k);
+        c->status = meta_tau2_estimate(&d, c->o->method, c->o->tol, c->o->max_iter, &c->tau2_est,
+                                       &c->iterations, &c->err);
+        meta_iv_pass(&d, c->tau2_est, 0, &sums);
+        c->mu = sums.mu;
         c->evals = d.passes;
         break;
     }
@@ -206,6 +222,19 @@ static int bench_file(const char *path, double min_time, double *times)
                c.r.Q);
         fflush(stdout);
 
+        c.op = OP_ESTIMATOR;
+        t = time_op(&c, min_time, times, &reps);
+        if (c.status != META_OK) {
+            fprintf(stderr, "bench_stats: %s: k = %zu: %s\n", name, d.k, c.err.msg);
+            meta_result_release(&c.r);
+            goto cleanup;
+        }
+        passes = c.iterations > 1 ? c.iterations : 1;
+        printf("tool=meta op=estimator method=%s k=%zu time=%.6e reps=%d iterations=%d "
+               "passes=%d floor=%.6e tau2=%.15g estimate=%.15g\n",
+               name, d.k, t, reps, c.iterations, c.evals, passes * floor_t, c.tau2_est, c.mu);
+        fflush(stdout);
+
         c.op = OP_TAU2CI;
         c.tau2 = c.r.tau2;
         t = time_op(&c, min_time, times, &reps);
@@ -214,7 +243,7 @@ static int bench_file(const char *path, double min_time, double *times)
             meta_result_release(&c.r);
             goto cleanup;
         }
-        printf("tool=meta op=tau2ci method=%s k=%zu time=%.6e reps=%d evaluations=%d "
+        printf("tool=meta op=tau2ci method=%s k=%zu time=%.6e reps=%d passes=%d "
                "floor=%.6e lower=%.15g upper=%.15g\n",
                name, d.k, t, reps, c.evals, (c.evals > 1 ? c.evals : 1) * floor_t, c.lower,
                c.upper);

@@ -1,0 +1,342 @@
+#!/usr/bin/python3
+"""Turns the figures that run_all.sh collected into the Markdown tables of
+BENCHMARKS.md, with the ratio behind each target of the benchmarks' issue
+and whether it is met. Reads RESULTS_DIR/lib.txt (the `tool=... op=...`
+lines of bench_stats, bench_metafor.R and bench_statsmodels.py),
+RESULTS_DIR/rss.txt (peak RSS of each library benchmark process),
+RESULTS_DIR/load.txt and pool.txt (the output of bench_load.sh and
+bench_pool.sh) and RESULTS_DIR/forest.txt (bench_forest.sh).
+Usage: summarise.py RESULTS_DIR
+"""
+import os
+import re
+import shlex
+import sys
+
+METHODS = ("DL", "REML", "PM")
+
+
+def parse_lines(path):
+    """The key=value records of a file; other lines are ignored."""
+    recs = []
+    if not os.path.exists(path):
+        return recs
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith("tool="):
+                continue
+            try:
+                fields = shlex.split(line)
+            except ValueError:
+                continue
+            rec = {}
+            for fld in fields:
+                key, _, value = fld.partition("=")
+                rec[key] = value
+            recs.append(rec)
+    return recs
+
+
+def num(rec, key):
+    try:
+        return float(rec[key])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def fmt_time(s):
+    if s is None:
+        return "-"
+    if s < 1e-6:
+        return f"{s * 1e9:.0f} ns"
+    if s < 1e-3:
+        return f"{s * 1e6:.3g} µs"
+    if s < 1:
+        return f"{s * 1e3:.3g} ms"
+    return f"{s:.3g} s"
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "-"
+    if r >= 100:
+        return f"{r:,.0f}x"
+    return f"{r:.2g}x" if r < 10 else f"{r:.0f}x"
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def find(recs, **want):
+    for r in recs:
+        if all(r.get(k) == str(v) for k, v in want.items()):
+            return r
+    return None
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def rel_diff(a, b):
+    if a is None or b is None:
+        return None
+    if a == b:
+        return 0.0
+    return abs(a - b) / max(abs(a), abs(b))
+
+
+def library(recs, rss):
+    ks = sorted({int(r["k"]) for r in recs if r.get("tool") == "meta" and "k" in r})
+    out = []
+    targets = {"metafor": [], "statsmodels": [], "floor": []}
+
+    rows = []
+    for k in ks:
+        for m in METHODS:
+            ours = find(recs, tool="meta", op="fit", method=m, k=k)
+            mf = find(recs, tool="metafor", op="fit", method=m, k=k)
+            sm = find(recs, tool="statsmodels", op="fit", method=m, k=k)
+            t = num(ours, "time") if ours else None
+            cells = [f"{k:,}", m, fmt_time(t)]
+            for peer, rec, name in (("metafor", mf, "metafor"), ("statsmodels", sm, "statsmodels")):
+                if rec is None:
+                    cells += ["not run", "-"]
+                elif "skipped" in rec:
+                    cells += ["skipped", "-"]
+                else:
+                    pt = num(rec, "time")
+                    ratio = pt / t if pt and t else None
+                    if name == "metafor" and k >= 1000 and ratio is not None:
+                        targets["metafor"].append((f"rma() {m} k={k:,}", ratio, ratio >= 1000))
+                    if name == "statsmodels" and ratio is not None:
+                        targets["statsmodels"].append((f"{m} k={k:,}", ratio, ratio >= 10))
+                    cells += [fmt_time(pt), fmt_ratio(ratio)]
+            rows.append(cells)
+    out.append("### Pooling: estimate, se, CI, Q, I², τ² (no τ² interval)\n")
+    out.append("Median time per analysis, in-process. `meta` is `meta_pool_yv()` without "
+               "the Q-profile interval (it also fills the per-study weights and intervals); "
+               "metafor is `rma(yi, vi, method=M)`; statsmodels is "
+               "`combine_effects(yi, vi, method_re=...)` and `conf_int()`.\n")
+    out.append(table(["k", "method", "meta", "metafor rma()", "metafor / meta",
+                      "statsmodels", "statsmodels / meta"], rows))
+
+    rows = []
+    for k in ks:
+        for m in METHODS:
+            ours = find(recs, tool="meta", op="tau2ci", method=m, k=k)
+            mf = find(recs, tool="metafor", op="tau2ci", method=m, k=k)
+            t = num(ours, "time") if ours else None
+            cells = [f"{k:,}", m, fmt_time(t), ours.get("passes", "-") if ours else "-"]
+            if mf is None:
+                cells += ["not run", "-"]
+            elif "skipped" in mf:
+                cells += ["skipped", "-"]
+            else:
+                pt = num(mf, "time")
+                ratio = pt / t if pt and t else None
+                if k >= 1000 and ratio is not None:
+                    targets["metafor"].append((f"confint() {m} k={k:,}", ratio, ratio >= 1000))
+                cells += [fmt_time(pt), fmt_ratio(ratio)]
+            rows.append(cells)
+    out.append("\n### Q-profile τ² interval\n")
+    out.append("`meta` is the internal `meta_tau2_qprofile()` from the data and the fitted "
+               "τ² (what `meta_pool_yv()` adds to the fit above); metafor is `confint()` of "
+               "the `rma()` fit. statsmodels has no τ² interval.\n")
+    out.append(table(["k", "method", "meta", "passes over the data", "metafor confint()",
+                      "metafor / meta"], rows))
+
+    rows = []
+    for k in ks:
+        fl = find(recs, tool="meta", op="floor", k=k)
+        for m in METHODS:
+            est = find(recs, tool="meta", op="estimator", method=m, k=k)
+            fit = find(recs, tool="meta", op="fit", method=m, k=k)
+            ci = find(recs, tool="meta", op="tau2ci", method=m, k=k)
+            if not est or not fit or not fl:
+                continue
+            r_est = num(est, "time") / num(est, "floor")
+            r_fit = num(fit, "time") / num(fit, "floor")
+            r_ci = num(ci, "time") / num(ci, "floor") if ci else None
+            if k >= 10000:
+                targets["floor"].append((f"estimator {m} k={k:,}", r_est, r_est <= 3))
+                if r_ci is not None:
+                    targets["floor"].append((f"τ² interval {m} k={k:,}", r_ci, r_ci <= 3))
+            rows.append([f"{k:,}", m, fmt_time(num(fl, "time")), est.get("iterations"),
+                         est.get("passes"), fmt_time(num(est, "floor")),
+                         fmt_time(num(est, "time")), fmt_ratio(r_est),
+                         fmt_time(num(fit, "time")), fmt_ratio(r_fit), fmt_ratio(r_ci)])
+    out.append("\n### Against the memory-bandwidth floor\n")
+    out.append("The floor is a plain loop over yi and vi (w = 1/(v + t); sum w, sum w y), "
+               "compiled with the same flags, once per iteration of the estimator (at least "
+               "once). *estimator* is τ² and the pooled mean alone "
+               "(`meta_tau2_estimate()` and one pass at τ²): the arithmetic the floor "
+               "stands for. *fit* adds checking the input and the per-study results "
+               "(40 bytes per study written). The τ² interval is compared with one floor "
+               "pass per pass it makes.\n")
+    out.append(table(["k", "method", "one pass", "iterations", "passes", "floor",
+                      "estimator", "estimator / floor", "fit", "fit / floor",
+                      "τ² interval / floor"], rows))
+
+    def diff(a, b):
+        d = rel_diff(a, b)
+        return "-" if d is None else f"{d:.0e}"
+
+    rows = []
+    for k in ks:
+        for m in METHODS:
+            ours = find(recs, tool="meta", op="fit", method=m, k=k)
+            ci = find(recs, tool="meta", op="tau2ci", method=m, k=k)
+            mf = find(recs, tool="metafor", op="fit", method=m, k=k)
+            mci = find(recs, tool="metafor", op="tau2ci", method=m, k=k)
+            sm = find(recs, tool="statsmodels", op="fit", method=m, k=k)
+            if not ours:
+                continue
+            t2, est = num(ours, "tau2"), num(ours, "estimate")
+            cells = [f"{k:,}", m, ours.get("tau2")]
+            if mf and "tau2" in mf:
+                cells += [f"{diff(t2, num(mf, 'tau2'))} / {diff(est, num(mf, 'estimate'))}",
+                          f"{diff(t2, num(mf, 'tau2_exact'))} / "
+                          f"{diff(est, num(mf, 'estimate_exact'))}"]
+            else:
+                cells += ["-", "-"]
+            if sm and "tau2" in sm:
+                cells.append(f"{diff(t2, num(sm, 'tau2'))} / {diff(est, num(sm, 'estimate'))}")
+            else:
+                cells.append("-")
+            if ci and mci and "lower" in mci:
+                lo, hi = num(ci, "lower"), num(ci, "upper")
+                cells += [f"{diff(lo, num(mci, 'lower'))} / {diff(hi, num(mci, 'upper'))}",
+                          f"{diff(lo, num(mci, 'lower_exact'))} / "
+                          f"{diff(hi, num(mci, 'upper_exact'))}"]
+            else:
+                cells += ["-", "-"]
+            rows.append(cells)
+    out.append("\n### Same answers\n")
+    out.append("Relative differences from meta's figures: τ² / pooled estimate, and the "
+               "τ² interval's lower / upper bound. meta iterates to 1e-12. metafor's "
+               "defaults stop REML at a change of 1e-5 and PM's and confint()'s root "
+               "finding at an absolute 1.2e-4 (`.Machine$double.eps^0.25`); the *1e-12* "
+               "columns are metafor run (untimed) with `threshold = 1e-12, tol = 1e-12`. "
+               "statsmodels' PM stops when Q is within 1e-5 of k - 1; its DL does not "
+               "truncate τ² at 0.\n")
+    out.append(table(["k", "method", "meta τ²", "metafor", "metafor 1e-12", "statsmodels",
+                      "confint()", "confint() 1e-12"], rows))
+
+    rows = []
+    for k in ks:
+        cells = [f"{k:,}"]
+        for tool in ("meta", "metafor", "statsmodels"):
+            r = find(rss, tool=tool, k=k)
+            cells.append(f"{int(r['rss_kb']) / 1024:,.1f} MB" if r and "rss_kb" in r else "-")
+        rows.append(cells)
+    out.append("\n### Peak memory of the library benchmarks\n")
+    out.append("Peak RSS (`/usr/bin/time -f %M`) of each benchmark process on one file: the "
+               "data, every timed call and the interpreter (R, Python) included.\n")
+    out.append(table(["k", "meta (bench_stats)", "metafor (R)", "statsmodels (Python)"], rows))
+    return "\n".join(out), targets
+
+
+def registry(results):
+    out = []
+    targets = []
+    load = open(os.path.join(results, "load.txt"), errors="replace").read() \
+        if os.path.exists(os.path.join(results, "load.txt")) else ""
+    m_copy = re.search(r"psql \\copy into a plain table:\s*([\d.]+) s", load)
+    m_load = re.search(r"meta load:\s*([\d.]+) s", load)
+    rss = re.findall(r"peak RSS of meta load,\s*(\d+) rows:\s*(\d+) KB", load)
+    if m_copy and m_load:
+        c, l = float(m_copy.group(1)), float(m_load.group(1))
+        speed = c / l if l else None
+        targets.append(("load speed / psql \\copy speed", speed, speed is not None and speed >= 0.5))
+        rows = [["psql `\\copy` into a plain table", f"{c:.2f} s", "-"],
+                ["`meta load`", f"{l:.2f} s", f"{speed:.2f}x copy's speed"]]
+        for n, kb in rss:
+            rows.append([f"peak RSS of `meta load`, {int(n):,} rows", f"{int(kb) / 1024:,.1f} MB", ""])
+        out.append("### Loading 1,000,000 arm rows\n")
+        out.append(table(["", "time", ""], rows))
+    else:
+        out.append("### Loading\n\nbench_load.sh gave no figures (see load.txt).")
+
+    pool = open(os.path.join(results, "pool.txt"), errors="replace").read() \
+        if os.path.exists(os.path.join(results, "pool.txt")) else ""
+    rows = []
+    section = ""
+    for line in pool.splitlines():
+        if line.startswith("registry "):
+            section = line.split("'")[1] if "'" in line else line
+        m = re.match(r"\s+(\S.*?)\s+k = (\d+)\s+mean\s+([\d.]+) ms.*?median ([\d.]+)", line)
+        if m:
+            label, k, mean, median = m.group(1), int(m.group(2)), float(m.group(3)), float(m.group(4))
+            rows.append([section, label, f"{k:,}", f"{median:.1f} ms", f"{mean:.1f} ms"])
+            if k == 20:
+                targets.append((f"pool k=20 ({section}, {label})", median, median < 50))
+    out.append("\n### Querying: `meta pool` as a whole process\n")
+    out.append("From bench_pool.sh: hyperfine, exec to exit, `--format json`. Registry "
+               "`rows`: 2,000 two-arm trials x 250 outcomes (1,000,000 result rows); "
+               "`arms`: 500,000 two-arm trials (1,000,000 arms).\n")
+    out.append(table(["registry", "outcome", "k", "median", "mean"], rows) if rows
+               else "bench_pool.sh gave no figures (see pool.txt).")
+
+    recs = parse_lines(os.path.join(results, "forest.txt"))
+    rows = []
+    for r in recs:
+        if r.get("op") == "forest" and "time_ms" in r:
+            rows.append([f"`meta forest` k = {r['k']}", r["format"], f"{float(r['time_ms']):.1f} ms",
+                         f"{int(r['rss_kb']) / 1024:,.1f} MB", f"{int(r['bytes']):,} bytes"])
+        elif r.get("op") == "pool" and "time_ms" in r:
+            rows.append([f"`meta pool` k = {r['k']}", "json", f"{float(r['time_ms']):.1f} ms",
+                         f"{int(r['rss_kb']) / 1024:,.1f} MB", ""])
+    reg = next((r for r in recs if r.get("op") == "registry"), None)
+    out.append("\n### Plotting, and peak memory of pool and forest\n")
+    if reg:
+        out.append(f"From bench_forest.sh on a registry of {int(reg['arms']):,} arms; median "
+                   "of the whole process (hyperfine) and its peak RSS.\n")
+    skipped = next((r for r in recs if "skipped" in r), None)
+    out.append(table(["command", "format", "median", "peak RSS", "output"], rows) if rows
+               else f"bench_forest.sh gave no figures ({skipped['skipped'] if skipped else 'see forest.txt'}).")
+    return "\n".join(out), targets
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: summarise.py RESULTS_DIR", file=sys.stderr)
+        return 2
+    results = argv[1]
+    recs = parse_lines(os.path.join(results, "lib.txt"))
+    rss = parse_lines(os.path.join(results, "rss.txt"))
+    lib_md, lib_targets = library(recs, rss)
+    reg_md, reg_targets = registry(results)
+
+    rows = []
+    names = {"metafor": "≥ 1,000x metafor (k ≥ 1,000)", "statsmodels": "≥ 10x statsmodels",
+             "floor": "≤ 3x the floor (k ≥ 10,000)"}
+    for key, name in names.items():
+        items = lib_targets[key]
+        if not items:
+            rows.append([name, "no figures", "-", "-"])
+            continue
+        worst = min(items, key=lambda x: x[1]) if key != "floor" else max(items, key=lambda x: x[1])
+        missed = [i for i in items if not i[2]]
+        rows.append([name, f"{len(items) - len(missed)} of {len(items)}",
+                     f"{worst[0]}: {fmt_ratio(worst[1])}", verdict(not missed)])
+    for label, value, ok in reg_targets:
+        if label.startswith("pool"):
+            rows.append(["`meta pool` k = 20 under 50 ms", label, f"{value:.1f} ms", verdict(ok)])
+        else:
+            rows.append(["`meta load` ≥ 0.5x `\\copy`'s speed", label,
+                         f"{value:.2f}x" if value else "-", verdict(ok)])
+    print("## Targets\n")
+    print(table(["target", "figures meeting it", "worst case", "verdict"], rows))
+    print("\n## Library\n")
+    print(lib_md)
+    print("\n## Registry\n")
+    print(reg_md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
