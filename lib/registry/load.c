@@ -341,12 +341,13 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
     if ((ret = end_copy(conn, NULL, err)) != META_OK)
         goto cleanup;
     if ((ret = exec_ok(conn, err, "cannot analyze the staged rows", "ANALYZE " META_STAGE_TABLE)) ||
-        (ret = insert_loads(run, err)) || (ret = meta_load_prepare(run, err)))
+        (ret = meta_load_prepare(run, err)))
         goto cleanup;
-    /* From here on the registry is read and written: one load at a time. */
+    /* From here on the registry is read and written: one load at a time, and
+     * nothing written before the lock is held (the merge may lock tables). */
     if ((ret = exec_ok(conn, err, "cannot take the load lock",
                        "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")")) ||
-        (ret = meta_load_check(run, err)))
+        (ret = insert_loads(run, err)) || (ret = meta_load_check(run, err)))
         goto cleanup;
     if (run->errs->count > 0) {
         ret = META_EINVAL;

@@ -280,6 +280,8 @@ static int store_results(struct meta_load_run *run, struct meta_load_report *rep
  * granted SET on the parameter), the merge runs in replica mode, which
  * skips those triggers, and verify_sql then checks set-wise the one
  * property the joins do not make certain. Elsewhere the triggers run.
+ * This is what pg_restore --disable-triggers does, made safe by locking the
+ * tables against other writers for the rest of the transaction.
  */
 static int skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
 {
@@ -293,7 +295,13 @@ static int skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
     if (!*skipped)
         return exec_command(conn, "ROLLBACK TO SAVEPOINT meta_replica", "cannot store the rows",
                             err);
-    return META_OK;
+    /* With the triggers off, no parent row is locked as it is referenced: keep
+     * every other writer (a hand-run DELETE, say) out until the commit, so no
+     * row can lose its parent. Readers go on. */
+    return exec_command(conn,
+                        "LOCK TABLE trials, arms, outcomes, loads, continuous_results, "
+                        "binary_results IN SHARE ROW EXCLUSIVE MODE",
+                        "cannot lock the registry for the load", err);
 }
 
 static int verify_kinds(struct meta_load_run *run, struct meta_error *err)
