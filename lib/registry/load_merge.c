@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* New trials and arms get their ids in the order they first appear in the
+ * files, so that "as loaded" means the order of the files. */
 static const char trials_sql[] =
     "CREATE TEMP TABLE meta_stage_trials ON COMMIT DROP AS"
-    " SELECT DISTINCT trial FROM meta_stage_arms;"
+    " SELECT trial, min(first_row) AS first_row FROM meta_stage_arms GROUP BY trial;"
     "INSERT INTO trials (name) SELECT st.trial FROM meta_stage_trials st"
-    " WHERE NOT EXISTS (SELECT FROM trials t WHERE t.name = st.trial) ORDER BY st.trial";
+    " WHERE NOT EXISTS (SELECT FROM trials t WHERE t.name = st.trial) ORDER BY st.first_row";
 
 /* Stored arms take the new attributes over theirs; new arms are inserted. */
 static const char arms_sql[] =
@@ -31,7 +33,7 @@ static const char arms_sql[] =
     " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
     " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
     " WHERE NOT EXISTS (SELECT FROM arms a WHERE a.trial_id = t.trial_id AND a.label = sa.arm)"
-    " ORDER BY t.trial_id, sa.arm";
+    " ORDER BY t.trial_id, sa.first_row";
 
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"

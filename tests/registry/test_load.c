@@ -216,6 +216,29 @@ static void test_reload_idempotent(void)
     meta_load_report_release(&r);
 }
 
+/* Trials and arms are numbered in the order they first appear in the files,
+ * which is what "as loaded" means to pool, forest and cumulative analyses. */
+static void test_file_order_kept(void)
+{
+    struct meta_load_report r;
+    struct meta_error err;
+    fresh("meta_test_load_order");
+    meta_load_report_init(&r);
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, dataset("bcg.csv"),
+                                               dataset("haeuser2009_fibromyalgia.csv"), NULL),
+                          META_OK);
+    expect_query("SELECT string_agg(name, ';' ORDER BY trial_id) FROM "
+                 "(SELECT trial_id, name FROM trials ORDER BY trial_id LIMIT 3) t",
+                 "bcg: Aronson 1948;bcg: Ferguson & Simes 1949;bcg: Rosenthal et al 1960");
+    expect_query("SELECT name FROM trials WHERE trial_id = (SELECT min(trial_id) FROM trials "
+                 "WHERE name NOT LIKE 'bcg: %')",
+                 "Carette et al. 1986");
+    expect_query("SELECT string_agg(a.label, ';' ORDER BY a.arm_id) FROM arms a "
+                 "JOIN trials t USING (trial_id) WHERE t.name = 'Goldenberg et al. 1996'",
+                 "fluoxetine (t5);placebo (c5);amitriptyline (t6)");
+    meta_load_report_release(&r);
+}
+
 static void test_reload_replaces(void)
 {
     struct meta_load_report r;
@@ -553,6 +576,7 @@ int main(void)
     static const struct meta_test_case cases[] = {
         {"round trip of the published datasets", test_round_trip},
         {"reloading changes nothing", test_reload_idempotent},
+        {"trials and arms keep the order of the files", test_file_order_kept},
         {"reloading replaces what changed", test_reload_replaces},
         {"attributes merge", test_attributes_merge},
         {"outcome kind conflicts", test_kind_conflicts},
