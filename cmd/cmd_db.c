@@ -7,7 +7,6 @@
 #include "cli_common.h"
 #include "commands.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,28 +98,18 @@ static int private_cluster(const char *action)
 
 int cmd_db(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *conninfo = NULL;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'd':
-            conninfo = optarg;
-            break;
-        case 'h':
-            return cli_help("db", stdout);
-        default:
-            return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
+    const struct cli_option options[] = {
+        {"db", 0, 1, &conninfo},
+        {NULL, 0, 0, NULL},
+    };
+    int first = 0;
+    int status = cli_parse_options("db", argc, argv, options, &first);
+    if (status != CLI_CONTINUE)
+        return status;
+    if (first != argc - 1)
         return cli_usage_error("db", "expected one of init, start, stop, status");
-    const char *action = argv[optind];
+    const char *action = argv[first];
     if (strcmp(action, "init") && strcmp(action, "start") && strcmp(action, "stop") &&
         strcmp(action, "status"))
         return cli_usage_error("db", "unknown action '%s' (expected init, start, stop, status)",

@@ -7,7 +7,6 @@
 #include "commands.h"
 #include "list.h"
 
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,46 +168,32 @@ cleanup:
 
 int cmd_list(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    const char *conninfo = NULL, *format_name = NULL;
+    const struct cli_option options[] = {
+        {"db", 0, 1, &conninfo},
+        {"format", 0, 1, &format_name},
+        {NULL, 0, 0, NULL},
     };
-    const char *conninfo = NULL;
+    int first = 0;
+    int parsed = cli_parse_options("list", argc, argv, options, &first);
+    if (parsed != CLI_CONTINUE)
+        return parsed;
     enum format format = FORMAT_TABLE;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'd':
-            conninfo = optarg;
-            break;
-        case 'f':
-            if (strcmp(optarg, "table") == 0)
-                format = FORMAT_TABLE;
-            else if (strcmp(optarg, "csv") == 0)
-                format = FORMAT_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                format = FORMAT_JSON;
-            else
-                return cli_usage_error("list", "unknown format '%s' (expected table, csv, json)",
-                                       optarg);
-            break;
-        case 'h':
-            return cli_help("list", stdout);
-        case ':':
-            return cli_usage_error("list", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("list", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
+    if (!format_name || strcmp(format_name, "table") == 0)
+        format = FORMAT_TABLE;
+    else if (strcmp(format_name, "csv") == 0)
+        format = FORMAT_CSV;
+    else if (strcmp(format_name, "json") == 0)
+        format = FORMAT_JSON;
+    else
+        return cli_usage_error("list", "unknown format '%s' (expected table, csv, json)",
+                               format_name);
+    if (first != argc - 1)
         return cli_usage_error("list", "expected one of trials, outcomes, treatments");
     enum meta_list_what what;
-    if (meta_list_parse(argv[optind], &what) != META_OK)
+    if (meta_list_parse(argv[first], &what) != META_OK)
         return cli_usage_error(
-            "list", "unknown listing '%s' (expected trials, outcomes, treatments)", argv[optind]);
+            "list", "unknown listing '%s' (expected trials, outcomes, treatments)", argv[first]);
 
     struct meta_db *db = NULL;
     if (cli_open_db("list", conninfo, &db) != 0)

@@ -7,7 +7,6 @@
 #include "commands.h"
 #include "load.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 
 const char cmd_load_usage[] =
@@ -49,28 +48,16 @@ static void print_problems(const struct meta_load_report *r)
 
 int cmd_load(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *conninfo = NULL;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'd':
-            conninfo = optarg;
-            break;
-        case 'h':
-            return cli_help("load", stdout);
-        case ':':
-            return cli_usage_error("load", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("load", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    const struct cli_option options[] = {
+        {"db", 0, 1, &conninfo},
+        {NULL, 0, 0, NULL},
+    };
+    int first = 0;
+    int status = cli_parse_options("load", argc, argv, options, &first);
+    if (status != CLI_CONTINUE)
+        return status;
+    if (first >= argc)
         return cli_usage_error("load", "expected at least one FILE");
 
     struct meta_db *db = NULL;
@@ -80,9 +67,9 @@ int cmd_load(int argc, char **argv)
     struct meta_error err;
     meta_load_report_init(&report);
     meta_error_clear(&err);
-    int ret = meta_reg_load(db, (const char *const *)(argv + optind), (size_t)(argc - optind),
+    int ret = meta_reg_load(db, (const char *const *)(argv + first), (size_t)(argc - first),
                             &report, &err);
-    int status = 0;
+    status = 0;
     if (ret == META_OK) {
         print_report(&report);
     } else if (report.errors.count > 0) {

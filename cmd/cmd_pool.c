@@ -4,7 +4,7 @@
  * a table, CSV or the JSON of INTERFACE.md. Parsing, resolving the options,
  * reading the arms and pooling are shared with forest and run (analysis.h).
  */
-#include "analysis.h"
+#include "analysis_cli.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "pool_output.h"
@@ -63,41 +63,15 @@ int cmd_pool(int argc, char **argv)
 {
     struct meta_analysis_request req;
     struct meta_analysis an;
-    struct meta_db *db = NULL;
     struct meta_error err;
-    int help = 0, status = 0, ret;
+    int help = 0, ret;
     meta_error_clear(&err);
     meta_analysis_request_init(&req);
     meta_analysis_init(&an);
 
-    ret = meta_analysis_parse_args(&req, argc, argv, NULL, &help, &err);
-    if (ret == META_OK && help) {
-        status = cli_help("pool", stdout);
+    int status = cli_analysis_run("pool", argc, argv, NULL, &req, &an, &help);
+    if (status != 0 || help)
         goto cleanup;
-    }
-    if (ret == META_OK)
-        ret = meta_analysis_resolve(&req, -1, &an.opts, &err);
-    if (ret != META_OK) {
-        status = ret == META_ENOMEM ? cli_fail("pool", ret, &err)
-                                    : cli_usage_error("pool", "%s", err.msg);
-        goto cleanup;
-    }
-    if ((status = cli_open_db("pool", req.db, &db)) != 0)
-        goto cleanup;
-    if ((ret = meta_analysis_fetch(db, &req, &an, &err)) != META_OK) {
-        status = cli_fail("pool", ret, &err);
-        goto cleanup;
-    }
-    meta_db_close(db);
-    db = NULL;
-    if ((ret = meta_analysis_resolve(&req, an.sel.binary, &an.opts, &err)) != META_OK) {
-        status = cli_usage_error("pool", "%s", err.msg);
-        goto cleanup;
-    }
-    if ((ret = meta_analysis_compute(&req, &an, &err)) != META_OK) {
-        status = cli_fail("pool", ret, &err);
-        goto cleanup;
-    }
     if (req.format == META_FORMAT_JSON)
         ret = meta_pool_write_json(stdout, &req, &an, &err);
     else if (req.format == META_FORMAT_CSV)
@@ -109,7 +83,6 @@ int cmd_pool(int argc, char **argv)
     if (ret != META_OK)
         status = cli_fail("pool", ret, &err);
 cleanup:
-    meta_db_close(db);
     meta_analysis_release(&an);
     meta_analysis_request_release(&req);
     return status;
