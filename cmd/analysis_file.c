@@ -5,6 +5,7 @@
  * first, and stops at the first error; the handler checks and applies keys.
  */
 #include "analysis_file.h"
+#include "close_match.h"
 
 #include <ini.h>
 
@@ -247,33 +248,6 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 64;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost =
-                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The closest known key to an unknown one, or NULL when none is close. */
 static const char *closest_key(const char *name)
 {
@@ -281,7 +255,7 @@ static const char *closest_key(const char *name)
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < N_FILE_KEYS; i++) {
-        size_t d = edit_distance(name, file_keys[i].name);
+        size_t d = meta_edit_distance(name, file_keys[i].name);
         if (d < best_d) {
             best_d = d;
             best = file_keys[i].name;
@@ -292,7 +266,7 @@ static const char *closest_key(const char *name)
             continue;
         char word[64];
         file_spelling(word, sizeof word, o->name);
-        size_t d = edit_distance(name, word);
+        size_t d = meta_edit_distance(name, word);
         if (d < best_d) {
             best_d = d;
             snprintf(spelled, sizeof spelled, "%s", word);

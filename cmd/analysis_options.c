@@ -5,6 +5,7 @@
  * outcome type resolved once it is known.
  */
 #include "analysis.h"
+#include "close_match.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -270,7 +271,7 @@ static int unknown_option(const char *arg, const struct meta_cli_extra *extras,
     snprintf(bare, sizeof bare, "%s", arg + strspn(arg, "-"));
     bare[strcspn(bare, "=")] = '\0';
     char matches[512];
-    meta_select_close_matches(bare, names, n, matches, sizeof matches);
+    meta_close_matches(bare, names, n, matches, sizeof matches);
     if (matches[0])
         return meta_error_set(err, META_EINVAL, "unknown option '%s' (did you mean: %s?)", arg,
                               matches);

@@ -82,13 +82,4 @@ void meta_selection_release(struct meta_selection *sel);
 int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
                      struct meta_selection *out, struct meta_error *err);
 
-/*
- * The names in candidates[0..count-1] close to name (case-insensitive equal,
- * prefix, substring, or a small edit distance), best first, joined by ", "
- * into buf (size bytes; "" when none is close). Exposed for the commands
- * that check names of their own.
- */
-void meta_select_close_matches(const char *name, const char *const *candidates, size_t count,
-                               char *buf, size_t size);
-
 #endif
