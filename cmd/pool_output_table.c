@@ -172,8 +172,9 @@ static void t_print(FILE *out, const struct table *t)
 /* ---- Numbers ------------------------------------------------------------- */
 
 struct fmt {
-    int ratio;    /* back-transform estimates */
-    int decimals; /* of estimates and CIs */
+    int ratio;        /* back-transform estimates */
+    int decimals;     /* of estimates and CIs */
+    int arm_decimals; /* of arm means and SDs */
 };
 
 static double shown(const struct fmt *f, double v)
@@ -207,15 +208,45 @@ static void pclause(char *buf, size_t size, double p)
     snprintf(buf, size, "p %s%s", v[0] == '<' ? "" : "= ", v);
 }
 
-/* Arm data: counts as integers, means and SDs with up to 5 significant digits. */
-static void arm_value(char *buf, size_t size, double v, int count)
+/* Arm data: counts as integers, means and SDs with `decimals` decimals. */
+static void arm_value(char *buf, size_t size, double v, int count, int decimals)
 {
     if (!isfinite(v))
         snprintf(buf, size, "-");
     else if (count && v == floor(v))
         snprintf(buf, size, "%.0f", v);
     else
-        snprintf(buf, size, "%.5g", v);
+        snprintf(buf, size, "%.*f", decimals, v);
+}
+
+/* Whether v is written exactly with d decimals (as data usually are). */
+static int exact_at(double v, int d)
+{
+    double scaled = v * pow(10.0, d);
+    return fabs(scaled - nearbyint(scaled)) < 1e-6 * fmax(1.0, fabs(scaled));
+}
+
+/* The decimals means and SDs are shown with: as many as the trials' own
+ * figures need (at most 3), so that arms combined from several show at the
+ * same precision as the rest; 2 when every side is combined. */
+static int arm_decimals_for(const struct meta_contrasts *c)
+{
+    int d = -1;
+    for (size_t i = 0; i < c->k; i++) {
+        const struct meta_study *s = &c->studies[i];
+        const struct meta_arm_cont *sides[2] = {&s->tc, &s->cc};
+        size_t arms[2] = {c->info[i].treatment_arms, c->info[i].control_arms};
+        for (int j = 0; j < 2; j++) {
+            if (s->binary || arms[j] > 1)
+                continue;
+            int need = 0;
+            while (need < 3 && !(exact_at(sides[j]->mean, need) && exact_at(sides[j]->sd, need)))
+                need++;
+            if (need > d)
+                d = need;
+        }
+    }
+    return d < 0 ? 2 : d;
 }
 
 /* Decimals that show the pooled CI width with two significant digits. */
@@ -322,20 +353,20 @@ static void header_rows(struct table *t, const struct layout *l,
 }
 
 static void arm_cells(struct table *t, struct trow *r, const struct layout *l, size_t c0,
-                      const struct meta_arm_cont *c, const struct meta_arm_bin *b)
+                      const struct meta_arm_cont *c, const struct meta_arm_bin *b, int decimals)
 {
     char v[64];
     if (l->binary) {
-        arm_value(v, sizeof v, b->events, 1);
+        arm_value(v, sizeof v, b->events, 1, 0);
         t_set(t, r, c0, "%s", v);
-        arm_value(v, sizeof v, b->total, 1);
+        arm_value(v, sizeof v, b->total, 1, 0);
         t_set(t, r, c0 + 1, "%s", v);
     } else {
-        arm_value(v, sizeof v, c->n, 1);
+        arm_value(v, sizeof v, c->n, 1, 0);
         t_set(t, r, c0, "%s", v);
-        arm_value(v, sizeof v, c->mean, 0);
+        arm_value(v, sizeof v, c->mean, 0, decimals);
         t_set(t, r, c0 + 1, "%s", v);
-        arm_value(v, sizeof v, c->sd, 0);
+        arm_value(v, sizeof v, c->sd, 0, decimals);
         t_set(t, r, c0 + 2, "%s", v);
     }
 }
@@ -372,8 +403,8 @@ static void study_rows(struct table *t, const struct layout *l, const struct fmt
         int multi = c->info[i].treatment_arms > 1 || c->info[i].control_arms > 1;
         combined |= multi;
         t_set(t, r, l->c_trial, "%s%s", c->info[i].trial, multi ? " *" : "");
-        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb);
-        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb);
+        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
+        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
         estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
         t_set(t, r, l->c_w, "%.1f%%", sr->weight);
         tb.events += s->tb.events;
@@ -386,8 +417,8 @@ static void study_rows(struct table *t, const struct layout *l, const struct fmt
     t_row(t, ROW_RULE);
     struct trow *r = t_row(t, ROW_CELLS);
     t_set(t, r, l->c_trial, "%s", pooled_label);
-    arm_cells(t, r, l, l->c_t, &tc, &tb);
-    arm_cells(t, r, l, l->c_c, &cc, &cb);
+    arm_cells(t, r, l, l->c_t, &tc, &tb, f->arm_decimals);
+    arm_cells(t, r, l, l->c_c, &cc, &cb, f->arm_decimals);
     if (!l->binary) {
         for (size_t j = 1; j < l->arm_cols; j++) {
             t_set(t, r, l->c_t + j, "%s", "");
@@ -593,7 +624,8 @@ int meta_pool_write_table(FILE *out, const struct meta_analysis_request *req,
                           const struct meta_analysis *an, struct meta_error *err)
 {
     struct fmt f = {meta_measure_is_ratio(an->opts.measure),
-                    decimals_for(&an->overall, meta_measure_is_ratio(an->opts.measure))};
+                    decimals_for(&an->overall, meta_measure_is_ratio(an->opts.measure)),
+                    arm_decimals_for(&an->contrasts)};
     struct table t;
     int oom = 0;
     main_table(&t, req, an, &f);
