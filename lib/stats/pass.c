@@ -7,17 +7,55 @@
  */
 #include "stats_internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
-void meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi, size_t k)
+/* Keeps in lane j of *vmin and *at the smaller of v and *vmin and its index
+ * (a double: exact below 2^53), by bitwise select: no branch. */
+static inline void select_min(meta_v2d v, meta_v2d idx, meta_v2d *vmin, meta_v2d *at)
 {
-    double sy = 0.0, vmin = vi[0];
+    meta_v2i lt = v < *vmin;
+    *vmin = (meta_v2d)((lt & (meta_v2i)v) | (~lt & (meta_v2i)*vmin));
+    *at = (meta_v2d)((lt & (meta_v2i)idx) | (~lt & (meta_v2i)*at));
+}
+
+int meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi, size_t k)
+{
+    const meta_v2d two = {2.0, 2.0}, four = {4.0, 4.0};
+    meta_v2d sy = {0.0, 0.0}, sv = sy, vmin[2] = {{INFINITY, INFINITY}, {INFINITY, INFINITY}};
+    meta_v2d at[2] = {{0.0, 1.0}, {2.0, 3.0}}, idx = at[0];
+    size_t i = 0;
+    /* Four studies at a time in two independent pairs of lanes (the
+     * minimum's select chain is the loop's latency). A NaN or infinity makes
+     * its sum NaN or infinite. */
+    for (; i + 4 <= k; i += 4) {
+        meta_v2d y0, y1, v0, v1;
+        memcpy(&y0, yi + i, sizeof y0);
+        memcpy(&y1, yi + i + 2, sizeof y1);
+        memcpy(&v0, vi + i, sizeof v0);
+        memcpy(&v1, vi + i + 2, sizeof v1);
+        sy += y0 + y1;
+        sv += v0 + v1;
+        select_min(v0, idx, &vmin[0], &at[0]);
+        select_min(v1, idx + two, &vmin[1], &at[1]);
+        idx += four;
+    }
+    double s = sy[0] + sy[1], t = sv[0] + sv[1], vm = INFINITY;
     size_t m = 0;
-    for (size_t i = 0; i < k; i++) {
-        sy += yi[i];
-        if (vi[i] < vmin) {
-            vmin = vi[i];
+    for (int j = 0; j < 4 && i > 0; j++) {
+        double v = vmin[j / 2][j % 2];
+        size_t a = (size_t)at[j / 2][j % 2];
+        if (v < vm || (v == vm && a < m)) {
+            vm = v;
+            m = a;
+        }
+    }
+    for (; i < k; i++) {
+        s += yi[i];
+        t += vi[i];
+        if (vi[i] < vm || i == 0) {
+            vm = vi[i];
             m = i;
         }
     }
@@ -25,9 +63,12 @@ void meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *v
     d->vi = vi;
     d->k = k;
     d->imax = m;
-    d->centre = sy / (double)k;
+    d->centre = s / (double)k;
     d->passes = 0;
     d->memo[0].valid = d->memo[1].valid = 0;
+    /* Finite sums (overflow only errs on the safe side) and the smallest
+     * variance at least 1e-300. */
+    return isfinite(s) && isfinite(t) && vm >= 1e-300;
 }
 
 /* The sums of one pass: sum w, w d, w d^2, w^2, w^2 d, w^2 d^2 and (cubes)

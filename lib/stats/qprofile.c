@@ -14,25 +14,29 @@ struct qp_ctx {
     double target;
 };
 
-/* Q(t) - target and its derivative, -y'PPy. */
+/* Where Q(t) = target, as the root of 1/target - 1/Q(t), which falls as Q
+ * does and is nearly straight in t (exactly, when all vi are equal: Q is
+ * then a multiple of 1/(v + t)), so that Newton's method lands in two or
+ * three steps; dQ/dt = -y'PPy comes from the same pass (DerSimonian &
+ * Kacker 2007). */
 static void q_fdf(double t, void *p, double *f, double *df)
 {
     struct qp_ctx *c = p;
     struct meta_iv_sums s;
     meta_iv_pass(c->d, t, 0, &s);
-    *f = s.Q - c->target;
-    *df = -s.swr2;
+    *f = 1.0 / c->target - 1.0 / s.Q;
+    *df = -s.swr2 / (s.Q * s.Q);
 }
 
 /* Where Q crosses target, clamped to [0, tmax] as metafor's rules have it,
- * searched from tau2_hat (whose sums are sh). */
+ * searched from tau2_hat, whose sums are sh. */
 static int bound(struct qp_ctx *c, double target, double tau2_hat, const struct meta_iv_sums *sh,
                  double tmax, double epsabs, double tol, int max_iter, double *out,
                  struct meta_error *err)
 {
     c->target = target;
-    return meta_root_newton(q_fdf, c, 0.0, tmax, tau2_hat, sh->Q - target, -sh->swr2, epsabs, tol,
-                            max_iter, out, NULL, err);
+    return meta_root_newton(q_fdf, c, 0.0, tmax, tau2_hat, 1.0 / target - 1.0 / sh->Q,
+                            -sh->swr2 / (sh->Q * sh->Q), epsabs, tol, max_iter, out, NULL, err);
 }
 
 int meta_tau2_qprofile(struct meta_iv_data *d, double tau2_hat, double level, double tol,

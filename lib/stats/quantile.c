@@ -7,6 +7,7 @@
 #include "stats_internal.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 
 struct cq {
@@ -14,14 +15,14 @@ struct cq {
     int upper;
 };
 
-/* Increasing in x, zero at the quantile. The upper tail is solved on Q so
- * that small upper probabilities keep their precision. */
-static double tail_minus_prob(double x, void *p)
+/* Decreasing in x, zero at the quantile, with its derivative (minus the
+ * density). The upper tail is solved on Q so that small upper probabilities
+ * keep their precision. */
+static void tail_fdf(double x, void *p, double *f, double *df)
 {
     const struct cq *c = p;
-    if (c->upper)
-        return c->prob - gsl_cdf_chisq_Q(x, c->df);
-    return gsl_cdf_chisq_P(x, c->df) - c->prob;
+    *f = c->upper ? gsl_cdf_chisq_Q(x, c->df) - c->prob : c->prob - gsl_cdf_chisq_P(x, c->df);
+    *df = -gsl_ran_chisq_pdf(x, c->df);
 }
 
 int meta_chisq_quantile(double prob, double df, int upper, double *x, struct meta_error *err)
@@ -31,20 +32,13 @@ int meta_chisq_quantile(double prob, double df, int upper, double *x, struct met
     if (!(prob > 0.0 && prob < 1.0) || !(df > 0.0) || !isfinite(df))
         return meta_error_set(err, META_EDOM, "no chi-squared quantile for p = %g on %g df", prob,
                               df);
-    /* Wilson & Hilferty (1931) as the starting point, then a bracket. */
+    /* Newton's method on the distribution function with the density, from
+     * the approximation of Wilson & Hilferty (1931), within [0, inf): the
+     * function is positive at 0 and negative far out. */
     double z = upper ? gsl_cdf_ugaussian_Qinv(prob) : gsl_cdf_ugaussian_Pinv(prob);
     double h = 2.0 / (9.0 * df), g = 1.0 - h + z * sqrt(h);
-    double x0 = g > 0.0 ? df * g * g * g : df * 1e-3;
-    double lo = x0, hi = x0;
-    for (int n = 0; tail_minus_prob(lo, &c) > 0.0; n++) {
-        if (n > 2000)
-            return meta_error_set(err, META_EDOM, "chi-squared quantile: no lower bound");
-        lo /= 2.0;
-    }
-    for (int n = 0; tail_minus_prob(hi, &c) < 0.0; n++) {
-        if (n > 2000 || !isfinite(hi))
-            return meta_error_set(err, META_EDOM, "chi-squared quantile: no upper bound");
-        hi *= 2.0;
-    }
-    return meta_root_brent(tail_minus_prob, &c, lo, hi, 1e-300, 1e-14, 500, x, NULL, err);
+    double x0 = g > 0.0 ? df * g * g * g : df * 1e-3, f0, d0;
+    tail_fdf(x0, &c, &f0, &d0);
+    return meta_root_newton(tail_fdf, &c, 0.0, INFINITY, x0, f0, d0, 1e-300, 1e-14, 500, x, NULL,
+                            err);
 }

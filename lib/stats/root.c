@@ -96,10 +96,11 @@ int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df),
                      double tol, int max_iter, double *root, int *iter, struct meta_error *err)
 {
     double a = lo, b = hi, x = x0, f = f0, df = df0, prev = INFINITY;
+    double newton_prev = INFINITY; /* the previous step when it was Newton's */
     int a_known = 0, b_known = 0, n = 0, ret = META_OK;
 
     for (;;) {
-        if (!isfinite(f) || isnan(df)) {
+        if (isnan(f) || isnan(df)) {
             ret = meta_error_set(err, META_EDOM, "the function to solve is not finite at %g", x);
             goto cleanup;
         }
@@ -115,6 +116,12 @@ int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df),
             b_known = 1;
         }
         double next = df < 0.0 ? x - f / df : NAN;
+        if (fabs(next - x) <= epsabs + tol * fabs(x)) {
+            /* A Newton step this small: x is the root to the tolerance (the
+             * step may even fall on the end of the bracket, x itself). */
+            *root = next > a && next < b ? next : x;
+            goto cleanup;
+        }
         /* Far from the root, steps toward an end not yet known may grow
          * (Q(tau^2) falls like 1/tau^2); within a bracket they must shrink. */
         int bisect = !(next > a && next < b) || (a_known && b_known && fabs(next - x) > 0.5 * prev);
@@ -130,7 +137,7 @@ int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df),
                 break;
             n++;
             fdf(end, params, &f, &df);
-            if (!isfinite(f)) {
+            if (isnan(f)) {
                 ret = meta_error_set(err, META_EDOM, "the function to solve is not finite at %g",
                                      end);
                 goto cleanup;
@@ -140,14 +147,21 @@ int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df),
                 goto cleanup;
             }
             x = end;
-            prev = INFINITY;
+            prev = newton_prev = INFINITY;
             continue;
         }
         if (bisect)
             next = 0.5 * (a + b);
-        double step = fabs(next - x);
-        if (step <= epsabs + tol * fabs(next) ||
-            (a_known && b_known && b - a <= epsabs + tol * fabs(next))) {
+        double step = fabs(next - x), within = epsabs + tol * fabs(next);
+        if (step <= within || (a_known && b_known && b - a <= within)) {
+            *root = next;
+            goto cleanup;
+        }
+        /* Two Newton steps in a row, converging: the error after this one is
+         * about C step^2 with C = step / previous^2 (quadratic convergence).
+         * Far below the tolerance, next is taken without looking at it. */
+        if (!bisect && isfinite(newton_prev) && step <= 0.25 * newton_prev &&
+            step / newton_prev * step / newton_prev * step <= 0.01 * within) {
             *root = next;
             goto cleanup;
         }
@@ -155,6 +169,7 @@ int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df),
             break;
         n++;
         prev = step;
+        newton_prev = bisect ? INFINITY : step;
         x = next;
         fdf(x, params, &f, &df);
     }

@@ -10,6 +10,7 @@
 #include "meta_stats.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Two doubles in the vector type of GCC and Clang (SSE2 on x86-64, NEON on
  * arm64): the hot loops work on pairs of studies, two divisions per
@@ -17,6 +18,9 @@
  * C would be held to one in-order chain (floating-point addition is not
  * associative, so the compiler may not split it). */
 typedef double meta_v2d __attribute__((vector_size(2 * sizeof(double))));
+/* What comparing two meta_v2d gives: -1 (all bits set) where true, 0 where
+ * false, for bitwise selects. */
+typedef int64_t meta_v2i __attribute__((vector_size(2 * sizeof(int64_t))));
 
 /* Inverse-variance sums of an intercept-only model with weights
  * w_i = 1/(v_i + tau2). The traces are those of P = W - w w'/sum(w), the
@@ -56,8 +60,11 @@ struct meta_iv_data {
     struct meta_iv_memo memo[2]; /* [0] tau^2 = 0, [1] the last other tau^2 */
 };
 
-/* Prepares *d for yi/vi (k >= 1, all finite, every vi > 0) in one pass. */
-void meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi, size_t k);
+/* Prepares *d for yi/vi (k >= 1) in one pass, and returns 1 when every yi
+ * is finite and every vi in [1e-300, DBL_MAX] (0 otherwise: the caller then
+ * checks the input itself; *d is fit for use only with finite yi and vi > 0
+ * whose reciprocals are finite). */
+int meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi, size_t k);
 
 /* The sums of *s at tau2 in one pass over the data: W, mu, Q, sw2 and swr2,
  * and with traces = 1 also trP and trPP (NAN otherwise); no pass at all
@@ -96,8 +103,9 @@ int meta_root_brent(double (*f)(double x, void *params), void *params, double lo
  * (Numerical Recipes' rtsafe); f(lo) and f(hi) are evaluated
  * only when a step would cross them. Converged when a step or the bracket
  * is within epsabs + tol |x|. *iter (may be NULL) receives the evaluations
- * of fdf. Returns META_OK, META_ENOCONV after max_iter evaluations, or
- * META_EDOM when f is not finite. */
+ * of fdf. f may be infinite (its sign still tells the side). Returns
+ * META_OK, META_ENOCONV after max_iter evaluations, or META_EDOM when f or
+ * its derivative is NaN. */
 int meta_root_newton(void (*fdf)(double x, void *params, double *f, double *df), void *params,
                      double lo, double hi, double x0, double f0, double df0, double epsabs,
                      double tol, int max_iter, double *root, int *iter, struct meta_error *err);

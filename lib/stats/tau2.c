@@ -45,14 +45,18 @@ static double he_raw(const struct meta_iv_data *d)
     return (ss - sv * (kk - 1.0) / kk) / (kk - 1.0);
 }
 
-/* Q(t) - target and its derivative, -y'PPy. */
+/* Where Q(t) = target, as the root of 1/target - 1/Q(t), which falls as Q
+ * does and is nearly straight in t (exactly, when all vi are equal: Q is
+ * then a multiple of 1/(v + t)), so that Newton's method lands in two or
+ * three steps; dQ/dt = -y'PPy comes from the same pass (DerSimonian &
+ * Kacker 2007). */
 static void q_fdf(double t, void *p, double *f, double *df)
 {
     struct est_ctx *c = p;
     struct meta_iv_sums s;
     meta_iv_pass(c->d, t, 0, &s);
-    *f = s.Q - c->target;
-    *df = -s.swr2;
+    *f = 1.0 / c->target - 1.0 / s.Q;
+    *df = -s.swr2 / (s.Q * s.Q);
 }
 
 /* The sums a scoring method needs at t: only REML needs the traces. */
@@ -162,13 +166,12 @@ static double loglik(const struct est_ctx *c, double t)
 }
 
 /* Paule & Mandel (1982): the tau^2 at which the generalised Q equals k - 1;
- * 0 when Q(0) is already below it. Newton's method on Q, whose derivative
- * -y'PPy comes with it from the same pass (DerSimonian & Kacker 2007), from
- * the DL estimate. */
+ * 0 when Q(0) is already below it. Newton's method (see q_fdf) from the DL
+ * estimate. */
 static int est_pm(struct est_ctx *c, const struct meta_iv_sums *s0, double tol, double scale,
                   int max_iter, double *tau2, int *iter, struct meta_error *err)
 {
-    struct meta_iv_sums s;
+    double f0, d0;
     c->target = (double)c->d->k - 1.0;
     *iter = 0;
     if (s0->Q - c->target < 0.0) {
@@ -176,9 +179,9 @@ static int est_pm(struct est_ctx *c, const struct meta_iv_sums *s0, double tol, 
         return META_OK;
     }
     double x0 = (s0->Q - c->target) / s0->trP;
-    meta_iv_pass(c->d, x0, 0, &s);
-    int ret = meta_root_newton(q_fdf, c, 0.0, INFINITY, x0, s.Q - c->target, -s.swr2,
-                               1e-4 * tol * scale, tol, max_iter, tau2, iter, err);
+    q_fdf(x0, c, &f0, &d0);
+    int ret = meta_root_newton(q_fdf, c, 0.0, INFINITY, x0, f0, d0, 1e-4 * tol * scale, tol,
+                               max_iter, tau2, iter, err);
     *iter += 1;
     return ret;
 }

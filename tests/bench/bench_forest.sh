@@ -71,7 +71,8 @@ median_ms() {
     fi
 }
 
-# rss_kb CMD...: the peak resident set size of the process in KB.
+# rss_kb CMD...: the peak resident set size in KB of the process or of the
+# largest of its children (gnuplot, for meta forest), as wait4() reports it.
 rss_kb() {
     /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null
     cat "$work/rss"
@@ -82,7 +83,7 @@ for k in 10 200; do
         out=$work/forest_$k.$fmt
         cmd=("$meta" forest --db "$db" --outcome "k$k" --treatment active --control control
             --measure SMD -o "$out")
-        "${cmd[@]}"
+        "${cmd[@]}" >/dev/null
         [[ -s $out ]] || { echo "bench_forest: meta forest wrote nothing to $out" >&2; exit 1; }
         t=$(median_ms "${cmd[@]}")
         m=$(rss_kb "${cmd[@]}")
@@ -93,7 +94,8 @@ done
 for k in 20 2000; do
     cmd=("$meta" pool --db "$db" --outcome "k$k" --treatment active --control control
         --measure SMD --format json)
-    got=$("${cmd[@]}" | grep -m1 '"k":' | tr -dc '0-9')
+    "${cmd[@]}" >"$work/pool.json"
+    got=$(grep -m1 '"k":' "$work/pool.json" | tr -dc '0-9')
     t=$(median_ms "${cmd[@]}")
     m=$(rss_kb "${cmd[@]}")
     echo "tool=meta op=pool k=$got time_ms=$t rss_kb=$m runs=$runs"
