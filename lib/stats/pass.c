@@ -71,47 +71,36 @@ int meta_iv_data_init(struct meta_iv_data *d, const double *yi, const double *vi
     return isfinite(s) && isfinite(t) && vm >= 1e-300;
 }
 
-/* The sums of one pass: sum w, w d, w d^2, w^2, w^2 d, w^2 d^2 and (cubes)
- * w^3, with w = 1/(v + tau2) and d = y - c. */
+/* The sums of one pass: sum w, w d, w d^2, w^2, w^2 d, w^2 d^2 and w^3,
+ * with w = 1/(v + tau2) and d = y - c. */
 enum { S_W, S_WD, S_WDD, S_W2, S_W2D, S_W2DD, S_W3, NSUMS };
 
-/* Adds the sums over studies lo..hi-1 to out. */
-static inline void accumulate(const double *restrict yi, const double *restrict vi, size_t lo,
-                              size_t hi, double t, double c, int cubes, double out[NSUMS])
+/* Adds the sums over studies lo..hi-1 to out. `omp simd` lets the compiler
+ * split each sum into as many partial sums as the vector unit has lanes
+ * (plain C must add in order: floating-point addition is not associative). */
+META_CLONES static void accumulate(const double *restrict yi, const double *restrict vi, size_t lo,
+                                   size_t hi, double t, double c, double out[NSUMS])
 {
-    const meta_v2d one = {1.0, 1.0}, tt = {t, t}, cc = {c, c};
-    meta_v2d a[NSUMS];
-    size_t i = lo;
-    for (int s = 0; s < NSUMS; s++)
-        a[s] = (meta_v2d){0.0, 0.0};
-    for (; i + 2 <= hi; i += 2) {
-        meta_v2d v, y;
-        memcpy(&v, vi + i, sizeof v);
-        memcpy(&y, yi + i, sizeof y);
-        meta_v2d w = one / (v + tt), d = y - cc;
-        meta_v2d wd = w * d, w2 = w * w;
-        a[S_W] += w;
-        a[S_WD] += wd;
-        a[S_WDD] += wd * d;
-        a[S_W2] += w2;
-        a[S_W2D] += w * wd;
-        a[S_W2DD] += wd * wd;
-        if (cubes)
-            a[S_W3] += w2 * w;
-    }
-    for (int s = 0; s < NSUMS; s++)
-        out[s] += a[s][0] + a[s][1];
-    if (i < hi) {
+    double sw = 0.0, swd = 0.0, swdd = 0.0, sw2 = 0.0, sw2d = 0.0, sw2dd = 0.0, sw3 = 0.0;
+#pragma omp simd reduction(+ : sw, swd, swdd, sw2, sw2d, sw2dd, sw3)
+    for (size_t i = lo; i < hi; i++) {
         double w = 1.0 / (vi[i] + t), d = yi[i] - c;
         double wd = w * d, w2 = w * w;
-        out[S_W] += w;
-        out[S_WD] += wd;
-        out[S_WDD] += wd * d;
-        out[S_W2] += w2;
-        out[S_W2D] += w * wd;
-        out[S_W2DD] += wd * wd;
-        out[S_W3] += cubes ? w2 * w : 0.0;
+        sw += w;
+        swd += wd;
+        swdd += wd * d;
+        sw2 += w2;
+        sw2d += w * wd;
+        sw2dd += wd * wd;
+        sw3 += w2 * w;
     }
+    out[S_W] += sw;
+    out[S_WD] += swd;
+    out[S_WDD] += swdd;
+    out[S_W2] += sw2;
+    out[S_W2D] += sw2d;
+    out[S_W2DD] += sw2dd;
+    out[S_W3] += sw3;
 }
 
 /* One pass around the centre c; returns 0 when c was too far from the mean
@@ -120,13 +109,13 @@ static inline void accumulate(const double *restrict yi, const double *restrict 
  * subtraction, and its residual y_m - mu, which decides Q and y'PPy when
  * w_m dwarfs the rest (and which is then tiny), is formed from the other
  * studies' sums as (d_m P1 - sum w d) / W rather than by cancellation. */
-static int centred_pass(const struct meta_iv_data *d, double t, double c, int traces,
-                        struct meta_iv_sums *s)
+META_CLONES static int centred_pass(const struct meta_iv_data *d, double t, double c, int traces,
+                                    struct meta_iv_sums *s)
 {
     double x[NSUMS] = {0.0};
     size_t m = d->imax;
-    accumulate(d->yi, d->vi, 0, m, t, c, traces, x);
-    accumulate(d->yi, d->vi, m + 1, d->k, t, c, traces, x);
+    accumulate(d->yi, d->vi, 0, m, t, c, x);
+    accumulate(d->yi, d->vi, m + 1, d->k, t, c, x);
     /* Over i != m: */
     double P1 = x[S_W], P2 = x[S_W2], P3 = x[S_W3];
     double A1 = x[S_WD], A2 = x[S_WDD], B1 = x[S_W2D], B2 = x[S_W2DD];

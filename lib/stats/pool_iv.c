@@ -23,39 +23,40 @@ static double hksj_factor(double rss, size_t k)
     return rss <= DBL_EPSILON ? 0.0 : rss / ((double)k - 1.0);
 }
 
-/* Every field of every study: the weight in percent and yi -+ z sqrt(vi)
- * (z also under hksj, as metafor's forest), in one pass over pairs of
- * studies (with -fno-math-errno the two square roots are one instruction). */
+/* Every field of studies 0..k-1: the weight in percent and yi -+ z sqrt(vi)
+ * (z also under hksj, as metafor's forest). In blocks: the square roots and
+ * divisions of a block go through the vector unit as plain arrays, then the
+ * block's rows are written. */
+META_CLONES static void fill_rows(struct meta_study_result *restrict s, const double *restrict yi,
+                                  const double *restrict vi, size_t k, double tau2, double z,
+                                  double scale)
+{
+    enum { BLOCK = 256 };
+    double w[BLOCK], h[BLOCK];
+    for (size_t i0 = 0; i0 < k; i0 += BLOCK) {
+        size_t n = k - i0 < BLOCK ? k - i0 : BLOCK;
+        const double *v = vi + i0, *y = yi + i0;
+#pragma omp simd
+        for (size_t j = 0; j < n; j++) {
+            w[j] = scale / (v[j] + tau2);
+            h[j] = z * sqrt(v[j]);
+        }
+        for (size_t j = 0; j < n; j++) {
+            struct meta_study_result *r = &s[i0 + j];
+            r->yi = y[j];
+            r->vi = v[j];
+            r->ci_lower = y[j] - h[j];
+            r->ci_upper = y[j] + h[j];
+            r->weight = w[j];
+        }
+    }
+}
+
 static void fill_studies(struct meta_result *out, const struct meta_iv_data *d, double tau2,
                          double W)
 {
-    double z = gsl_cdf_ugaussian_Qinv((1.0 - out->level / 100.0) / 2.0), scale = 100.0 / W;
-    const meta_v2d sc = {scale, scale}, tt = {tau2, tau2}, zz = {z, z};
-    struct meta_study_result *restrict s = out->studies;
-    const double *restrict yi = d->yi, *restrict vi = d->vi;
-    size_t i = 0;
-    for (; i + 2 <= d->k; i += 2) {
-        meta_v2d v, y;
-        memcpy(&v, vi + i, sizeof v);
-        memcpy(&y, yi + i, sizeof y);
-        meta_v2d w = sc / (v + tt), root = {sqrt(v[0]), sqrt(v[1])};
-        meta_v2d h = zz * root, lo = y - h, hi = y + h;
-        for (int j = 0; j < 2; j++) {
-            s[i + j].yi = y[j];
-            s[i + j].vi = v[j];
-            s[i + j].ci_lower = lo[j];
-            s[i + j].ci_upper = hi[j];
-            s[i + j].weight = w[j];
-        }
-    }
-    for (; i < d->k; i++) {
-        double y = yi[i], v = vi[i], h = z * sqrt(v);
-        s[i].yi = y;
-        s[i].vi = v;
-        s[i].ci_lower = y - h;
-        s[i].ci_upper = y + h;
-        s[i].weight = scale / (v + tau2);
-    }
+    double z = gsl_cdf_ugaussian_Qinv((1.0 - out->level / 100.0) / 2.0);
+    fill_rows(out->studies, d->yi, d->vi, d->k, tau2, z, 100.0 / W);
 }
 
 static int pool_common(struct meta_iv_data *d, const struct meta_options *opts,

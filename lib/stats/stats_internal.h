@@ -18,6 +18,21 @@
  * C would be held to one in-order chain (floating-point addition is not
  * associative, so the compiler may not split it). */
 typedef double meta_v2d __attribute__((vector_size(2 * sizeof(double))));
+/* On x86-64, the hot loops are compiled twice, for the baseline (SSE2) and
+ * for AVX2, and the loader picks the one the processor runs (GCC's and
+ * Clang's function multiversioning): four studies per instruction. A build
+ * may pass -DMETA_CLONES= to compile them once, for the baseline. */
+#ifndef META_CLONES
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define META_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#endif
+#ifndef META_CLONES
+#define META_CLONES
+#endif
+
 /* What comparing two meta_v2d gives: -1 (all bits set) where true, 0 where
  * false, for bitwise selects. */
 typedef int64_t meta_v2i __attribute__((vector_size(2 * sizeof(int64_t))));
