@@ -61,7 +61,8 @@ for (path in args) {
   k <- length(yi)
   for (m in c("DL", "REML", "PM")) {
     if (k > max_k) {
-      why <- sprintf("k > %d: rma() builds k x k matrices (%.0f MB each)", max_k, 8 * k^2 / 1e6)
+      why <- sprintf("k > %d: rma() builds k x k matrices (%s GB each)", max_k,
+                     format(8 * k^2 / 1e9, big.mark = ",", scientific = FALSE))
       cat(sprintf('tool=metafor op=fit method=%s k=%d skipped="%s"\n', m, k, why))
       cat(sprintf('tool=metafor op=tau2ci method=%s k=%d skipped="%s"\n', m, k, why))
       next

@@ -51,7 +51,10 @@ log() { echo "run_all: $*" >&2; }
 {
     echo "## Machine"
     echo
-    echo "- CPU: $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
+    cpu() { grep -m1 "^$1" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
+    simd=$(cpu flags | tr ' ' '\n' | grep -xE 'sse2|avx2|avx512f' | tr '\n' ' ')
+    echo "- CPU: $(cpu 'model name') (family $(cpu 'cpu family'), model $(cpu 'model\s')), $(nproc) cores; ${simd% }"
+    echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lib tests/bench || echo ' (with local changes in lib or tests/bench)')"
     echo "- memory: $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
     echo "- system: $(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)"
     echo "- compiler: $(gcc --version | head -1), CMake build type Release (-O3)"
