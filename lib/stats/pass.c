@@ -1,9 +1,8 @@
 /*
- * The fused one-pass sums that every tau^2 estimator, the Q-profile interval
- * and the pooled estimate iterate on: Q, y'PPy and the traces of P at a
- * given tau^2, read from yi and vi once, in pairs of studies at a time, and
- * remembered for tau^2 = 0 and the last tau^2 asked for. This is the hot
- * loop of pooling millions of studies.
+ * The fused one-pass sums that the tau^2 estimators, the Q-profile interval
+ * and the pooled estimate iterate on (Q, y'PPy, the traces of P at one
+ * tau^2), vectorised and remembered for tau^2 = 0 and the last tau^2 asked
+ * for: the hot loop of pooling millions of studies.
  */
 #include "stats_internal.h"
 

@@ -1,10 +1,8 @@
 /*
- * Turns an arm-level CSV of two-arm continuous trials (what `meta-simulate
- * synthetic --kind continuous` writes) into one line "yi,vi" per trial: the
- * SMD (Hedges' g) of the other arm against the arm whose treatment is
- * `control`, computed by meta_es_compute(). The library benchmarks of meta, metafor and
- * statsmodels all read the file this writes, so the three pool the same data.
- * Usage: bench_smd ARMS.csv|- OUT.csv
+ * Turns an arm-level CSV of two-arm continuous trials (`meta-simulate
+ * synthetic --kind continuous`) into "yi,vi" lines, the SMD of each trial by
+ * meta_es_compute() (the non-`control` arm against the `control` one), so
+ * that the C, R and Python benchmarks pool the same data.
  */
 #include "meta_stats.h"
 
@@ -122,6 +120,7 @@ static void on_record(int c, void *data)
     memset(r->val, 0, sizeof r->val);
 }
 
+/* Usage: bench_smd ARMS.csv|- OUT.csv */
 int main(int argc, char **argv)
 {
     struct csv_parser p;

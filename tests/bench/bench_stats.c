@@ -1,14 +1,8 @@
 /*
- * Library benchmark: times lib/stats pooling in-process on the yi,vi files
- * that bench_smd writes (the files metafor and statsmodels read too), for
- * DL, REML and PM. Per file and method it prints one line per operation:
- * `fit` (estimate, se, CI, Q, I^2, tau^2 and per-study weights: what rma()
- * returns), `tau2ci` (the Q-profile interval alone: what confint() adds) and
- * `full` (meta_pool_yv(), both together) and `estimator` (tau^2 and the
- * pooled mean alone: the passes over the data, without checking the input
- * or filling the per-study results), plus `floor`, a plain loop that reads
- * yi and vi once. Times are medians of repeated calls; reading the
- * file is not timed. Usage: bench_stats [--min-time SECONDS] FILE...
+ * Library benchmark: lib/stats in-process on the yi,vi files of bench_smd
+ * (which metafor and statsmodels read too), DL, REML and PM: median time of
+ * `fit` (what rma() returns), `tau2ci` (what confint() adds), `full`, the
+ * `estimator` alone, and `floor` (a plain loop over yi and vi, once).
  */
 #include "stats_internal.h"
 
@@ -268,6 +262,7 @@ cleanup:
     return ret;
 }
 
+/* Usage: bench_stats [--min-time SECONDS] FILE... (one line per figure). */
 int main(int argc, char **argv)
 {
     double min_time = 0.3;
