@@ -23,12 +23,17 @@ static const char trials_sql[] =
     "INSERT INTO trials (name) SELECT st.trial FROM meta_stage_trials st"
     " WHERE NOT EXISTS (SELECT FROM trials t WHERE t.name = st.trial) ORDER BY st.first_row";
 
-/* Stored arms take the new attributes over theirs; new arms are inserted. */
-static const char arms_sql[] =
+/* Stored arms take the new attributes over theirs. Run before the new trials
+ * are inserted, so that it only visits the arms of trials stored before this
+ * load (on a first load, none). */
+static const char arm_attributes_sql[] =
     "UPDATE arms a SET attributes = a.attributes || sa.amin::jsonb"
     " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
     " WHERE a.trial_id = t.trial_id AND a.label = sa.arm AND sa.amin IS NOT NULL"
-    "   AND NOT a.attributes @> sa.amin::jsonb;"
+    "   AND NOT a.attributes @> sa.amin::jsonb";
+
+/* New arms are inserted with their attributes. */
+static const char arms_sql[] =
     "INSERT INTO arms (trial_id, label, treatment, attributes)"
     " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
     " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
@@ -330,7 +335,8 @@ int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
     if ((ret = skip_fk_triggers(conn, &skipped, err)))
         return ret;
 
-    if ((ret = exec_command(conn, trials_sql, "cannot store the trials", err)) ||
+    if ((ret = exec_command(conn, arm_attributes_sql, "cannot store the arms", err)) ||
+        (ret = exec_command(conn, trials_sql, "cannot store the trials", err)) ||
         (ret = exec_command(conn, arms_sql, "cannot store the arms", err)) ||
         (ret = exec_command(conn, outcomes_sql, "cannot store the outcomes", err)) ||
         (ret = exec_command(conn, ids_sql, "cannot match the results", err)) ||
