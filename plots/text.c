@@ -118,7 +118,7 @@ char *plot_clean_utf8(const char *text)
     if (!out)
         return NULL;
     while (*s) {
-        uint32_t cp;
+        uint32_t cp = 0;
         size_t n = utf8_decode(s, &cp);
         if (n == 0) {
             memcpy(out + o, "\xef\xbf\xbd", 3);
@@ -142,7 +142,7 @@ double plot_text_width(const char *text, double size_pt, int bold)
     const unsigned char *s = (const unsigned char *)(text ? text : "");
     unsigned long total = 0;
     while (*s) {
-        uint32_t cp;
+        uint32_t cp = 0;
         size_t n = utf8_decode(s, &cp);
         if (n == 0) {
             cp = 0xfffd;
@@ -174,7 +174,7 @@ static char *cut_with_ellipsis(const char *clean, struct cut_state *st)
     unsigned long ell = cp_width(0x2026, st->bold);
     char *out;
     while (s[end]) {
-        uint32_t cp;
+        uint32_t cp = 0;
         size_t n = utf8_decode(s + end, &cp); /* clean text: always valid */
         if (!is_combining(cp)) {
             if (st->chars + 2 > st->max_chars || st->w + cp_width(cp, st->bold) + ell > st->max)
@@ -201,7 +201,7 @@ static size_t count_chars(const char *clean)
     const unsigned char *s = (const unsigned char *)clean;
     size_t chars = 0;
     while (*s) {
-        uint32_t cp;
+        uint32_t cp = 0;
         size_t n = utf8_decode(s, &cp);
         if (n == 0)
             n = 1;
