@@ -102,3 +102,24 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_o
     *first = optind;
     return CLI_CONTINUE;
 }
+
+void cli_csv_field(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    size_t len = strlen(s);
+    int quote =
+        strpbrk(s, ",\"\r\n") != NULL ||
+        (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'));
+    if (!quote) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}

@@ -47,6 +47,11 @@ struct cli_option {
 int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_option *options,
                       int *first);
 
+/* Writes one CSV field (RFC 4180): quoted when it holds a comma, a quote, a
+ * line break or outer blanks (which readers would otherwise trim), with
+ * quotes doubled. NULL writes an empty field. */
+void cli_csv_field(FILE *out, const char *s);
+
 /* The status a library failure maps to: always 1 (data, database, runtime). */
 int cli_fail(const char *cmd, int status, const struct meta_error *err);
 

@@ -97,36 +97,15 @@ cleanup:
     return ret;
 }
 
-/* One CSV field, quoted when it holds a delimiter, quote, line break or
- * outer blanks (which readers would otherwise trim). */
-static void csv_field(FILE *out, const char *s)
-{
-    size_t len = strlen(s);
-    int quote =
-        strpbrk(s, ",\"\r\n") != NULL ||
-        (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'));
-    if (!quote) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static int print_csv(FILE *out, const struct meta_list_table *t)
 {
     for (size_t c = 0; c < t->ncols; c++) {
-        csv_field(out, t->columns[c]);
+        cli_csv_field(out, t->columns[c]);
         fputc(c + 1 == t->ncols ? '\n' : ',', out);
     }
     for (size_t r = 0; r < t->nrows; r++) {
         for (size_t c = 0; c < t->ncols; c++) {
-            csv_field(out, cell(t, r, c));
+            cli_csv_field(out, cell(t, r, c));
             fputc(c + 1 == t->ncols ? '\n' : ',', out);
         }
     }

@@ -6,6 +6,7 @@
  * subgroup_excluded, subgroup_test; leave_one_out; cumulative). Numbers are
  * in full precision on the analysis scale, with exp_* for ratio measures.
  */
+#include "cli_common.h"
 #include "pool_output.h"
 
 #include <math.h>
@@ -140,24 +141,6 @@ static void set_exp(struct row *r, int col, double v, int ratio)
         set_num(r, col, exp(v));
 }
 
-/* Writes a field with RFC 4180 quoting when it needs it. */
-static void write_field(FILE *out, const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 /* Writes the row and empties it; returns 0, or -1 when out of memory. */
 static int emit(FILE *out, struct row *r)
 {
@@ -166,7 +149,7 @@ static int emit(FILE *out, struct row *r)
         if (c)
             fputc(',', out);
         if (!oom)
-            write_field(out, r->cell[c]);
+            cli_csv_field(out, r->cell[c]);
         free(r->cell[c]);
         r->cell[c] = NULL;
     }
