@@ -38,7 +38,7 @@ fi
 # Release (-O3) for the measurements. Warnings stay warnings here: -O3 finds
 # maybe-uninitialized cases that the -O2 CI build does not, and a benchmark
 # run should not stop on them.
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DMETA_WERROR=OFF >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 --target meta meta-simulate bench_stats bench_smd >/dev/null
 
 out=${out:-$(mktemp -d /tmp/meta-bench-XXXXXX)}
