@@ -82,4 +82,13 @@ void meta_selection_release(struct meta_selection *sel);
 int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
                      struct meta_selection *out, struct meta_error *err);
 
+/*
+ * The error for a q->by attribute that no treatment arm of the selection
+ * carries: META_EINVAL with err naming the attributes the treatment list's
+ * arms do have, closest first when some are close (a mistyped --by). Returns
+ * META_EDB or META_ENOMEM when it cannot find them out.
+ */
+int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
+                                  struct meta_error *err);
+
 #endif

@@ -478,3 +478,54 @@ cleanup:
     free(ctrl);
     return ret;
 }
+
+int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
+                                  struct meta_error *err)
+{
+    int ret = META_OK;
+    PGconn *conn = meta_db_pg(db);
+    char *lit = array_literal(q->treatments, q->n_treatments);
+    if (!lit)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    PGresult *res = query_rows(conn,
+                               "SELECT DISTINCT jsonb_object_keys(attributes) AS name FROM arms "
+                               "WHERE treatment = ANY($1::text[]) ORDER BY 1",
+                               lit, err, "cannot list the arms' attributes", &ret);
+    free(lit);
+    if (!res)
+        return ret;
+    int rows = PQntuples(res);
+    const char **names = calloc((size_t)(rows ? rows : 1), sizeof *names);
+    if (!names) {
+        PQclear(res);
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    }
+    char all[1024] = "", near[1024] = "";
+    size_t used = 0;
+    for (int i = 0; i < rows; i++) {
+        names[i] = PQgetvalue(res, i, 0);
+        if (used < sizeof all) {
+            int w = snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", names[i]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    meta_close_matches(q->by, names, (size_t)rows, near, sizeof near);
+    if (rows == 0)
+        ret = meta_error_set(err, META_EINVAL,
+                             "no treatment arm has the attribute '%s' to form subgroups by "
+                             "(these arms have no attributes)",
+                             q->by);
+    else if (near[0])
+        ret = meta_error_set(err, META_EINVAL,
+                             "no treatment arm has the attribute '%s' to form subgroups by "
+                             "(close matches: %s; the treatment arms have: %s)",
+                             q->by, near, all);
+    else
+        ret = meta_error_set(err, META_EINVAL,
+                             "no treatment arm has the attribute '%s' to form subgroups by "
+                             "(the treatment arms have: %s)",
+                             q->by, all);
+    free(names);
+    PQclear(res);
+    return ret;
+}

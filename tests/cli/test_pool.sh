@@ -224,8 +224,10 @@ pool "${pain[@]}" --by dose --format csv
 expect "csv: subgroup rows" 0 "^subgroup_pooled,0\.25,"
 expect "csv: subgroup test row" 0 "^subgroup_test,"
 pool "${pain[@]}" --by nosuchattribute --format json
-f=$(flat)
-[[ $f == *'"subgroups":[{"value":null,'*'"subgroup_test":null'* ]] && ok "an attribute nobody has: one null subgroup, no test" || not_ok "absent attribute"
+expect "an attribute no treatment arm has is an error naming those they have" 1 \
+    "meta pool: error: no treatment arm has the attribute 'nosuchattribute' .*the treatment arms have: .*dose"
+pool "${pain[@]}" --by dos
+expect "a mistyped --by suggests the close match" 1 "close matches: 'dose'"
 
 # ---- leave-one-out and cumulative -------------------------------------------------------
 pool "${pain[@]}" --leave-one-out --cumulative --format json
