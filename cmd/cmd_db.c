@@ -21,7 +21,9 @@ const char cmd_db_usage[] =
     "\n"
     "The private cluster lives in $META_HOME (default ~/.local/share/meta): Unix\n"
     "socket only (no TCP), in a directory its owner alone may enter. As root, the\n"
-    "server runs as the unprivileged user $META_SERVER_USER (default postgres).\n"
+    "server runs as the unprivileged user $META_SERVER_USER (default postgres), and\n"
+    "the directories above $META_HOME that it could not pass through get search\n"
+    "permission for others (o+x: entering, not listing) so that it reaches its data.\n"
     "\n"
     "  --db CONNINFO   use an existing PostgreSQL server (libpq string or URI)\n"
     "                  instead; META_DB does the same\n";
