@@ -42,4 +42,6 @@ if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# confold keeps the createcluster.conf written above (dpkg would otherwise ask).
+apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
