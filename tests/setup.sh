@@ -40,7 +40,7 @@ if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
     mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
 fi
-export DEBIAN_FRONTEND=noninteractive
+export DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1
 apt-get update -qq
 # confold keeps the createcluster.conf written above (dpkg would otherwise ask).
 apt-get install -y -qq --no-install-recommends \
