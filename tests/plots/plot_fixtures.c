@@ -566,3 +566,14 @@ void fixture_cleanup(void)
         closedir(d);
     rmdir(dir);
 }
+
+int fixture_suite_init(void)
+{
+    return fixture_tmpdir() ? 0 : 1;
+}
+
+int fixture_suite_cleanup(void)
+{
+    fixture_cleanup();
+    return 0;
+}

@@ -59,4 +59,9 @@ char *fixture_path(char *buf, size_t size, const char *name);
  * set in the environment (then says where they are). */
 void fixture_cleanup(void);
 
+/* CUnit suite set-up and tear-down for the plot tests: create the temporary
+ * directory (0, or 1 when it cannot be made) and remove it again. */
+int fixture_suite_init(void);
+int fixture_suite_cleanup(void);
+
 #endif

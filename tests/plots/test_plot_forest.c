@@ -562,17 +562,6 @@ static void test_hostile_labels(void)
     meta_forest_free(f);
 }
 
-static int suite_init(void)
-{
-    return fixture_tmpdir() ? 0 : 1;
-}
-
-static int suite_cleanup(void)
-{
-    fixture_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -590,5 +579,5 @@ int main(void)
         {"long labels get an ellipsis", test_long_labels_ellipsized},
         {"hostile labels are text, nothing runs", test_hostile_labels},
         {NULL, NULL}};
-    return meta_test_run_suite("forest plots", suite_init, suite_cleanup, cases);
+    return meta_test_run_suite("forest plots", fixture_suite_init, fixture_suite_cleanup, cases);
 }

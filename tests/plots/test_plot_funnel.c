@@ -135,17 +135,6 @@ static void test_linear_single_point(void)
     meta_funnel_free(f);
 }
 
-static int suite_init(void)
-{
-    return fixture_tmpdir() ? 0 : 1;
-}
-
-static int suite_cleanup(void)
-{
-    fixture_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -154,5 +143,5 @@ int main(void)
         {"BCG: PNG, SVG, PDF", test_files},
         {"one study on a linear axis", test_linear_single_point},
         {NULL, NULL}};
-    return meta_test_run_suite("funnel plots", suite_init, suite_cleanup, cases);
+    return meta_test_run_suite("funnel plots", fixture_suite_init, fixture_suite_cleanup, cases);
 }

@@ -147,17 +147,6 @@ static void test_closed_pipe(void)
     free(script);
 }
 
-static int suite_init(void)
-{
-    return fixture_tmpdir() ? 0 : 1;
-}
-
-static int suite_cleanup(void)
-{
-    fixture_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -168,5 +157,5 @@ int main(void)
         {"unwritable output and script paths", test_unwritable_output},
         {"gnuplot closing its input early", test_closed_pipe},
         {NULL, NULL}};
-    return meta_test_run_suite("gnuplot", suite_init, suite_cleanup, cases);
+    return meta_test_run_suite("gnuplot", fixture_suite_init, fixture_suite_cleanup, cases);
 }
