@@ -221,11 +221,19 @@ struct meta_result {
     int iterations;                    /* iterations of the tau^2 estimator (0 for
                                           closed forms) */
     int converged;                     /* 1 when the estimator converged */
-    struct meta_study_result *studies; /* k entries, in input order; owned */
+    struct meta_study_result *studies; /* k entries, in input order; owned
+                                          by the result unless
+                                          studies_borrowed */
+    int studies_borrowed;              /* 1 when studies is the caller's
+                                          buffer (meta_pool_yv_into()),
+                                          which release leaves alone; 0 (as
+                                          in a zeroed result) when owned */
 };
 
-/* Releases what a result owns and sets its pointers to NULL. Accepts NULL
- * and a result that meta_pool*() left after a failure. */
+/* Releases what a result owns and sets studies to NULL and studies_borrowed
+ * to 0. A borrowed studies array (meta_pool_yv_into()) is not freed: it
+ * stays the caller's, contents intact. Accepts NULL and a result that
+ * meta_pool*() left after a failure. */
 void meta_result_release(struct meta_result *res);
 
 /* Frees an array of `count` results returned by meta_leave1out() or
@@ -264,6 +272,25 @@ int meta_pool(const struct meta_study *studies, size_t k, const struct meta_opti
  * for a non-finite yi/vi or vi <= 0. */
 int meta_pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                  struct meta_result *out, struct meta_error *err);
+
+/* meta_pool_yv() writing the per-study results into `studies`, an array of
+ * `capacity` entries that the caller owns, instead of a new array: for a
+ * caller that pools many times (bootstrap, simulation, benchmarks) and
+ * would otherwise have a k-entry array allocated, faulted in and freed on
+ * every call (40 MB for a million studies).
+ * On success every number in *out and in out->studies[0..k-1] is what
+ * meta_pool_yv() gives, bit for bit, but out->studies == studies (entries
+ * 0..k-1 written, the rest untouched) and out->studies_borrowed == 1: meta_result_release(out) does
+ * not free the array, and the caller must keep it alive for as long as it reads out->studies, and
+ * free it (after the last use) as it allocated it. The next call with the same array overwrites the
+ * previous result's entries; copy them first to keep them. The array must not overlap yi or vi.
+ * `out` is always initialised, as by meta_pool_yv(); on failure
+ * out->studies is NULL and the contents of the array are unspecified.
+ * Failure as meta_pool_yv(); META_EINVAL also when studies is NULL,
+ * capacity < k, or the array overlaps yi or vi. */
+int meta_pool_yv_into(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                      struct meta_study_result *studies, size_t capacity, struct meta_result *out,
+                      struct meta_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Subgroups, leave-one-out, cumulative                                      */

@@ -51,6 +51,7 @@ void meta_result_init(struct meta_result *res)
     res->iterations = 0;
     res->converged = 0;
     res->studies = NULL;
+    res->studies_borrowed = 0;
 }
 
 int meta_result_alloc_studies(struct meta_result *res, size_t k, struct meta_error *err)
@@ -77,8 +78,10 @@ void meta_result_release(struct meta_result *res)
 {
     if (!res)
         return;
-    free(res->studies);
+    if (!res->studies_borrowed)
+        free(res->studies);
     res->studies = NULL;
+    res->studies_borrowed = 0;
 }
 
 void meta_results_free(struct meta_result *results, size_t count)

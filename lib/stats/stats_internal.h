@@ -181,11 +181,14 @@ int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta
                  struct meta_result *out, struct meta_error *err);
 
 /* meta_pool_yv() without the Q-profile tau^2 interval (tau2_ci_lower and
- * tau2_ci_upper stay NAN); every other field as meta_pool_yv() sets it. The
- * benchmarks time it against metafor's rma(), which leaves that interval to
- * confint(). */
+ * tau2_ci_upper stay NAN); every other field as meta_pool_yv() sets it. With
+ * studies NULL the result owns a new per-study array, as meta_pool_yv()'s
+ * does; otherwise the per-study results go into the caller's array of
+ * capacity entries, as meta_pool_yv_into() puts them. The benchmarks time it
+ * against metafor's rma(), which leaves that interval to confint(). */
 int meta_pool_yv_fit(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
-                     struct meta_result *out, struct meta_error *err);
+                     struct meta_study_result *studies, size_t capacity, struct meta_result *out,
+                     struct meta_error *err);
 
 /* Mantel-Haenszel (RR, OR, RD) or Peto (OR) pooling of binary studies, checked
  * already: fills *out (studies array allocated, k entries). */

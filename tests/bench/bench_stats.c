@@ -2,7 +2,11 @@
  * Library benchmark: lib/stats in-process on the yi,vi files of bench_smd
  * (which metafor and statsmodels read too), DL, REML and PM: median time of
  * `fit` (what rma() returns), `tau2ci` (what confint() adds), `full`, the
- * `estimator` alone, and `floor` (a plain loop over yi and vi, once).
+ * `estimator` alone, and `floor` (a plain loop over yi and vi, once). `fit`
+ * and `full` write the per-study results into one array allocated per file,
+ * outside the timed loop (meta_pool_yv_into(), as a caller pooling again and
+ * again would; their lines say studies=caller); `fit_alloc` is `fit` with a
+ * new array per call, as meta_pool_yv() allocates it (studies=alloc).
  */
 #include "stats_internal.h"
 
@@ -20,7 +24,7 @@
 static const enum meta_method methods[] = {META_METHOD_DL, META_METHOD_REML, META_METHOD_PM};
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
-enum op { OP_FIT, OP_TAU2CI, OP_FULL, OP_ESTIMATOR };
+enum op { OP_FIT, OP_FIT_ALLOC, OP_TAU2CI, OP_FULL, OP_ESTIMATOR };
 
 struct data {
     double *yi, *vi;
@@ -110,6 +114,7 @@ static void floor_pass(const struct data *d, double t)
 struct timed {
     const struct data *d;
     const struct meta_options *o;
+    struct meta_study_result *buf; /* d->k entries, reused by fit and full */
     enum op op;
     double tau2; /* for OP_TAU2CI */
     struct meta_result r;
@@ -126,10 +131,15 @@ static void run_once(struct timed *c)
 {
     switch (c->op) {
     case OP_FIT:
+    case OP_FIT_ALLOC:
+        meta_result_release(&c->r);
+        c->status = meta_pool_yv_fit(c->d->yi, c->d->vi, c->d->k, c->o,
+                                     c->op == OP_FIT ? c->buf : NULL, c->d->k, &c->r, &c->err);
+        break;
     case OP_FULL:
         meta_result_release(&c->r);
-        c->status = (c->op == OP_FIT ? meta_pool_yv_fit : meta_pool_yv)(c->d->yi, c->d->vi, c->d->k,
-                                                                        c->o, &c->r, &c->err);
+        c->status =
+            meta_pool_yv_into(c->d->yi, c->d->vi, c->d->k, c->o, c->buf, c->d->k, &c->r, &c->err);
         break;
     case OP_TAU2CI: {
         struct meta_iv_data d;
@@ -186,9 +196,16 @@ static double time_floor(const struct data *d, double min_time, double *times, i
 static int bench_file(const char *path, double min_time, double *times)
 {
     struct data d = {NULL, NULL, 0};
+    struct meta_study_result *buf = NULL;
     int ret = 1, reps;
     if (read_data(path, &d) != 0)
         goto cleanup;
+    /* The per-study array of fit and full, allocated once: not timed. */
+    buf = malloc(d.k * sizeof *buf);
+    if (!buf) {
+        fprintf(stderr, "bench_stats: out of memory for %zu studies\n", d.k);
+        goto cleanup;
+    }
     double floor_t = time_floor(&d, min_time, times, &reps);
     printf("tool=meta op=floor k=%zu time=%.6e reps=%d\n", d.k, floor_t, reps);
     fflush(stdout);
@@ -199,7 +216,7 @@ static int bench_file(const char *path, double min_time, double *times)
         o.measure = META_SMD;
         o.method = methods[m];
         const char *name = meta_method_name(o.method);
-        struct timed c = {.d = &d, .o = &o};
+        struct timed c = {.d = &d, .o = &o, .buf = buf};
         meta_result_init(&c.r);
 
         c.op = OP_FIT;
@@ -211,9 +228,21 @@ static int bench_file(const char *path, double min_time, double *times)
         }
         int passes = c.r.iterations > 1 ? c.r.iterations : 1;
         printf("tool=meta op=fit method=%s k=%zu time=%.6e reps=%d iterations=%d floor=%.6e "
-               "tau2=%.15g estimate=%.15g se=%.15g Q=%.15g\n",
+               "studies=caller tau2=%.15g estimate=%.15g se=%.15g Q=%.15g\n",
                name, d.k, t, reps, c.r.iterations, passes * floor_t, c.r.tau2, c.r.estimate, c.r.se,
                c.r.Q);
+        fflush(stdout);
+
+        c.op = OP_FIT_ALLOC;
+        t = time_op(&c, min_time, times, &reps);
+        if (c.status != META_OK) {
+            fprintf(stderr, "bench_stats: %s: k = %zu: %s\n", name, d.k, c.err.msg);
+            meta_result_release(&c.r);
+            goto cleanup;
+        }
+        printf("tool=meta op=fit_alloc method=%s k=%zu time=%.6e reps=%d studies=alloc "
+               "tau2=%.15g estimate=%.15g\n",
+               name, d.k, t, reps, c.r.tau2, c.r.estimate);
         fflush(stdout);
 
         c.op = OP_ESTIMATOR;
@@ -250,13 +279,15 @@ static int bench_file(const char *path, double min_time, double *times)
             meta_result_release(&c.r);
             goto cleanup;
         }
-        printf("tool=meta op=full method=%s k=%zu time=%.6e reps=%d\n", name, d.k, t, reps);
+        printf("tool=meta op=full method=%s k=%zu time=%.6e reps=%d studies=caller\n", name, d.k, t,
+               reps);
         fflush(stdout);
         meta_result_release(&c.r);
     }
     ret = 0;
 
 cleanup:
+    free(buf);
     free(d.yi);
     free(d.vi);
     return ret;
