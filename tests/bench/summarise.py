@@ -121,9 +121,12 @@ def library(recs, rss):
                     cells += [fmt_time(pt) + flag, fmt_ratio(ratio)]
             rows.append(cells)
     out.append("### Pooling: estimate, se, CI, Q, I², τ² (no τ² interval)\n")
-    out.append("Median time per analysis, in-process. `meta` is `meta_pool_yv()` without "
-               "the Q-profile interval (it also fills the per-study weights and intervals); "
-               "metafor is `rma(yi, vi, method=M)`; statsmodels is "
+    out.append("Median time per analysis, in-process. `meta` is `meta_pool_yv_into()` "
+               "without the Q-profile interval: it also fills the per-study weights and "
+               "intervals, into one array allocated outside the timed calls, as a caller "
+               "pooling again and again would (bench_stats' `op=fit_alloc` lines time a new "
+               "array per call, as `meta_pool_yv()` allocates it); metafor is "
+               "`rma(yi, vi, method=M)`; statsmodels is "
                "`combine_effects(yi, vi, method_re=...)` and `conf_int()`.\n")
     out.append(table(["k", "method", "meta", "metafor rma()", "metafor / meta",
                       "statsmodels", "statsmodels / meta"], rows))
