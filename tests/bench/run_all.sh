@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark of tests/bench and prints the tables of BENCHMARKS.md:
 # the library (lib/stats against metafor and statsmodels on the same SMD
-# data, and against a plain loop), loading (bench_load.sh), querying
+# data, and against a plain loop), loading (bench_load.sh, and what the
+# server itself needs to store the rows: bench_load_floor.sh), querying
 # (bench_pool.sh), plotting and memory (bench_forest.sh). A peer that is not
 # installed is skipped and says so. Takes about 10 minutes on 2 cores.
 #
@@ -128,7 +129,7 @@ rm -f "$out/rss.tmp"
 
 # ---------------------------------------------------------------- registry
 if ((!quick)); then
-    for script in bench_load bench_pool bench_forest; do
+    for script in bench_load bench_load_floor bench_pool bench_forest; do
         name=${script#bench_}
         if [[ -x tests/bench/$script.sh ]]; then
             log "$script.sh"

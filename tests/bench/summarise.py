@@ -268,6 +268,18 @@ def registry(results):
     else:
         out.append("### Loading\n\nbench_load.sh gave no figures (see load.txt).")
 
+    floor_path = os.path.join(results, "load_floor.txt")
+    floor = open(floor_path, errors="replace").read() if os.path.exists(floor_path) else ""
+    floor_rows = [[m.group(1).strip(), f"{float(m.group(2)):.2f} s", m.group(3) or "-"]
+                  for m in re.finditer(r"^floor: (.*?):\s*([\d.]+) s(?:\s*\((.*)\))?$", floor, re.M)]
+    server = re.search(r"^server: (.*)$", floor, re.M)
+    if floor_rows:
+        out.append("\n### What the server itself needs for those rows\n")
+        out.append("bench_load_floor.sh: the same 1,000,000 rows stored by PostgreSQL alone, "
+                   "already validated and normalised, without `meta` (lower bounds; "
+                   f"{server.group(1) if server else 'server unknown'}).\n")
+        out.append(table(["", "time", ""], floor_rows))
+
     pool = open(os.path.join(results, "pool.txt"), errors="replace").read() \
         if os.path.exists(os.path.join(results, "pool.txt")) else ""
     rows = []
