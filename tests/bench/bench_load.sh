@@ -2,6 +2,9 @@
 # Benchmark of `meta load` (not a timed test): loads a 1,000,000-row
 # continuous arm-level CSV file into a fresh database and compares the time
 # with `psql \copy` of the same file into a plain table in that database;
+# then the same for a file of the same size with fewer trials and arms
+# (50,000 two-arm trials x 5 outcomes x 2 time points: the shape of a
+# typical registry, where arms outnumber trials and rows outnumber arms);
 # then compares the peak resident memory of `meta load` for 1,000 and
 # 1,000,000 rows. Prints the figures.
 #
@@ -24,6 +27,10 @@ small=$work/small.csv
 bench_generate $((rows / 2)) "$big"
 bench_generate $((small_rows / 2)) "$small"
 echo "file: $(($(wc -l < "$big") - 1)) rows, $(du -h "$big" | cut -f1)"
+shaped=$work/shaped.csv
+if [[ -x $simulate ]]; then
+    "$simulate" synthetic --trials 50000 --arms 2 --outcomes 5 --timepoints 2 --kind continuous -o "$shaped"
+fi
 
 copy_db=$(bench_fresh_db meta_bench_copy)
 psql -X -q -d "$copy_db" -c "$(bench_plain_table "$big" plain)"
@@ -33,6 +40,16 @@ load_db=$(bench_fresh_db meta_bench_load)
 "$meta" db status --db "$load_db" >/dev/null # creates the schema outside the timing
 load_time=$(bench_seconds "$meta" load --db "$load_db" "$big")
 ratio=$(awk -v a="$load_time" -v b="$copy_time" 'BEGIN { printf "%.1f", a / b }')
+
+if [[ -s $shaped ]]; then
+    shaped_copy_db=$(bench_fresh_db meta_bench_shaped_copy)
+    psql -X -q -d "$shaped_copy_db" -c "$(bench_plain_table "$shaped" plain)"
+    shaped_copy_time=$(bench_seconds psql -X -q -d "$shaped_copy_db" -c "\\copy plain FROM '$shaped' WITH (FORMAT csv, HEADER)")
+    shaped_db=$(bench_fresh_db meta_bench_shaped_load)
+    "$meta" db status --db "$shaped_db" >/dev/null
+    shaped_time=$(bench_seconds "$meta" load --db "$shaped_db" "$shaped")
+    shaped_ratio=$(awk -v a="$shaped_time" -v b="$shaped_copy_time" 'BEGIN { printf "%.1f", a / b }')
+fi
 
 # Peak RSS of meta load: a small file and the large one, each into a fresh database.
 rss() { # rss DB FILE -> kilobytes
@@ -48,7 +65,13 @@ rss_big=$(rss "$big_db" "$big")
 
 printf 'psql \\copy into a plain table: %8s s\n' "$copy_time"
 printf 'meta load:                      %8s s  (%sx the copy)\n' "$load_time" "$ratio"
+if [[ -n ${shaped_time:-} ]]; then
+    printf 'shaped file (50,000 trials x 2 arms x 5 outcomes x 2 time points), psql \\copy: %s s\n' "$shaped_copy_time"
+    printf 'shaped file (50,000 trials x 2 arms x 5 outcomes x 2 time points), meta load: %s s  (%sx the copy)\n' "$shaped_time" "$shaped_ratio"
+else
+    echo 'shaped file: skipped (meta-simulate is not built)'
+fi
 printf 'peak RSS of meta load, %7d rows: %6d KB\n' "$small_rows" "$rss_small"
 printf 'peak RSS of meta load, %7d rows: %6d KB  (%+d KB)\n' "$rows" "$rss_big" $((rss_big - rss_small))
 
-bench_drop_dbs meta_bench_copy meta_bench_load meta_bench_rss_small meta_bench_rss_big
+bench_drop_dbs meta_bench_copy meta_bench_load meta_bench_shaped_copy meta_bench_shaped_load meta_bench_rss_small meta_bench_rss_big

@@ -261,6 +261,13 @@ def registry(results):
         targets.append((f"load {l:.1f} s, copy {c:.1f} s", speed, speed is not None and speed >= 0.5))
         rows = [["psql `\\copy` into a plain table", f"{c:.2f} s", "-"],
                 ["`meta load`", f"{l:.2f} s", f"{speed:.2f}x copy's speed"]]
+        m_sc = re.search(r"^shaped file \((.*?)\), psql \\copy:\s*([\d.]+) s", load, re.M)
+        m_sl = re.search(r"^shaped file \(.*?\), meta load:\s*([\d.]+) s", load, re.M)
+        if m_sc and m_sl:
+            sc, sl = float(m_sc.group(2)), float(m_sl.group(1))
+            rows.append([f"psql `\\copy`, {m_sc.group(1)}", f"{sc:.2f} s", "-"])
+            rows.append([f"`meta load`, {m_sc.group(1)}", f"{sl:.2f} s",
+                         f"{sc / sl:.2f}x copy's speed" if sl else "-"])
         for n, kb in rss:
             rows.append([f"peak RSS of `meta load`, {int(n):,} rows", f"{int(kb) / 1024:,.1f} MB", ""])
         out.append("### Loading 1,000,000 arm rows\n")
