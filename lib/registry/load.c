@@ -354,6 +354,8 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
         goto cleanup;
     }
     ret = meta_load_merge(run, report, err);
+    if (ret == META_OK)
+        ret = meta_load_refresh_statistics(run, err);
 
 cleanup:
     if (copying)

@@ -80,4 +80,13 @@ int meta_load_check(struct meta_load_run *run, struct meta_error *err);
 int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
                     struct meta_error *err);
 
+/*
+ * Analyses the registry tables that this transaction grew by more than
+ * 1,000 rows and 10% of their size (autovacuum's threshold), where this role
+ * may, so that the first queries after a large load are planned with its
+ * rows counted. Runs after meta_load_merge, in the load's transaction.
+ * Returns META_OK or META_EDB.
+ */
+int meta_load_refresh_statistics(struct meta_load_run *run, struct meta_error *err);
+
 #endif

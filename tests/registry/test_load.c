@@ -4,7 +4,8 @@
  * reload idempotency and replacement, attributes, the rules checked across
  * rows and against the registry (each with its exact message), the error
  * limit, unreadable paths, values that look like SQL, CRLF and BOM files,
- * and a loader without the rights to skip foreign-key triggers.
+ * fresh planner statistics after a large load, and a loader without the
+ * rights to skip foreign-key triggers.
  */
 #include "cunit_main.h"
 #include "load_row.h"
@@ -447,6 +448,32 @@ static void test_error_limit(void)
     meta_load_report_release(&r);
 }
 
+/* A load that grows the registry by more than autovacuum's threshold leaves
+ * the planner's row counts up to date: ANALYZE on a small table reads every
+ * row, so the counts are exact. */
+static void test_statistics_refreshed(void)
+{
+    struct meta_load_report r;
+    struct meta_error err;
+    fresh("meta_test_load_statistics");
+    meta_load_report_init(&r);
+    size_t size = 1200 * 48 + 200;
+    char *text = malloc(size);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    size_t o = (size_t)snprintf(text, size, "%s", HEADER);
+    for (int i = 0; i < 600; i++)
+        o += (size_t)snprintf(text + o, size - o,
+                              "T%d,a,ket,pain,,20,1,1,,,\nT%d,b,pla,pain,,20,2,1,,,\n", i, i);
+    const char *path = meta_test_load_file("grow.csv", text);
+    free(text);
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, path, NULL), META_OK);
+    expect_query(
+        "SELECT string_agg(relname || ' ' || reltuples, ', ' ORDER BY relname) FROM pg_class"
+        " WHERE relname IN ('arms', 'continuous_results')",
+        "arms 1200, continuous_results 1200");
+    meta_load_report_release(&r);
+}
+
 static void test_paths(void)
 {
     struct meta_load_report r;
@@ -584,6 +611,7 @@ int main(void)
         {"repeated keys", test_repeated_keys},
         {"row errors, all of them, nothing stored", test_row_errors_reported_all},
         {"error limit", test_error_limit},
+        {"a large load refreshes the planner's statistics", test_statistics_refreshed},
         {"missing, directory and empty files", test_paths},
         {"values never become SQL", test_values_never_sql},
         {"CRLF, BOM, quotes and case load the same", test_crlf_bom_same_as_lf},
