@@ -5,7 +5,10 @@
 # then the same for a file of the same size with fewer trials and arms
 # (50,000 two-arm trials x 5 outcomes x 2 time points: the shape of a
 # typical registry, where arms outnumber trials and rows outnumber arms);
-# then compares the peak resident memory of `meta load` for 1,000 and
+# then times small loads into the registry the large file made (1,000 rows
+# of new trials, and 1,000 stored rows with changed means: what a data
+# manager does all day, which should cost what the file costs, not what the
+# registry holds); then compares the peak resident memory of `meta load` for 1,000 and
 # 1,000,000 rows. Prints the figures.
 #
 # usage: tests/bench/bench_load.sh [BUILD_DIR]   (default: ./build)
@@ -41,6 +44,18 @@ load_db=$(bench_fresh_db meta_bench_load)
 load_time=$(bench_seconds "$meta" load --db "$load_db" "$big")
 ratio=$(awk -v a="$load_time" -v b="$copy_time" 'BEGIN { printf "%.1f", a / b }')
 
+# Small loads into that registry: new trials, then changed values.
+small_new=$work/small_new.csv
+small_changed=$work/small_changed.csv
+bench_generate 500 "$small_new.tmp"
+sed 's/^SYN-/NEW-/' "$small_new.tmp" >"$small_new"
+{
+    head -1 "$big"
+    sed -n '2,1001p' "$big" | awk -F, -v OFS=, '{ $7 = $7 + 1; print }'
+} >"$small_changed"
+small_new_time=$(bench_seconds "$meta" load --db "$load_db" "$small_new")
+small_changed_time=$(bench_seconds "$meta" load --db "$load_db" "$small_changed")
+
 if [[ -s $shaped ]]; then
     shaped_copy_db=$(bench_fresh_db meta_bench_shaped_copy)
     psql -X -q -d "$shaped_copy_db" -c "$(bench_plain_table "$shaped" plain)"
@@ -71,6 +86,8 @@ if [[ -n ${shaped_time:-} ]]; then
 else
     echo 'shaped file: skipped (meta-simulate is not built)'
 fi
+printf 'small load into the 1,000,000-row registry, 1,000 rows of new trials: %s s\n' "$small_new_time"
+printf 'small load into the 1,000,000-row registry, 1,000 stored rows changed: %s s\n' "$small_changed_time"
 printf 'peak RSS of meta load, %7d rows: %6d KB\n' "$small_rows" "$rss_small"
 printf 'peak RSS of meta load, %7d rows: %6d KB  (%+d KB)\n' "$rows" "$rss_big" $((rss_big - rss_small))
 

@@ -268,6 +268,9 @@ def registry(results):
             rows.append([f"psql `\\copy`, {m_sc.group(1)}", f"{sc:.2f} s", "-"])
             rows.append([f"`meta load`, {m_sc.group(1)}", f"{sl:.2f} s",
                          f"{sc / sl:.2f}x copy's speed" if sl else "-"])
+        for what, t in re.findall(r"^small load into the 1,000,000-row registry, (.*?):\s*([\d.]+) s",
+                                  load, re.M):
+            rows.append([f"`meta load` into that registry, {what}", f"{float(t):.2f} s", ""])
         for n, kb in rss:
             rows.append([f"peak RSS of `meta load`, {int(n):,} rows", f"{int(kb) / 1024:,.1f} MB", ""])
         out.append("### Loading 1,000,000 arm rows\n")
