@@ -426,20 +426,28 @@ static void test_row_errors_reported_all(void)
     meta_load_report_release(&r);
 }
 
+/* Writes NAME: the header, then COUNT copies of ROW, whose %d (up to two)
+ * become the copy's number. Returns the file's path. */
+static const char *file_of_rows(const char *name, int count, const char *row)
+{
+    size_t size = (size_t)count * (strlen(row) + 24) + sizeof HEADER;
+    char *text = malloc(size);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    size_t o = (size_t)snprintf(text, size, "%s", HEADER);
+    for (int i = 0; i < count; i++)
+        o += (size_t)snprintf(text + o, size - o, row, i, i);
+    const char *path = meta_test_load_file(name, text);
+    free(text);
+    return path;
+}
+
 static void test_error_limit(void)
 {
     struct meta_load_report r;
     struct meta_error err;
     fresh("meta_test_load_limit");
     meta_load_report_init(&r);
-    size_t size = 64 * 80 + 200;
-    char *text = malloc(size);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    size_t o = (size_t)snprintf(text, size, "%s", HEADER);
-    for (int i = 0; i < 64; i++)
-        o += (size_t)snprintf(text + o, size - o, "T%d,a,ket,pain,,0,1,1,,,\n", i);
-    const char *path = meta_test_load_file("many.csv", text);
-    free(text);
+    const char *path = file_of_rows("many.csv", 64, "T%d,a,ket,pain,,0,1,1,,,\n");
     CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, path, NULL), META_EINVAL);
     CU_ASSERT_EQUAL(r.errors.count, 64);
     CU_ASSERT_EQUAL(r.errors.kept, META_LOAD_MAX_ERRORS);
@@ -457,15 +465,8 @@ static void test_statistics_refreshed(void)
     struct meta_error err;
     fresh("meta_test_load_statistics");
     meta_load_report_init(&r);
-    size_t size = 1200 * 48 + 200;
-    char *text = malloc(size);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    size_t o = (size_t)snprintf(text, size, "%s", HEADER);
-    for (int i = 0; i < 600; i++)
-        o += (size_t)snprintf(text + o, size - o,
-                              "T%d,a,ket,pain,,20,1,1,,,\nT%d,b,pla,pain,,20,2,1,,,\n", i, i);
-    const char *path = meta_test_load_file("grow.csv", text);
-    free(text);
+    const char *path =
+        file_of_rows("grow.csv", 600, "T%d,a,ket,pain,,20,1,1,,,\nT%d,b,pla,pain,,20,2,1,,,\n");
     CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, path, NULL), META_OK);
     expect_query(
         "SELECT string_agg(relname || ' ' || reltuples, ', ' ORDER BY relname) FROM pg_class"
