@@ -13,27 +13,18 @@
 # afterwards. hyperfine is used when installed, else a loop of timed runs.
 set -euo pipefail
 
-build=${1:-build}
-meta=$build/cmd/meta
-simulate=$build/analyses/meta-simulate
+here=$(dirname "$0")
+. "$here/bench_lib.sh"
+
 runs=${BENCH_RUNS:-20}
-[[ -x $meta ]] || { echo "bench_forest: no meta binary at $meta (build first)" >&2; exit 2; }
+META_DB= bench_setup "${1:-build}" forest # always the private cluster
 [[ -x $simulate ]] || { echo "bench_forest: no meta-simulate at $simulate (build first)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "bench_forest: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
 if ! "$meta" forest --help >/dev/null 2>&1; then
     echo 'tool=meta op=forest skipped="this meta has no forest command"'
     exit 0
 fi
-
-work=$(mktemp -d /tmp/meta-bench-forest-XXXXXX)
-home=$work/home
-cleanup() {
-    META_HOME=$home META_DB= "$meta" db stop >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-META_HOME=$home META_DB= "$meta" db start >/dev/null
-db="host=$home/run dbname=meta user=meta"
+db=$base
 
 # synthetic TRIALS PREFIX SEED FILE: two-arm trials of one continuous outcome;
 # PREFIX renames trials and the outcome so that each file is its own outcome.

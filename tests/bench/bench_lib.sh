@@ -1,4 +1,4 @@
-# Shell functions the loading benchmarks share (sourced, not run): a
+# Shell functions the registry benchmarks share (sourced, not run): a
 # database to measure in, fresh databases per measurement, the synthetic
 # file, the plain table psql \copy fills, and wall-clock timing.
 

@@ -17,31 +17,14 @@
 # when installed, else a loop of timed runs.
 set -euo pipefail
 
-build=${1:-build}
+here=$(dirname "$0")
+. "$here/bench_lib.sh"
+
 which_registry=${2:-both}
-meta=$build/cmd/meta
-simulate=$build/analyses/meta-simulate
 runs=${BENCH_RUNS:-50}
-[[ -x $meta ]] || { echo "bench_pool: no meta binary at $meta (build first)" >&2; exit 2; }
+META_DB= bench_setup "${1:-build}" pool # always the private cluster: see above
 [[ -x $simulate ]] || { echo "bench_pool: no meta-simulate at $simulate (build first)" >&2; exit 2; }
-command -v psql >/dev/null || { echo "bench_pool: psql is missing" >&2; exit 2; }
-
-work=$(mktemp -d /tmp/meta-bench-pool-XXXXXX)
-home=$work/home
-cleanup() {
-    META_HOME=$home META_DB= "$meta" db stop >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-META_HOME=$home META_DB= "$meta" db start >/dev/null
-base="host=$home/run dbname=meta user=meta"
 log=$home/log/postgresql.log # where the private cluster's server logs (pg_ctl -l)
-
-fresh_db() {
-    psql -X -q -d "$base" -c "SET client_min_messages = warning" \
-        -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
-    echo "$base dbname=$1"
-}
 
 # synthetic TRIALS OUTCOMES PREFIX SEED FILE [KIND]: two-arm trials; PREFIX
 # renames trials and outcomes so that several files make distinct outcomes.
@@ -125,7 +108,7 @@ bench_rows() {
     synthetic 2000 250 SYN 20241122 "$work/rows.csv"
     synthetic 20 2 SMALL 7 "$work/small.csv"
     local db
-    db=$(fresh_db bench_pool_rows)
+    db=$(bench_fresh_db bench_pool_rows)
     load "$db" "$work/rows.csv" "$work/small.csv"
     time_pool "$db" small_001 "continuous, k = 20"
     time_pool "$db" small_002 "binary, k = 20"
@@ -141,7 +124,7 @@ bench_arms() {
     synthetic 20 2 SMALL 7 "$work/small.csv"
     synthetic 2000 2 MID 11 "$work/mid.csv"
     local db
-    db=$(fresh_db bench_pool_arms)
+    db=$(bench_fresh_db bench_pool_arms)
     load "$db" "$work/wide.csv" "$work/small.csv" "$work/mid.csv"
     time_pool "$db" small_001 "continuous, k = 20"
     time_pool "$db" small_002 "binary, k = 20"
