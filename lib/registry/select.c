@@ -206,6 +206,39 @@ static PGresult *query_rows(PGconn *conn, const char *sql, const char *param,
 
 /* ---- Diagnostics ----------------------------------------------------------- */
 
+/* The values of the first column of res that are close to name
+ * (meta_close_matches) into out, "" when none. Returns META_OK or
+ * META_ENOMEM. */
+static int close_matches_in(const PGresult *res, const char *name, char *out, size_t size,
+                            struct meta_error *err)
+{
+    int rows = PQntuples(res);
+    const char **names = calloc((size_t)(rows ? rows : 1), sizeof *names);
+    if (!names)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    for (int i = 0; i < rows; i++)
+        names[i] = PQgetvalue(res, i, 0);
+    meta_close_matches(name, names, (size_t)rows, out, size);
+    free(names);
+    return META_OK;
+}
+
+/* The error for a name of kind `what` (outcome, treatment) that the
+ * registry, whose names are the first column of known, does not hold. */
+static int unknown_name(const PGresult *known, const char *what, const char *name,
+                        struct meta_error *err)
+{
+    char matches[1024];
+    int ret = close_matches_in(known, name, matches, sizeof matches, err);
+    if (ret != META_OK)
+        return ret;
+    if (matches[0])
+        return meta_error_set(err, META_EINVAL, "unknown %s '%s' (close matches: %s)", what, name,
+                              matches);
+    return meta_error_set(err, META_EINVAL, "unknown %s '%s' (nothing close; see 'meta list %ss')",
+                          what, name, what);
+}
+
 static int unknown_outcome(PGconn *conn, const char *outcome, struct meta_error *err)
 {
     int ret;
@@ -219,23 +252,7 @@ static int unknown_outcome(PGconn *conn, const char *outcome, struct meta_error 
         return meta_error_set(err, META_EINVAL, "unknown outcome '%s': the registry holds none",
                               outcome);
     }
-    const char **names = calloc((size_t)rows, sizeof *names);
-    if (!names) {
-        PQclear(res);
-        return meta_error_set(err, META_ENOMEM, "out of memory");
-    }
-    for (int i = 0; i < rows; i++)
-        names[i] = PQgetvalue(res, i, 0);
-    char matches[1024];
-    meta_close_matches(outcome, names, (size_t)rows, matches, sizeof matches);
-    if (matches[0])
-        ret = meta_error_set(err, META_EINVAL, "unknown outcome '%s' (close matches: %s)", outcome,
-                             matches);
-    else
-        ret = meta_error_set(err, META_EINVAL,
-                             "unknown outcome '%s' (nothing close; see 'meta list outcomes')",
-                             outcome);
-    free(names);
+    ret = unknown_name(res, "outcome", outcome, err);
     PQclear(res);
     return ret;
 }
@@ -274,7 +291,6 @@ static int unknown_treatments(PGconn *conn, char *const *names, size_t count,
 {
     int ret = META_OK;
     PGresult *known = NULL, *all = NULL;
-    const char **cands = NULL;
     char *lit = array_literal((const char *const *)names, count);
     if (!lit)
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -291,25 +307,8 @@ static int unknown_treatments(PGconn *conn, char *const *names, size_t count,
     all = query_rows(conn, treatments_sql, NULL, err, "cannot list the treatments", &ret);
     if (!all)
         goto cleanup;
-    int rows = PQntuples(all);
-    cands = calloc((size_t)(rows ? rows : 1), sizeof *cands);
-    if (!cands) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    for (int i = 0; i < rows; i++)
-        cands[i] = PQgetvalue(all, i, 0);
-    char matches[1024];
-    meta_close_matches(name, cands, (size_t)rows, matches, sizeof matches);
-    if (matches[0])
-        ret = meta_error_set(err, META_EINVAL, "unknown treatment '%s' (close matches: %s)", name,
-                             matches);
-    else
-        ret = meta_error_set(err, META_EINVAL,
-                             "unknown treatment '%s' (nothing close; see 'meta list treatments')",
-                             name);
+    ret = unknown_name(all, "treatment", name, err);
 cleanup:
-    free(cands);
     PQclear(all);
     PQclear(known);
     free(lit);
@@ -495,21 +494,17 @@ int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_q
     if (!res)
         return ret;
     int rows = PQntuples(res);
-    const char **names = calloc((size_t)(rows ? rows : 1), sizeof *names);
-    if (!names) {
-        PQclear(res);
-        return meta_error_set(err, META_ENOMEM, "out of memory");
-    }
     char all[1024] = "", near[1024] = "";
     size_t used = 0;
-    for (int i = 0; i < rows; i++) {
-        names[i] = PQgetvalue(res, i, 0);
-        if (used < sizeof all) {
-            int w = snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", names[i]);
-            used += w > 0 ? (size_t)w : 0;
-        }
+    for (int i = 0; i < rows && used < sizeof all; i++) {
+        int w =
+            snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", PQgetvalue(res, i, 0));
+        used += w > 0 ? (size_t)w : 0;
     }
-    meta_close_matches(q->by, names, (size_t)rows, near, sizeof near);
+    if ((ret = close_matches_in(res, q->by, near, sizeof near, err)) != META_OK) {
+        PQclear(res);
+        return ret;
+    }
     if (rows == 0)
         ret = meta_error_set(err, META_EINVAL,
                              "no treatment arm has the attribute '%s' to form subgroups by "
@@ -525,7 +520,6 @@ int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_q
                              "no treatment arm has the attribute '%s' to form subgroups by "
                              "(the treatment arms have: %s)",
                              q->by, all);
-    free(names);
     PQclear(res);
     return ret;
 }
