@@ -145,10 +145,12 @@ static int pool_random(struct meta_iv_data *d, const struct meta_options *opts, 
     return META_OK;
 }
 
-static int pool_data(struct meta_iv_data *d, const struct meta_options *opts, int with_tau2_ci,
-                     struct meta_result *out, struct meta_error *err)
+int meta_pool_iv_data(struct meta_iv_data *d, const struct meta_options *opts, int with_tau2_ci,
+                      struct meta_result *out, struct meta_error *err)
 {
     out->k = d->k;
+    out->k_estimable = d->k;
+    out->convention = opts->convention;
     out->measure = opts->measure;
     out->model = opts->model;
     out->method = opts->method;
@@ -164,7 +166,7 @@ int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta
 {
     struct meta_iv_data d;
     meta_iv_data_init(&d, yi, vi, k);
-    return pool_data(&d, opts, 1, out, err);
+    return meta_pool_iv_data(&d, opts, 1, out, err);
 }
 
 /* 1 when the n_a bytes at a and the n_b bytes at b share a byte. Compared
@@ -205,6 +207,8 @@ static int pool_yv(const double *yi, const double *vi, size_t k, const struct me
         if (overlaps(buf, bytes, yi, k * sizeof *yi) || overlaps(buf, bytes, vi, k * sizeof *vi))
             return meta_error_set(err, META_EINVAL, "the per-study buffer overlaps yi or vi");
     }
+    if (opts->convention != META_CONVENTION_METAFOR)
+        return meta_pool_conv_yv(yi, vi, k, opts, with_tau2_ci, buf, out, err);
     struct meta_iv_data d;
     if (!meta_iv_data_init(&d, yi, vi, k)) {
         for (size_t i = 0; i < k; i++) {
@@ -223,7 +227,7 @@ static int pool_yv(const double *yi, const double *vi, size_t k, const struct me
         if (ret != META_OK)
             return ret;
     }
-    ret = pool_data(&d, opts, with_tau2_ci, out, err);
+    ret = meta_pool_iv_data(&d, opts, with_tau2_ci, out, err);
     if (ret != META_OK) {
         meta_result_release(out);
         meta_result_init(out);

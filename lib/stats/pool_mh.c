@@ -210,6 +210,7 @@ static void heterogeneity(const struct meta_study *studies, size_t k,
         }
     }
     out->Q_df = kyi > 0 ? kyi - 1 : 0;
+    out->k_estimable = (size_t)kyi;
     if (opts->method == META_METHOD_PETO) {
         out->Q = Q;
         meta_result_common_heterogeneity(out);
@@ -234,6 +235,7 @@ int meta_pool_mh(const struct meta_study *studies, size_t k, const struct meta_o
     out->method = opts->method;
     out->ci = opts->ci;
     out->level = opts->level;
+    out->convention = opts->convention;
     out->iterations = 0;
     out->converged = 1;
 

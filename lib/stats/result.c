@@ -42,6 +42,8 @@ void meta_result_init(struct meta_result *res)
     res->method = META_METHOD_REML;
     res->ci = META_CI_Z;
     res->level = NAN;
+    res->convention = META_CONVENTION_METAFOR;
+    res->k_estimable = 0;
     res->estimate = res->se = res->ci_lower = res->ci_upper = NAN;
     res->statistic = res->df = res->p = NAN;
     res->tau2 = res->tau2_ci_lower = res->tau2_ci_upper = res->tau = NAN;
