@@ -3,7 +3,7 @@
  * DerSimonian-Laird for continuous outcomes: the generalised Q statistic
  * with weights 1/se is, at a given tau^2, distributed as a weighted sum of
  * chi-squared(1) variables whose weights are the eigenvalues of S P S; its
- * tail probability comes from Imhof's (1961) integral. The bounds follow
+ * tail probability comes from Ruben's (1962) series. The bounds follow
  * metafor's confint() for rma.uni(method = "GENQ"), which R meta calls.
  */
 #include "stats_internal.h"
@@ -11,12 +11,11 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
 
-#define JACKSON_MAX_K 1000
-#define IMHOF_LIMIT   2000
+#define JACKSON_MAX_K   1000
+#define RUBEN_MAX_TERMS 200000
 
 struct genq {
     const double *vi;
@@ -31,52 +30,76 @@ struct genq {
     gsl_matrix *M;
     gsl_vector *eval;
     gsl_eigen_symm_workspace *ew;
-    gsl_integration_workspace *iw;
 };
 
-struct imhof {
-    const double *lambda;
-    size_t n;
-    double x;
-};
-
-/* sin(theta(u)) / (u rho(u)), Imhof's integrand. */
-static double imhof_integrand(double u, void *p)
-{
-    const struct imhof *m = p;
-    double theta = -0.5 * m->x * u, lrho = 0.0, sl = 0.0;
-    for (size_t j = 0; j < m->n; j++) {
-        double lu = m->lambda[j] * u;
-        theta += 0.5 * atan(lu);
-        lrho += 0.25 * log1p(lu * lu);
-        sl += m->lambda[j];
-    }
-    if (u < 1e-200)
-        return 0.5 * (sl - m->x);
-    return sin(theta) / (u * exp(lrho));
-}
-
-/* P(sum lambda_j chi2_1 > x), lambda scaled so that the largest is 1. */
+/* P(sum lambda_j chi2_1 > x) by Ruben's (1962) series, the method of
+ * Farebrother's AS 204 that metafor's confint() calls: with b = min lambda,
+ * P(Q <= x) = sum_i c_i P(chi2(n + 2i) <= x / b), c_0 = prod sqrt(b /
+ * lambda_j), c_i = sum_{r<i} g_{i-r} c_r / (2i), g_m = sum_j (1 - b /
+ * lambda_j)^m. Every c_i >= 0 and they sum to 1, so the mass not yet summed
+ * bounds the error; the terms are summed until it is below 1e-14. */
 static int tail(struct genq *g, double x, double *p)
 {
-    double lmax = 0.0;
-    for (size_t j = 0; j < g->nl; j++)
-        lmax = fmax(lmax, g->lambda[j]);
-    if (!(lmax > 0.0))
+    size_t n = g->nl;
+    double b = INFINITY, lc0 = 0.0;
+    for (size_t j = 0; j < n; j++)
+        b = fmin(b, g->lambda[j]);
+    if (!(b > 0.0))
         return GSL_EDOM;
-    if (g->nl == 1) {
-        *p = gsl_cdf_chisq_Q(x / lmax, 1.0);
+    if (n == 1) {
+        *p = gsl_cdf_chisq_Q(x / b, 1.0);
         return GSL_SUCCESS;
     }
-    for (size_t j = 0; j < g->nl; j++)
-        g->lambda[j] /= lmax;
-    struct imhof m = {g->lambda, g->nl, x / lmax};
-    gsl_function f = {imhof_integrand, &m};
-    double r = NAN, abserr = NAN;
-    int st = gsl_integration_qagiu(&f, 0.0, 1e-13, 1e-11, IMHOF_LIMIT, g->iw, &r, &abserr);
-    if (st != GSL_SUCCESS && !(abserr < 1e-9))
+    for (size_t j = 0; j < n; j++)
+        lc0 += 0.5 * log(b / g->lambda[j]);
+    double c0 = exp(lc0);
+    if (!(c0 > 1e-290))
+        return GSL_EUNDRFLW;
+    size_t cap = 1024;
+    double *c = malloc(cap * sizeof *c), *gm = malloc(cap * sizeof *gm);
+    if (!c || !gm) {
+        free(c);
+        free(gm);
+        return GSL_ENOMEM;
+    }
+    double sum_c = c0, cdf = c0 * gsl_cdf_chisq_P(x / b, (double)n);
+    int st = GSL_SUCCESS;
+    c[0] = c0;
+    for (size_t i = 1; 1.0 - sum_c > 1e-14; i++) {
+        if (i >= RUBEN_MAX_TERMS) {
+            st = GSL_EMAXITER;
+            break;
+        }
+        if (i == cap) {
+            cap *= 2;
+            double *c2 = realloc(c, cap * sizeof *c),
+                   *g2 = c2 ? realloc(gm, cap * sizeof *gm) : NULL;
+            if (!c2 || !g2) {
+                c = c2 ? c2 : c;
+                st = GSL_ENOMEM;
+                break;
+            }
+            c = c2;
+            gm = g2;
+        }
+        double gi = 0.0;
+        for (size_t j = 0; j < n; j++)
+            gi += pow(1.0 - b / g->lambda[j], (double)i);
+        gm[i] = gi;
+        double ci = 0.0;
+        for (size_t r = 0; r < i; r++)
+            ci += gm[i - r] * c[r];
+        c[i] = ci / (2.0 * (double)i);
+        sum_c += c[i];
+        cdf += c[i] * gsl_cdf_chisq_P(x / b, (double)(n + 2 * i));
+        if (c[i] < 1e-300 * sum_c && i > 64)
+            break;
+    }
+    free(c);
+    free(gm);
+    if (st != GSL_SUCCESS)
         return st;
-    *p = fmin(1.0, fmax(0.0, 0.5 + r / M_PI));
+    *p = fmin(1.0, fmax(0.0, 1.0 - cdf));
     return GSL_SUCCESS;
 }
 
@@ -147,8 +170,7 @@ int meta_tau2_jackson(const double *yi, const double *vi, size_t k, double level
     g.M = gsl_matrix_alloc(k, k);
     g.eval = gsl_vector_alloc(k);
     g.ew = gsl_eigen_symm_alloc(k);
-    g.iw = gsl_integration_workspace_alloc(IMHOF_LIMIT);
-    if (!g.a || !g.lambda || !g.M || !g.eval || !g.ew || !g.iw) {
+    if (!g.a || !g.lambda || !g.M || !g.eval || !g.ew) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory for the tau^2 interval");
         goto cleanup;
     }
@@ -208,7 +230,5 @@ cleanup:
         gsl_vector_free(g.eval);
     if (g.ew)
         gsl_eigen_symm_free(g.ew);
-    if (g.iw)
-        gsl_integration_workspace_free(g.iw);
     return ret;
 }
