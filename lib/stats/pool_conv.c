@@ -124,18 +124,9 @@ int meta_pool_conv_yv(const double *yi, const double *vi, size_t k, const struct
     ret = check_pairs(yi, vi, k, &kest, err);
     if (ret != META_OK)
         return ret;
-    cy = malloc(kest * sizeof *cy);
-    cv = malloc(kest * sizeof *cv);
-    if (!cy || !cv) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory for %zu studies", k);
+    ret = meta_compact_estimable(yi, vi, k, &cy, &cv, &kest, err);
+    if (ret != META_OK)
         goto cleanup;
-    }
-    for (size_t i = 0, j = 0; i < k; i++) {
-        if (isnan(yi[i]))
-            continue;
-        cy[j] = yi[i];
-        cv[j++] = vi[i];
-    }
     ret = meta_result_reserve_studies(&r, kest, err);
     if (ret != META_OK)
         goto cleanup;

@@ -229,13 +229,7 @@ int meta_pool_mh(const struct meta_study *studies, size_t k, const struct meta_o
                  struct meta_result *out, struct meta_error *err)
 {
     int ret;
-    out->k = k;
-    out->measure = opts->measure;
-    out->model = opts->model;
-    out->method = opts->method;
-    out->ci = opts->ci;
-    out->level = opts->level;
-    out->convention = opts->convention;
+    meta_result_set_options(out, k, opts);
     out->iterations = 0;
     out->converged = 1;
 

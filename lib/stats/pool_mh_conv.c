@@ -94,13 +94,7 @@ int meta_pool_mh_conv(const struct meta_study *studies, size_t k, const struct m
     size_t kest = 0;
     int ret;
 
-    out->k = k;
-    out->measure = opts->measure;
-    out->model = opts->model;
-    out->method = opts->method;
-    out->ci = opts->ci;
-    out->level = opts->level;
-    out->convention = opts->convention;
+    meta_result_set_options(out, k, opts);
     out->iterations = 0;
     out->converged = 1;
     for (size_t i = 0; i < k; i++) {
@@ -109,22 +103,24 @@ int meta_pool_mh_conv(const struct meta_study *studies, size_t k, const struct m
         if (ret != META_OK)
             return ret;
         s->weight = 0.0;
-        kest += !isnan(s->yi);
     }
-    out->k_estimable = kest;
-    if (kest == 0)
-        return meta_error_set(err, META_EDOM, "no study has an estimate");
-    cy = malloc(kest * sizeof *cy);
-    cv = malloc(kest * sizeof *cv);
+    /* The estimable studies' effects, for Q, tau^2 and the intervals. */
+    cy = malloc(k * sizeof *cy);
+    cv = malloc(k * sizeof *cv);
     if (!cy || !cv) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory for %zu studies", k);
         goto cleanup;
     }
-    for (size_t i = 0, j = 0; i < k; i++) {
-        if (isnan(out->studies[i].yi))
-            continue;
-        cy[j] = out->studies[i].yi;
-        cv[j++] = out->studies[i].vi;
+    for (size_t i = 0; i < k; i++) {
+        if (!isnan(out->studies[i].yi)) {
+            cy[kest] = out->studies[i].yi;
+            cv[kest++] = out->studies[i].vi;
+        }
+    }
+    out->k_estimable = kest;
+    if (kest == 0) {
+        ret = meta_error_set(err, META_EDOM, "no study has an estimate");
+        goto cleanup;
     }
     ret = mh_sums(studies, k, opts, out, &total, err);
     if (ret != META_OK)

@@ -155,6 +155,16 @@ int meta_tau2_qprofile(struct meta_iv_data *d, double tau2_hat, double level, do
 /* Sets every field of res to "nothing yet": NAN numbers, NULL arrays. */
 void meta_result_init(struct meta_result *res);
 
+/* Sets what a result records of its analysis: k, and measure, model,
+ * method, ci, level and convention from opts. */
+void meta_result_set_options(struct meta_result *res, size_t k, const struct meta_options *opts);
+
+/* Copies the estimable studies (yi not NAN) of yi/vi into new arrays
+ * *cy and *cv (freed by the caller), their count into *kest. META_OK or
+ * META_ENOMEM (then both NULL). */
+int meta_compact_estimable(const double *yi, const double *vi, size_t k, double **cy, double **cv,
+                           size_t *kest, struct meta_error *err);
+
 /* Allocates res->studies for k studies, each field NAN. META_OK or
  * META_ENOMEM. */
 int meta_result_alloc_studies(struct meta_result *res, size_t k, struct meta_error *err);

@@ -18,13 +18,7 @@ static int list_none(struct meta_result *res, size_t k, const struct meta_option
     int ret = meta_result_alloc_studies(res, k, err);
     if (ret != META_OK)
         return ret;
-    res->k = k;
-    res->measure = opts->measure;
-    res->model = opts->model;
-    res->method = opts->method;
-    res->ci = opts->ci;
-    res->level = opts->level;
-    res->convention = opts->convention;
+    meta_result_set_options(res, k, opts);
     res->converged = 1;
     for (size_t i = 0; i < k; i++)
         res->studies[i].weight = 0.0;
