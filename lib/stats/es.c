@@ -64,7 +64,7 @@ int meta_es_check_binary(const struct meta_study *study, struct meta_error *err)
 
 /* Hedges' exact small-sample correction c(m) = Gamma(m/2) / (sqrt(m/2)
  * Gamma((m-1)/2)) (Hedges 1981), in logs to stay finite for large m. */
-static int hedges_c(double m, double *c, struct meta_error *err)
+int meta_es_hedges_c(double m, double *c, struct meta_error *err)
 {
     gsl_sf_result a, b;
     if (m <= 1.0)
@@ -77,13 +77,19 @@ static int hedges_c(double m, double *c, struct meta_error *err)
     return META_OK;
 }
 
+int meta_es_check_continuous(const struct meta_study *study, int rom, struct meta_error *err)
+{
+    int ret = check_cont_arm(&study->tc, 1, rom, err);
+    if (ret == META_OK)
+        ret = check_cont_arm(&study->cc, 0, rom, err);
+    return ret;
+}
+
 static int es_continuous(enum meta_measure measure, const struct meta_study *s, double *yi,
                          double *vi, struct meta_error *err)
 {
     const struct meta_arm_cont *t = &s->tc, *c = &s->cc;
-    int ret = check_cont_arm(t, 1, measure == META_ROM, err);
-    if (ret == META_OK)
-        ret = check_cont_arm(c, 0, measure == META_ROM, err);
+    int ret = meta_es_check_continuous(s, measure == META_ROM, err);
     if (ret != META_OK)
         return ret;
 
@@ -94,7 +100,7 @@ static int es_continuous(enum meta_measure measure, const struct meta_study *s, 
         break;
     case META_SMD: {
         double m = t->n + c->n - 2.0, cm = NAN;
-        ret = hedges_c(m, &cm, err);
+        ret = meta_es_hedges_c(m, &cm, err);
         if (ret != META_OK)
             return ret;
         double sdp = sqrt(((t->n - 1.0) * t->sd * t->sd + (c->n - 1.0) * c->sd * c->sd) / m);

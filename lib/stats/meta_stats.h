@@ -35,6 +35,17 @@ enum meta_method {
 /* How the confidence interval of the pooled effect is formed. */
 enum meta_ci { META_CI_Z, META_CI_HKSJ };
 
+/* Whose formulas a result follows (INTERFACE.md section 5): metafor 3.8 (the
+ * default, every number as documented below), RevMan 5 / RevMan Web, or R's
+ * meta package 8.x with its defaults. What each changes is listed at
+ * struct meta_options. */
+enum meta_convention { META_CONVENTION_METAFOR, META_CONVENTION_REVMAN5, META_CONVENTION_RMETA };
+
+/* Whether a random-effects result carries a prediction interval: as the
+ * convention has it (metafor and r-meta: always; revman5: not unless asked),
+ * or on or off whatever the convention. */
+enum meta_prediction { META_PREDICTION_DEFAULT, META_PREDICTION_ON, META_PREDICTION_OFF };
+
 /* ------------------------------------------------------------------------ */
 /* Names                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -67,6 +78,14 @@ const char *meta_ci_name(enum meta_ci ci);
 /* Parses "z" or "hksj" ("knha" is accepted as a synonym of "hksj"),
  * case-insensitively. META_OK or META_EINVAL. */
 int meta_ci_parse(const char *name, enum meta_ci *out);
+
+/* "metafor", "revman5" or "r-meta"; "?" outside the enum. Static string. */
+const char *meta_convention_name(enum meta_convention convention);
+
+/* Parses a convention name case-insensitively ("rmeta" and "revman" are
+ * accepted as synonyms of "r-meta" and "revman5"). META_OK or META_EINVAL
+ * (and *out left alone). */
+int meta_convention_parse(const char *name, enum meta_convention *out);
 
 /* 1 for the binary measures (RR, OR, RD), 0 for the continuous ones. */
 int meta_measure_is_binary(enum meta_measure measure);
@@ -143,32 +162,118 @@ struct meta_study {
 int meta_es_compute(enum meta_measure measure, const struct meta_study *study, double *yi,
                     double *vi, struct meta_error *err);
 
+struct meta_options;
+
+/* One study's yi and vi as opts->convention computes them for the analysis
+ * that opts describes (opts->measure; under revman5 and r-meta also
+ * opts->method, since Peto's study effect is its own). Under metafor this is
+ * meta_es_compute(opts->measure, ...), bit for bit. The other conventions'
+ * study-level rules are listed at struct meta_options.
+ * A study whose data are valid but that the convention calls "not
+ * estimable" (under revman5 and r-meta: no events in either arm for RR, OR
+ * and Peto; every participant with the event in both arms for OR and Peto,
+ * and for RR under r-meta) gives META_OK with *yi = *vi = NAN: it stays in
+ * the analysis, listed with no weight (see struct meta_study_result).
+ * Failures as meta_es_compute(); META_EINVAL also for opts NULL. */
+int meta_es_compute_opts(const struct meta_options *opts, const struct meta_study *study,
+                         double *yi, double *vi, struct meta_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Options and results                                                       */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * What an analysis computes. `convention` selects whose formulas the numbers
+ * follow (INTERFACE.md section 5); META_CONVENTION_METAFOR (0, so also a
+ * zeroed struct) is everything documented in this header. The others:
+ *
+ * revman5 (RevMan 5, and RevMan Web's data packages; Deeks & Higgins,
+ * "Statistical algorithms in Review Manager 5", 2010):
+ *   - binary studies: 0.5 added to every cell of a table with a zero cell,
+ *     for RR and OR (estimate and variance); RD takes its estimate from the
+ *     raw counts and its variance p(1-p)/n from the corrected ones; no events
+ *     in either arm is not estimable for RR, OR and Peto (estimable, RD = 0,
+ *     for RD); every participant with the event in both arms is not
+ *     estimable for OR and Peto, and estimable for RR (log RR = 0, variance
+ *     from the corrected cells); Peto's study effect (O - E)/V, 1/V from the
+ *     raw counts;
+ *   - SMD: Hedges' g with the approximate correction J = 1 - 3/(4N - 9),
+ *     N = n1 + n2, variance 1/n1 + 1/n2 + g^2 / (2 (N - 3.94)); MD and ROM
+ *     as metafor;
+ *   - Mantel-Haenszel on the estimable tables with 0.5 in every cell of a
+ *     zero-cell table, in the sums and in the weights; the RD variance of
+ *     Greenland & Robins (1985); OR and RR variances as metafor's;
+ *   - random effects: model random with method MH is DerSimonian-Laird with
+ *     Q around the MH estimate (and so tau^2), then inverse-variance pooling
+ *     with 1/(vi + tau^2); method DL or REML pools by inverse variance with
+ *     that estimator (RevMan Web's REML option); other estimators and Peto
+ *     under the random model are refused by meta_options_check();
+ *   - Q on the estimable studies (df = their number - 1), I^2 = max(0,
+ *     (Q - df)/Q) in percent also under the random model, H^2 = Q/df; no
+ *     tau^2 interval (RevMan reports none); no prediction interval unless
+ *     opts->prediction is META_PREDICTION_ON: then estimate -+ t(k-2) sqrt(se^2
+ *     + tau^2) (Higgins, Thompson & Spiegelhalter 2009), k the estimable
+ *     studies, at least 3;
+ *   - weights in percent: MH weights (corrected counts) under fixed MH, V
+ *     under Peto, 1/(vi + tau^2) under inverse variance and every random model.
+ *
+ * r-meta (R's meta 8.x with its defaults, metabin/metacont/metagen):
+ *   - binary studies: a zero-cell RR gets 0.5 added to each arm's events and
+ *     to each total (not 1); OR 0.5 in every cell; RD the raw difference with
+ *     the variance from 0.5-corrected cells; no events in either arm (or, for
+ *     RR, OR and Peto, events in every participant of both arms) is not
+ *     estimable, out of the pooling, out of k_estimable and Q's df; Peto as
+ *     under revman5;
+ *   - SMD: Hedges' g with the exact correction c(m) (as metafor) and the
+ *     unbiased variance 1/n1 + 1/n2 + g^2 (1 - (m - 2)/(m c(m)^2)),
+ *     m = n1 + n2 - 2;
+ *   - Mantel-Haenszel as under revman5 (0.5 in every cell of a zero-cell
+ *     table, Greenland-Robins variance for RD); model random with method MH
+ *     is meta's default binary random-effects analysis: DL with Q, I^2 and
+ *     tau^2 around the MH estimate, then inverse variance; with any tau^2
+ *     estimator as method, Q is the inverse-variance one;
+ *   - I^2 from Q as under revman5, H^2 = max(1, Q/df), under both models;
+ *   - tau^2 interval: none with method MH; Jackson's (2013) generalised
+ *     Q interval (weights 1/se) under DL with a continuous measure (MD, SMD,
+ *     ROM); the Q-profile otherwise; none when fewer than 3 studies are
+ *     estimable (meta computes it from df = 2);
+ *   - prediction interval: estimate -+ t(k-1) sqrt(se^2 + tau^2) with the
+ *     ordinary (not Hartung-Knapp) standard error, also under hksj.
+ *
+ * In every convention a not-estimable study (see meta_es_compute_opts())
+ * stays in the result's per-study list, in its place, with yi, vi, ci_lower
+ * and ci_upper NAN and weight 0; meta_pool_yv() under revman5 and r-meta
+ * accepts it as yi = vi = NAN. res->k counts the listed studies and
+ * res->k_estimable those with an estimate.
+ */
 struct meta_options {
     enum meta_measure measure;
     enum meta_model model;
     enum meta_method method;
     enum meta_ci ci;
-    double level; /* confidence level in percent, 0 < level < 100 */
-    double tol;   /* relative convergence threshold: Fisher scoring stops when
-                     a step changes tau^2 by at most tol * max(tau^2, s^2)
-                     (s^2 the typical within-study variance); root finders
-                     (PM, fallbacks, Q-profile bounds) to tol relative */
-    int max_iter; /* iteration limit of each iterative stage */
+    double level;                    /* confidence level in percent, 0 < level < 100 */
+    double tol;                      /* relative convergence threshold: Fisher scoring stops when
+                                        a step changes tau^2 by at most tol * max(tau^2, s^2)
+                                        (s^2 the typical within-study variance); root finders
+                                        (PM, fallbacks, Q-profile bounds) to tol relative */
+    int max_iter;                    /* iteration limit of each iterative stage */
+    enum meta_convention convention; /* whose formulas (above) */
+    enum meta_prediction prediction; /* prediction interval (random model) */
 };
 
 /* Sets the defaults of INTERFACE.md: measure MD, model random, method REML,
- * ci z, level 95, tol 1e-12, max_iter 1000. For binary data the caller sets
- * measure (the INTERFACE default there is RR). */
+ * ci z, level 95, tol 1e-12, max_iter 1000, convention metafor, prediction
+ * as the convention has it. For binary data the caller sets measure (the
+ * INTERFACE default there is RR). */
 void meta_options_init(struct meta_options *opts);
 
 /* Checks that the options fit together: the method belongs to the model
- * (IV/MH/PETO common; DL...EB random), MH only with RR, OR, RD, PETO only
- * with OR, hksj not with MH or PETO, 0 < level < 100, tol > 0,
- * max_iter >= 1. Returns META_OK or META_EINVAL with the reason in err. */
+ * (IV/MH/PETO common; DL...EB random; under revman5 and r-meta MH also
+ * random, and under revman5 only DL, REML and MH are random methods, Peto
+ * only common), MH only with RR, OR, RD, PETO only with OR, hksj not with MH
+ * or PETO, 0 < level < 100, tol > 0, max_iter >= 1, a known convention and
+ * prediction setting. Returns META_OK or META_EINVAL with the reason in
+ * err. */
 int meta_options_check(const struct meta_options *opts, struct meta_error *err);
 
 /* What is reported for one study of an analysis. */
@@ -184,7 +289,9 @@ struct meta_study_result {
                                   for IV; RevMan's for MH (OR b c/N, RR c n1/N,
                                   RD n1 n2/N) and Peto (V), so 0 for a double
                                   zero except under the MH risk difference,
-                                  where metafor too counts it */
+                                  where metafor too counts it; 0 for a study
+                                  that is not estimable (yi NAN) under
+                                  revman5 and r-meta */
 };
 
 /* The result of one analysis. Fields that do not apply are NAN (the caller
@@ -197,14 +304,21 @@ struct meta_study_result {
  * metafor's (MH: the corrected study effects around the MH estimate; Peto:
  * sum (O-E)^2/V - (sum (O-E))^2 / sum V) on Q_df = studies with an effect
  * minus 1. The tau2 interval is the exact Q-profile one, searched up to
- * max(100, 10 tau2) like metafor (a bound beyond is reported as that end). */
+ * max(100, 10 tau2) like metafor (a bound beyond is reported as that end).
+ * Under revman5 and r-meta the fields follow the rules listed at struct
+ * meta_options instead where those say so (I2, H2, Q on the estimable
+ * studies, the tau2 interval, the prediction interval). */
 struct meta_result {
-    size_t k; /* studies analysed */
+    size_t k; /* studies analysed: the entries of studies[] */
     enum meta_measure measure;
     enum meta_model model;
     enum meta_method method;
     enum meta_ci ci;
     double level;
+    enum meta_convention convention; /* whose formulas the numbers follow */
+    size_t k_estimable;              /* studies with an estimate (finite yi):
+                                        RevMan's "df + 1", R meta's k; k
+                                        under metafor's IV pooling */
 
     double estimate, se;       /* pooled effect (log scale for ratios) */
     double ci_lower, ci_upper; /* its confidence interval */
@@ -298,9 +412,10 @@ int meta_pool_yv_into(const double *yi, const double *vi, size_t k, const struct
 
 /* Test for subgroup differences. */
 struct meta_subgroup_test {
-    double Q; /* weighted spread of the subgroup estimates */
-    int df;   /* number of subgroups - 1 */
-    double p; /* chi-squared p-value */
+    double Q;  /* weighted spread of the subgroup estimates */
+    int df;    /* number of subgroups - 1 */
+    double p;  /* chi-squared p-value */
+    double I2; /* max(0, (Q - df)/Q) in percent, as RevMan prints it */
 };
 
 /* Tests whether the pooled estimates of `count` subgroups (each pooled on its
@@ -312,16 +427,73 @@ struct meta_subgroup_test {
 int meta_subgroup_test(const struct meta_result *groups, size_t count,
                        struct meta_subgroup_test *out, struct meta_error *err);
 
+/* A whole analysis with subgroups, as RevMan and R's meta show it. */
+struct meta_subgroup_analysis {
+    struct meta_result overall; /* every study pooled together: the overall
+                                   total; overall.studies[i].weight is the
+                                   weight printed beside study i when the
+                                   analysis shows overall totals (RevMan and
+                                   R meta: from the overall tau^2, in percent
+                                   of the overall total) */
+    size_t n_groups;
+    struct meta_result *groups;     /* n_groups entries: subgroup g's studies
+                                       (in input order) pooled on their own,
+                                       with their own tau^2: the subgroup total;
+                                       its studies[j].weight is the weight within
+                                       the subgroup (RevMan's "subgroup totals
+                                       only"). A subgroup without studies, or
+                                       whose studies are all not estimable, has
+                                       k_estimable = 0, NAN numbers and its
+                                       studies listed with weight 0 */
+    size_t *member;                 /* k entries: member[i] is study i's index
+                                       within groups[group[i]].studies */
+    struct meta_subgroup_test test; /* over the subgroups with an estimate */
+    int have_test;                  /* 1 when at least 2 have one */
+};
+
+/* Pools k studies, each in subgroup group[i] < n_groups, as an analysis
+ * with subgroups: the overall result, each subgroup on its own, and the
+ * test for subgroup differences over the subgroups that have an estimate
+ * (meta_subgroup_test()), every part under opts (so under opts->convention).
+ * This is what RevMan and R meta print for such an analysis: the engine
+ * shows overall.studies[i].weight beside each study when it shows the
+ * overall total, groups[group[i]].studies[member[i]].weight when it shows
+ * subgroup totals only, groups[g] as subgroup g's total and test as the test
+ * for subgroup differences. `out` is always initialised; release it with
+ * meta_subgroup_analysis_release() after any return. Failure as
+ * meta_pool() for the overall analysis or a subgroup (err says which),
+ * except that under revman5 and r-meta a subgroup whose studies are all not
+ * estimable is reported as such (above) instead; META_EINVAL also for
+ * n_groups = 0, group NULL or a group index >= n_groups. */
+int meta_pool_subgroups(const struct meta_study *studies, size_t k, const size_t *group,
+                        size_t n_groups, const struct meta_options *opts,
+                        struct meta_subgroup_analysis *out, struct meta_error *err);
+
+/* meta_pool_subgroups() on effect sizes (estimate rows, generic inverse
+ * variance, O-E and variance as (O-E)/V and 1/V) through meta_pool_yv(): a
+ * pair yi = vi = NAN is a not-estimable study under revman5 and r-meta. */
+int meta_pool_subgroups_yv(const double *yi, const double *vi, size_t k, const size_t *group,
+                           size_t n_groups, const struct meta_options *opts,
+                           struct meta_subgroup_analysis *out, struct meta_error *err);
+
+/* Releases what meta_pool_subgroups*() put in *a and zeroes it. Accepts
+ * NULL. */
+void meta_subgroup_analysis_release(struct meta_subgroup_analysis *a);
+
 /* Leave-one-out analysis (metafor's leave1out()): result i pools every study
  * but study i, with the same options. On success *out points to k results,
  * owned by the caller (meta_results_free(*out, k)). Needs k >= 2; fails as
- * meta_pool() does for any step, with *out set to NULL. */
+ * meta_pool() does for any step, with *out set to NULL; under revman5 and
+ * r-meta a step whose studies are all not estimable gives a result with
+ * k_estimable = 0 and NAN numbers (studies listed with weight 0) instead. */
 int meta_leave1out(const struct meta_study *studies, size_t k, const struct meta_options *opts,
                    struct meta_result **out, struct meta_error *err);
 
 /* Cumulative analysis (metafor's cumul()): result i pools studies 0..i in the
  * given order. On success *out points to k results owned by the caller
- * (meta_results_free(*out, k)); on failure *out is NULL. */
+ * (meta_results_free(*out, k)); on failure *out is NULL. Under revman5 and
+ * r-meta a step with no estimable study yet is a not-estimable result, as
+ * in meta_leave1out(). */
 int meta_cumulative(const struct meta_study *studies, size_t k, const struct meta_options *opts,
                     struct meta_result **out, struct meta_error *err);
 

@@ -13,6 +13,7 @@ static const char *const model_names[] = {"common", "random"};
 static const char *const method_names[] = {"IV", "MH", "PETO", "DL", "REML", "ML",
                                            "PM", "HE", "HS",   "SJ", "EB"};
 static const char *const ci_names[] = {"z", "hksj"};
+static const char *const convention_names[] = {"metafor", "revman5", "r-meta"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -87,6 +88,24 @@ int meta_ci_parse(const char *name, enum meta_ci *out)
     return META_OK;
 }
 
+const char *meta_convention_name(enum meta_convention convention)
+{
+    return (unsigned)convention < COUNT(convention_names) ? convention_names[convention] : "?";
+}
+
+int meta_convention_parse(const char *name, enum meta_convention *out)
+{
+    int i = lookup(convention_names, COUNT(convention_names), name);
+    if (i < 0 && name && strcasecmp(name, "rmeta") == 0)
+        i = META_CONVENTION_RMETA;
+    if (i < 0 && name && strcasecmp(name, "revman") == 0)
+        i = META_CONVENTION_REVMAN5;
+    if (i < 0 || !out)
+        return META_EINVAL;
+    *out = (enum meta_convention)i;
+    return META_OK;
+}
+
 int meta_measure_is_binary(enum meta_measure measure)
 {
     return measure == META_RR || measure == META_OR || measure == META_RD;
@@ -113,6 +132,39 @@ void meta_options_init(struct meta_options *opts)
     opts->level = 95.0;
     opts->tol = 1e-12;
     opts->max_iter = 1000;
+    opts->convention = META_CONVENTION_METAFOR;
+    opts->prediction = META_PREDICTION_DEFAULT;
+}
+
+/* The model/method pairs a convention allows (see meta_options_check()). */
+static int check_model_method(const struct meta_options *opts, struct meta_error *err)
+{
+    enum meta_method m = opts->method;
+    const char *conv = meta_convention_name(opts->convention);
+    if (opts->model == META_MODEL_RANDOM) {
+        if (m == META_METHOD_MH && opts->convention != META_CONVENTION_METAFOR)
+            return META_OK; /* DerSimonian-Laird around the MH estimate */
+        if (!meta_method_is_random(m))
+            return meta_error_set(err, META_EINVAL,
+                                  "method '%s' is not a random-effects method (use one of DL, "
+                                  "REML, ML, PM, HE, HS, SJ, EB%s)",
+                                  meta_method_name(m),
+                                  opts->convention == META_CONVENTION_METAFOR ? "" : ", MH");
+        if (opts->convention == META_CONVENTION_REVMAN5 && m != META_METHOD_DL &&
+            m != META_METHOD_REML)
+            return meta_error_set(err, META_EINVAL,
+                                  "method '%s' is not a random-effects method of convention '%s' "
+                                  "(use DL, REML or MH)",
+                                  meta_method_name(m), conv);
+    } else if (opts->model == META_MODEL_COMMON) {
+        if (meta_method_is_random(m))
+            return meta_error_set(err, META_EINVAL,
+                                  "method '%s' needs the random model (common: IV, MH, PETO)",
+                                  meta_method_name(m));
+    } else {
+        return meta_error_set(err, META_EINVAL, "unknown model %d", (int)opts->model);
+    }
+    return META_OK;
 }
 
 int meta_options_check(const struct meta_options *opts, struct meta_error *err)
@@ -125,20 +177,14 @@ int meta_options_check(const struct meta_options *opts, struct meta_error *err)
         return meta_error_set(err, META_EINVAL, "unknown method %d", (int)opts->method);
     if ((unsigned)opts->ci >= COUNT(ci_names))
         return meta_error_set(err, META_EINVAL, "unknown ci type %d", (int)opts->ci);
-    if (opts->model == META_MODEL_RANDOM) {
-        if (!meta_method_is_random(opts->method))
-            return meta_error_set(err, META_EINVAL,
-                                  "method '%s' is not a random-effects method (use one of DL, "
-                                  "REML, ML, PM, HE, HS, SJ, EB)",
-                                  meta_method_name(opts->method));
-    } else if (opts->model == META_MODEL_COMMON) {
-        if (meta_method_is_random(opts->method))
-            return meta_error_set(err, META_EINVAL,
-                                  "method '%s' needs the random model (common: IV, MH, PETO)",
-                                  meta_method_name(opts->method));
-    } else {
-        return meta_error_set(err, META_EINVAL, "unknown model %d", (int)opts->model);
-    }
+    if ((unsigned)opts->convention >= COUNT(convention_names))
+        return meta_error_set(err, META_EINVAL, "unknown convention %d", (int)opts->convention);
+    if ((unsigned)opts->prediction > META_PREDICTION_OFF)
+        return meta_error_set(err, META_EINVAL, "unknown prediction setting %d",
+                              (int)opts->prediction);
+    int ret = check_model_method(opts, err);
+    if (ret != META_OK)
+        return ret;
     if (opts->method == META_METHOD_MH && !meta_measure_is_binary(opts->measure))
         return meta_error_set(err, META_EINVAL, "method 'MH' needs measure RR, OR or RD, not '%s'",
                               meta_measure_name(opts->measure));

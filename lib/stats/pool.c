@@ -1,7 +1,8 @@
 /*
  * meta_pool(): the whole analysis from arm data. Computes each study's
  * effect, then hands the effects to inverse-variance pooling or the counts
- * to Mantel-Haenszel/Peto pooling; the only entry point that needs both.
+ * to Mantel-Haenszel/Peto pooling, each under the options' convention; the
+ * only entry point that needs both.
  */
 #include "stats_internal.h"
 
@@ -53,7 +54,10 @@ int meta_pool(const struct meta_study *studies, size_t k, const struct meta_opti
                 goto cleanup;
             }
         }
-        ret = meta_pool_mh(studies, k, opts, out, err);
+        if (opts->convention == META_CONVENTION_METAFOR)
+            ret = meta_pool_mh(studies, k, opts, out, err);
+        else
+            ret = meta_pool_mh_conv(studies, k, opts, out, err);
         goto cleanup;
     }
 
@@ -65,13 +69,18 @@ int meta_pool(const struct meta_study *studies, size_t k, const struct meta_opti
     }
     for (size_t i = 0; i < k; i++) {
         why.msg[0] = '\0';
-        ret = meta_es_compute(opts->measure, &studies[i], &yi[i], &vi[i], &why);
+        ret = meta_es_compute_opts(opts, &studies[i], &yi[i], &vi[i], &why);
         if (ret != META_OK) {
             ret = study_error(err, ret, &studies[i], i, &why);
             goto cleanup;
         }
     }
-    ret = meta_pool_iv(yi, vi, k, opts, out, err);
+    if (opts->convention == META_CONVENTION_METAFOR) {
+        ret = meta_pool_iv(yi, vi, k, opts, out, err);
+    } else {
+        meta_result_release(out);
+        ret = meta_pool_conv_yv(yi, vi, k, opts, 1, NULL, out, err);
+    }
 
 cleanup:
     free(yi);

@@ -210,6 +210,7 @@ static void heterogeneity(const struct meta_study *studies, size_t k,
         }
     }
     out->Q_df = kyi > 0 ? kyi - 1 : 0;
+    out->k_estimable = (size_t)kyi;
     if (opts->method == META_METHOD_PETO) {
         out->Q = Q;
         meta_result_common_heterogeneity(out);
@@ -228,12 +229,7 @@ int meta_pool_mh(const struct meta_study *studies, size_t k, const struct meta_o
                  struct meta_result *out, struct meta_error *err)
 {
     int ret;
-    out->k = k;
-    out->measure = opts->measure;
-    out->model = opts->model;
-    out->method = opts->method;
-    out->ci = opts->ci;
-    out->level = opts->level;
+    meta_result_set_options(out, k, opts);
     out->iterations = 0;
     out->converged = 1;
 

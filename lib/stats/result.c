@@ -1,7 +1,7 @@
 /*
  * Bookkeeping of struct meta_result: initialisation, the per-study array,
- * release, and the inference steps every pooling method shares (z or t
- * intervals and p-values, I^2/H^2 from Q, per-study intervals).
+ * release, the estimable studies of an array, and the inference steps every pooling method shares
+ * (z or t intervals and p-values, I^2/H^2 from Q, per-study intervals).
  */
 #include "stats_internal.h"
 
@@ -42,6 +42,8 @@ void meta_result_init(struct meta_result *res)
     res->method = META_METHOD_REML;
     res->ci = META_CI_Z;
     res->level = NAN;
+    res->convention = META_CONVENTION_METAFOR;
+    res->k_estimable = 0;
     res->estimate = res->se = res->ci_lower = res->ci_upper = NAN;
     res->statistic = res->df = res->p = NAN;
     res->tau2 = res->tau2_ci_lower = res->tau2_ci_upper = res->tau = NAN;
@@ -142,4 +144,39 @@ void meta_result_study_cis(struct meta_result *res)
             s->ci_upper = s->yi + z * sqrt(s->vi);
         }
     }
+}
+
+void meta_result_set_options(struct meta_result *res, size_t k, const struct meta_options *opts)
+{
+    res->k = k;
+    res->measure = opts->measure;
+    res->model = opts->model;
+    res->method = opts->method;
+    res->ci = opts->ci;
+    res->level = opts->level;
+    res->convention = opts->convention;
+}
+
+int meta_compact_estimable(const double *yi, const double *vi, size_t k, double **cy, double **cv,
+                           size_t *kest, struct meta_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++)
+        n += !isnan(yi[i]);
+    *kest = n;
+    *cy = malloc((n ? n : 1) * sizeof **cy);
+    *cv = malloc((n ? n : 1) * sizeof **cv);
+    if (!*cy || !*cv) {
+        free(*cy);
+        free(*cv);
+        *cy = *cv = NULL;
+        return meta_error_set(err, META_ENOMEM, "out of memory for %zu studies", k);
+    }
+    for (size_t i = 0, j = 0; i < k; i++) {
+        if (isnan(yi[i]))
+            continue;
+        (*cy)[j] = yi[i];
+        (*cv)[j++] = vi[i];
+    }
+    return META_OK;
 }

@@ -40,7 +40,11 @@ int meta_leave1out(const struct meta_study *studies, size_t k, const struct meta
         memcpy(subset, studies, i * sizeof *subset);
         memcpy(subset + i, studies + i + 1, (k - 1 - i) * sizeof *subset);
         why.msg[0] = '\0';
-        ret = meta_pool(subset, k - 1, opts, &res[i], &why);
+        int status;
+        if (meta_result_none_estimable(subset, k - 1, opts, &res[i], &status, &why))
+            ret = status;
+        else
+            ret = meta_pool(subset, k - 1, opts, &res[i], &why);
         done = i + 1;
         if (ret != META_OK) {
             ret = label_error(err, ret, "leaving out", &studies[i], i, &why);
@@ -76,7 +80,11 @@ int meta_cumulative(const struct meta_study *studies, size_t k, const struct met
     }
     for (size_t i = 0; i < k; i++) {
         why.msg[0] = '\0';
-        ret = meta_pool(studies, i + 1, opts, &res[i], &why);
+        int status;
+        if (meta_result_none_estimable(studies, i + 1, opts, &res[i], &status, &why))
+            ret = status;
+        else
+            ret = meta_pool(studies, i + 1, opts, &res[i], &why);
         done = i + 1;
         if (ret != META_OK) {
             ret = label_error(err, ret, "adding", &studies[i], i, &why);

@@ -155,6 +155,16 @@ int meta_tau2_qprofile(struct meta_iv_data *d, double tau2_hat, double level, do
 /* Sets every field of res to "nothing yet": NAN numbers, NULL arrays. */
 void meta_result_init(struct meta_result *res);
 
+/* Sets what a result records of its analysis: k, and measure, model,
+ * method, ci, level and convention from opts. */
+void meta_result_set_options(struct meta_result *res, size_t k, const struct meta_options *opts);
+
+/* Copies the estimable studies (yi not NAN) of yi/vi into new arrays
+ * *cy and *cv (freed by the caller), their count into *kest. META_OK or
+ * META_ENOMEM (then both NULL). */
+int meta_compact_estimable(const double *yi, const double *vi, size_t k, double **cy, double **cv,
+                           size_t *kest, struct meta_error *err);
+
 /* Allocates res->studies for k studies, each field NAN. META_OK or
  * META_ENOMEM. */
 int meta_result_alloc_studies(struct meta_result *res, size_t k, struct meta_error *err);
@@ -180,6 +190,53 @@ void meta_result_study_cis(struct meta_result *res);
 int meta_pool_iv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                  struct meta_result *out, struct meta_error *err);
 
+/* The inverse-variance analysis of the data of d (metafor's rules), with or
+ * without the Q-profile tau^2 interval: fills *out, whose studies array
+ * must hold d->k entries. */
+int meta_pool_iv_data(struct meta_iv_data *d, const struct meta_options *opts, int with_tau2_ci,
+                      struct meta_result *out, struct meta_error *err);
+
+/* meta_pool_yv() under revman5 and r-meta, for arguments already checked
+ * except yi and vi: pairs yi = vi = NAN are studies that are not estimable,
+ * listed with no weight. Per-study results go into buf (k entries, the
+ * caller's) or, when buf is NULL, a new array that the result owns. out is
+ * initialised; on failure it holds no array. */
+int meta_pool_conv_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
+                      int with_tau2_ci, struct meta_study_result *buf, struct meta_result *out,
+                      struct meta_error *err);
+
+/* The fields that revman5 and r-meta compute their own way, set from a
+ * result whose estimate, se, Q, Q_df, tau2 (random model) are final: Q_p,
+ * I2, H2, the tau^2 interval and the prediction interval. yi/vi are the
+ * kest estimable studies (their order does not matter). */
+int meta_conv_finish(struct meta_result *res, const double *yi, const double *vi, size_t kest,
+                     const struct meta_options *opts, struct meta_error *err);
+
+/* Mantel-Haenszel or Peto pooling under revman5 and r-meta, common or (MH)
+ * random: fills *out, whose studies array holds k entries set to NAN. */
+int meta_pool_mh_conv(const struct meta_study *studies, size_t k, const struct meta_options *opts,
+                      struct meta_result *out, struct meta_error *err);
+
+/* Under revman5 and r-meta, when none of the k studies is estimable (every
+ * meta_es_compute_opts() gives NAN): sets *res to a result that lists them
+ * with NAN numbers and weight 0 (k_estimable 0) and returns 1. Returns 0,
+ * leaving *res alone, under metafor, when one study is estimable, or when a
+ * study fails to compute (meta_pool() then reports it). *status receives
+ * META_ENOMEM when the list cannot be allocated (and 1 is returned). */
+int meta_result_none_estimable(const struct meta_study *studies, size_t k,
+                               const struct meta_options *opts, struct meta_result *res,
+                               int *status, struct meta_error *err);
+
+/* Jackson's (2013) confidence interval for tau^2 from the generalised Q
+ * statistic with weights 1/sqrt(vi): the bounds where the probability that
+ * Q exceeds its observed value is alpha/2 and 1 - alpha/2, with the search
+ * interval and boundary rules of metafor's confint() for method "GENQ".
+ * k >= 2 studies, all finite with vi > 0; k above 1000 gives NAN bounds
+ * (the distribution needs the eigenvalues of a k x k matrix). level in
+ * percent. META_OK, META_EDOM, META_ENOCONV or META_ENOMEM. */
+int meta_tau2_jackson(const double *yi, const double *vi, size_t k, double level, double tol,
+                      int max_iter, double *lower, double *upper, struct meta_error *err);
+
 /* meta_pool_yv() without the Q-profile tau^2 interval (tau2_ci_lower and
  * tau2_ci_upper stay NAN); every other field as meta_pool_yv() sets it. With
  * studies NULL the result owns a new per-study array, as meta_pool_yv()'s
@@ -198,5 +255,28 @@ int meta_pool_mh(const struct meta_study *studies, size_t k, const struct meta_o
 /* Checks a binary study's counts; META_OK, META_EINVAL or META_EDOM with the
  * reason in err. */
 int meta_es_check_binary(const struct meta_study *study, struct meta_error *err);
+
+/* Checks a continuous study's arms (rom: means must be > 0 too), as
+ * meta_es_compute() does. META_OK, META_EINVAL or META_EDOM. */
+int meta_es_check_continuous(const struct meta_study *study, int rom, struct meta_error *err);
+
+/* Hedges' exact correction c(m), m = n1 + n2 - 2 > 1. META_OK or META_EDOM. */
+int meta_es_hedges_c(double m, double *c, struct meta_error *err);
+
+/* The 2x2 table of a binary study, and the same table with 0.5 added to
+ * every cell when one of them is 0 (`corrected`, unchanged otherwise). */
+struct meta_table {
+    double a, b, c, d; /* treatment events/non-events, control events/non-events */
+};
+void meta_table_of(const struct meta_study *study, struct meta_table *raw,
+                   struct meta_table *corrected);
+
+/* 1 when the convention calls the table not estimable for the analysis of
+ * opts (see meta_es_compute_opts()); 0 otherwise and always under metafor. */
+int meta_table_not_estimable(const struct meta_options *opts, const struct meta_table *raw);
+
+/* Peto's one-step log odds ratio (O - E)/V and its variance 1/V of a table;
+ * returns 0 when V = 0 (no information), 1 otherwise. */
+int meta_table_peto(const struct meta_table *t, double *yi, double *vi);
 
 #endif

@@ -36,6 +36,7 @@ int meta_subgroup_test(const struct meta_result *groups, size_t count,
     out->Q = Q;
     out->df = (int)count - 1;
     out->p = gsl_cdf_chisq_Q(Q, (double)out->df);
+    out->I2 = Q > 0.0 ? fmax(0.0, 100.0 * (Q - (double)out->df) / Q) : 0.0;
     if (!isfinite(out->p))
         return meta_error_set(err, META_EDOM, "the subgroup test p-value is not available");
     return META_OK;
