@@ -23,6 +23,9 @@ int ctgov_xml_parse(struct meta_ctgov_file *f, const char *data, size_t len,
  * META_EINVAL with the message in err. */
 int ctgov_check_study(const struct meta_ctgov_study *study, struct meta_error *err);
 
+/* Appends item (its strings already in m->arena) to m. META_ENOMEM or META_OK. */
+int ctgov_mapping_add(struct meta_ctgov_mapping *m, const struct meta_ctgov_assignment *item);
+
 /*
  * Sets err to "SOURCE: NCT: WHERE: message" (JSON) or "SOURCE:LINE: NCT:
  * message" (XML); nct and where may be NULL or "". Returns status.
