@@ -121,6 +121,22 @@ static void test_not_a_result(void)
                                NULL};
     parse_fails("NCT02210780.json", "\"nctId\": \"NCT02210780\"", "\"nctId\": \"\"", "nonct.json",
                 META_EINVAL, nct);
+    char *good = ctgov_slurp(ctgov_data("NCT00763412.json"), NULL);
+    char *bad = ctgov_slurp(ctgov_data("NCT02210780.json"), NULL);
+    char *bad2 = bad ? ctgov_replace(bad, "\"resultsSection\"", "\"resultsSectionX\"") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bad2);
+    size_t n = strlen(good) + strlen(bad2) + 32;
+    char *both = malloc(n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(both);
+    snprintf(both, n, "{\"studies\": [%s, %s]}", good, bad2);
+    const char *const second[] = {"second.json: NCT02210780: studies[1]: record has no results",
+                                  NULL};
+    parse_fails("NCT02210780.json", NULL, both, "second.json", META_EINVAL, second);
+    free(good);
+    free(bad);
+    free(bad2);
+    free(both);
     const char *const page[] = {"page.json: ", "studies", "no study in the file", NULL};
     parse_fails("NCT02210780.json", NULL, "{\"studies\": []}", "page.json", META_EINVAL, page);
 }

@@ -10,6 +10,8 @@
 #include "test_ctgov_util.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CHECK_CLOSE(got, expected) CU_ASSERT(meta_ref_agrees((expected), (got)))
@@ -396,6 +398,40 @@ static void test_records_outlive_file(void)
     }
 }
 
+/* A JSON array of studies: each read on its own, with its own results. */
+static void test_array_of_studies(void)
+{
+    char *a = ctgov_slurp(ctgov_data("NCT02210780.json"), NULL);
+    char *b = ctgov_slurp(ctgov_data("NCT00763412.json"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    size_t n = strlen(a) + strlen(b) + 8;
+    char *text = malloc(n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    snprintf(text, n, "[%s,\n%s]", a, b);
+    struct meta_ctgov_file *f = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_file_parse(text, strlen(text), "two.json", &f, &err), META_OK);
+    CU_ASSERT_EQUAL(f->n_studies, 2);
+    CU_ASSERT_EQUAL(f->xml, 0);
+    CU_ASSERT_STRING_EQUAL(f->studies[0].nct_id, "NCT02210780");
+    CU_ASSERT_STRING_EQUAL(f->studies[1].nct_id, "NCT00763412");
+    CU_ASSERT_STRING_EQUAL(f->studies[1].where, "[1]");
+    CU_ASSERT_EQUAL(f->studies[1].n_measures, 9);
+    struct meta_ctgov_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_study_records(&f->studies[1], NULL, &r, &err), META_OK);
+    const struct meta_record *x =
+        ctgov_find(r, META_RECORD_BINARY, META_CTGOV_AE_OTHER_ANY, "Repaglinide");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_STRING_EQUAL(x->where, "[1].resultsSection.adverseEventsModule.eventGroups[1]");
+    CU_ASSERT_STRING_EQUAL(x->source, "two.json");
+    meta_ctgov_result_free(r);
+    meta_ctgov_file_free(f);
+    free(text);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -408,6 +444,7 @@ int main(void)
         {"skipped measures", test_skipped},
         {"synthetic variants", test_variants},
         {"records outlive the file model", test_records_outlive_file},
+        {"a JSON array of studies", test_array_of_studies},
         {NULL, NULL}};
     return meta_test_run_suite("ctgov records", NULL, NULL, cases);
 }
