@@ -47,12 +47,11 @@ static int ck_fail(const struct ck *c, const char *where, long line, const char 
 
 static int ck_fail(const struct ck *c, const char *where, long line, const char *fmt, ...)
 {
-    char what[META_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    int rc = ctgov_vfail(c->err, META_EINVAL, c->s->source, c->s->nct_id, where, line, fmt, ap);
     va_end(ap);
-    return ctgov_fail(c->err, META_EINVAL, c->s->source, c->s->nct_id, where, line, "%s", what);
+    return rc;
 }
 
 static int undefined(const struct ck *c, const char *where, long line, const char *what,

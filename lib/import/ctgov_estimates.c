@@ -262,12 +262,8 @@ static int analysis_row(struct rb *b, size_t mi, size_t ai, struct done *done, s
     }
     done[(*n_done)++] = (struct done){outcome, tt, tc};
     int other;
-    struct meta_record r = {.kind = META_RECORD_ESTIMATE,
-                            .n = NAN,
-                            .mean = NAN,
-                            .sd = NAN,
-                            .events = NAN,
-                            .total = NAN};
+    struct meta_record r;
+    rb_record_init(&r, META_RECORD_ESTIMATE);
     r.outcome = outcome;
     r.timepoint = m->time_frame;
     r.treatment = tt;

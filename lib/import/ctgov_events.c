@@ -35,17 +35,8 @@ static int event_row(struct rb *b, const struct rb_groups *g, size_t gi, const c
     if (affected > at_risk)
         return rb_skip(b, ae->section, outcome, grp->id, where, line,
                        "%g participants affected of %g at risk", affected, at_risk);
-    struct meta_record r = {.kind = META_RECORD_BINARY,
-                            .n = NAN,
-                            .mean = NAN,
-                            .sd = NAN,
-                            .estimate = NAN,
-                            .se = NAN,
-                            .ci_lower = NAN,
-                            .ci_upper = NAN,
-                            .level = NAN,
-                            .n_treatment = NAN,
-                            .n_control = NAN};
+    struct meta_record r;
+    rb_record_init(&r, META_RECORD_BINARY);
     r.outcome = outcome;
     r.timepoint = "";
     r.arm = g->arm[gi];

@@ -9,6 +9,7 @@
 #include "ctgov_arena.h"
 #include "meta_ctgov.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* The two parsers behind meta_ctgov_file_parse; f->arena and f->source are
@@ -33,6 +34,11 @@ int ctgov_mapping_add(struct meta_ctgov_mapping *m, const struct meta_ctgov_assi
 int ctgov_fail(struct meta_error *err, int status, const char *source, const char *nct,
                const char *where, long line, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+
+/* As ctgov_fail, with a va_list. */
+int ctgov_vfail(struct meta_error *err, int status, const char *source, const char *nct,
+                const char *where, long line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
 
 /* Parses a whole decimal number (blanks around allowed, "1,234" not);
  * returns 1 and sets *out, or 0 for anything else, including "NA". */

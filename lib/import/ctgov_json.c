@@ -1,149 +1,14 @@
 /*
  * ClinicalTrials.gov API v2 JSON, read with json-c: the file's shape (one
- * study, an array of studies, or the paged {"studies": [...]} response), the
- * protocol section (NCT id, title, phase, conditions, start date, arms and
- * interventions), and typed access that names the JSON path of anything
- * malformed. The results section is read in ctgov_json_results.c.
+ * study, an array of studies, or the paged {"studies": [...]} response) and
+ * the protocol section (NCT id, title, phase, conditions, start date, arms and
+ * interventions). The results section is read in ctgov_json_results.c, typed
+ * access to values in ctgov_json_access.c.
  */
 #include "ctgov_json.h"
 
-#include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
-
-const char *jpath(struct jctx *c, const char *path, const char *key)
-{
-    if (!path || !*path)
-        return ctgov_arena_strdup(c->a, key);
-    return ctgov_arena_printf(c->a, "%s.%s", path, key);
-}
-
-const char *jindex(struct jctx *c, const char *path, size_t i)
-{
-    return ctgov_arena_printf(c->a, "%s[%zu]", path ? path : "", i);
-}
-
-int jfail(struct jctx *c, const char *path, const char *fmt, ...)
-{
-    char what[META_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return ctgov_fail(c->err, META_EINVAL, c->f->source, c->nct, path && *path ? path : "$", 0,
-                      "%s", what);
-}
-
-static int nomem(struct jctx *c)
-{
-    return meta_error_set(c->err, META_ENOMEM, "%s: out of memory", c->f->source);
-}
-
-struct json_object *jget(struct json_object *obj, const char *key)
-{
-    struct json_object *v = NULL;
-    if (!obj || !json_object_is_type(obj, json_type_object) ||
-        !json_object_object_get_ex(obj, key, &v))
-        return NULL;
-    return v;
-}
-
-int jstr(struct jctx *c, struct json_object *obj, const char *path, const char *key,
-         const char **out)
-{
-    struct json_object *v = jget(obj, key);
-    *out = NULL;
-    if (!v || json_object_is_type(v, json_type_null))
-        return META_OK;
-    if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
-        return jfail(c, jpath(c, path, key), "expected a string, got %s",
-                     json_type_to_name(json_object_get_type(v)));
-    const char *s = json_object_get_string(v);
-    *out = ctgov_arena_strdup(c->a, s ? s : "");
-    return *out ? META_OK : nomem(c);
-}
-
-int jstr0(struct jctx *c, struct json_object *obj, const char *path, const char *key,
-          const char **out)
-{
-    int rc = jstr(c, obj, path, key, out);
-    if (rc == META_OK && !*out)
-        *out = "";
-    return rc;
-}
-
-int jnum(struct jctx *c, struct json_object *obj, const char *path, const char *key, double *out)
-{
-    struct json_object *v = jget(obj, key);
-    *out = NAN;
-    if (!v || json_object_is_type(v, json_type_null))
-        return META_OK;
-    if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) {
-        *out = json_object_get_double(v);
-        return META_OK;
-    }
-    if (json_object_is_type(v, json_type_string)) {
-        const char *s = json_object_get_string(v);
-        if (ctgov_absent(s) || ctgov_number(s, out))
-            return META_OK;
-        return jfail(c, jpath(c, path, key), "expected a number, got '%s'", s);
-    }
-    return jfail(c, jpath(c, path, key), "expected a number, got %s",
-                 json_type_to_name(json_object_get_type(v)));
-}
-
-int jarray(struct jctx *c, struct json_object *obj, const char *path, const char *key,
-           struct json_object **out, size_t *n)
-{
-    struct json_object *v = jget(obj, key);
-    *out = NULL;
-    *n = 0;
-    if (!v || json_object_is_type(v, json_type_null))
-        return META_OK;
-    if (!json_object_is_type(v, json_type_array))
-        return jfail(c, jpath(c, path, key), "expected an array, got %s",
-                     json_type_to_name(json_object_get_type(v)));
-    *out = v;
-    *n = json_object_array_length(v);
-    return META_OK;
-}
-
-int jobject(struct jctx *c, struct json_object *obj, const char *path, const char *key,
-            struct json_object **out)
-{
-    struct json_object *v = jget(obj, key);
-    *out = NULL;
-    if (!v || json_object_is_type(v, json_type_null))
-        return META_OK;
-    if (!json_object_is_type(v, json_type_object))
-        return jfail(c, jpath(c, path, key), "expected an object, got %s",
-                     json_type_to_name(json_object_get_type(v)));
-    *out = v;
-    return META_OK;
-}
-
-int jstrings(struct jctx *c, struct json_object *obj, const char *path, const char *key,
-             const char ***out, size_t *n)
-{
-    struct json_object *arr;
-    int rc = jarray(c, obj, path, key, &arr, n);
-    *out = NULL;
-    if (rc != META_OK)
-        return rc;
-    *out = ctgov_arena_calloc(c->a, *n, sizeof **out);
-    if (!*out)
-        return nomem(c);
-    for (size_t i = 0; i < *n; i++) {
-        struct json_object *v = json_object_array_get_idx(arr, i);
-        if (!json_object_is_type(v, json_type_string))
-            return jfail(c, jindex(c, jpath(c, path, key), i), "expected a string");
-        (*out)[i] = ctgov_arena_strdup(c->a, json_object_get_string(v));
-        if (!(*out)[i])
-            return nomem(c);
-    }
-    return META_OK;
-}
 
 /* "Drug: Placebo" -> "Placebo": the type prefix the arm lists interventions with. */
 static const char *strip_type(const char *s)
@@ -174,7 +39,7 @@ static int read_arms(struct jctx *c, struct json_object *aim, const char *path,
         return rc;
     s->arms = ctgov_arena_calloc(c->a, s->n_arms, sizeof *s->arms);
     if (!s->arms || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < s->n_arms; i++) {
         struct json_object *o = json_object_array_get_idx(arr, i);
         struct meta_ctgov_arm *arm = &s->arms[i];
@@ -201,7 +66,7 @@ static int read_interventions(struct jctx *c, struct json_object *aim, const cha
         return rc;
     s->interventions = ctgov_arena_calloc(c->a, s->n_interventions, sizeof *s->interventions);
     if (!s->interventions || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < s->n_interventions; i++) {
         struct json_object *o = json_object_array_get_idx(arr, i);
         struct meta_ctgov_intervention *iv = &s->interventions[i];
@@ -252,7 +117,7 @@ static int read_protocol(struct jctx *c, struct json_object *ps, const char *pat
     if ((rc = jobject(c, ps, path, "armsInterventionsModule", &aim)) ||
         (rc = read_arms(c, aim, pai, s)) || (rc = read_interventions(c, aim, pai, s)))
         return rc;
-    return s->phase ? META_OK : nomem(c);
+    return s->phase ? META_OK : jnomem(c);
 }
 
 static int read_study(struct jctx *c, struct json_object *o, const char *path,
@@ -304,7 +169,7 @@ int ctgov_json_parse(struct meta_ctgov_file *f, const char *data, size_t len,
     struct json_object *root = NULL;
     int rc = META_OK;
     if (!tok)
-        return nomem(&c);
+        return jnomem(&c);
     if (len > (size_t)INT32_MAX) {
         rc = meta_error_set(err, META_EINVAL, "%s: file is too large for a JSON record", f->source);
         goto cleanup;
@@ -346,14 +211,14 @@ int ctgov_json_parse(struct meta_ctgov_file *f, const char *data, size_t len,
     }
     f->studies = ctgov_arena_calloc(f->arena, f->n_studies, sizeof *f->studies);
     if (!f->studies) {
-        rc = nomem(&c);
+        rc = jnomem(&c);
         goto cleanup;
     }
     for (size_t i = 0; i < f->n_studies; i++) {
         struct json_object *o = list ? json_object_array_get_idx(list, i) : root;
         const char *path = list ? jindex(&c, base, i) : "";
         if (!path) {
-            rc = nomem(&c);
+            rc = jnomem(&c);
             goto cleanup;
         }
         if ((rc = read_study(&c, o, path, &f->studies[i])))

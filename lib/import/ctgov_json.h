@@ -1,7 +1,7 @@
 /*
- * What the two halves of the API v2 JSON parser share: the parse context,
- * typed access to json-c objects with the JSON path of every value kept for
- * messages, and the results half's entry point.
+ * What the parts of the API v2 JSON parser share: the parse context, typed
+ * access to json-c objects with the JSON path of every value kept for
+ * messages (ctgov_json_access.c), and the results half's entry point.
  */
 #ifndef META_CTGOV_JSON_H
 #define META_CTGOV_JSON_H
@@ -54,6 +54,9 @@ int jobject(struct jctx *c, struct json_object *obj, const char *path, const cha
 /* Reads an array of strings (key of obj) into the arena. */
 int jstrings(struct jctx *c, struct json_object *obj, const char *path, const char *key,
              const char ***out, size_t *n);
+
+/* META_ENOMEM, with the message set. */
+int jnomem(struct jctx *c);
 
 /* Sets the error for the study being read, at path. */
 int jfail(struct jctx *c, const char *path, const char *fmt, ...)

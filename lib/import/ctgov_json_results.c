@@ -10,11 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-static int nomem(struct jctx *c)
-{
-    return meta_error_set(c->err, META_ENOMEM, "%s: out of memory", c->f->source);
-}
-
 static int read_groups(struct jctx *c, struct json_object *o, const char *path, const char *key,
                        struct meta_ctgov_group **out, size_t *n, int adverse)
 {
@@ -25,7 +20,7 @@ static int read_groups(struct jctx *c, struct json_object *o, const char *path, 
         return rc;
     *out = ctgov_arena_calloc(c->a, *n, sizeof **out);
     if (!*out || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < *n; i++) {
         struct json_object *g = json_object_array_get_idx(arr, i);
         struct meta_ctgov_group *grp = &(*out)[i];
@@ -59,7 +54,7 @@ static int read_denoms(struct jctx *c, struct json_object *o, const char *path,
         return rc;
     *out = ctgov_arena_calloc(c->a, *n, sizeof **out);
     if (!*out || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < *n; i++) {
         struct json_object *d = json_object_array_get_idx(arr, i), *counts;
         struct meta_ctgov_denom *den = &(*out)[i];
@@ -69,7 +64,7 @@ static int read_denoms(struct jctx *c, struct json_object *o, const char *path,
             return rc;
         den->counts = ctgov_arena_calloc(c->a, den->n_counts, sizeof *den->counts);
         if (!den->counts || !cp)
-            return nomem(c);
+            return jnomem(c);
         for (size_t k = 0; k < den->n_counts; k++) {
             struct json_object *x = json_object_array_get_idx(counts, k);
             struct meta_ctgov_count *cnt = &den->counts[k];
@@ -92,7 +87,7 @@ static int read_measurements(struct jctx *c, struct json_object *o, const char *
         return rc;
     cat->measurements = ctgov_arena_calloc(c->a, cat->n_measurements, sizeof *cat->measurements);
     if (!cat->measurements || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < cat->n_measurements; i++) {
         struct json_object *x = json_object_array_get_idx(arr, i);
         struct meta_ctgov_measurement *m = &cat->measurements[i];
@@ -118,7 +113,7 @@ static int read_classes(struct jctx *c, struct json_object *o, const char *path,
         return rc;
     ms->classes = ctgov_arena_calloc(c->a, ms->n_classes, sizeof *ms->classes);
     if (!ms->classes || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < ms->n_classes; i++) {
         struct json_object *x = json_object_array_get_idx(arr, i), *cats;
         struct meta_ctgov_class *cl = &ms->classes[i];
@@ -130,7 +125,7 @@ static int read_classes(struct jctx *c, struct json_object *o, const char *path,
             return rc;
         cl->categories = ctgov_arena_calloc(c->a, cl->n_categories, sizeof *cl->categories);
         if (!cl->categories || !cp)
-            return nomem(c);
+            return jnomem(c);
         for (size_t k = 0; k < cl->n_categories; k++) {
             struct json_object *y = json_object_array_get_idx(cats, k);
             const char *kp = jindex(c, cp, k);
@@ -152,7 +147,7 @@ static int read_analyses(struct jctx *c, struct json_object *o, const char *path
         return rc;
     ms->analyses = ctgov_arena_calloc(c->a, ms->n_analyses, sizeof *ms->analyses);
     if (!ms->analyses || !p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < ms->n_analyses; i++) {
         struct json_object *x = json_object_array_get_idx(arr, i);
         struct meta_ctgov_analysis *an = &ms->analyses[i];
@@ -183,7 +178,7 @@ static int read_measure(struct jctx *c, struct json_object *o, const char *path,
     ms->where = path;
     ms->section = ctgov_arena_printf(c->a, "outcome %zu", index);
     if (!ms->section)
-        return nomem(c);
+        return jnomem(c);
     if (!json_object_is_type(o, json_type_object))
         return jfail(c, path, "expected an outcome measure object");
     if ((rc = jstr0(c, o, path, "type", &ms->type)) ||
@@ -213,7 +208,7 @@ static int read_events(struct jctx *c, struct json_object *o, const char *path, 
     if (rc)
         return rc;
     if (!p)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < n; i++) {
         struct json_object *x = json_object_array_get_idx(arr, i), *stats;
         struct meta_ctgov_event *e = &out[i];
@@ -228,7 +223,7 @@ static int read_events(struct jctx *c, struct json_object *o, const char *path, 
             return rc;
         e->stats = ctgov_arena_calloc(c->a, e->n_stats, sizeof *e->stats);
         if (!e->stats || !sp)
-            return nomem(c);
+            return jnomem(c);
         for (size_t k = 0; k < e->n_stats; k++) {
             struct json_object *y = json_object_array_get_idx(stats, k);
             struct meta_ctgov_event_stat *st = &e->stats[k];
@@ -263,7 +258,7 @@ static int read_adverse(struct jctx *c, struct json_object *ae, const char *path
     a->n_events = n_ser + n_oth;
     a->events = ctgov_arena_calloc(c->a, a->n_events, sizeof *a->events);
     if (!a->events)
-        return nomem(c);
+        return jnomem(c);
     if ((rc = read_events(c, ae, path, "seriousEvents", 1, a->events, n_ser)) ||
         (rc = read_events(c, ae, path, "otherEvents", 0, a->events + n_ser, n_oth)))
         return rc;
@@ -282,11 +277,11 @@ int ctgov_json_results(struct jctx *c, struct json_object *rs, const char *path,
         return rc;
     s->measures = ctgov_arena_calloc(c->a, s->n_measures, sizeof *s->measures);
     if (!s->measures || !pms)
-        return nomem(c);
+        return jnomem(c);
     for (size_t i = 0; i < s->n_measures; i++) {
         const char *mp = jindex(c, pms, i);
         if (!mp)
-            return nomem(c);
+            return jnomem(c);
         if ((rc = read_measure(c, json_object_array_get_idx(arr, i), mp, i + 1, &s->measures[i])))
             return rc;
     }

@@ -146,9 +146,8 @@ static const char *outcome_name(struct rb *b, struct names_used *u,
     return name;
 }
 
-static const char *spread_name(enum spread s, double level, double n)
+static const char *spread_name(enum spread s, double n)
 {
-    (void)level;
     if (s == SPREAD_SE)
         return "from the standard error";
     return n < 60 ? "from the confidence interval (t on n-1 df)"
@@ -193,12 +192,11 @@ static int continuous_row(struct rb *b, const struct meta_ctgov_measure *m,
     if (!(sd > 0) || !isfinite(sd))
         return rb_skip(b, sec, outcome, gid, x->where, x->line,
                        "the standard deviation is not > 0");
-    r->kind = META_RECORD_CONTINUOUS;
     r->n = n;
     r->mean = mean;
     r->sd = sd;
     if (spread != SPREAD_SD)
-        rb_attr(attrs, "sd_derived", spread_name(spread, level, n));
+        rb_attr(attrs, "sd_derived", spread_name(spread, n));
     return rb_record(b, r, attrs);
 }
 
@@ -249,7 +247,6 @@ static int binary_row(struct rb *b, const struct meta_ctgov_measure *m,
             return rb_skip(b, sec, outcome, gid, x->where, x->line,
                            "count %s is larger than its denominator %g", x->value, n);
     }
-    r->kind = META_RECORD_BINARY;
     r->events = events;
     r->total = n;
     return rb_record(b, r, attrs);
@@ -272,13 +269,15 @@ static int measure_rows(struct rb *b, struct names_used *u, size_t mi)
         return rb_skip(b, m->section, m->title, NULL, m->where, m->line, "no values posted");
     }
     const char *rs = ctgov_kind(b->a, m->reporting_status);
-    if (rs && !strcmp(rs, "not posted"))
-        kind = KIND_OTHER, why = "results not posted";
+    if (rs && !strcmp(rs, "not posted")) {
+        kind = KIND_OTHER;
+        why = "results not posted";
+    }
     if (kind == KIND_OTHER && !why)
         return rb_nomem(b);
+    /* denominators that count eyes, lesions or samples, not participants */
     int units_other = 0;
-    double ignored = rb_denominator(b, m->denoms, m->n_denoms, "", &units_other);
-    (void)ignored;
+    rb_denominator(b, m->denoms, m->n_denoms, "", &units_other);
     const char *sel = m->denom_units_selected;
     if (kind != KIND_OTHER && (units_other || (*sel && ctgov_participant_unit(b->a, sel) != 1))) {
         kind = KIND_OTHER;
@@ -325,18 +324,9 @@ static int measure_rows(struct rb *b, struct names_used *u, size_t mi)
                     gi++;
                 if (!g->treatment[gi])
                     continue;
-                struct meta_record r = {.n = NAN,
-                                        .mean = NAN,
-                                        .sd = NAN,
-                                        .events = NAN,
-                                        .total = NAN,
-                                        .estimate = NAN,
-                                        .se = NAN,
-                                        .ci_lower = NAN,
-                                        .ci_upper = NAN,
-                                        .level = NAN,
-                                        .n_treatment = NAN,
-                                        .n_control = NAN};
+                struct meta_record r;
+                rb_record_init(&r, kind == KIND_CONTINUOUS ? META_RECORD_CONTINUOUS
+                                                           : META_RECORD_BINARY);
                 r.outcome = outcome;
                 r.timepoint = m->time_frame;
                 r.arm = g->arm[gi];

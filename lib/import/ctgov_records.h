@@ -55,6 +55,9 @@ struct rb_attrs {
     size_t n;
 };
 
+/* Sets r to an empty record of kind: no strings, every number NAN. */
+void rb_record_init(struct meta_record *r, enum meta_record_kind kind);
+
 /* Adds name=value (skipped when value is NULL or ""). */
 void rb_attr(struct rb_attrs *l, const char *name, const char *value);
 
@@ -84,7 +87,8 @@ int rb_nomem(struct rb *b);
 double rb_denominator(struct rb *b, const struct meta_ctgov_denom *d, size_t n, const char *id,
                       int *units_other);
 
-/* The three passes, in this order. */
+/* The three passes (ctgov_outcomes.c, ctgov_estimates.c, ctgov_events.c), in
+ * this order: the analyses use what the outcome measures left. */
 int ctgov_outcome_rows(struct rb *b);
 int ctgov_estimate_rows(struct rb *b);
 int ctgov_event_rows(struct rb *b);

@@ -16,13 +16,20 @@
 int ctgov_fail(struct meta_error *err, int status, const char *source, const char *nct,
                const char *where, long line, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ctgov_vfail(err, status, source, nct, where, line, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int ctgov_vfail(struct meta_error *err, int status, const char *source, const char *nct,
+                const char *where, long line, const char *fmt, va_list ap)
+{
     if (!err)
         return status;
     char what[META_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
     char head[1024];
     if (line > 0)
         snprintf(head, sizeof head, "%s:%ld", source ? source : "", line);

@@ -90,13 +90,12 @@ static int fail(struct xctx *c, const xmlNode *n, const char *fmt, ...)
 
 static int fail(struct xctx *c, const xmlNode *n, const char *fmt, ...)
 {
-    char what[META_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    int rc = ctgov_vfail(c->err, META_EINVAL, c->f->source, c->nct, NULL, n ? xmlGetLineNo(n) : 0,
+                         fmt, ap);
     va_end(ap);
-    return ctgov_fail(c->err, META_EINVAL, c->f->source, c->nct, NULL, n ? xmlGetLineNo(n) : 0,
-                      "%s", what);
+    return rc;
 }
 
 /* A count attribute: absent gives NAN, anything but a number is an error. */
