@@ -115,10 +115,9 @@ static void on_field(void *s, size_t len, void *data)
         }
         for (char *p = k; *p; p++)
             *p = *p == ' ' ? '_' : *p;
-        if (!strcmp(k, "proposed_treatment"))
-            k = "treatment";
+        const char *name = strcmp(k, "proposed_treatment") ? k : "treatment";
         for (int c = 0; c < N_COLUMNS; c++) {
-            if (!strcmp(k, column_names[c])) {
+            if (!strcmp(name, column_names[c])) {
                 if (r->col[c] >= 0)
                     fail(r, r->rec_line, (int)r->n_fields + 1, "column '%s' appears twice", f);
                 r->col[c] = (int)r->n_fields;
