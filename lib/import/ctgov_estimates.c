@@ -286,6 +286,9 @@ static int analysis_row(struct rb *b, size_t mi, size_t ai, struct done *done, s
     rb_attr(&attrs, "method", an->method);
     rb_attr(&attrs, "p_value", an->p_value);
     rb_attr(&attrs, "direction", how);
+    /* the trial's attributes belong to its comparison too (INTERFACE.md 1b) */
+    for (size_t i = 0; i < b->n_trial_attrs; i++)
+        rb_attr(&attrs, b->trial_attrs[i].name, b->trial_attrs[i].value);
     return rb_record(b, &r, &attrs);
 }
 

@@ -266,11 +266,12 @@ int meta_ctgov_mapping_write(const struct meta_ctgov_mapping *m, FILE *out, cons
  * analyst's edits: columns by name in any order and case ("group id" and
  * "proposed treatment" are accepted too); nct, section, group_id and
  * treatment are required, group_title is checked against the record when
- * present, confidence and reason are ignored. An empty treatment leaves the
- * group out. On success *out owns a new mapping (source = name).
- * Returns META_EIO (cannot read), META_EINVAL ("NAME:LINE:COLUMN: ..." for
- * malformed CSV, a missing column, an empty key, the same group twice),
- * META_ENOMEM; *out is NULL on failure.
+ * present, confidence and reason are kept as read but change nothing: every
+ * line with a treatment is the analyst's decision. An empty treatment leaves
+ * the group out; columns of other names (an analyst's notes) are ignored. On success *out owns a
+ * new mapping (source = name). Returns META_EIO (cannot read), META_EINVAL ("NAME:LINE:COLUMN: ..."
+ * for malformed CSV, a missing column, an empty key, the same group twice), META_ENOMEM; *out is
+ * NULL on failure.
  */
 int meta_ctgov_mapping_read(const char *path, const char *name, struct meta_ctgov_mapping **out,
                             struct meta_error *err);
@@ -322,14 +323,18 @@ struct meta_ctgov_result {
  * - statistical analyses of two groups giving a mean difference, odds ratio,
  *   risk ratio or hazard ratio with a two-sided interval: estimate rows, the
  *   sides told from the arm data where they decide it, else from the analysis
- *   text, else active against placebo or sham;
+ *   text, else active against placebo or sham; the trial's attributes are
+ *   result attributes of the comparison;
  * - adverse events: `AE serious: TERM` and `AE other: TERM` binary rows
  *   (numAffected over numAtRisk, never numEvents; organ_system as a result
  *   attribute; no time point), and per group `AE serious (any)`, `AE other
  *   (any)` and `Deaths (all causes)`. A group a term does not list has no row.
- * Groups get their treatment from mapping (lines of other trials are
- * ignored) or, when mapping is NULL, from meta_ctgov_mapping_propose keeping
- * only the high-confidence groups; groups left out are listed in unmapped.
+ * Groups get their treatment from mapping (every line of this trial with a
+ * treatment, whatever its confidence; lines of other trials are ignored; a
+ * group the mapping does not list is left out) or, when mapping is NULL, from
+ * meta_ctgov_mapping_propose keeping only the high-confidence groups; groups
+ * left out are listed in unmapped. arm = the group's title (with its id when
+ * two groups of one section share a title).
  * On success *out owns the result (free with meta_ctgov_result_free).
  * Returns META_EINVAL when the mapping names a group the study does not have
  * (or with another title), gives one arm two treatments, or when a value that

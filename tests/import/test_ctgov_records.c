@@ -146,6 +146,8 @@ static void test_estimates(void)
     CHECK_STR(ctgov_attr(e, "direction"), "agrees with the groups' own values");
     CHECK_STR(ctgov_attr(e, "group_ids"), "OG001 vs OG000");
     CU_ASSERT_EQUAL(e->n_arm_attrs, 0);
+    CHECK_STR(ctgov_attr(e, "start_year"), "2015");
+    CHECK_STR(ctgov_attr(e, "phase"), "Phase 3");
 
     const char *basfi =
         "Change From Baseline to Week 12 in the Bath Ankylosing Spondylitis Functional Index "
