@@ -58,6 +58,16 @@ static int group_value(const struct meta_ctgov_measure *m, const char *id, doubl
     return 0;
 }
 
+/* Participants analysed in group id: the only class's own denominators when
+ * it has them, else the measure's; NAN when none. */
+static double denominator(struct rb *b, const struct meta_ctgov_measure *m, const char *id)
+{
+    int other;
+    const struct meta_ctgov_class *cl = &m->classes[0];
+    return cl->n_denoms ? rb_denominator(b, cl->denoms, cl->n_denoms, id, &other)
+                        : rb_denominator(b, m->denoms, m->n_denoms, id, &other);
+}
+
 /*
  * The groups' own effect of g2 against g1 on the analysis scale (log for
  * ratios), from the measure's values: NAN when it cannot be had.
@@ -66,15 +76,14 @@ static double crude_effect(struct rb *b, const struct meta_ctgov_measure *m, enu
                            const char *code, const char *g1, const char *g2)
 {
     double v1, v2, n1, n2;
-    int other;
     if (!group_value(m, g1, &v1) || !group_value(m, g2, &v2))
         return NAN;
     if (!strcmp(code, "MD"))
         return v2 - v1;
     if (!strcmp(code, "HR"))
         return NAN;
-    n1 = rb_denominator(b, m->denoms, m->n_denoms, g1, &other);
-    n2 = rb_denominator(b, m->denoms, m->n_denoms, g2, &other);
+    n1 = denominator(b, m, g1);
+    n2 = denominator(b, m, g2);
     if (!(n1 > 0) || !(n2 > 0))
         return NAN;
     double e1 = kind == KIND_PERCENT ? v1 * n1 / 100 : v1,
@@ -261,7 +270,6 @@ static int analysis_row(struct rb *b, size_t mi, size_t ai, struct done *done, s
                            ai + 1);
     }
     done[(*n_done)++] = (struct done){outcome, tt, tc};
-    int other;
     struct meta_record r;
     rb_record_init(&r, META_RECORD_ESTIMATE);
     r.outcome = outcome;
@@ -274,8 +282,8 @@ static int analysis_row(struct rb *b, size_t mi, size_t ai, struct done *done, s
     r.ci_lower = lo;
     r.ci_upper = hi;
     r.level = level;
-    r.n_treatment = rb_denominator(b, m->denoms, m->n_denoms, m->groups[it].id, &other);
-    r.n_control = rb_denominator(b, m->denoms, m->n_denoms, m->groups[ic].id, &other);
+    r.n_treatment = denominator(b, m, m->groups[it].id);
+    r.n_control = denominator(b, m, m->groups[ic].id);
     r.line = an->line;
     r.where = an->where;
     struct rb_attrs attrs = {.n = 0};
