@@ -114,6 +114,17 @@ static void test_propose_analysis_sets(void)
     check(m, "NCT99999901", "outcome 1", "OG000", "Ketalar 0.5 mg/kg", "ketamine", META_CTGOV_HIGH,
           "names ketamine");
     check(m, "NCT99999901", "outcome 1", "OG001", "Sham infusion", "sham", META_CTGOV_HIGH, "sham");
+    /* pooled groups, a placebo for a drug, the description only, nothing */
+    check(m, "NCT99999901", "outcome 11", "OG002", "All participants", "pooled: ketamine / sham",
+          META_CTGOV_LOW, "says the group pools the arms");
+    check(m, "NCT99999901", "outcome 11", "OG003", "Ketamine and sham combined",
+          "pooled: ketamine / sham", META_CTGOV_LOW, "pools groups given ketamine, sham");
+    check(m, "NCT99999901", "outcome 11", "OG004", "Matching placebo for ketamine", "placebo",
+          META_CTGOV_MEDIUM, "names a placebo for ketamine");
+    check(m, "NCT99999901", "outcome 11", "OG005", "Group A", "ketamine", META_CTGOV_MEDIUM,
+          "its description names ketamine");
+    check(m, "NCT99999901", "outcome 11", "OG006", "Group B", "", META_CTGOV_NONE,
+          "name no intervention, placebo or sham");
     meta_ctgov_mapping_free(m);
 }
 

@@ -364,6 +364,13 @@ static void test_variants(void)
     CU_ASSERT_EQUAL(ctgov_count(r, "AE other: Nausea (Gastrointestinal disorders)"), 2);
     CU_ASSERT_EQUAL(ctgov_count(r, "AE other: Nausea (Nervous system disorders)"), 2);
     CU_ASSERT_EQUAL(ctgov_count(r, META_CTGOV_DEATHS), 0);
+
+    /* of seven groups, the two proposed with high confidence give rows */
+    CU_ASSERT_EQUAL(ctgov_count(r, "Satisfied with analgesia"), 2);
+    size_t unmapped = 0;
+    for (size_t i = 0; i < r->n_unmapped; i++)
+        unmapped += !strcmp(r->unmapped[i].section, "outcome 11");
+    CU_ASSERT_EQUAL(unmapped, 5);
     meta_ctgov_result_free(r);
     meta_ctgov_file_free(f);
 }
