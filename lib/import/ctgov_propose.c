@@ -131,6 +131,20 @@ static int intervention_treatment(struct names *nm, const char *name)
     return k;
 }
 
+/* Parenthesised words that name an analysis set, a route or a schedule, never
+ * a treatment: "dupilumab (FAS)" does not make FAS a name of dupilumab. */
+static int not_a_name(const char *key)
+{
+    static const char *const words[] = {"fas", "ss",  "saf", "itt", "mitt", "pp", "pps", "es", "as",
+                                        "ol",  "ole", "db",  "sc",  "iv",   "im", "po",  "qw", "qd",
+                                        "bid", "tid", "q2w", "q4w", "mg",   "ml", NULL};
+    for (const char *const *w = words; *w; w++) {
+        if (!strcmp(key, *w))
+            return 1;
+    }
+    return 0;
+}
+
 /* Abbreviations a text defines for a treatment: "Certolizumab pegol (CZP)". */
 static void abbreviations(struct names *nm, const char *text)
 {
@@ -151,6 +165,8 @@ static void abbreviations(struct names *nm, const char *text)
         char *akey = abbr ? ctgov_normalise(nm->a, abbr) : NULL;
         if (!key || !akey)
             return;
+        if (not_a_name(akey))
+            continue;
         size_t klen = strlen(key);
         for (size_t i = 0; i < nm->n; i++) {
             struct tname *t = &nm->t[i];

@@ -128,6 +128,32 @@ static void test_propose_analysis_sets(void)
     meta_ctgov_mapping_free(m);
 }
 
+/* An abbreviation in parentheses names a treatment only when it is not an
+ * analysis set: "Dupilumab (DUP)" makes DUP a name, "dupilumab (FAS)" not. */
+static void test_propose_abbreviations(void)
+{
+    const char *json =
+        "{\"protocolSection\": {\"identificationModule\": {\"nctId\": \"NCT99999902\"},"
+        " \"armsInterventionsModule\": {\"interventions\": ["
+        "  {\"name\": \"Dupilumab\", \"description\": \"Dupilumab (DUP) weekly; analysed as "
+        "dupilumab (FAS)\"}, {\"name\": \"Placebo\"}]}},"
+        " \"resultsSection\": {\"adverseEventsModule\": {\"eventGroups\": ["
+        "  {\"id\": \"EG000\", \"title\": \"DUP 300 mg\"},"
+        "  {\"id\": \"EG001\", \"title\": \"Placebo (FAS)\"}]}}}";
+    struct meta_ctgov_file *f = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_file_parse(json, strlen(json), "abbr.json", &f, &err),
+                          META_OK);
+    struct meta_ctgov_mapping *m = meta_ctgov_mapping_alloc();
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_mapping_propose(m, &f->studies[0], &err), META_OK);
+    check(m, "NCT99999902", "adverse events", "EG000", "DUP 300 mg", "dupilumab", META_CTGOV_HIGH,
+          "names dupilumab");
+    check(m, "NCT99999902", "adverse events", "EG001", "Placebo (FAS)", "placebo", META_CTGOV_HIGH,
+          "names placebo");
+    meta_ctgov_mapping_free(m);
+    meta_ctgov_file_free(f);
+}
+
 /* Written as CSV and read back, every field survives (quotes, commas, UTF-8). */
 static void test_mapping_roundtrip(void)
 {
@@ -259,6 +285,7 @@ int main(void)
         {"proposal: placebo arm typed EXPERIMENTAL", test_propose_experimental_placebo},
         {"proposal: arms labelled 1 and 2", test_propose_numbered_arms},
         {"proposal: analysis sets, switch, extension", test_propose_analysis_sets},
+        {"proposal: abbreviations, not analysis sets", test_propose_abbreviations},
         {"mapping CSV written and read back", test_mapping_roundtrip},
         {"import without a mapping", test_without_mapping},
         {"import with a confirmed mapping", test_confirmed_mapping},
