@@ -10,8 +10,9 @@ packages=(
     build-essential cmake pkg-config git    # the build
     libgsl-dev                              # lib/stats
     libpq-dev libssl-dev libcsv-dev         # lib/registry (libpq, SHA-256, CSV)
-    libjson-c-dev libinih-dev               # cmd (JSON output, analysis files)
-    libcunit1-dev clang-format libxml2-dev  # tests (libxml2: SVG checks) and the format check
+    libjson-c-dev libinih-dev               # cmd (JSON output, analysis files), lib/import
+    libxml2-dev                             # lib/import (XML records), tests (SVG checks)
+    libcunit1-dev clang-format              # tests and the format check
     postgresql                              # the private registry cluster
     gnuplot-nox fonts-liberation            # plots (Liberation Sans)
     python3                                 # the cli test harness
