@@ -9,6 +9,8 @@
 #include "meta_plot.h"
 #include "parse_options.h"
 
+#include <stdio.h>
+
 int cli_analysis_run(const char *cmd, const struct meta_analysis_request *req, const char *conninfo,
                      struct meta_analysis *an)
 {
@@ -31,7 +33,8 @@ int cli_analysis_run(const char *cmd, const struct meta_analysis_request *req, c
     return cli_fail(cmd, ret, &e.err);
 }
 
-int cli_plot_checks(const char *cmd, const char *output, const struct meta_analysis_request *req)
+/* The checks of a plot command once the analysis ran. */
+static int plot_checks(const char *cmd, const char *output, const struct meta_analysis_request *req)
 {
     struct meta_error err;
     enum meta_plot_format fmt;
@@ -44,4 +47,45 @@ int cli_plot_checks(const char *cmd, const char *output, const struct meta_analy
         return cli_usage_error(cmd, "--leave-one-out and --cumulative are shown by 'meta pool', "
                                     "not drawn");
     return 0;
+}
+
+int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *plot,
+                     const struct cli_option *extra, cli_draw_fn draw)
+{
+    enum { MAX_OPTIONS = 24 };
+    const char *conninfo = NULL;
+    struct meta_analysis_request req;
+    struct meta_analysis an;
+    struct meta_error err;
+    meta_error_clear(&err);
+    meta_analysis_request_init(&req);
+    meta_analysis_init(&an);
+    struct cli_option options[MAX_OPTIONS] = {
+        CLI_REQUEST(&req),
+        CLI_STRING("db", 0, &conninfo),
+        CLI_STRING("output", 'o', &plot->output),
+        CLI_STRING("script", 0, &plot->script),
+    };
+    size_t n = 4;
+    for (; extra->type != CLI_OPTION_END && n + 1 < MAX_OPTIONS; extra++)
+        options[n++] = *extra;
+    options[n] = (struct cli_option)CLI_END;
+
+    int status = cli_parse_options(cmd, argc, argv, options, NULL);
+    if (status != CLI_CONTINUE)
+        goto cleanup;
+    if ((status = cli_analysis_run(cmd, &req, conninfo, &an)) != 0 ||
+        (status = plot_checks(cmd, plot->output, &req)) != 0)
+        goto cleanup;
+    int ret = draw(&an, plot, &err);
+    if (ret == META_EINVAL)
+        status = cli_usage_error(cmd, "%s", err.msg);
+    else if (ret != META_OK)
+        status = cli_fail(cmd, ret, &err);
+    else
+        printf("%s: %s plot of %zu trials\n", plot->output, cmd, an.contrasts.k);
+cleanup:
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    return status;
 }

@@ -1,12 +1,15 @@
 /*
  * What `meta pool`, `meta forest` and `meta funnel` do between parsing their
  * options and showing a result: check the request, open the registry and
- * run the analysis, with the errors worded for the command line.
+ * run the analysis, with the errors worded for the command line; and the
+ * whole of a plot command but what it draws.
  */
 #ifndef META_ANALYSIS_CLI_H
 #define META_ANALYSIS_CLI_H
 
 #include "meta_analysis.h"
+#include "meta_report.h"
+#include "parse_options.h"
 
 /*
  * Checks req (parsed by the command), opens the registry named by conninfo
@@ -19,9 +22,27 @@
 int cli_analysis_run(const char *cmd, const struct meta_analysis_request *req, const char *conninfo,
                      struct meta_analysis *an);
 
-/* What a plot command checks once the analysis ran: an output path whose
- * extension names the format, and no leave-one-out or cumulative (shown by
- * `meta pool`, not drawn). Returns 0, or 2 after reporting the usage error. */
-int cli_plot_checks(const char *cmd, const char *output, const struct meta_analysis_request *req);
+/* What a plot command is told beyond the analysis. */
+struct cli_plot {
+    const char *output; /* -o FILE: .png, .svg or .pdf */
+    const char *script; /* --script FILE, or NULL */
+    struct meta_plot_settings settings;
+};
+
+/* Draws the plot of a computed analysis: META_OK, META_EINVAL for a setting
+ * the user got wrong (a usage error), or another status, with err set. */
+typedef int (*cli_draw_fn)(const struct meta_analysis *an, const struct cli_plot *plot,
+                           struct meta_error *err);
+
+/*
+ * A plot command (`meta forest`, `meta funnel`): parses argv with the
+ * request's options, --db, -o/--output, --script and the command's own
+ * `extra` options (ending with CLI_END; they fill *plot), runs the analysis,
+ * checks the output path and that neither leave-one-out nor cumulative is
+ * asked for (shown by `meta pool`, not drawn), draws, and prints what it
+ * drew. Returns the exit status.
+ */
+int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *plot,
+                     const struct cli_option *extra, cli_draw_fn draw);
 
 #endif

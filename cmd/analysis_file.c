@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The keys of an analysis file beside the request's options. */
 enum key_kind { KEY_TEXT, KEY_FLAG, KEY_SORT, KEY_OUTPUT };
@@ -258,21 +257,6 @@ static const char known_keys[] =
     "leave_one_out, cumulative, title, note, favours_left, favours_right, higher_is_better, "
     "sort, forest, funnel, table, csv, json";
 
-static int parse_flag(const char *value, int *out)
-{
-    if (strcmp(value, "1") == 0 || strcasecmp(value, "true") == 0 ||
-        strcasecmp(value, "yes") == 0) {
-        *out = 1;
-        return META_OK;
-    }
-    if (strcmp(value, "0") == 0 || strcasecmp(value, "false") == 0 ||
-        strcasecmp(value, "no") == 0) {
-        *out = 0;
-        return META_OK;
-    }
-    return META_EINVAL;
-}
-
 /* Checks an output path (relative, not through "..", naming a file, no
  * control characters) and writes it to dst without "." components and
  * repeated slashes. Returns 1, or 0 after recording the error. */
@@ -363,7 +347,7 @@ static int apply_file_key(struct parser *p, const struct file_key *k, const char
         return fail(p, p->line, META_EINVAL, "'%s' needs a value", k->name);
     switch (k->kind) {
     case KEY_FLAG:
-        if (parse_flag(value, &af->higher_is_better) != META_OK)
+        if (meta_flag_parse(value, &af->higher_is_better) != META_OK)
             return fail(p, p->line, META_EINVAL, "'%s' takes true or false, got '%s'", k->name,
                         value);
         return 1;

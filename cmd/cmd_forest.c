@@ -38,53 +38,31 @@ const char cmd_forest_usage[] =
     "gnuplot is found on PATH, or META_GNUPLOT names it.\n"
     "Exit status: 0 success, 1 data, database or gnuplot error, 2 usage error.\n";
 
+static int draw_forest(const struct meta_analysis *an, const struct cli_plot *plot,
+                       struct meta_error *err)
+{
+    struct meta_forest *forest = NULL;
+    int ret = meta_report_forest(an, &plot->settings, &forest, err);
+    if (ret == META_OK) {
+        ret = meta_plot_forest(forest, plot->output, plot->script, err);
+        if (ret == META_EINVAL)
+            ret = META_EIO; /* the plot's failure, not the user's settings */
+    }
+    meta_forest_free(forest);
+    return ret;
+}
+
 int cmd_forest(int argc, char **argv)
 {
-    const char *output = NULL, *script = NULL, *conninfo = NULL;
-    struct meta_plot_settings settings = {0};
-    struct meta_analysis_request req;
-    struct meta_analysis an;
-    struct meta_forest *forest = NULL;
-    struct meta_error err;
-    int status, ret;
-    meta_error_clear(&err);
-    meta_analysis_request_init(&req);
-    meta_analysis_init(&an);
+    struct cli_plot plot = {0};
     const struct cli_option options[] = {
-        CLI_REQUEST(&req),
-        CLI_STRING("db", 0, &conninfo),
-        CLI_STRING("output", 'o', &output),
-        CLI_STRING("script", 0, &script),
-        CLI_STRING("title", 0, &settings.title),
-        CLI_STRING("sort", 0, &settings.sort),
-        CLI_STRING("favours-left", 0, &settings.favours_left),
-        CLI_STRING("favours-right", 0, &settings.favours_right),
-        CLI_FLAG("higher-is-better", &settings.higher_is_better),
-        CLI_STRING("note", 0, &settings.note),
+        CLI_STRING("title", 0, &plot.settings.title),
+        CLI_STRING("sort", 0, &plot.settings.sort),
+        CLI_STRING("favours-left", 0, &plot.settings.favours_left),
+        CLI_STRING("favours-right", 0, &plot.settings.favours_right),
+        CLI_FLAG("higher-is-better", &plot.settings.higher_is_better),
+        CLI_STRING("note", 0, &plot.settings.note),
         CLI_END,
     };
-
-    status = cli_parse_options("forest", argc, argv, options, NULL);
-    if (status != CLI_CONTINUE)
-        goto cleanup;
-    if ((status = cli_analysis_run("forest", &req, conninfo, &an)) != 0 ||
-        (status = cli_plot_checks("forest", output, &req)) != 0)
-        goto cleanup;
-    ret = meta_report_forest(&an, &settings, &forest, &err);
-    if (ret == META_EINVAL) {
-        status = cli_usage_error("forest", "%s", err.msg);
-        goto cleanup;
-    }
-    if (ret == META_OK)
-        ret = meta_plot_forest(forest, output, script, &err);
-    if (ret != META_OK) {
-        status = cli_fail("forest", ret, &err);
-        goto cleanup;
-    }
-    printf("%s: forest plot of %zu trials\n", output, an.contrasts.k);
-cleanup:
-    meta_forest_free(forest);
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    return status;
+    return cli_plot_command("forest", argc, argv, &plot, options, draw_forest);
 }

@@ -26,44 +26,25 @@ const char cmd_funnel_usage[] =
     "\n"
     "Exit status: 0 success, 1 data, database or gnuplot error, 2 usage error.\n";
 
+static int draw_funnel(const struct meta_analysis *an, const struct cli_plot *plot,
+                       struct meta_error *err)
+{
+    struct meta_funnel *funnel = NULL;
+    int ret = meta_report_funnel(an, &plot->settings, &funnel, err);
+    if (ret == META_OK)
+        ret = meta_plot_funnel(funnel, plot->output, plot->script, err);
+    if (ret == META_EINVAL)
+        ret = META_EIO; /* no setting of the user's can be wrong here */
+    meta_funnel_free(funnel);
+    return ret;
+}
+
 int cmd_funnel(int argc, char **argv)
 {
-    const char *output = NULL, *script = NULL, *conninfo = NULL;
-    struct meta_plot_settings settings = {0};
-    struct meta_analysis_request req;
-    struct meta_analysis an;
-    struct meta_funnel *funnel = NULL;
-    struct meta_error err;
-    int status, ret;
-    meta_error_clear(&err);
-    meta_analysis_request_init(&req);
-    meta_analysis_init(&an);
+    struct cli_plot plot = {0};
     const struct cli_option options[] = {
-        CLI_REQUEST(&req),
-        CLI_STRING("db", 0, &conninfo),
-        CLI_STRING("output", 'o', &output),
-        CLI_STRING("script", 0, &script),
-        CLI_STRING("title", 0, &settings.title),
+        CLI_STRING("title", 0, &plot.settings.title),
         CLI_END,
     };
-
-    status = cli_parse_options("funnel", argc, argv, options, NULL);
-    if (status != CLI_CONTINUE)
-        goto cleanup;
-    if ((status = cli_analysis_run("funnel", &req, conninfo, &an)) != 0 ||
-        (status = cli_plot_checks("funnel", output, &req)) != 0)
-        goto cleanup;
-    ret = meta_report_funnel(&an, &settings, &funnel, &err);
-    if (ret == META_OK)
-        ret = meta_plot_funnel(funnel, output, script, &err);
-    if (ret != META_OK) {
-        status = cli_fail("funnel", ret, &err);
-        goto cleanup;
-    }
-    printf("%s: funnel plot of %zu trials\n", output, an.contrasts.k);
-cleanup:
-    meta_funnel_free(funnel);
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    return status;
+    return cli_plot_command("funnel", argc, argv, &plot, options, draw_funnel);
 }

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 void cli_spell_option(char *buf, size_t size, const char *key)
 {
@@ -59,16 +58,8 @@ int cli_option_apply(const struct cli_option *o, const char *name, const char *v
     case CLI_OPTION_CALLBACK:
         return o->callback(o, value, e);
     case CLI_OPTION_FLAG:
-        if (!value || strcmp(value, "1") == 0 || strcasecmp(value, "true") == 0 ||
-            strcasecmp(value, "yes") == 0) {
-            *(int *)o->value = 1;
+        if (meta_flag_parse(value, o->value) == META_OK)
             return META_OK;
-        }
-        if (strcmp(value, "0") == 0 || strcasecmp(value, "false") == 0 ||
-            strcasecmp(value, "no") == 0) {
-            *(int *)o->value = 0;
-            return META_OK;
-        }
         return meta_error_set(&e->err, META_EINVAL, "--%s takes no value or true/false, got '%s'",
                               o->name, value);
     case CLI_OPTION_END:

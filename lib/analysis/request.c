@@ -160,9 +160,8 @@ cleanup:
     return ret;
 }
 
-static int parse_flag(const char *key, const char *value, int *out, struct meta_request_error *e)
+int meta_flag_parse(const char *value, int *out)
 {
-    char word[64];
     if (!value || strcmp(value, "1") == 0 || strcasecmp(value, "true") == 0 ||
         strcasecmp(value, "yes") == 0) {
         *out = 1;
@@ -173,6 +172,14 @@ static int parse_flag(const char *key, const char *value, int *out, struct meta_
         *out = 0;
         return META_OK;
     }
+    return META_EINVAL;
+}
+
+static int parse_flag(const char *key, const char *value, int *out, struct meta_request_error *e)
+{
+    char word[64];
+    if (meta_flag_parse(value, out) == META_OK)
+        return META_OK;
     return analysis_key_error(e, META_EINVAL, key, "%s takes no value or true/false, got '%s'",
                               analysis_key_word(e, key, word, sizeof word), value);
 }

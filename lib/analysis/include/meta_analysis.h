@@ -75,6 +75,11 @@ struct meta_request_error {
 /* Clears e and sets the spelling its messages will use (may be NULL). */
 void meta_request_error_init(struct meta_request_error *e, meta_key_spelling spell);
 
+/* Reads a flag's value: NULL (given bare), "1", "true", "yes" set *out to 1;
+ * "0", "false", "no" to 0 (words in any case). Returns META_OK, or
+ * META_EINVAL for anything else. */
+int meta_flag_parse(const char *value, int *out);
+
 /* Empties req and sets the option defaults (meta_options_init). */
 void meta_analysis_request_init(struct meta_analysis_request *req);
 
