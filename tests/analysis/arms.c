@@ -71,3 +71,18 @@ int test_request(struct meta_analysis_request *req, const char *outcome, const c
         ret = meta_analysis_request_set(req, options[i], options[i + 1], &e);
     return ret;
 }
+
+int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const char *const *options,
+                       struct meta_request_error *e)
+{
+    meta_analysis_init(an);
+    meta_request_error_init(e, NULL);
+    meta_selection_init(sel);
+    int ret = test_request(req, "pain", "ketamine", "placebo", options);
+    if (ret != META_OK)
+        return ret;
+    if (test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h") != 0)
+        return META_ENOMEM;
+    return meta_analysis_compute(req, sel, an, e);
+}

@@ -7,6 +7,20 @@
 #define META_TEST_ARMS_H
 
 #include "meta_analysis.h"
+#include "reference_rule.h"
+
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+
+/* Asserts that got agrees with expected by the reference rule (1e-6
+ * relative), printing both when it does not. */
+#define TEST_CLOSE(expected, got)                                                                  \
+    do {                                                                                           \
+        double e_ = (expected), g_ = (got);                                                        \
+        if (!meta_ref_agrees(e_, g_))                                                              \
+            printf("\n    line %d: expected %.17g, got %.17g", __LINE__, e_, g_);                  \
+        CU_ASSERT(meta_ref_agrees(e_, g_));                                                        \
+    } while (0)
 
 /* One arm: trial, its load order, treatment, side, the data (NAN where it
  * does not apply), the `year` and `by` attributes (NULL when absent). */
@@ -37,5 +51,13 @@ int test_request(struct meta_analysis_request *req, const char *outcome, const c
  * lacks a placebo arm and T5 a ketamine arm, T3 has no year and no dose. */
 extern const struct test_arm test_pain_arms[];
 extern const size_t test_pain_count;
+
+/* Computes the pain example (ketamine vs placebo, time point "24h") with
+ * `options` into *an, initialising req, sel (see test_selection), an and e
+ * (keys spelt as in the table). Returns the status of the first failing
+ * step; release an and req and free sel->arms after any return. */
+int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const char *const *options,
+                       struct meta_request_error *e);
 
 #endif

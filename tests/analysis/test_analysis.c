@@ -15,27 +15,7 @@
 #include "cunit_main.h"
 #include "reference_rule.h"
 
-#define CLOSE(expected, got)                                                                       \
-    do {                                                                                           \
-        double e_ = (expected), g_ = (got);                                                        \
-        if (!meta_ref_agrees(e_, g_))                                                              \
-            printf("\n    expected %.17g, got %.17g", e_, g_);                                     \
-        CU_ASSERT(meta_ref_agrees(e_, g_));                                                        \
-    } while (0)
-
-/* Runs the pain example with `options` into *an. */
-static int run_pain(struct meta_analysis_request *req, struct meta_selection *sel,
-                    struct meta_analysis *an, const char *const *options,
-                    struct meta_request_error *e)
-{
-    meta_analysis_init(an);
-    meta_request_error_init(e, NULL);
-    int ret = test_request(req, "pain", "ketamine", "placebo", options);
-    CU_ASSERT_EQUAL_FATAL(ret, META_OK);
-    CU_ASSERT_EQUAL_FATAL(test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h"),
-                          0);
-    return meta_analysis_compute(req, sel, an, e);
-}
+#define CLOSE TEST_CLOSE
 
 static void done(struct meta_analysis_request *req, struct meta_selection *sel,
                  struct meta_analysis *an)
@@ -51,7 +31,7 @@ static void test_combining_and_exclusions(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL(run_pain(&req, &sel, &an, NULL, &e), META_OK);
+    CU_ASSERT_EQUAL(test_pain_analysis(&req, &sel, &an, NULL, &e), META_OK);
     CU_ASSERT_EQUAL(an.contrasts.k, 4);
     CU_ASSERT_STRING_EQUAL(an.contrasts.info[1].trial, "T2");
     CU_ASSERT_EQUAL(an.contrasts.info[1].treatment_arms, 2);
@@ -71,7 +51,7 @@ static void test_combining_and_exclusions(void)
 
     /* Several names on a side: the reason names them all. */
     static const char *const two[] = {"treatment", "esketamine", "control", "saline", NULL};
-    CU_ASSERT_EQUAL(run_pain(&req, &sel, &an, two, &e), META_OK);
+    CU_ASSERT_EQUAL(test_pain_analysis(&req, &sel, &an, two, &e), META_OK);
     CU_ASSERT_STRING_EQUAL(an.contrasts.excluded[0].reason, "no placebo or saline arm");
     CU_ASSERT_STRING_EQUAL(an.contrasts.excluded[1].reason, "no ketamine or esketamine arm");
     done(&req, &sel, &an);
@@ -109,7 +89,7 @@ static void test_overall_against_metafor(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL(run_pain(&req, &sel, &an, NULL, &e), META_OK);
+    CU_ASSERT_EQUAL(test_pain_analysis(&req, &sel, &an, NULL, &e), META_OK);
     CU_ASSERT_EQUAL(an.opts.measure, META_MD);
     CU_ASSERT_EQUAL(an.opts.model, META_MODEL_RANDOM);
     CU_ASSERT_EQUAL(an.opts.method, META_METHOD_REML);
@@ -129,7 +109,7 @@ static void test_subgroups(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL(run_pain(&req, &sel, &an, by, &e), META_OK);
+    CU_ASSERT_EQUAL(test_pain_analysis(&req, &sel, &an, by, &e), META_OK);
     CU_ASSERT_EQUAL_FATAL(an.n_groups, 3);
     /* numeric values in numeric order, the arms lacking the attribute last */
     CU_ASSERT_STRING_EQUAL(an.groups[0].value, "0.15");
@@ -181,7 +161,7 @@ static void test_cumulative_order(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL(run_pain(&req, &sel, &an, cum, &e), META_OK);
+    CU_ASSERT_EQUAL(test_pain_analysis(&req, &sel, &an, cum, &e), META_OK);
     CU_ASSERT_EQUAL_FATAL(an.n_cum, 4);
     for (size_t i = 0; i < 4; i++) {
         CU_ASSERT_EQUAL(an.cum_order[i], order[i]);

@@ -19,13 +19,7 @@
 #include "meta_report.h"
 #include "reference_rule.h"
 
-#define CLOSE(expected, got)                                                                       \
-    do {                                                                                           \
-        double e_ = (expected), g_ = (got);                                                        \
-        if (!meta_ref_agrees(e_, g_))                                                              \
-            printf("\n    line %d: expected %.17g, got %.17g", __LINE__, e_, g_);                  \
-        CU_ASSERT(meta_ref_agrees(e_, g_));                                                        \
-    } while (0)
+#define CLOSE TEST_CLOSE
 
 /* ---- BCG: the arms and metafor's figures (report_reference.R) ------------ */
 
@@ -388,12 +382,7 @@ static void test_table(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    meta_analysis_init(&an);
-    meta_request_error_init(&e, NULL);
-    CU_ASSERT_EQUAL_FATAL(test_request(&req, "pain", "ketamine", "placebo", opts), META_OK);
-    CU_ASSERT_EQUAL_FATAL(test_selection(&sel, test_pain_arms, test_pain_count, 0, "pain", "24h"),
-                          0);
-    CU_ASSERT_EQUAL_FATAL(meta_analysis_compute(&req, &sel, &an, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(test_pain_analysis(&req, &sel, &an, opts, &e), META_OK);
     text = written(&an, META_REPORT_TABLE);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "dose = 0.15"));
