@@ -1,35 +1,91 @@
 /*
- * From a command line to a computed analysis (see analysis_cli.h): the
- * shared front half of pool, forest and funnel, so that their option
- * handling and error messages cannot drift apart.
+ * From a parsed request to a computed analysis for the commands that pool
+ * (see analysis_cli.h), so that their checks and messages cannot drift
+ * apart. A failure that names a key is the user's request at fault: a usage
+ * error; the others are the data's or the system's.
  */
 #include "analysis_cli.h"
 #include "cli_common.h"
+#include "meta_plot.h"
+#include "parse_options.h"
 
-int cli_analysis_run(const char *cmd, int argc, char **argv, const struct meta_cli_extra *extras,
-                     struct meta_analysis_request *req, struct meta_analysis *an, int *help)
+#include <stdio.h>
+
+int cli_analysis_run(const char *cmd, const struct meta_analysis_request *req, const char *conninfo,
+                     struct meta_analysis *an)
+{
+    struct meta_request_error e;
+    struct meta_options opts;
+    struct meta_db *db = NULL;
+    int status;
+    meta_request_error_init(&e, cli_spell_option);
+    int ret = meta_analysis_resolve(req, -1, &opts, &e);
+    if (ret != META_OK)
+        return cli_usage_error(cmd, "%s", e.err.msg);
+    if ((status = cli_open_db(cmd, conninfo, &db)) != 0)
+        return status;
+    ret = meta_analysis_run(db, req, an, &e);
+    meta_db_close(db);
+    if (ret == META_OK)
+        return 0;
+    if (e.key && ret == META_EINVAL)
+        return cli_usage_error(cmd, "%s", e.err.msg);
+    return cli_fail(cmd, ret, &e.err);
+}
+
+/* The checks of a plot command once the analysis ran. */
+static int plot_checks(const char *cmd, const char *output, const struct meta_analysis_request *req)
 {
     struct meta_error err;
-    struct meta_db *db = NULL;
-    int status = 0;
+    enum meta_plot_format fmt;
     meta_error_clear(&err);
-    *help = 0;
-    int ret = meta_analysis_parse_args(req, argc, argv, extras, help, &err);
-    if (ret == META_OK && *help)
-        return cli_help(cmd, stdout);
-    if (ret == META_OK)
-        ret = meta_analysis_resolve(req, -1, &an->opts, &err);
-    if (ret != META_OK)
-        return ret == META_ENOMEM ? cli_fail(cmd, ret, &err) : cli_usage_error(cmd, "%s", err.msg);
-    if ((status = cli_open_db(cmd, req->db, &db)) != 0)
-        return status;
-    ret = meta_analysis_fetch(db, req, an, &err);
-    meta_db_close(db);
-    if (ret != META_OK)
-        return cli_fail(cmd, ret, &err);
-    if ((ret = meta_analysis_resolve(req, an->sel.binary, &an->opts, &err)) != META_OK)
+    if (!output)
+        return cli_usage_error(cmd, "missing -o FILE (a .png, .svg or .pdf path)");
+    if (meta_plot_format_from_path(output, &fmt, &err) != META_OK)
         return cli_usage_error(cmd, "%s", err.msg);
-    if ((ret = meta_analysis_compute(req, an, &err)) != META_OK)
-        return cli_fail(cmd, ret, &err);
+    if (req->leave_one_out || req->cumulative)
+        return cli_usage_error(cmd, "--leave-one-out and --cumulative are shown by 'meta pool', "
+                                    "not drawn");
     return 0;
+}
+
+int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *plot,
+                     const struct cli_option *extra, cli_draw_fn draw)
+{
+    enum { MAX_OPTIONS = 24 };
+    const char *conninfo = NULL;
+    struct meta_analysis_request req;
+    struct meta_analysis an;
+    struct meta_error err;
+    meta_error_clear(&err);
+    meta_analysis_request_init(&req);
+    meta_analysis_init(&an);
+    struct cli_option options[MAX_OPTIONS] = {
+        CLI_REQUEST(&req),
+        CLI_STRING("db", 0, &conninfo),
+        CLI_STRING("output", 'o', &plot->output),
+        CLI_STRING("script", 0, &plot->script),
+    };
+    size_t n = 4;
+    for (; extra->type != CLI_OPTION_END && n + 1 < MAX_OPTIONS; extra++)
+        options[n++] = *extra;
+    options[n] = (struct cli_option)CLI_END;
+
+    int status = cli_parse_options(cmd, argc, argv, options, NULL);
+    if (status != CLI_CONTINUE)
+        goto cleanup;
+    if ((status = cli_analysis_run(cmd, &req, conninfo, &an)) != 0 ||
+        (status = plot_checks(cmd, plot->output, &req)) != 0)
+        goto cleanup;
+    int ret = draw(&an, plot, &err);
+    if (ret == META_EINVAL)
+        status = cli_usage_error(cmd, "%s", err.msg);
+    else if (ret != META_OK)
+        status = cli_fail(cmd, ret, &err);
+    else
+        printf("%s: %s plot of %zu trials\n", plot->output, cmd, an.contrasts.k);
+cleanup:
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    return status;
 }

@@ -1,23 +1,48 @@
 /*
- * The steps every analysis command takes before it shows anything: parse the
- * command line, resolve and check the options, read the selection from the
- * registry and pool it. `meta pool`, `meta forest` and `meta funnel` differ
- * only in what they do with the result.
+ * What `meta pool`, `meta forest` and `meta funnel` do between parsing their
+ * options and showing a result: check the request, open the registry and
+ * run the analysis, with the errors worded for the command line; and the
+ * whole of a plot command but what it draws.
  */
 #ifndef META_ANALYSIS_CLI_H
 #define META_ANALYSIS_CLI_H
 
-#include "analysis.h"
+#include "meta_analysis.h"
+#include "meta_report.h"
+#include "parse_options.h"
 
 /*
- * Parses argv (argv[0] is the command name `cmd`) with the request's options
- * and `extras` (may be NULL), then, unless --help was asked for (*help set,
- * returns 0 after printing the usage), opens the registry, reads the
- * selection and computes the analysis into *an. req and an must have been
- * initialised; the caller releases them. Returns the exit status: 0, 1 (a
- * data or database error, already reported) or 2 (a usage error, reported).
+ * Checks req (parsed by the command), opens the registry named by conninfo
+ * (NULL: META_DB or the private cluster) and runs req into *an (initialised
+ * by the caller, who releases it, and req, afterwards). Returns the exit
+ * status: 0; 1 for a data, database or runtime error, 2 for a request at
+ * fault (a missing key, options that contradict each other or do not fit
+ * the outcome), both already reported as command cmd's.
  */
-int cli_analysis_run(const char *cmd, int argc, char **argv, const struct meta_cli_extra *extras,
-                     struct meta_analysis_request *req, struct meta_analysis *an, int *help);
+int cli_analysis_run(const char *cmd, const struct meta_analysis_request *req, const char *conninfo,
+                     struct meta_analysis *an);
+
+/* What a plot command is told beyond the analysis. */
+struct cli_plot {
+    const char *output; /* -o FILE: .png, .svg or .pdf */
+    const char *script; /* --script FILE, or NULL */
+    struct meta_plot_settings settings;
+};
+
+/* Draws the plot of a computed analysis: META_OK, META_EINVAL for a setting
+ * the user got wrong (a usage error), or another status, with err set. */
+typedef int (*cli_draw_fn)(const struct meta_analysis *an, const struct cli_plot *plot,
+                           struct meta_error *err);
+
+/*
+ * A plot command (`meta forest`, `meta funnel`): parses argv with the
+ * request's options, --db, -o/--output, --script and the command's own
+ * `extra` options (ending with CLI_END; they fill *plot), runs the analysis,
+ * checks the output path and that neither leave-one-out nor cumulative is
+ * asked for (shown by `meta pool`, not drawn), draws, and prints what it
+ * drew. Returns the exit status.
+ */
+int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *plot,
+                     const struct cli_option *extra, cli_draw_fn draw);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "analysis_file.h"
 #include "close_match.h"
+#include "parse_options.h"
 
 #include <ini.h>
 
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The keys of an analysis file beside the request's options. */
 enum key_kind { KEY_TEXT, KEY_FLAG, KEY_SORT, KEY_OUTPUT };
@@ -42,7 +42,7 @@ static const struct file_key file_keys[] = {
 };
 #define N_FILE_KEYS (sizeof file_keys / sizeof file_keys[0])
 
-/* Request options that a file may not set, and why. */
+/* Command-line options that a file may not set, and why. */
 static const char *refused_reason(const char *option)
 {
     if (strcmp(option, "db") == 0)
@@ -114,31 +114,9 @@ static void file_spelling(char *dst, size_t size, const char *name)
     dst[i] = '\0';
 }
 
-void meta_analysis_file_rephrase(char *dst, size_t size, const char *msg)
+void meta_analysis_file_spell(char *buf, size_t size, const char *key)
 {
-    size_t used = 0;
-    if (size == 0)
-        return;
-    while (*msg && used + 1 < size) {
-        const struct meta_analysis_option *hit = NULL;
-        if (msg[0] == '-' && msg[1] == '-')
-            for (const struct meta_analysis_option *o = meta_analysis_options; o->name; o++) {
-                size_t n = strlen(o->name);
-                if (strncmp(msg + 2, o->name, n) == 0 && !isalnum((unsigned char)msg[2 + n]) &&
-                    msg[2 + n] != '-' && (!hit || n > strlen(hit->name)))
-                    hit = o;
-            }
-        if (hit) {
-            char word[64];
-            file_spelling(word, sizeof word, hit->name);
-            for (const char *w = word; *w && used + 1 < size; w++)
-                dst[used++] = *w;
-            msg += 2 + strlen(hit->name);
-        } else {
-            dst[used++] = *msg++;
-        }
-    }
-    dst[used] = '\0';
+    file_spelling(buf, size, key);
 }
 
 /* ---- Parsing ------------------------------------------------------------- */
@@ -262,8 +240,6 @@ static const char *closest_key(const char *name)
         }
     }
     for (const struct meta_analysis_option *o = meta_analysis_options; o->name; o++) {
-        if (refused_reason(o->name))
-            continue;
         char word[64];
         file_spelling(word, sizeof word, o->name);
         size_t d = meta_edit_distance(name, word);
@@ -280,21 +256,6 @@ static const char known_keys[] =
     "outcome, timepoint, treatment, control, measure, model, method, ci, level, by, "
     "leave_one_out, cumulative, title, note, favours_left, favours_right, higher_is_better, "
     "sort, forest, funnel, table, csv, json";
-
-static int parse_flag(const char *value, int *out)
-{
-    if (strcmp(value, "1") == 0 || strcasecmp(value, "true") == 0 ||
-        strcasecmp(value, "yes") == 0) {
-        *out = 1;
-        return META_OK;
-    }
-    if (strcmp(value, "0") == 0 || strcasecmp(value, "false") == 0 ||
-        strcasecmp(value, "no") == 0) {
-        *out = 0;
-        return META_OK;
-    }
-    return META_EINVAL;
-}
 
 /* Checks an output path (relative, not through "..", naming a file, no
  * control characters) and writes it to dst without "." components and
@@ -386,7 +347,7 @@ static int apply_file_key(struct parser *p, const struct file_key *k, const char
         return fail(p, p->line, META_EINVAL, "'%s' needs a value", k->name);
     switch (k->kind) {
     case KEY_FLAG:
-        if (parse_flag(value, &af->higher_is_better) != META_OK)
+        if (meta_flag_parse(value, &af->higher_is_better) != META_OK)
             return fail(p, p->line, META_EINVAL, "'%s' takes true or false, got '%s'", k->name,
                         value);
         return 1;
@@ -462,7 +423,12 @@ static int on_pair(void *user, const char *section, const char *name, const char
     for (char *c = option; *c; c++)
         if (*c == '_')
             *c = '-';
-    const struct meta_analysis_option *o = meta_analysis_option_find(option);
+    const char *refused = refused_reason(option);
+    if (refused)
+        return fail(p, p->line, META_EINVAL, "'%s' does not belong in an analysis file: %s", name,
+                    refused);
+    const struct cli_option request_keys[] = {CLI_REQUEST(&p->af->req), CLI_END};
+    const struct cli_option *o = cli_option_find(request_keys, option);
     if (!o) {
         const char *near = closest_key(key);
         if (near)
@@ -470,21 +436,13 @@ static int on_pair(void *user, const char *section, const char *name, const char
                         near);
         return fail(p, p->line, META_EINVAL, "unknown key '%s' (known keys: %s)", name, known_keys);
     }
-    const char *refused = refused_reason(o->name);
-    if (refused)
-        return fail(p, p->line, META_EINVAL, "'%s' does not belong in an analysis file: %s", name,
-                    refused);
-    int repeatable = strcmp(o->name, "treatment") == 0 || strcmp(o->name, "control") == 0;
-    if (!remember_key(p, key, repeatable))
+    if (!remember_key(p, key, meta_analysis_option_find(option)->repeatable))
         return 0;
-    struct meta_error rerr;
-    meta_error_clear(&rerr);
-    int ret = meta_analysis_request_set(&p->af->req, o->name, value, &rerr);
-    if (ret != META_OK) {
-        char text[META_ERROR_MAX];
-        meta_analysis_file_rephrase(text, sizeof text, rerr.msg);
-        return fail(p, p->line, ret, "%s", text);
-    }
+    struct meta_request_error e;
+    meta_request_error_init(&e, meta_analysis_file_spell);
+    int ret = cli_option_apply(o, option, value, &e);
+    if (ret != META_OK)
+        return fail(p, p->line, ret, "%s", e.err.msg);
     return 1;
 }
 
@@ -521,14 +479,11 @@ static void check_complete(struct parser *p)
         return;
     }
     struct meta_options opts;
-    struct meta_error rerr;
-    meta_error_clear(&rerr);
-    int ret = meta_analysis_resolve(&af->req, -1, &opts, &rerr);
-    if (ret != META_OK) {
-        char text[META_ERROR_MAX];
-        meta_analysis_file_rephrase(text, sizeof text, rerr.msg);
-        fail(p, at, ret, "[analysis]: %s", text);
-    }
+    struct meta_request_error e;
+    meta_request_error_init(&e, meta_analysis_file_spell);
+    int ret = meta_analysis_resolve(&af->req, -1, &opts, &e);
+    if (ret != META_OK)
+        fail(p, at, ret, "[analysis]: %s", e.err.msg);
 }
 
 int meta_analysis_file_read(struct meta_analysis_file *af, const char *path, struct meta_error *err)

@@ -3,13 +3,14 @@
  * selection and pooling options of `meta pool`, set through the request's own
  * option table so that the two cannot drift, plus where the tables and plots
  * go and how the plots are labelled. Read with inih; every error names file
- * and line.
+ * and line. Request keys go through the command line's option table
+ * (parse_options.h), worded the file's way.
  */
 #ifndef META_ANALYSIS_FILE_H
 #define META_ANALYSIS_FILE_H
 
-#include "analysis.h"
-#include "forest_build.h"
+#include "meta_analysis.h"
+#include "meta_report.h"
 
 #include <stddef.h>
 
@@ -86,12 +87,7 @@ void meta_analysis_file_plot_settings(const struct meta_analysis_file *af,
 /* The key an output kind is declared with ("forest", "table"...). Static. */
 const char *meta_output_kind_name(enum meta_output_kind kind);
 
-/*
- * Rewrites a message of the request's option handling, which speaks of
- * command-line options ("--model common", "--leave-one-out"), in the words of
- * an analysis file ("model common", "leave_one_out") into dst (size bytes,
- * always terminated).
- */
-void meta_analysis_file_rephrase(char *dst, size_t size, const char *msg);
+/* How an analysis file names a request key: "leave_one_out". */
+void meta_analysis_file_spell(char *buf, size_t size, const char *key);
 
 #endif

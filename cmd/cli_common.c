@@ -6,7 +6,6 @@
 #include "cli_common.h"
 #include "commands.h"
 
-#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -58,68 +57,4 @@ int cli_open_db(const char *cmd, const char *conninfo, struct meta_db **db)
     if (ret != META_OK)
         return cli_fail(cmd, ret, &err);
     return 0;
-}
-
-int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_option *options,
-                      int *first)
-{
-    enum { MAX_OPTIONS = 32 };
-    struct option longs[MAX_OPTIONS + 2];
-    char shorts[2 * MAX_OPTIONS + 4] = ":h";
-    size_t n = 0, s = 2;
-    for (; options[n].name && n < MAX_OPTIONS; n++) {
-        longs[n] = (struct option){options[n].name,
-                                   options[n].takes_value ? required_argument : no_argument, NULL,
-                                   (int)(256 + n)};
-        if (options[n].short_name) {
-            shorts[s++] = options[n].short_name;
-            if (options[n].takes_value)
-                shorts[s++] = ':';
-        }
-    }
-    shorts[s] = '\0';
-    longs[n] = (struct option){"help", no_argument, NULL, 'h'};
-    longs[n + 1] = (struct option){NULL, 0, NULL, 0};
-    optind = 0; /* reset getopt for this argument vector (GNU) */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-        if (opt == 'h')
-            return cli_help(cmd, stdout);
-        if (opt == ':')
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        size_t i = n;
-        if (opt >= 256 && (size_t)(opt - 256) < n)
-            i = (size_t)(opt - 256);
-        else
-            for (size_t j = 0; j < n; j++)
-                if (options[j].short_name && options[j].short_name == opt)
-                    i = j;
-        if (i == n)
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        *options[i].value = options[i].takes_value ? optarg : "1";
-    }
-    *first = optind;
-    return CLI_CONTINUE;
-}
-
-void cli_csv_field(FILE *out, const char *s)
-{
-    if (!s)
-        return;
-    size_t len = strlen(s);
-    int quote =
-        strpbrk(s, ",\"\r\n") != NULL ||
-        (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'));
-    if (!quote) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
 }

@@ -25,33 +25,6 @@ int cli_help(const char *cmd, FILE *out);
  * cmd and returns 1, else 0 with *db set. */
 int cli_open_db(const char *cmd, const char *conninfo, struct meta_db **db);
 
-/* An option of a command, declared rather than hand-parsed: --name VALUE,
- * --name=VALUE, -s VALUE, or a flag. */
-struct cli_option {
-    const char *name;   /* long name without dashes */
-    char short_name;    /* single-letter form, or 0 */
-    int takes_value;    /* 0 for a flag */
-    const char **value; /* receives the value (borrowed from argv), "1" for a flag */
-};
-
-/* What cli_parse_options() says when the command should go on. */
-#define CLI_CONTINUE (-1)
-
-/*
- * Parses the options of command cmd (argv[0] is its name) against `options`
- * (ending with a NULL name) plus --help/-h. Positional arguments may come
- * anywhere; they are moved after the options, from argv[*first] on. Returns
- * CLI_CONTINUE, or the exit status to return at once: 0 after printing the
- * usage for --help, 2 after a usage error (unknown option, missing value).
- */
-int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_option *options,
-                      int *first);
-
-/* Writes one CSV field (RFC 4180): quoted when it holds a comma, a quote, a
- * line break or outer blanks (which readers would otherwise trim), with
- * quotes doubled. NULL writes an empty field. */
-void cli_csv_field(FILE *out, const char *s);
-
 /* The status a library failure maps to: always 1 (data, database, runtime). */
 int cli_fail(const char *cmd, int status, const struct meta_error *err);
 

@@ -6,6 +6,7 @@
  */
 #include "cli_common.h"
 #include "commands.h"
+#include "parse_options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -102,16 +103,16 @@ int cmd_db(int argc, char **argv)
 {
     const char *conninfo = NULL;
     const struct cli_option options[] = {
-        {"db", 0, 1, &conninfo},
-        {NULL, 0, 0, NULL},
+        CLI_STRING("db", 0, &conninfo),
+        CLI_END,
     };
-    int first = 0;
-    int status = cli_parse_options("db", argc, argv, options, &first);
+    int n_args = 0;
+    int status = cli_parse_options("db", argc, argv, options, &n_args);
     if (status != CLI_CONTINUE)
         return status;
-    if (first != argc - 1)
+    if (n_args != 1)
         return cli_usage_error("db", "expected one of init, start, stop, status");
-    const char *action = argv[first];
+    const char *action = argv[1];
     if (strcmp(action, "init") && strcmp(action, "start") && strcmp(action, "stop") &&
         strcmp(action, "status"))
         return cli_usage_error("db", "unknown action '%s' (expected init, start, stop, status)",

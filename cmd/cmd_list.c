@@ -6,6 +6,9 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "list.h"
+#include "meta_report.h"
+#include "meta_text_table.h"
+#include "parse_options.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -27,85 +30,44 @@ const char cmd_list_usage[] =
 
 enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 
-/* Display width of UTF-8 text: its code points. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            w++;
-    return w;
-}
-
 static const char *cell(const struct meta_list_table *t, size_t r, size_t c)
 {
     return t->cells[r * t->ncols + c];
 }
 
-static void pad(FILE *out, size_t n)
-{
-    while (n-- > 0)
-        fputc(' ', out);
-}
-
-static void print_aligned(FILE *out, const struct meta_list_table *t, const size_t *w,
-                          const char *const *row)
-{
-    for (size_t c = 0; c < t->ncols; c++) {
-        size_t fill = w[c] - width(row[c]);
-        int last = c + 1 == t->ncols;
-        if (t->numeric[c])
-            pad(out, fill);
-        fputs(row[c], out);
-        if (!t->numeric[c] && !last)
-            pad(out, fill);
-        if (!last)
-            fputs("  ", out);
-    }
-    fputc('\n', out);
-}
-
+/* The listing as an aligned table: names left, counts right, a rule of
+ * dashes under each header. */
 static int print_table(FILE *out, const struct meta_list_table *t)
 {
-    size_t *w = calloc(t->ncols, sizeof *w);
-    const char **row = calloc(t->ncols, sizeof *row);
-    int ret = 1;
-    if (!w || !row)
-        goto cleanup;
-    for (size_t c = 0; c < t->ncols; c++) {
-        w[c] = width(t->columns[c]);
-        for (size_t r = 0; r < t->nrows; r++)
-            if (width(cell(t, r, c)) > w[c])
-                w[c] = width(cell(t, r, c));
-    }
-    print_aligned(out, t, w, t->columns);
-    for (size_t c = 0; c < t->ncols; c++) {
-        for (size_t i = 0; i < w[c]; i++)
-            fputc('-', out);
-        fputs(c + 1 == t->ncols ? "\n" : "  ", out);
-    }
+    struct meta_text_table tt;
+    meta_text_table_init(&tt, t->ncols);
+    for (size_t c = 0; c < t->ncols; c++)
+        tt.right[c] = t->numeric[c];
+    struct meta_text_row *h = meta_text_table_row(&tt, META_TEXT_ROW_CELLS);
+    for (size_t c = 0; c < t->ncols; c++)
+        meta_text_table_set(&tt, h, c, "%s", t->columns[c]);
+    meta_text_table_row(&tt, META_TEXT_ROW_COLUMN_RULE);
     for (size_t r = 0; r < t->nrows; r++) {
+        struct meta_text_row *row = meta_text_table_row(&tt, META_TEXT_ROW_CELLS);
         for (size_t c = 0; c < t->ncols; c++)
-            row[c] = cell(t, r, c);
-        print_aligned(out, t, w, row);
+            meta_text_table_set(&tt, row, c, "%s", cell(t, r, c));
     }
-    ret = 0;
-
-cleanup:
-    free(w);
-    free(row);
-    return ret;
+    int oom = tt.oom;
+    if (!oom)
+        meta_text_table_print(out, &tt);
+    meta_text_table_release(&tt);
+    return oom;
 }
 
 static int print_csv(FILE *out, const struct meta_list_table *t)
 {
     for (size_t c = 0; c < t->ncols; c++) {
-        cli_csv_field(out, t->columns[c]);
+        meta_csv_field(out, t->columns[c]);
         fputc(c + 1 == t->ncols ? '\n' : ',', out);
     }
     for (size_t r = 0; r < t->nrows; r++) {
         for (size_t c = 0; c < t->ncols; c++) {
-            cli_csv_field(out, cell(t, r, c));
+            meta_csv_field(out, cell(t, r, c));
             fputc(c + 1 == t->ncols ? '\n' : ',', out);
         }
     }
@@ -149,12 +111,12 @@ int cmd_list(int argc, char **argv)
 {
     const char *conninfo = NULL, *format_name = NULL;
     const struct cli_option options[] = {
-        {"db", 0, 1, &conninfo},
-        {"format", 0, 1, &format_name},
-        {NULL, 0, 0, NULL},
+        CLI_STRING("db", 0, &conninfo),
+        CLI_STRING("format", 0, &format_name),
+        CLI_END,
     };
-    int first = 0;
-    int parsed = cli_parse_options("list", argc, argv, options, &first);
+    int n_args = 0;
+    int parsed = cli_parse_options("list", argc, argv, options, &n_args);
     if (parsed != CLI_CONTINUE)
         return parsed;
     enum format format = FORMAT_TABLE;
@@ -167,12 +129,12 @@ int cmd_list(int argc, char **argv)
     else
         return cli_usage_error("list", "unknown format '%s' (expected table, csv, json)",
                                format_name);
-    if (first != argc - 1)
+    if (n_args != 1)
         return cli_usage_error("list", "expected one of trials, outcomes, treatments");
     enum meta_list_what what;
-    if (meta_list_parse(argv[first], &what) != META_OK)
+    if (meta_list_parse(argv[1], &what) != META_OK)
         return cli_usage_error(
-            "list", "unknown listing '%s' (expected trials, outcomes, treatments)", argv[first]);
+            "list", "unknown listing '%s' (expected trials, outcomes, treatments)", argv[1]);
 
     struct meta_db *db = NULL;
     if (cli_open_db("list", conninfo, &db) != 0)

@@ -5,6 +5,7 @@
  */
 #include "cli_common.h"
 #include "commands.h"
+#include "parse_options.h"
 #include "load.h"
 
 #include <stdlib.h>
@@ -50,14 +51,14 @@ int cmd_load(int argc, char **argv)
 {
     const char *conninfo = NULL;
     const struct cli_option options[] = {
-        {"db", 0, 1, &conninfo},
-        {NULL, 0, 0, NULL},
+        CLI_STRING("db", 0, &conninfo),
+        CLI_END,
     };
-    int first = 0;
-    int status = cli_parse_options("load", argc, argv, options, &first);
+    int n_args = 0;
+    int status = cli_parse_options("load", argc, argv, options, &n_args);
     if (status != CLI_CONTINUE)
         return status;
-    if (first >= argc)
+    if (n_args < 1)
         return cli_usage_error("load", "expected at least one FILE");
 
     struct meta_db *db = NULL;
@@ -67,8 +68,7 @@ int cmd_load(int argc, char **argv)
     struct meta_error err;
     meta_load_report_init(&report);
     meta_error_clear(&err);
-    int ret = meta_reg_load(db, (const char *const *)(argv + first), (size_t)(argc - first),
-                            &report, &err);
+    int ret = meta_reg_load(db, (const char *const *)(argv + 1), (size_t)n_args, &report, &err);
     status = 0;
     if (ret == META_OK) {
         print_report(&report);

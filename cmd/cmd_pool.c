@@ -1,13 +1,14 @@
 /*
  * `meta pool SELECTION [OPTIONS]`: the pooled effect of a selection of the
  * registry, with confidence and prediction intervals and heterogeneity, as
- * a table, CSV or the JSON of INTERFACE.md. Parsing, resolving the options,
- * reading the arms and pooling are shared with forest and run (analysis.h).
+ * a table, CSV or the JSON of INTERFACE.md: lib/analysis computes it,
+ * lib/report writes it.
  */
 #include "analysis_cli.h"
 #include "cli_common.h"
 #include "commands.h"
-#include "pool_output.h"
+#include "meta_report.h"
+#include "parse_options.h"
 
 #include <stdio.h>
 
@@ -60,25 +61,38 @@ const char cmd_pool_usage[] =
     "Exit status: 0 success, 1 data or database error (unknown outcome or\n"
     "treatment, ambiguous time point, nothing to pool), 2 usage error.\n";
 
+/* --format: table, csv or json, checked where it is given. */
+static int set_format(const struct cli_option *o, const char *value, struct meta_request_error *e)
+{
+    if (meta_report_format_parse(value, o->value) != META_OK)
+        return meta_error_set(&e->err, META_EINVAL, "unknown format '%s' (use table, csv or json)",
+                              value);
+    return META_OK;
+}
+
 int cmd_pool(int argc, char **argv)
 {
     struct meta_analysis_request req;
     struct meta_analysis an;
     struct meta_error err;
-    int help = 0, ret;
+    const char *conninfo = NULL;
+    enum meta_report_format format = META_REPORT_TABLE;
     meta_error_clear(&err);
     meta_analysis_request_init(&req);
     meta_analysis_init(&an);
+    const struct cli_option options[] = {
+        CLI_REQUEST(&req),
+        CLI_CALLBACK("format", &format, set_format),
+        CLI_STRING("db", 0, &conninfo),
+        CLI_END,
+    };
 
-    int status = cli_analysis_run("pool", argc, argv, NULL, &req, &an, &help);
-    if (status != 0 || help)
+    int status = cli_parse_options("pool", argc, argv, options, NULL);
+    if (status != CLI_CONTINUE)
         goto cleanup;
-    if (req.format == META_FORMAT_JSON)
-        ret = meta_pool_write_json(stdout, &req, &an, &err);
-    else if (req.format == META_FORMAT_CSV)
-        ret = meta_pool_write_csv(stdout, &req, &an, &err);
-    else
-        ret = meta_pool_write_table(stdout, &req, &an, &err);
+    if ((status = cli_analysis_run("pool", &req, conninfo, &an)) != 0)
+        goto cleanup;
+    int ret = meta_report_write(stdout, format, &an, &err);
     if (ret == META_OK && fflush(stdout) != 0)
         ret = meta_error_set(&err, META_EIO, "cannot write the output");
     if (ret != META_OK)

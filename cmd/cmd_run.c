@@ -8,8 +8,8 @@
 #include "analysis_file.h"
 #include "cli_common.h"
 #include "commands.h"
-#include "forest_build.h"
-#include "pool_output.h"
+#include "meta_report.h"
+#include "parse_options.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -245,20 +245,18 @@ static int write_text(const char *path, enum meta_output_kind kind,
     FILE *f = fopen(path, "w");
     if (!f)
         return meta_error_set(err, META_EIO, "cannot write '%s': %s", path, strerror(errno));
-    int ret;
-    if (kind == META_OUTPUT_JSON) {
-        ret = meta_pool_write_json(f, &af->req, an, err);
-    } else if (kind == META_OUTPUT_CSV) {
-        ret = meta_pool_write_csv(f, &af->req, an, err);
-    } else {
+    enum meta_report_format format = kind == META_OUTPUT_JSON  ? META_REPORT_JSON
+                                     : kind == META_OUTPUT_CSV ? META_REPORT_CSV
+                                                               : META_REPORT_TABLE;
+    if (format == META_REPORT_TABLE) {
         if (af->title)
             fprintf(f, "%s\n", af->title);
         if (af->note)
             fprintf(f, "%s\n", af->note);
         if (af->title || af->note)
             fputc('\n', f);
-        ret = meta_pool_write_table(f, &af->req, an, err);
     }
+    int ret = meta_report_write(f, format, an, err);
     int failed = ferror(f);
     if (fclose(f) != 0 || failed) {
         if (ret == META_OK)
@@ -279,11 +277,11 @@ static int write_plot(const char *path, enum meta_output_kind kind,
     int ret;
     meta_analysis_file_plot_settings(af, &settings);
     if (kind == META_OUTPUT_FOREST) {
-        ret = meta_forest_build(&af->req, an, &settings, &forest, err);
+        ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
             ret = meta_plot_forest(forest, path, NULL, err);
     } else {
-        ret = meta_funnel_build(&af->req, an, &settings, &funnel, err);
+        ret = meta_report_funnel(an, &settings, &funnel, err);
         if (ret == META_OK)
             ret = meta_plot_funnel(funnel, path, NULL, err);
     }
@@ -346,29 +344,13 @@ static void prefix_file(struct meta_error *err, const char *file)
 static void describe_result(char *buf, size_t size, const struct meta_analysis *an)
 {
     const struct meta_result *r = &an->overall;
-    double est = r->estimate, lo = r->ci_lower, hi = r->ci_upper;
-    if (meta_measure_is_ratio(an->opts.measure)) {
-        est = exp(est);
-        lo = exp(lo);
-        hi = exp(hi);
-    }
+    enum meta_measure m = an->opts.measure;
+    double est = meta_measure_display(m, r->estimate), lo = meta_measure_display(m, r->ci_lower),
+           hi = meta_measure_display(m, r->ci_upper);
     int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", r->k,
                         meta_measure_name(an->opts.measure), est, lo, hi);
     if (an->n_groups > 0 && used > 0 && (size_t)used < size)
         snprintf(buf + used, size - (size_t)used, "  %zu subgroups", an->n_groups);
-}
-
-/* The line to blame when the options, checked at reading, turn out not to
- * fit the outcome's type: the file was consistent in itself, so either a
- * count-based method met a continuous outcome, or the measure does not apply. */
-static int option_line(const struct meta_analysis_file *af, int binary)
-{
-    enum meta_method m = af->req.opts.method;
-    int counts =
-        (af->req.given & META_GIVEN_METHOD) && (m == META_METHOD_MH || m == META_METHOD_PETO);
-    if (binary == 0 && counts)
-        return meta_analysis_file_key_line(af, "method");
-    return meta_analysis_file_key_line(af, "measure");
 }
 
 /* Runs one analysis file; prints its line. Returns 1 when it succeeded. */
@@ -399,19 +381,20 @@ static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
         prefix_file(&err, e->path);
         goto report;
     }
-    int line = 0;
-    if ((ret = meta_analysis_fetch(ctx->db, &af.req, &an, &err)) == META_OK &&
-        (ret = meta_analysis_resolve(&af.req, an.sel.binary, &an.opts, &err)) != META_OK)
-        line = option_line(&af, an.sel.binary);
-    if (ret == META_OK)
-        ret = meta_analysis_compute(&af.req, &an, &err);
-    if (ret != META_OK) {
-        char text[META_ERROR_MAX];
-        meta_analysis_file_rephrase(text, sizeof text, err.msg);
+    struct meta_request_error rerr;
+    meta_request_error_init(&rerr, meta_analysis_file_spell);
+    if ((ret = meta_analysis_run(ctx->db, &af.req, &an, &rerr)) != META_OK) {
+        /* A key at fault points at its line in the file. */
+        char key[64];
+        int line = 0;
+        if (rerr.key) {
+            meta_analysis_file_spell(key, sizeof key, rerr.key);
+            line = meta_analysis_file_key_line(&af, key);
+        }
         if (line)
-            meta_error_set(&err, ret, "%s:%d: %s", e->path, line, text);
+            meta_error_set(&err, ret, "%s:%d: %s", e->path, line, rerr.err.msg);
         else
-            meta_error_set(&err, ret, "%s: %s", e->path, text);
+            meta_error_set(&err, ret, "%s: %s", e->path, rerr.err.msg);
         goto report;
     }
     for (size_t i = 0; i < af.n_outputs; i++) {
@@ -455,44 +438,19 @@ int cmd_run(int argc, char **argv)
     struct meta_error err;
     char **files = NULL;
     char out[PATH_MAX];
-    size_t n_files = 0;
     int status = 0;
     meta_error_clear(&err);
 
-    if (!(files = calloc((size_t)argc + 1, sizeof *files))) {
-        status = cli_error("run", "out of memory");
+    int n_files = 0;
+    const struct cli_option options[] = {
+        CLI_STRING("out", 0, &ctx.out),
+        CLI_STRING("db", 0, &ctx.conninfo),
+        CLI_END,
+    };
+    if ((status = cli_parse_options("run", argc, argv, options, &n_files)) != CLI_CONTINUE)
         goto cleanup;
-    }
-    int options = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!options || arg[0] != '-' || arg[1] == '\0') {
-            files[n_files++] = argv[i];
-            continue;
-        }
-        if (strcmp(arg, "--") == 0) {
-            options = 0;
-        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            status = cli_help("run", stdout);
-            goto cleanup;
-        } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "--db") == 0) {
-            if (i + 1 >= argc) {
-                status = cli_usage_error("run", "option '%s' needs a value", arg);
-                goto cleanup;
-            }
-            if (strcmp(arg, "--out") == 0)
-                ctx.out = argv[++i];
-            else
-                ctx.conninfo = argv[++i];
-        } else if (strncmp(arg, "--out=", 6) == 0) {
-            ctx.out = arg + 6;
-        } else if (strncmp(arg, "--db=", 5) == 0) {
-            ctx.conninfo = arg + 5;
-        } else {
-            status = cli_usage_error("run", "unknown option '%s'", arg);
-            goto cleanup;
-        }
-    }
+    status = 0;
+    files = argv + 1;
     if (n_files == 0) {
         status = cli_usage_error("run", "no analysis given: name FILE.ini files or directories "
                                         "(e.g. meta run analyses/)");
@@ -511,7 +469,7 @@ int cmd_run(int argc, char **argv)
         status = cli_error("run", "output directory: %s", err.msg);
         goto cleanup;
     }
-    if (collect(&list, files, n_files) != META_OK) {
+    if (collect(&list, files, (size_t)n_files) != META_OK) {
         status = cli_error("run", "out of memory");
         goto cleanup;
     }
@@ -544,6 +502,5 @@ cleanup:
     free(ctx.claimed);
     free(ctx.claimed_by);
     entries_free(&list);
-    free(files);
     return status;
 }

@@ -1,10 +1,13 @@
 /*
- * The commands of the `meta` program. Each lives in cmd/cmd_<name>.c, takes
+ * The commands of the `meta` program and their table (commands.c). Each
+ * lives in cmd/cmd_<name>.c, takes
  * the arguments after the command name (argv[0] is the command name) and
  * returns the exit status: 0 success, 1 data/database/runtime error, 2 usage.
  */
 #ifndef META_COMMANDS_H
 #define META_COMMANDS_H
+
+#include <stdio.h>
 
 struct meta_command {
     const char *name;
@@ -18,6 +21,9 @@ extern const struct meta_command meta_commands[];
 
 /* Looks a command up by name; NULL when there is none. */
 const struct meta_command *meta_command_find(const char *name);
+
+/* Prints the usage line and the commands with their summaries to out. */
+void meta_commands_overview(FILE *out);
 
 int cmd_db(int argc, char **argv);
 int cmd_load(int argc, char **argv);

@@ -113,7 +113,7 @@ void plot_axis_fit(struct plot_axis *ax, int log_scale, double lo, double hi);
 /* Where value v (display units) sits along the axis, 0 at lo and 1 at hi. */
 double plot_axis_frac(const struct plot_axis *ax, double v);
 
-/* plot.c */
+/* script.c */
 
 /* Switches the calling thread to the C locale for numeric output, so that a
  * script never gets decimal commas; returns the previous locale to hand to

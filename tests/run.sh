@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, builds,
 # runs every ctest suite (unit, registry, cli, plots, lint), then builds again
-# with AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit,
-# registry and plots suites under them.
+# with AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit
+# (lib/stats, lib/analysis, lib/report), registry, cli and plots suites under
+# them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tests/setup.sh
@@ -14,4 +15,4 @@ ctest --test-dir build --output-on-failure --timeout 900
 
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DMETA_SANITIZE=ON
 cmake --build build-sanitize -j"$jobs"
-ctest --test-dir build-sanitize --output-on-failure --timeout 900 -L 'unit|registry|plots'
+ctest --test-dir build-sanitize --output-on-failure --timeout 900 -L 'unit|registry|cli|plots'

@@ -259,7 +259,8 @@ static int unknown_outcome(PGconn *conn, const char *outcome, struct meta_error 
 
 /* The outcome resolved but its time point did not: lists the time points. */
 static int bad_timepoint(PGconn *conn, const char *outcome, const char *outcome_id,
-                         const char *kind, const char *asked, struct meta_error *err)
+                         const char *kind, const char *asked, const char *option,
+                         struct meta_error *err)
 {
     const char *table = strcmp(kind, "binary") == 0 ? "binary_results" : "continuous_results";
     char sql[sizeof timepoints_sql_fmt + 64];
@@ -277,9 +278,8 @@ static int bad_timepoint(PGconn *conn, const char *outcome, const char *outcome_
                              outcome, asked, list);
     else
         ret = meta_error_set(err, META_EINVAL,
-                             "outcome '%s' has several time points: %s (choose one with "
-                             "--timepoint)",
-                             outcome, list);
+                             "outcome '%s' has several time points: %s (choose one with %s)",
+                             outcome, list, option ? option : "--timepoint");
     PQclear(res);
     return ret;
 }
@@ -448,7 +448,8 @@ int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
     const char *outcome_id = PQgetvalue(res, 0, c_oid);
     const char *kind = PQgetvalue(res, 0, c_kind);
     if (PQgetisnull(res, 0, c_ok) || strcmp(PQgetvalue(res, 0, c_ok), "t") != 0) {
-        ret = bad_timepoint(conn, q->outcome, outcome_id, kind, q->timepoint, err);
+        ret = bad_timepoint(conn, q->outcome, outcome_id, kind, q->timepoint, q->timepoint_option,
+                            err);
         goto cleanup;
     }
     out->binary = strcmp(kind, "binary") == 0;

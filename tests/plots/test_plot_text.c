@@ -168,28 +168,6 @@ static void test_format_from_path(void)
     CU_ASSERT_EQUAL(meta_plot_format_from_path(NULL, &fmt, &err), META_EINVAL);
 }
 
-static void test_measures(void)
-{
-    const char *label = NULL;
-    int log_scale = -1;
-    CU_ASSERT_EQUAL(meta_plot_measure("RR", &label, &log_scale, NULL), META_OK);
-    CU_ASSERT_STRING_EQUAL(label, "Risk Ratio");
-    CU_ASSERT_EQUAL(log_scale, 1);
-    CU_ASSERT_EQUAL(meta_plot_measure("smd", &label, &log_scale, NULL), META_OK);
-    CU_ASSERT_STRING_EQUAL(label, "Std. Mean Difference");
-    CU_ASSERT_EQUAL(log_scale, 0);
-    CU_ASSERT_EQUAL(meta_plot_measure("ROM", &label, &log_scale, NULL), META_OK);
-    CU_ASSERT_EQUAL(log_scale, 1);
-    CU_ASSERT_EQUAL(meta_plot_measure("OR", &label, &log_scale, NULL), META_OK);
-    CU_ASSERT_EQUAL(log_scale, 1);
-    CU_ASSERT_EQUAL(meta_plot_measure("RD", &label, &log_scale, NULL), META_OK);
-    CU_ASSERT_EQUAL(log_scale, 0);
-    CU_ASSERT_EQUAL(meta_plot_measure("MD", &label, &log_scale, NULL), META_OK);
-    CU_ASSERT_STRING_EQUAL(label, "Mean Difference");
-    CU_ASSERT_EQUAL(meta_plot_measure("HR", &label, &log_scale, NULL), META_EINVAL);
-    CU_ASSERT_EQUAL(meta_plot_measure(NULL, &label, &log_scale, NULL), META_EINVAL);
-}
-
 static void test_numbers(void)
 {
     char b[256];
@@ -319,7 +297,6 @@ int main(void)
         {"ellipsize: at character boundaries", test_ellipsize},
         {"fit width: Liberation Sans metrics", test_fit_width},
         {"format from path", test_format_from_path},
-        {"measures: labels and scales", test_measures},
         {"numbers: RevMan's style", test_numbers},
         {"summary lines: heterogeneity and tests", test_summary_lines},
         {"axis: symmetric ranges and ticks", test_axis},

@@ -1,10 +1,10 @@
 /*
- * One contrast per trial from the arms of a selection (see contrasts.h). The
+ * One contrast per trial from the arms of a selection (see meta_contrasts.h). The
  * selection is ordered by trial, so each trial is one run of arms; its sides
  * are combined with lib/stats and checked with meta_es_compute, so that a
  * trial whose effect cannot be estimated is reported, not pooled.
  */
-#include "contrasts.h"
+#include "meta_contrasts.h"
 
 #include <math.h>
 #include <stdio.h>

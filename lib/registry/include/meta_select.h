@@ -21,6 +21,9 @@ struct meta_select_query {
     const char *const *controls; /* the control list, n_controls >= 1 names */
     size_t n_controls;
     const char *by; /* an attribute read for each arm (--by), or NULL */
+    /* How the caller's messages name the time point option ("--timepoint"
+     * on a command line, the default when NULL). */
+    const char *timepoint_option;
 };
 
 /* Which side of the comparison an arm is on. */

@@ -1,10 +1,10 @@
 /*
- * Running one analysis (see analysis.h): reading the selection, building one
- * contrast per trial, pooling them, and the subgroup, leave-one-out and
- * cumulative variants, all with lib/stats. Shared by the commands that pool
- * (pool, forest, run), which differ only in how they show the result.
+ * Computing one analysis (see meta_analysis.h) on arms in memory: one
+ * contrast per trial, pooled, and the subgroup, leave-one-out and
+ * cumulative variants, all with lib/stats. Where the arms come from (the
+ * registry, a test) does not matter here.
  */
-#include "analysis.h"
+#include "analysis_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -37,37 +37,11 @@ void meta_analysis_release(struct meta_analysis *an)
     meta_analysis_init(an);
 }
 
-int meta_analysis_fetch(struct meta_db *db, const struct meta_analysis_request *req,
-                        struct meta_analysis *an, struct meta_error *err)
-{
-    struct meta_select_query q = {
-        .outcome = req->outcome,
-        .timepoint = req->timepoint,
-        .treatments = (const char *const *)req->treatments,
-        .n_treatments = req->n_treatments,
-        .controls = (const char *const *)req->controls,
-        .n_controls = req->n_controls,
-        .by = req->by,
-    };
-    meta_selection_release(&an->sel);
-    int ret = meta_select_arms(db, &q, &an->sel, err);
-    if (ret != META_OK || !req->by)
-        return ret;
-    /* A --by attribute that no treatment arm carries is a mistake (a typo,
-     * most likely), not one subgroup of arms that lack it. */
-    for (size_t i = 0; i < an->sel.count; i++)
-        if (an->sel.arms[i].side == META_SIDE_TREATMENT && an->sel.arms[i].by_value)
-            return META_OK;
-    if (an->sel.count == 0)
-        return META_OK;
-    return meta_select_unknown_attribute(db, &q, err);
-}
-
 static int build(const struct meta_analysis_request *req, struct meta_analysis *an,
                  const struct meta_arm_filter *filter, struct meta_contrasts *out,
                  struct meta_error *err)
 {
-    return meta_contrasts_build(&an->sel, (const char *const *)req->treatments, req->n_treatments,
+    return meta_contrasts_build(an->data, (const char *const *)req->treatments, req->n_treatments,
                                 (const char *const *)req->controls, req->n_controls,
                                 an->opts.measure, filter, out, err);
 }
@@ -90,11 +64,11 @@ static int nothing_to_pool(const struct meta_analysis_request *req, const struct
         return meta_error_set(err, META_EDOM,
                               "no trial of outcome '%s' at time point '%s' has a treatment or "
                               "control arm of the lists given",
-                              an->sel.outcome, an->sel.timepoint);
+                              an->data->outcome, an->data->timepoint);
     return meta_error_set(err, META_EDOM,
                           "no trial to pool for outcome '%s' (%s vs %s): %zu trial%s left out "
                           "(%s)",
-                          an->sel.outcome, req->treatments[0], req->controls[0], c->n_excluded,
+                          an->data->outcome, req->treatments[0], req->controls[0], c->n_excluded,
                           c->n_excluded == 1 ? "" : "s", why);
 }
 
@@ -104,7 +78,7 @@ static int run_subgroups(const struct meta_analysis_request *req, struct meta_an
     char **values = NULL;
     size_t count = 0;
     int has_missing = 0;
-    int ret = meta_contrasts_by_values(&an->sel, &values, &count, &has_missing, err);
+    int ret = meta_contrasts_by_values(an->data, &values, &count, &has_missing, err);
     if (ret != META_OK)
         return ret;
     size_t total = count + (size_t)has_missing;
@@ -210,8 +184,9 @@ cleanup:
     return ret;
 }
 
-int meta_analysis_compute(const struct meta_analysis_request *req, struct meta_analysis *an,
-                          struct meta_error *err)
+/* The computation proper, once the options are resolved. */
+static int compute(const struct meta_analysis_request *req, struct meta_analysis *an,
+                   struct meta_error *err)
 {
     int ret = build(req, an, NULL, &an->contrasts, err);
     if (ret != META_OK)
@@ -239,4 +214,17 @@ int meta_analysis_compute(const struct meta_analysis_request *req, struct meta_a
     if (req->cumulative && (ret = run_cumulative(an, err)) != META_OK)
         return ret;
     return META_OK;
+}
+
+int meta_analysis_compute(const struct meta_analysis_request *req,
+                          const struct meta_selection *data, struct meta_analysis *an,
+                          struct meta_request_error *e)
+{
+    an->req = req;
+    an->data = data;
+    int ret = meta_analysis_resolve(req, data->binary, &an->opts, e);
+    if (ret != META_OK)
+        return ret;
+    e->key = NULL;
+    return compute(req, an, &e->err);
 }

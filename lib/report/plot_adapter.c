@@ -1,32 +1,13 @@
 /*
  * Filling the forest and funnel descriptions of plots/ from an analysis (see
- * forest_build.h). The numbers are the analysis' own, on its scale (logs for
- * ratio measures): plots/ back-transforms the axis.
+ * meta_report_forest). The numbers are the analysis' own, on its scale (logs
+ * for ratio measures): plots/ back-transforms the axis.
  */
-#include "forest_build.h"
+#include "meta_report.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-const char *meta_measure_label(enum meta_measure measure)
-{
-    switch (measure) {
-    case META_MD:
-        return "Mean Difference";
-    case META_SMD:
-        return "Std. Mean Difference";
-    case META_ROM:
-        return "Ratio of Means";
-    case META_RR:
-        return "Risk Ratio";
-    case META_OR:
-        return "Odds Ratio";
-    case META_RD:
-        return "Risk Difference";
-    }
-    return "Effect";
-}
 
 /* Joins a list of names with " + " for column headers ("duloxetine + milnacipran"). */
 static void join_names(char *buf, size_t size, char *const *names, size_t count)
@@ -102,9 +83,10 @@ static void fill_summary(struct meta_forest_summary *s, const struct meta_result
 }
 
 /* Adds one section per pooled subgroup: heading, studies, subtotal. */
-static int add_subgroups(struct meta_forest *f, const struct meta_analysis_request *req,
-                         const struct meta_analysis *an, struct meta_error *err)
+static int add_subgroups(struct meta_forest *f, const struct meta_analysis *an,
+                         struct meta_error *err)
 {
+    const struct meta_analysis_request *req = an->req;
     for (size_t g = 0; g < an->n_groups; g++) {
         const struct meta_subgroup *grp = &an->groups[g];
         if (!grp->pooled)
@@ -144,10 +126,10 @@ static int add_exclusions(struct meta_forest *f, const struct meta_contrasts *c,
     return meta_forest_add_footer(f, line, err);
 }
 
-int meta_forest_build(const struct meta_analysis_request *req, const struct meta_analysis *an,
-                      const struct meta_plot_settings *settings, struct meta_forest **out,
-                      struct meta_error *err)
+int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_settings *settings,
+                       struct meta_forest **out, struct meta_error *err)
 {
+    const struct meta_analysis_request *req = an->req;
     *out = NULL;
     struct meta_forest *f = meta_forest_alloc();
     if (!f)
@@ -169,7 +151,7 @@ int meta_forest_build(const struct meta_analysis_request *req, const struct meta
         goto cleanup;
     meta_forest_set_higher_is_better(f, settings->higher_is_better);
     if (an->n_groups > 0)
-        ret = add_subgroups(f, req, an, err);
+        ret = add_subgroups(f, an, err);
     else
         ret = add_studies(f, &an->contrasts, &an->overall, err);
     if (ret != META_OK)
@@ -189,11 +171,9 @@ cleanup:
     return ret;
 }
 
-int meta_funnel_build(const struct meta_analysis_request *req, const struct meta_analysis *an,
-                      const struct meta_plot_settings *settings, struct meta_funnel **out,
-                      struct meta_error *err)
+int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_settings *settings,
+                       struct meta_funnel **out, struct meta_error *err)
 {
-    (void)req;
     *out = NULL;
     struct meta_funnel *f = meta_funnel_alloc();
     if (!f)

@@ -1,10 +1,13 @@
 /*
- * `--format json`: the contract of INTERFACE.md. Ratio measures report on
+ * The JSON of a result (`meta pool --format json`, a run's json file): the
+ * contract of INTERFACE.md. Ratio measures report on
  * the log scale with `exp` back-transformed; whatever does not apply (NAN in
  * lib/stats results) is null, so no NaN or Infinity ever reaches the output;
  * numbers are printed with as many digits as it takes to read them back.
  */
-#include "pool_output.h"
+#include "meta_report.h"
+
+#include <json-c/json.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -113,11 +116,11 @@ static void result_fields(struct jb *b, struct json_object *o, const struct meta
         return;
     }
     struct json_object *e = jobj(b);
-    put(b, e, "estimate", jnum(b, exp(x->estimate)));
-    put(b, e, "ci_lower", jnum(b, exp(x->ci_lower)));
-    put(b, e, "ci_upper", jnum(b, exp(x->ci_upper)));
-    put(b, e, "pi_lower", jnum(b, exp(x->pi_lower)));
-    put(b, e, "pi_upper", jnum(b, exp(x->pi_upper)));
+    put(b, e, "estimate", jnum(b, meta_measure_display(r->measure, x->estimate)));
+    put(b, e, "ci_lower", jnum(b, meta_measure_display(r->measure, x->ci_lower)));
+    put(b, e, "ci_upper", jnum(b, meta_measure_display(r->measure, x->ci_upper)));
+    put(b, e, "pi_lower", jnum(b, meta_measure_display(r->measure, x->pi_lower)));
+    put(b, e, "pi_upper", jnum(b, meta_measure_display(r->measure, x->pi_upper)));
     put(b, o, "exp", e);
 }
 
@@ -214,13 +217,13 @@ static struct json_object *steps_json(struct jb *b, const struct meta_analysis *
     return arr;
 }
 
-struct json_object *meta_analysis_to_json(const struct meta_analysis_request *req,
-                                          const struct meta_analysis *an)
+struct json_object *meta_report_to_json(const struct meta_analysis *an)
 {
+    const struct meta_analysis_request *req = an->req;
     struct jb b = {0};
     struct json_object *root = jobj(&b);
-    put(&b, root, "outcome", jstr(&b, an->sel.outcome));
-    put(&b, root, "timepoint", jstr(&b, an->sel.timepoint));
+    put(&b, root, "outcome", jstr(&b, an->data->outcome));
+    put(&b, root, "timepoint", jstr(&b, an->data->timepoint));
     put(&b, root, "treatment", names_json(&b, req->treatments, req->n_treatments));
     put(&b, root, "control", names_json(&b, req->controls, req->n_controls));
     put(&b, root, "measure", jstr(&b, meta_measure_name(an->opts.measure)));
@@ -254,10 +257,9 @@ struct json_object *meta_analysis_to_json(const struct meta_analysis_request *re
     return root;
 }
 
-int meta_pool_write_json(FILE *out, const struct meta_analysis_request *req,
-                         const struct meta_analysis *an, struct meta_error *err)
+int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
-    struct json_object *root = meta_analysis_to_json(req, an);
+    struct json_object *root = meta_report_to_json(an);
     if (!root)
         return meta_error_set(err, META_ENOMEM, "out of memory building the json output");
     const char *text = json_object_to_json_string_ext(

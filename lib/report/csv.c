@@ -1,13 +1,12 @@
 /*
- * `--format csv`: one header and one row per trial, per pooled result and
- * per trial left out, for scripts. The columns are the same whatever the
- * outcome and options, so that outputs can be stacked; a `type` column says
- * what a row is (study, pooled, excluded; subgroup_study, subgroup_pooled,
- * subgroup_excluded, subgroup_test; leave_one_out; cumulative). Numbers are
- * in full precision on the analysis scale, with exp_* for ratio measures.
+ * The CSV of a result (`meta pool --format csv`, a run's csv file): one header and one row per
+ * trial, per pooled result and per trial left out, for scripts. The columns are the same whatever
+ * the outcome and options, so that outputs can be stacked; a `type` column says what a row is
+ * (study, pooled, excluded; subgroup_study, subgroup_pooled, subgroup_excluded, subgroup_test;
+ * leave_one_out; cumulative). Numbers are in full precision on the analysis scale, with exp_* for
+ * ratio measures.
  */
-#include "cli_common.h"
-#include "pool_output.h"
+#include "meta_report.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -100,20 +99,6 @@ enum {
     NCOLS
 };
 
-void meta_format_double(char *buf, size_t size, double v)
-{
-    if (!isfinite(v)) {
-        if (size)
-            buf[0] = '\0';
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 /* One row under construction: cells are owned copies. */
 struct row {
     char *cell[NCOLS];
@@ -135,10 +120,11 @@ static void set_num(struct row *r, int col, double v)
     set_text(r, col, buf);
 }
 
-static void set_exp(struct row *r, int col, double v, int ratio)
+/* An exp_* cell: the back-transformed value for ratio measures, else empty. */
+static void set_exp(struct row *r, int col, double v, enum meta_measure measure)
 {
-    if (ratio)
-        set_num(r, col, exp(v));
+    if (meta_measure_is_ratio(measure))
+        set_num(r, col, meta_measure_display(measure, v));
 }
 
 /* Writes the row and empties it; returns 0, or -1 when out of memory. */
@@ -149,7 +135,7 @@ static int emit(FILE *out, struct row *r)
         if (c)
             fputc(',', out);
         if (!oom)
-            cli_csv_field(out, r->cell[c]);
+            meta_csv_field(out, r->cell[c]);
         free(r->cell[c]);
         r->cell[c] = NULL;
     }
@@ -160,15 +146,15 @@ static int emit(FILE *out, struct row *r)
 
 static void result_cells(struct row *r, const struct meta_result *x)
 {
-    int ratio = meta_measure_is_ratio(x->measure);
+    enum meta_measure measure = x->measure;
     set_num(r, C_K, (double)x->k);
     set_num(r, C_EST, x->estimate);
     set_num(r, C_SE, x->se);
     set_num(r, C_LO, x->ci_lower);
     set_num(r, C_HI, x->ci_upper);
-    set_exp(r, C_EXP_EST, x->estimate, ratio);
-    set_exp(r, C_EXP_LO, x->ci_lower, ratio);
-    set_exp(r, C_EXP_HI, x->ci_upper, ratio);
+    set_exp(r, C_EXP_EST, x->estimate, measure);
+    set_exp(r, C_EXP_LO, x->ci_lower, measure);
+    set_exp(r, C_EXP_HI, x->ci_upper, measure);
     set_num(r, C_STAT, x->statistic);
     set_num(r, C_DF, x->df);
     set_num(r, C_P, x->p);
@@ -183,14 +169,14 @@ static void result_cells(struct row *r, const struct meta_result *x)
     set_num(r, C_QP, x->Q_p);
     set_num(r, C_PI_LO, x->pi_lower);
     set_num(r, C_PI_HI, x->pi_upper);
-    set_exp(r, C_EXP_PI_LO, x->pi_lower, ratio);
-    set_exp(r, C_EXP_PI_HI, x->pi_upper, ratio);
+    set_exp(r, C_EXP_PI_LO, x->pi_lower, measure);
+    set_exp(r, C_EXP_PI_HI, x->pi_upper, measure);
 }
 
 /* The study rows, the pooled row and the excluded rows of one analysis. */
 static int write_block(FILE *out, const char *prefix, const char *subgroup,
                        const struct meta_contrasts *c, const struct meta_result *res, int pooled,
-                       int ratio)
+                       enum meta_measure measure)
 {
     struct row r = {{0}, 0};
     char type[32];
@@ -220,9 +206,9 @@ static int write_block(FILE *out, const char *prefix, const char *subgroup,
         set_num(&r, C_SE, sqrt(sr->vi));
         set_num(&r, C_LO, sr->ci_lower);
         set_num(&r, C_HI, sr->ci_upper);
-        set_exp(&r, C_EXP_EST, sr->yi, ratio);
-        set_exp(&r, C_EXP_LO, sr->ci_lower, ratio);
-        set_exp(&r, C_EXP_HI, sr->ci_upper, ratio);
+        set_exp(&r, C_EXP_EST, sr->yi, measure);
+        set_exp(&r, C_EXP_LO, sr->ci_lower, measure);
+        set_exp(&r, C_EXP_HI, sr->ci_upper, measure);
         set_num(&r, C_WEIGHT, sr->weight);
         bad |= emit(out, &r);
     }
@@ -261,18 +247,18 @@ static int write_steps(FILE *out, const struct meta_analysis *an, const struct m
     return bad;
 }
 
-int meta_pool_write_csv(FILE *out, const struct meta_analysis_request *req,
-                        const struct meta_analysis *an, struct meta_error *err)
+int meta_report_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
-    int ratio = meta_measure_is_ratio(an->opts.measure);
+    const struct meta_analysis_request *req = an->req;
+    enum meta_measure measure = an->opts.measure;
     for (int c = 0; c < NCOLS; c++)
         fprintf(out, "%s%s", c ? "," : "", columns[c]);
     fputc('\n', out);
-    int bad = write_block(out, "", NULL, &an->contrasts, &an->overall, 1, ratio);
+    int bad = write_block(out, "", NULL, &an->contrasts, &an->overall, 1, measure);
     for (size_t g = 0; g < an->n_groups; g++) {
         const struct meta_subgroup *sg = &an->groups[g];
         bad |= write_block(out, "subgroup_", sg->value, &sg->contrasts, &sg->result, sg->pooled,
-                           ratio);
+                           measure);
     }
     if (req->by && an->have_test) {
         struct row r = {{0}, 0};

@@ -89,8 +89,7 @@ struct meta_forest_row {
  * read them, but should be changed through the functions only. Typical use:
  *
  *   f = meta_forest_alloc();
- *   meta_plot_measure("RR", &label, &log_scale, err);
- *   meta_forest_set_measure(f, label, log_scale, err);
+ *   meta_forest_set_measure(f, "Risk Ratio", 1, err);
  *   meta_forest_set_arms(f, "BCG", "control", err);
  *   meta_forest_set_model(f, "Random effects", "REML", 95, err);
  *   for each subgroup: meta_forest_add_section(f, "TCA", err);
@@ -266,13 +265,6 @@ int meta_funnel_set_estimate(struct meta_funnel *f, double estimate, struct meta
  * Returns META_OK, META_EINVAL or META_ENOMEM. */
 int meta_funnel_add_point(struct meta_funnel *f, double yi, double sei, const char *label,
                           struct meta_error *err);
-
-/* The label and scale of a measure by its code (INTERFACE.md's --measure):
- * MD "Mean Difference", SMD "Std. Mean Difference", ROM "Ratio of Means",
- * RR "Risk Ratio", OR "Odds Ratio", RD "Risk Difference"; ROM, RR and OR are
- * on the log scale. Codes are case-insensitive. *label is a static string.
- * Returns META_OK or META_EINVAL for an unknown code. */
-int meta_plot_measure(const char *code, const char **label, int *log_scale, struct meta_error *err);
 
 /* Picks the format from the output path's extension (.png, .svg, .pdf, in any
  * case). Returns META_OK or META_EINVAL for any other or no extension. */

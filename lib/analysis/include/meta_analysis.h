@@ -1,0 +1,184 @@
+/*
+ * The analysis engine: what to analyse (a request: selection and pooling
+ * options, no output format and no database handle), its defaults, and
+ * running it (contrasts, overall pooling, subgroups, leave-one-out,
+ * cumulative) on arms read from the registry or held in memory. Front ends
+ * (the meta program, analysis files, tests) drive it through this header.
+ */
+#ifndef META_ANALYSIS_H
+#define META_ANALYSIS_H
+
+#include "meta_contrasts.h"
+#include "meta_registry.h"
+#include "meta_select.h"
+#include "meta_stats.h"
+
+#include <stddef.h>
+
+/* ---- The request --------------------------------------------------------- */
+
+/* Which pooling options were given explicitly (the others take defaults that
+ * depend on the outcome type and on each other). */
+#define META_GIVEN_MEASURE (1u << 0)
+#define META_GIVEN_MODEL   (1u << 1)
+#define META_GIVEN_METHOD  (1u << 2)
+#define META_GIVEN_CI      (1u << 3)
+#define META_GIVEN_LEVEL   (1u << 4)
+
+/* What to analyse and how. Every string is owned by the request. New
+ * options (a convention, moderators, the source of a contrast) are new
+ * fields with a default set by meta_analysis_request_init and a key of
+ * meta_analysis_options. */
+struct meta_analysis_request {
+    char *outcome;   /* required */
+    char *timepoint; /* NULL: the outcome's only time point */
+    char **treatments;
+    size_t n_treatments;
+    char **controls;
+    size_t n_controls;
+    struct meta_options opts; /* as given; see meta_analysis_resolve */
+    unsigned given;           /* META_GIVEN_* bits */
+    char *by;                 /* attribute of the treatment arms for subgroups, or NULL */
+    int leave_one_out;
+    int cumulative;
+};
+
+/* A key of the request: the long name shared by the command line (--name)
+ * and analysis files (name = value, with '_' for '-'). */
+struct meta_analysis_option {
+    const char *name;
+    int takes_value; /* 0 for a flag */
+    int repeatable;  /* given again, it adds to the value (the arm lists) */
+    const char *help;
+};
+
+/* The keys, terminated by an entry whose name is NULL. */
+extern const struct meta_analysis_option meta_analysis_options[];
+
+/* Looks a key up by name; NULL when the request has no such key. */
+const struct meta_analysis_option *meta_analysis_option_find(const char *name);
+
+/* How a front end names a key of the request in its messages: writes the
+ * spelling of `key` ("--leave-one-out" on a command line, "leave_one_out" in
+ * an analysis file) into buf (size bytes, always terminated). */
+typedef void (*meta_key_spelling)(char *buf, size_t size, const char *key);
+
+/* What went wrong with a request, by key, so that each front end can point
+ * at the option or line at fault and word the keys its own way. */
+struct meta_request_error {
+    meta_key_spelling spell; /* in: how messages name keys; NULL: as in the table */
+    const char *key;         /* out: the key at fault (a name of meta_analysis_options,
+                                static), or NULL when the data or the system are */
+    struct meta_error err;   /* out: the message */
+};
+
+/* Clears e and sets the spelling its messages will use (may be NULL). */
+void meta_request_error_init(struct meta_request_error *e, meta_key_spelling spell);
+
+/* Reads a flag's value: NULL (given bare), "1", "true", "yes" set *out to 1;
+ * "0", "false", "no" to 0 (words in any case). Returns META_OK, or
+ * META_EINVAL for anything else. */
+int meta_flag_parse(const char *value, int *out);
+
+/* Empties req and sets the option defaults (meta_options_init). */
+void meta_analysis_request_init(struct meta_analysis_request *req);
+
+/* Frees what req owns and leaves it empty; accepts NULL. */
+void meta_analysis_request_release(struct meta_analysis_request *req);
+
+/*
+ * Sets key `name` (see meta_analysis_options) from its text value; value
+ * is NULL or "true"/"false"/"yes"/"no"/"1"/"0" for a flag. treatment and
+ * control take comma-separated lists ("\," is a literal comma) and given
+ * again they add to the list. Returns META_OK, or META_EINVAL with e->key
+ * set and e->err saying what is wrong and what would be valid (unknown key,
+ * unknown measure, a level that is not a number, an empty list element...);
+ * META_ENOMEM.
+ */
+int meta_analysis_request_set(struct meta_analysis_request *req, const char *name,
+                              const char *value, struct meta_request_error *e);
+
+/*
+ * Resolves the pooling options of req into *opts and checks them. `binary`
+ * is the outcome type (1 binary, 0 continuous) or -1 while it is unknown,
+ * in which case only what does not depend on it is checked. Defaults: the
+ * measure is MD or RR by outcome type (OR when PETO was asked for); the
+ * model follows an explicit method (IV, MH, PETO: common; the tau^2
+ * estimators: random), else random; the method is IV under the common model
+ * and REML under the random one. Also requires outcome, treatment and
+ * control. Returns META_OK or META_EINVAL with e->key naming the key at
+ * fault and e->err what would be valid.
+ */
+int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
+                          struct meta_options *opts, struct meta_request_error *e);
+
+/* ---- Running it ---------------------------------------------------------- */
+
+/* One subgroup of a `by` analysis. */
+struct meta_subgroup {
+    char *value; /* the attribute value; NULL for arms lacking it */
+    struct meta_contrasts contrasts;
+    struct meta_result result;
+    int pooled; /* 1 when result holds an analysis (k >= 1) */
+};
+
+/* Everything one analysis computes. Pointers into the request and the arms
+ * are borrowed: both must outlive the analysis. Later analyses (bias tests,
+ * influence, meta-regression, a data fingerprint) are further fields, empty
+ * unless the request asks for them. */
+struct meta_analysis {
+    const struct meta_analysis_request *req; /* what was asked */
+    const struct meta_selection *data;       /* the arms analysed: &sel or the caller's */
+    struct meta_selection sel;               /* the arms read by meta_analysis_run */
+    struct meta_options opts;                /* resolved options */
+    struct meta_contrasts contrasts;         /* one study per trial, and the trials left out */
+    struct meta_result overall;
+
+    struct meta_subgroup *groups; /* by: n_groups subgroups, sorted by value */
+    size_t n_groups;
+    int have_test; /* 1 when at least two subgroups were pooled */
+    struct meta_subgroup_test test;
+
+    struct meta_result *loo; /* leave-one-out: one result per omitted trial */
+    size_t n_loo;
+
+    struct meta_result *cum; /* cumulative: result i adds trial cum_order[i] */
+    size_t *cum_order;       /* indexes into contrasts, by year, then as loaded */
+    size_t n_cum;
+};
+
+/* Empties an analysis. */
+void meta_analysis_init(struct meta_analysis *an);
+
+/* Frees what an owns and leaves it empty; accepts NULL. */
+void meta_analysis_release(struct meta_analysis *an);
+
+/*
+ * Runs req on arms held by the caller: resolves the options for data's
+ * outcome type, builds the contrasts, pools them and, as req asks, the
+ * subgroups with their test, leave-one-out and cumulative results. an must
+ * be initialised (or released); req and data are borrowed and must outlive
+ * it. data's arms are ordered by trial (trial_id), each trial's arms
+ * together. Returns META_OK; META_EINVAL with e->key set when the options do
+ * not fit the outcome; META_EDOM when no trial can be pooled (e->err lists
+ * why trials were left out) or leave-one-out has fewer than two trials;
+ * otherwise the status of lib/stats (META_ENOCONV, META_EINVAL, META_ENOMEM)
+ * with e->err naming the step that failed and e->key NULL.
+ */
+int meta_analysis_compute(const struct meta_analysis_request *req,
+                          const struct meta_selection *data, struct meta_analysis *an,
+                          struct meta_request_error *e);
+
+/*
+ * Runs req on the registry: checks the options that do not depend on the
+ * data, reads the arms of req's selection from db into an->sel (one query;
+ * see meta_select_arms), then meta_analysis_compute on them. Returns META_OK
+ * or the first failure: the request's (META_EINVAL, e->key set), the
+ * registry's (unknown names with close matches, time point choices, an
+ * attribute no treatment arm has: META_EINVAL with e->key NULL; META_EDB),
+ * or the computation's.
+ */
+int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,
+                      struct meta_analysis *an, struct meta_request_error *e);
+
+#endif

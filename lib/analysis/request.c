@@ -1,0 +1,275 @@
+/*
+ * The keys of an analysis request (see meta_analysis.h): one table shared by
+ * the command line and analysis files, and each value checked as it is set.
+ * Messages name keys through the caller's spelling, so that each front end
+ * words them its own way.
+ */
+#include "analysis_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const struct meta_analysis_option meta_analysis_options[] = {
+    {"outcome", 1, 0, "outcome name (required)"},
+    {"timepoint", 1, 0, "time point; defaults to the outcome's only one"},
+    {"treatment", 1, 1, "treatment list A[,A2...] (required)"},
+    {"control", 1, 1, "control list B[,B2...] (required)"},
+    {"measure", 1, 0, "MD, SMD, ROM (continuous); RR, OR, RD (binary)"},
+    {"model", 1, 0, "common or random"},
+    {"method", 1, 0, "common: IV, MH, PETO; random: DL, REML, ML, PM, HE, HS, SJ, EB"},
+    {"ci", 1, 0, "z or hksj"},
+    {"level", 1, 0, "confidence level in percent"},
+    {"by", 1, 0, "attribute of the treatment arms to form subgroups"},
+    {"leave-one-out", 0, 0, "one analysis per omitted trial"},
+    {"cumulative", 0, 0, "trials added one by one (by year when present)"},
+    {NULL, 0, 0, NULL},
+};
+
+static const char valid_measures[] = "use MD, SMD or ROM for a continuous outcome, RR, OR or RD "
+                                     "for a binary one";
+
+const struct meta_analysis_option *meta_analysis_option_find(const char *name)
+{
+    for (const struct meta_analysis_option *o = meta_analysis_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+void meta_request_error_init(struct meta_request_error *e, meta_key_spelling spell)
+{
+    e->spell = spell;
+    e->key = NULL;
+    meta_error_clear(&e->err);
+}
+
+const char *analysis_key_word(const struct meta_request_error *e, const char *key, char *buf,
+                              size_t size)
+{
+    if (e && e->spell)
+        e->spell(buf, size, key);
+    else
+        snprintf(buf, size, "%s", key);
+    return buf;
+}
+
+int analysis_key_error(struct meta_request_error *e, int status, const char *key, const char *fmt,
+                       ...)
+{
+    if (!e)
+        return status;
+    const struct meta_analysis_option *o = key ? meta_analysis_option_find(key) : NULL;
+    e->key = o ? o->name : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->err.msg, sizeof e->err.msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void meta_analysis_request_init(struct meta_analysis_request *req)
+{
+    memset(req, 0, sizeof *req);
+    meta_options_init(&req->opts);
+}
+
+static void free_list(char **list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(list[i]);
+    free(list);
+}
+
+void meta_analysis_request_release(struct meta_analysis_request *req)
+{
+    if (!req)
+        return;
+    free(req->outcome);
+    free(req->timepoint);
+    free_list(req->treatments, req->n_treatments);
+    free_list(req->controls, req->n_controls);
+    free(req->by);
+    meta_analysis_request_init(req);
+}
+
+static int set_string(char **slot, const char *value, struct meta_request_error *e)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return analysis_key_error(e, META_ENOMEM, NULL, "out of memory");
+    free(*slot);
+    *slot = copy;
+    return META_OK;
+}
+
+/* Appends the names of a comma-separated list to *list, skipping repeats.
+ * "\," is a literal comma; spaces around names are dropped. */
+static int add_list(const char *key, const char *value, char ***list, size_t *count,
+                    struct meta_request_error *e)
+{
+    size_t len = strlen(value);
+    char *name = malloc(len + 1);
+    char word[64];
+    if (!name)
+        return analysis_key_error(e, META_ENOMEM, NULL, "out of memory");
+    int ret = META_OK;
+    const char *p = value;
+    for (;;) {
+        size_t n = 0;
+        while (*p && *p != ',') {
+            if (*p == '\\' && p[1] == ',')
+                p++;
+            name[n++] = *p++;
+        }
+        name[n] = '\0';
+        char *start = name;
+        while (*start == ' ' || *start == '\t')
+            start++;
+        while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t') && &name[n - 1] >= start)
+            name[--n] = '\0';
+        if (!*start) {
+            ret = analysis_key_error(e, META_EINVAL, key, "%s '%s' has an empty name",
+                                     analysis_key_word(e, key, word, sizeof word), value);
+            goto cleanup;
+        }
+        int seen = 0;
+        for (size_t i = 0; i < *count && !seen; i++)
+            seen = strcmp((*list)[i], start) == 0;
+        if (!seen) {
+            char **grown = realloc(*list, (*count + 1) * sizeof *grown);
+            if (!grown || !(grown[*count] = strdup(start))) {
+                if (grown)
+                    *list = grown;
+                ret = analysis_key_error(e, META_ENOMEM, NULL, "out of memory");
+                goto cleanup;
+            }
+            *list = grown;
+            (*count)++;
+        }
+        if (!*p)
+            break;
+        p++;
+    }
+cleanup:
+    free(name);
+    return ret;
+}
+
+int meta_flag_parse(const char *value, int *out)
+{
+    if (!value || strcmp(value, "1") == 0 || strcasecmp(value, "true") == 0 ||
+        strcasecmp(value, "yes") == 0) {
+        *out = 1;
+        return META_OK;
+    }
+    if (strcmp(value, "0") == 0 || strcasecmp(value, "false") == 0 ||
+        strcasecmp(value, "no") == 0) {
+        *out = 0;
+        return META_OK;
+    }
+    return META_EINVAL;
+}
+
+static int parse_flag(const char *key, const char *value, int *out, struct meta_request_error *e)
+{
+    char word[64];
+    if (meta_flag_parse(value, out) == META_OK)
+        return META_OK;
+    return analysis_key_error(e, META_EINVAL, key, "%s takes no value or true/false, got '%s'",
+                              analysis_key_word(e, key, word, sizeof word), value);
+}
+
+static int parse_level(const char *value, double *out, struct meta_request_error *e)
+{
+    char word[64];
+    analysis_key_word(e, "level", word, sizeof word);
+    char *end;
+    double level = strtod(value, &end);
+    if (end == value || *end != '\0' || !isfinite(level))
+        return analysis_key_error(e, META_EINVAL, "level",
+                                  "%s must be a number between 0 and 100 (percent), got '%s'", word,
+                                  value);
+    if (!(level > 0.0 && level < 100.0))
+        return analysis_key_error(e, META_EINVAL, "level",
+                                  "%s must be between 0 and 100 (percent, e.g. 95), got '%s'", word,
+                                  value);
+    if (level < 1.0)
+        return analysis_key_error(e, META_EINVAL, "level",
+                                  "%s is a percentage: did you mean %g? got '%s'", word,
+                                  level * 100.0, value);
+    *out = level;
+    return META_OK;
+}
+
+int meta_analysis_request_set(struct meta_analysis_request *req, const char *name,
+                              const char *value, struct meta_request_error *e)
+{
+    char word[64];
+    const struct meta_analysis_option *o = meta_analysis_option_find(name);
+    if (!o)
+        return analysis_key_error(e, META_EINVAL, NULL, "unknown option '%s'",
+                                  analysis_key_word(e, name, word, sizeof word));
+    analysis_key_word(e, o->name, word, sizeof word);
+    if (o->takes_value && !value)
+        return analysis_key_error(e, META_EINVAL, o->name, "%s needs a value", word);
+    if (strcmp(name, "outcome") == 0) {
+        if (!*value)
+            return analysis_key_error(e, META_EINVAL, o->name, "%s needs a name", word);
+        return set_string(&req->outcome, value, e);
+    }
+    if (strcmp(name, "timepoint") == 0)
+        return set_string(&req->timepoint, value, e);
+    if (strcmp(name, "treatment") == 0)
+        return add_list(o->name, value, &req->treatments, &req->n_treatments, e);
+    if (strcmp(name, "control") == 0)
+        return add_list(o->name, value, &req->controls, &req->n_controls, e);
+    if (strcmp(name, "measure") == 0) {
+        if (meta_measure_parse(value, &req->opts.measure) != META_OK)
+            return analysis_key_error(e, META_EINVAL, o->name, "unknown measure '%s' (%s)", value,
+                                      valid_measures);
+        req->given |= META_GIVEN_MEASURE;
+        return META_OK;
+    }
+    if (strcmp(name, "model") == 0) {
+        if (meta_model_parse(value, &req->opts.model) != META_OK)
+            return analysis_key_error(e, META_EINVAL, o->name,
+                                      "unknown model '%s' (use common or random)", value);
+        req->given |= META_GIVEN_MODEL;
+        return META_OK;
+    }
+    if (strcmp(name, "method") == 0) {
+        if (meta_method_parse(value, &req->opts.method) != META_OK)
+            return analysis_key_error(e, META_EINVAL, o->name,
+                                      "unknown method '%s' (common: %s; random: %s)", value,
+                                      ANALYSIS_COMMON_METHODS, ANALYSIS_RANDOM_METHODS);
+        req->given |= META_GIVEN_METHOD;
+        return META_OK;
+    }
+    if (strcmp(name, "ci") == 0) {
+        if (meta_ci_parse(value, &req->opts.ci) != META_OK)
+            return analysis_key_error(e, META_EINVAL, o->name, "unknown ci '%s' (use z or hksj)",
+                                      value);
+        req->given |= META_GIVEN_CI;
+        return META_OK;
+    }
+    if (strcmp(name, "level") == 0) {
+        int ret = parse_level(value, &req->opts.level, e);
+        if (ret == META_OK)
+            req->given |= META_GIVEN_LEVEL;
+        return ret;
+    }
+    if (strcmp(name, "by") == 0) {
+        if (!*value)
+            return analysis_key_error(e, META_EINVAL, o->name, "%s needs an attribute name", word);
+        return set_string(&req->by, value, e);
+    }
+    if (strcmp(name, "leave-one-out") == 0)
+        return parse_flag(o->name, value, &req->leave_one_out, e);
+    /* The only key left in the table. */
+    return parse_flag(o->name, value, &req->cumulative, e);
+}

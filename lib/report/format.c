@@ -1,0 +1,45 @@
+/*
+ * The text forms of values that every machine-readable output shares: the
+ * shortest decimal that reads back as the same double (CSV, JSON), and the
+ * RFC 4180 field (the CSV of a result, `meta list --format csv`).
+ */
+#include "meta_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void meta_format_double(char *buf, size_t size, double v)
+{
+    if (!isfinite(v)) {
+        if (size)
+            buf[0] = '\0';
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void meta_csv_field(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    size_t len = strlen(s);
+    int quote =
+        strpbrk(s, ",\"\r\n") != NULL ||
+        (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'));
+    if (!quote) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}

@@ -1,0 +1,107 @@
+/*
+ * Showing the result of an analysis: the table for people (RevMan and
+ * metafor style), CSV for scripts, the JSON of INTERFACE.md, and the
+ * descriptions plots/ draws. Also the one vocabulary of measure names and
+ * labels and the number formats every output shares. Front ends choose
+ * where the text goes; nothing here opens files or prints to the terminal
+ * on its own.
+ */
+#ifndef META_REPORT_H
+#define META_REPORT_H
+
+#include "meta_analysis.h"
+#include "meta_plot.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct json_object;
+
+/* ---- Vocabulary and numbers ---------------------------------------------- */
+
+/* The label of a measure as RevMan writes it ("Risk Ratio", "Std. Mean
+ * Difference"), for plots. Static string; "Effect" for an unknown value. */
+const char *meta_measure_label(enum meta_measure measure);
+
+/* The measure in words for the table heading ("risk ratio", "standardised
+ * mean difference (Hedges' g)"). Static string; "?" for an unknown value. */
+const char *meta_measure_title(enum meta_measure measure);
+
+/* A value of the analysis scale as people read it: exp(v) for the ratio
+ * measures (pooled on the log scale), v itself for the others. */
+double meta_measure_display(enum meta_measure measure, double v);
+
+/* Writes the shortest decimal text of v that reads back as v (up to 17
+ * significant digits) into buf; "" for NaN or infinity. */
+void meta_format_double(char *buf, size_t size, double v);
+
+/* Writes one CSV field (RFC 4180): quoted when it holds a comma, a quote, a
+ * line break or outer blanks (which readers would otherwise trim), with
+ * quotes doubled. NULL writes an empty field. */
+void meta_csv_field(FILE *out, const char *s);
+
+/* ---- Writers ------------------------------------------------------------- */
+
+/* The formats a result can be written in. */
+enum meta_report_format { META_REPORT_TABLE, META_REPORT_CSV, META_REPORT_JSON };
+
+/* Parses "table", "csv" or "json". Returns META_OK or META_EINVAL. */
+int meta_report_format_parse(const char *name, enum meta_report_format *out);
+
+/*
+ * Writes the computed analysis an (see meta_analysis_compute) to out:
+ * - table: one row per trial (its arms' data, estimate with CI, weight), the
+ *   pooled row, the prediction interval, heterogeneity and the test of the
+ *   overall effect, ratio measures back-transformed; subgroups, trials left
+ *   out, leave-one-out and cumulative tables as computed;
+ * - csv: one header and one row per trial, per pooled result and per trial
+ *   left out, the same columns whatever the analysis, full precision;
+ * - json: the object of meta_report_to_json, pretty-printed.
+ * Returns META_OK, or META_EIO (writing failed) / META_ENOMEM with err set.
+ */
+int meta_report_write(FILE *out, enum meta_report_format format, const struct meta_analysis *an,
+                      struct meta_error *err);
+int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+
+/* The analysis as the JSON object of INTERFACE.md: the request, the pooled
+ * result (log scale for ratio measures, with `exp` back-transformed),
+ * studies, excluded trials, and, as requested, subgroups with their test,
+ * leave_one_out and cumulative. Values that do not apply are null. Returns a
+ * new object owned by the caller (json_object_put), or NULL when out of
+ * memory. */
+struct json_object *meta_report_to_json(const struct meta_analysis *an);
+
+/* ---- Plots --------------------------------------------------------------- */
+
+/* What the user says about a plot beyond the analysis itself. Strings are
+ * borrowed; NULL means the default. */
+struct meta_plot_settings {
+    const char *title;         /* the title line */
+    const char *sort;          /* loaded (default), year, effect, weight */
+    const char *favours_left;  /* label under the axis, left of the null */
+    const char *favours_right; /* label under the axis, right of the null */
+    int higher_is_better;      /* higher outcome values are better for patients */
+    const char *note;          /* an extra footer line (e.g. "Simulated data") */
+};
+
+/*
+ * Builds the forest plot of the computed analysis an into *out, owned by
+ * the caller (meta_forest_free): per trial its arms, estimate, CI and
+ * weight, subgroup sections with their diamonds and the test between them,
+ * the overall diamond, heterogeneity and the test of the overall effect,
+ * the trials left out. Values stay on the analysis scale (logs for ratio
+ * measures). Returns META_OK, META_EINVAL (a bad sort name, with err saying
+ * which exist) or META_ENOMEM.
+ */
+int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_settings *settings,
+                       struct meta_forest **out, struct meta_error *err);
+
+/* Builds the funnel plot of an into *out (meta_funnel_free): each trial's
+ * estimate against its standard error, and the pooled estimate. Returns
+ * META_OK, META_EINVAL or META_ENOMEM. */
+int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_settings *settings,
+                       struct meta_funnel **out, struct meta_error *err);
+
+#endif

@@ -1,0 +1,496 @@
+/*
+ * The table of a result (`meta pool`, a run's table file): the analysis as
+ * RevMan and metafor show it. One row per
+ * trial (its arms' data, estimate with CI, weight), the pooled row, the
+ * prediction interval, heterogeneity and the test of the overall effect;
+ * ratio measures back-transformed. Columns are sized to their contents
+ * (counting UTF-8 characters, not bytes) so numbers line up.
+ */
+#include "meta_report.h"
+#include "meta_text_table.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Numbers ------------------------------------------------------------- */
+
+struct fmt {
+    enum meta_measure measure; /* ratio measures are shown back-transformed */
+    int decimals;              /* of estimates and CIs */
+    int arm_decimals;          /* of arm means and SDs */
+};
+
+static double shown(const struct fmt *f, double v)
+{
+    return meta_measure_display(f->measure, v);
+}
+
+static void num(char *buf, size_t size, double v, int decimals)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.*f", decimals, v == 0.0 ? 0.0 : v);
+}
+
+static void pvalue(char *buf, size_t size, double p)
+{
+    if (!isfinite(p))
+        snprintf(buf, size, "-");
+    else if (p < 0.0001)
+        snprintf(buf, size, "< 0.0001");
+    else
+        snprintf(buf, size, "%.4f", p);
+}
+
+/* "p < 0.0001" or "p = 0.0123". */
+static void pclause(char *buf, size_t size, double p)
+{
+    char v[32];
+    pvalue(v, sizeof v, p);
+    snprintf(buf, size, "p %s%s", v[0] == '<' ? "" : "= ", v);
+}
+
+/* Arm data: counts as integers, means and SDs with `decimals` decimals. */
+static void arm_value(char *buf, size_t size, double v, int count, int decimals)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "-");
+    else if (count && v == floor(v))
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.*f", decimals, v);
+}
+
+/* Whether v is written exactly with d decimals (as data usually are). */
+static int exact_at(double v, int d)
+{
+    double scaled = v * pow(10.0, d);
+    return fabs(scaled - nearbyint(scaled)) < 1e-6 * fmax(1.0, fabs(scaled));
+}
+
+/* The decimals means and SDs are shown with: as many as the trials' own
+ * figures need (at most 3), so that arms combined from several show at the
+ * same precision as the rest; 2 when every side is combined. */
+static int arm_decimals_for(const struct meta_contrasts *c)
+{
+    int d = -1;
+    for (size_t i = 0; i < c->k; i++) {
+        const struct meta_study *s = &c->studies[i];
+        const struct meta_arm_cont *sides[2] = {&s->tc, &s->cc};
+        size_t arms[2] = {c->info[i].treatment_arms, c->info[i].control_arms};
+        for (int j = 0; j < 2; j++) {
+            if (s->binary || arms[j] > 1)
+                continue;
+            int need = 0;
+            while (need < 3 && !(exact_at(sides[j]->mean, need) && exact_at(sides[j]->sd, need)))
+                need++;
+            if (need > d)
+                d = need;
+        }
+    }
+    return d < 0 ? 2 : d;
+}
+
+/* Decimals that show the pooled CI width with two significant digits. */
+static int decimals_for(const struct meta_result *r, enum meta_measure measure)
+{
+    double lo = meta_measure_display(measure, r->ci_lower);
+    double hi = meta_measure_display(measure, r->ci_upper);
+    double width = fabs(hi - lo);
+    if (!(width > 0.0) || !isfinite(width))
+        return 2;
+    int d = 1 - (int)floor(log10(width));
+    return d < 2 ? 2 : d > 4 ? 4 : d;
+}
+
+/* ---- The main table --------------------------------------------------------- */
+
+struct layout {
+    int binary;
+    size_t ncols;
+    size_t c_trial, c_t, c_c, c_est, c_lo, c_hi, c_w; /* first column of each group */
+    size_t arm_cols;                                  /* columns per arm: 2 or 3 */
+};
+
+static struct layout layout_for(int binary)
+{
+    struct layout l;
+    l.binary = binary;
+    l.arm_cols = binary ? 2 : 3;
+    l.c_trial = 0;
+    l.c_t = 1;
+    l.c_c = l.c_t + l.arm_cols;
+    l.c_est = l.c_c + l.arm_cols;
+    l.c_lo = l.c_est + 1;
+    l.c_hi = l.c_lo + 1;
+    l.c_w = l.c_hi + 1;
+    l.ncols = l.c_w + 1;
+    return l;
+}
+
+/* A list of names for a column header: joined by "/", or `fallback` when long. */
+static void side_title(char *buf, size_t size, char *const *names, size_t count,
+                       const char *fallback)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? "/" : "", names[i]);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (meta_text_width(buf) > 28)
+        snprintf(buf, size, "%s", fallback);
+}
+
+static void header_rows(struct meta_text_table *t, const struct layout *l,
+                        const struct meta_analysis_request *req, const struct meta_analysis *an)
+{
+    char tname[512], cname[512];
+    side_title(tname, sizeof tname, req->treatments, req->n_treatments, "Treatment");
+    side_title(cname, sizeof cname, req->controls, req->n_controls, "Control");
+    struct meta_text_row *s = meta_text_table_row(t, META_TEXT_ROW_SPAN);
+    if (s) {
+        meta_text_table_set(t, s, l->c_t, "%s", tname);
+        s->span[l->c_t] = (int)l->arm_cols;
+        meta_text_table_set(t, s, l->c_c, "%s", cname);
+        s->span[l->c_c] = (int)l->arm_cols;
+        meta_text_table_set(t, s, l->c_lo, "%g%% CI", an->opts.level);
+        s->span[l->c_lo] = 2;
+    }
+    struct meta_text_row *h = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+    meta_text_table_set(t, h, l->c_trial, "Trial");
+    for (int side = 0; side < 2; side++) {
+        size_t c0 = side ? l->c_c : l->c_t;
+        if (l->binary) {
+            meta_text_table_set(t, h, c0, "Events");
+            meta_text_table_set(t, h, c0 + 1, "Total");
+        } else {
+            meta_text_table_set(t, h, c0, "N");
+            meta_text_table_set(t, h, c0 + 1, "Mean");
+            meta_text_table_set(t, h, c0 + 2, "SD");
+        }
+    }
+    meta_text_table_set(t, h, l->c_est, "%s", meta_measure_name(an->opts.measure));
+    meta_text_table_set(t, h, l->c_w, "Weight");
+    meta_text_table_row(t, META_TEXT_ROW_RULE);
+}
+
+static void arm_cells(struct meta_text_table *t, struct meta_text_row *r, const struct layout *l,
+                      size_t c0, const struct meta_arm_cont *c, const struct meta_arm_bin *b,
+                      int decimals)
+{
+    char v[64];
+    if (l->binary) {
+        arm_value(v, sizeof v, b->events, 1, 0);
+        meta_text_table_set(t, r, c0, "%s", v);
+        arm_value(v, sizeof v, b->total, 1, 0);
+        meta_text_table_set(t, r, c0 + 1, "%s", v);
+    } else {
+        arm_value(v, sizeof v, c->n, 1, 0);
+        meta_text_table_set(t, r, c0, "%s", v);
+        arm_value(v, sizeof v, c->mean, 0, decimals);
+        meta_text_table_set(t, r, c0 + 1, "%s", v);
+        arm_value(v, sizeof v, c->sd, 0, decimals);
+        meta_text_table_set(t, r, c0 + 2, "%s", v);
+    }
+}
+
+/* Estimate and CI cells: "0.41", "[0.13,", "1.26]". */
+static void estimate_cells(struct meta_text_table *t, struct meta_text_row *r,
+                           const struct layout *l, const struct fmt *f, double est, double lo,
+                           double hi)
+{
+    char a[64], b[64], c[64];
+    num(a, sizeof a, shown(f, est), f->decimals);
+    num(b, sizeof b, shown(f, lo), f->decimals);
+    num(c, sizeof c, shown(f, hi), f->decimals);
+    if (!isfinite(est)) {
+        meta_text_table_set(t, r, l->c_est, "not estimable");
+        return;
+    }
+    meta_text_table_set(t, r, l->c_est, "%s", a);
+    meta_text_table_set(t, r, l->c_lo, "[%s,", b);
+    meta_text_table_set(t, r, l->c_hi, "%s]", c);
+}
+
+/* Trial rows, the pooled row and the prediction interval of one analysis. */
+static void study_rows(struct meta_text_table *t, const struct layout *l, const struct fmt *f,
+                       const struct meta_contrasts *c, const struct meta_result *res,
+                       const char *pooled_label)
+{
+    struct meta_arm_bin tb = {0, 0}, cb = {0, 0};
+    struct meta_arm_cont tc = {0, NAN, NAN}, cc = {0, NAN, NAN};
+    int combined = 0;
+    for (size_t i = 0; i < c->k; i++) {
+        const struct meta_study *s = &c->studies[i];
+        const struct meta_study_result *sr = &res->studies[i];
+        struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+        int multi = c->info[i].treatment_arms > 1 || c->info[i].control_arms > 1;
+        combined |= multi;
+        meta_text_table_set(t, r, l->c_trial, "%s%s", c->info[i].trial, multi ? " *" : "");
+        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
+        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
+        estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
+        meta_text_table_set(t, r, l->c_w, "%.1f%%", sr->weight);
+        tb.events += s->tb.events;
+        tb.total += s->tb.total;
+        cb.events += s->cb.events;
+        cb.total += s->cb.total;
+        tc.n += s->tc.n;
+        cc.n += s->cc.n;
+    }
+    meta_text_table_row(t, META_TEXT_ROW_RULE);
+    struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+    meta_text_table_set(t, r, l->c_trial, "%s", pooled_label);
+    arm_cells(t, r, l, l->c_t, &tc, &tb, f->arm_decimals);
+    arm_cells(t, r, l, l->c_c, &cc, &cb, f->arm_decimals);
+    if (!l->binary) {
+        for (size_t j = 1; j < l->arm_cols; j++) {
+            meta_text_table_set(t, r, l->c_t + j, "%s", "");
+            meta_text_table_set(t, r, l->c_c + j, "%s", "");
+        }
+    }
+    estimate_cells(t, r, l, f, res->estimate, res->ci_lower, res->ci_upper);
+    meta_text_table_set(t, r, l->c_w, "100.0%%");
+    if (isfinite(res->pi_lower)) {
+        char b[64], c2[64];
+        num(b, sizeof b, shown(f, res->pi_lower), f->decimals);
+        num(c2, sizeof c2, shown(f, res->pi_upper), f->decimals);
+        r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+        meta_text_table_set(t, r, l->c_trial, "Prediction interval");
+        meta_text_table_set(t, r, l->c_lo, "[%s,", b);
+        meta_text_table_set(t, r, l->c_hi, "%s]", c2);
+    }
+    if (combined)
+        meta_text_table_text(t, "* arms combined: %s",
+                             l->binary ? "events and totals summed"
+                                       : "Cochrane Handbook formula (table 6.5.a)");
+}
+
+/* Heterogeneity and the test of the overall effect, as text lines. */
+static void summary_lines(struct meta_text_table *t, const struct meta_result *r,
+                          const char *indent)
+{
+    char p[64];
+    pclause(p, sizeof p, r->Q_p);
+    if (r->model == META_MODEL_RANDOM) {
+        char lo[32], hi[32];
+        num(lo, sizeof lo, r->tau2_ci_lower, 4);
+        num(hi, sizeof hi, r->tau2_ci_upper, 4);
+        meta_text_table_text(
+            t, "%sHeterogeneity: tau^2 = %.4f [%s, %s]; tau = %.4f; I^2 = %.1f%%; H^2 = %.2f",
+            indent, r->tau2, lo, hi, r->tau, r->I2, r->H2);
+        meta_text_table_text(t, "%s               Q = %.2f, df = %d, %s", indent, r->Q, r->Q_df, p);
+    } else {
+        meta_text_table_text(t, "%sHeterogeneity: I^2 = %.1f%%; H^2 = %.2f; Q = %.2f, df = %d, %s",
+                             indent, r->I2, r->H2, r->Q, r->Q_df, p);
+    }
+    pclause(p, sizeof p, r->p);
+    if (isfinite(r->df))
+        meta_text_table_text(t, "%sTest for overall effect: t(%g) = %.2f, %s", indent, r->df,
+                             r->statistic, p);
+    else
+        meta_text_table_text(t, "%sTest for overall effect: z = %.2f, %s", indent, r->statistic, p);
+}
+
+static const char *model_label(const struct meta_options *o)
+{
+    return o->model == META_MODEL_RANDOM ? "random effects" : "common effect";
+}
+
+static void excluded_lines(struct meta_text_table *t, const struct meta_contrasts *c,
+                           const char *indent)
+{
+    if (c->n_excluded == 0)
+        return;
+    meta_text_table_text(t, "%sLeft out (%zu trial%s):", indent, c->n_excluded,
+                         c->n_excluded == 1 ? "" : "s");
+    for (size_t i = 0; i < c->n_excluded; i++)
+        meta_text_table_text(t, "%s  %s: %s", indent, c->excluded[i].trial, c->excluded[i].reason);
+}
+
+static void main_table(struct meta_text_table *t, const struct meta_analysis_request *req,
+                       const struct meta_analysis *an, const struct fmt *f)
+{
+    struct layout l = layout_for(an->data->binary);
+    meta_text_table_init(t, l.ncols);
+    for (size_t c = 1; c < l.ncols; c++)
+        t->right[c] = 1;
+    t->gap[l.c_hi] = 1;
+    const struct meta_options *o = &an->opts;
+    char tname[512], cname[512];
+    side_title(tname, sizeof tname, req->treatments, req->n_treatments, "the treatment list");
+    side_title(cname, sizeof cname, req->controls, req->n_controls, "the control list");
+    meta_text_table_text(t, "Outcome: %s, time point %s%s%s; %s vs %s", an->data->outcome,
+                         an->data->timepoint[0] ? "'" : "",
+                         an->data->timepoint[0] ? an->data->timepoint : "(none)",
+                         an->data->timepoint[0] ? "'" : "", tname, cname);
+    meta_text_table_text(t, "Measure: %s, %s; %s (%s); %g%% CI (%s)", meta_measure_name(o->measure),
+                         meta_measure_title(o->measure), model_label(o),
+                         meta_method_name(o->method), o->level,
+                         o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z");
+    meta_text_table_text(t, "%s", "");
+    header_rows(t, &l, req, an);
+    char label[128];
+    if (req->by) {
+        for (size_t g = 0; g < an->n_groups; g++) {
+            const struct meta_subgroup *sg = &an->groups[g];
+            meta_text_table_text(t, "%s = %s", req->by, sg->value ? sg->value : "(missing)");
+            if (sg->pooled) {
+                snprintf(label, sizeof label, "Subtotal (k = %zu)", sg->result.k);
+                study_rows(t, &l, f, &sg->contrasts, &sg->result, label);
+                summary_lines(t, &sg->result, "  ");
+            } else {
+                meta_text_table_text(t, "  no trial to pool");
+            }
+            excluded_lines(t, &sg->contrasts, "  ");
+            meta_text_table_text(t, "%s", "");
+        }
+        meta_text_table_row(t, META_TEXT_ROW_RULE);
+        struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+        meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", model_label(o),
+                            an->overall.k);
+        estimate_cells(t, r, &l, f, an->overall.estimate, an->overall.ci_lower,
+                       an->overall.ci_upper);
+        if (isfinite(an->overall.pi_lower)) {
+            char b[64], c2[64];
+            num(b, sizeof b, shown(f, an->overall.pi_lower), f->decimals);
+            num(c2, sizeof c2, shown(f, an->overall.pi_upper), f->decimals);
+            r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+            meta_text_table_set(t, r, l.c_trial, "Prediction interval");
+            meta_text_table_set(t, r, l.c_lo, "[%s,", b);
+            meta_text_table_set(t, r, l.c_hi, "%s]", c2);
+        }
+    } else {
+        snprintf(label, sizeof label, "Total, %s (k = %zu)", model_label(o), an->overall.k);
+        study_rows(t, &l, f, &an->contrasts, &an->overall, label);
+    }
+    meta_text_table_text(t, "%s", "");
+    summary_lines(t, &an->overall, "");
+    if (req->by) {
+        if (an->have_test) {
+            char p[64];
+            pclause(p, sizeof p, an->test.p);
+            meta_text_table_text(t, "Test for subgroup differences: Q = %.2f, df = %d, %s",
+                                 an->test.Q, an->test.df, p);
+        } else {
+            meta_text_table_text(t,
+                                 "Test for subgroup differences: needs two subgroups with trials");
+        }
+    }
+    if (meta_measure_is_ratio(f->measure)) {
+        char e[32], s[32], lo[32], hi[32];
+        num(e, sizeof e, an->overall.estimate, 4);
+        num(s, sizeof s, an->overall.se, 4);
+        num(lo, sizeof lo, an->overall.ci_lower, 4);
+        num(hi, sizeof hi, an->overall.ci_upper, 4);
+        meta_text_table_text(
+            t, "Log scale: log %s = %s (SE %s) [%s, %s]; --format json has every figure",
+            meta_measure_name(o->measure), e, s, lo, hi);
+    }
+    if (an->contrasts.n_excluded) {
+        meta_text_table_text(t, "%s", "");
+        excluded_lines(t, &an->contrasts, "");
+    }
+}
+
+/* ---- Leave-one-out and cumulative ------------------------------------------ */
+
+static void steps_table(struct meta_text_table *t, const struct meta_analysis *an,
+                        const struct fmt *f, const struct meta_result *steps, size_t count,
+                        const size_t *order, const char *title)
+{
+    int random = an->opts.model == META_MODEL_RANDOM;
+    int cum = order != NULL;
+    /* Columns: trial, [year, k,] estimate, [lo, hi], p, [tau2,] I2 */
+    size_t c = 0, c_trial = c++, c_year = cum ? c++ : 0, c_k = cum ? c++ : 0, c_est = c++,
+           c_lo = c++, c_hi = c++, c_p = c++, c_tau2 = random ? c++ : 0, c_i2 = c++;
+    meta_text_table_init(t, c);
+    for (size_t j = 1; j < c; j++)
+        t->right[j] = 1;
+    t->gap[c_hi] = 1;
+    meta_text_table_text(t, "%s", "");
+    meta_text_table_text(t, "%s", title);
+    struct meta_text_row *s = meta_text_table_row(t, META_TEXT_ROW_SPAN);
+    if (s) {
+        meta_text_table_set(t, s, c_lo, "%g%% CI", an->opts.level);
+        s->span[c_lo] = 2;
+    }
+    struct meta_text_row *h = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+    meta_text_table_set(t, h, c_trial, cum ? "Added trial" : "Omitted trial");
+    if (cum) {
+        meta_text_table_set(t, h, c_year, "Year");
+        meta_text_table_set(t, h, c_k, "k");
+    }
+    meta_text_table_set(t, h, c_est, "%s", meta_measure_name(an->opts.measure));
+    meta_text_table_set(t, h, c_p, "p");
+    if (random)
+        meta_text_table_set(t, h, c_tau2, "tau^2");
+    meta_text_table_set(t, h, c_i2, "I^2");
+    meta_text_table_row(t, META_TEXT_ROW_RULE);
+    for (size_t i = 0; i < count; i++) {
+        size_t idx = order ? order[i] : i;
+        const struct meta_result *x = &steps[i];
+        struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
+        char a[64], b[64], d[64];
+        meta_text_table_set(t, r, c_trial, "%s", an->contrasts.info[idx].trial);
+        if (cum) {
+            double y = an->contrasts.info[idx].year;
+            if (isfinite(y))
+                meta_text_table_set(t, r, c_year, "%g", y);
+            meta_text_table_set(t, r, c_k, "%zu", x->k);
+        }
+        num(a, sizeof a, shown(f, x->estimate), f->decimals);
+        num(b, sizeof b, shown(f, x->ci_lower), f->decimals);
+        num(d, sizeof d, shown(f, x->ci_upper), f->decimals);
+        meta_text_table_set(t, r, c_est, "%s", a);
+        meta_text_table_set(t, r, c_lo, "[%s,", b);
+        meta_text_table_set(t, r, c_hi, "%s]", d);
+        pvalue(a, sizeof a, x->p);
+        meta_text_table_set(t, r, c_p, "%s", a);
+        if (random) {
+            num(a, sizeof a, x->tau2, 4);
+            meta_text_table_set(t, r, c_tau2, "%s", a);
+        }
+        meta_text_table_set(t, r, c_i2, "%.1f%%", x->I2);
+    }
+}
+
+int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_error *err)
+{
+    const struct meta_analysis_request *req = an->req;
+    struct fmt f = {an->opts.measure, decimals_for(&an->overall, an->opts.measure),
+                    arm_decimals_for(&an->contrasts)};
+    struct meta_text_table t;
+    int oom = 0;
+    main_table(&t, req, an, &f);
+    if (!(oom |= t.oom))
+        meta_text_table_print(out, &t);
+    meta_text_table_release(&t);
+    if (!oom && an->n_loo) {
+        steps_table(&t, an, &f, an->loo, an->n_loo, NULL,
+                    "Leave-one-out: each trial omitted in turn");
+        if (!(oom |= t.oom))
+            meta_text_table_print(out, &t);
+        meta_text_table_release(&t);
+    }
+    if (!oom && an->n_cum) {
+        int any_year = 0;
+        for (size_t i = 0; i < an->contrasts.k; i++)
+            any_year |= isfinite(an->contrasts.info[i].year);
+        steps_table(&t, an, &f, an->cum, an->n_cum, an->cum_order,
+                    any_year ? "Cumulative: trials added by year"
+                             : "Cumulative: trials added in the order loaded");
+        if (!(oom |= t.oom))
+            meta_text_table_print(out, &t);
+        meta_text_table_release(&t);
+    }
+    if (oom)
+        return meta_error_set(err, META_ENOMEM, "out of memory writing the table");
+    if (ferror(out))
+        return meta_error_set(err, META_EIO, "cannot write the output");
+    return META_OK;
+}

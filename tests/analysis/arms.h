@@ -1,0 +1,63 @@
+/*
+ * In-memory arms for the tests of lib/analysis and lib/report: a selection
+ * built from a table of literals, as lib/registry would read it, so that the
+ * engine and its writers run without a database.
+ */
+#ifndef META_TEST_ARMS_H
+#define META_TEST_ARMS_H
+
+#include "meta_analysis.h"
+#include "reference_rule.h"
+
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+
+/* Asserts that got agrees with expected by the reference rule (1e-6
+ * relative), printing both when it does not. */
+#define TEST_CLOSE(expected, got)                                                                  \
+    do {                                                                                           \
+        double e_ = (expected), g_ = (got);                                                        \
+        if (!meta_ref_agrees(e_, g_))                                                              \
+            printf("\n    line %d: expected %.17g, got %.17g", __LINE__, e_, g_);                  \
+        CU_ASSERT(meta_ref_agrees(e_, g_));                                                        \
+    } while (0)
+
+/* One arm: trial, its load order, treatment, side, the data (NAN where it
+ * does not apply), the `year` and `by` attributes (NULL when absent). */
+struct test_arm {
+    long long trial_id;
+    const char *trial;
+    const char *treatment;
+    enum meta_select_side side;
+    double n, mean, sd, events, total;
+    const char *year;
+    const char *by;
+};
+
+/* Fills sel (its strings borrowed from arms and the literals: never release
+ * it) with count arms of an outcome of the given type. arms must be ordered
+ * by trial_id. Returns 0, or -1 when out of memory; free sel->arms after. */
+int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
+                   int binary, const char *outcome, const char *timepoint);
+
+/* The request "treatment vs control" on outcome with `options` (pairs of
+ * key and value, ending with NULL) set through meta_analysis_request_set.
+ * Returns META_OK or the first failure. */
+int test_request(struct meta_analysis_request *req, const char *outcome, const char *treatment,
+                 const char *control, const char *const *options);
+
+/* The continuous example of both suites: trials T1..T6 comparing ketamine
+ * with placebo on pain; T2 has two ketamine arms (doses 0.15 and 0.5), T4
+ * lacks a placebo arm and T5 a ketamine arm, T3 has no year and no dose. */
+extern const struct test_arm test_pain_arms[];
+extern const size_t test_pain_count;
+
+/* Computes the pain example (ketamine vs placebo, time point "24h") with
+ * `options` into *an, initialising req, sel (see test_selection), an and e
+ * (keys spelt as in the table). Returns the status of the first failing
+ * step; release an and req and free sel->arms after any return. */
+int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const char *const *options,
+                       struct meta_request_error *e);
+
+#endif
