@@ -11,7 +11,8 @@ packages=(
     libgsl-dev                              # lib/stats
     libpq-dev libssl-dev libcsv-dev         # lib/registry (libpq, SHA-256, CSV)
     libjson-c-dev libinih-dev               # cmd (JSON output, analysis files)
-    libcunit1-dev clang-format libxml2-dev  # tests (libxml2: SVG checks) and the format check
+    libzip-dev                              # lib/import (Cochrane packages; libxml2: RevMan 5)
+    libcunit1-dev clang-format libxml2-dev  # tests, the format check; libxml2 also lib/import
     postgresql                              # the private registry cluster
     gnuplot-nox fonts-liberation            # plots (Liberation Sans)
     python3                                 # the cli test harness
