@@ -1,8 +1,8 @@
 /*
- * CSV in memory (review_csv.h). The whole text is checked as UTF-8 first, so
- * that an encoding error names its line; then libcsv parses it one physical
- * line at a time, which tells on which line each record starts, and every
- * record's fields are handed over as NUL-terminated strings.
+ * CSV in memory (review_csv.h). libcsv parses the text one physical line at
+ * a time, which tells on which line each record starts; every field is
+ * checked as UTF-8 as it ends, so that an encoding error names its line and
+ * column; the fields of a record are handed over as NUL-terminated strings.
  */
 #include "review_csv.h"
 #include "review_text.h"
@@ -34,6 +34,14 @@ static void on_field(void *s, size_t len, void *data)
     struct parse *p = data;
     if (p->status != META_OK)
         return;
+    size_t bad;
+    if (!meta_review_utf8_ok(s, len, &bad)) {
+        p->status = meta_error_set(p->err, META_EINVAL,
+                                   "%s:%ld:%zu: the text is not UTF-8 (byte 0x%02X): save the file "
+                                   "as UTF-8",
+                                   p->name, p->line, p->n + 1, ((const unsigned char *)s)[bad]);
+        return;
+    }
     if (p->n == p->fcap) {
         size_t cap = p->fcap ? p->fcap * 2 : 64;
         size_t *offs = realloc(p->offs, cap * sizeof *offs);
@@ -82,35 +90,16 @@ static void on_record(int c, void *data)
     p->between = 1;
 }
 
-/* Reports an encoding error at byte offset `bad` of text. */
-static int not_utf8(struct parse *p, const unsigned char *text, size_t bad)
-{
-    long line = 1;
-    size_t start = 0;
-    for (size_t i = 0; i < bad; i++)
-        if (text[i] == '\n') {
-            line++;
-            start = i + 1;
-        }
-    return meta_error_set(p->err, META_EINVAL,
-                          "%s:%ld:%zu: the text is not UTF-8 (byte 0x%02X): save the file as "
-                          "UTF-8",
-                          p->name, line, bad - start + 1, text[bad]);
-}
-
 int meta_review_csv_parse(const char *name, const unsigned char *data, size_t size,
                           meta_review_csv_fn fn, void *ctx, struct meta_error *err)
 {
     struct parse p = {.name = name, .fn = fn, .ctx = ctx, .err = err, .line = 1, .between = 1};
     struct csv_parser csv;
-    size_t bad;
 
     if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
         size -= 3;
     }
-    if (!meta_review_utf8_ok(data, size, &bad))
-        return not_utf8(&p, data, bad);
     if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return meta_error_set(err, META_ENOMEM, "%s: out of memory", name);
 

@@ -497,11 +497,30 @@ static const xmlNode *find_child(const xmlNode *n, const char *name)
     return NULL;
 }
 
-/* Turns libxml2's last error into ours. */
-static int xml_failed(xmlParserCtxtPtr ctxt, const char *source, struct meta_error *err)
+/* The first error libxml2 met (later ones follow from it). */
+struct first_error {
+    int set;
+    int code, domain, line;
+    char message[512];
+};
+
+/* libxml2's structured error channel for our parser context. */
+static void keep_first_error(void *data, xmlErrorPtr e)
 {
-    const xmlError *e = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
-    if (!e || !e->message)
+    struct first_error *fe = ((xmlParserCtxtPtr)data)->_private;
+    if (!fe || fe->set || !e)
+        return;
+    fe->set = 1;
+    fe->code = e->code;
+    fe->domain = e->domain;
+    fe->line = e->line;
+    snprintf(fe->message, sizeof fe->message, "%s", e->message ? e->message : "");
+}
+
+/* Turns libxml2's first error into ours. */
+static int xml_failed(const struct first_error *e, const char *source, struct meta_error *err)
+{
+    if (!e->set || !e->message[0])
         return meta_error_set(err, META_EINVAL, "%s: malformed XML", source);
     char msg[1024];
     size_t used = 0;
@@ -622,15 +641,18 @@ int meta_review_read_revman(const char *path, const struct meta_review_limits *l
         goto cleanup;
     }
     ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
+    if (!ctxt || !ctxt->sax) {
         rc = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
+    struct first_error first = {0};
+    ctxt->_private = &first;
+    ctxt->sax->serror = keep_first_error;
     doc = xmlCtxtReadMemory(ctxt, (const char *)data, (int)size, path, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                 XML_PARSE_BIG_LINES);
     if (!doc || !ctxt->wellFormed) {
-        rc = xml_failed(ctxt, path, err);
+        rc = xml_failed(&first, path, err);
         goto cleanup;
     }
     rc = read_document(&r, doc, path);
