@@ -88,7 +88,8 @@ int meta_review_write_analysis(FILE *out, const struct meta_review *rv,
     meta_review_side_names(an, exp, ctl, sizeof exp);
 
     char source[160];
-    meta_review_safe_name(source, sizeof source, an->source ? an->source : rv->path, 150);
+    const char *from = an->source ? an->source : rv->path ? rv->path : "the review";
+    meta_review_safe_name(source, sizeof source, from, 150);
     comment(out, "", outcome);
     char said[400];
     snprintf(said, sizeof said,
