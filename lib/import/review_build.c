@@ -340,7 +340,7 @@ static int study_cmp(const void *a, const void *b)
 
 int meta_review_index_studies(struct meta_review *rv, const char *where, struct meta_error *err)
 {
-    if (rv->n_studies)
+    if (rv->n_studies > 1)
         qsort(rv->studies, rv->n_studies, sizeof *rv->studies, study_cmp);
     for (size_t i = 1; i < rv->n_studies; i++)
         if (strcmp(rv->studies[i].name, rv->studies[i - 1].name) == 0)
@@ -447,7 +447,8 @@ static int check_duplicates(struct meta_review *rv, struct meta_review_row *rows
         keys[i].study = rows[i].study;
         rows[i].trial = rows[i].study;
     }
-    qsort(keys, n, sizeof *keys, key_by_study);
+    if (n > 1)
+        qsort(keys, n, sizeof *keys, key_by_study);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && strcmp(keys[j].study, keys[i].study) == 0)
@@ -499,7 +500,8 @@ static int order_subgroups(struct meta_review *rv, struct meta_review_analysis *
             an->subgroups[i].number = ++top;
         map[i] = an->subgroups[i].number; /* the number for now, the index below */
     }
-    qsort(an->subgroups, an->n_subgroups, sizeof *an->subgroups, subgroup_number_cmp);
+    if (an->n_subgroups > 1)
+        qsort(an->subgroups, an->n_subgroups, sizeof *an->subgroups, subgroup_number_cmp);
     for (size_t i = 1; i < an->n_subgroups; i++)
         if (an->subgroups[i].number == an->subgroups[i - 1].number)
             return meta_error_set(err, META_EINVAL,
@@ -533,7 +535,8 @@ static int order_analyses(struct meta_review *rv, size_t *old_to_new, long **map
         if (ret != META_OK)
             goto cleanup;
     }
-    qsort(t, na, sizeof *t, tagged_cmp);
+    if (na > 1)
+        qsort(t, na, sizeof *t, tagged_cmp);
     for (size_t i = 0; i < na; i++) {
         rv->analyses[i] = t[i].an;
         old_to_new[t[i].old] = i;
@@ -584,7 +587,8 @@ int meta_review_finish(struct meta_review *rv, struct meta_error *err)
         keys[i].index = i;
         keys[i].analysis = old_to_new[p->row_analysis[i]];
     }
-    qsort(keys, nr, sizeof *keys, key_by_analysis);
+    if (nr > 1)
+        qsort(keys, nr, sizeof *keys, key_by_analysis);
     for (size_t i = 0; i < nr; i++) {
         size_t old = keys[i].index;
         struct meta_review_analysis *an = &rv->analyses[keys[i].analysis];

@@ -35,7 +35,7 @@ static void on_field(void *s, size_t len, void *data)
     if (p->status != META_OK)
         return;
     size_t bad;
-    if (!meta_review_utf8_ok(s, len, &bad)) {
+    if (len && !meta_review_utf8_ok(s, len, &bad)) {
         p->status = meta_error_set(p->err, META_EINVAL,
                                    "%s:%ld:%zu: the text is not UTF-8 (byte 0x%02X): save the file "
                                    "as UTF-8",
@@ -67,7 +67,8 @@ static void on_field(void *s, size_t len, void *data)
         p->buf = buf;
         p->cap = cap;
     }
-    memcpy(p->buf + p->used, s, len);
+    if (len)
+        memcpy(p->buf + p->used, s, len);
     p->buf[p->used + len] = '\0';
     p->offs[p->n++] = p->used;
     p->used += len + 1;
