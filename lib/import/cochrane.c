@@ -109,21 +109,6 @@ static void package_name(const char *path, char *out, size_t size)
     }
 }
 
-static void limits_or_default(const struct meta_review_limits *in, struct meta_review_limits *out)
-{
-    if (in)
-        *out = *in;
-    else
-        meta_review_limits_init(out);
-}
-
-void meta_review_limits_init(struct meta_review_limits *limits)
-{
-    limits->max_file_bytes = (size_t)256 << 20;
-    limits->max_total_bytes = (size_t)1 << 30;
-    limits->max_entries = 100000;
-}
-
 /* Reads the files found into rv. */
 static int read_parts(struct package *pk, struct meta_error *err)
 {
@@ -153,22 +138,16 @@ int meta_review_read_cochrane(const char *path, const struct meta_review_limits 
                               struct meta_review **out, struct meta_error *err)
 {
     struct meta_review_limits lim;
-    limits_or_default(limits, &lim);
+    char name[1024];
+    meta_review_limits_get(limits, &lim);
+    package_name(path, name, sizeof name);
     *out = NULL;
-    struct meta_review *rv = meta_review_new(META_REVIEW_COCHRANE);
+    struct meta_review *rv = meta_review_new(META_REVIEW_COCHRANE, path, name);
     if (!rv)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     struct package pk = {.rv = rv, .err = err};
-    char name[1024];
     int rc = META_OK;
 
-    package_name(path, name, sizeof name);
-    rv->path = meta_review_str(rv, path);
-    rv->name = meta_review_str(rv, name);
-    if (!rv->path || !rv->name) {
-        rc = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
-    }
     struct stat st;
     if (stat(path, &st) != 0) {
         rc = meta_error_set(err, META_EIO, "%s: cannot open: %s", path, strerror(errno));

@@ -43,12 +43,20 @@ static const char *const totals_names[T_COUNT] = {
     "Heterogeneity Chi²", "Heterogeneity df", "Heterogeneity P",
     "Heterogeneity I²",   "Effect Z",         "Effect P"};
 
+struct table_ctx;
+
+/* Reads one data row of a table (the header is done). */
+typedef int (*table_row_fn)(struct table_ctx *c, const struct meta_review_csv_row *row);
+
 /* What a table reader keeps while its file is parsed. */
 struct table_ctx {
     struct meta_review *rv;
     const char *source;
     struct meta_error *err;
     struct meta_review_column *cols; /* the table's own columns, NULL-terminated */
+    const char *what;                /* "Cochrane analysis settings", for messages */
+    int has_totals;                  /* the table has RevMan's totals columns */
+    table_row_fn row_fn;
     struct meta_review_column totals[T_COUNT + 1];
     int header_seen;
 };
@@ -60,12 +68,38 @@ static int bad_cell(struct table_ctx *c, long line, const struct meta_review_col
                           col->index + 1, what, value);
 }
 
-static int totals_header(struct table_ctx *c, const struct meta_review_csv_row *row)
+/* The CSV callback of every table: the header, then each row through row_fn. */
+static int table_row(const struct meta_review_csv_row *row, void *ctx)
 {
+    struct table_ctx *c = ctx;
+    if (row->number > 1)
+        return c->row_fn(c, row);
+    c->header_seen = 1;
+    int rc = meta_review_csv_columns(c->source, row, c->cols, c->what, c->err);
+    if (rc != META_OK || !c->has_totals)
+        return rc;
     for (int i = 0; i < T_COUNT; i++)
         c->totals[i] = (struct meta_review_column){totals_names[i], 0, -1};
     c->totals[T_COUNT].name = NULL;
     return meta_review_csv_columns(c->source, row, c->totals, "totals", c->err);
+}
+
+/* Reads a whole table: cols are its columns, row_fn reads each data row. */
+static int read_table(struct meta_review *rv, const char *source, const unsigned char *data,
+                      size_t size, struct meta_review_column *cols, const char *what,
+                      int has_totals, table_row_fn row_fn, struct meta_error *err)
+{
+    struct table_ctx c = {.rv = rv,
+                          .source = source,
+                          .err = err,
+                          .cols = cols,
+                          .what = what,
+                          .has_totals = has_totals,
+                          .row_fn = row_fn};
+    int rc = meta_review_csv_parse(source, data, size, table_row, &c, err);
+    if (rc == META_OK && !c.header_seen)
+        rc = meta_error_set(err, META_EINVAL, "%s: the file is empty (no header)", source);
+    return rc;
 }
 
 static int read_totals(struct table_ctx *c, const struct meta_review_csv_row *row,
@@ -238,17 +272,9 @@ static int flag(struct table_ctx *c, const struct meta_review_csv_row *row, int 
     return META_OK;
 }
 
-static int settings_row(const struct meta_review_csv_row *row, void *ctx)
+static int settings_row(struct table_ctx *c, const struct meta_review_csv_row *row)
 {
-    struct table_ctx *c = ctx;
     int rc;
-    if (row->number == 1) {
-        c->header_seen = 1;
-        if ((rc = meta_review_csv_columns(c->source, row, c->cols, "Cochrane analysis settings",
-                                          c->err)) != META_OK)
-            return rc;
-        return totals_header(c, row);
-    }
     size_t ai;
     int created;
     if ((rc = key_analysis(c, row, &ai, &created)) != META_OK)
@@ -322,28 +348,17 @@ int cochrane_read_settings(struct meta_review *rv, const char *source, const uns
         cols[i] = (struct meta_review_column){settings_names[i], 0, -1};
     cols[S_GROUP].required = cols[S_NUMBER].required = cols[S_TYPE].required = 1;
     cols[S_COUNT].name = NULL;
-    struct table_ctx c = {.rv = rv, .source = source, .err = err, .cols = cols};
-    int rc = meta_review_csv_parse(source, data, size, settings_row, &c, err);
-    if (rc == META_OK && !c.header_seen)
-        rc = meta_error_set(err, META_EINVAL, "%s: the file is empty (no header)", source);
-    return rc;
+    return read_table(rv, source, data, size, cols, "Cochrane analysis settings", 1, settings_row,
+                      err);
 }
 
 /* ---- Subgroup totals ---------------------------------------------------- */
 
 enum { G_GROUP, G_NUMBER, G_SUBGROUP, G_SUBGROUP_NO, G_COUNT };
 
-static int subgroup_row(const struct meta_review_csv_row *row, void *ctx)
+static int subgroup_row(struct table_ctx *c, const struct meta_review_csv_row *row)
 {
-    struct table_ctx *c = ctx;
     int rc;
-    if (row->number == 1) {
-        c->header_seen = 1;
-        if ((rc = meta_review_csv_columns(c->source, row, c->cols, "Cochrane subgroup estimates",
-                                          c->err)) != META_OK)
-            return rc;
-        return totals_header(c, row);
-    }
     size_t ai;
     int created;
     if ((rc = key_analysis(c, row, &ai, &created)) != META_OK)
@@ -382,23 +397,14 @@ int cochrane_read_subgroups(struct meta_review *rv, const char *source, const un
                                                    {"Subgroup", 1, -1},
                                                    {"Subgroup number", 0, -1},
                                                    {NULL, 0, -1}};
-    struct table_ctx c = {.rv = rv, .source = source, .err = err, .cols = cols};
-    int rc = meta_review_csv_parse(source, data, size, subgroup_row, &c, err);
-    if (rc == META_OK && !c.header_seen)
-        rc = meta_error_set(err, META_EINVAL, "%s: the file is empty (no header)", source);
-    return rc;
+    return read_table(rv, source, data, size, cols, "Cochrane subgroup estimates", 1, subgroup_row,
+                      err);
 }
 
 /* ---- Studies ------------------------------------------------------------ */
 
-static int study_row(const struct meta_review_csv_row *row, void *ctx)
+static int study_row(struct table_ctx *c, const struct meta_review_csv_row *row)
 {
-    struct table_ctx *c = ctx;
-    if (row->number == 1) {
-        c->header_seen = 1;
-        return meta_review_csv_columns(c->source, row, c->cols, "Cochrane study information",
-                                       c->err);
-    }
     int oom = 0;
     const char *name = meta_review_trimmed(c->rv, meta_review_csv_cell(row, &c->cols[0]), &oom);
     const char *year = meta_review_trimmed(c->rv, meta_review_csv_cell(row, &c->cols[1]), &oom);
@@ -416,10 +422,8 @@ int cochrane_read_studies(struct meta_review *rv, const char *source, const unsi
                           size_t size, struct meta_error *err)
 {
     struct meta_review_column cols[3] = {{"Study", 1, -1}, {"Year", 0, -1}, {NULL, 0, -1}};
-    struct table_ctx c = {.rv = rv, .source = source, .err = err, .cols = cols};
-    int rc = meta_review_csv_parse(source, data, size, study_row, &c, err);
-    if (rc == META_OK && !c.header_seen)
-        rc = meta_error_set(err, META_EINVAL, "%s: the file is empty (no header)", source);
+    int rc =
+        read_table(rv, source, data, size, cols, "Cochrane study information", 0, study_row, err);
     if (rc == META_OK)
         rc = meta_review_index_studies(rv, source, err);
     return rc;

@@ -109,18 +109,35 @@ static int grow(void *arr, size_t *cap, size_t need, size_t elem)
     return META_OK;
 }
 
-struct meta_review *meta_review_new(enum meta_review_format format)
+struct meta_review *meta_review_new(enum meta_review_format format, const char *path,
+                                    const char *name)
 {
     struct meta_review *rv = calloc(1, sizeof *rv);
     if (!rv)
         return NULL;
     rv->priv = calloc(1, sizeof *rv->priv);
-    if (!rv->priv) {
-        free(rv);
+    rv->format = format;
+    if (!rv->priv || !(rv->path = meta_review_str(rv, path)) ||
+        !(rv->name = meta_review_str(rv, name))) {
+        meta_review_free(rv);
         return NULL;
     }
-    rv->format = format;
     return rv;
+}
+
+void meta_review_limits_init(struct meta_review_limits *limits)
+{
+    limits->max_file_bytes = (size_t)256 << 20;
+    limits->max_total_bytes = (size_t)1 << 30;
+    limits->max_entries = 100000;
+}
+
+void meta_review_limits_get(const struct meta_review_limits *given, struct meta_review_limits *out)
+{
+    if (given)
+        *out = *given;
+    else
+        meta_review_limits_init(out);
 }
 
 void meta_review_free(struct meta_review *rv)

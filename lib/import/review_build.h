@@ -10,8 +10,13 @@
 
 #include "meta_review.h"
 
-/* A new, empty review of that format; NULL when out of memory. */
-struct meta_review *meta_review_new(enum meta_review_format format);
+/* A new, empty review of that format, read from path, called name (both
+ * copied); NULL when out of memory. */
+struct meta_review *meta_review_new(enum meta_review_format format, const char *path,
+                                    const char *name);
+
+/* The limits to read with: *given, or the defaults when given is NULL. */
+void meta_review_limits_get(const struct meta_review_limits *given, struct meta_review_limits *out);
 
 /* A copy of len bytes of s (NUL added) in the review's arena; NULL when out
  * of memory. meta_review_str() copies a NUL-terminated string. */

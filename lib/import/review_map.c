@@ -52,31 +52,41 @@ static void note(struct meta_review_map *map, const char *text)
         map->notes[map->n_notes++] = text;
 }
 
+/* The measures meta has for arm data of a type, and what it takes otherwise. */
+static const struct {
+    enum meta_review_data_type type;
+    const char *codes[4];
+    const char *fallback;
+    const char *other_note, *none_note;
+} arm_measures[] = {
+    {META_REVIEW_DICHOTOMOUS,
+     {"OR", "RR", "RD", NULL},
+     "RR",
+     "the effect measure is not one meta has for dichotomous data: RR instead",
+     "the package gives no effect measure: RR assumed"},
+    {META_REVIEW_CONTINUOUS,
+     {"MD", "SMD", NULL},
+     "MD",
+     "the effect measure is not one meta has for continuous data: MD instead",
+     "the package gives no effect measure: MD assumed"},
+};
+
 static void map_measure(const struct meta_review_analysis *an, struct meta_review_map *map)
 {
     const char *code = measure_code(an->effect_measure);
+    for (size_t i = 0; i < sizeof arm_measures / sizeof *arm_measures; i++) {
+        if (arm_measures[i].type != an->type)
+            continue;
+        for (const char *const *c = arm_measures[i].codes; code && *c; c++)
+            if (strcmp(*c, code) == 0) {
+                map->measure = code;
+                return;
+            }
+        map->measure = arm_measures[i].fallback;
+        note(map, an->effect_measure ? arm_measures[i].other_note : arm_measures[i].none_note);
+        return;
+    }
     switch (an->type) {
-    case META_REVIEW_DICHOTOMOUS:
-        if (code &&
-            (strcmp(code, "OR") == 0 || strcmp(code, "RR") == 0 || strcmp(code, "RD") == 0)) {
-            map->measure = code;
-        } else {
-            map->measure = "RR";
-            note(map, an->effect_measure ? "the effect measure is not one meta has for "
-                                           "dichotomous data: RR instead"
-                                         : "the package gives no effect measure: RR assumed");
-        }
-        break;
-    case META_REVIEW_CONTINUOUS:
-        if (code && (strcmp(code, "MD") == 0 || strcmp(code, "SMD") == 0)) {
-            map->measure = code;
-        } else {
-            map->measure = "MD";
-            note(map, an->effect_measure ? "the effect measure is not one meta has for "
-                                           "continuous data: MD instead"
-                                         : "the package gives no effect measure: MD assumed");
-        }
-        break;
     case META_REVIEW_GIV:
         if (code && is_ratio(code) && an->log_scale != 0) {
             map->measure = code; /* log-scale data, as RevMan enters ratios */

@@ -14,23 +14,55 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* The kinds of analysis element, by the prefix of their names. */
+/* A data attribute and the row's number it fills. */
+struct field {
+    const char *attr;
+    size_t offset; /* of a double in struct meta_review_row */
+};
+
+#define F(attr, member)                                                                            \
+    {                                                                                              \
+        attr, offsetof(struct meta_review_row, member)                                             \
+    }
+static const struct field dich_fields[] = {F("EVENTS_1", exp.events),
+                                           F("TOTAL_1", exp.n),
+                                           F("EVENTS_2", ctl.events),
+                                           F("TOTAL_2", ctl.n),
+                                           {NULL, 0}};
+static const struct field cont_fields[] = {F("MEAN_1", exp.mean),
+                                           F("SD_1", exp.sd),
+                                           F("TOTAL_1", exp.n),
+                                           F("MEAN_2", ctl.mean),
+                                           F("SD_2", ctl.sd),
+                                           F("TOTAL_2", ctl.n),
+                                           {NULL, 0}};
+static const struct field giv_fields[] = {
+    F("ESTIMATE", giv_mean), F("SE", giv_se), F("TOTAL_1", exp.n), F("TOTAL_2", ctl.n), {NULL, 0}};
+static const struct field oe_fields[] = {
+    F("O_E", oe), F("VAR", variance), F("TOTAL_1", exp.n), F("TOTAL_2", ctl.n), {NULL, 0}};
+static const struct field no_fields[] = {{NULL, 0}};
+#undef F
+
+/* The kinds of analysis element, by the prefix of their names, and the
+ * attributes of their *_DATA elements. */
 struct kind {
     const char *prefix; /* "DICH" ... */
     enum meta_review_data_type type;
+    const struct field *fields;
 };
 
-static const struct kind kinds[] = {{"DICH", META_REVIEW_DICHOTOMOUS},
-                                    {"CONT", META_REVIEW_CONTINUOUS},
-                                    {"IV", META_REVIEW_GIV},
-                                    {"IPD", META_REVIEW_OE},
-                                    {"OTHER", META_REVIEW_TYPE_UNKNOWN}};
+static const struct kind kinds[] = {{"DICH", META_REVIEW_DICHOTOMOUS, dich_fields},
+                                    {"CONT", META_REVIEW_CONTINUOUS, cont_fields},
+                                    {"IV", META_REVIEW_GIV, giv_fields},
+                                    {"IPD", META_REVIEW_OE, oe_fields},
+                                    {"OTHER", META_REVIEW_TYPE_UNKNOWN, no_fields}};
 
 /* A study's ID, for STUDY_ID lookups. */
 struct study_id {
@@ -278,39 +310,9 @@ static int read_data(struct reader *r, const xmlNode *n, const struct kind *k, s
     if (lo < hi)
         row->revman = (struct meta_review_result){w, m, lo, hi};
 
-    switch (k->type) {
-    case META_REVIEW_DICHOTOMOUS:
-        if ((rc = num(r, n, "EVENTS_1", 0, &row->exp.events)) ||
-            (rc = num(r, n, "TOTAL_1", 0, &row->exp.n)) ||
-            (rc = num(r, n, "EVENTS_2", 0, &row->ctl.events)) ||
-            (rc = num(r, n, "TOTAL_2", 0, &row->ctl.n)))
+    for (const struct field *f = k->fields; f->attr; f++)
+        if ((rc = num(r, n, f->attr, 0, (double *)((char *)row + f->offset))) != META_OK)
             return rc;
-        break;
-    case META_REVIEW_CONTINUOUS:
-        if ((rc = num(r, n, "MEAN_1", 0, &row->exp.mean)) ||
-            (rc = num(r, n, "SD_1", 0, &row->exp.sd)) ||
-            (rc = num(r, n, "TOTAL_1", 0, &row->exp.n)) ||
-            (rc = num(r, n, "MEAN_2", 0, &row->ctl.mean)) ||
-            (rc = num(r, n, "SD_2", 0, &row->ctl.sd)) ||
-            (rc = num(r, n, "TOTAL_2", 0, &row->ctl.n)))
-            return rc;
-        break;
-    case META_REVIEW_GIV:
-        if ((rc = num(r, n, "ESTIMATE", 0, &row->giv_mean)) ||
-            (rc = num(r, n, "SE", 0, &row->giv_se)) ||
-            (rc = num(r, n, "TOTAL_1", 0, &row->exp.n)) ||
-            (rc = num(r, n, "TOTAL_2", 0, &row->ctl.n)))
-            return rc;
-        break;
-    case META_REVIEW_OE:
-        if ((rc = num(r, n, "O_E", 0, &row->oe)) || (rc = num(r, n, "VAR", 0, &row->variance)) ||
-            (rc = num(r, n, "TOTAL_1", 0, &row->exp.n)) ||
-            (rc = num(r, n, "TOTAL_2", 0, &row->ctl.n)))
-            return rc;
-        break;
-    default:
-        break;
-    }
     return check_row(r, n, row);
 }
 
@@ -605,12 +607,11 @@ int meta_review_read_revman(const char *path, const struct meta_review_limits *l
                             struct meta_review **out, struct meta_error *err)
 {
     struct meta_review_limits lim;
-    if (limits)
-        lim = *limits;
-    else
-        meta_review_limits_init(&lim);
+    char stem[1024];
+    meta_review_limits_get(limits, &lim);
+    file_stem(path, stem, sizeof stem);
     *out = NULL;
-    struct meta_review *rv = meta_review_new(META_REVIEW_REVMAN5);
+    struct meta_review *rv = meta_review_new(META_REVIEW_REVMAN5, path, stem);
     if (!rv)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     struct reader r = {.rv = rv, .err = err};
@@ -618,17 +619,7 @@ int meta_review_read_revman(const char *path, const struct meta_review_limits *l
     xmlDocPtr doc = NULL;
     unsigned char *data = NULL;
     size_t size = 0;
-    char stem[1024];
-    int rc;
-
-    file_stem(path, stem, sizeof stem);
-    rv->path = meta_review_str(rv, path);
-    rv->name = meta_review_str(rv, stem);
-    if (!rv->path || !rv->name) {
-        rc = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    rc = meta_review_read_file(path, path, lim.max_file_bytes, &data, &size, err);
+    int rc = meta_review_read_file(path, path, lim.max_file_bytes, &data, &size, err);
     if (rc != META_OK)
         goto cleanup;
     r.source = meta_review_add_source(rv, path, data, size);
