@@ -19,6 +19,15 @@
 #include <zip.h>
 
 #define DIR_DEPTH 3
+#define PATH_SIZE 4096
+
+/* Writes a, "/" and b to buf (no slash when either is empty). Returns 0, or
+ * -1 when the result does not fit. */
+static int join(char *buf, size_t size, const char *a, const char *b)
+{
+    int n = snprintf(buf, size, "%s%s%s", a, *a && *b ? "/" : "", b);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
 
 int meta_review_read_file(const char *path, const char *name, size_t limit, unsigned char **data,
                           size_t *size, struct meta_error *err)
@@ -253,11 +262,14 @@ static int read_zip(struct package *pk, zip_t *za, const char *display, const ch
         size_t len = strlen(name);
         if (len == 0 || name[len - 1] == '/')
             continue;
-        char inner[4096], shown[8192];
-        snprintf(inner, sizeof inner, "%s%s%s", prefix ? prefix : "", prefix ? "/" : "", name);
+        char inner[PATH_SIZE], shown[PATH_SIZE];
+        if (join(inner, sizeof inner, prefix ? prefix : "", name) != 0 ||
+            join(shown, sizeof shown, display, name) != 0) {
+            ret = meta_error_set(pk->err, META_EINVAL, "%s: an entry's name is too long", display);
+            break;
+        }
         if (!pk->want(inner, pk->ctx))
             continue;
-        snprintf(shown, sizeof shown, "%s/%s", display, name);
         zip_stat_t st;
         if (zip_stat_index(za, names[k].index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
             ret = meta_error_set(pk->err, META_EINVAL, "%s: cannot read the entry's size", shown);
@@ -291,8 +303,9 @@ struct file_list {
 static int list_dir(const char *root, const char *rel, int depth, struct file_list *fl,
                     const char *display, struct meta_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
+    char path[PATH_SIZE];
+    if (join(path, sizeof path, root, rel) != 0)
+        return meta_error_set(err, META_EIO, "%s/%s: the path is too long", display, rel);
     DIR *d = opendir(path);
     if (!d)
         return meta_error_set(err, META_EIO, "%s%s%s: cannot open the directory: %s", display,
@@ -302,9 +315,11 @@ static int list_dir(const char *root, const char *rel, int depth, struct file_li
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        char sub[4096], full[8192];
-        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        snprintf(full, sizeof full, "%s/%s", root, sub);
+        char sub[PATH_SIZE], full[PATH_SIZE];
+        if (join(sub, sizeof sub, rel, e->d_name) != 0 || join(full, sizeof full, root, sub) != 0) {
+            ret = meta_error_set(err, META_EIO, "%s/%s: the path is too long", display, rel);
+            break;
+        }
         struct stat st;
         if (lstat(full, &st) != 0)
             continue;
@@ -346,9 +361,12 @@ static int read_dir(struct package *pk, const char *root, const char *display)
     for (size_t i = 0; i < fl.n && ret == META_OK; i++) {
         if (!pk->want(fl.v[i], pk->ctx))
             continue;
-        char full[8192], shown[8192];
-        snprintf(full, sizeof full, "%s/%s", root, fl.v[i]);
-        snprintf(shown, sizeof shown, "%s/%s", display, fl.v[i]);
+        char full[PATH_SIZE], shown[PATH_SIZE];
+        if (join(full, sizeof full, root, fl.v[i]) != 0 ||
+            join(shown, sizeof shown, display, fl.v[i]) != 0) {
+            ret = meta_error_set(pk->err, META_EIO, "%s: a path is too long", display);
+            break;
+        }
         size_t room = pk->limits->max_total_bytes - pk->total;
         size_t limit = pk->limits->max_file_bytes < room ? pk->limits->max_file_bytes : room;
         unsigned char *data;
