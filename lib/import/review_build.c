@@ -21,6 +21,12 @@ struct arena_chunk {
     char data[];
 };
 
+/* A slot of the subgroup hash; index 0 marks it empty. */
+struct subgroup_slot {
+    size_t analysis;
+    size_t index_plus1;
+};
+
 struct meta_review_private {
     struct arena_chunk *arena;
     /* rows as appended, with their analysis and subgroup index */
@@ -33,6 +39,9 @@ struct meta_review_private {
     /* open addressing: (group, number) -> analysis index + 1, 0 empty */
     size_t *hash;
     size_t hash_cap;
+    /* open addressing: (analysis, subgroup name) -> subgroup index */
+    struct subgroup_slot *sg_hash;
+    size_t sg_cap, sg_used;
     int studies_indexed;
 };
 
@@ -159,6 +168,7 @@ void meta_review_free(struct meta_review *rv)
         free(p->row_subgroup);
         free(p->subgroup_caps);
         free(p->hash);
+        free(p->sg_hash);
         while (p->arena) {
             struct arena_chunk *next = p->arena->next;
             free(p->arena);
@@ -280,12 +290,54 @@ struct meta_review_analysis *meta_review_analysis_at(struct meta_review *rv, siz
     return &rv->analyses[index];
 }
 
+static size_t subgroup_slot(size_t analysis, const char *name, size_t cap)
+{
+    uint64_t h = 1469598103934665603ull ^ analysis; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return (size_t)(h & (cap - 1));
+}
+
+/* Places subgroup `index` of an analysis in the hash (which has room). */
+static void subgroup_place(struct meta_review *rv, size_t analysis, size_t index)
+{
+    struct meta_review_private *p = rv->priv;
+    const char *name = rv->analyses[analysis].subgroups[index].name;
+    size_t s = subgroup_slot(analysis, name, p->sg_cap);
+    while (p->sg_hash[s].index_plus1)
+        s = (s + 1) & (p->sg_cap - 1);
+    p->sg_hash[s] = (struct subgroup_slot){analysis, index + 1};
+}
+
+/* Makes room for one more subgroup in the hash. */
+static int subgroup_room(struct meta_review *rv)
+{
+    struct meta_review_private *p = rv->priv;
+    if ((p->sg_used + 1) * 2 <= p->sg_cap)
+        return META_OK;
+    size_t cap = p->sg_cap ? p->sg_cap * 2 : 64;
+    struct subgroup_slot *h = calloc(cap, sizeof *h);
+    if (!h)
+        return META_ENOMEM;
+    free(p->sg_hash);
+    p->sg_hash = h;
+    p->sg_cap = cap;
+    for (size_t a = 0; a < rv->n_analyses; a++)
+        for (size_t i = 0; i < rv->analyses[a].n_subgroups; i++)
+            subgroup_place(rv, a, i);
+    return META_OK;
+}
+
 int meta_review_subgroup_find(struct meta_review *rv, size_t analysis, const char *name, int number,
                               size_t *index, const char *where, struct meta_error *err)
 {
+    struct meta_review_private *p = rv->priv;
     struct meta_review_analysis *an = &rv->analyses[analysis];
-    for (size_t i = 0; i < an->n_subgroups; i++) {
-        struct meta_review_subgroup *sg = &an->subgroups[i];
+    for (size_t s = p->sg_cap ? subgroup_slot(analysis, name, p->sg_cap) : 0;
+         p->sg_cap && p->sg_hash[s].index_plus1; s = (s + 1) & (p->sg_cap - 1)) {
+        if (p->sg_hash[s].analysis != analysis)
+            continue;
+        struct meta_review_subgroup *sg = &an->subgroups[p->sg_hash[s].index_plus1 - 1];
         if (strcmp(sg->name, name) != 0)
             continue;
         if (number && sg->number && number != sg->number)
@@ -295,11 +347,11 @@ int meta_review_subgroup_find(struct meta_review *rv, size_t analysis, const cha
                                   where, name, an->group, an->number, number, sg->number);
         if (number)
             sg->number = number;
-        *index = i;
+        *index = p->sg_hash[s].index_plus1 - 1;
         return META_OK;
     }
-    if (grow(&an->subgroups, &rv->priv->subgroup_caps[analysis], an->n_subgroups + 1,
-             sizeof *an->subgroups))
+    if (subgroup_room(rv) != META_OK || grow(&an->subgroups, &p->subgroup_caps[analysis],
+                                             an->n_subgroups + 1, sizeof *an->subgroups))
         return meta_error_set(err, META_ENOMEM, "out of memory");
     struct meta_review_subgroup *sg = &an->subgroups[an->n_subgroups];
     sg->name = meta_review_str(rv, name);
@@ -308,6 +360,8 @@ int meta_review_subgroup_find(struct meta_review *rv, size_t analysis, const cha
     sg->number = number;
     meta_review_totals_clear(&sg->totals);
     *index = an->n_subgroups++;
+    subgroup_place(rv, analysis, *index);
+    p->sg_used++;
     return META_OK;
 }
 
@@ -383,6 +437,7 @@ struct row_key {
     size_t index;    /* position as appended */
     size_t analysis; /* index of its analysis once analyses are ordered */
     const char *study;
+    const struct meta_review_row *row;
 };
 
 /* An analysis with its index before ordering and its subgroup map. */
@@ -422,30 +477,61 @@ static int key_by_study(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static int same_number(double a, double b)
+/* Orders two numbers, NAN first. */
+static int number_cmp(double a, double b)
 {
-    return (isnan(a) && isnan(b)) || a == b;
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b) ? 0 : isnan(a) ? -1 : 1;
+    return a < b ? -1 : a > b;
 }
 
-static int same_arm(const struct meta_review_arm *a, const struct meta_review_arm *b)
+/* Orders two rows by their data (every number of the row). */
+static int data_cmp(const struct meta_review_row *a, const struct meta_review_row *b)
 {
-    return same_number(a->n, b->n) && same_number(a->events, b->events) &&
-           same_number(a->mean, b->mean) && same_number(a->sd, b->sd);
+    const double x[] = {a->exp.n,    a->exp.events, a->exp.mean, a->exp.sd, a->ctl.n, a->ctl.events,
+                        a->ctl.mean, a->ctl.sd,     a->giv_mean, a->giv_se, a->oe,    a->variance};
+    const double y[] = {b->exp.n,    b->exp.events, b->exp.mean, b->exp.sd, b->ctl.n, b->ctl.events,
+                        b->ctl.mean, b->ctl.sd,     b->giv_mean, b->giv_se, b->oe,    b->variance};
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++) {
+        int c = number_cmp(x[i], y[i]);
+        if (c)
+            return c;
+    }
+    return 0;
 }
 
-static int same_data(const struct meta_review_row *a, const struct meta_review_row *b)
+/* Study, then subgroup, then data, then file order: rows that repeat a
+ * study in one subgroup with the same data end up side by side. */
+static int key_by_data(const void *a, const void *b)
 {
-    return same_arm(&a->exp, &b->exp) && same_arm(&a->ctl, &b->ctl) &&
-           same_number(a->giv_mean, b->giv_mean) && same_number(a->giv_se, b->giv_se) &&
-           same_number(a->oe, b->oe) && same_number(a->variance, b->variance);
+    const struct row_key *x = a, *y = b;
+    int c = strcmp(x->study, y->study);
+    if (c)
+        return c;
+    const struct meta_review_row *rx = x->row, *ry = y->row;
+    if (rx->subgroup != ry->subgroup)
+        return rx->subgroup < ry->subgroup ? -1 : 1;
+    c = data_cmp(rx, ry);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Whether a row of rows[0, n) is already stored under trial name `name`. */
-static int name_taken(const struct meta_review_row *rows, size_t n, const char *name)
+/* Whether some row of the analysis (keys sorted by study) is a study
+ * called name. */
+static int study_exists(const struct row_key *keys, size_t n, const char *name)
 {
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].trial && strcmp(rows[i].trial, name) == 0)
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(keys[mid].study, name);
+        if (c == 0)
             return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
 
@@ -453,8 +539,9 @@ static int name_taken(const struct meta_review_row *rows, size_t n, const char *
  * The duplicate rule for the n rows of one analysis: the same study twice in
  * one subgroup with the same numbers is an error; any other repeat of a study
  * in the analysis (other numbers, or another subgroup) is stored under
- * "study (2)", "study (3)"..., because the registry keys a result by trial,
- * arm and outcome, and RevMan counts each row as a study of its own.
+ * "study (2)", "study (3)"... in file order, skipping names of studies the
+ * analysis has, because the registry keys a result by trial, arm and outcome,
+ * and RevMan counts each row as a study of its own. O(n log n).
  */
 static int check_duplicates(struct meta_review *rv, struct meta_review_row *rows, size_t n,
                             struct row_key *keys, struct meta_error *err)
@@ -462,7 +549,22 @@ static int check_duplicates(struct meta_review *rv, struct meta_review_row *rows
     for (size_t i = 0; i < n; i++) {
         keys[i].index = i;
         keys[i].study = rows[i].study;
+        keys[i].row = &rows[i];
         rows[i].trial = rows[i].study;
+    }
+    if (n > 1)
+        qsort(keys, n, sizeof *keys, key_by_data);
+    for (size_t i = 1; i < n; i++) {
+        const struct meta_review_row *q = &rows[keys[i - 1].index], *r = &rows[keys[i].index];
+        if (strcmp(q->study, r->study) != 0 || q->subgroup != r->subgroup || data_cmp(q, r))
+            continue;
+        return meta_error_set(err, META_EINVAL,
+                              "%s:%ld: study '%s' is twice in analysis %d.%d%s%s%s with the same "
+                              "data (first on line %ld): remove one of the rows",
+                              r->source, r->line, r->study, r->analysis->group, r->analysis->number,
+                              r->subgroup ? ", subgroup '" : "",
+                              r->subgroup ? r->subgroup->name : "", r->subgroup ? "'" : "",
+                              q->line);
     }
     if (n > 1)
         qsort(keys, n, sizeof *keys, key_by_study);
@@ -470,24 +572,13 @@ static int check_duplicates(struct meta_review *rv, struct meta_review_row *rows
         size_t j = i + 1;
         while (j < n && strcmp(keys[j].study, keys[i].study) == 0)
             j++;
+        int copy = 2;
         for (size_t k = i + 1; k < j; k++) {
             struct meta_review_row *r = &rows[keys[k].index];
-            for (size_t m = i; m < k; m++) {
-                const struct meta_review_row *q = &rows[keys[m].index];
-                if (q->subgroup == r->subgroup && same_data(r, q))
-                    return meta_error_set(
-                        err, META_EINVAL,
-                        "%s:%ld: study '%s' is twice in analysis %d.%d%s%s%s with the same data "
-                        "(first on line %ld): remove one of the rows",
-                        r->source, r->line, r->study, r->analysis->group, r->analysis->number,
-                        r->subgroup ? ", subgroup '" : "", r->subgroup ? r->subgroup->name : "",
-                        r->subgroup ? "'" : "", q->line);
-            }
             char name[META_REVIEW_NAME_SIZE * 4];
-            int copy = (int)(k - i) + 1;
             do
                 snprintf(name, sizeof name, "%s (%d)", r->study, copy++);
-            while (name_taken(rows, n, name));
+            while (study_exists(keys, n, name));
             r->trial = meta_review_str(rv, name);
             if (!r->trial)
                 return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -497,10 +588,18 @@ static int check_duplicates(struct meta_review *rv, struct meta_review_row *rows
     return META_OK;
 }
 
-static int subgroup_number_cmp(const void *a, const void *b)
+/* A subgroup's number and its index before ordering. */
+struct numbered {
+    int number;
+    size_t old;
+};
+
+static int numbered_cmp(const void *a, const void *b)
 {
-    const struct meta_review_subgroup *x = a, *y = b;
-    return x->number < y->number ? -1 : x->number > y->number;
+    const struct numbered *x = a, *y = b;
+    if (x->number != y->number)
+        return x->number < y->number ? -1 : 1;
+    return x->old < y->old ? -1 : x->old > y->old;
 }
 
 /* Numbers the unnumbered subgroups after the numbered ones (in order of
@@ -508,32 +607,44 @@ static int subgroup_number_cmp(const void *a, const void *b)
 static int order_subgroups(struct meta_review *rv, struct meta_review_analysis *an, long *map,
                            struct meta_error *err)
 {
+    size_t n = an->n_subgroups;
+    if (n == 0)
+        return META_OK;
     int top = 0;
-    for (size_t i = 0; i < an->n_subgroups; i++)
+    for (size_t i = 0; i < n; i++)
         if (an->subgroups[i].number > top)
             top = an->subgroups[i].number;
-    for (size_t i = 0; i < an->n_subgroups; i++) {
+    struct numbered *order = malloc(n * sizeof *order);
+    struct meta_review_subgroup *sorted = malloc(n * sizeof *sorted);
+    int ret = META_OK;
+    if (!order || !sorted) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
         if (an->subgroups[i].number == 0)
             an->subgroups[i].number = ++top;
-        map[i] = an->subgroups[i].number; /* the number for now, the index below */
+        order[i] = (struct numbered){an->subgroups[i].number, i};
     }
-    if (an->n_subgroups > 1)
-        qsort(an->subgroups, an->n_subgroups, sizeof *an->subgroups, subgroup_number_cmp);
-    for (size_t i = 1; i < an->n_subgroups; i++)
-        if (an->subgroups[i].number == an->subgroups[i - 1].number)
-            return meta_error_set(err, META_EINVAL,
-                                  "%s: analysis %d.%d has two subgroups numbered %d ('%s' and "
-                                  "'%s')",
-                                  an->source ? an->source : rv->path, an->group, an->number,
-                                  an->subgroups[i].number, an->subgroups[i - 1].name,
-                                  an->subgroups[i].name);
-    for (size_t i = 0; i < an->n_subgroups; i++)
-        for (size_t k = 0; k < an->n_subgroups; k++)
-            if (an->subgroups[k].number == map[i]) {
-                map[i] = (long)k;
-                break;
-            }
-    return META_OK;
+    qsort(order, n, sizeof *order, numbered_cmp);
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && order[k].number == order[k - 1].number) {
+            ret = meta_error_set(err, META_EINVAL,
+                                 "%s: analysis %d.%d has two subgroups numbered %d ('%s' and "
+                                 "'%s')",
+                                 an->source ? an->source : rv->path, an->group, an->number,
+                                 order[k].number, an->subgroups[order[k - 1].old].name,
+                                 an->subgroups[order[k].old].name);
+            goto cleanup;
+        }
+        sorted[k] = an->subgroups[order[k].old];
+        map[order[k].old] = (long)k;
+    }
+    memcpy(an->subgroups, sorted, n * sizeof *sorted);
+cleanup:
+    free(order);
+    free(sorted);
+    return ret;
 }
 
 /* Orders the analyses (and their subgroups); old_to_new[old] receives each
@@ -638,10 +749,13 @@ int meta_review_finish(struct meta_review *rv, struct meta_error *err)
         start = end;
     }
 
-    /* Analyses moved: the (group, number) hash no longer applies. */
+    /* Analyses and subgroups moved: the hashes no longer apply. */
     free(p->hash);
     p->hash = NULL;
     p->hash_cap = 0;
+    free(p->sg_hash);
+    p->sg_hash = NULL;
+    p->sg_cap = p->sg_used = 0;
 
 cleanup:
     if (maps)

@@ -693,6 +693,33 @@ static void test_variety(void)
     meta_review_free(rv);
 }
 
+/* A study repeated with other data, beside a study already called "X (2)". */
+static void test_repeated_studies(void)
+{
+    static const char rows[] =
+        "Analysis group,Analysis number,Subgroup,Study,Experimental N,Control N,"
+        "Experimental cases,Control cases\n"
+        "1,1,,X,10,10,1,2\n"
+        "1,1,,X (2),10,10,3,4\n"
+        "1,1,,X,10,12,1,2\n"
+        "1,1,,X,10,14,1,2\n"
+        "1,2,,X,10,10,1,2\n";
+    struct meta_review *rv = NULL;
+    struct meta_error err = {{0}};
+    int rc = meta_review_read_cochrane(fx_write("repeat-data-rows.csv", rows, (size_t)-1), NULL,
+                                       &rv, &err);
+    CU_ASSERT_EQUAL_FATAL(rc, META_OK);
+    const struct meta_review_analysis *an = fx_analysis(rv, 1, 1);
+    CU_ASSERT_EQUAL_FATAL(an->n_rows, 4);
+    CU_ASSERT_STRING_EQUAL(an->rows[0].trial, "X");
+    CU_ASSERT_STRING_EQUAL(an->rows[1].trial, "X (2)");
+    CU_ASSERT_STRING_EQUAL(an->rows[2].trial, "X (3)");
+    CU_ASSERT_STRING_EQUAL(an->rows[2].study, "X");
+    CU_ASSERT_STRING_EQUAL(an->rows[3].trial, "X (4)");
+    CU_ASSERT_STRING_EQUAL(fx_analysis(rv, 1, 2)->rows[0].trial, "X"); /* per analysis */
+    meta_review_free(rv);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -702,6 +729,7 @@ int main(void)
         {"Fleiss1993: the complete package", test_fleiss_directory},
         {"Fleiss1993 zipped, in folders and in a zip inside", test_fleiss_zip},
         {"every data type, subgroup totals, RoB 2, variants", test_variety},
+        {"a study repeated with other data", test_repeated_studies},
         {NULL, NULL}};
     return meta_test_run_suite("review_cochrane", fx_setup, fx_cleanup, cases);
 }
