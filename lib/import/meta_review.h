@@ -119,10 +119,12 @@ struct meta_review_row {
     const struct meta_review_analysis *analysis;
     const struct meta_review_subgroup *subgroup; /* NULL when the analysis has none */
     const char *study;                           /* the study as the file names it */
-    /* The trial name the row is stored under: study, or "study (2)", "study (3)"... for a
-     * later row of the same study in the same analysis and subgroup whose data differ
-     * (RevMan Web allows one study several rows, e.g. two comparisons of a multi-arm
-     * study); rows whose data are the same are refused as duplicates. */
+    /* The trial name the row is stored under: the study, or for later rows of the same
+     * study in one analysis (other data, or another subgroup) "study (2)", "study (3)"...
+     * in file order, skipping names of studies the analysis has: RevMan Web allows a study
+     * several rows (e.g. two comparisons of a multi-arm study) and counts each as a study,
+     * while the registry keys a result by trial, arm and outcome. Two rows of a study in one
+     * subgroup with the same data are refused as duplicates. */
     const char *trial;
     const char *year; /* NULL when not known */
     struct meta_review_arm exp, ctl;
