@@ -107,9 +107,14 @@ int meta_review_csv_parse(const char *name, const unsigned char *data, size_t si
     const char *text = (const char *)data;
     size_t left = size;
     while (left > 0 && p.status == META_OK) {
-        const char *nl = memchr(text, '\n', left);
-        size_t len = nl ? (size_t)(nl - text) + 1 : left;
-        int blank = len == 1 || (len == 2 && text[0] == '\r');
+        /* One physical line: up to LF, CRLF or a CR alone (old Mac files). */
+        size_t len = 0;
+        while (len < left && text[len] != '\n' && text[len] != '\r')
+            len++;
+        int nl = len < left;
+        if (nl)
+            len += text[len] == '\r' && len + 1 < left && text[len + 1] == '\n' ? 2 : 1;
+        int blank = nl && (len == 1 || (len == 2 && text[0] == '\r'));
         if (p.between && !blank) {
             p.rec_line = p.line;
             p.between = 0;

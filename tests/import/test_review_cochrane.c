@@ -720,6 +720,31 @@ static void test_repeated_studies(void)
     meta_review_free(rv);
 }
 
+/* LF, CRLF and a CR alone all end lines, and lines are counted alike. */
+static void test_line_ends(void)
+{
+    static const char *const ends[] = {"\n", "\r\n", "\r"};
+    for (size_t e = 0; e < 3; e++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "Study,Analysis group,Analysis number,Experimental N,Control N%s%s"
+                 "A,1,1,10,11%s%sB,1,1,12,13%s",
+                 ends[e], ends[e], ends[e], ends[e], ends[e]);
+        char name[64];
+        snprintf(name, sizeof name, "ends%zu-data-rows.csv", e);
+        struct meta_review *rv = NULL;
+        struct meta_error err = {{0}};
+        int rc = meta_review_read_cochrane(fx_write(name, text, (size_t)-1), NULL, &rv, &err);
+        CU_ASSERT_EQUAL_FATAL(rc, META_OK);
+        const struct meta_review_analysis *an = fx_analysis(rv, 1, 1);
+        CU_ASSERT_EQUAL_FATAL(an->n_rows, 2);
+        CU_ASSERT_EQUAL(an->rows[0].line, 3); /* after a blank line */
+        CU_ASSERT_EQUAL(an->rows[1].line, 5);
+        FX_NUM(an->rows[1].ctl.n, 13);
+        meta_review_free(rv);
+    }
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -730,6 +755,7 @@ int main(void)
         {"Fleiss1993 zipped, in folders and in a zip inside", test_fleiss_zip},
         {"every data type, subgroup totals, RoB 2, variants", test_variety},
         {"a study repeated with other data", test_repeated_studies},
+        {"LF, CRLF and CR line ends", test_line_ends},
         {NULL, NULL}};
     return meta_test_run_suite("review_cochrane", fx_setup, fx_cleanup, cases);
 }
