@@ -231,6 +231,28 @@ void fx_records_free(struct fx_records *r)
     memset(r, 0, sizeof *r);
 }
 
+static struct meta_review *read_good(const char *path, int revman)
+{
+    struct meta_review *rv = NULL;
+    struct meta_error err = {{0}};
+    int rc = revman ? meta_review_read_revman(path, NULL, &rv, &err)
+                    : meta_review_read_cochrane(path, NULL, &rv, &err);
+    if (rc != META_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, META_OK);
+    return rv;
+}
+
+struct meta_review *fx_read_cochrane(const char *path)
+{
+    return read_good(path, 0);
+}
+
+struct meta_review *fx_read_revman(const char *path)
+{
+    return read_good(path, 1);
+}
+
 const struct meta_review_analysis *fx_analysis(const struct meta_review *rv, int group, int number)
 {
     for (size_t i = 0; i < rv->n_analyses; i++)

@@ -77,6 +77,11 @@ const struct fx_record *fx_find(const struct fx_records *r, const char *trial,
 
 void fx_records_free(struct fx_records *r);
 
+/* Reads a Cochrane package or a RevMan 5 file that must be good (a failed
+ * assertion ends the test otherwise, showing the message). */
+struct meta_review *fx_read_cochrane(const char *path);
+struct meta_review *fx_read_revman(const char *path);
+
 /* The analysis (group, number) of a review, or NULL. */
 const struct meta_review_analysis *fx_analysis(const struct meta_review *rv, int group, int number);
 

@@ -304,10 +304,7 @@ static void test_cd015373_model(void)
 
 static void test_cd015373_every_value(void)
 {
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    CU_ASSERT_EQUAL_FATAL(meta_review_read_cochrane(fx_data("cochrane/CD015373"), NULL, &rv, &err),
-                          META_OK);
+    struct meta_review *rv = fx_read_cochrane(fx_data("cochrane/CD015373"));
     compare_all_rows(rv, fx_data("cochrane/CD015373/CD015373_pub2-data-rows.csv"));
     meta_review_free(rv);
 }
@@ -439,10 +436,7 @@ static void check_fleiss(const struct meta_review *rv)
 
 static void test_fleiss_directory(void)
 {
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    CU_ASSERT_EQUAL_FATAL(
-        meta_review_read_cochrane(fx_data("cochrane/Fleiss1993"), NULL, &rv, &err), META_OK);
+    struct meta_review *rv = fx_read_cochrane(fx_data("cochrane/Fleiss1993"));
     CU_ASSERT_STRING_EQUAL(rv->name, "Fleiss1993");
     check_fleiss(rv);
     compare_all_rows(rv, fx_data("cochrane/Fleiss1993/921923100913455418-data-rows.csv"));
@@ -481,12 +475,7 @@ static void test_fleiss_zip(void)
     e[5] = (struct fx_entry){"CD000001-analysis-data/", "", 0};
     e[6] = (struct fx_entry){NULL, NULL, 0};
     const char *zip = fx_zip("CD000001-dataPackage.zip", e);
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    int rc = meta_review_read_cochrane(zip, NULL, &rv, &err);
-    if (rc != META_OK)
-        fprintf(stderr, "%s\n", err.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, META_OK);
+    struct meta_review *rv = fx_read_cochrane(zip);
     CU_ASSERT_STRING_EQUAL(rv->cd_number, "CD000001");
     CU_ASSERT_STRING_EQUAL(rv->name, "CD000001-dataPackage");
     CU_ASSERT_EQUAL_FATAL(rv->n_sources, 4);
@@ -513,10 +502,7 @@ static void test_fleiss_zip(void)
     struct fx_entry outer[] = {{"CD000002-files/CD000002-data.zip", inner, inner_len},
                                {NULL, NULL, 0}};
     zip = fx_zip("CD000002.zip", outer);
-    rc = meta_review_read_cochrane(zip, NULL, &rv, &err);
-    if (rc != META_OK)
-        fprintf(stderr, "%s\n", err.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, META_OK);
+    rv = fx_read_cochrane(zip);
     CU_ASSERT_STRING_EQUAL(rv->cd_number, "CD000002");
     snprintf(want, sizeof want, "%s/CD000002-files/CD000002-data.zip/CD000002-data-rows.csv", zip);
     CU_ASSERT_STRING_EQUAL(fx_analysis(rv, 1, 1)->rows[0].source, want);
@@ -611,12 +597,7 @@ static void write_variety(const char *dir)
 static void test_variety(void)
 {
     write_variety("variety");
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    int rc = meta_review_read_cochrane(fx_path("variety"), NULL, &rv, &err);
-    if (rc != META_OK)
-        fprintf(stderr, "%s\n", err.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, META_OK);
+    struct meta_review *rv = fx_read_cochrane(fx_path("variety"));
     CU_ASSERT_STRING_EQUAL(rv->cd_number, "CD999999");
     CU_ASSERT_EQUAL(rv->n_analyses, 4);
 

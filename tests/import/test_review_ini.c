@@ -30,10 +30,7 @@ static char *write_ini(const struct meta_review *rv, const struct meta_review_an
 
 static void test_fleiss_files(void)
 {
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    CU_ASSERT_EQUAL_FATAL(
-        meta_review_read_revman(fx_data("revman/Fleiss1993.rm5"), NULL, &rv, &err), META_OK);
+    struct meta_review *rv = fx_read_revman(fx_data("revman/Fleiss1993.rm5"));
     int rc;
     char *text = write_ini(rv, &rv->analyses[0], NULL, &rc);
     CU_ASSERT_EQUAL(rc, META_OK);
@@ -110,10 +107,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
 
 static void test_cd015373_read_back(void)
 {
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    CU_ASSERT_EQUAL_FATAL(meta_review_read_cochrane(fx_data("cochrane/CD015373"), NULL, &rv, &err),
-                          META_OK);
+    struct meta_review *rv = fx_read_cochrane(fx_data("cochrane/CD015373"));
     for (size_t i = 0; i < rv->n_analyses; i++) {
         const struct meta_review_analysis *an = &rv->analyses[i];
         int rc;

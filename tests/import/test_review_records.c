@@ -13,20 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct meta_review *read_cochrane(const char *path)
-{
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    int rc = meta_review_read_cochrane(path, NULL, &rv, &err);
-    if (rc != META_OK)
-        fprintf(stderr, "%s\n", err.msg);
-    CU_ASSERT_EQUAL_FATAL(rc, META_OK);
-    return rv;
-}
-
 static void test_cd015373(void)
 {
-    struct meta_review *rv = read_cochrane(fx_data("cochrane/CD015373"));
+    struct meta_review *rv = fx_read_cochrane(fx_data("cochrane/CD015373"));
     struct fx_records got = {0};
     struct meta_review_sink sink = fx_sink(&got);
     struct meta_error err = {{0}};
@@ -105,12 +94,10 @@ static void test_cd015373(void)
 
 static void test_fleiss(void)
 {
-    struct meta_review *rv = NULL;
-    struct meta_error err = {{0}};
-    CU_ASSERT_EQUAL_FATAL(
-        meta_review_read_revman(fx_data("revman/Fleiss1993.rm5"), NULL, &rv, &err), META_OK);
+    struct meta_review *rv = fx_read_revman(fx_data("revman/Fleiss1993.rm5"));
     struct fx_records got = {0};
     struct meta_review_sink sink = fx_sink(&got);
+    struct meta_error err = {{0}};
     CU_ASSERT_EQUAL_FATAL(meta_review_records(rv, NULL, &sink, &err), META_OK);
     CU_ASSERT_EQUAL(got.n, 24);
     const char *aspirin = "Fleiss1993 1.1 Aspirin for Preventing Death after Myocardial Infarction";
@@ -179,7 +166,7 @@ static void test_estimates_and_skips(void)
     fx_write("records/CD000020-data-rows.csv", rows_csv, sizeof rows_csv - 1);
     fx_write("records/CD000020-overall-estimates-and-settings.csv", settings_csv,
              sizeof settings_csv - 1);
-    struct meta_review *rv = read_cochrane(fx_path("records"));
+    struct meta_review *rv = fx_read_cochrane(fx_path("records"));
     struct fx_records got = {0};
     struct meta_review_sink sink = fx_sink(&got);
     struct meta_error err = {{0}};
