@@ -269,6 +269,32 @@ const struct meta_review_row *fx_row(const struct meta_review_analysis *an, cons
     return NULL;
 }
 
+void fx_check_fleiss_smd_rows(const struct meta_review_analysis *an)
+{
+    /* Fleiss (1993), as R's meta package ships it (Fleiss1993cont) */
+    static const struct {
+        const char *study;
+        double m1, s1, n1, m2, s2, n2;
+    } rows[] = {{"Davis", 5.0, 4.7, 13, 6.5, 3.8, 13},
+                {"Florell", 4.9, 1.71, 30, 6.1, 2.3, 50},
+                {"Gruen", 22.5, 3.44, 35, 24.9, 10.65, 35},
+                {"Hart", 12.5, 1.47, 20, 12.3, 1.66, 20},
+                {"Wilson", 6.5, 0.76, 8, 7.38, 1.41, 8}};
+    CU_ASSERT_EQUAL_FATAL(an->n_rows, 5);
+    for (size_t i = 0; i < 5; i++) {
+        const struct meta_review_row *r = fx_row(an, rows[i].study);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        FX_NUM(r->exp.mean, rows[i].m1);
+        FX_NUM(r->exp.sd, rows[i].s1);
+        FX_NUM(r->exp.n, rows[i].n1);
+        FX_NUM(r->ctl.mean, rows[i].m2);
+        FX_NUM(r->ctl.sd, rows[i].s2);
+        FX_NUM(r->ctl.n, rows[i].n2);
+        CU_ASSERT(isnan(r->exp.events) && isnan(r->ctl.events));
+        CU_ASSERT(isnan(r->revman.weight) && isnan(r->revman.estimate));
+    }
+}
+
 void fx_num_check(double got, double want, const char *file, int line)
 {
     int ok = (isnan(got) && isnan(want)) || got == want ||

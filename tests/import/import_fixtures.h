@@ -88,6 +88,11 @@ const struct meta_review_analysis *fx_analysis(const struct meta_review *rv, int
 /* The row of a study (by trial name) in an analysis, or NULL. */
 const struct meta_review_row *fx_row(const struct meta_review_analysis *an, const char *trial);
 
+/* Asserts the five rows of Fleiss1993's mental health analysis (SMD), which
+ * the Cochrane package and the RevMan 5 file hold alike: arm data, no cases,
+ * no RevMan result. */
+void fx_check_fleiss_smd_rows(const struct meta_review_analysis *an);
+
 /* Asserts that a and b agree to 1e-12 relative (or are both NAN). */
 #define FX_NUM(a, b) fx_num_check((a), (b), __FILE__, __LINE__)
 void fx_num_check(double got, double want, const char *file, int line);
