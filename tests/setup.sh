@@ -11,7 +11,7 @@ packages=(
     libgsl-dev                              # lib/stats
     libpq-dev libssl-dev libcsv-dev         # lib/registry (libpq, SHA-256, CSV)
     libjson-c-dev libinih-dev               # cmd (JSON output, analysis files), lib/import
-    libxml2-dev                             # lib/import (XML records), tests (SVG checks)
+    libzip-dev libxml2-dev                  # lib/import (Cochrane packages, RevMan 5, XML records); SVG checks
     libcunit1-dev clang-format              # tests and the format check
     postgresql                              # the private registry cluster
     gnuplot-nox fonts-liberation            # plots (Liberation Sans)
