@@ -49,21 +49,6 @@ static int compute(struct meta_analysis_request *req, struct meta_selection *sel
     return meta_analysis_compute(req, sel, an, e);
 }
 
-/* Binary set B of tests/unit/conventions.R: S2 has a zero cell, S3 no
- * events in either arm; years put S3 first in a cumulative analysis. */
-static const struct test_arm set_b[] = {
-    {1, "S1", "drug", K, NAN, NAN, NAN, 12, 50, "2001", NULL},
-    {1, "S1", "placebo", P, NAN, NAN, NAN, 20, 50, "2001", NULL},
-    {2, "S2", "drug", K, NAN, NAN, NAN, 0, 30, "2002", NULL},
-    {2, "S2", "placebo", P, NAN, NAN, NAN, 4, 32, "2002", NULL},
-    {3, "S3", "drug", K, NAN, NAN, NAN, 0, 20, "1990", NULL},
-    {3, "S3", "placebo", P, NAN, NAN, NAN, 0, 22, "1990", NULL},
-    {4, "S4", "drug", K, NAN, NAN, NAN, 8, 40, "2004", NULL},
-    {4, "S4", "placebo", P, NAN, NAN, NAN, 10, 38, "2004", NULL},
-    {5, "S5", "drug", K, NAN, NAN, NAN, 15, 60, "2005", NULL},
-    {5, "S5", "placebo", P, NAN, NAN, NAN, 9, 61, "2005", NULL},
-};
-
 /* ---- Resolution ------------------------------------------------------------ */
 
 static void file_words(char *buf, size_t size, const char *key)
@@ -380,7 +365,8 @@ static void test_not_estimable_revman5(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_b, N(set_b), 1, opts, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        compute(&req, &sel, &an, test_zero_cell_arms, test_zero_cell_count, 1, opts, &e), META_OK);
     CU_ASSERT_EQUAL(an.contrasts.k, 5);
     CU_ASSERT_EQUAL(an.contrasts.n_excluded, 0);
     CU_ASSERT_EQUAL(an.overall.k, 5);
@@ -401,7 +387,8 @@ static void test_not_estimable_revman5(void)
     /* Under metafor the same trial has an estimate (0.5 in every cell) and
      * stays in k; MH leaves it out of Q. */
     static const char *const mf[] = {"measure", "OR", "method", "MH", NULL};
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_b, N(set_b), 1, mf, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        compute(&req, &sel, &an, test_zero_cell_arms, test_zero_cell_count, 1, mf, &e), META_OK);
     CU_ASSERT_EQUAL(an.contrasts.k, 5);
     CU_ASSERT_EQUAL(an.overall.Q_df, 3);
     CU_ASSERT_EQUAL(an.overall.convention, META_CONVENTION_METAFOR);
@@ -421,7 +408,8 @@ static void test_not_estimable_rmeta(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_b, N(set_b), 1, opts, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        compute(&req, &sel, &an, test_zero_cell_arms, test_zero_cell_count, 1, opts, &e), META_OK);
     CU_ASSERT_EQUAL(an.opts.method, META_METHOD_MH);
     CU_ASSERT_EQUAL(an.opts.model, META_MODEL_RANDOM);
     CU_ASSERT_EQUAL(an.overall.k, 5);
@@ -440,7 +428,9 @@ static void test_not_estimable_rmeta(void)
     done(&req, &sel, &an);
 
     static const char *const common[] = {"convention", "r-meta", "model", "common", NULL};
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_b, N(set_b), 1, common, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        compute(&req, &sel, &an, test_zero_cell_arms, test_zero_cell_count, 1, common, &e),
+        META_OK);
     CU_ASSERT_EQUAL(an.opts.method, META_METHOD_MH);
     CLOSE(-0.206027428117599, an.overall.estimate);
     CLOSE(0.198309284380346, an.overall.se);
@@ -491,7 +481,8 @@ static void test_sequential(void)
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_b, N(set_b), 1, opts, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        compute(&req, &sel, &an, test_zero_cell_arms, test_zero_cell_count, 1, opts, &e), META_OK);
     CU_ASSERT_EQUAL_FATAL(an.n_loo, 5);
     CLOSE(an.overall.estimate, an.loo[2].estimate);
     CU_ASSERT_EQUAL(an.loo[2].k_estimable, 4);
