@@ -41,6 +41,19 @@ const struct test_arm test_zero_cell_arms[] = {
 };
 const size_t test_zero_cell_count = sizeof test_zero_cell_arms / sizeof test_zero_cell_arms[0];
 
+const struct test_arm test_subgroup_zero_arms[] = {
+    {1, "A1", "drug", K, NAN, NAN, NAN, 0, 20, NULL, "a"},
+    {1, "A1", "placebo", P, NAN, NAN, NAN, 0, 22, NULL, NULL},
+    {2, "B1", "drug", K, NAN, NAN, NAN, 12, 50, NULL, "b"},
+    {2, "B1", "placebo", P, NAN, NAN, NAN, 20, 50, NULL, NULL},
+    {3, "B2", "drug", K, NAN, NAN, NAN, 8, 40, NULL, "b"},
+    {3, "B2", "placebo", P, NAN, NAN, NAN, 10, 38, NULL, NULL},
+    {4, "C1", "drug", K, NAN, NAN, NAN, 15, 60, NULL, "c"},
+    {4, "C1", "placebo", P, NAN, NAN, NAN, 9, 61, NULL, NULL},
+};
+const size_t test_subgroup_zero_count =
+    sizeof test_subgroup_zero_arms / sizeof test_subgroup_zero_arms[0];
+
 int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
                    int binary, const char *outcome, const char *timepoint)
 {

@@ -1,7 +1,8 @@
 /*
  * Tests of lib/analysis under the revman5 and r-meta conventions, on arms
- * held in memory: how each convention resolves the options and which
- * combinations it refuses, trials that a convention calls not estimable
+ * held in memory: the convention and prediction keys (how each convention
+ * resolves the options is a table of test_analysis.c), trials that a
+ * convention calls not estimable
  * (listed, without weight), subgroups whose total pools the subgroups'
  * trials with RevMan's weights, leave-one-out, cumulative and the
  * prediction interval. Expected values: tests/analysis/conventions_reference.R
@@ -49,276 +50,11 @@ static int compute(struct meta_analysis_request *req, struct meta_selection *sel
     return meta_analysis_compute(req, sel, an, e);
 }
 
-/* ---- Resolution ------------------------------------------------------------ */
+/* ---- Request keys ---------------------------------------------------------- */
 
 static void file_words(char *buf, size_t size, const char *key)
 {
     snprintf(buf, size, "<%s>", key);
-}
-
-/* Options (key, value pairs) on an outcome of type `binary` (-1 unknown):
- * resolved options, or the key at fault with the start of the message. */
-struct resolve_case {
-    const char *options[10];
-    int binary;
-    int status;
-    enum meta_measure measure;
-    enum meta_model model;
-    enum meta_method method;
-    const char *key;
-    const char *message;
-};
-
-static const struct resolve_case cases[] = {
-    /* revman5: random effects mean DerSimonian-Laird; MH random is valid */
-    {{"convention", "revman5", NULL},
-     0,
-     META_OK,
-     META_MD,
-     META_MODEL_RANDOM,
-     META_METHOD_DL,
-     NULL,
-     NULL},
-    {{"convention", "revman5", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_RANDOM,
-     META_METHOD_DL,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "model", "common", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_COMMON,
-     META_METHOD_IV,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "method", "MH", "model", "random", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_RANDOM,
-     META_METHOD_MH,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "method", "MH", NULL},
-     -1,
-     META_OK,
-     META_RR,
-     META_MODEL_COMMON,
-     META_METHOD_MH,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "method", "REML", NULL},
-     0,
-     META_OK,
-     META_MD,
-     META_MODEL_RANDOM,
-     META_METHOD_REML,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "method", "PETO", NULL},
-     1,
-     META_OK,
-     META_OR,
-     META_MODEL_COMMON,
-     META_METHOD_PETO,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "method", "PM", NULL},
-     0,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "method",
-     "method 'PM' is not offered by <convention> revman5 (random: DL, REML, MH; or "
-     "<convention> metafor or r-meta for PM)"},
-    {{"convention", "revman5", "method", "PETO", "model", "random", NULL},
-     1,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "method",
-     "method 'PETO' does not go with <model> random (random: DL, REML, MH; or <model> "
-     "common for IV, MH, PETO)"},
-    {{"convention", "revman5", "method", "DL", "model", "common", NULL},
-     1,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "method",
-     "method 'DL' does not go with <model> common (common: IV, MH, PETO; or <model> "
-     "random for DL, REML, MH)"},
-    {{"convention", "revman5", "method", "MH", "model", "random", "ci", "hksj", NULL},
-     1,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "ci",
-     "ci 'hksj' is not available with method 'MH'"},
-    {{"convention", "revman5", "method", "MH", "model", "random", NULL},
-     0,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "method",
-     "outcome 'pain' is continuous: method 'MH' needs a binary outcome"},
-    /* r-meta: binary outcomes by MH under both models, continuous by REML */
-    {{"convention", "r-meta", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_RANDOM,
-     META_METHOD_MH,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "model", "common", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_COMMON,
-     META_METHOD_MH,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "measure", "OR", NULL},
-     -1,
-     META_OK,
-     META_OR,
-     META_MODEL_RANDOM,
-     META_METHOD_MH,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", NULL},
-     0,
-     META_OK,
-     META_MD,
-     META_MODEL_RANDOM,
-     META_METHOD_REML,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "model", "common", NULL},
-     0,
-     META_OK,
-     META_MD,
-     META_MODEL_COMMON,
-     META_METHOD_IV,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", NULL},
-     -1,
-     META_OK,
-     META_MD,
-     META_MODEL_RANDOM,
-     META_METHOD_REML,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "ci", "hksj", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_RANDOM,
-     META_METHOD_REML,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "method", "PM", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_RANDOM,
-     META_METHOD_PM,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "method", "MH", "model", "random", "measure", "RD", NULL},
-     1,
-     META_OK,
-     META_RD,
-     META_MODEL_RANDOM,
-     META_METHOD_MH,
-     NULL,
-     NULL},
-    {{"convention", "r-meta", "method", "IV", "model", "random", NULL},
-     1,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "method",
-     "method 'IV' does not go with <model> random (random: MH, DL, REML, ML, PM, HE, HS, "
-     "SJ, EB;"},
-    /* metafor is unchanged: MH belongs to the common model */
-    {{"convention", "metafor", NULL},
-     1,
-     META_OK,
-     META_RR,
-     META_MODEL_RANDOM,
-     META_METHOD_REML,
-     NULL,
-     NULL},
-    {{"method", "MH", "model", "random", NULL},
-     1,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "method",
-     "method 'MH' does not go with <model> random (random: DL, REML, ML, PM, HE, HS, SJ, "
-     "EB; or <model> common for IV, MH, PETO)"},
-    /* a prediction interval asked for needs the random model */
-    {{"convention", "revman5", "prediction", "true", NULL},
-     0,
-     META_OK,
-     META_MD,
-     META_MODEL_RANDOM,
-     META_METHOD_DL,
-     NULL,
-     NULL},
-    {{"convention", "revman5", "prediction", "yes", "model", "common", NULL},
-     0,
-     META_EINVAL,
-     0,
-     0,
-     0,
-     "prediction",
-     "<prediction> needs the random model: a common-effect analysis has no prediction "
-     "interval (use <model> random)"},
-};
-
-static void test_resolution(void)
-{
-    for (size_t i = 0; i < N(cases); i++) {
-        const struct resolve_case *c = &cases[i];
-        struct meta_analysis_request req;
-        struct meta_request_error e;
-        struct meta_options opts;
-        meta_request_error_init(&e, file_words);
-        CU_ASSERT_EQUAL_FATAL(test_request(&req, "pain", "a", "b", c->options), META_OK);
-        int ret = meta_analysis_resolve(&req, c->binary, &opts, &e);
-        if (ret != c->status)
-            printf("\n    case %zu: status %d, expected %d (%s)", i, ret, c->status, e.err.msg);
-        CU_ASSERT_EQUAL(ret, c->status);
-        if (c->status == META_OK && ret == META_OK) {
-            if (opts.measure != c->measure || opts.model != c->model || opts.method != c->method)
-                printf("\n    case %zu: %s %s %s", i, meta_measure_name(opts.measure),
-                       meta_model_name(opts.model), meta_method_name(opts.method));
-            CU_ASSERT_EQUAL(opts.measure, c->measure);
-            CU_ASSERT_EQUAL(opts.model, c->model);
-            CU_ASSERT_EQUAL(opts.method, c->method);
-        } else if (c->status != META_OK && ret != META_OK) {
-            CU_ASSERT_PTR_NOT_NULL_FATAL(e.key);
-            CU_ASSERT_STRING_EQUAL(e.key, c->key);
-            if (strncmp(e.err.msg, c->message, strlen(c->message)) != 0)
-                printf("\n    case %zu: '%s'", i, e.err.msg);
-            CU_ASSERT(strncmp(e.err.msg, c->message, strlen(c->message)) == 0);
-        }
-        meta_analysis_request_release(&req);
-    }
 }
 
 static void test_request_keys(void)
@@ -613,20 +349,14 @@ static void test_review_weights(void)
  * and left out of the test; the other subgroups are pooled. */
 static void test_subgroup_not_estimable(void)
 {
-    static const struct test_arm arms[] = {
-        {1, "A1", "drug", K, NAN, NAN, NAN, 0, 20, NULL, "a"},
-        {1, "A1", "placebo", P, NAN, NAN, NAN, 0, 22, NULL, NULL},
-        {2, "B1", "drug", K, NAN, NAN, NAN, 12, 50, NULL, "b"},
-        {2, "B1", "placebo", P, NAN, NAN, NAN, 20, 50, NULL, NULL},
-        {3, "C1", "drug", K, NAN, NAN, NAN, 8, 40, NULL, "c"},
-        {3, "C1", "placebo", P, NAN, NAN, NAN, 10, 38, NULL, NULL},
-    };
     static const char *const opts[] = {"convention", "revman5", "by", "class", NULL};
     struct meta_analysis_request req;
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, arms, N(arms), 1, opts, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        compute(&req, &sel, &an, test_subgroup_zero_arms, test_subgroup_zero_count, 1, opts, &e),
+        META_OK);
     CU_ASSERT_EQUAL_FATAL(an.n_groups, 3);
     CU_ASSERT_TRUE(an.groups[0].pooled);
     CU_ASSERT_EQUAL(an.groups[0].result.k, 1);
@@ -635,8 +365,8 @@ static void test_subgroup_not_estimable(void)
     CU_ASSERT_EQUAL(meta_analysis_shown_weight(&an, 0, 0), 0.0);
     CU_ASSERT_TRUE(an.have_test);
     CU_ASSERT_EQUAL(an.test.df, 1);
-    CU_ASSERT_EQUAL(an.overall.k, 3);
-    CU_ASSERT_EQUAL(an.overall.k_estimable, 2);
+    CU_ASSERT_EQUAL(an.overall.k, 4);
+    CU_ASSERT_EQUAL(an.overall.k_estimable, 3);
     done(&req, &sel, &an);
 }
 
@@ -675,7 +405,6 @@ int main(void)
 {
     gsl_set_error_handler_off();
     static const struct meta_test_case tests[] = {
-        {"option resolution per convention, and its errors", test_resolution},
         {"the convention and prediction keys", test_request_keys},
         {"revman5: a trial without events listed, without weight", test_not_estimable_revman5},
         {"r-meta: defaults with a zero cell and a double zero", test_not_estimable_rmeta},

@@ -91,6 +91,16 @@ static void line_of(const char *text, const char *start, char *buf, size_t size)
     snprintf(buf, size, "%.*s", (int)len, at);
 }
 
+/* The forest description of an (caller frees). */
+static struct meta_forest *forest_of(const struct meta_analysis *an)
+{
+    struct meta_forest *f = NULL;
+    struct meta_plot_settings settings = {0};
+    struct meta_error err;
+    CU_ASSERT_EQUAL(meta_report_forest(an, &settings, &f, &err), META_OK);
+    return f;
+}
+
 /* revman5, MH OR on the zero-cell example: S3 is not estimable. */
 static void test_not_estimable(void)
 {
@@ -123,11 +133,11 @@ static void test_not_estimable(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(table, "Total, common effect (k = 5)"));
     free(table);
 
-    struct meta_forest *f = NULL;
+    struct meta_forest *f = forest_of(&r.an);
     struct meta_funnel *fun = NULL;
     struct meta_plot_settings settings = {0};
     struct meta_error err;
-    CU_ASSERT_EQUAL_FATAL(meta_report_forest(&r.an, &settings, &f, &err), META_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL_FATAL(f->rows[2].kind, META_FOREST_STUDY);
     CU_ASSERT_STRING_EQUAL(f->rows[2].label, "S3");
     CU_ASSERT(isnan(f->rows[2].study.estimate) && isnan(f->rows[2].study.weight));
@@ -169,10 +179,8 @@ static void test_rmeta(void)
     char *csv = text_of(&r.an, META_REPORT_CSV);
     CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\npooled,,,,4,"));
     free(csv);
-    struct meta_forest *f = NULL;
-    struct meta_plot_settings settings = {0};
-    struct meta_error err;
-    CU_ASSERT_EQUAL_FATAL(meta_report_forest(&r.an, &settings, &f, &err), META_OK);
+    struct meta_forest *f = forest_of(&r.an);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL_FATAL(f->n_footer, 1);
     CU_ASSERT_STRING_EQUAL(f->footer[0], "Convention: r-meta (R meta 8.x); tau^2 by "
                                          "DerSimonian-Laird around the MH estimate");
@@ -238,10 +246,8 @@ static void test_subgroups(void)
                                          "p = 0.1761; I^2 = 42.4%"));
     free(table);
 
-    struct meta_forest *f = NULL;
-    struct meta_plot_settings settings = {0};
-    struct meta_error err;
-    CU_ASSERT_EQUAL_FATAL(meta_report_forest(&r.an, &settings, &f, &err), META_OK);
+    struct meta_forest *f = forest_of(&r.an);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL_FATAL(f->rows[0].kind, META_FOREST_SECTION);
     CLOSE(o->studies[0].weight, f->rows[1].study.weight);
     CU_ASSERT_EQUAL_FATAL(f->rows[3].kind, META_FOREST_SUBTOTAL);
@@ -254,17 +260,10 @@ static void test_subgroups(void)
  * numbers in the JSON, "Not estimable" in the table. */
 static void test_subgroup_not_estimable(void)
 {
-    static const struct test_arm arms[] = {
-        {1, "A1", "drug", K, NAN, NAN, NAN, 0, 20, NULL, "a"},
-        {1, "A1", "placebo", P, NAN, NAN, NAN, 0, 22, NULL, NULL},
-        {2, "B1", "drug", K, NAN, NAN, NAN, 12, 50, NULL, "b"},
-        {2, "B1", "placebo", P, NAN, NAN, NAN, 20, 50, NULL, NULL},
-        {3, "B2", "drug", K, NAN, NAN, NAN, 8, 40, NULL, "b"},
-        {3, "B2", "placebo", P, NAN, NAN, NAN, 10, 38, NULL, NULL},
-    };
     static const char *const opts[] = {"convention", "revman5", "by", "class", NULL};
     struct run r;
-    CU_ASSERT_EQUAL_FATAL(run_on(&r, arms, 6, 1, "drug", opts), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        run_on(&r, test_subgroup_zero_arms, test_subgroup_zero_count, 1, "drug", opts), META_OK);
     struct json_object *root = meta_report_to_json(&r.an);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
     struct json_object *a = json_object_array_get_idx(field(root, "subgroups"), 0);
@@ -272,16 +271,16 @@ static void test_subgroup_not_estimable(void)
     CU_ASSERT_EQUAL(json_object_get_int(field(a, "k")), 1);
     CU_ASSERT(is_null(a, "estimate") && is_null(a, "Q_df") && is_null(a, "exp"));
     CU_ASSERT_EQUAL(json_object_array_length(field(a, "studies")), 1);
-    CU_ASSERT(is_null(root, "subgroup_test")); /* one subgroup with an estimate */
+    /* the test is between the subgroups with an estimate: b and c */
+    CU_ASSERT_EQUAL(json_object_get_int(field(field(root, "subgroup_test"), "df")), 1);
     json_object_put(root);
     char *table = text_of(&r.an, META_REPORT_TABLE);
     CU_ASSERT_PTR_NOT_NULL(strstr(table, "  Not estimable: no trial has an estimate"));
     free(table);
-    struct meta_forest *f = NULL;
-    struct meta_plot_settings settings = {0};
-    struct meta_error err;
-    CU_ASSERT_EQUAL_FATAL(meta_report_forest(&r.an, &settings, &f, &err), META_OK);
-    CU_ASSERT_EQUAL_FATAL(f->n_rows, 7); /* a: heading, A1; b: heading, B1, B2, subtotal; total */
+    struct meta_forest *f = forest_of(&r.an);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    /* a: heading, A1; b: heading, B1, B2, subtotal; c: heading, C1, subtotal; total */
+    CU_ASSERT_EQUAL_FATAL(f->n_rows, 10);
     CU_ASSERT_EQUAL(f->rows[1].kind, META_FOREST_STUDY);
     CU_ASSERT(isnan(f->rows[1].study.estimate));
     CU_ASSERT_EQUAL(f->rows[2].kind, META_FOREST_SECTION);
