@@ -254,8 +254,8 @@ static const char *closest_key(const char *name)
 
 static const char known_keys[] =
     "outcome, timepoint, treatment, control, measure, model, method, ci, level, by, "
-    "leave_one_out, cumulative, title, note, favours_left, favours_right, higher_is_better, "
-    "sort, forest, funnel, table, csv, json";
+    "leave_one_out, cumulative, convention, prediction, title, note, favours_left, "
+    "favours_right, higher_is_better, sort, forest, funnel, table, csv, json";
 
 /* Checks an output path (relative, not through "..", naming a file, no
  * control characters) and writes it to dst without "." components and

@@ -347,7 +347,7 @@ static void describe_result(char *buf, size_t size, const struct meta_analysis *
     enum meta_measure m = an->opts.measure;
     double est = meta_measure_display(m, r->estimate), lo = meta_measure_display(m, r->ci_lower),
            hi = meta_measure_display(m, r->ci_upper);
-    int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", r->k,
+    int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", meta_report_k(r),
                         meta_measure_name(an->opts.measure), est, lo, hi);
     if (an->n_groups > 0 && used > 0 && (size_t)used < size)
         snprintf(buf + used, size - (size_t)used, "  %zu subgroups", an->n_groups);

@@ -42,8 +42,8 @@ static int build(const struct meta_analysis_request *req, struct meta_analysis *
                  struct meta_error *err)
 {
     return meta_contrasts_build(an->data, (const char *const *)req->treatments, req->n_treatments,
-                                (const char *const *)req->controls, req->n_controls,
-                                an->opts.measure, filter, out, err);
+                                (const char *const *)req->controls, req->n_controls, &an->opts,
+                                filter, out, err);
 }
 
 /* "no trial to pool" with the first reasons trials were left out. */
@@ -72,6 +72,87 @@ static int nothing_to_pool(const struct meta_analysis_request *req, const struct
                           c->n_excluded == 1 ? "" : "s", why);
 }
 
+/* lib/stats names a failing subgroup by its number ("subgroup 2: ..."):
+ * name it by its value instead. */
+static int subgroup_error(const struct meta_analysis_request *req, const struct meta_analysis *an,
+                          int status, const char *msg, struct meta_error *err)
+{
+    size_t g = 0;
+    int used = 0;
+    if (sscanf(msg, "subgroup %zu: %n", &g, &used) == 1 && used > 0 && g >= 1 &&
+        g <= an->n_groups) {
+        const char *value = an->groups[g - 1].value;
+        return meta_error_set(err, status, "subgroup %s = %s: %s", req->by,
+                              value ? value : "(missing)", msg + used);
+    }
+    return meta_error_set(err, status, "subgroups by %s: %s", req->by, msg);
+}
+
+/* Pools the subgroups' studies (groups' contrasts, subgroup after subgroup)
+ * with meta_pool_subgroups(): each subgroup's total, the test between them
+ * and, under revman5 and r-meta, the overall total with its weights. */
+static int pool_subgroups(const struct meta_analysis_request *req, struct meta_analysis *an,
+                          struct meta_error *err)
+{
+    size_t k = 0;
+    for (size_t g = 0; g < an->n_groups; g++)
+        k += an->groups[g].contrasts.k;
+    if (k == 0)
+        return META_OK; /* no subgroup has a trial to pool */
+    struct meta_study *studies = calloc(k, sizeof *studies);
+    struct meta_contrast_info *info = calloc(k, sizeof *info);
+    size_t *group = calloc(k, sizeof *group);
+    struct meta_subgroup_analysis sub;
+    memset(&sub, 0, sizeof sub);
+    int ret = META_OK;
+    if (!studies || !info || !group) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t g = 0, n = 0; g < an->n_groups; g++) {
+        const struct meta_contrasts *c = &an->groups[g].contrasts;
+        an->groups[g].first = n;
+        for (size_t j = 0; j < c->k; j++, n++) {
+            studies[n] = c->studies[j];
+            info[n] = c->info[j];
+            group[n] = g;
+        }
+    }
+    struct meta_error e;
+    meta_error_clear(&e);
+    ret = meta_pool_subgroups(studies, k, group, an->n_groups, &an->opts, &sub, &e);
+    if (ret != META_OK) {
+        subgroup_error(req, an, ret, e.msg, err);
+        goto cleanup;
+    }
+    for (size_t g = 0; g < an->n_groups; g++) {
+        an->groups[g].result = sub.groups[g]; /* now owned by the subgroup */
+        memset(&sub.groups[g], 0, sizeof sub.groups[g]);
+        an->groups[g].pooled = an->groups[g].result.k > 0;
+    }
+    an->test = sub.test;
+    an->have_test = sub.have_test;
+    if (an->opts.convention != META_CONVENTION_METAFOR) {
+        meta_result_release(&an->overall);
+        an->overall = sub.overall;
+        memset(&sub.overall, 0, sizeof sub.overall);
+        free(an->contrasts.studies);
+        free(an->contrasts.info);
+        an->contrasts.studies = studies;
+        an->contrasts.info = info;
+        an->contrasts.k = k;
+        studies = NULL;
+        info = NULL;
+        an->subgroups_in_total = 1;
+    }
+cleanup:
+    meta_subgroup_analysis_release(&sub);
+    free(studies);
+    free(info);
+    free(group);
+    return ret;
+}
+
 static int run_subgroups(const struct meta_analysis_request *req, struct meta_analysis *an,
                          struct meta_error *err)
 {
@@ -97,42 +178,31 @@ static int run_subgroups(const struct meta_analysis_request *req, struct meta_an
         struct meta_arm_filter filter = {1, sg->value};
         if ((ret = build(req, an, &filter, &sg->contrasts, err)) != META_OK)
             goto cleanup;
-        if (sg->contrasts.k == 0)
-            continue;
-        struct meta_error e;
-        meta_error_clear(&e);
-        ret = meta_pool(sg->contrasts.studies, sg->contrasts.k, &an->opts, &sg->result, &e);
-        if (ret != META_OK) {
-            meta_error_set(err, ret, "subgroup %s = %s: %s", req->by,
-                           sg->value ? sg->value : "(missing)", e.msg);
-            goto cleanup;
-        }
-        sg->pooled = 1;
     }
-    struct meta_result *pooled = calloc(total ? total : 1, sizeof *pooled);
-    if (!pooled) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    size_t n = 0;
-    for (size_t g = 0; g < an->n_groups; g++)
-        if (an->groups[g].pooled)
-            pooled[n++] = an->groups[g].result; /* shallow copies, read only */
-    if (n >= 2) {
-        struct meta_error e;
-        meta_error_clear(&e);
-        ret = meta_subgroup_test(pooled, n, &an->test, &e);
-        if (ret != META_OK)
-            meta_error_set(err, ret, "test for subgroup differences: %s", e.msg);
-        else
-            an->have_test = 1;
-    }
-    free(pooled);
+    ret = pool_subgroups(req, an, err);
 cleanup:
     for (size_t i = 0; i < count; i++)
         free(values[i]);
     free(values);
     return ret;
+}
+
+const struct meta_subgroup *meta_analysis_subgroup_of(const struct meta_analysis *an, size_t i)
+{
+    if (!an->subgroups_in_total)
+        return NULL;
+    for (size_t g = an->n_groups; g-- > 0;)
+        if (an->groups[g].contrasts.k > 0 && an->groups[g].first <= i)
+            return &an->groups[g];
+    return NULL;
+}
+
+double meta_analysis_shown_weight(const struct meta_analysis *an, size_t g, size_t j)
+{
+    const struct meta_subgroup *sg = &an->groups[g];
+    if (an->subgroups_in_total)
+        return an->overall.studies[sg->first + j].weight;
+    return sg->result.studies[j].weight;
 }
 
 /* Cumulative order: trials with a year by year, then the others; ties and
@@ -184,6 +254,21 @@ cleanup:
     return ret;
 }
 
+/* Whether the convention calls every contrast not estimable (revman5 and
+ * r-meta; never under metafor). */
+static int none_estimable(const struct meta_analysis *an)
+{
+    if (an->opts.convention == META_CONVENTION_METAFOR)
+        return 0;
+    for (size_t i = 0; i < an->contrasts.k; i++) {
+        double yi, vi;
+        if (meta_es_compute_opts(&an->opts, &an->contrasts.studies[i], &yi, &vi, NULL) != META_OK ||
+            !isnan(yi))
+            return 0;
+    }
+    return 1;
+}
+
 /* The computation proper, once the options are resolved. */
 static int compute(const struct meta_analysis_request *req, struct meta_analysis *an,
                    struct meta_error *err)
@@ -196,6 +281,14 @@ static int compute(const struct meta_analysis_request *req, struct meta_analysis
     struct meta_error e;
     meta_error_clear(&e);
     ret = meta_pool(an->contrasts.studies, an->contrasts.k, &an->opts, &an->overall, &e);
+    if (ret == META_EDOM && none_estimable(an))
+        return meta_error_set(err, ret,
+                              "no trial to pool for outcome '%s' (%s vs %s): none of its %zu "
+                              "trial%s is estimable under convention %s (no events in either "
+                              "arm, or events in every participant)",
+                              an->data->outcome, req->treatments[0], req->controls[0],
+                              an->contrasts.k, an->contrasts.k == 1 ? "" : "s",
+                              meta_convention_name(an->opts.convention));
     if (ret != META_OK)
         return meta_error_set(err, ret, "%s", e.msg);
     if (req->by && (ret = run_subgroups(req, an, err)) != META_OK)

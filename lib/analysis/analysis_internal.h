@@ -11,6 +11,10 @@
 
 #define ANALYSIS_RANDOM_METHODS "DL, REML, ML, PM, HE, HS, SJ, EB"
 #define ANALYSIS_COMMON_METHODS "IV, MH, PETO"
+/* The random-effects methods of the revman5 and r-meta conventions: MH is
+ * DerSimonian-Laird around the Mantel-Haenszel estimate. */
+#define ANALYSIS_REVMAN5_RANDOM_METHODS "DL, REML, MH"
+#define ANALYSIS_RMETA_RANDOM_METHODS   "MH, DL, REML, ML, PM, HE, HS, SJ, EB"
 
 /* Writes how e's caller names `key` into buf and returns buf. */
 const char *analysis_key_word(const struct meta_request_error *e, const char *key, char *buf,

@@ -1,8 +1,9 @@
 /*
  * One contrast per trial from the arms of a selection (see meta_contrasts.h). The
  * selection is ordered by trial, so each trial is one run of arms; its sides
- * are combined with lib/stats and checked with meta_es_compute, so that a
- * trial whose effect cannot be estimated is reported, not pooled.
+ * are combined with lib/stats and checked with meta_es_compute_opts, so that
+ * a trial whose effect cannot be estimated is reported, not pooled, while one
+ * the convention calls not estimable is kept, to be listed without weight.
  */
 #include "meta_contrasts.h"
 
@@ -111,10 +112,10 @@ static int combine_side(const struct meta_select_arm *arms, size_t count, int bi
 /* One trial: arms[0..count-1]. Appends a contrast or an exclusion to out. */
 static int build_trial(const struct meta_selection *sel, const struct meta_select_arm *arms,
                        size_t count, const char *const *treatments, size_t n_treatments,
-                       const char *const *controls, size_t n_controls, enum meta_measure measure,
-                       const struct meta_arm_filter *filter, struct meta_contrasts *out,
-                       struct meta_arm_cont *cbuf, struct meta_arm_bin *bbuf,
-                       struct meta_error *err)
+                       const char *const *controls, size_t n_controls,
+                       const struct meta_options *opts, const struct meta_arm_filter *filter,
+                       struct meta_contrasts *out, struct meta_arm_cont *cbuf,
+                       struct meta_arm_bin *bbuf, struct meta_error *err)
 {
     struct meta_study study;
     memset(&study, 0, sizeof study);
@@ -142,7 +143,7 @@ static int build_trial(const struct meta_selection *sel, const struct meta_selec
     double yi, vi;
     struct meta_error e;
     meta_error_clear(&e);
-    ret = meta_es_compute(measure, &study, &yi, &vi, &e);
+    ret = meta_es_compute_opts(opts, &study, &yi, &vi, &e);
     if (ret != META_OK)
         return add_exclusion(out, arms[0].trial, e.msg[0] ? e.msg : meta_strstatus(ret), err);
     double year = NAN;
@@ -159,7 +160,7 @@ static int build_trial(const struct meta_selection *sel, const struct meta_selec
 
 int meta_contrasts_build(const struct meta_selection *sel, const char *const *treatments,
                          size_t n_treatments, const char *const *controls, size_t n_controls,
-                         enum meta_measure measure, const struct meta_arm_filter *filter,
+                         const struct meta_options *opts, const struct meta_arm_filter *filter,
                          struct meta_contrasts *out, struct meta_error *err)
 {
     meta_contrasts_init(out);
@@ -187,7 +188,7 @@ int meta_contrasts_build(const struct meta_selection *sel, const char *const *tr
         while (end < sel->count && sel->arms[end].trial_id == sel->arms[start].trial_id)
             end++;
         ret = build_trial(sel, &sel->arms[start], end - start, treatments, n_treatments, controls,
-                          n_controls, measure, filter, out, cbuf, bbuf, err);
+                          n_controls, opts, filter, out, cbuf, bbuf, err);
         if (ret != META_OK)
             goto cleanup;
         start = end;

@@ -27,6 +27,8 @@ const struct meta_analysis_option meta_analysis_options[] = {
     {"by", 1, 0, "attribute of the treatment arms to form subgroups"},
     {"leave-one-out", 0, 0, "one analysis per omitted trial"},
     {"cumulative", 0, 0, "trials added one by one (by year when present)"},
+    {"convention", 1, 0, "metafor (default), revman5 or r-meta: whose formulas the numbers follow"},
+    {"prediction", 0, 0, "prediction interval of a random-effects result: true or false"},
     {NULL, 0, 0, NULL},
 };
 
@@ -270,6 +272,20 @@ int meta_analysis_request_set(struct meta_analysis_request *req, const char *nam
     }
     if (strcmp(name, "leave-one-out") == 0)
         return parse_flag(o->name, value, &req->leave_one_out, e);
+    if (strcmp(name, "convention") == 0) {
+        if (meta_convention_parse(value, &req->opts.convention) != META_OK)
+            return analysis_key_error(e, META_EINVAL, o->name,
+                                      "unknown convention '%s' (use metafor, revman5 or r-meta)",
+                                      value);
+        return META_OK;
+    }
+    if (strcmp(name, "prediction") == 0) {
+        int on = 0;
+        int ret = parse_flag(o->name, value, &on, e);
+        if (ret == META_OK)
+            req->opts.prediction = on ? META_PREDICTION_ON : META_PREDICTION_OFF;
+        return ret;
+    }
     /* The only key left in the table. */
     return parse_flag(o->name, value, &req->cumulative, e);
 }

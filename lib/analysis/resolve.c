@@ -16,6 +16,49 @@ static const char *checked_key(const struct meta_options *opts)
     return "method";
 }
 
+/* The random-effects methods a convention offers, for messages. */
+static const char *random_methods(enum meta_convention convention)
+{
+    switch (convention) {
+    case META_CONVENTION_REVMAN5:
+        return ANALYSIS_REVMAN5_RANDOM_METHODS;
+    case META_CONVENTION_RMETA:
+        return ANALYSIS_RMETA_RANDOM_METHODS;
+    default:
+        return ANALYSIS_RANDOM_METHODS;
+    }
+}
+
+/* Whether method belongs to model under the convention: IV, MH and PETO to
+ * the common model; the tau^2 estimators to the random one (under revman5
+ * only DL and REML, which RevMan offers), and MH too under revman5 and
+ * r-meta (DerSimonian-Laird around the Mantel-Haenszel estimate). */
+static int fits_model(enum meta_method method, enum meta_model model,
+                      enum meta_convention convention)
+{
+    if (model == META_MODEL_COMMON)
+        return !meta_method_is_random(method);
+    if (method == META_METHOD_MH)
+        return convention != META_CONVENTION_METAFOR;
+    if (convention == META_CONVENTION_REVMAN5)
+        return method == META_METHOD_DL || method == META_METHOD_REML;
+    return meta_method_is_random(method);
+}
+
+/* The method when none is given: IV under the common model, the
+ * convention's estimator under the random one (metafor and R meta: REML;
+ * RevMan: DerSimonian-Laird); R meta pools binary outcomes by
+ * Mantel-Haenszel under both models (metabin's default), except with
+ * Hartung-Knapp, which needs inverse-variance weights. */
+static enum meta_method default_method(const struct meta_options *opts, int binary)
+{
+    if (opts->convention == META_CONVENTION_RMETA && binary == 1 && opts->ci != META_CI_HKSJ)
+        return META_METHOD_MH;
+    if (opts->model == META_MODEL_COMMON)
+        return META_METHOD_IV;
+    return opts->convention == META_CONVENTION_REVMAN5 ? META_METHOD_DL : META_METHOD_REML;
+}
+
 int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
                           struct meta_options *opts, struct meta_request_error *e)
 {
@@ -39,24 +82,37 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
                     analysis_key_word(e, "control", w2, sizeof w2));
     *opts = req->opts;
     unsigned given = req->given;
+    enum meta_convention conv = opts->convention;
+    /* The outcome type as far as it is known: from the data, else from an
+     * explicit measure. */
+    int kind = binary;
+    if (kind < 0 && (given & META_GIVEN_MEASURE))
+        kind = meta_measure_is_binary(opts->measure);
     if ((given & META_GIVEN_METHOD) && !(given & META_GIVEN_MODEL))
         opts->model = meta_method_is_random(opts->method) ? META_MODEL_RANDOM : META_MODEL_COMMON;
     if (!(given & META_GIVEN_METHOD))
-        opts->method = opts->model == META_MODEL_COMMON ? META_METHOD_IV : META_METHOD_REML;
+        opts->method = default_method(opts, kind);
     analysis_key_word(e, "model", w1, sizeof w1);
-    if ((given & META_GIVEN_MODEL) && (given & META_GIVEN_METHOD) &&
-        meta_method_is_random(opts->method) != (opts->model == META_MODEL_RANDOM)) {
+    if (!fits_model(opts->method, opts->model, conv)) {
+        if (opts->model == META_MODEL_RANDOM && meta_method_is_random(opts->method))
+            return analysis_key_error(e, META_EINVAL, "method",
+                                      "method '%s' is not offered by %s %s (random: %s; or %s "
+                                      "metafor or r-meta for %s)",
+                                      meta_method_name(opts->method),
+                                      analysis_key_word(e, "convention", w2, sizeof w2),
+                                      meta_convention_name(conv), random_methods(conv), w2,
+                                      meta_method_name(opts->method));
         if (opts->model == META_MODEL_RANDOM)
             return analysis_key_error(e, META_EINVAL, "method",
                                       "method '%s' does not go with %s random (random: %s; or "
                                       "%s common for %s)",
-                                      meta_method_name(opts->method), w1, ANALYSIS_RANDOM_METHODS,
-                                      w1, ANALYSIS_COMMON_METHODS);
+                                      meta_method_name(opts->method), w1, random_methods(conv), w1,
+                                      ANALYSIS_COMMON_METHODS);
         return analysis_key_error(e, META_EINVAL, "method",
                                   "method '%s' does not go with %s common (common: %s; or "
                                   "%s random for %s)",
                                   meta_method_name(opts->method), w1, ANALYSIS_COMMON_METHODS, w1,
-                                  ANALYSIS_RANDOM_METHODS);
+                                  random_methods(conv));
     }
     int counts = opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO;
     if (binary == 0 && counts)
@@ -98,5 +154,10 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
     int ret = meta_options_check(opts, &check);
     if (ret != META_OK)
         return analysis_key_error(e, ret, checked_key(opts), "%s", check.msg);
+    if (opts->prediction == META_PREDICTION_ON && opts->model == META_MODEL_COMMON)
+        return analysis_key_error(e, META_EINVAL, "prediction",
+                                  "%s needs the random model: a common-effect analysis has no "
+                                  "prediction interval (use %s random)",
+                                  analysis_key_word(e, "prediction", w3, sizeof w3), w1);
     return META_OK;
 }

@@ -147,7 +147,7 @@ static int emit(FILE *out, struct row *r)
 static void result_cells(struct row *r, const struct meta_result *x)
 {
     enum meta_measure measure = x->measure;
-    set_num(r, C_K, (double)x->k);
+    set_num(r, C_K, (double)meta_report_k(x));
     set_num(r, C_EST, x->estimate);
     set_num(r, C_SE, x->se);
     set_num(r, C_LO, x->ci_lower);
@@ -176,7 +176,7 @@ static void result_cells(struct row *r, const struct meta_result *x)
 /* The study rows, the pooled row and the excluded rows of one analysis. */
 static int write_block(FILE *out, const char *prefix, const char *subgroup,
                        const struct meta_contrasts *c, const struct meta_result *res, int pooled,
-                       enum meta_measure measure)
+                       enum meta_measure measure, const struct meta_analysis *an)
 {
     struct row r = {{0}, 0};
     char type[32];
@@ -186,7 +186,8 @@ static int write_block(FILE *out, const char *prefix, const char *subgroup,
         const struct meta_study_result *sr = &res->studies[i];
         snprintf(type, sizeof type, "%sstudy", prefix);
         set_text(&r, C_TYPE, type);
-        set_text(&r, C_SUBGROUP, subgroup);
+        const struct meta_subgroup *sg = an ? meta_analysis_subgroup_of(an, i) : NULL;
+        set_text(&r, C_SUBGROUP, sg ? sg->value : subgroup);
         set_text(&r, C_TRIAL, c->info[i].trial);
         set_num(&r, C_YEAR, c->info[i].year);
         if (s->binary) {
@@ -254,11 +255,11 @@ int meta_report_csv(FILE *out, const struct meta_analysis *an, struct meta_error
     for (int c = 0; c < NCOLS; c++)
         fprintf(out, "%s%s", c ? "," : "", columns[c]);
     fputc('\n', out);
-    int bad = write_block(out, "", NULL, &an->contrasts, &an->overall, 1, measure);
+    int bad = write_block(out, "", NULL, &an->contrasts, &an->overall, 1, measure, an);
     for (size_t g = 0; g < an->n_groups; g++) {
         const struct meta_subgroup *sg = &an->groups[g];
         bad |= write_block(out, "subgroup_", sg->value, &sg->contrasts, &sg->result, sg->pooled,
-                           measure);
+                           measure, NULL);
     }
     if (req->by && an->have_test) {
         struct row r = {{0}, 0};

@@ -92,7 +92,7 @@ static void result_fields(struct jb *b, struct json_object *o, const struct meta
         empty.I2 = empty.H2 = empty.Q = empty.Q_p = empty.pi_lower = empty.pi_upper = nan;
         x = &empty;
     }
-    put(b, o, "k", jint(b, (long long)x->k));
+    put(b, o, "k", jint(b, (long long)meta_report_k(x)));
     put(b, o, "estimate", jnum(b, x->estimate));
     put(b, o, "se", jnum(b, x->se));
     put(b, o, "ci_lower", jnum(b, x->ci_lower));
@@ -107,11 +107,12 @@ static void result_fields(struct jb *b, struct json_object *o, const struct meta
     put(b, o, "I2", jnum(b, x->I2));
     put(b, o, "H2", jnum(b, x->H2));
     put(b, o, "Q", jnum(b, x->Q));
-    put(b, o, "Q_df", pooled ? jint(b, x->Q_df) : NULL);
+    int estimated = pooled && x->k_estimable > 0; /* revman5, r-meta: some study estimable */
+    put(b, o, "Q_df", estimated ? jint(b, x->Q_df) : NULL);
     put(b, o, "Q_p", jnum(b, x->Q_p));
     put(b, o, "pi_lower", jnum(b, x->pi_lower));
     put(b, o, "pi_upper", jnum(b, x->pi_upper));
-    if (!pooled || !meta_measure_is_ratio(r->measure)) {
+    if (!estimated || !meta_measure_is_ratio(r->measure)) {
         put(b, o, "exp", NULL);
         return;
     }
@@ -139,8 +140,12 @@ static struct json_object *arm_json(struct jb *b, int binary, const struct meta_
     return o;
 }
 
+/* The studies of contrasts c with their results from r; `an` is given for
+ * the overall list of an analysis whose total pools its subgroups' studies,
+ * whose entries then name their subgroup. */
 static struct json_object *studies_json(struct jb *b, const struct meta_contrasts *c,
-                                        const struct meta_result *r, int pooled)
+                                        const struct meta_result *r, int pooled,
+                                        const struct meta_analysis *an)
 {
     struct json_object *arr = jarr(b);
     for (size_t i = 0; i < c->k && pooled; i++) {
@@ -148,6 +153,10 @@ static struct json_object *studies_json(struct jb *b, const struct meta_contrast
         const struct meta_study_result *sr = &r->studies[i];
         struct json_object *o = jobj(b);
         put(b, o, "trial", jstr(b, c->info[i].trial));
+        if (an) {
+            const struct meta_subgroup *sg = meta_analysis_subgroup_of(an, i);
+            put(b, o, "subgroup", sg ? jstr(b, sg->value) : NULL);
+        }
         put(b, o, "yi", jnum(b, sr->yi));
         put(b, o, "vi", jnum(b, sr->vi));
         put(b, o, "ci_lower", jnum(b, sr->ci_lower));
@@ -192,7 +201,7 @@ static struct json_object *subgroups_json(struct jb *b, const struct meta_analys
         struct json_object *o = jobj(b);
         put(b, o, "value", jstr(b, sg->value));
         result_fields(b, o, &sg->result, sg->pooled);
-        put(b, o, "studies", studies_json(b, &sg->contrasts, &sg->result, sg->pooled));
+        put(b, o, "studies", studies_json(b, &sg->contrasts, &sg->result, sg->pooled, NULL));
         put(b, o, "excluded", excluded_json(b, &sg->contrasts));
         push(b, arr, o);
     }
@@ -231,8 +240,10 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
     put(&b, root, "method", jstr(&b, meta_method_name(an->opts.method)));
     put(&b, root, "ci", jstr(&b, meta_ci_name(an->opts.ci)));
     put(&b, root, "level", jnum(&b, an->opts.level));
+    put(&b, root, "convention", jstr(&b, meta_convention_name(an->opts.convention)));
     result_fields(&b, root, &an->overall, 1);
-    put(&b, root, "studies", studies_json(&b, &an->contrasts, &an->overall, 1));
+    put(&b, root, "studies",
+        studies_json(&b, &an->contrasts, &an->overall, 1, an->subgroups_in_total ? an : NULL));
     put(&b, root, "excluded", excluded_json(&b, &an->contrasts));
     if (req->by) {
         put(&b, root, "by", jstr(&b, req->by));
@@ -243,6 +254,7 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
             put(&b, t, "Q", jnum(&b, an->test.Q));
             put(&b, t, "df", jint(&b, an->test.df));
             put(&b, t, "p", jnum(&b, an->test.p));
+            put(&b, t, "I2", jnum(&b, an->test.I2));
         }
         put(&b, root, "subgroup_test", t);
     }

@@ -38,10 +38,18 @@ static void fill_arm(struct meta_plot_arm *arm, const struct meta_study *s, int 
     }
 }
 
-/* Adds the studies of contrasts c with their results from res. */
+/* Adds the studies of contrasts c with their results from res: the whole
+ * analysis (g = NO_GROUP) or subgroup g of an, whose studies show the
+ * weights meta_analysis_shown_weight() gives; *weight_sum receives their
+ * sum. A study that is not estimable is drawn as RevMan draws it: "Not
+ * estimable", no square, no weight. */
+#define NO_GROUP ((size_t)-1)
+
 static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
-                       const struct meta_result *res, struct meta_error *err)
+                       const struct meta_result *res, const struct meta_analysis *an, size_t g,
+                       double *weight_sum, struct meta_error *err)
 {
+    *weight_sum = 0.0;
     for (size_t i = 0; i < c->k; i++) {
         struct meta_forest_study s;
         meta_forest_study_init(&s);
@@ -50,11 +58,14 @@ static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
         fill_arm(&s.treatment, &c->studies[i], 1);
         fill_arm(&s.control, &c->studies[i], 0);
         const struct meta_study_result *r = &res->studies[i];
-        s.weight = r->weight;
+        s.weight = g == NO_GROUP ? r->weight : meta_analysis_shown_weight(an, g, i);
+        *weight_sum += s.weight;
         if (isfinite(r->yi) && isfinite(r->ci_lower) && isfinite(r->ci_upper)) {
             s.estimate = r->yi;
             s.ci_lower = r->ci_lower;
             s.ci_upper = r->ci_upper;
+        } else if (an->opts.convention != META_CONVENTION_METAFOR) {
+            s.weight = NAN; /* not estimable */
         }
         int ret = meta_forest_add_study(f, &s, err);
         if (ret != META_OK)
@@ -82,7 +93,9 @@ static void fill_summary(struct meta_forest_summary *s, const struct meta_result
     s->p = r->p;
 }
 
-/* Adds one section per pooled subgroup: heading, studies, subtotal. */
+/* Adds one section per pooled subgroup: heading, studies, subtotal (none
+ * when no study of it is estimable); the subtotal's weight is its share of
+ * the overall total when the total pools the subgroups' studies. */
 static int add_subgroups(struct meta_forest *f, const struct meta_analysis *an,
                          struct meta_error *err)
 {
@@ -96,20 +109,40 @@ static int add_subgroups(struct meta_forest *f, const struct meta_analysis *an,
             snprintf(heading, sizeof heading, "%s: %s", req->by, grp->value);
         else
             snprintf(heading, sizeof heading, "%s: (not given)", req->by);
+        double weight = 0.0;
         int ret = meta_forest_add_section(f, heading, err);
         if (ret == META_OK)
-            ret = add_studies(f, &grp->contrasts, &grp->result, err);
+            ret = add_studies(f, &grp->contrasts, &grp->result, an, g, &weight, err);
         if (ret != META_OK)
             return ret;
+        if (grp->result.k_estimable == 0)
+            continue; /* its studies say "Not estimable" */
         struct meta_forest_summary s;
         fill_summary(&s, &grp->result);
-        s.weight = NAN; /* each subgroup is pooled on its own */
+        /* each subgroup is pooled on its own; RevMan shows its share of the total */
+        s.weight = an->subgroups_in_total ? weight : NAN;
         if ((ret = meta_forest_add_subtotal(f, &s, err)) != META_OK)
             return ret;
     }
     if (an->have_test)
         return meta_forest_set_subgroup_test(f, an->test.Q, an->test.df, an->test.p, err);
     return META_OK;
+}
+
+/* A footer line naming the convention, unless it is metafor's (the
+ * default): the model line says what the method is, this whose formulas. */
+static int add_convention(struct meta_forest *f, const struct meta_options *o,
+                          struct meta_error *err)
+{
+    if (o->convention == META_CONVENTION_METAFOR)
+        return META_OK;
+    char line[256];
+    snprintf(line, sizeof line, "Convention: %s (%s)%s", meta_convention_name(o->convention),
+             meta_convention_title(o->convention),
+             o->model == META_MODEL_RANDOM && o->method == META_METHOD_MH
+                 ? "; tau^2 by DerSimonian-Laird around the MH estimate"
+                 : "");
+    return meta_forest_add_footer(f, line, err);
 }
 
 /* A footer line naming the trials left out, so a reader sees the whole selection. */
@@ -150,15 +183,17 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
                                      meta_method_name(an->opts.method), an->opts.level, err)))
         goto cleanup;
     meta_forest_set_higher_is_better(f, settings->higher_is_better);
+    double weight;
     if (an->n_groups > 0)
         ret = add_subgroups(f, an, err);
     else
-        ret = add_studies(f, &an->contrasts, &an->overall, err);
+        ret = add_studies(f, &an->contrasts, &an->overall, an, NO_GROUP, &weight, err);
     if (ret != META_OK)
         goto cleanup;
     struct meta_forest_summary total;
     fill_summary(&total, &an->overall);
     if ((ret = meta_forest_add_overall(f, &total, err)) != META_OK ||
+        (ret = add_convention(f, &an->opts, err)) != META_OK ||
         (ret = add_exclusions(f, &an->contrasts, err)) != META_OK)
         goto cleanup;
     if (settings->note && (ret = meta_forest_add_footer(f, settings->note, err)) != META_OK)

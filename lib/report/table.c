@@ -216,11 +216,17 @@ static void estimate_cells(struct meta_text_table *t, struct meta_text_row *r,
     meta_text_table_set(t, r, l->c_hi, "%s]", c);
 }
 
-/* Trial rows, the pooled row and the prediction interval of one analysis. */
+/* Trial rows, the pooled row and the prediction interval of one analysis:
+ * the whole one (g = NO_GROUP) or subgroup g of an, whose trials show the
+ * weights meta_analysis_shown_weight() gives and whose total row the sum of
+ * them. */
+#define NO_GROUP ((size_t)-1)
+
 static void study_rows(struct meta_text_table *t, const struct layout *l, const struct fmt *f,
                        const struct meta_contrasts *c, const struct meta_result *res,
-                       const char *pooled_label)
+                       const char *pooled_label, const struct meta_analysis *an, size_t g)
 {
+    double total_weight = 0.0;
     struct meta_arm_bin tb = {0, 0}, cb = {0, 0};
     struct meta_arm_cont tc = {0, NAN, NAN}, cc = {0, NAN, NAN};
     int combined = 0;
@@ -234,7 +240,9 @@ static void study_rows(struct meta_text_table *t, const struct layout *l, const 
         arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
         arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
         estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
-        meta_text_table_set(t, r, l->c_w, "%.1f%%", sr->weight);
+        double w = g == NO_GROUP ? sr->weight : meta_analysis_shown_weight(an, g, i);
+        total_weight += w;
+        meta_text_table_set(t, r, l->c_w, "%.1f%%", w);
         tb.events += s->tb.events;
         tb.total += s->tb.total;
         cb.events += s->cb.events;
@@ -254,7 +262,10 @@ static void study_rows(struct meta_text_table *t, const struct layout *l, const 
         }
     }
     estimate_cells(t, r, l, f, res->estimate, res->ci_lower, res->ci_upper);
-    meta_text_table_set(t, r, l->c_w, "100.0%%");
+    if (g != NO_GROUP && an->subgroups_in_total)
+        meta_text_table_set(t, r, l->c_w, "%.1f%%", total_weight);
+    else
+        meta_text_table_set(t, r, l->c_w, "100.0%%");
     if (isfinite(res->pi_lower)) {
         char b[64], c2[64];
         num(b, sizeof b, shown(f, res->pi_lower), f->decimals);
@@ -275,14 +286,21 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
                           const char *indent)
 {
     char p[64];
+    if (r->k_estimable == 0) {
+        meta_text_table_text(t, "%sNot estimable: no trial has an estimate", indent);
+        return;
+    }
     pclause(p, sizeof p, r->Q_p);
     if (r->model == META_MODEL_RANDOM) {
-        char lo[32], hi[32];
+        char lo[32], hi[32], ci[80] = "";
         num(lo, sizeof lo, r->tau2_ci_lower, 4);
         num(hi, sizeof hi, r->tau2_ci_upper, 4);
+        /* RevMan reports no interval, nor does R meta around the MH estimate */
+        if (r->convention == META_CONVENTION_METAFOR || isfinite(r->tau2_ci_lower))
+            snprintf(ci, sizeof ci, " [%s, %s]", lo, hi);
         meta_text_table_text(
-            t, "%sHeterogeneity: tau^2 = %.4f [%s, %s]; tau = %.4f; I^2 = %.1f%%; H^2 = %.2f",
-            indent, r->tau2, lo, hi, r->tau, r->I2, r->H2);
+            t, "%sHeterogeneity: tau^2 = %.4f%s; tau = %.4f; I^2 = %.1f%%; H^2 = %.2f", indent,
+            r->tau2, ci, r->tau, r->I2, r->H2);
         meta_text_table_text(t, "%s               Q = %.2f, df = %d, %s", indent, r->Q, r->Q_df, p);
     } else {
         meta_text_table_text(t, "%sHeterogeneity: I^2 = %.1f%%; H^2 = %.2f; Q = %.2f, df = %d, %s",
@@ -299,6 +317,15 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
 static const char *model_label(const struct meta_options *o)
 {
     return o->model == META_MODEL_RANDOM ? "random effects" : "common effect";
+}
+
+/* The method in words where its name alone would mislead: MH under the
+ * random model is DerSimonian-Laird around the Mantel-Haenszel estimate. */
+static const char *method_label(const struct meta_options *o)
+{
+    if (o->model == META_MODEL_RANDOM && o->method == META_METHOD_MH)
+        return "MH, DL tau^2 around the MH estimate";
+    return meta_method_name(o->method);
 }
 
 static void excluded_lines(struct meta_text_table *t, const struct meta_contrasts *c,
@@ -328,10 +355,14 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
                          an->data->timepoint[0] ? "'" : "",
                          an->data->timepoint[0] ? an->data->timepoint : "(none)",
                          an->data->timepoint[0] ? "'" : "", tname, cname);
-    meta_text_table_text(t, "Measure: %s, %s; %s (%s); %g%% CI (%s)", meta_measure_name(o->measure),
-                         meta_measure_title(o->measure), model_label(o),
-                         meta_method_name(o->method), o->level,
-                         o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z");
+    char convention[128] = "";
+    if (o->convention != META_CONVENTION_METAFOR)
+        snprintf(convention, sizeof convention, "; convention %s (%s)",
+                 meta_convention_name(o->convention), meta_convention_title(o->convention));
+    meta_text_table_text(t, "Measure: %s, %s; %s (%s); %g%% CI (%s)%s",
+                         meta_measure_name(o->measure), meta_measure_title(o->measure),
+                         model_label(o), method_label(o), o->level,
+                         o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z", convention);
     meta_text_table_text(t, "%s", "");
     header_rows(t, &l, req, an);
     char label[128];
@@ -340,8 +371,8 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
             const struct meta_subgroup *sg = &an->groups[g];
             meta_text_table_text(t, "%s = %s", req->by, sg->value ? sg->value : "(missing)");
             if (sg->pooled) {
-                snprintf(label, sizeof label, "Subtotal (k = %zu)", sg->result.k);
-                study_rows(t, &l, f, &sg->contrasts, &sg->result, label);
+                snprintf(label, sizeof label, "Subtotal (k = %zu)", meta_report_k(&sg->result));
+                study_rows(t, &l, f, &sg->contrasts, &sg->result, label, an, g);
                 summary_lines(t, &sg->result, "  ");
             } else {
                 meta_text_table_text(t, "  no trial to pool");
@@ -352,7 +383,7 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
         meta_text_table_row(t, META_TEXT_ROW_RULE);
         struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
         meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", model_label(o),
-                            an->overall.k);
+                            meta_report_k(&an->overall));
         estimate_cells(t, r, &l, f, an->overall.estimate, an->overall.ci_lower,
                        an->overall.ci_upper);
         if (isfinite(an->overall.pi_lower)) {
@@ -365,8 +396,9 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
             meta_text_table_set(t, r, l.c_hi, "%s]", c2);
         }
     } else {
-        snprintf(label, sizeof label, "Total, %s (k = %zu)", model_label(o), an->overall.k);
-        study_rows(t, &l, f, &an->contrasts, &an->overall, label);
+        snprintf(label, sizeof label, "Total, %s (k = %zu)", model_label(o),
+                 meta_report_k(&an->overall));
+        study_rows(t, &l, f, &an->contrasts, &an->overall, label, an, NO_GROUP);
     }
     meta_text_table_text(t, "%s", "");
     summary_lines(t, &an->overall, "");
@@ -374,8 +406,11 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
         if (an->have_test) {
             char p[64];
             pclause(p, sizeof p, an->test.p);
-            meta_text_table_text(t, "Test for subgroup differences: Q = %.2f, df = %d, %s",
-                                 an->test.Q, an->test.df, p);
+            char i2[32] = "";
+            if (o->convention != META_CONVENTION_METAFOR) /* RevMan prints it */
+                snprintf(i2, sizeof i2, "; I^2 = %.1f%%", an->test.I2);
+            meta_text_table_text(t, "Test for subgroup differences: Q = %.2f, df = %d, %s%s",
+                                 an->test.Q, an->test.df, p, i2);
         } else {
             meta_text_table_text(t,
                                  "Test for subgroup differences: needs two subgroups with trials");
@@ -441,7 +476,7 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
             double y = an->contrasts.info[idx].year;
             if (isfinite(y))
                 meta_text_table_set(t, r, c_year, "%g", y);
-            meta_text_table_set(t, r, c_k, "%zu", x->k);
+            meta_text_table_set(t, r, c_k, "%zu", meta_report_k(x));
         }
         num(a, sizeof a, shown(f, x->estimate), f->decimals);
         num(b, sizeof b, shown(f, x->ci_lower), f->decimals);
@@ -455,7 +490,10 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
             num(a, sizeof a, x->tau2, 4);
             meta_text_table_set(t, r, c_tau2, "%s", a);
         }
-        meta_text_table_set(t, r, c_i2, "%.1f%%", x->I2);
+        if (isfinite(x->I2))
+            meta_text_table_set(t, r, c_i2, "%.1f%%", x->I2);
+        else
+            meta_text_table_set(t, r, c_i2, "-");
     }
 }
 

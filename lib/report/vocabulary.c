@@ -1,7 +1,9 @@
 /*
- * The one vocabulary of measures for every output: the RevMan label of a
- * plot, the words of a table heading, and the back-transform of the ratio
- * measures. The codes themselves ("RR") are lib/stats' (meta_measure_name).
+ * The one vocabulary of measures and conventions for every output: the
+ * RevMan label of a plot, the words of a table heading, the back-transform
+ * of the ratio measures, whose program a convention follows and the number
+ * of studies it reports. The codes themselves ("RR", "revman5") are lib/stats'
+ * (meta_measure_name, meta_convention_name).
  */
 #include "meta_report.h"
 
@@ -41,4 +43,22 @@ const char *meta_measure_title(enum meta_measure measure)
 double meta_measure_display(enum meta_measure measure, double v)
 {
     return meta_measure_is_ratio(measure) ? exp(v) : v;
+}
+
+const char *meta_convention_title(enum meta_convention convention)
+{
+    switch (convention) {
+    case META_CONVENTION_METAFOR:
+        return "metafor 3.8";
+    case META_CONVENTION_REVMAN5:
+        return "RevMan 5 and RevMan Web";
+    case META_CONVENTION_RMETA:
+        return "R meta 8.x";
+    }
+    return "?";
+}
+
+size_t meta_report_k(const struct meta_result *r)
+{
+    return r->convention == META_CONVENTION_RMETA ? r->k_estimable : r->k;
 }

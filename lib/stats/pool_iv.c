@@ -119,6 +119,8 @@ static int pool_random(struct meta_iv_data *d, const struct meta_options *opts, 
     double spred = sqrt(out->se * out->se + tau2);
     out->pi_lower = out->estimate - crit * spred;
     out->pi_upper = out->estimate + crit * spred;
+    if (opts->prediction == META_PREDICTION_OFF)
+        out->pi_lower = out->pi_upper = NAN; /* not asked for */
 
     out->Q_df = (int)k - 1;
     if (k >= 2) {

@@ -1,6 +1,7 @@
 /*
- * The in-memory arms of arms.h and the continuous example shared by the
- * analysis and report suites (values in analysis_reference.R).
+ * The in-memory arms of arms.h and the examples shared by the analysis and
+ * report suites: the continuous one (values in analysis_reference.R) and
+ * the binary one with a zero cell and a double zero (conventions_reference.R).
  */
 #include "arms.h"
 
@@ -25,6 +26,33 @@ const struct test_arm test_pain_arms[] = {
     {6, "T6", "placebo", P, 19, 3.3, 1.2, NAN, NAN, "2012", NULL},
 };
 const size_t test_pain_count = sizeof test_pain_arms / sizeof test_pain_arms[0];
+
+const struct test_arm test_zero_cell_arms[] = {
+    {1, "S1", "drug", K, NAN, NAN, NAN, 12, 50, "2001", NULL},
+    {1, "S1", "placebo", P, NAN, NAN, NAN, 20, 50, "2001", NULL},
+    {2, "S2", "drug", K, NAN, NAN, NAN, 0, 30, "2002", NULL},
+    {2, "S2", "placebo", P, NAN, NAN, NAN, 4, 32, "2002", NULL},
+    {3, "S3", "drug", K, NAN, NAN, NAN, 0, 20, "1990", NULL},
+    {3, "S3", "placebo", P, NAN, NAN, NAN, 0, 22, "1990", NULL},
+    {4, "S4", "drug", K, NAN, NAN, NAN, 8, 40, "2004", NULL},
+    {4, "S4", "placebo", P, NAN, NAN, NAN, 10, 38, "2004", NULL},
+    {5, "S5", "drug", K, NAN, NAN, NAN, 15, 60, "2005", NULL},
+    {5, "S5", "placebo", P, NAN, NAN, NAN, 9, 61, "2005", NULL},
+};
+const size_t test_zero_cell_count = sizeof test_zero_cell_arms / sizeof test_zero_cell_arms[0];
+
+const struct test_arm test_subgroup_zero_arms[] = {
+    {1, "A1", "drug", K, NAN, NAN, NAN, 0, 20, NULL, "a"},
+    {1, "A1", "placebo", P, NAN, NAN, NAN, 0, 22, NULL, NULL},
+    {2, "B1", "drug", K, NAN, NAN, NAN, 12, 50, NULL, "b"},
+    {2, "B1", "placebo", P, NAN, NAN, NAN, 20, 50, NULL, NULL},
+    {3, "B2", "drug", K, NAN, NAN, NAN, 8, 40, NULL, "b"},
+    {3, "B2", "placebo", P, NAN, NAN, NAN, 10, 38, NULL, NULL},
+    {4, "C1", "drug", K, NAN, NAN, NAN, 15, 60, NULL, "c"},
+    {4, "C1", "placebo", P, NAN, NAN, NAN, 9, 61, NULL, NULL},
+};
+const size_t test_subgroup_zero_count =
+    sizeof test_subgroup_zero_arms / sizeof test_subgroup_zero_arms[0];
 
 int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
                    int binary, const char *outcome, const char *timepoint)

@@ -52,6 +52,17 @@ int test_request(struct meta_analysis_request *req, const char *outcome, const c
 extern const struct test_arm test_pain_arms[];
 extern const size_t test_pain_count;
 
+/* The binary example of both suites (set B of tests/unit/conventions.R):
+ * trials S1..S5 comparing drug with placebo; S2 has a zero cell, S3 no
+ * events in either arm, and its year (1990) comes first. */
+extern const struct test_arm test_zero_cell_arms[];
+extern const size_t test_zero_cell_count;
+
+/* Subgroups by `class` where one has no estimate: A1 (class a) has no
+ * events in either arm; B1 and B2 (class b) and C1 (class c) have. */
+extern const struct test_arm test_subgroup_zero_arms[];
+extern const size_t test_subgroup_zero_count;
+
 /* Computes the pain example (ketamine vs placebo, time point "24h") with
  * `options` into *an, initialising req, sel (see test_selection), an and e
  * (keys spelt as in the table). Returns the status of the first failing

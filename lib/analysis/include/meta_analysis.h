@@ -101,13 +101,19 @@ int meta_analysis_request_set(struct meta_analysis_request *req, const char *nam
 /*
  * Resolves the pooling options of req into *opts and checks them. `binary`
  * is the outcome type (1 binary, 0 continuous) or -1 while it is unknown,
- * in which case only what does not depend on it is checked. Defaults: the
- * measure is MD or RR by outcome type (OR when PETO was asked for); the
- * model follows an explicit method (IV, MH, PETO: common; the tau^2
- * estimators: random), else random; the method is IV under the common model
- * and REML under the random one. Also requires outcome, treatment and
- * control. Returns META_OK or META_EINVAL with e->key naming the key at
- * fault and e->err what would be valid.
+ * in which case only what does not depend on it is checked (an explicit
+ * measure tells the type then). Defaults: the measure is MD or RR by
+ * outcome type (OR when PETO was asked for); the model follows an explicit
+ * method (IV, MH, PETO: common; the tau^2 estimators: random), else random;
+ * the method is IV under the common model and, under the random one, REML
+ * (conventions metafor and r-meta) or DL (revman5); under r-meta a binary
+ * outcome is pooled by MH under both models (metabin's default; IV and REML
+ * with ci hksj). Method and model must fit the convention: MH under the
+ * random model only under revman5 and r-meta (DerSimonian-Laird around the
+ * MH estimate), and revman5's random methods are DL, REML and MH. An
+ * explicit prediction interval needs the random model. Also requires
+ * outcome, treatment and control. Returns META_OK or META_EINVAL with
+ * e->key naming the key at fault and e->err what would be valid.
  */
 int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
                           struct meta_options *opts, struct meta_request_error *e);
@@ -118,8 +124,12 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
 struct meta_subgroup {
     char *value; /* the attribute value; NULL for arms lacking it */
     struct meta_contrasts contrasts;
-    struct meta_result result;
-    int pooled; /* 1 when result holds an analysis (k >= 1) */
+    struct meta_result result; /* the subgroup pooled on its own (its own tau^2): its total;
+                                  studies[j].weight is the weight within the subgroup */
+    int pooled;   /* 1 when result holds an analysis (k >= 1); under revman5 and r-meta its
+                     numbers are NAN when no study of it is estimable (k_estimable = 0) */
+    size_t first; /* with an->subgroups_in_total: where its studies start in an->contrasts
+                     and an->overall.studies */
 };
 
 /* Everything one analysis computes. Pointers into the request and the arms
@@ -136,8 +146,14 @@ struct meta_analysis {
 
     struct meta_subgroup *groups; /* by: n_groups subgroups, sorted by value */
     size_t n_groups;
-    int have_test; /* 1 when at least two subgroups were pooled */
+    int have_test; /* 1 when at least two subgroups have an estimate */
     struct meta_subgroup_test test;
+    int subgroups_in_total; /* 1 under revman5 and r-meta with by: as in RevMan and R meta,
+                               the overall total pools the subgroups' studies, so contrasts
+                               and overall hold them subgroup after subgroup (a trial whose
+                               treatment arms fall in two subgroups counts in each) and each
+                               study is shown with its weight in that total; 0 under metafor:
+                               the total pools one contrast per trial, as without by */
 
     struct meta_result *loo; /* leave-one-out: one result per omitted trial */
     size_t n_loo;
@@ -146,6 +162,17 @@ struct meta_analysis {
     size_t *cum_order;       /* indexes into contrasts, by year, then as loaded */
     size_t n_cum;
 };
+
+/* The weight in percent shown beside study j of subgroup g (an index into
+ * an->groups[g].contrasts): its weight in the overall total when
+ * an->subgroups_in_total (RevMan's and R meta's weights), else its weight
+ * within the subgroup. 0 for a study that is not estimable. */
+double meta_analysis_shown_weight(const struct meta_analysis *an, size_t g, size_t j);
+
+/* The subgroup that study i of an->contrasts belongs to when
+ * an->subgroups_in_total; NULL otherwise (the contrasts are then one per
+ * trial, whatever its subgroups). */
+const struct meta_subgroup *meta_analysis_subgroup_of(const struct meta_analysis *an, size_t i);
 
 /* Empties an analysis. */
 void meta_analysis_init(struct meta_analysis *an);

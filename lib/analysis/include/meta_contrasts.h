@@ -51,20 +51,23 @@ void meta_contrasts_init(struct meta_contrasts *c);
 void meta_contrasts_release(struct meta_contrasts *c);
 
 /*
- * Builds the contrasts of sel for `measure` into *out (initialised here;
- * release after any return). In each trial the treatment arms that pass
- * filter (NULL: all) are combined against all control arms. A trial lacking
- * a side is left out as "no <control list> arm" / "no <treatment list> arm"
- * (the names of the lists given, joined by " or "), one whose effect cannot
- * be estimated (meta_es_compute) with lib/stats' reason. Under a filter,
- * trials with no passing treatment arm are skipped silently (they belong to
- * other subgroups). The strings of sel are borrowed: sel must outlive out.
- * Returns META_OK, META_EINVAL for arm data lib/stats refuses to combine, or
- * META_ENOMEM, with err set.
+ * Builds the contrasts of sel for the analysis opts describes (its measure
+ * and convention) into *out (initialised here; release after any return).
+ * In each trial the treatment arms that pass filter (NULL: all) are
+ * combined against all control arms. A trial lacking a side is left out as
+ * "no <control list> arm" / "no <treatment list> arm" (the names of the
+ * lists given, joined by " or "), one whose effect cannot be estimated
+ * (meta_es_compute_opts fails) with lib/stats' reason. A trial that the
+ * convention calls not estimable (revman5, r-meta: no events in either arm
+ * for RR and OR...) stays a contrast: lib/stats lists it with no weight.
+ * Under a filter, trials with no passing treatment arm are skipped silently
+ * (they belong to other subgroups). The strings of sel are borrowed: sel
+ * must outlive out. Returns META_OK, META_EINVAL for arm data lib/stats
+ * refuses to combine, or META_ENOMEM, with err set.
  */
 int meta_contrasts_build(const struct meta_selection *sel, const char *const *treatments,
                          size_t n_treatments, const char *const *controls, size_t n_controls,
-                         enum meta_measure measure, const struct meta_arm_filter *filter,
+                         const struct meta_options *opts, const struct meta_arm_filter *filter,
                          struct meta_contrasts *out, struct meta_error *err);
 
 /*

@@ -31,6 +31,15 @@ const char *meta_measure_title(enum meta_measure measure);
  * measures (pooled on the log scale), v itself for the others. */
 double meta_measure_display(enum meta_measure measure, double v);
 
+/* The program whose numbers a convention reproduces, for methods lines
+ * ("RevMan 5 and RevMan Web"). Static string; "?" for an unknown value. */
+const char *meta_convention_title(enum meta_convention convention);
+
+/* The number of studies a result reports as k: under r-meta the studies
+ * with an estimate (R meta leaves the others out of k), else every study
+ * listed (RevMan lists the ones that are not estimable too). */
+size_t meta_report_k(const struct meta_result *r);
+
 /* Writes the shortest decimal text of v that reads back as v (up to 17
  * significant digits) into buf; "" for NaN or infinity. */
 void meta_format_double(char *buf, size_t size, double v);
