@@ -79,11 +79,16 @@ expect "an older trusting cluster: the invoking user still gets in" 0 "^1$"
 # ---- A stale postmaster.pid naming a live unrelated process --------------
 META_HOME=$h run "$META" db stop
 expect "stop" 0 "server: stopped"
-# The server user's own process (setpriv execs it: $! is its pid).
+# The server user's own process (setpriv execs it: $! is its pid), one that
+# SIGINT (pg_ctl stop's signal) would end: a background job of a script
+# starts with SIGINT ignored, so it restores the default.
+sleeper_cmd=(python3 -c 'import signal, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+time.sleep(600)')
 if [[ $(id -u) -eq 0 ]]; then
-    setpriv --reuid="$server" --regid="$server" --init-groups -- sleep 600 &
+    setpriv --reuid="$server" --regid="$server" --init-groups -- "${sleeper_cmd[@]}" &
 else
-    sleep 600 &
+    "${sleeper_cmd[@]}" &
 fi
 sleeper=$!
 track_pid "$sleeper"
