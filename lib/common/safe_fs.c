@@ -170,6 +170,13 @@ int meta_fs_mkdirs(int dir_fd, const char *dir_path, const char *rel, mode_t mod
         goto cleanup;
     }
     memcpy(copy, rel, len + 1);
+    /* ".." anywhere refuses the path before anything is created. */
+    for (const char *p = rel; (p = strstr(p, "..")) != NULL; p += 2) {
+        if ((p == rel || p[-1] == '/') && (p[2] == '\0' || p[2] == '/')) {
+            ret = meta_error_set(err, META_EINVAL, "'%s': '..' is not allowed in this path", rel);
+            goto cleanup;
+        }
+    }
     if (rel[0] == '/') {
         strcpy(path, "/");
         cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -197,10 +204,6 @@ int meta_fs_mkdirs(int dir_fd, const char *dir_path, const char *rel, mode_t mod
         if (plen && path[plen - 1] != '/')
             path[plen++] = '/';
         strcpy(path + plen, comp);
-        if (strcmp(comp, "..") == 0) {
-            ret = meta_error_set(err, META_EINVAL, "'%s': '..' is not allowed in this path", path);
-            goto cleanup;
-        }
         int next = -1;
         bool created = false;
         if ((ret = step(cur, comp, path, mode, flags, &next, &created, err)) != META_OK)

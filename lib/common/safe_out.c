@@ -4,6 +4,7 @@
  * new one, never a part, and a failed write leaves no partial file behind.
  */
 #include "safe_out.h"
+#include "safe_fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +104,7 @@ int meta_fs_out_open(struct meta_fs_out *o, int dir_fd, const char *dir_path, co
 {
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->own_dir = -1;
     o->dir_fd = dir_fd;
     o->flags = flags;
     o->path = join_path(dir_path, name ? name : "");
@@ -142,6 +144,43 @@ fail:
     free(o->name);
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->own_dir = -1;
+    return ret;
+}
+
+int meta_fs_out_open_path(struct meta_fs_out *o, int dir_fd, const char *dir_path,
+                          const char *relpath, mode_t dir_mode, mode_t mode, int flags,
+                          struct meta_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+    o->own_dir = -1;
+    if (!relpath || !*relpath || relpath[0] == '/')
+        return meta_error_set(err, META_EINVAL, "'%s' is not a path inside '%s'",
+                              relpath ? relpath : "", dir_path ? dir_path : ".");
+    const char *slash = strrchr(relpath, '/');
+    if (!slash)
+        return meta_fs_out_open(o, dir_fd, dir_path, relpath, mode, flags, err);
+    char *parent = strndup(relpath, (size_t)(slash - relpath));
+    char *shown = parent ? join_path(dir_path, parent) : NULL;
+    int ret = META_OK, sub = -1;
+    if (!shown) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto done;
+    }
+    ret = meta_fs_mkdirs(dir_fd, dir_path, parent, dir_mode, 0, NULL, NULL, NULL, &sub, err);
+    /* The name itself is checked by meta_fs_out_open (no "..", no link). */
+    if (ret == META_OK)
+        ret = meta_fs_out_open(o, sub, shown, slash + 1, mode, flags, err);
+    if (ret == META_OK) {
+        o->own_dir = sub;
+        sub = -1;
+    }
+done:
+    if (sub >= 0)
+        close(sub);
+    free(parent);
+    free(shown);
     return ret;
 }
 
@@ -169,11 +208,14 @@ int meta_fs_out_write(struct meta_fs_out *o, const void *buf, size_t len, struct
 /* Frees what o owns and empties it. */
 static void out_release(struct meta_fs_out *o)
 {
+    if (o->own_dir >= 0)
+        close(o->own_dir);
     free(o->name);
     free(o->tmp);
     free(o->path);
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->own_dir = -1;
 }
 
 int meta_fs_out_commit(struct meta_fs_out *o, struct meta_error *err)

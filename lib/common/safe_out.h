@@ -23,6 +23,7 @@ struct meta_fs_out {
     char *tmp;    /* the temporary file's name in dir_fd (owned; NULL when none) */
     char *path;   /* the target as messages show it (owned) */
     int flags;
+    int own_dir; /* dir_fd when o opened it (meta_fs_out_open_path), else -1 */
 };
 
 /* Flag of meta_fs_out_open: commit fsyncs the file and its directory. */
@@ -41,6 +42,19 @@ struct meta_fs_out {
  */
 int meta_fs_out_open(struct meta_fs_out *o, int dir_fd, const char *dir_path, const char *name,
                      mode_t mode, int flags, struct meta_error *err);
+
+/*
+ * As meta_fs_out_open for relpath, a path relative to dir_fd that may name
+ * subdirectories ("plots/bcg.png", as an output under `meta run --out DIR`):
+ * they are created as needed (dir_mode, masked by the umask) and entered
+ * without following a link at any component, as meta_fs_mkdirs does; an
+ * absolute path or one with ".." is refused (META_EINVAL). Messages show
+ * dir_path/relpath. o holds the subdirectory open until it commits or is
+ * discarded.
+ */
+int meta_fs_out_open_path(struct meta_fs_out *o, int dir_fd, const char *dir_path,
+                          const char *relpath, mode_t dir_mode, mode_t mode, int flags,
+                          struct meta_error *err);
 
 /*
  * A stdio stream on the file, for writers that take a FILE * (created on

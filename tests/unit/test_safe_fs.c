@@ -446,6 +446,69 @@ static void test_out_refuses_links(void)
     close(dir);
 }
 
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (d && readdir(d))
+        n++;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Outputs under an output directory, in subdirectories made on the way. */
+static void test_out_under_a_directory(void)
+{
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(mkdir(at((char[512]){0}, 512, "report"), 0755), 0);
+    CU_ASSERT_EQUAL_FATAL(mkdir(at((char[512]){0}, 512, "outside"), 0755), 0);
+    make_link("../outside", "report/linked");
+    int dir = openat(root_fd, "report", O_RDONLY | O_DIRECTORY);
+    int fds = open_fds();
+    struct meta_fs_out o;
+    CU_ASSERT_EQUAL_FATAL(
+        meta_fs_out_open_path(&o, dir, "report", "plots/bcg/forest.png", 0755, 0644, 0, &err),
+        META_OK);
+    CU_ASSERT_STRING_EQUAL(o.path, "report/plots/bcg/forest.png");
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "png", 3, &err), META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    char text[64];
+    read_text("report/plots/bcg/forest.png", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "png");
+    CU_ASSERT_EQUAL_FATAL(
+        meta_fs_out_open_path(&o, dir, "report", "table.txt", 0755, 0644, 0, &err), META_OK);
+    meta_fs_out_discard(&o);
+    CU_ASSERT(!exists("report/table.txt"));
+    CU_ASSERT_EQUAL(open_fds(), fds);
+
+    const char *refused[] = {"linked/x.png",
+                             "linked/deeper/x.png",
+                             "../escape.png",
+                             "plots/../../escape.png",
+                             "/tmp/absolute.png",
+                             "",
+                             "plots/"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        CU_ASSERT_EQUAL(meta_fs_out_open_path(&o, dir, "report", refused[i], 0755, 0644, 0, &err),
+                        META_EINVAL);
+        meta_fs_out_discard(&o);
+    }
+    CU_ASSERT_EQUAL(meta_fs_out_open_path(&o, dir, "report", "linked/x.png", 0755, 0644, 0, &err),
+                    META_EINVAL);
+    expect_msg(&err, "'report/linked' is a symbolic link");
+    CU_ASSERT_EQUAL(open_fds(), fds);
+    CU_ASSERT_EQUAL(hidden_entries("outside"), 0);
+    CU_ASSERT(!exists("outside/x.png"));
+    CU_ASSERT(!exists("outside/deeper"));
+    CU_ASSERT(!exists("escape.png"));
+    CU_ASSERT_EQUAL(
+        meta_fs_out_open_path(&o, dir, "report", "new/../../escape.png", 0755, 0644, 0, &err),
+        META_EINVAL);
+    CU_ASSERT(!exists("report/new"));
+    close(dir);
+}
+
 /* A write that fails (the file size limit stands in for a full disk): the
  * error names the path and the reason, and nothing partial is left. */
 static void test_out_write_failure(void)
@@ -525,6 +588,7 @@ int main(void)
         {"open_dir and stat refuse links", test_open_dir_and_stat},
         {"an output file appears whole or not at all", test_out_whole_or_nothing},
         {"an output file never goes through a link", test_out_refuses_links},
+        {"outputs in subdirectories of an output directory", test_out_under_a_directory},
         {"a failed write names the path and leaves nothing", test_out_write_failure},
         {"stream, write and close checks", test_stream_and_fd_checks},
         {NULL, NULL},
