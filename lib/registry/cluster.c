@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #define MARKER_NAME "meta-cluster"
-#define SUPERUSER   "meta"
 #define DATABASE    "meta"
 /* sun_path holds 108 bytes; the socket file name adds "/.s.PGSQL.5432". */
 #define SOCKET_DIR_MAX 90
@@ -89,29 +88,6 @@ static int find_bindir(char *out, size_t size, struct meta_error *err)
                           "the PostgreSQL server programs (initdb, pg_ctl) are not installed: "
                           "install the postgresql package (apt-get install postgresql), set "
                           "META_PG_BINDIR, or point meta at a server with --db or META_DB");
-}
-
-/* Appends a libpq connection-string value in single quotes. */
-static void quote_conn_value(char *out, size_t size, const char *value)
-{
-    size_t j = 0;
-    if (j + 1 < size)
-        out[j++] = '\'';
-    for (const char *p = value; *p && j + 3 < size; p++) {
-        if (*p == '\'' || *p == '\\')
-            out[j++] = '\\';
-        out[j++] = *p;
-    }
-    if (j + 1 < size)
-        out[j++] = '\'';
-    out[j] = '\0';
-}
-
-void cluster_conninfo(const struct meta_cluster *c, const char *dbname, char *out, size_t size)
-{
-    char host[4200];
-    quote_conn_value(host, sizeof host, c->socketdir);
-    snprintf(out, size, "host=%s dbname=%s user=" SUPERUSER " connect_timeout=10", host, dbname);
 }
 
 /* Who runs the server: as root META_SERVER_USER (default postgres), never
@@ -187,10 +163,7 @@ int meta_cluster_locate(struct meta_cluster *c, struct meta_error *err)
                               c->home, SOCKET_DIR_MAX);
     if ((ret = identify_users(c, err)) != META_OK)
         return ret;
-    char host[4200];
-    quote_conn_value(host, sizeof host, c->socketdir);
-    snprintf(c->conninfo, sizeof c->conninfo,
-             "host=%s dbname=" DATABASE " user=" SUPERUSER " application_name=meta", host);
+    cluster_conninfo(c, DATABASE, "application_name=meta", c->conninfo, sizeof c->conninfo);
     return find_bindir(c->bindir, sizeof c->bindir, err);
 }
 
@@ -332,7 +305,7 @@ static int create_cluster(const struct meta_cluster *c, struct cluster_dirs *d,
                     "-D",
                     (char *)c->datadir,
                     "-U",
-                    SUPERUSER,
+                    CLUSTER_SUPERUSER,
                     "-E",
                     "UTF8",
                     "--no-locale",
@@ -350,16 +323,10 @@ static int create_cluster(const struct meta_cluster *c, struct cluster_dirs *d,
     bool changed = false;
     if ((ret = cluster_ensure_auth(c, d, &changed, err)) != META_OK)
         return ret;
-    static const char marker[] = "This directory holds meta's private PostgreSQL cluster "
-                                 "(pgdata/).\n";
-    struct meta_fs_out o;
-    if ((ret = meta_fs_out_open(&o, d->home, c->home, MARKER_NAME, 0644, 0, err)) != META_OK)
-        return ret;
-    if ((ret = meta_fs_out_write(&o, marker, strlen(marker), err)) != META_OK) {
-        meta_fs_out_discard(&o);
-        return ret;
-    }
-    return meta_fs_out_commit(&o, err);
+    return cluster_write_file(c, d->home, c->home, MARKER_NAME,
+                              "This directory holds meta's private PostgreSQL cluster "
+                              "(pgdata/).\n",
+                              0644, false, err);
 }
 
 /* The last lines of the server log, for error messages; never a log that is
@@ -398,7 +365,7 @@ static void log_tail(const struct meta_cluster *c, const struct cluster_dirs *d,
 static int ensure_database(const struct meta_cluster *c, struct meta_error *err)
 {
     char conninfo[4400];
-    cluster_conninfo(c, "postgres", conninfo, sizeof conninfo);
+    cluster_conninfo(c, "postgres", "connect_timeout=10", conninfo, sizeof conninfo);
     PGconn *conn = PQconnectdb(conninfo);
     int ret = META_OK;
     if (PQstatus(conn) != CONNECTION_OK) {

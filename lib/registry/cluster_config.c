@@ -76,22 +76,20 @@ int cluster_write_settings(const struct meta_cluster *c, const struct cluster_di
     return meta_fs_close(fd, path, err);
 }
 
-/* Writes name in pgdata whole (temporary file, then rename), the server
- * user's, readable by it alone. */
-static int write_config(const struct meta_cluster *c, const struct cluster_dirs *d,
-                        const char *name, const char *text, struct meta_error *err)
+int cluster_write_file(const struct meta_cluster *c, int dir_fd, const char *dir_path,
+                       const char *name, const char *text, mode_t mode, bool for_server,
+                       struct meta_error *err)
 {
     struct meta_fs_out o;
-    int ret = meta_fs_out_open(&o, d->data, c->datadir, name, 0600, 0, err);
+    int ret = meta_fs_out_open(&o, dir_fd, dir_path, name, mode, 0, err);
     if (ret != META_OK)
         return ret;
-    if (geteuid() == 0 && fchown(o.fd, c->server_uid, c->server_gid) != 0) {
+    if (for_server && geteuid() == 0 && fchown(o.fd, c->server_uid, c->server_gid) != 0)
         ret = meta_error_set(err, META_EIO, "cannot hand '%s' to user '%s': %s", o.path,
                              c->server_user, strerror(errno));
-        meta_fs_out_discard(&o);
-        return ret;
-    }
-    if ((ret = meta_fs_out_write(&o, text, strlen(text), err)) != META_OK) {
+    if (ret == META_OK)
+        ret = meta_fs_out_write(&o, text, strlen(text), err);
+    if (ret != META_OK) {
         meta_fs_out_discard(&o);
         return ret;
     }
@@ -144,7 +142,7 @@ int cluster_ensure_auth(const struct meta_cluster *c, const struct cluster_dirs 
              "# Peer authentication gives the OS user of the connecting process;\n"
              "# the map \"meta\" lets the user who runs meta in as the role meta.\n"
              "# MAPNAME  SYSTEM-USERNAME  PG-USERNAME\n"
-             "meta       \"%s\"  meta\n",
+             "meta       \"%s\"  " CLUSTER_SUPERUSER "\n",
              c->os_user);
     static const char hba[] =
         HBA_HEADER "# meta's private cluster takes connections on its Unix socket only (no TCP),\n"
@@ -155,8 +153,10 @@ int cluster_ensure_auth(const struct meta_cluster *c, const struct cluster_dirs 
                    "#\n"
                    "# TYPE  DATABASE  USER  METHOD\n"
                    "local   all       all   peer map=meta\n";
-    if ((ret = write_config(c, d, "pg_ident.conf", ident, err)) != META_OK ||
-        (ret = write_config(c, d, "pg_hba.conf", hba, err)) != META_OK)
+    if ((ret = cluster_write_file(c, d->data, c->datadir, "pg_ident.conf", ident, 0600, true,
+                                  err)) != META_OK ||
+        (ret = cluster_write_file(c, d->data, c->datadir, "pg_hba.conf", hba, 0600, true, err)) !=
+            META_OK)
         return ret;
     *changed = true;
     return META_OK;

@@ -9,6 +9,10 @@
 #include "meta_registry.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
+
+/* The superuser initdb makes, the only role meta connects as. */
+#define CLUSTER_SUPERUSER "meta"
 
 /* The directories of a cluster, opened without following links (-1: absent
  * or not opened). */
@@ -18,12 +22,6 @@ struct cluster_dirs {
     int run;
     int log;
 };
-
-/* ---- cluster.c ---- */
-
-/* A libpq connection string for database dbname of the cluster, as the role
- * meta, through its socket (the directory quoted), with a connect timeout. */
-void cluster_conninfo(const struct meta_cluster *c, const char *dbname, char *out, size_t size);
 
 /* ---- cluster_home.c ---- */
 
@@ -75,6 +73,13 @@ struct meta_fs_rule cluster_server_rule(const struct meta_cluster *c);
 
 /* ---- cluster_config.c ---- */
 
+/* Writes name in the directory dir_fd (named dir_path) whole: a temporary
+ * file renamed over it. With for_server it is handed to the server user
+ * (when root) before it appears. */
+int cluster_write_file(const struct meta_cluster *c, int dir_fd, const char *dir_path,
+                       const char *name, const char *text, mode_t mode, bool for_server,
+                       struct meta_error *err);
+
 /* Appends meta's settings to pgdata/postgresql.conf: no TCP, the socket in
  * run/ (quoted per PostgreSQL's configuration syntax), owner-only socket. */
 int cluster_write_settings(const struct meta_cluster *c, const struct cluster_dirs *d,
@@ -91,6 +96,12 @@ int cluster_ensure_auth(const struct meta_cluster *c, const struct cluster_dirs 
                         struct meta_error *err);
 
 /* ---- cluster_server.c ---- */
+
+/* A libpq connection string for database dbname of the cluster, as the role
+ * meta, through its socket (the directory quoted for libpq), followed by
+ * extra ("connect_timeout=10", "application_name=meta"). */
+void cluster_conninfo(const struct meta_cluster *c, const char *dbname, const char *extra,
+                      char *out, size_t size);
 
 enum cluster_server {
     CLUSTER_STOPPED,       /* no server: no postmaster.pid, or a stale one */

@@ -24,11 +24,35 @@
  * /proc/PID/stat and the wall clock round differently). */
 #define START_SLACK 3
 
+/* Appends a libpq connection-string value in single quotes. */
+static void quote_conn_value(char *out, size_t size, const char *value)
+{
+    size_t j = 0;
+    if (j + 1 < size)
+        out[j++] = '\'';
+    for (const char *p = value; *p && j + 3 < size; p++) {
+        if (*p == '\'' || *p == '\\')
+            out[j++] = '\\';
+        out[j++] = *p;
+    }
+    if (j + 1 < size)
+        out[j++] = '\'';
+    out[j] = '\0';
+}
+
+void cluster_conninfo(const struct meta_cluster *c, const char *dbname, const char *extra,
+                      char *out, size_t size)
+{
+    char host[4200];
+    quote_conn_value(host, sizeof host, c->socketdir);
+    snprintf(out, size, "host=%s dbname=%s user=" CLUSTER_SUPERUSER " %s", host, dbname, extra);
+}
+
 /* What PQping says of the socket directory. */
 static PGPing ping(const struct meta_cluster *c)
 {
     char conninfo[4400];
-    cluster_conninfo(c, "postgres", conninfo, sizeof conninfo);
+    cluster_conninfo(c, "postgres", "connect_timeout=10", conninfo, sizeof conninfo);
     return PQping(conninfo);
 }
 
