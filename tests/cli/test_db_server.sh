@@ -6,7 +6,8 @@
 # authentication lets in the invoking user alone, not the server's system
 # user; a cluster whose pg_hba.conf trusts every local connection (as older
 # meta wrote it) gets meta's at its next start, reloaded at once. A server
-# log that is a symbolic link or a FIFO is never read or printed.
+# log that is a symbolic link or a FIFO is never read or printed, and the
+# server inherits no descriptor from the process that starts it.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness.sh"
 source "$here/cluster_lib.sh"
@@ -161,6 +162,14 @@ rm "$h/log/postgresql.log"
 META_HOME=$h run timeout 120 "$META" db start
 expect "a server that cannot start: its own log's tail shown" 1 "shared_buffers"
 sed -i '$d' "$h/pgdata/postgresql.conf"
+# The server inherits nothing the invoking process had open (here a file
+# only its owner may read, on descriptor 9).
+exec 9<"$work/secret"
 META_HOME=$h run "$META" db start
+exec 9<&-
 expect "starts again once repaired" 0 "server: running"
+postmaster=$(head -1 "$h/pgdata/postmaster.pid")
+run ls -l "/proc/$postmaster/fd"
+expect "the server holds no descriptor the invoking process had open" 0 "socket:"
+expect_no "the server holds no descriptor to the invoking user's file" "$work/secret"
 finish
