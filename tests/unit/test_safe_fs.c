@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/common's file-system helpers (safe_fs.h, safe_out.h) on
+ * Unit tests of lib/common's file-system functions (safe_fs.h, safe_out.h) on
  * real files in a temporary directory: links planted at every component are
  * refused and their targets untouched, FIFOs never block, ownership and mode
  * rules hold, and an output file appears whole or not at all, with the path
