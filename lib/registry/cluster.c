@@ -10,7 +10,6 @@
 #include "meta_registry.h"
 #include "process.h"
 #include "safe_fs.h"
-#include "safe_out.h"
 
 #include <dirent.h>
 #include <errno.h>

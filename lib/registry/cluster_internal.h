@@ -45,11 +45,11 @@ void cluster_dirs_close(struct cluster_dirs *d);
  * every directory above it must belong to the invoking user or root and be
  * writable by nobody else (a sticky one, like /tmp, may be), and META_HOME
  * itself must belong to the invoking user or root and be writable by nobody
- * else. With create, missing directories are made (0711 as root, else 0700)
- * and, as root, the directories above META_HOME get search permission for
- * others so that the server user reaches it; without, a missing META_HOME
- * leaves d->home at -1. META_EINVAL for a rule broken, META_EIO for a
- * directory that cannot be read ("cannot read META_HOME ...").
+ * else. With create, missing directories are made (0711 as root, else 0700);
+ * without, a missing META_HOME leaves d->home at -1. META_EINVAL for a rule
+ * broken, META_EIO for a directory that cannot be read ("cannot read
+ * META_HOME ..."), which is also what a user who may not read another's
+ * META_HOME is told.
  */
 int cluster_open_home(const struct meta_cluster *c, bool create, struct cluster_dirs *d,
                       struct meta_error *err);
