@@ -25,6 +25,9 @@ const char cmd_db_usage[] =
     "server runs as the unprivileged user $META_SERVER_USER (default postgres), and\n"
     "the directories above $META_HOME that it could not pass through get search\n"
     "permission for others (o+x: entering, not listing) so that it reaches its data.\n"
+    "META_HOME and the directories above it must be yours or root's and writable by\n"
+    "nobody else, and nothing meta keeps in it may be a symbolic link. Only you may\n"
+    "connect: peer authentication maps your user to the role meta.\n"
     "\n"
     "  --db CONNINFO   use an existing PostgreSQL server (libpq string or URI)\n"
     "                  instead; META_DB does the same\n";

@@ -16,6 +16,7 @@ packages=(
     postgresql                              # the private registry cluster
     gnuplot-nox fonts-liberation            # plots (Liberation Sans)
     python3                                 # the cli test harness
+    clang libclang-rt-14-dev llvm-14        # tests/fuzz: libFuzzer, sanitizers, symbolizer
 )
 if [[ ${1:-} == --bench ]]; then
     packages+=(r-cran-metafor python3-statsmodels hyperfine time)

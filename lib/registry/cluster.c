@@ -1,11 +1,15 @@
 /*
  * meta's private PostgreSQL cluster in $META_HOME: created with initdb on
  * first use, reachable only through a Unix socket in a directory that its
- * owner alone may enter, started and stopped with pg_ctl. When meta runs as
- * root the server runs as an unprivileged user (PostgreSQL refuses root).
+ * owner alone may enter, by the invoking user alone (peer authentication),
+ * started and stopped with pg_ctl. When meta runs as root the server runs as
+ * an unprivileged user (PostgreSQL refuses root). Everything in META_HOME is
+ * reached through checked descriptors (cluster_home.c).
  */
+#include "cluster_internal.h"
 #include "meta_registry.h"
 #include "process.h"
+#include "safe_fs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,16 +24,11 @@
 #include <unistd.h>
 
 #define MARKER_NAME "meta-cluster"
-#define SUPERUSER   "meta"
 #define DATABASE    "meta"
 /* sun_path holds 108 bytes; the socket file name adds "/.s.PGSQL.5432". */
 #define SOCKET_DIR_MAX 90
-
-static bool file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
+/* Seconds to wait for a server that runs but does not answer yet. */
+#define ANSWER_WAIT 60
 
 static bool is_executable(const char *path)
 {
@@ -90,20 +89,35 @@ static int find_bindir(char *out, size_t size, struct meta_error *err)
                           "META_PG_BINDIR, or point meta at a server with --db or META_DB");
 }
 
-/* Appends a libpq connection-string value in single quotes. */
-static void quote_conn_value(char *out, size_t size, const char *value)
+/* Who runs the server: as root META_SERVER_USER (default postgres), never
+ * root; otherwise the invoking user. Also the invoking user's name, which
+ * peer authentication maps to the role meta. */
+static int identify_users(struct meta_cluster *c, struct meta_error *err)
 {
-    size_t j = 0;
-    if (j + 1 < size)
-        out[j++] = '\'';
-    for (const char *p = value; *p && j + 3 < size; p++) {
-        if (*p == '\'' || *p == '\\')
-            out[j++] = '\\';
-        out[j++] = *p;
+    struct passwd *pw = getpwuid(geteuid());
+    if (!pw)
+        return meta_error_set(err, META_EINVAL,
+                              "uid %u has no user name, which PostgreSQL needs: add it to "
+                              "/etc/passwd or point meta at a server with --db or META_DB",
+                              (unsigned)geteuid());
+    snprintf(c->os_user, sizeof c->os_user, "%s", pw->pw_name);
+    if (geteuid() != 0) {
+        snprintf(c->server_user, sizeof c->server_user, "%s", pw->pw_name);
+        c->server_uid = (unsigned)pw->pw_uid;
+        c->server_gid = (unsigned)pw->pw_gid;
+        return META_OK;
     }
-    if (j + 1 < size)
-        out[j++] = '\'';
-    out[j] = '\0';
+    const char *user = getenv("META_SERVER_USER");
+    snprintf(c->server_user, sizeof c->server_user, "%s", user && *user ? user : "postgres");
+    if (meta_process_user_ids(c->server_user, &c->server_uid, &c->server_gid, err) != META_OK)
+        return meta_error_set(err, META_EINVAL,
+                              "running as root, meta runs its server as the unprivileged "
+                              "user '%s', which does not exist: install the postgresql "
+                              "package or set META_SERVER_USER",
+                              c->server_user);
+    if (c->server_uid == 0)
+        return meta_error_set(err, META_EINVAL, "META_SERVER_USER must not be root");
+    return META_OK;
 }
 
 int meta_cluster_locate(struct meta_cluster *c, struct meta_error *err)
@@ -124,113 +138,55 @@ int meta_cluster_locate(struct meta_cluster *c, struct meta_error *err)
                                   "cannot tell the home directory: set META_HOME");
         snprintf(buf, sizeof buf, "%s/.local/share/meta", user_home);
     }
+    char absolute[4096];
     if (buf[0] != '/') {
         char cwd[2048];
         if (!getcwd(cwd, sizeof cwd))
             return meta_error_set(err, META_EIO, "cannot tell the current directory: %s",
                                   strerror(errno));
-        snprintf(c->home, sizeof c->home, "%s/%.2000s", cwd, buf);
+        snprintf(absolute, sizeof absolute, "%s/%.2000s", cwd, buf);
     } else {
-        snprintf(c->home, sizeof c->home, "%s", buf);
+        snprintf(absolute, sizeof absolute, "%s", buf);
     }
-    size_t len = strlen(c->home);
-    while (len > 1 && c->home[len - 1] == '/')
-        c->home[--len] = '\0';
-    snprintf(c->datadir, sizeof c->datadir, "%.4000s/pgdata", c->home);
-    snprintf(c->socketdir, sizeof c->socketdir, "%.4000s/run", c->home);
-    snprintf(c->logfile, sizeof c->logfile, "%.4000s/log/postgresql.log", c->home);
+    int ret = cluster_resolve_home(absolute, c->home, sizeof c->home, err);
+    if (ret != META_OK)
+        return ret;
+    const char *sep = strcmp(c->home, "/") == 0 ? "" : "/";
+    snprintf(c->datadir, sizeof c->datadir, "%.4000s%spgdata", c->home, sep);
+    snprintf(c->socketdir, sizeof c->socketdir, "%.4000s%srun", c->home, sep);
+    snprintf(c->logfile, sizeof c->logfile, "%.4000s%slog/postgresql.log", c->home, sep);
     if (strlen(c->socketdir) > SOCKET_DIR_MAX)
         return meta_error_set(err, META_EINVAL,
                               "META_HOME '%s' is too long for a Unix socket path (at most %d "
                               "characters for its run/ directory): choose a shorter META_HOME",
                               c->home, SOCKET_DIR_MAX);
-    if (geteuid() == 0) {
-        const char *user = getenv("META_SERVER_USER");
-        snprintf(c->server_user, sizeof c->server_user, "%s", user && *user ? user : "postgres");
-        unsigned uid, gid;
-        if (meta_process_user_ids(c->server_user, &uid, &gid, err) != META_OK)
-            return meta_error_set(err, META_EINVAL,
-                                  "running as root, meta runs its server as the unprivileged "
-                                  "user '%s', which does not exist: install the postgresql "
-                                  "package or set META_SERVER_USER",
-                                  c->server_user);
-        if (uid == 0)
-            return meta_error_set(err, META_EINVAL, "META_SERVER_USER must not be root");
-    } else {
-        struct passwd *pw = getpwuid(geteuid());
-        snprintf(c->server_user, sizeof c->server_user, "%s", pw ? pw->pw_name : "");
-    }
-    char host[4200];
-    quote_conn_value(host, sizeof host, c->socketdir);
-    snprintf(c->conninfo, sizeof c->conninfo,
-             "host=%s dbname=" DATABASE " user=" SUPERUSER " application_name=meta", host);
+    if ((ret = identify_users(c, err)) != META_OK)
+        return ret;
+    cluster_conninfo(c, DATABASE, "application_name=meta", c->conninfo, sizeof c->conninfo);
     return find_bindir(c->bindir, sizeof c->bindir, err);
 }
 
-/* mkdir -p with mode for the directories it creates. */
-static int make_dirs(const char *path, mode_t mode, struct meta_error *err)
+/* What the invoking user keeps in META_HOME (the lock, the marker). */
+static struct meta_fs_rule home_file_rule(void)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, mode) != 0 && errno != EEXIST)
-                return meta_error_set(err, META_EIO, "cannot create directory '%s': %s", buf,
-                                      strerror(errno));
-            *p = saved;
-            if (saved == '\0')
-                break;
-        }
-    }
-    return META_OK;
-}
-
-/* As root: lets the server user reach $META_HOME by granting search (not
- * read) permission on the ancestors that deny it, and hands it the
- * directories it writes. */
-static int prepare_for_server_user(const struct meta_cluster *c, const char *dir,
-                                   struct meta_error *err)
-{
-    if (geteuid() != 0)
-        return META_OK;
-    unsigned uid, gid;
-    int ret = meta_process_user_ids(c->server_user, &uid, &gid, err);
-    if (ret != META_OK)
-        return ret;
-    if (chown(dir, uid, gid) != 0)
-        return meta_error_set(err, META_EIO, "cannot hand '%s' to user '%s': %s", dir,
-                              c->server_user, strerror(errno));
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", c->home);
-    for (;;) {
-        struct stat st;
-        if (stat(buf, &st) == 0 && st.st_uid != uid && !(st.st_mode & S_IXOTH) &&
-            chmod(buf, (st.st_mode & 07777) | S_IXOTH) != 0)
-            return meta_error_set(err, META_EIO, "cannot let user '%s' reach '%s': %s",
-                                  c->server_user, buf, strerror(errno));
-        char *slash = strrchr(buf, '/');
-        if (!slash || slash == buf)
-            break;
-        *slash = '\0';
-    }
-    return META_OK;
+    struct meta_fs_rule r = meta_fs_rule_private(geteuid(), false);
+    r.one_link = true;
+    return r;
 }
 
 /* Takes an exclusive lock on $META_HOME/lock so that concurrent meta
  * processes create and start the cluster once. Returns the fd or -1. */
-static int lock_home(const struct meta_cluster *c, struct meta_error *err)
+static int lock_home(const struct meta_cluster *c, const struct cluster_dirs *d,
+                     struct meta_error *err)
 {
-    if (make_dirs(c->home, geteuid() == 0 ? 0711 : 0700, err) != META_OK)
+    struct meta_fs_rule rule = home_file_rule();
+    int fd = -1;
+    if (meta_fs_open_file(d->home, c->home, "lock", O_RDWR | O_CREAT, 0600, &rule, &fd, err) !=
+        META_OK)
         return -1;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/lock", c->home);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 || flock(fd, LOCK_EX) != 0) {
-        meta_error_set(err, META_EIO, "cannot lock '%s': %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (flock(fd, LOCK_EX) != 0) {
+        meta_error_set(err, META_EIO, "cannot lock '%s/lock': %s", c->home, strerror(errno));
+        close(fd);
         return -1;
     }
     return fd;
@@ -244,13 +200,22 @@ static void unlock_home(int fd)
     }
 }
 
-/* Whether $META_HOME holds a cluster that meta created. */
-static int cluster_state(const struct meta_cluster *c, bool *exists, struct meta_error *err)
+/* Whether $META_HOME holds a cluster that meta created. d->home is open;
+ * d->data is open when pgdata exists. */
+static int cluster_state(const struct meta_cluster *c, const struct cluster_dirs *d, bool *exists,
+                         struct meta_error *err)
 {
-    char marker[4200], version[4200];
-    snprintf(marker, sizeof marker, "%s/" MARKER_NAME, c->home);
-    snprintf(version, sizeof version, "%s/PG_VERSION", c->datadir);
-    bool has_marker = file_exists(marker), has_version = file_exists(version);
+    *exists = false;
+    bool has_marker = false, has_version = false;
+    struct meta_fs_rule rule = home_file_rule();
+    bool has_lock = false;
+    int ret = meta_fs_stat(d->home, c->home, "lock", &rule, NULL, &has_lock, err);
+    if (ret == META_OK)
+        ret = meta_fs_stat(d->home, c->home, MARKER_NAME, &rule, NULL, &has_marker, err);
+    if (ret == META_OK && d->data >= 0)
+        ret = meta_fs_stat(d->data, c->datadir, "PG_VERSION", NULL, NULL, &has_version, err);
+    if (ret != META_OK)
+        return ret;
     *exists = has_marker && has_version;
     if (has_version && !has_marker)
         return meta_error_set(err, META_EINVAL,
@@ -258,15 +223,18 @@ static int cluster_state(const struct meta_cluster *c, bool *exists, struct meta
                               "(no %s/" MARKER_NAME "): refusing to use it; choose another "
                               "META_HOME or point meta at that server with --db",
                               c->datadir, c->home);
-    if (!has_version && file_exists(c->datadir)) {
-        DIR *d = opendir(c->datadir);
+    if (!has_version && d->data >= 0) {
+        int dup_fd = fcntl(d->data, F_DUPFD_CLOEXEC, 0);
+        DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
         int entries = 0;
-        if (d) {
+        if (dir) {
             struct dirent *de;
-            while ((de = readdir(d)) != NULL)
+            while ((de = readdir(dir)) != NULL)
                 if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
                     entries++;
-            closedir(d);
+            closedir(dir);
+        } else if (dup_fd >= 0) {
+            close(dup_fd);
         }
         if (entries > 0)
             return meta_error_set(err, META_EINVAL,
@@ -277,26 +245,58 @@ static int cluster_state(const struct meta_cluster *c, bool *exists, struct meta
     return META_OK;
 }
 
+/* Opens META_HOME (creating it when asked) and what exists of its parts,
+ * and says whether it holds meta's cluster. The parts are checked (the
+ * server user's, written by nobody else) once the cluster is known to be
+ * meta's, so that a foreign data directory is named as such. */
+static int open_cluster(const struct meta_cluster *c, bool create, struct cluster_dirs *d,
+                        bool *exists, struct meta_error *err)
+{
+    *exists = false;
+    int ret = cluster_open_home(c, create, d, err);
+    if (ret != META_OK || d->home < 0)
+        return ret;
+    if ((ret = cluster_open_parts(c, d, false, false, err)) != META_OK ||
+        (ret = cluster_state(c, d, exists, err)) != META_OK)
+        return ret;
+    return *exists ? cluster_open_parts(c, d, false, true, err) : META_OK;
+}
+
 static int run_tool(const struct meta_cluster *c, char *const argv[], int *status, char *output,
                     size_t size, struct meta_error *err)
 {
     return meta_process_run(c->server_user, argv, output, size, status, err);
 }
 
-/* Creates the cluster: initdb, configuration, marker. Caller holds the lock. */
-static int create_cluster(const struct meta_cluster *c, struct meta_error *err)
+/* Runs `pg_ctl ACTION -D pgdata` with extra arguments; META_EIO with its
+ * output when it fails. */
+static int pg_ctl(const struct meta_cluster *c, const char *action, char *const extra[],
+                  struct meta_error *err)
+{
+    char prog[4200];
+    snprintf(prog, sizeof prog, "%s/pg_ctl", c->bindir);
+    char *argv[16] = {prog, (char *)action, "-D", (char *)c->datadir};
+    int argc = 4;
+    for (int i = 0; extra && extra[i] && argc < 15; i++)
+        argv[argc++] = extra[i];
+    argv[argc] = NULL;
+    int status = 0;
+    char output[2048];
+    int ret = run_tool(c, argv, &status, output, sizeof output, err);
+    if (ret == META_OK && status != 0)
+        ret = meta_error_set(err, META_EIO, "pg_ctl %s failed (exit %d):\n%s", action, status,
+                             output);
+    return ret;
+}
+
+/* Creates the cluster: directories, initdb, configuration, marker. Caller
+ * holds the lock; d->home is open. */
+static int create_cluster(const struct meta_cluster *c, struct cluster_dirs *d,
+                          struct meta_error *err)
 {
     int ret;
-    mode_t home_mode = geteuid() == 0 ? 0711 : 0700;
-    if ((ret = make_dirs(c->home, home_mode, err)) != META_OK)
-        return ret;
-    char logdir[4200];
-    snprintf(logdir, sizeof logdir, "%s/log", c->home);
-    if ((ret = make_dirs(c->datadir, 0700, err)) || (ret = make_dirs(c->socketdir, 0700, err)) ||
-        (ret = make_dirs(logdir, 0700, err)) ||
-        (ret = prepare_for_server_user(c, c->datadir, err)) ||
-        (ret = prepare_for_server_user(c, c->socketdir, err)) ||
-        (ret = prepare_for_server_user(c, logdir, err)))
+    if ((ret = cluster_open_parts(c, d, true, true, err)) != META_OK ||
+        (ret = cluster_grant_search(c, err)) != META_OK)
         return ret;
     char initdb[4200];
     snprintf(initdb, sizeof initdb, "%s/initdb", c->bindir);
@@ -304,11 +304,11 @@ static int create_cluster(const struct meta_cluster *c, struct meta_error *err)
                     "-D",
                     (char *)c->datadir,
                     "-U",
-                    SUPERUSER,
+                    CLUSTER_SUPERUSER,
                     "-E",
                     "UTF8",
                     "--no-locale",
-                    "--auth-local=trust",
+                    "--auth-local=peer",
                     "--auth-host=reject",
                     NULL};
     char output[4096];
@@ -317,71 +317,54 @@ static int create_cluster(const struct meta_cluster *c, struct meta_error *err)
         return ret;
     if (status != 0)
         return meta_error_set(err, META_EIO, "initdb failed (exit %d):\n%s", status, output);
-    char conf[4200];
-    snprintf(conf, sizeof conf, "%s/postgresql.conf", c->datadir);
-    FILE *f = fopen(conf, "a");
-    if (!f)
-        return meta_error_set(err, META_EIO, "cannot configure '%s': %s", conf, strerror(errno));
-    fprintf(f,
-            "\n# meta private cluster: Unix socket only, in a directory of its owner alone\n"
-            "listen_addresses = ''\n"
-            "unix_socket_directories = '%s'\n"
-            "unix_socket_permissions = 0700\n",
-            c->socketdir);
-    if (fclose(f) != 0)
-        return meta_error_set(err, META_EIO, "cannot configure '%s': %s", conf, strerror(errno));
-    char marker[4200];
-    snprintf(marker, sizeof marker, "%s/" MARKER_NAME, c->home);
-    f = fopen(marker, "w");
-    if (!f)
-        return meta_error_set(err, META_EIO, "cannot write '%s': %s", marker, strerror(errno));
-    fprintf(f, "This directory holds meta's private PostgreSQL cluster (pgdata/).\n");
-    fclose(f);
-    return META_OK;
+    if ((ret = cluster_write_settings(c, d, err)) != META_OK)
+        return ret;
+    bool changed = false;
+    if ((ret = cluster_ensure_auth(c, d, &changed, err)) != META_OK)
+        return ret;
+    return cluster_write_file(c, d->home, c->home, MARKER_NAME,
+                              "This directory holds meta's private PostgreSQL cluster "
+                              "(pgdata/).\n",
+                              0644, false, err);
 }
 
-/* Returns the last lines of the server log, for error messages. */
-static void log_tail(const struct meta_cluster *c, char *out, size_t size)
+/* The last lines of the server log, for error messages; never a log that is
+ * a symbolic link, a FIFO or anything but the server user's regular file. */
+static void log_tail(const struct meta_cluster *c, const struct cluster_dirs *d, char *out,
+                     size_t size)
 {
     out[0] = '\0';
-    FILE *f = fopen(c->logfile, "r");
-    if (!f)
+    if (d->log < 0)
         return;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long end = ftell(f);
-        long from = end > (long)size - 1 ? end - (long)size + 1 : 0;
-        fseek(f, from, SEEK_SET);
-        size_t n = fread(out, 1, size - 1, f);
-        out[n] = '\0';
-        if (from > 0) {
-            char *nl = strchr(out, '\n');
-            if (nl)
-                memmove(out, nl + 1, strlen(nl + 1) + 1);
-        }
+    char logdir[4200];
+    snprintf(logdir, sizeof logdir, "%s/log", c->home);
+    struct meta_fs_rule rule = cluster_server_rule(c);
+    struct meta_error e;
+    int fd = -1;
+    if (meta_fs_open_file(d->log, logdir, "postgresql.log", O_RDONLY, 0, &rule, &fd, &e) !=
+        META_OK) {
+        snprintf(out, size, "(not shown: %.1900s)", e.msg);
+        return;
     }
-    fclose(f);
-}
-
-static int server_running(const struct meta_cluster *c, bool *running, struct meta_error *err)
-{
-    char pg_ctl[4200];
-    snprintf(pg_ctl, sizeof pg_ctl, "%s/pg_ctl", c->bindir);
-    char *argv[] = {pg_ctl, "status", "-D", (char *)c->datadir, NULL};
-    int status = 0;
-    char output[1024];
-    int ret = run_tool(c, argv, &status, output, sizeof output, err);
-    if (ret != META_OK)
-        return ret;
-    *running = status == 0;
-    return META_OK;
+    if (fd < 0)
+        return;
+    off_t end = lseek(fd, 0, SEEK_END);
+    off_t from = end > (off_t)size - 1 ? end - (off_t)size + 1 : 0;
+    ssize_t n = end >= 0 ? pread(fd, out, size - 1, from) : -1;
+    close(fd);
+    out[n > 0 ? n : 0] = '\0';
+    if (from > 0) {
+        char *nl = strchr(out, '\n');
+        if (nl)
+            memmove(out, nl + 1, strlen(nl + 1) + 1);
+    }
 }
 
 /* Creates the meta database in a freshly started cluster when it is missing. */
 static int ensure_database(const struct meta_cluster *c, struct meta_error *err)
 {
-    char host[4200], conninfo[4400];
-    quote_conn_value(host, sizeof host, c->socketdir);
-    snprintf(conninfo, sizeof conninfo, "host=%s dbname=postgres user=" SUPERUSER, host);
+    char conninfo[4400];
+    cluster_conninfo(c, "postgres", "connect_timeout=10", conninfo, sizeof conninfo);
     PGconn *conn = PQconnectdb(conninfo);
     int ret = META_OK;
     if (PQstatus(conn) != CONNECTION_OK) {
@@ -404,97 +387,124 @@ cleanup:
     return ret;
 }
 
-static int start_locked(const struct meta_cluster *c, bool *started, struct meta_error *err)
+/* Starts the server unless it answers; reloads a running one whose
+ * authentication was just rewritten. Caller holds the lock. */
+static int start_locked(const struct meta_cluster *c, const struct cluster_dirs *d,
+                        bool auth_changed, bool *started, struct meta_error *err)
 {
-    bool running = false;
-    int ret = server_running(c, &running, err);
-    if (ret != META_OK || running)
+    enum cluster_server state;
+    long stale = 0;
+    int ret = cluster_server_state(c, d, &state, &stale, err);
+    if (ret != META_OK)
         return ret;
-    char pg_ctl[4200];
-    snprintf(pg_ctl, sizeof pg_ctl, "%s/pg_ctl", c->bindir);
-    char *argv[] = {
-        pg_ctl, "start", "-w", "-t", "60", "-D", (char *)c->datadir, "-l", (char *)c->logfile,
-        NULL};
-    int status = 0;
-    char output[2048];
-    if ((ret = run_tool(c, argv, &status, output, sizeof output, err)) != META_OK)
-        return ret;
-    if (status != 0) {
-        char tail[2048];
-        log_tail(c, tail, sizeof tail);
+    if (state == CLUSTER_NOT_ANSWERING && !cluster_wait_answer(c, ANSWER_WAIT))
         return meta_error_set(err, META_EIO,
-                              "the private PostgreSQL server in '%s' did not start (pg_ctl exit "
-                              "%d):\n%s\nlast lines of %s:\n%s",
-                              c->datadir, status, output, c->logfile, tail);
+                              "the private PostgreSQL server of '%s' runs but has not answered "
+                              "on its socket in %d seconds: stop it with 'meta db stop'",
+                              c->datadir, ANSWER_WAIT);
+    if (state != CLUSTER_STOPPED)
+        return auth_changed ? pg_ctl(c, "reload", NULL, err) : META_OK;
+    /* pg_ctl opens the log by name: it must be the server user's file. */
+    char logdir[4200];
+    snprintf(logdir, sizeof logdir, "%s/log", c->home);
+    struct meta_fs_rule rule = cluster_server_rule(c);
+    bool has_log = false;
+    struct stat st;
+    if ((ret = meta_fs_stat(d->log, logdir, "postgresql.log", &rule, &st, &has_log, err)) !=
+        META_OK)
+        return ret;
+    if (has_log && !S_ISREG(st.st_mode))
+        return meta_error_set(err, META_EINVAL, "'%s' is not a regular file: refusing to start",
+                              c->logfile);
+    if ((ret = cluster_remove_stale(c, d, err)) != META_OK)
+        return ret;
+    char *extra[] = {"-w", "-t", "60", "-l", (char *)c->logfile, NULL};
+    if ((ret = pg_ctl(c, "start", extra, err)) != META_OK) {
+        char output[META_ERROR_MAX / 2], tail[2048];
+        snprintf(output, sizeof output, "%.2000s", err->msg);
+        log_tail(c, d, tail, sizeof tail);
+        return meta_error_set(err, META_EIO,
+                              "the private PostgreSQL server in '%s' did not start (%s)\nlast "
+                              "lines of %s:\n%s",
+                              c->datadir, output, c->logfile, tail);
     }
     *started = true;
     return META_OK;
 }
 
+/* Opens (creating on first use), configures and starts the cluster. */
+static int bring_up(const struct meta_cluster *c, bool *created, bool *started,
+                    struct meta_error *err)
+{
+    *created = *started = false;
+    struct cluster_dirs d;
+    cluster_dirs_init(&d);
+    int lock = -1;
+    bool exists = false, auth_changed = false;
+    int ret = cluster_open_home(c, true, &d, err);
+    if (ret != META_OK)
+        goto cleanup;
+    if ((lock = lock_home(c, &d, err)) < 0) {
+        ret = META_EIO;
+        goto cleanup;
+    }
+    if ((ret = cluster_open_parts(c, &d, false, false, err)) != META_OK ||
+        (ret = cluster_state(c, &d, &exists, err)) != META_OK)
+        goto cleanup;
+    if (!exists) {
+        if ((ret = create_cluster(c, &d, err)) != META_OK)
+            goto cleanup;
+        *created = true;
+    }
+    if ((ret = cluster_open_parts(c, &d, true, true, err)) != META_OK ||
+        (ret = cluster_ensure_auth(c, &d, &auth_changed, err)) != META_OK ||
+        (ret = start_locked(c, &d, auth_changed, started, err)) != META_OK)
+        goto cleanup;
+    if (*created || *started)
+        ret = ensure_database(c, err);
+cleanup:
+    unlock_home(lock);
+    cluster_dirs_close(&d);
+    return ret;
+}
+
 int meta_cluster_init(const struct meta_cluster *c, bool *created, struct meta_error *err)
 {
-    *created = false;
-    int fd = lock_home(c, err);
-    if (fd < 0)
-        return META_EIO;
-    bool exists = false, started = false;
-    int ret = cluster_state(c, &exists, err);
-    if (ret == META_OK && !exists) {
-        ret = create_cluster(c, err);
-        *created = ret == META_OK;
-    }
-    if (ret == META_OK)
-        ret = start_locked(c, &started, err);
-    if (ret == META_OK && (*created || started))
-        ret = ensure_database(c, err);
-    unlock_home(fd);
-    return ret;
+    bool started = false;
+    return bring_up(c, created, &started, err);
 }
 
 int meta_cluster_start(const struct meta_cluster *c, bool *started, struct meta_error *err)
 {
-    *started = false;
-    int fd = lock_home(c, err);
-    if (fd < 0)
-        return META_EIO;
-    bool exists = false, created = false;
-    int ret = cluster_state(c, &exists, err);
-    if (ret == META_OK && !exists) {
-        ret = create_cluster(c, err);
-        created = ret == META_OK;
-    }
-    if (ret == META_OK)
-        ret = start_locked(c, started, err);
-    if (ret == META_OK && (created || *started))
-        ret = ensure_database(c, err);
-    unlock_home(fd);
-    return ret;
+    bool created = false;
+    return bring_up(c, &created, started, err);
 }
 
 int meta_cluster_stop(const struct meta_cluster *c, bool *stopped, struct meta_error *err)
 {
     *stopped = false;
-    bool exists = false, running = false;
-    int ret = cluster_state(c, &exists, err);
+    struct cluster_dirs d;
+    cluster_dirs_init(&d);
+    bool exists = false;
+    int lock = -1;
+    int ret = open_cluster(c, false, &d, &exists, err);
     if (ret != META_OK || !exists)
-        return ret;
-    int fd = lock_home(c, err);
-    if (fd < 0)
-        return META_EIO;
-    if ((ret = server_running(c, &running, err)) == META_OK && running) {
-        char pg_ctl[4200];
-        snprintf(pg_ctl, sizeof pg_ctl, "%s/pg_ctl", c->bindir);
-        char *argv[] = {pg_ctl, "stop", "-w", "-t", "60", "-m", "fast", "-D", (char *)c->datadir,
-                        NULL};
-        int status = 0;
-        char output[2048];
-        ret = run_tool(c, argv, &status, output, sizeof output, err);
-        if (ret == META_OK && status != 0)
-            ret =
-                meta_error_set(err, META_EIO, "pg_ctl stop failed (exit %d):\n%s", status, output);
-        *stopped = ret == META_OK;
+        goto cleanup;
+    if ((lock = lock_home(c, &d, err)) < 0) {
+        ret = META_EIO;
+        goto cleanup;
     }
-    unlock_home(fd);
+    enum cluster_server state;
+    long stale = 0;
+    if ((ret = cluster_server_state(c, &d, &state, &stale, err)) != META_OK ||
+        state == CLUSTER_STOPPED)
+        goto cleanup;
+    char *extra[] = {"-w", "-t", "60", "-m", "fast", NULL};
+    if ((ret = pg_ctl(c, "stop", extra, err)) == META_OK)
+        *stopped = true;
+cleanup:
+    unlock_home(lock);
+    cluster_dirs_close(&d);
     return ret;
 }
 
@@ -502,8 +512,15 @@ int meta_cluster_status(const struct meta_cluster *c, bool *exists, bool *runnin
                         struct meta_error *err)
 {
     *exists = *running = false;
-    int ret = cluster_state(c, exists, err);
-    if (ret != META_OK || !*exists)
-        return ret;
-    return server_running(c, running, err);
+    struct cluster_dirs d;
+    cluster_dirs_init(&d);
+    int ret = open_cluster(c, false, &d, exists, err);
+    if (ret == META_OK && *exists) {
+        enum cluster_server state;
+        long stale = 0;
+        ret = cluster_server_state(c, &d, &state, &stale, err);
+        *running = ret == META_OK && state != CLUSTER_STOPPED;
+    }
+    cluster_dirs_close(&d);
+    return ret;
 }

@@ -39,6 +39,16 @@ static int check_recorded(PGconn *conn, int *pending, struct meta_error *err)
         int version = atoi(PQgetvalue(res, i, col_version));
         const char *name = PQgetvalue(res, i, col_name);
         const char *sum = PQgetvalue(res, i, col_sum);
+        if (i < meta_migration_count && meta_migrations[i].version < version) {
+            /* Versions need not be consecutive, but a database must hold
+             * every migration below its highest. */
+            ret = meta_error_set(err, META_EINVAL,
+                                 "the database lacks migration '%s', which comes before '%s' "
+                                 "that it holds: it was migrated by a build of meta without "
+                                 "it; migrate a new database with this meta",
+                                 meta_migrations[i].name, name);
+            goto cleanup;
+        }
         if (i >= meta_migration_count || meta_migrations[i].version != version) {
             ret = meta_error_set(err, META_EINVAL,
                                  "the database holds migration '%s' that this meta does not know "

@@ -1,6 +1,7 @@
 /*
  * Child processes for the private cluster (see process.h): fork, drop to the
- * cluster's user when root, exec, capture output through a pipe, wait.
+ * cluster's user when root, close every inherited descriptor but the three
+ * standard ones, exec, capture output through a pipe, wait.
  */
 #include "process.h"
 
@@ -44,8 +45,9 @@ static void exec_child(const char *user, char *const argv[], int out_fd)
     }
     dup2(out_fd, STDOUT_FILENO);
     dup2(out_fd, STDERR_FILENO);
-    if (out_fd > STDERR_FILENO)
-        close(out_fd);
+    /* Nothing else the caller had open (root's files, above all) may reach
+     * the server programs, and through them a long-lived postmaster. */
+    closefrom(STDERR_FILENO + 1);
     /* The server programs complain when the working directory is unreadable
      * to them (root's home, typically). */
     if (chdir("/") != 0)

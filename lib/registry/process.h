@@ -12,8 +12,9 @@
 
 /*
  * Runs argv (argv[0] an absolute path, NULL-terminated) and waits for it. When
- * the calling process is root it runs as `user`; otherwise as the caller. The
- * child's standard output and error are captured into output (size bytes, NUL
+ * the calling process is root it runs as `user`; otherwise as the caller. It
+ * inherits no descriptor but its standard input (/dev/null), output and
+ * error, which are captured into output (size bytes, NUL
  * terminated, the tail kept when longer; output may be NULL). *exit_status is
  * the exit code, or 128+signal. Returns META_EIO when the program cannot be
  * started at all.

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # meta db and the private cluster, end to end with the built binary: start,
-# status, stop, starting twice, the socket-only configuration, and the error
-# paths (missing server programs, a data directory that is not meta's, a
-# server that cannot start), as root and as an ordinary user.
+# status, stop, starting twice, the socket-only configuration, peer
+# authentication, and the error paths (missing server programs, a data
+# directory that is not meta's, a server that cannot start), as root and as
+# an ordinary user. test_db_home.sh and test_db_server.sh test what META_HOME
+# may be and how the server is judged to run.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness.sh"
-unset META_DB
-work=$(mktemp -d /tmp/meta-clitest-XXXXXX)
-chmod 755 "$work"
-trap 'META_HOME=$work/home "$META" db stop >/dev/null 2>&1; META_HOME=$work/user/home runuser -u nobody -- "$work/meta" db stop >/dev/null 2>&1; rm -rf "$work"' EXIT
+source "$here/cluster_lib.sh"
+track_home "$work/home"
+track_home "$work/user/home" nobody
+version=$(expected_version)
 
 run "$META" help
 expect "help lists the commands" 0 "db +manage the registry database"
@@ -30,7 +32,7 @@ run "$META" db start
 expect "starting twice is harmless" 0 "server: running"
 expect_no "starting twice creates nothing" "created"
 run "$META" db status
-expect "status says running, where, and the schema version" 0 "schema version: 1"
+expect "status says running, where, and the schema version" 0 "schema version: $version \\(this meta expects $version\\)"
 expect "status names the socket directory" 0 "socket in $work/home/run"
 run stat -c %a "$work/home/run"
 expect "socket directory is its owner's alone" 0 "^700$"
@@ -41,7 +43,7 @@ if command -v ss >/dev/null; then
     expect_no "nothing listens on TCP for the cluster" "$(cat "$work/home/pgdata/postmaster.pid" 2>/dev/null | head -1),"
 fi
 run psql "host=$work/home/run dbname=meta user=meta" -Atc "SELECT max(version) FROM schema_version"
-expect "psql through the socket sees the schema" 0 "^1$"
+expect "psql through the socket sees the schema" 0 "^$version$"
 run "$META" db stop
 expect "stop" 0 "server: stopped"
 run "$META" db stop
@@ -86,15 +88,19 @@ expect "start refused for an external server" 2 "manages the private cluster onl
 # As an ordinary user (when the suite runs as root, as nobody).
 if [[ $(id -u) -eq 0 ]]; then
     mkdir -p "$work/user"
-    cp "$META" "$work/meta"
     chown nobody "$work/user"
     as_user() { runuser -u nobody -- env META_HOME="$work/user/home" "$work/meta" "$@"; }
     run as_user db start
     expect "ordinary user: start" 0 "server: running"
     run as_user db status
-    expect "ordinary user: status" 0 "schema version: 1"
+    expect "ordinary user: status" 0 "schema version: $version"
     run stat -c %U "$work/user/home/pgdata"
     expect "ordinary user: the server runs as that user" 0 "^nobody$"
+    run runuser -u nobody -- psql "host=$work/user/home/run dbname=meta user=meta" -Atc \
+        "SELECT current_user"
+    expect "ordinary user: psql as that user gets in (peer)" 0 "^meta$"
+    run grep -E '^meta +"nobody" +meta$' "$work/user/home/pgdata/pg_ident.conf"
+    expect "ordinary user: pg_ident.conf maps that user to meta" 0
     run as_user db stop
     expect "ordinary user: stop" 0 "server: stopped"
 fi

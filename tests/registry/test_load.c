@@ -579,7 +579,9 @@ static void test_unprivileged_loader(void)
     PQclear(res);
     PQfinish(conn);
     char loader[1200];
-    snprintf(loader, sizeof loader, "%s user=meta_test_loader", conninfo);
+    /* The private cluster lets the invoking OS user in as meta only (peer
+     * authentication): become the loader role at connection start. */
+    snprintf(loader, sizeof loader, "%s options='-c role=meta_test_loader'", conninfo);
     struct meta_db *ldb = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_db_open(loader, &ldb, &err), META_OK);
     /* Without the right to skip foreign-key triggers the load still works,

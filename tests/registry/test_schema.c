@@ -1,8 +1,9 @@
 /*
  * Schema and migrations against a real PostgreSQL: the tables exist, the
  * CHECK constraints refuse what INTERFACE.md section 1 forbids, a changed
- * migration or an unknown one is refused, concurrent first uses are safe, and
- * the read-only role cannot write.
+ * migration, an unknown one or a gap is refused, concurrent first uses are
+ * safe, and the read-only role can neither write nor create temporary tables
+ * nor take advisory locks.
  */
 #include "cunit_main.h"
 #include "meta_registry.h"
@@ -59,7 +60,8 @@ static void test_open_migrates(void)
     /* A second open finds nothing to do. */
     CU_ASSERT_EQUAL_FATAL(meta_db_open(conninfo, &db, &err), META_OK);
     meta_db_close(db);
-    CU_ASSERT_EQUAL(count_rows("SELECT count(*) FROM schema_version"), meta_db_expected_version());
+    CU_ASSERT_EQUAL(count_rows("SELECT max(version) FROM schema_version"),
+                    meta_db_expected_version());
     CU_ASSERT_EQUAL(count_rows("SELECT count(*) FROM information_schema.tables WHERE "
                                "table_schema = 'public' AND table_name IN ('trials', 'arms', "
                                "'outcomes', 'continuous_results', 'binary_results', 'loads')"),
@@ -127,6 +129,56 @@ static void test_reader_role_cannot_write(void)
     CU_ASSERT_STRING_EQUAL(run_sql("SET ROLE meta_loader; DROP TABLE trials"), "42501");
 }
 
+/* The read-only role can neither create temporary tables nor take the
+ * advisory locks that serialise loads; the loader can. */
+static void test_reader_least_privilege(void)
+{
+    CU_ASSERT_STRING_EQUAL(run_sql("SET ROLE meta_reader; CREATE TEMP TABLE t (x int)"), "42501");
+    static const char *const calls[] = {
+        "pg_advisory_lock(1835365473)",        "pg_advisory_lock(1, 2)",
+        "pg_advisory_lock_shared(1835365473)", "pg_try_advisory_lock(1835365473)",
+        "pg_advisory_xact_lock(1835365473)",   "pg_try_advisory_xact_lock(1835365473)",
+        "pg_advisory_xact_lock_shared(1, 2)",  "pg_advisory_unlock_all()",
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SET ROLE meta_reader; SELECT %s", calls[i]);
+        const char *state = run_sql(sql);
+        if (strcmp(state, "42501") != 0)
+            fprintf(stderr, "\n  %s -> '%s', expected 42501\n", sql, state);
+        CU_ASSERT_STRING_EQUAL(state, "42501");
+    }
+    CU_ASSERT_STRING_EQUAL(run_sql("SET ROLE meta_loader; CREATE TEMP TABLE t (x int)"), "");
+    CU_ASSERT_STRING_EQUAL(run_sql("SET ROLE meta_loader; SELECT pg_advisory_xact_lock(1)"), "");
+    CU_ASSERT_STRING_EQUAL(run_sql("SET ROLE meta_loader; SELECT pg_try_advisory_xact_lock(1)"),
+                           "");
+}
+
+/* A database that lacks a migration below one it holds (migrated by a build
+ * that did not have it) is refused with a message that says so. */
+static void test_missing_earlier_migration(void)
+{
+    char gap[1024];
+    CU_ASSERT_EQUAL_FATAL(meta_test_db_create("meta_test_schema_gap", gap, sizeof gap), 0);
+    struct meta_db *db = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(gap, &db, &err), META_OK);
+    meta_db_close(db);
+    PGconn *conn = PQconnectdb(gap);
+    PGresult *res = PQexec(conn, "DELETE FROM schema_version WHERE version = "
+                                 "(SELECT min(version) FROM schema_version)");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+    db = NULL;
+    CU_ASSERT_EQUAL(meta_db_open(gap, &db, &err), META_EINVAL);
+    CU_ASSERT_PTR_NULL(db);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "the database lacks migration '001_schema', which "
+                                           "comes before"));
+    if (!strstr(err.msg, "lacks migration"))
+        fprintf(stderr, "\n  %s\n", err.msg);
+}
+
 static void test_changed_migration_is_refused(void)
 {
     CU_ASSERT_STRING_EQUAL(run_sql("UPDATE schema_version SET checksum = repeat('f', 64) "
@@ -170,7 +222,7 @@ static void test_concurrent_first_use(void)
         CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
     PGconn *conn = PQconnectdb(fresh);
-    PGresult *res = PQexec(conn, "SELECT count(*) FROM schema_version");
+    PGresult *res = PQexec(conn, "SELECT max(version) FROM schema_version");
     CU_ASSERT_EQUAL(atoi(PQgetvalue(res, 0, 0)), meta_db_expected_version());
     PQclear(res);
     PQfinish(conn);
@@ -192,7 +244,9 @@ int main(void)
         {"open migrates once", test_open_migrates},
         {"constraints refuse invalid rows", test_constraints_refuse_invalid_rows},
         {"reader role cannot write", test_reader_role_cannot_write},
+        {"reader role: no temporary tables, no advisory locks", test_reader_least_privilege},
         {"changed or unknown migration refused", test_changed_migration_is_refused},
+        {"a missing earlier migration refused", test_missing_earlier_migration},
         {"concurrent first use", test_concurrent_first_use},
         {"unreachable server", test_unreachable_server},
         {NULL, NULL},

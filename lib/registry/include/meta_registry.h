@@ -36,35 +36,56 @@ int meta_db_expected_version(void);
 
 /* ---- The private cluster ------------------------------------------------ */
 
-/* Where a private cluster lives and what it runs as. */
+/* Where a private cluster lives, what it runs as and who may connect. */
 struct meta_cluster {
-    char home[4096];       /* $META_HOME */
+    char home[4096];       /* $META_HOME, its parent directories resolved */
     char datadir[4096];    /* $META_HOME/pgdata */
     char socketdir[4096];  /* $META_HOME/run: the only way in (no TCP) */
-    char logfile[4096];    /* $META_HOME/postgresql.log */
+    char logfile[4096];    /* $META_HOME/log/postgresql.log */
     char bindir[4096];     /* PostgreSQL server binaries (initdb, pg_ctl) */
     char server_user[256]; /* the unprivileged user the server runs as */
-    char conninfo[4352];   /* libpq connection string for the meta database */
+    unsigned server_uid, server_gid;
+    char os_user[256];   /* the invoking user: peer authentication lets only it in */
+    char conninfo[4352]; /* libpq connection string for the meta database */
 };
 
-/* Fills *c from META_HOME (default ~/.local/share/meta), META_PG_BINDIR and,
- * when running as root, META_SERVER_USER (default postgres). Fails with
- * META_EIO when the PostgreSQL server binaries cannot be found. */
+/*
+ * Fills *c from META_HOME (default ~/.local/share/meta), META_PG_BINDIR and,
+ * when running as root, META_SERVER_USER (default postgres). The directories
+ * above META_HOME are resolved; META_HOME itself must not be a symbolic link
+ * and must hold no character that PostgreSQL's tools cannot carry (a comma,
+ * '"', '$', '`', two backslashes in a row, a control character): META_EINVAL
+ * says which. Fails with META_EIO when the PostgreSQL server binaries cannot
+ * be found or META_HOME cannot be looked at.
+ */
 int meta_cluster_locate(struct meta_cluster *c, struct meta_error *err);
 
-/* Creates the cluster (initdb, configuration, the meta database) unless it
+/*
+ * Creates the cluster (initdb, configuration, the meta database) unless it
  * exists, and starts it. *created says whether it was new. Refuses a data
- * directory that meta did not create. */
+ * directory that meta did not create, and a META_HOME (or anything meta
+ * keeps in it) that is a symbolic link, belongs to someone other than the
+ * invoking user or root (the server user, for what the server owns) or may
+ * be written by others (META_EINVAL). Nothing is created, changed or
+ * followed before these checks pass.
+ */
 int meta_cluster_init(const struct meta_cluster *c, bool *created, struct meta_error *err);
 
 /* Starts the server unless it is running; *started says whether it was
- * started by this call. On failure err holds the tail of the server log. */
+ * started by this call. Whether it runs is decided by what answers on its
+ * socket: a postmaster.pid naming a process that is not this cluster's
+ * server is removed, and that process left alone. On failure err holds the
+ * tail of the server log (never a log that is a symbolic link). Checks as
+ * meta_cluster_init. */
 int meta_cluster_start(const struct meta_cluster *c, bool *started, struct meta_error *err);
 
-/* Stops the server (fast shutdown) if it runs; *stopped says whether it did. */
+/* Stops the server (fast shutdown) if it runs; *stopped says whether it did.
+ * Never signals a process that is not this cluster's server. */
 int meta_cluster_stop(const struct meta_cluster *c, bool *stopped, struct meta_error *err);
 
-/* Whether the cluster exists and whether its server is running. */
+/* Whether the cluster exists and whether its server is running. META_EIO
+ * when META_HOME cannot be read by the invoking user (err says so, rather
+ * than "no cluster"); META_EINVAL as meta_cluster_init. */
 int meta_cluster_status(const struct meta_cluster *c, bool *exists, bool *running,
                         struct meta_error *err);
 
