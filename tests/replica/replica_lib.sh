@@ -13,6 +13,7 @@
 #   replica_wait_streaming P     until P streams to a standby
 #   replica_wait_replay P S      until S has replayed everything P has written
 #   replica_kill P               SIGKILL P's postmaster and all its processes
+#   replica_cpu_ticks P          CPU time P's processes have used
 #   replica_promote S            pg_ctl promote, until S takes writes
 #   replica_end                  stop everything, remove the directory
 
@@ -201,6 +202,23 @@ replica_pids() {
     [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
     echo "$pid"
     ps -o pid= --ppid "$pid" 2>/dev/null || true
+}
+
+# replica_cpu_ticks NAME: the CPU time server NAME has used so far, in clock
+# ticks: its postmaster's own and that of the processes it has reaped (ended
+# backends), and that of the processes it runs now.
+replica_cpu_ticks() {
+    local pids pid total=0 f
+    pids=$(replica_pids "$1")
+    for pid in $pids; do
+        # the fields after the command name, which ends with the last ')'
+        f=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+        # shellcheck disable=SC2086
+        set -- $f
+        total=$((total + ${12} + ${13}))
+        [[ $pid == "${pids%%$'\n'*}" ]] && total=$((total + ${14} + ${15}))
+    done
+    echo "$total"
 }
 
 # replica_alive PID...: whether any of the processes still runs (a zombie,
