@@ -66,6 +66,24 @@ for outcome in small_001 rows_001; do
         { echo "bench_replica: pool of $outcome differs between primary and standby" >&2; exit 1; }
 done
 
+# server_cost WHAT COMMAND...: the primary's CPU time per run of COMMAND, 50
+# runs one after the other: what a connection alone costs the server.
+server_cost() {
+    local what=$1 n=50 c0 c1 i
+    shift
+    c0=$(replica_cpu_ticks primary)
+    for ((i = 0; i < n; i++)); do "$@" >/dev/null; done
+    c1=$(replica_cpu_ticks primary)
+    awk -v what="$what" -v n="$n" -v ticks="$((c1 - c0))" -v tick="$(getconf CLK_TCK)" \
+        -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+        printf "tool=meta op=server_cost what=\"%s\" runs=%d server_cpu_ms=%.1f load=%s\n",
+               what, n, ticks * 1000 / tick / n, load }'
+}
+server_cost "psql -c 'SELECT 1'" psql -X -q -d "$P" -c "SELECT 1"
+server_cost "meta db status" "$meta" db status --db "$P"
+server_cost "meta pool, k = 20" "$meta" pool --db "$P" --outcome small_001 --treatment active \
+    --control control --format json
+
 # client CONNINFO OUTCOME UNTIL FILE: runs meta pool until the clock passes
 # UNTIL (microseconds since the epoch); writes each run's latency (µs) to
 # FILE, a line "failed" for a run that failed, and last "cpu TICKS": the CPU

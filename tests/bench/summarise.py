@@ -367,6 +367,12 @@ def replica(results):
                      f"{median([num(r, 'client_cpu_ms') for r in rs]):.1f} ms"])
     out.append(table(["k", "servers", "clients", "analyses/s", "latency (median)",
                       "server CPU per analysis", "client CPU per analysis"], rows))
+    costs = [r for r in parse_lines(os.path.join(results, "replica.txt"))
+             if r.get("op") == "server_cost"]
+    if costs:
+        out.append("\nThe primary's CPU time per run, 50 runs one after the other: " +
+                   "; ".join(f"{r['what']}: {num(r, 'server_cpu_ms'):.1f} ms" for r in costs) +
+                   ".")
     return "\n".join(out)
 
 
