@@ -201,7 +201,9 @@ replica_pids() {
     pid=$(head -1 "$pidfile")
     [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
     echo "$pid"
-    ps -o pid= --ppid "$pid" 2>/dev/null || true
+    # its children, from /proc (procps may not be installed)
+    awk -v parent="$pid" '{ sub(/^.*\) /, ""); if ($2 == parent) print FILENAME }' \
+        /proc/[0-9]*/stat 2>/dev/null | cut -d/ -f3 || true # processes come and go meanwhile
 }
 
 # replica_cpu_ticks NAME: the CPU time server NAME has used so far, in clock

@@ -12,6 +12,7 @@
 #include "pg_util.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +34,32 @@ static int suite_init(void)
     return 0;
 }
 
-/* The socket directory a conninfo of the suite names ("host=DIR ..."). */
-static void socket_dir(const char *conninfo, char *out, size_t size)
+/* How meta names the server of a conninfo of the suite ("host=DIR ..."). */
+static void expected_name(const char *conninfo, char *out, size_t size)
 {
     const char *h = strstr(conninfo, "host=");
-    snprintf(out, size, "%s", h ? h + 5 : "");
-    char *blank = strchr(out, ' ');
-    if (blank)
-        *blank = '\0';
+    const char *dir = h ? h + 5 : "";
+    snprintf(out, size, "server on socket \"%.*s/.s.PGSQL.5432\"", (int)strcspn(dir, " "), dir);
+}
+
+/* Opens conninfo and checks what meta_db_read_only, meta_db_server_state and
+ * meta_db_server say; returns the open registry (NULL after a failure). */
+static struct meta_db *open_as(const char *conninfo, bool read_only, const char *state)
+{
+    struct meta_db *db = NULL;
+    struct meta_error err;
+    meta_error_clear(&err);
+    CU_ASSERT_EQUAL(meta_db_open(conninfo, &db, &err), META_OK);
+    if (!db) {
+        fprintf(stderr, "cannot open '%s': %s\n", conninfo, err.msg);
+        return NULL;
+    }
+    char name[1200];
+    expected_name(conninfo, name, sizeof name);
+    CU_ASSERT_EQUAL(meta_db_read_only(db), read_only);
+    CU_ASSERT_STRING_EQUAL(meta_db_server_state(db), state);
+    CU_ASSERT_STRING_EQUAL(meta_db_server(db), name);
+    return db;
 }
 
 /* Runs sql on db's connection; returns the SQLSTATE, "" on success. */
@@ -58,35 +77,21 @@ static const char *run_sql(struct meta_db *db, const char *sql)
 
 static void test_primary_takes_writes(void)
 {
-    struct meta_db *db = NULL;
+    struct meta_db *db = open_as(primary, false, "read-write");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     struct meta_error err;
-    meta_error_clear(&err);
-    CU_ASSERT_EQUAL_FATAL(meta_db_open(primary, &db, &err), META_OK);
-    CU_ASSERT_FALSE(meta_db_read_only(db));
-    CU_ASSERT_STRING_EQUAL(meta_db_server_state(db), "read-write");
-    char dir[1024], expected[1200];
-    socket_dir(primary, dir, sizeof dir);
-    snprintf(expected, sizeof expected, "server on socket \"%s/.s.PGSQL.5432\"", dir);
-    CU_ASSERT_STRING_EQUAL(meta_db_server(db), expected);
     CU_ASSERT_EQUAL(meta_db_require_writable(db, "loading", &err), META_OK);
     meta_db_close(db);
 }
 
 static void test_standby_refuses_writers(void)
 {
-    struct meta_db *db = NULL;
+    struct meta_db *db = open_as(standby, true, "hot standby, read-only");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     struct meta_error err;
     meta_error_clear(&err);
-    CU_ASSERT_EQUAL_FATAL(meta_db_open(standby, &db, &err), META_OK);
-    CU_ASSERT_TRUE(meta_db_read_only(db));
-    CU_ASSERT_STRING_EQUAL(meta_db_server_state(db), "hot standby, read-only");
-    char dir[1024], expected[1200];
-    socket_dir(standby, dir, sizeof dir);
-    snprintf(expected, sizeof expected, "server on socket \"%s/.s.PGSQL.5432\"", dir);
-    CU_ASSERT_STRING_EQUAL(meta_db_server(db), expected);
-
     CU_ASSERT_EQUAL(meta_db_require_writable(db, "loading", &err), META_EDB);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, expected));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, meta_db_server(db)));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is a hot standby"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "loading needs the primary"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "target_session_attrs=read-write"));
@@ -108,10 +113,10 @@ static void test_standby_refuses_writers(void)
 
 static void test_read_only_transactions_on_primary(void)
 {
-    struct meta_db *db = NULL;
+    struct meta_db *db = open_as(primary, false, "read-write");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     struct meta_error err;
     meta_error_clear(&err);
-    CU_ASSERT_EQUAL_FATAL(meta_db_open(primary, &db, &err), META_OK);
     CU_ASSERT_EQUAL(meta_db_set_read_only(db, &err), META_OK);
     CU_ASSERT_STRING_EQUAL(run_sql(db, "CREATE TEMPORARY TABLE t (x int)"), "25006");
     /* The server still takes writes: the session only reads by default. */
@@ -127,12 +132,10 @@ static void test_read_only_transactions_on_primary(void)
 
 static void test_read_only_session(void)
 {
-    struct meta_db *db = NULL;
+    struct meta_db *db = open_as(read_only_session, true, "read-only session");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     struct meta_error err;
     meta_error_clear(&err);
-    CU_ASSERT_EQUAL_FATAL(meta_db_open(read_only_session, &db, &err), META_OK);
-    CU_ASSERT_TRUE(meta_db_read_only(db));
-    CU_ASSERT_STRING_EQUAL(meta_db_server_state(db), "read-only session");
     CU_ASSERT_EQUAL(meta_db_require_writable(db, "loading", &err), META_EDB);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, meta_db_server(db)));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "default_transaction_read_only is on"));
