@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, builds,
-# runs every ctest suite (unit, registry, cli, plots, lint), then builds again
-# with AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit,
-# registry and plots suites under them.
+# runs every ctest suite (unit, registry, cli, plots, replica, lint), then
+# builds again with AddressSanitizer and UndefinedBehaviorSanitizer and runs
+# the unit, registry and plots suites under them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tests/setup.sh
