@@ -54,6 +54,25 @@ int cli_open_db(const char *cmd, const char *conninfo, struct meta_db **db)
     struct meta_error err;
     meta_error_clear(&err);
     int ret = meta_db_open(conninfo, db, &err);
+    if (ret == META_OK && (ret = meta_db_set_read_only(*db, &err)) != META_OK) {
+        meta_db_close(*db);
+        *db = NULL;
+    }
+    if (ret != META_OK)
+        return cli_fail(cmd, ret, &err);
+    return 0;
+}
+
+int cli_open_db_writable(const char *cmd, const char *conninfo, const char *what,
+                         struct meta_db **db)
+{
+    struct meta_error err;
+    meta_error_clear(&err);
+    int ret = meta_db_open(conninfo, db, &err);
+    if (ret == META_OK && (ret = meta_db_require_writable(*db, what, &err)) != META_OK) {
+        meta_db_close(*db);
+        *db = NULL;
+    }
     if (ret != META_OK)
         return cli_fail(cmd, ret, &err);
     return 0;

@@ -21,9 +21,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Prints the usage text of command cmd to out and returns 0. */
 int cli_help(const char *cmd, FILE *out);
 
-/* Opens the registry (conninfo may be NULL); on failure prints the error for
- * cmd and returns 1, else 0 with *db set. */
+/* Opens the registry (conninfo may be NULL) for a command that only reads:
+ * its transactions are read-only, so it runs on a hot standby as on the
+ * primary. On failure prints the error for cmd and returns 1, else 0 with
+ * *db set. */
 int cli_open_db(const char *cmd, const char *conninfo, struct meta_db **db);
+
+/* Opens the registry for a command that writes: a server that takes no
+ * writes (a hot standby) is refused at once, naming it and saying how to
+ * reach the primary; `what` names the action ("loading"). Returns as
+ * cli_open_db. */
+int cli_open_db_writable(const char *cmd, const char *conninfo, const char *what,
+                         struct meta_db **db);
 
 /* The status a library failure maps to: always 1 (data, database, runtime). */
 int cli_fail(const char *cmd, int status, const struct meta_error *err);

@@ -32,12 +32,14 @@ const char cmd_db_usage[] =
     "  --db CONNINFO   use an existing PostgreSQL server (libpq string or URI)\n"
     "                  instead; META_DB does the same\n";
 
-/* Connects, migrates and prints the schema version. */
+/* Connects, migrates and prints which server it reached (among several
+ * hosts, the one libpq chose) and the schema version. */
 static int report_schema(const char *conninfo)
 {
     struct meta_db *db = NULL;
     if (cli_open_db("db", conninfo, &db) != 0)
         return 1;
+    printf("connected to: %s (%s)\n", meta_db_server(db), meta_db_server_state(db));
     struct meta_error err;
     int version = 0;
     int ret = meta_db_schema_version(db, &version, &err);

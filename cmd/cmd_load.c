@@ -24,7 +24,8 @@ const char cmd_load_usage[] =
     "attributes of the arm.\n"
     "\n"
     "  --db CONNINFO   the PostgreSQL server (libpq string or URI); default META_DB,\n"
-    "                  else meta's private cluster\n";
+    "                  else meta's private cluster. Loading needs the primary: with\n"
+    "                  several hosts, add target_session_attrs=read-write\n";
 
 static void print_report(const struct meta_load_report *r)
 {
@@ -62,7 +63,7 @@ int cmd_load(int argc, char **argv)
         return cli_usage_error("load", "expected at least one FILE");
 
     struct meta_db *db = NULL;
-    if (cli_open_db("load", conninfo, &db) != 0)
+    if (cli_open_db_writable("load", conninfo, "loading", &db) != 0)
         return 1;
     struct meta_load_report report;
     struct meta_error err;

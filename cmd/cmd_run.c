@@ -376,7 +376,10 @@ static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
         meta_error_set(&err, META_EDB, "%s: no registry database (see the first failure)", e->path);
         goto report;
     }
-    if (!ctx->db && (ret = meta_db_open(ctx->conninfo, &ctx->db, &err)) != META_OK) {
+    if (!ctx->db && ((ret = meta_db_open(ctx->conninfo, &ctx->db, &err)) != META_OK ||
+                     (ret = meta_db_set_read_only(ctx->db, &err)) != META_OK)) {
+        meta_db_close(ctx->db);
+        ctx->db = NULL;
         ctx->db_failed = 1;
         prefix_file(&err, e->path);
         goto report;

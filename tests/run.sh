@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, builds,
-# runs every ctest suite (unit, registry, cli, plots, lint), then builds again
-# with AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit
-# (lib/stats, lib/analysis, lib/report), registry, cli and plots suites under
-# them, then fuzzes each target of tests/fuzz for 15 seconds with libFuzzer
-# under both sanitizers (clang).
+# runs every ctest suite (unit, registry, cli, plots, replica, lint), then
+# builds again with AddressSanitizer and UndefinedBehaviorSanitizer and runs
+# the unit (lib/stats, lib/analysis, lib/report), registry, cli and plots
+# suites under them, then fuzzes each target of tests/fuzz for 15 seconds with
+# libFuzzer under both sanitizers (clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tests/setup.sh

@@ -1,12 +1,14 @@
 /*
  * Opening the registry: picks the server (--db, META_DB, or the private
- * cluster, started on demand), connects, and brings the schema up to date.
+ * cluster, started on demand), connects, and brings the schema up to date,
+ * or, on a server that takes no writes (a hot standby), checks that it is.
  * The private cluster is only started when a first connection attempt fails,
  * so an invocation against a running registry costs one connection.
  */
 #include "meta_registry.h"
 #include "migrations.h"
 #include "pg_util.h"
+#include "server_role.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 struct meta_db {
     PGconn *conn;
+    struct meta_server_role role; /* as found when it was opened */
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
@@ -85,7 +88,11 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     int ret = conninfo ? connect_to(conninfo, &conn, err) : connect_private(&conn, err);
     if (ret != META_OK)
         return ret;
-    if ((ret = meta_migrate(conn, err)) != META_OK) {
+    struct meta_server_role role;
+    if ((ret = meta_server_role_probe(conn, &role, err)) == META_OK)
+        ret = role.read_only ? meta_server_role_check_schema(conn, &role, err)
+                             : meta_migrate(conn, err);
+    if (ret != META_OK) {
         PQfinish(conn);
         return ret;
     }
@@ -95,6 +102,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
         return meta_error_set(err, META_ENOMEM, "out of memory");
     }
     db->conn = conn;
+    db->role = role;
     *out = db;
     return META_OK;
 }
@@ -122,4 +130,29 @@ int meta_db_schema_version(struct meta_db *db, int *version, struct meta_error *
         *version = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     return ret;
+}
+
+bool meta_db_read_only(const struct meta_db *db)
+{
+    return db->role.read_only;
+}
+
+const char *meta_db_server(const struct meta_db *db)
+{
+    return db->role.server;
+}
+
+const char *meta_db_server_state(const struct meta_db *db)
+{
+    return meta_server_role_state(&db->role);
+}
+
+int meta_db_require_writable(const struct meta_db *db, const char *what, struct meta_error *err)
+{
+    return meta_server_role_require_writable(&db->role, what, err);
+}
+
+int meta_db_set_read_only(struct meta_db *db, struct meta_error *err)
+{
+    return meta_server_role_set_read_only(db->conn, err);
 }

@@ -94,22 +94,31 @@ cleanup:
     return ret;
 }
 
+int meta_migrate_applied(PGconn *conn, bool *has_table, int *applied, struct meta_error *err)
+{
+    *has_table = false;
+    *applied = 0;
+    PGresult *res = PQexec(conn, "SELECT to_regclass('schema_version') IS NOT NULL AS present");
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        ret = meta_pg_error(err, conn, res, "cannot read the schema version");
+    else
+        *has_table = strcmp(PQgetvalue(res, 0, PQfnumber(res, "present")), "t") == 0;
+    PQclear(res);
+    if (ret == META_OK && *has_table)
+        ret = check_recorded(conn, applied, err);
+    return ret;
+}
+
 /* Whether every migration is recorded with the right checksum, without
  * taking the lock: the common case of every invocation costs one query. */
-static int already_current(PGconn *conn, bool *current)
+static void already_current(PGconn *conn, bool *current)
 {
-    *current = false;
-    PGresult *res = PQexec(conn, "SELECT to_regclass('schema_version') IS NOT NULL");
-    bool exists = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-                  strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    if (!exists)
-        return META_OK;
-    int pending = 0;
+    bool has_table = false;
+    int applied = 0;
     struct meta_error ignored;
-    if (check_recorded(conn, &pending, &ignored) == META_OK)
-        *current = pending == meta_migration_count;
-    return META_OK;
+    *current = meta_migrate_applied(conn, &has_table, &applied, &ignored) == META_OK &&
+               applied == meta_migration_count;
 }
 
 int meta_migrate(PGconn *conn, struct meta_error *err)

@@ -8,6 +8,7 @@
 #include "meta_status.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 struct meta_migration {
     int version;          /* NNN of sql/NNN_name.sql */
@@ -27,5 +28,15 @@ extern const int meta_migration_count;
  * migration this program does not know.
  */
 int meta_migrate(PGconn *conn, struct meta_error *err);
+
+/*
+ * Reads which migrations the database holds without changing anything, for a
+ * server that takes no writes (a hot standby). *has_table says whether it
+ * holds a schema_version table at all; *applied is how many migrations it
+ * records (0 without the table), each the program's own of that rank. Fails
+ * with META_EINVAL as meta_migrate does when a recorded migration is unknown
+ * to the program or differs from it, META_EDB when the query fails.
+ */
+int meta_migrate_applied(PGconn *conn, bool *has_table, int *applied, struct meta_error *err);
 
 #endif

@@ -2,15 +2,21 @@
 # database to measure in, fresh databases per measurement, the synthetic
 # file, the plain table psql \copy fills, and wall-clock timing.
 
+# bench_binaries BUILD_DIR NAME: sets meta and simulate (the built programs)
+# and checks that meta and psql are there.
+bench_binaries() {
+    meta=$1/cmd/meta
+    simulate=$1/analyses/meta-simulate
+    [[ -x $meta ]] || { echo "bench_$2: no meta binary at $meta (build first)" >&2; exit 2; }
+    command -v psql >/dev/null || { echo "bench_$2: psql is missing" >&2; exit 2; }
+}
+
 # bench_setup BUILD_DIR NAME: sets meta, simulate, work (a temporary
 # directory removed on exit) and base (a conninfo where this user may
 # CREATE DATABASE): META_DB when set, else a private cluster started in
 # work/home and stopped on exit.
 bench_setup() {
-    meta=$1/cmd/meta
-    simulate=$1/analyses/meta-simulate
-    [[ -x $meta ]] || { echo "bench_$2: no meta binary at $meta (build first)" >&2; exit 2; }
-    command -v psql >/dev/null || { echo "bench_$2: psql is missing" >&2; exit 2; }
+    bench_binaries "$1" "$2"
     work=$(mktemp -d "/tmp/meta-bench-$2-XXXXXX")
     home=""
     trap bench_cleanup EXIT

@@ -3,8 +3,10 @@
 # the library (lib/stats against metafor and statsmodels on the same SMD
 # data, and against a plain loop), loading (bench_load.sh, and what the
 # server itself needs to store the rows: bench_load_floor.sh), querying
-# (bench_pool.sh), plotting and memory (bench_forest.sh). A peer that is not
-# installed is skipped and says so. Takes about 10 minutes on 2 cores.
+# (bench_pool.sh), plotting and memory (bench_forest.sh), and `meta pool`
+# from concurrent clients on a primary and a hot standby (bench_replica.sh).
+# A peer that is not installed is skipped and says so. Takes about 15
+# minutes on 2 cores.
 #
 # usage: tests/bench/run_all.sh [--install-peers] [--build DIR] [--out DIR] [--quick]
 #   --install-peers  install R with metafor, python3-statsmodels, hyperfine and
@@ -129,7 +131,7 @@ rm -f "$out/rss.tmp"
 
 # ---------------------------------------------------------------- registry
 if ((!quick)); then
-    for script in bench_load bench_load_floor bench_pool bench_forest; do
+    for script in bench_load bench_load_floor bench_pool bench_forest bench_replica; do
         name=${script#bench_}
         if [[ -x tests/bench/$script.sh ]]; then
             log "$script.sh"

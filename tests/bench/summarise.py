@@ -5,7 +5,8 @@ and whether it is met. Reads RESULTS_DIR/lib.txt (the `tool=... op=...`
 lines of bench_stats, bench_metafor.R and bench_statsmodels.py),
 RESULTS_DIR/rss.txt (peak RSS of each library benchmark process),
 RESULTS_DIR/load.txt and pool.txt (the output of bench_load.sh and
-bench_pool.sh) and RESULTS_DIR/forest.txt (bench_forest.sh).
+bench_pool.sh), RESULTS_DIR/forest.txt (bench_forest.sh) and
+RESULTS_DIR/replica.txt (bench_replica.sh).
 Usage: summarise.py RESULTS_DIR
 """
 import os
@@ -330,6 +331,51 @@ def registry(results):
     return "\n".join(out), targets
 
 
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    if not n:
+        return None
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def replica(results):
+    """`meta pool` from 1, 2 and 4 clients, primary alone and primary plus
+    standby: the median over bench_replica.sh's rounds of each figure."""
+    recs = [r for r in parse_lines(os.path.join(results, "replica.txt"))
+            if r.get("op") == "pool_throughput"]
+    out = ["\n### `meta pool` from concurrent clients, primary and hot standby\n"]
+    if not recs:
+        out.append("bench_replica.sh gave no figures (see replica.txt).")
+        return "\n".join(out)
+    cells = {}
+    for r in recs:
+        cells.setdefault((int(r["k"]), r["servers"], int(r["clients"])), []).append(r)
+    rounds = max(len(v) for v in cells.values())
+    loads = [num(r, "load") for r in recs if num(r, "load") is not None]
+    out.append(f"From bench_replica.sh: clients running `meta pool --format json` over and over, "
+               f"the median of {rounds} interleaved rounds; *primary+standby* splits the clients "
+               "between the two servers (one client: the standby). Both servers and the clients "
+               "share this machine's cores, and other work ran beside them (load average "
+               f"{min(loads):.1f} to {max(loads):.1f} during the runs).\n")
+    rows = []
+    for (k, servers, clients), rs in sorted(cells.items(), key=lambda c: (c[0][0], c[0][2], c[0][1])):
+        rows.append([f"{k:,}", servers, clients,
+                     f"{median([num(r, 'per_second') for r in rs]):.1f}",
+                     f"{median([num(r, 'median_ms') for r in rs]):.1f} ms",
+                     f"{median([num(r, 'server_cpu_ms') for r in rs]):.1f} ms",
+                     f"{median([num(r, 'client_cpu_ms') for r in rs]):.1f} ms"])
+    out.append(table(["k", "servers", "clients", "analyses/s", "latency (median)",
+                      "server CPU per analysis", "client CPU per analysis"], rows))
+    costs = [r for r in parse_lines(os.path.join(results, "replica.txt"))
+             if r.get("op") == "server_cost"]
+    if costs:
+        out.append("\nThe primary's CPU time per run, 50 runs one after the other: " +
+                   "; ".join(f"{r['what']}: {num(r, 'server_cpu_ms'):.1f} ms" for r in costs) +
+                   ".")
+    return "\n".join(out)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: summarise.py RESULTS_DIR", file=sys.stderr)
@@ -370,6 +416,7 @@ def main(argv):
     print(lib_md)
     print("\n## Registry\n")
     print(reg_md)
+    print(replica(results))
     return 0
 
 

@@ -18,10 +18,12 @@ struct meta_db;
  * Opens the registry. conninfo is a libpq connection string or URI; when NULL
  * the environment variable META_DB is used, and when that is unset or empty,
  * meta's private cluster in $META_HOME (created and started when needed).
- * Applies pending migrations. On success *out owns the connection (close it
- * with meta_db_close); on failure *out is NULL and err says why (META_EDB,
- * META_EIO for a private cluster that cannot start, META_EINVAL for a schema
- * that does not match this program).
+ * Applies pending migrations; on a server that takes no writes (a hot
+ * standby) it only checks that none is pending (see meta_db_read_only). On
+ * success *out owns the connection (close it with meta_db_close); on failure
+ * *out is NULL and err says why (META_EDB, META_EIO for a private cluster
+ * that cannot start, META_EINVAL for a schema that does not match this
+ * program, naming the server when it is a standby).
  */
 int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *err);
 
@@ -33,6 +35,54 @@ int meta_db_schema_version(struct meta_db *db, int *version, struct meta_error *
 
 /* The number of migrations this program carries (the version it expects). */
 int meta_db_expected_version(void);
+
+/* ---- Primaries and hot standbys ----------------------------------------- */
+
+/*
+ * A registry may be served by a primary and hot standbys (PostgreSQL's
+ * streaming replication); a connection string may list several hosts, with
+ * target_session_attrs choosing among them (libpq). meta_db_open finds out
+ * what it reached. On a server that takes no writes it applies no migration:
+ * the schema must already be the program's, else META_EINVAL naming the
+ * server (a standby behind the program waits for the primary's migration).
+ */
+
+/*
+ * Whether the server of db takes no writes, as found when db was opened: a
+ * hot standby, or a session whose default_transaction_read_only is on (what
+ * libpq's target_session_attrs=read-write also refuses). A command that
+ * reads but would also record something asks this first, to say plainly that
+ * it could not record on a read-only server, or to record through another
+ * connection to a primary.
+ */
+bool meta_db_read_only(const struct meta_db *db);
+
+/* How messages name the server db reached (the host libpq chose among
+ * several): `server on socket "/run/x/.s.PGSQL.5432"` or `server at "db1",
+ * port 5432`. Owned by db, valid until meta_db_close. */
+const char *meta_db_server(const struct meta_db *db);
+
+/* "read-write", "hot standby, read-only" or "read-only session", as found
+ * when db was opened (static storage). */
+const char *meta_db_server_state(const struct meta_db *db);
+
+/*
+ * The check every writing entry point makes first: META_OK when the server
+ * of db takes writes; otherwise META_EDB, and err names the server, why it
+ * takes none and what to do (connect to the primary: name it in --db or
+ * META_DB, or list the servers with target_session_attrs=read-write). what
+ * names the action in the message ("loading"); NULL for a generic one.
+ */
+int meta_db_require_writable(const struct meta_db *db, const char *what, struct meta_error *err);
+
+/*
+ * Makes every later transaction on db read-only by default (SET SESSION
+ * CHARACTERISTICS AS TRANSACTION READ ONLY), for commands that only read:
+ * they cannot write by mistake, and behave on a primary as on a standby. A
+ * transaction that must write on a writable server says so itself (BEGIN
+ * READ WRITE). Returns META_OK, or META_EDB with the server's message.
+ */
+int meta_db_set_read_only(struct meta_db *db, struct meta_error *err);
 
 /* ---- The private cluster ------------------------------------------------ */
 
