@@ -143,8 +143,8 @@ static size_t level_of(const struct coding *c, const char *value)
     return (size_t)(hit - c->levels);
 }
 
-static int check_input(const char *const *mods, size_t n_mods, const char *const *values,
-                       size_t k, const char *const *labels, struct meta_error *err)
+static int check_input(const char *const *mods, size_t n_mods, const char *const *values, size_t k,
+                       const char *const *labels, struct meta_error *err)
 {
     if (!mods || n_mods == 0)
         return meta_error_set(err, META_EINVAL, "no moderators given");

@@ -102,8 +102,8 @@ static int delete_one(struct full *f, size_t i, double hat, struct meta_influenc
             memcpy(f->xd + n * p, f->x + j * p, p * sizeof *f->xd);
         n++;
     }
-    int ret = meta_wls_fit(f->yd, f->vd, f->x ? f->xd : NULL, k - 1, p, f->names, f->opts, &d,
-                           &why);
+    int ret =
+        meta_wls_fit(f->yd, f->vd, f->x ? f->xd : NULL, k - 1, p, f->names, f->opts, &d, &why);
     if (ret != META_OK) {
         meta_wls_fit_release(&d);
         return ret == META_ENOMEM ? meta_error_set(err, ret, "%s", why.msg) : META_OK;
@@ -244,8 +244,8 @@ int meta_influence(const double *yi, const double *vi, size_t k, const struct me
         int big_dfbeta;
         ret = delete_one(&f, i, out[i].hat, &out[i], &big_dfbeta, err);
         double cook_p = isnan(out[i].cook_d) ? NAN : gsl_cdf_chisq_P(out[i].cook_d, p);
-        out[i].influential = fabs(out[i].dffits) > dffits_cut || cook_p > 0.5 ||
-                             out[i].hat > hat_cut || big_dfbeta;
+        out[i].influential =
+            fabs(out[i].dffits) > dffits_cut || cook_p > 0.5 || out[i].hat > hat_cut || big_dfbeta;
     }
     teardown(&f);
     return ret;

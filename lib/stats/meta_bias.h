@@ -65,9 +65,9 @@ int meta_regtest_lm(const double *yi, const double *vi, size_t k, const struct m
  * Needs k >= p + 1 (common) or p + 2 (random). Errors as
  * meta_metareg_fit(), plus those of meta_regtest_lm().
  */
-int meta_regtest_rma(const double *yi, const double *vi, size_t k,
-                     const struct meta_design *design, const struct meta_options *opts,
-                     struct meta_regtest *out, struct meta_error *err);
+int meta_regtest_rma(const double *yi, const double *vi, size_t k, const struct meta_design *design,
+                     const struct meta_options *opts, struct meta_regtest *out,
+                     struct meta_error *err);
 
 /* Begg and Mazumdar's rank correlation test ("begg" of the JSON). */
 struct meta_ranktest {

@@ -93,8 +93,8 @@ int meta_metareg_fit(const double *yi, const double *vi, const struct meta_desig
     if (ret != META_OK)
         return ret;
     size_t k = design->k, p = design->p;
-    ret = meta_wls_fit(yi, vi, design->x, k, p, (const char *const *)design->names, opts, &fit,
-                       err);
+    ret =
+        meta_wls_fit(yi, vi, design->x, k, p, (const char *const *)design->names, opts, &fit, err);
     if (ret != META_OK)
         return ret;
 

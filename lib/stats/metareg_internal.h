@@ -154,7 +154,6 @@ int meta_check_yv(const double *yi, const double *vi, size_t k, struct meta_erro
 
 /* Whether the method belongs to an inverse-variance fit (IV or a tau^2
  * estimator); META_EINVAL naming `what` and the method otherwise. */
-int meta_check_iv_method(const struct meta_options *opts, const char *what,
-                         struct meta_error *err);
+int meta_check_iv_method(const struct meta_options *opts, const char *what, struct meta_error *err);
 
 #endif

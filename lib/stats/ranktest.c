@@ -19,8 +19,9 @@ int meta_ranktest(const double *yi, const double *vi, size_t k, struct meta_rank
     if (ret != META_OK)
         return ret;
     if (k < 2)
-        return meta_error_set(err, META_EINVAL, "the rank correlation test needs at least 2 "
-                                                "studies, got 1");
+        return meta_error_set(err, META_EINVAL,
+                              "the rank correlation test needs at least 2 "
+                              "studies, got 1");
     double *ystar = malloc(k * sizeof *ystar);
     if (!ystar)
         return meta_error_set(err, META_ENOMEM, "out of memory for %zu studies", k);

@@ -138,9 +138,9 @@ int meta_regtest_lm(const double *yi, const double *vi, size_t k, const struct m
     return ret;
 }
 
-int meta_regtest_rma(const double *yi, const double *vi, size_t k,
-                     const struct meta_design *design, const struct meta_options *opts,
-                     struct meta_regtest *out, struct meta_error *err)
+int meta_regtest_rma(const double *yi, const double *vi, size_t k, const struct meta_design *design,
+                     const struct meta_options *opts, struct meta_regtest *out,
+                     struct meta_error *err)
 {
     struct meta_error local;
     struct meta_options o;

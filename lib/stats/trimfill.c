@@ -225,8 +225,7 @@ cleanup:
 }
 
 static int check(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
-                 enum meta_tf_estimator estimator, enum meta_tf_side side,
-                 struct meta_error *err)
+                 enum meta_tf_estimator estimator, enum meta_tf_side side, struct meta_error *err)
 {
     int ret = meta_options_check(opts, err);
     if (ret == META_OK)
@@ -315,8 +314,7 @@ int meta_trimfill(const double *yi, const double *vi, size_t k, const struct met
     if (out->k0 > 0) {
         out->filled = malloc(out->k0 * sizeof *out->filled);
         if (!out->filled) {
-            ret = meta_error_set(err, META_ENOMEM, "out of memory for %zu filled studies",
-                                 out->k0);
+            ret = meta_error_set(err, META_ENOMEM, "out of memory for %zu filled studies", out->k0);
             goto cleanup;
         }
         /* The trimmed studies mirrored about the trimmed estimate. */

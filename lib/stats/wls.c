@@ -106,11 +106,10 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
     w->t3 = gsl_matrix_alloc(p, p);
     w->beta = gsl_vector_alloc(p);
     w->rhs = gsl_vector_alloc(p);
-    if (!w->xt || !w->yt || !w->centre || !w->scale || !w->chol || !w->t2 || !w->t3 ||
-        !w->beta || !w->rhs) {
+    if (!w->xt || !w->yt || !w->centre || !w->scale || !w->chol || !w->t2 || !w->t3 || !w->beta ||
+        !w->rhs) {
         meta_wls_free(w);
-        return meta_error_set(err, META_ENOMEM, "out of memory for a regression of %zu studies",
-                              k);
+        return meta_error_set(err, META_ENOMEM, "out of memory for a regression of %zu studies", k);
     }
     /* y_0 as the centre: all-equal effects then give residuals of exactly 0. */
     w->yc = yi[0];

@@ -96,7 +96,8 @@ static int fit_mean(const double *yi, const double *vi, size_t k, const struct m
     int iter = 0;
     meta_iv_data_init(&d, yi, vi, k);
     if (fit->random && k >= 2) {
-        int ret = meta_tau2_estimate(&d, opts->method, opts->tol, opts->max_iter, &tau2, &iter, err);
+        int ret =
+            meta_tau2_estimate(&d, opts->method, opts->tol, opts->max_iter, &tau2, &iter, err);
         if (ret != META_OK)
             return ret;
     }
@@ -119,8 +120,8 @@ static int fit_mean(const double *yi, const double *vi, size_t k, const struct m
 }
 
 static int fit_design(const double *yi, const double *vi, const double *x, size_t k, size_t p,
-                      const char *const *names, const struct meta_options *opts,
-                      enum scaling how, struct meta_wls_fit *fit, struct meta_error *err)
+                      const char *const *names, const struct meta_options *opts, enum scaling how,
+                      struct meta_wls_fit *fit, struct meta_error *err)
 {
     struct meta_wls w;
     struct meta_wls_sums s, s0;
