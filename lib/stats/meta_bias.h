@@ -130,7 +130,9 @@ struct meta_trimfill {
  * Trim-and-fill as metafor's trimfill(fit, estimator = L0|R0): with side
  * META_TF_AUTO the side is metafor's (missing on the right when the slope of
  * the regression of yi on sqrt(vi), in the analysis's model, is negative,
- * else on the left); the k0 most extreme studies are trimmed and the
+ * else on the left; a slope within 1e-10 of its standard error of 0, as a
+ * symmetric funnel's, counts as 0, where metafor's side follows the sign of
+ * its rounding error); the k0 most extreme studies are trimmed and the
  * estimate refitted on the rest until k0 settles (at most 100 iterations, as
  * metafor), each iteration O(k) (the effects are sorted once; the ranks of
  * the centred effects come from merging the two sorted halves); the filled

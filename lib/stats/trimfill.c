@@ -60,7 +60,8 @@ void meta_trimfill_release(struct meta_trimfill *tf)
 }
 
 /* metafor: missing on the right when the slope of yi on sqrt(vi), in the
- * analysis's own model, is negative. */
+ * analysis's own model, is negative. A slope within rounding of 0 (below
+ * 1e-10 of its standard error: a symmetric funnel) counts as 0, so left. */
 static int choose_side(const double *yi, const double *vi, size_t k,
                        const struct meta_options *opts, enum meta_tf_side *side,
                        struct meta_error *err)
@@ -76,7 +77,7 @@ static int choose_side(const double *yi, const double *vi, size_t k,
     static const char *const names[] = {"intercept", "sei"};
     int ret = meta_wls_fit(yi, vi, x, k, 2, names, opts, &fit, err);
     if (ret == META_OK)
-        *side = fit.beta[1] < 0.0 ? META_TF_RIGHT : META_TF_LEFT;
+        *side = fit.beta[1] < -1e-10 * sqrt(fit.vb[3]) ? META_TF_RIGHT : META_TF_LEFT;
     else
         ret = meta_error_set(err, ret, "trim-and-fill cannot choose a side: %s", err->msg);
     meta_wls_fit_release(&fit);
