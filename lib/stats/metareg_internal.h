@@ -148,10 +148,6 @@ void meta_wls_fit_predict(const struct meta_wls_fit *fit, const double *x0, doub
 int meta_kendall(const double *x, const double *y, size_t n, double *tau, double *pval,
                  struct meta_error *err);
 
-/* Checks yi/vi: k >= 1, finite, vi > 0 with a finite reciprocal.
- * META_OK or META_EINVAL naming the study. */
-int meta_check_yv(const double *yi, const double *vi, size_t k, struct meta_error *err);
-
 /* Whether the method belongs to an inverse-variance fit (IV or a tau^2
  * estimator); META_EINVAL naming `what` and the method otherwise. */
 int meta_check_iv_method(const struct meta_options *opts, const char *what, struct meta_error *err);

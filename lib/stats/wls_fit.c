@@ -17,20 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int meta_check_yv(const double *yi, const double *vi, size_t k, struct meta_error *err)
-{
-    if (!yi || !vi || k == 0)
-        return meta_error_set(err, META_EINVAL, "no studies given");
-    for (size_t i = 0; i < k; i++) {
-        if (!isfinite(yi[i]) || !isfinite(vi[i]))
-            return meta_error_set(err, META_EINVAL, "study %zu: yi or vi is not finite", i + 1);
-        if (!(vi[i] > 0.0) || !isfinite(1.0 / vi[i]))
-            return meta_error_set(err, META_EINVAL, "study %zu: vi must be > 0, got %g", i + 1,
-                                  vi[i]);
-    }
-    return META_OK;
-}
-
 int meta_check_iv_method(const struct meta_options *opts, const char *what, struct meta_error *err)
 {
     if (opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO)

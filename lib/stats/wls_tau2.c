@@ -2,18 +2,14 @@
  * Estimators of the residual between-study variance tau^2 of a
  * meta-regression (p coefficients), following metafor 3.8's rma.uni with
  * moderators: DL, HE, HS, SJ in closed form, Paule-Mandel as the root of
- * the generalised Q on k - p df, ML, REML and EB by Fisher scoring with
- * step halving from Hedges' estimate (Viechtbauer 2005), with the
- * likelihood check at tau^2 = 0 and a bracketed fallback. The
- * intercept-only case lives in tau2.c; this is its generalisation, each
- * evaluation one weighted least-squares fit (wls.c).
+ * the generalised Q on k - p df, ML, REML and EB by tau2.c's Fisher scoring
+ * (meta_tau2_scoring()) from Hedges' estimate. The intercept-only case lives
+ * in tau2.c; this is its generalisation, each evaluation one weighted
+ * least-squares fit (wls.c).
  */
 #include "metareg_internal.h"
 
 #include <math.h>
-
-/* metafor's ll0check threshold (.Machine$double.eps^0.25). */
-#define LL0_TOL 1.220703125e-4
 
 struct wctx {
     struct meta_wls *w;
@@ -68,9 +64,11 @@ static void q_fdf(double t, void *p, double *f, double *df)
     *df = -s.ypp / (s.rss * s.rss);
 }
 
-/* The estimating equation of the scoring methods, and its scoring step. */
-static double score_and_step(struct wctx *c, double t, double *step)
+/* The estimating equation of the scoring methods and metafor's scoring
+ * step (meta_score_fn). */
+static double score(double t, void *p, double *step)
 {
+    struct wctx *c = p;
     struct meta_wls_sums s;
     if (sums(c, t, c->method == META_METHOD_REML, &s) != META_OK) {
         *step = NAN;
@@ -89,15 +87,10 @@ static double score_and_step(struct wctx *c, double t, double *step)
     }
 }
 
-static double score(double t, void *p)
+/* ML or REML log-likelihood up to a constant (meta_loglik_fn). */
+static double loglik(double t, void *p)
 {
-    double step;
-    return score_and_step(p, t, &step);
-}
-
-/* ML or REML log-likelihood up to a constant. */
-static double loglik(struct wctx *c, double t)
-{
+    struct wctx *c = p;
     struct meta_wls_sums s;
     if (sums(c, t, 0, &s) != META_OK)
         return NAN;
@@ -107,81 +100,6 @@ static double loglik(struct wctx *c, double t)
     if (c->method == META_METHOD_REML)
         ll -= 0.5 * s.logdet;
     return ll;
-}
-
-/* The root of the estimating equation on [0, inf) by bracketing, when
- * scoring does not settle. */
-static int score_root(struct wctx *c, double tol, double scale, int max_iter, double *tau2,
-                      int *iter, struct meta_error *err)
-{
-    *iter = 0;
-    if (!(score(0.0, c) > 0.0)) {
-        *tau2 = 0.0;
-        return c->status;
-    }
-    double hi = fmax(scale, 1e-300);
-    for (int n = 0; score(hi, c) > 0.0; n++) {
-        if (n > 2100 || !isfinite(hi))
-            return meta_error_set(err, META_ENOCONV, "no upper bound found for tau^2");
-        hi *= 2.0;
-    }
-    return meta_root_brent(score, c, 0.0, hi, 1e-4 * tol * scale, tol, max_iter, tau2, iter, err);
-}
-
-/* Fisher scoring from Hedges' estimate, as tau2.c's est_scoring(). */
-static int est_scoring(struct wctx *c, double tol, double scale, int max_iter, double *tau2,
-                       int *iter, struct meta_error *err)
-{
-    double t, prev_adj = 0.0;
-    int n = 0, converged = 0, growing = 0;
-    if (he_raw(c, &t) != META_OK)
-        return c->status;
-    t = fmax(0.0, t);
-    while (n < max_iter) {
-        double adj;
-        score_and_step(c, t, &adj);
-        n++;
-        if (c->status != META_OK)
-            return c->status;
-        if (!isfinite(adj))
-            break;
-        if (t == 0.0 && adj < 0.0)
-            adj = 0.0;
-        while (t + adj < 0.0)
-            adj /= 2.0;
-        growing = (adj * prev_adj < 0.0 && fabs(adj) > fabs(prev_adj)) ? growing + 1 : 0;
-        if (growing >= 4)
-            break;
-        prev_adj = adj;
-        double next = t + adj, change = fabs(adj);
-        t = next;
-        if (change <= tol * fmax(t, scale)) {
-            converged = 1;
-            break;
-        }
-    }
-    if (!converged) {
-        int n2 = 0;
-        int ret = score_root(c, tol, scale, max_iter, &t, &n2, err);
-        *iter = n + n2;
-        if (c->status != META_OK)
-            return c->status;
-        if (ret != META_OK)
-            return meta_error_set(err, META_ENOCONV,
-                                  "%s estimator of tau^2 did not converge in %d iterations",
-                                  meta_method_name(c->method), max_iter);
-    } else {
-        *iter = n;
-    }
-    if ((c->method == META_METHOD_ML || c->method == META_METHOD_REML) && t > 0.0) {
-        double l0 = loglik(c, 0.0), lt = loglik(c, t);
-        if (c->status != META_OK)
-            return c->status;
-        if (l0 - lt > LL0_TOL)
-            t = 0.0;
-    }
-    *tau2 = t;
-    return META_OK;
 }
 
 int meta_wls_tau2(struct meta_wls *w, enum meta_method method, double tol, int max_iter,
@@ -238,7 +156,9 @@ int meta_wls_tau2(struct meta_wls *w, enum meta_method method, double tol, int m
     case META_METHOD_ML:   /* Hardy & Thompson 1996 */
     case META_METHOD_REML: /* Viechtbauer 2005 */
     case META_METHOD_EB:   /* Morris 1983 */
-        ret = est_scoring(&c, tol, scale, max_iter, &t, iter, err);
+        if (he_raw(&c, &t) == META_OK)
+            ret = meta_tau2_scoring(score, loglik, &c, method, t, tol, scale, max_iter, &t, iter,
+                                    err);
         break;
     default:
         return meta_error_set(err, META_EINVAL, "'%s' is not a tau^2 estimator",
