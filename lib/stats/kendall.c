@@ -18,44 +18,138 @@
  * which overflows from n = 171 on (its p-value is then NaN). */
 #define KENDALL_EXACT_MAX 170
 
+/* The merge sorts below start from sorted runs of this length. */
+#define RUN 16
+
 struct pair {
     double x, y;
 };
 
-static int cmp_xy(const void *a, const void *b)
+/* 1 when p sorts after q (by x, then y). */
+static inline int after(const struct pair *p, const struct pair *q)
 {
-    const struct pair *p = a, *q = b;
-    if (p->x != q->x)
-        return p->x < q->x ? -1 : 1;
-    return (p->y > q->y) - (p->y < q->y);
+    return p->x > q->x || (p->x == q->x && p->y > q->y);
 }
 
-/* Sorts y[lo..hi) by merging through buf, returning the number of pairs
- * i < j with y_i > y_j (ties are not inversions: the merge is stable). */
-static int64_t sort_count(double *y, double *buf, size_t n)
+/*
+ * The merge sorts below start from sorted runs of RUN (insertion sort) and
+ * merge each pair of runs from both ends at once: the front takes the
+ * smaller heads, the back the larger tails, each half of the output. The
+ * two are independent chains of loads and compares, which the processor
+ * runs side by side, and the selects are branch-free (the order is data).
+ * Ties go as a stable merge has them: to the left run at the front, to the
+ * right run at the back.
+ */
+
+/* Merges the sorted pairs a[lo..mid) and a[mid..hi) into o[lo..hi). */
+static void merge_pairs(const struct pair *a, struct pair *o, size_t lo, size_t mid, size_t hi)
 {
-    int64_t swaps = 0;
-    for (size_t width = 1; width < n; width *= 2) {
+    size_t i = lo, j = mid, ie = mid, je = hi, f = lo, b = hi, half = (hi - lo) / 2;
+    for (size_t n = 0; n < half; n++) {
+        /* front: the right head when it sorts before the left head */
+        size_t ic = i < mid ? i : lo, jc = j < hi ? j : mid;
+        size_t take = (size_t)(j < hi && (i == mid || after(&a[ic], &a[jc])));
+        o[f++] = a[take ? jc : ic];
+        j += take;
+        i += 1 - take;
+        /* back: the left tail when it sorts after the right tail */
+        size_t iec = ie > lo ? ie - 1 : lo, jec = je > mid ? je - 1 : mid;
+        size_t left = (size_t)(ie > lo && (je == mid || after(&a[iec], &a[jec])));
+        o[--b] = a[left ? iec : jec];
+        ie -= left;
+        je -= 1 - left;
+    }
+    if (f < b) /* one more at the front when hi - lo is odd */
+        o[f] = a[j < hi && (i == mid || after(&a[i < mid ? i : lo], &a[j])) ? j : i];
+}
+
+/* Sorts the n pairs of a by (x, y), between a and buf (n entries each), and
+ * returns whichever of the two holds the result; the comparisons are
+ * inline, which qsort()'s callback would not be. */
+static struct pair *sort_pairs(struct pair *a, struct pair *buf, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            struct pair p = a[i];
+            size_t j = i;
+            for (; j > lo && after(&a[j - 1], &p); j--)
+                a[j] = a[j - 1];
+            a[j] = p;
+        }
+    }
+    for (size_t width = RUN; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n;
             size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t a = lo, b = mid, o = lo;
-            while (a < mid && b < hi) {
-                if (y[b] < y[a]) {
-                    swaps += (int64_t)(mid - a);
-                    buf[o++] = y[b++];
-                } else {
-                    buf[o++] = y[a++];
-                }
-            }
-            while (a < mid)
-                buf[o++] = y[a++];
-            while (b < hi)
-                buf[o++] = y[b++];
+            merge_pairs(a, buf, lo, mid, hi);
         }
-        for (size_t i = 0; i < n; i++)
-            y[i] = buf[i];
+        struct pair *t = a;
+        a = buf;
+        buf = t;
     }
+    return a;
+}
+
+/* Merges the sorted y[lo..mid) and y[mid..hi) into o[lo..hi) and returns
+ * the pairs (l, r), l of the left run and r of the right, with l > r. The
+ * front counts, for each r it takes, the left values still ahead of it (all
+ * larger); the back, for each r it takes, the left values it has already
+ * placed behind it (all larger, and the only ones). */
+static int64_t merge_count(const double *y, double *o, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, ie = mid, je = hi, f = lo, b = hi, half = (hi - lo) / 2;
+    int64_t front = 0, back = 0;
+    for (size_t n = 0; n < half; n++) {
+        double yi = i < mid ? y[i] : INFINITY, yj = j < hi ? y[j] : INFINITY;
+        size_t take = (size_t)(yj < yi);
+        o[f++] = take ? yj : yi;
+        front += (int64_t)(take * (mid - i));
+        j += take;
+        i += 1 - take;
+        double ti = ie > lo ? y[ie - 1] : -INFINITY, tj = je > mid ? y[je - 1] : -INFINITY;
+        size_t left = (size_t)(ti > tj);
+        o[--b] = left ? ti : tj;
+        back += (int64_t)((1 - left) * (mid - ie));
+        ie -= left;
+        je -= 1 - left;
+    }
+    if (f < b) {
+        double yi = i < mid ? y[i] : INFINITY, yj = j < hi ? y[j] : INFINITY;
+        o[f] = yj < yi ? yj : yi;
+        front += yj < yi ? (int64_t)(mid - i) : 0;
+    }
+    return front + back;
+}
+
+/* Sorts the n values of y, between y and buf, into whichever of the two
+ * *out names, and returns the number of pairs i < j with y_i > y_j (ties
+ * are not inversions). */
+static int64_t sort_count(double *y, double *buf, size_t n, double **out)
+{
+    int64_t swaps = 0;
+    for (size_t lo = 0; lo < n; lo += RUN) { /* each shift undoes one inversion */
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            double v = y[i];
+            size_t j = i;
+            for (; j > lo && y[j - 1] > v; j--)
+                y[j] = y[j - 1];
+            y[j] = v;
+            swaps += (int64_t)(i - j);
+        }
+    }
+    for (size_t width = RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            swaps += merge_count(y, buf, lo, mid, hi);
+        }
+        double *t = y;
+        y = buf;
+        buf = t;
+    }
+    *out = y;
     return swaps;
 }
 
@@ -118,13 +212,13 @@ static int kendall_cdf(size_t n, int64_t q, double *out)
 int meta_kendall(const double *x, const double *y, size_t n, double *tau, double *pval,
                  struct meta_error *err)
 {
-    struct pair *pr = malloc(n * sizeof *pr);
-    double *ys = malloc(n * sizeof *ys), *buf = malloc(n * sizeof *buf);
+    struct pair *pr = malloc(2 * n * sizeof *pr), *sorted;
+    double *ys = malloc(2 * n * sizeof *ys), *yo;
     struct ties tx = {0, 0, 0, 0}, ty = {0, 0, 0, 0};
     int64_t joint = 0, n0 = (int64_t)n * (int64_t)(n - 1) / 2;
     int ret = META_OK;
     *tau = *pval = NAN;
-    if (!pr || !ys || !buf) {
+    if (!pr || !ys) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
         goto cleanup;
     }
@@ -132,11 +226,11 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
         pr[i].x = x[i];
         pr[i].y = y[i];
     }
-    qsort(pr, n, sizeof *pr, cmp_xy);
+    sorted = sort_pairs(pr, pr + n, n);
     for (size_t i = 0, run = 1, jrun = 1; i < n; i++) {
-        ys[i] = pr[i].y;
-        int same_x = i + 1 < n && pr[i + 1].x == pr[i].x;
-        int same_xy = same_x && pr[i + 1].y == pr[i].y;
+        ys[i] = sorted[i].y;
+        int same_x = i + 1 < n && sorted[i + 1].x == sorted[i].x;
+        int same_xy = same_x && sorted[i + 1].y == sorted[i].y;
         if (same_xy) {
             jrun++;
         } else {
@@ -150,9 +244,9 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
             run = 1;
         }
     }
-    int64_t discordant = sort_count(ys, buf, n);
+    int64_t discordant = sort_count(ys, ys + n, n, &yo);
     for (size_t i = 0, run = 1; i < n; i++) {
-        if (i + 1 < n && ys[i + 1] == ys[i]) {
+        if (i + 1 < n && yo[i + 1] == yo[i]) {
             run++;
         } else {
             add_group(&ty, run);
@@ -189,6 +283,5 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
 cleanup:
     free(pr);
     free(ys);
-    free(buf);
     return ret;
 }

@@ -8,6 +8,8 @@
 #include "metareg_internal.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +54,11 @@ static void free_sei(struct with_sei *ws)
     free(ws->names);
 }
 
+/* Checks the arguments; the data too unless `lazy` (the caller's pass
+ * does). */
 static int check(const double *yi, const double *vi, size_t k, const struct meta_design *design,
-                 const struct meta_options *opts, struct meta_regtest *out, struct meta_error *err)
+                 const struct meta_options *opts, int lazy, struct meta_regtest *out,
+                 struct meta_error *err)
 {
     if (!out)
         return meta_error_set(err, META_EINVAL, "no result given");
@@ -64,6 +69,8 @@ static int check(const double *yi, const double *vi, size_t k, const struct meta
     if (design && (design->k != k || !design->x || design->p < 1))
         return meta_error_set(err, META_EINVAL, "the design has %zu rows for %zu studies",
                               design->k, k);
+    if (lazy)
+        return yi && vi && k > 0 ? META_OK : meta_error_set(err, META_EINVAL, "no studies given");
     return meta_check_yv(yi, vi, k, err);
 }
 
@@ -123,6 +130,92 @@ cleanup:
     return ret;
 }
 
+/* The sums of Egger's regression without moderators, in the order of
+ * egger_plain()'s names for them; EG_BAD counts variances that are not > 0. */
+enum { EG_W, EG_A, EG_B, EG_C, EG_D, EG_S1, EG_S2, EG_BAD, EG_N };
+
+META_CLONES static void egger_sums(const double *restrict yi, const double *restrict vi, size_t k,
+                                   double out[EG_N])
+{
+    double W = 0.0, A = 0.0, B = 0.0, C = 0.0, D = 0.0, S1 = 0.0, S2 = 0.0, bad = 0.0;
+    double y0 = yi[0];
+#pragma omp simd reduction(+ : W, A, B, C, D, S1, S2, bad)
+    for (size_t i = 0; i < k; i++) {
+        double w = 1.0 / vi[i], is = sqrt(w), s = vi[i] * is, y = yi[i] - y0;
+        W += w;
+        A += is;
+        B += w * y;
+        C += is * y;
+        D += w * y * y;
+        S1 += s;
+        S2 += vi[i];
+        bad += vi[i] > 0.0 ? 0.0 : 1.0;
+    }
+    out[EG_W] = W;
+    out[EG_A] = A;
+    out[EG_B] = B;
+    out[EG_C] = C;
+    out[EG_D] = D;
+    out[EG_S1] = S1;
+    out[EG_S2] = S2;
+    out[EG_BAD] = bad;
+}
+
+/*
+ * Egger's regression without moderators, in one pass: yi on [1, sei] with
+ * weights w = 1/vi has the normal equations [[sum w, sum 1/sei], [sum 1/sei,
+ * k]] b = [sum w y, sum y/sei] (w sei^2 = 1), solved through GSL's Cholesky
+ * factorisation of that 2 x 2 matrix, with y taken about y_0 (all-equal
+ * effects then give exactly 0) and the residual sum of squares
+ * y'Wy - b'X'Wy. sei is collinear with the intercept, as R's lm() finds it,
+ * when its part about its mean is below 1e-7 of its norm.
+ */
+static int egger_plain(const double *yi, const double *vi, size_t k, double level,
+                       struct meta_regtest *out, struct meta_error *err)
+{
+    double m[EG_N], y0 = yi[0];
+    egger_sums(yi, vi, k, m);
+    double W = m[EG_W], A = m[EG_A], B = m[EG_B], C = m[EG_C], D = m[EG_D];
+    double S1 = m[EG_S1], S2 = m[EG_S2];
+    /* The input is checked only when the sums say something is wrong: a
+     * non-finite value or a variance <= 0 makes them so. */
+    if (m[EG_BAD] != 0.0 || !isfinite(W + A + B + C + D + S1 + S2)) {
+        int ret = meta_check_yv(yi, vi, k, err);
+        if (ret != META_OK)
+            return ret;
+    }
+    if (k < 3)
+        return meta_error_set(err, META_EDOM,
+                              "Egger's regression test needs at least 3 studies (a residual "
+                              "degree of freedom), got %zu",
+                              k);
+    double centred = S2 - S1 * S1 / (double)k;
+    if (!(centred >= META_WLS_COLLINEAR_TOL * META_WLS_COLLINEAR_TOL * S2))
+        return meta_error_set(err, META_EDOM,
+                              "the studies' standard errors are all equal: the regression test "
+                              "for funnel-plot asymmetry is not defined");
+    double n[4] = {W, A, A, (double)k}, r[2] = {B, C}, b[2];
+    gsl_matrix_view mv = gsl_matrix_view_array(n, 2, 2);
+    gsl_vector_view rv = gsl_vector_view_array(r, 2), bv = gsl_vector_view_array(b, 2);
+    if (gsl_linalg_cholesky_decomp1(&mv.matrix) != GSL_SUCCESS ||
+        gsl_linalg_cholesky_solve(&mv.matrix, &rv.vector, &bv.vector) != GSL_SUCCESS ||
+        gsl_linalg_cholesky_invert(&mv.matrix) != GSL_SUCCESS)
+        return meta_error_set(err, META_EDOM, "Egger's regression cannot be solved");
+    double df = (double)k - 2.0, s2 = fmax(0.0, D - b[0] * B - b[1] * C) / df;
+    double se0 = sqrt(s2 * n[0]), crit = gsl_cdf_tdist_Qinv((1.0 - level / 100.0) / 2.0, df);
+    out->coefficient = b[1];
+    out->se = sqrt(s2 * n[3]);
+    out->df = df;
+    if (out->se > 0.0) {
+        out->statistic = b[1] / out->se;
+        out->p = 2.0 * gsl_cdf_tdist_Q(fabs(out->statistic), df);
+    }
+    out->limit_estimate = b[0] + y0;
+    out->limit_ci_lower = out->limit_estimate - crit * se0;
+    out->limit_ci_upper = out->limit_estimate + crit * se0;
+    return META_OK;
+}
+
 int meta_regtest_lm(const double *yi, const double *vi, size_t k, const struct meta_design *design,
                     const struct meta_options *opts, struct meta_regtest *out,
                     struct meta_error *err)
@@ -130,8 +223,11 @@ int meta_regtest_lm(const double *yi, const double *vi, size_t k, const struct m
     struct meta_error local;
     if (!err)
         err = &local;
-    int ret = check(yi, vi, k, design, opts, out, err);
-    if (ret == META_OK)
+    int plain = !design || design->p == 1;
+    int ret = check(yi, vi, k, design, opts, plain, out, err);
+    if (ret == META_OK && plain)
+        ret = egger_plain(yi, vi, k, opts->level, out, err);
+    else if (ret == META_OK)
         ret = run(yi, vi, k, design, opts, 1, out, err);
     if (ret != META_OK && out)
         regtest_init(out);
@@ -146,7 +242,7 @@ int meta_regtest_rma(const double *yi, const double *vi, size_t k, const struct 
     struct meta_options o;
     if (!err)
         err = &local;
-    int ret = check(yi, vi, k, design, opts, out, err);
+    int ret = check(yi, vi, k, design, opts, 0, out, err);
     if (ret != META_OK)
         return ret;
     o = *opts;

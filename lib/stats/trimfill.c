@@ -121,59 +121,47 @@ static int prefix_estimate(const double *y, const double *v, size_t n,
 }
 
 /*
- * The next k0 from the sorted effects y (k) centred on beta: the ranks of
- * |y - beta| (ties in position order, R's ties.method = "first") come from
- * merging the negative part, read backwards, with the rest. L0:
- * (4 Sr - k (k + 1)) / (2k - 1), Sr the sum of the positive ranks; R0: k
- * minus the largest rank of a negative deviation, minus 1; rounded half to
- * even and truncated at 0.
+ * The next k0 from the sorted effects y (k) centred on beta. R ranks
+ * |y - beta| with ties in position order (ties.method = "first"); with A the
+ * absolute deviations below beta in ascending order (y read backwards from
+ * the last one below beta) and B those at or above it (y read forwards, also
+ * ascending), a tie between the two goes to A, whose positions come first.
+ * So B[j] has rank j + 1 + #{A <= B[j]}, and the last of A has rank
+ * |A| + #{B < A's last}; one walk of two pointers finds them all. L0:
+ * (4 Sr - k (k + 1)) / (2k - 1), Sr the sum of the ranks of the positive
+ * deviations; R0: k minus the largest rank of a negative deviation, minus 1;
+ * rounded half to even and truncated at 0.
  */
-static int next_k0(const double *y, size_t k, double beta, enum meta_tf_estimator est,
-                   size_t *order, size_t *k0, struct meta_error *err)
+static int next_k0(const double *y, size_t k, double beta, enum meta_tf_estimator est, size_t *k0,
+                   struct meta_error *err)
 {
     size_t m = 0; /* y[0..m) lie below beta */
     while (m < k && y[m] - beta < 0.0)
         m++;
-    /* The negative part from the top, each run of equal values in position
-     * order, into order[0..m). */
-    size_t n = 0;
-    for (size_t top = m; top > 0;) {
-        size_t lo = top - 1;
-        while (lo > 0 && y[lo - 1] == y[top - 1])
-            lo--;
-        for (size_t i = lo; i < top; i++)
-            order[n++] = i;
-        top = lo;
-    }
-    double sr = 0.0, maxneg = 0.0;
-    size_t a = 0, b = m, rank = 0;
-    while (a < m || b < k) {
-        int take_left;
-        if (a == m)
-            take_left = 0;
-        else if (b == k)
-            take_left = 1;
-        else
-            take_left = beta - y[order[a]] <= y[b] - beta; /* ties: lower position */
-        rank++;
-        if (take_left) {
-            maxneg = (double)rank;
+    double sr = 0.0;
+    size_t a = 0; /* #{A <= B[j]} so far */
+    for (size_t b = m; b < k; b++) {
+        double d = y[b] - beta;
+        while (a < m && beta - y[m - 1 - a] <= d)
             a++;
-        } else {
-            if (y[b] - beta > 0.0)
-                sr += (double)rank;
-            b++;
-        }
+        if (d > 0.0)
+            sr += (double)(b - m + 1 + a);
     }
     double kk = (double)k, raw;
     if (est == META_TF_L0) {
         raw = (4.0 * sr - kk * (kk + 1.0)) / (2.0 * kk - 1.0);
-    } else {
-        if (m == 0 && sr > 0.0)
+    } else if (m == 0) {
+        if (sr > 0.0)
             return meta_error_set(err, META_EDOM,
                                   "the R0 estimator is undefined: no study lies below the "
                                   "trimmed estimate");
-        raw = m == 0 ? 0.0 : kk - maxneg - 1.0;
+        raw = 0.0;
+    } else {
+        double last = beta - y[0]; /* the largest of A */
+        size_t below = 0;          /* #{B < last} */
+        while (m + below < k && y[m + below] - beta < last)
+            below++;
+        raw = kk - (double)(m + below) - 1.0;
     }
     raw = nearbyint(raw);
     *k0 = raw > 0.0 ? (size_t)raw : 0;
@@ -246,8 +234,8 @@ static int check(const double *yi, const double *vi, size_t k, const struct meta
 
 /* Iterates k0 on the sorted studies s; leaves the last trimmed estimate. */
 static int iterate(const struct sorted *s, size_t k, const struct meta_options *opts,
-                   enum meta_tf_estimator estimator, double *y, double *v, size_t *order,
-                   size_t *k0_out, double *beta_out, struct meta_error *err)
+                   enum meta_tf_estimator estimator, double *y, double *v, size_t *k0_out,
+                   double *beta_out, struct meta_error *err)
 {
     size_t k0 = 0, prev = (size_t)-1;
     double beta = NAN;
@@ -262,7 +250,7 @@ static int iterate(const struct sorted *s, size_t k, const struct meta_options *
         prev = k0;
         int ret = prefix_estimate(y, v, k - k0, opts, &beta, err);
         if (ret == META_OK)
-            ret = next_k0(y, k, beta, estimator, order, &k0, err);
+            ret = next_k0(y, k, beta, estimator, &k0, err);
         if (ret != META_OK)
             return ret;
         if (k0 >= k)
@@ -279,7 +267,6 @@ int meta_trimfill(const double *yi, const double *vi, size_t k, const struct met
 {
     struct sorted *s = NULL;
     double *y = NULL, *v = NULL, beta = NAN;
-    size_t *order = NULL;
     int ret;
     if (!out)
         return meta_error_set(err, META_EINVAL, "no result given");
@@ -298,8 +285,7 @@ int meta_trimfill(const double *yi, const double *vi, size_t k, const struct met
     s = malloc(k * sizeof *s);
     y = malloc(k * sizeof *y);
     v = malloc(k * sizeof *v);
-    order = malloc(k * sizeof *order);
-    if (!s || !y || !v || !order) {
+    if (!s || !y || !v) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory for %zu studies", k);
         goto cleanup;
     }
@@ -309,7 +295,7 @@ int meta_trimfill(const double *yi, const double *vi, size_t k, const struct met
         s[i].at = i;
     }
     qsort(s, k, sizeof *s, cmp_sorted);
-    ret = iterate(s, k, opts, estimator, y, v, order, &out->k0, &beta, err);
+    ret = iterate(s, k, opts, estimator, y, v, &out->k0, &beta, err);
     if (ret != META_OK)
         goto cleanup;
     if (out->k0 > 0) {
@@ -331,7 +317,6 @@ cleanup:
     free(s);
     free(y);
     free(v);
-    free(order);
     if (ret != META_OK)
         meta_trimfill_release(out);
     return ret;

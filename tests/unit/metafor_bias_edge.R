@@ -134,6 +134,11 @@ say("kendall n=171 exact (R overflows) and normal", r1$estimate, r1$p.value, r2$
 xt <- c(1, 2, 2, 3, 4, 4, 4, 5, 6, 7); yt <- c(3, 1, 2, 2, 5, 6, 4, 4, 7, 9)
 r <- suppressWarnings(cor.test(xt, yt, method = "kendall", exact = TRUE))
 say("kendall ties", r$estimate, r$p.value)
+for (n in c(61, 1001)) {
+  r <- suppressWarnings(cor.test(round(kx(n) * 10), round(ky(n) * 8), method = "kendall",
+                                 exact = TRUE))
+  say(sprintf("kendall many ties n=%d", n), r$estimate, r$p.value)
+}
 
 cat("## predictions of a meta-regression: BCG on ablat at 10 and 40, REML z and knha\n")
 for (test in c("z", "knha")) {

@@ -18,6 +18,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -755,10 +756,63 @@ static void test_kendall(void)
     CU_ASSERT_EQUAL_FATAL(meta_kendall(xt, yt, 10, &tau, &p, &err), META_OK);
     CHECK_CLOSE(tau, 0.690671986932834);
     CHECK_CLOSE(p, 0.00772397525997745);
+    /* "kendall many ties n=61", "n=1001": rounded, so that ties abound and
+     * the sorts' merges meet them */
+    static double xr[1001], yr[1001];
+    const size_t nt[] = {61, 1001};
+    const double et[2][2] = {{0.0126743395800034, 0.894553524734369},
+                             {-0.00360998324194569, 0.87497685259162}};
+    for (size_t j = 0; j < N(nt); j++) {
+        for (size_t i = 1; i <= nt[j]; i++) {
+            xr[i - 1] = nearbyint((double)((i * 7919) % 1009) / 1009.0 * 10.0);
+            yr[i - 1] =
+                nearbyint(((double)((i * 104729) % 1013) / 1013.0 + 0.001 * (double)i) * 8.0);
+        }
+        CU_ASSERT_EQUAL_FATAL(meta_kendall(xr, yr, nt[j], &tau, &p, &err), META_OK);
+        CHECK_CLOSE(tau, et[j][0]);
+        CHECK_CLOSE(p, et[j][1]);
+    }
     /* a constant variable: undefined */
     const double c[] = {1, 1, 1, 1};
     CU_ASSERT_EQUAL(meta_kendall(c, yt, 4, &tau, &p, &err), META_OK);
     CU_ASSERT(isnan(tau) && isnan(p));
+}
+
+/* Kendall's tau-b by the definition, over all pairs: the check of the
+ * O(n log n) counting on sizes around the merge sorts' runs and rounds. */
+static double tau_brute(const double *x, const double *y, size_t n)
+{
+    double s = 0.0, tx = 0.0, ty = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++) {
+            double a = (x[i] > x[j]) - (x[i] < x[j]), b = (y[i] > y[j]) - (y[i] < y[j]);
+            s += a * b;
+            tx += a * a;
+            ty += b * b;
+        }
+    return s / sqrt(tx * ty);
+}
+
+static void test_kendall_sizes(void)
+{
+    static double x[2050], y[2050];
+    const size_t ns[] = {2, 15, 16, 17, 31, 32, 33, 100, 257, 1000, 2049};
+    struct meta_error err = {""};
+    for (size_t j = 0; j < N(ns); j++) {
+        for (int levels = 0; levels < 2; levels++) {
+            for (size_t i = 0; i < ns[j]; i++) {
+                uint64_t h = (i + 1) * 0x9e3779b97f4a7c15u;
+                x[i] = (double)((h >> 11) % (levels ? 7 : 1000003));
+                y[i] = (double)((h >> 37) % (levels ? 5 : 999983)) + (levels ? 0.0 : 0.5 * x[i]);
+            }
+            double tau, p, want = tau_brute(x, y, ns[j]);
+            char what[64];
+            snprintf(what, sizeof what, "tau n=%zu %s", ns[j], levels ? "ties" : "no ties");
+            CU_ASSERT_EQUAL_FATAL(meta_kendall(x, y, ns[j], &tau, &p, &err), META_OK);
+            CU_ASSERT(test_close(tau, want, what));
+            CU_ASSERT(isnan(want) ? isnan(p) : p >= 0.0 && p <= 1.0);
+        }
+    }
 }
 
 /* The design builder: numbers, categories in byte order, names, errors. */
@@ -903,6 +957,7 @@ int main(void)
         {"influence of a meta-regression", test_influence_metareg},
         {"predictions and weights", test_predict},
         {"Kendall's tau and its p-values", test_kendall},
+        {"Kendall's tau against all pairs", test_kendall_sizes},
         {"design from attributes", test_design},
         {"bad input and too few studies", test_errors},
         {NULL, NULL}};
