@@ -83,6 +83,10 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Categorical moderators with up to this many levels are deduplicated by
+ * lookup rather than by sorting every value. */
+#define FEW_LEVELS 32
+
 /* One moderator's coding: numeric, or its sorted distinct levels. */
 struct coding {
     int numeric;
@@ -118,14 +122,30 @@ static int code_moderator(const char *name, const char *const *values, size_t n_
         c->levels = malloc(k * sizeof *c->levels);
         if (!c->levels)
             return meta_error_set(err, META_ENOMEM, "out of memory for the levels of '%s'", name);
-        for (size_t i = 0; i < k; i++)
-            c->levels[i] = values[i * n_mods + j];
-        qsort(c->levels, k, sizeof *c->levels, cmp_str);
-        size_t n = 0;
-        for (size_t i = 0; i < k; i++)
-            if (n == 0 || strcmp(c->levels[n - 1], c->levels[i]) != 0)
-                c->levels[n++] = c->levels[i];
-        c->n_levels = n;
+        /* The distinct values: while they are few, by looking each value
+         * up among those found (O(k) for a handful of levels); past
+         * FEW_LEVELS, by sorting all of them. */
+        size_t n = 0, i = 0;
+        for (; i < k && n <= FEW_LEVELS; i++) {
+            const char *text = values[i * n_mods + j];
+            size_t l = 0;
+            while (l < n && strcmp(c->levels[l], text) != 0)
+                l++;
+            if (l == n)
+                c->levels[n++] = text;
+        }
+        if (i < k) {
+            for (i = 0; i < k; i++)
+                c->levels[i] = values[i * n_mods + j];
+            n = k;
+        }
+        qsort(c->levels, n, sizeof *c->levels, cmp_str);
+        size_t m = 0;
+        for (i = 0; i < n; i++)
+            if (m == 0 || strcmp(c->levels[m - 1], c->levels[i]) != 0)
+                c->levels[m++] = c->levels[i];
+        c->n_levels = m;
+        n = m;
         varies = n > 1;
     }
     if (!varies)

@@ -19,7 +19,7 @@
 #define KENDALL_EXACT_MAX 170
 
 /* The merge sorts below start from sorted runs of this length. */
-#define RUN 16
+#define RUN 8
 
 struct pair {
     double x, y;
@@ -28,7 +28,7 @@ struct pair {
 /* 1 when p sorts after q (by x, then y). */
 static inline int after(const struct pair *p, const struct pair *q)
 {
-    return p->x > q->x || (p->x == q->x && p->y > q->y);
+    return (p->x > q->x) | ((p->x == q->x) & (p->y > q->y)); /* no branch */
 }
 
 /*

@@ -40,6 +40,7 @@ struct meta_wls {
     gsl_vector *beta;       /* p: coefficients in the centred basis, last pass */
     gsl_matrix *t2, *t3;    /* p x p workspace: X'W^2X, X'W^3X */
     gsl_vector *rhs;        /* p workspace */
+    double *work;           /* 4 p^2 + 2 p workspace */
     int passes;             /* passes over the data so far */
 };
 
@@ -88,9 +89,10 @@ int meta_wls_pass_ols(struct meta_wls *w, struct meta_wls_sums *s, struct meta_e
 int meta_wls_solution(const struct meta_wls *w, double *beta, double *cov, struct meta_error *err);
 
 /* Estimates tau^2 for the problem of w (k > p) with one of metafor's
- * estimators, as meta_tau2_estimate() does for p = 1. */
+ * estimators, as meta_tau2_estimate() does for p = 1. *at0 (may be NULL)
+ * receives the sums at tau^2 = 0, traces included. */
 int meta_wls_tau2(struct meta_wls *w, enum meta_method method, double tol, int max_iter,
-                  double *tau2, int *iter, struct meta_error *err);
+                  double *tau2, int *iter, struct meta_wls_sums *at0, struct meta_error *err);
 
 /*
  * One fitted model, in the design's own basis: what every user of a

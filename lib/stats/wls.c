@@ -32,6 +32,7 @@ void meta_wls_free(struct meta_wls *w)
     free(w->yt);
     free(w->centre);
     free(w->scale);
+    free(w->work);
     if (w->chol)
         gsl_matrix_free(w->chol);
     if (w->t2)
@@ -90,6 +91,31 @@ cleanup:
     return ret;
 }
 
+/* The lm() ratio of column j (its part orthogonal to the columns before it,
+ * over its norm, in the original units) is at least this in the screening
+ * by the Gram matrix, so far above META_WLS_COLLINEAR_TOL that the normal
+ * equations' rounding (a ratio off by sqrt(eps) at most) cannot matter;
+ * below it the QR factorisation decides. */
+#define SCREEN_RATIO 1e-5
+
+/* Whether every column passes the screening: the Cholesky factor L of the
+ * centred design's Gram matrix g (p x p, lower triangle) gives column j's
+ * orthogonal part as L_jj scale_j. */
+static int screened(const struct meta_wls *w, double *g, const double *norm)
+{
+    size_t p = w->p;
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l < j; l++)
+            g[l * p + j] = g[j * p + l];
+    gsl_matrix_view gv = gsl_matrix_view_array(g, p, p);
+    if (gsl_linalg_cholesky_decomp1(&gv.matrix) != GSL_SUCCESS)
+        return 0;
+    for (size_t j = 1; j < p; j++)
+        if (!(g[j * p + j] * w->scale[j] >= SCREEN_RATIO * norm[j]))
+            return 0;
+    return 1;
+}
+
 int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const double *x, size_t k,
                   size_t p, const char *const *names, struct meta_error *err)
 {
@@ -101,13 +127,14 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
     w->yt = malloc(k * sizeof *w->yt);
     w->centre = calloc(p, sizeof *w->centre);
     w->scale = calloc(p, sizeof *w->scale);
+    w->work = calloc(4 * p * p + 2 * p, sizeof *w->work);
     w->chol = gsl_matrix_alloc(p, p);
     w->t2 = gsl_matrix_alloc(p, p);
     w->t3 = gsl_matrix_alloc(p, p);
     w->beta = gsl_vector_alloc(p);
     w->rhs = gsl_vector_alloc(p);
-    if (!w->xt || !w->yt || !w->centre || !w->scale || !w->chol || !w->t2 || !w->t3 || !w->beta ||
-        !w->rhs) {
+    if (!w->xt || !w->yt || !w->centre || !w->scale || !w->work || !w->chol || !w->t2 || !w->t3 ||
+        !w->beta || !w->rhs) {
         meta_wls_free(w);
         return meta_error_set(err, META_ENOMEM, "out of memory for a regression of %zu studies", k);
     }
@@ -115,18 +142,26 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
     w->yc = yi[0];
     for (size_t i = 0; i < k; i++)
         w->yt[i] = yi[i] - w->yc;
+    /* Means and raw norms, then spreads, row by row. */
+    double *norm = w->work + 4 * p * p, *ss = norm + p, *g = w->work;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 1; j < p; j++) {
+            w->centre[j] += x[i * p + j];
+            norm[j] += x[i * p + j] * x[i * p + j];
+        }
+    for (size_t j = 1; j < p; j++) {
+        w->centre[j] /= (double)k;
+        norm[j] = sqrt(norm[j]);
+    }
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 1; j < p; j++) {
+            double d = x[i * p + j] - w->centre[j];
+            ss[j] += d * d;
+        }
     w->scale[0] = 1.0;
     for (size_t j = 1; j < p; j++) {
-        double m = 0.0, ss = 0.0;
-        for (size_t i = 0; i < k; i++)
-            m += x[i * p + j];
-        m /= (double)k;
-        for (size_t i = 0; i < k; i++) {
-            double d = x[i * p + j] - m;
-            ss += d * d;
-        }
-        double s = sqrt(ss / (double)k);
-        if (!(s > 0.0) || !isfinite(s) || !isfinite(m)) {
+        double sd = sqrt(ss[j] / (double)k);
+        if (!(sd > 0.0) || !isfinite(sd) || !isfinite(w->centre[j])) {
             char col[160];
             name_of(col, sizeof col, names, j);
             meta_wls_free(w);
@@ -135,15 +170,20 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
                                   "the intercept",
                                   col);
         }
-        w->centre[j] = m;
-        w->scale[j] = s;
+        w->scale[j] = sd;
     }
+    /* The centred design, and its Gram matrix for the rank screening. */
+    memset(g, 0, p * p * sizeof *g);
     for (size_t i = 0; i < k; i++) {
-        w->xt[i * p] = 1.0;
+        double *r = w->xt + i * p;
+        r[0] = 1.0;
         for (size_t j = 1; j < p; j++)
-            w->xt[i * p + j] = (x[i * p + j] - w->centre[j]) / w->scale[j];
+            r[j] = (x[i * p + j] - w->centre[j]) / w->scale[j];
+        for (size_t j = 0; j < p; j++)
+            for (size_t l = 0; l <= j; l++)
+                g[j * p + l] += r[j] * r[l];
     }
-    int ret = check_rank(w, x, names, err);
+    int ret = screened(w, g, norm) ? META_OK : check_rank(w, x, names, err);
     if (ret != META_OK)
         meta_wls_free(w);
     return ret;
@@ -152,11 +192,14 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
 enum pass_mode { WEIGHTED, WEIGHTED_TRACES, OLS };
 
 /* The lower triangles of X'WX (into s), of X'W^2X and X'W^3X (WEIGHTED_TRACES)
- * or of X'VX (OLS) and X'Wy, with sum w and sum w^2, in one pass. */
-static void moments(const struct meta_wls *w, double tau2, enum pass_mode mode, double *s,
-                    double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
+ * or of X'VX (OLS) and X'Wy, with sum w and sum w^2, in one pass. Inlined
+ * with p and mode constant (see moments()), so that the compiler unrolls
+ * the loops over the columns. */
+static inline __attribute__((always_inline)) void
+moments_rows(const struct meta_wls *w, double tau2, enum pass_mode mode, size_t p, double *s,
+             double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
 {
-    size_t k = w->k, p = w->p;
+    size_t k = w->k;
     double W = 0.0, W2 = 0.0;
     memset(s, 0, p * p * sizeof *s);
     memset(t2, 0, p * p * sizeof *t2);
@@ -193,6 +236,81 @@ static void moments(const struct meta_wls *w, double tau2, enum pass_mode mode, 
     *sum_w2 = W2;
 }
 
+/* The second pass: sum w e^2 and sum w^2 e^2 of the residuals
+ * e = y - X beta (inlined as moments_rows()). */
+static inline __attribute__((always_inline)) void residual_rows(const struct meta_wls *w,
+                                                                double tau2, enum pass_mode mode,
+                                                                size_t p, const double *beta,
+                                                                double *rss_out, double *ypp_out)
+{
+    double rss = 0.0, ypp = 0.0;
+    for (size_t i = 0; i < w->k; i++) {
+        const double *xr = w->xt + i * p;
+        double fit = 0.0;
+        for (size_t j = 0; j < p; j++)
+            fit += xr[j] * beta[j];
+        double e = w->yt[i] - fit;
+        double wi = mode == OLS ? 1.0 : 1.0 / (w->vi[i] + tau2);
+        rss += wi * e * e;
+        ypp += wi * wi * e * e;
+    }
+    *rss_out = rss;
+    *ypp_out = ypp;
+}
+
+/* The rows' loops for the usual numbers of coefficients with p a constant,
+ * else with p as it comes. */
+#define BY_P(call_p)                                                                               \
+    switch (w->p) {                                                                                \
+    case 2:                                                                                        \
+        call_p(2);                                                                                 \
+        break;                                                                                     \
+    case 3:                                                                                        \
+        call_p(3);                                                                                 \
+        break;                                                                                     \
+    case 4:                                                                                        \
+        call_p(4);                                                                                 \
+        break;                                                                                     \
+    case 5:                                                                                        \
+        call_p(5);                                                                                 \
+        break;                                                                                     \
+    case 6:                                                                                        \
+        call_p(6);                                                                                 \
+        break;                                                                                     \
+    default:                                                                                       \
+        call_p(w->p);                                                                              \
+    }
+
+static void moments(const struct meta_wls *w, double tau2, enum pass_mode mode, double *s,
+                    double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
+{
+#define CALL(P)                                                                                    \
+    do {                                                                                           \
+        if (mode == WEIGHTED)                                                                      \
+            moments_rows(w, tau2, WEIGHTED, P, s, t2, t3, b, sum_w, sum_w2);                       \
+        else if (mode == WEIGHTED_TRACES)                                                          \
+            moments_rows(w, tau2, WEIGHTED_TRACES, P, s, t2, t3, b, sum_w, sum_w2);                \
+        else                                                                                       \
+            moments_rows(w, tau2, OLS, P, s, t2, t3, b, sum_w, sum_w2);                            \
+    } while (0)
+    BY_P(CALL)
+#undef CALL
+}
+
+static void residuals(const struct meta_wls *w, double tau2, enum pass_mode mode,
+                      const double *beta, double *rss, double *ypp)
+{
+#define CALL(P)                                                                                    \
+    do {                                                                                           \
+        if (mode == OLS)                                                                           \
+            residual_rows(w, tau2, OLS, P, beta, rss, ypp);                                        \
+        else                                                                                       \
+            residual_rows(w, tau2, WEIGHTED, P, beta, rss, ypp);                                   \
+    } while (0)
+    BY_P(CALL)
+#undef CALL
+}
+
 /* Copies the lower triangle of the p x p array a into m, mirrored. */
 static void set_symmetric(gsl_matrix *m, const double *a, size_t p)
 {
@@ -222,11 +340,8 @@ static int pass(struct meta_wls *w, double tau2, enum pass_mode mode, struct met
                 struct meta_error *err)
 {
     size_t k = w->k, p = w->p;
-    double *buf = malloc((3 * p * p + p) * sizeof *buf);
     double W, W2;
-    if (!buf)
-        return meta_error_set(err, META_ENOMEM, "out of memory for the normal equations");
-    double *s = buf, *t2 = buf + p * p, *t3 = buf + 2 * p * p, *b = buf + 3 * p * p;
+    double *s = w->work, *t2 = s + p * p, *t3 = t2 + p * p, *b = t3 + p * p;
     w->passes++;
     moments(w, tau2, mode, s, t2, t3, b, &W, &W2);
     set_symmetric(w->chol, s, p);
@@ -236,26 +351,15 @@ static int pass(struct meta_wls *w, double tau2, enum pass_mode mode, struct met
         set_symmetric(w->t2, t2, p);
         set_symmetric(w->t3, t3, p);
     }
-    free(buf);
     if (gsl_linalg_cholesky_decomp1(w->chol) != GSL_SUCCESS ||
         gsl_linalg_cholesky_solve(w->chol, w->rhs, w->beta) != GSL_SUCCESS)
         return meta_error_set(err, META_EDOM,
                               "the weighted normal equations are singular at tau^2 = %g", tau2);
 
     /* Second pass: the residuals. */
-    const double *beta = w->beta->data;
-    double rss = 0.0, ypp = 0.0;
+    double rss, ypp;
     w->passes++;
-    for (size_t i = 0; i < k; i++) {
-        const double *xr = w->xt + i * p;
-        double fit = 0.0;
-        for (size_t j = 0; j < p; j++)
-            fit += xr[j] * beta[j];
-        double e = w->yt[i] - fit;
-        double wi = mode == OLS ? 1.0 : 1.0 / (w->vi[i] + tau2);
-        rss += wi * e * e;
-        ypp += wi * wi * e * e;
-    }
+    residuals(w, tau2, mode, w->beta->data, &rss, &ypp);
     double logdet = 0.0;
     for (size_t j = 0; j < p; j++)
         logdet += log(gsl_matrix_get(w->chol, j, j));

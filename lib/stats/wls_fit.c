@@ -116,12 +116,19 @@ static int fit_design(const double *yi, const double *vi, const double *x, size_
     int ret = meta_wls_init(&w, yi, vi, x, k, p, names, err);
     if (ret != META_OK)
         return ret;
+    /* The sums at tau^2 = 0 give Q (and I^2's typical variance): the
+     * estimator computes them first; under the common model they are the
+     * fit's own. */
     if (fit->random)
-        ret = meta_wls_tau2(&w, opts->method, opts->tol, opts->max_iter, &tau2, &iter, err);
-    if (ret == META_OK)
-        ret = meta_wls_pass(&w, 0.0, 1, &s0, err);
-    if (ret == META_OK)
+        ret = meta_wls_tau2(&w, opts->method, opts->tol, opts->max_iter, &tau2, &iter, &s0, err);
+    else
+        ret = meta_wls_pass(&w, 0.0, 0, &s0, err);
+    if (ret != META_OK)
+        goto cleanup;
+    if (fit->random)
         ret = meta_wls_pass(&w, tau2, 0, &s, err);
+    else
+        s = s0;
     if (ret != META_OK)
         goto cleanup;
     fit->tau2 = tau2;

@@ -103,7 +103,7 @@ static double loglik(double t, void *p)
 }
 
 int meta_wls_tau2(struct meta_wls *w, enum meta_method method, double tol, int max_iter,
-                  double *tau2, int *iter, struct meta_error *err)
+                  double *tau2, int *iter, struct meta_wls_sums *at0, struct meta_error *err)
 {
     struct wctx c = {w, method, 0.0, META_OK, {""}};
     struct meta_wls_sums s0;
@@ -113,6 +113,8 @@ int meta_wls_tau2(struct meta_wls *w, enum meta_method method, double tol, int m
     if (sums(&c, 0.0, 1, &s0) != META_OK)
         return meta_error_set(err, c.status, "%s", c.why.msg);
     double scale = df / s0.trP; /* typical within-study variance */
+    if (at0)
+        *at0 = s0;
 
     switch (method) {
     case META_METHOD_DL: /* DerSimonian & Laird 1986, with moderators */

@@ -37,29 +37,40 @@ if (!suppressMessages(requireNamespace("metafor", quietly = TRUE))) {
 }
 suppressMessages(library(metafor))
 
-# Median seconds per call of f, as bench_metafor.R times it.
+# Median seconds per call of f, as bench_metafor.R times it, and the median
+# processor time (user + system) per call: on a shared machine the elapsed
+# time also counts the time others held the processor. A first call that
+# takes longer than min_time is the measurement (no warm-up repeat).
 time_op <- function(f) {
-  f()
+  cpu_of <- function(st) st[["user.self"]] + st[["sys.self"]]
+  st <- system.time(f())
+  if (st[["elapsed"]] > min_time)
+    return(list(time = st[["elapsed"]], cpu = cpu_of(st), reps = 1))
   n <- 1
   repeat {
-    t <- system.time(for (i in seq_len(n)) f())[["elapsed"]]
+    st <- system.time(for (i in seq_len(n)) f())
+    t <- st[["elapsed"]]
     if (t >= 0.05 || n >= 1e5) break
     n <- n * 4
   }
   times <- t / n
+  cpus <- cpu_of(st) / n
   total <- t
   while ((length(times) < 3 || total < min_time) && !(total >= min_time && t > min_time)) {
-    t <- system.time(for (i in seq_len(n)) f())[["elapsed"]]
+    st <- system.time(for (i in seq_len(n)) f())
+    t <- st[["elapsed"]]
     times <- c(times, t / n)
+    cpus <- c(cpus, cpu_of(st) / n)
     total <- total + t
   }
-  list(time = median(times), reps = n * length(times))
+  list(time = median(times), cpu = median(cpus), reps = n * length(times))
 }
 
 fmt <- function(x) sprintf("%.15g", x)
 line <- function(op, method, k, r, extra = "") {
-  cat(sprintf("tool=metafor op=%s%s k=%d time=%.6e reps=%d%s\n", op,
-              if (is.null(method)) "" else paste0(" method=", method), k, r$time, r$reps, extra))
+  cat(sprintf("tool=metafor op=%s%s k=%d time=%.6e cpu=%.6e reps=%d%s\n", op,
+              if (is.null(method)) "" else paste0(" method=", method), k, r$time, r$cpu, r$reps,
+              extra))
   flush(stdout())
 }
 

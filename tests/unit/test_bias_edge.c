@@ -853,6 +853,23 @@ static void test_design(void)
     CU_ASSERT_EQUAL(d.x[3 * 7 + 1], 1.0); /* "10" */
     meta_design_release(&d);
 
+    /* Many levels (past the lookup, so sorted): "L00" ... "L39", the first
+     * five twice, listed backwards. */
+    static char lv[45][8];
+    const char *lp[45];
+    for (size_t i = 0; i < 45; i++) {
+        snprintf(lv[i], sizeof lv[i], "L%02zu", i < 40 ? 39 - i : i - 40);
+        lp[i] = lv[i];
+    }
+    CU_ASSERT_EQUAL_FATAL(meta_design_build(&m1, 1, lp, 45, NULL, &d, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(d.p, 40);
+    CU_ASSERT_STRING_EQUAL(d.names[1], "x=L01");
+    CU_ASSERT_STRING_EQUAL(d.names[39], "x=L39");
+    CU_ASSERT_EQUAL(d.x[0 * 40 + 39], 1.0); /* trial 1 is L39 */
+    CU_ASSERT_EQUAL(d.x[41 * 40 + 1], 1.0); /* trial 42 is L01 */
+    CU_ASSERT_EQUAL(d.x[40 * 40 + 1], 0.0); /* trial 41 is L00, the reference */
+    meta_design_release(&d);
+
     /* errors */
     const char *one[] = {"random", "random", "random"};
     CU_ASSERT_EQUAL(meta_design_build(&m1, 1, one, 3, NULL, &d, &err), META_EINVAL);
