@@ -111,9 +111,11 @@ struct meta_metareg {
  * Errors: META_EINVAL for bad options, MH or PETO, a non-finite yi/vi or
  * vi <= 0, a design with no moderators (p < 2), or more coefficients than
  * trials allow (p > k, or p + 1 > k under the random model, as metafor
- * refuses); META_EDOM when the model cannot be estimated (collinear columns,
- * no sampling variation left for the standard errors); META_ENOCONV;
- * META_ENOMEM. *out is always initialised; release it with
+ * refuses); META_EDOM when the model cannot be estimated (a constant or
+ * collinear column, as R's lm() judges it, named in err); META_ENOCONV;
+ * META_ENOMEM. Under hksj a fit with no residual variation (every
+ * residual 0) has se 0, as in metafor, so its statistics are infinite or
+ * NAN and its p-values follow. *out is always initialised; release it with
  * meta_metareg_release() after any return.
  */
 int meta_metareg_fit(const double *yi, const double *vi, const struct meta_design *design,
