@@ -5,7 +5,8 @@
  * p-value from the exact distribution of the concordant pairs (Mahonian
  * numbers, as probabilities) when there are no ties and R's exact
  * computation works (n <= 170), else from the normal approximation with
- * the tie-corrected variance.
+ * the tie-corrected variance. The exact tail is summed directly, where R
+ * takes an upper tail as 1 - P (and loses tails below about 1e-13).
  */
 #include "metareg_internal.h"
 

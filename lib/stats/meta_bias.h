@@ -84,7 +84,10 @@ struct meta_ranktest {
  * ties and k <= 170 (O(k^3) at most, that is bounded); with ties, or for
  * k > 170 (where R's exact computation overflows and gives NaN), the normal
  * approximation with the tie-corrected variance, no continuity correction
- * (R's cor.test(exact = FALSE)). When all yi are equal the deviations are all
+ * (R's cor.test(exact = FALSE)). The exact tail is summed as such: R takes
+ * an upper tail as 1 - P(T <= q - 1), which rounding turns into about 1e-13
+ * when the tail is smaller (the only place the two differ). When all yi are
+ * equal the deviations are all
  * 0 and tau and p are NAN (metafor reports what rounding leaves of them).
  * Needs k >= 2. Errors: META_EINVAL for bad input, META_ENOMEM.
  */

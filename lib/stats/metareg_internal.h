@@ -72,7 +72,8 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
 void meta_wls_free(struct meta_wls *w);
 
 /* The weighted least-squares fit at tau2: two passes over the data (the
- * moment matrices, then the residuals), the traces of P when `traces`.
+ * moment matrices, then the residuals), with tr(P) when traces >= 1 and
+ * tr(PP) too when traces >= 2 (else NAN).
  * Leaves w->chol and w->beta for tau2. META_OK or META_EDOM when X'WX is
  * not positive definite. */
 int meta_wls_pass(struct meta_wls *w, double tau2, int traces, struct meta_wls_sums *s,

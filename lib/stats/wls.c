@@ -46,6 +46,158 @@ void meta_wls_free(struct meta_wls *w)
     memset(w, 0, sizeof *w);
 }
 
+/* What one pass sums besides X'WX and X'Wy: nothing; X'W^2X (for tr P);
+ * X'W^2X and X'W^3X (for tr PP too); with unit weights, X'VX (Hedges'
+ * estimator); with unit weights, nothing (the design's Gram matrix). */
+enum pass_mode { WEIGHTED, WEIGHTED_TRP, WEIGHTED_TRACES, OLS, GRAM };
+
+/* Coefficients up to which the passes run with p a compile-time constant
+ * and their sums in local arrays (which the compiler keeps in registers). */
+#define SMALL_P 6
+
+/* The lower triangles of X'WX (into s), of X'W^2X and X'W^3X (WEIGHTED_TRACES)
+ * or of X'VX (OLS) and X'Wy, with sum w and sum w^2, in one pass. Inlined
+ * with p and mode constant (see moments()), so that the compiler unrolls
+ * the loops over the columns; for p <= SMALL_P the sums build up in local
+ * arrays and are stored once at the end. */
+static inline __attribute__((always_inline)) void
+moments_rows(const struct meta_wls *w, double tau2, enum pass_mode mode, size_t p, double *s,
+             double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
+{
+    enum { L = SMALL_P * SMALL_P };
+    double ls[L] = {0.0}, l2[L] = {0.0}, l3[L] = {0.0}, lb[SMALL_P] = {0.0};
+    int local = p <= SMALL_P;
+    double *S = local ? ls : s, *T2 = local ? l2 : t2, *T3 = local ? l3 : t3, *B = local ? lb : b;
+    const double *restrict xt = w->xt, *restrict yt = w->yt, *restrict vi = w->vi;
+    size_t k = w->k;
+    double W = 0.0, W2 = 0.0;
+    if (!local) {
+        memset(s, 0, p * p * sizeof *s);
+        memset(t2, 0, p * p * sizeof *t2);
+        memset(t3, 0, p * p * sizeof *t3);
+        memset(b, 0, p * sizeof *b);
+    }
+    for (size_t i = 0; i < k; i++) {
+        const double *xr = xt + i * p;
+        double wi = mode == OLS || mode == GRAM ? 1.0 : 1.0 / (vi[i] + tau2);
+        double wy = wi * yt[i];
+        W += wi;
+        W2 += wi * wi;
+        for (size_t j = 0; j < p; j++) {
+            double wx = wi * xr[j];
+            B[j] += wy * xr[j];
+            for (size_t l = 0; l <= j; l++)
+                S[j * p + l] += wx * xr[l];
+        }
+        if (mode == WEIGHTED_TRACES) {
+            double w2 = wi * wi, w3 = w2 * wi;
+            for (size_t j = 0; j < p; j++)
+                for (size_t l = 0; l <= j; l++) {
+                    double xx = xr[j] * xr[l];
+                    T2[j * p + l] += w2 * xx;
+                    T3[j * p + l] += w3 * xx;
+                }
+        } else if (mode == WEIGHTED_TRP) {
+            double w2 = wi * wi;
+            for (size_t j = 0; j < p; j++)
+                for (size_t l = 0; l <= j; l++)
+                    T2[j * p + l] += w2 * xr[j] * xr[l];
+        } else if (mode == OLS) {
+            double v = vi[i];
+            for (size_t j = 0; j < p; j++)
+                for (size_t l = 0; l <= j; l++)
+                    T2[j * p + l] += v * xr[j] * xr[l];
+        }
+    }
+    if (local) {
+        memcpy(s, ls, p * p * sizeof *s);
+        memcpy(t2, l2, p * p * sizeof *t2);
+        memcpy(t3, l3, p * p * sizeof *t3);
+        memcpy(b, lb, p * sizeof *b);
+    }
+    *sum_w = W;
+    *sum_w2 = W2;
+}
+
+/* The second pass: sum w e^2 and sum w^2 e^2 of the residuals
+ * e = y - X beta (inlined as moments_rows()). */
+static inline __attribute__((always_inline)) void residual_rows(const struct meta_wls *w,
+                                                                double tau2, enum pass_mode mode,
+                                                                size_t p, const double *beta,
+                                                                double *rss_out, double *ypp_out)
+{
+    double rss = 0.0, ypp = 0.0;
+    for (size_t i = 0; i < w->k; i++) {
+        const double *xr = w->xt + i * p;
+        double fit = 0.0;
+        for (size_t j = 0; j < p; j++)
+            fit += xr[j] * beta[j];
+        double e = w->yt[i] - fit;
+        double wi = mode == OLS ? 1.0 : 1.0 / (w->vi[i] + tau2);
+        rss += wi * e * e;
+        ypp += wi * wi * e * e;
+    }
+    *rss_out = rss;
+    *ypp_out = ypp;
+}
+
+/* The rows' loops for the usual numbers of coefficients with p a constant,
+ * else with p as it comes. */
+#define BY_P(call_p)                                                                               \
+    switch (w->p) {                                                                                \
+    case 2:                                                                                        \
+        call_p(2);                                                                                 \
+        break;                                                                                     \
+    case 3:                                                                                        \
+        call_p(3);                                                                                 \
+        break;                                                                                     \
+    case 4:                                                                                        \
+        call_p(4);                                                                                 \
+        break;                                                                                     \
+    case 5:                                                                                        \
+        call_p(5);                                                                                 \
+        break;                                                                                     \
+    case 6:                                                                                        \
+        call_p(6);                                                                                 \
+        break;                                                                                     \
+    default:                                                                                       \
+        call_p(w->p);                                                                              \
+    }
+
+static void moments(const struct meta_wls *w, double tau2, enum pass_mode mode, double *s,
+                    double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
+{
+#define CALL(P)                                                                                    \
+    do {                                                                                           \
+        if (mode == WEIGHTED)                                                                      \
+            moments_rows(w, tau2, WEIGHTED, P, s, t2, t3, b, sum_w, sum_w2);                       \
+        else if (mode == WEIGHTED_TRP)                                                             \
+            moments_rows(w, tau2, WEIGHTED_TRP, P, s, t2, t3, b, sum_w, sum_w2);                   \
+        else if (mode == WEIGHTED_TRACES)                                                          \
+            moments_rows(w, tau2, WEIGHTED_TRACES, P, s, t2, t3, b, sum_w, sum_w2);                \
+        else if (mode == OLS)                                                                      \
+            moments_rows(w, tau2, OLS, P, s, t2, t3, b, sum_w, sum_w2);                            \
+        else                                                                                       \
+            moments_rows(w, tau2, GRAM, P, s, t2, t3, b, sum_w, sum_w2);                           \
+    } while (0)
+    BY_P(CALL)
+#undef CALL
+}
+
+static void residuals(const struct meta_wls *w, double tau2, enum pass_mode mode,
+                      const double *beta, double *rss, double *ypp)
+{
+#define CALL(P)                                                                                    \
+    do {                                                                                           \
+        if (mode == OLS)                                                                           \
+            residual_rows(w, tau2, OLS, P, beta, rss, ypp);                                        \
+        else                                                                                       \
+            residual_rows(w, tau2, WEIGHTED, P, beta, rss, ypp);                                   \
+    } while (0)
+    BY_P(CALL)
+#undef CALL
+}
+
 /* R's lm() check, on the centred design: Householder QR in column order;
  * column j is redundant when the norm of its part orthogonal to the columns
  * before it (|R_jj| times its scale, back in the original units) is below
@@ -173,142 +325,20 @@ int meta_wls_init(struct meta_wls *w, const double *yi, const double *vi, const 
         w->scale[j] = sd;
     }
     /* The centred design, and its Gram matrix for the rank screening. */
-    memset(g, 0, p * p * sizeof *g);
+    for (size_t j = 1; j < p; j++)
+        ss[j] = 1.0 / w->scale[j];
     for (size_t i = 0; i < k; i++) {
         double *r = w->xt + i * p;
         r[0] = 1.0;
         for (size_t j = 1; j < p; j++)
-            r[j] = (x[i * p + j] - w->centre[j]) / w->scale[j];
-        for (size_t j = 0; j < p; j++)
-            for (size_t l = 0; l <= j; l++)
-                g[j * p + l] += r[j] * r[l];
+            r[j] = (x[i * p + j] - w->centre[j]) * ss[j];
     }
+    double W, W2, *t2 = g + p * p, *t3 = t2 + p * p, *b = t3 + p * p;
+    moments(w, 0.0, GRAM, g, t2, t3, b, &W, &W2);
     int ret = screened(w, g, norm) ? META_OK : check_rank(w, x, names, err);
     if (ret != META_OK)
         meta_wls_free(w);
     return ret;
-}
-
-enum pass_mode { WEIGHTED, WEIGHTED_TRACES, OLS };
-
-/* The lower triangles of X'WX (into s), of X'W^2X and X'W^3X (WEIGHTED_TRACES)
- * or of X'VX (OLS) and X'Wy, with sum w and sum w^2, in one pass. Inlined
- * with p and mode constant (see moments()), so that the compiler unrolls
- * the loops over the columns. */
-static inline __attribute__((always_inline)) void
-moments_rows(const struct meta_wls *w, double tau2, enum pass_mode mode, size_t p, double *s,
-             double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
-{
-    size_t k = w->k;
-    double W = 0.0, W2 = 0.0;
-    memset(s, 0, p * p * sizeof *s);
-    memset(t2, 0, p * p * sizeof *t2);
-    memset(t3, 0, p * p * sizeof *t3);
-    memset(b, 0, p * sizeof *b);
-    for (size_t i = 0; i < k; i++) {
-        const double *xr = w->xt + i * p;
-        double wi = mode == OLS ? 1.0 : 1.0 / (w->vi[i] + tau2);
-        double wy = wi * w->yt[i];
-        W += wi;
-        W2 += wi * wi;
-        for (size_t j = 0; j < p; j++) {
-            double wx = wi * xr[j];
-            b[j] += wy * xr[j];
-            for (size_t l = 0; l <= j; l++)
-                s[j * p + l] += wx * xr[l];
-        }
-        if (mode == WEIGHTED_TRACES) {
-            double w2 = wi * wi, w3 = w2 * wi;
-            for (size_t j = 0; j < p; j++)
-                for (size_t l = 0; l <= j; l++) {
-                    double xx = xr[j] * xr[l];
-                    t2[j * p + l] += w2 * xx;
-                    t3[j * p + l] += w3 * xx;
-                }
-        } else if (mode == OLS) {
-            double v = w->vi[i];
-            for (size_t j = 0; j < p; j++)
-                for (size_t l = 0; l <= j; l++)
-                    t2[j * p + l] += v * xr[j] * xr[l];
-        }
-    }
-    *sum_w = W;
-    *sum_w2 = W2;
-}
-
-/* The second pass: sum w e^2 and sum w^2 e^2 of the residuals
- * e = y - X beta (inlined as moments_rows()). */
-static inline __attribute__((always_inline)) void residual_rows(const struct meta_wls *w,
-                                                                double tau2, enum pass_mode mode,
-                                                                size_t p, const double *beta,
-                                                                double *rss_out, double *ypp_out)
-{
-    double rss = 0.0, ypp = 0.0;
-    for (size_t i = 0; i < w->k; i++) {
-        const double *xr = w->xt + i * p;
-        double fit = 0.0;
-        for (size_t j = 0; j < p; j++)
-            fit += xr[j] * beta[j];
-        double e = w->yt[i] - fit;
-        double wi = mode == OLS ? 1.0 : 1.0 / (w->vi[i] + tau2);
-        rss += wi * e * e;
-        ypp += wi * wi * e * e;
-    }
-    *rss_out = rss;
-    *ypp_out = ypp;
-}
-
-/* The rows' loops for the usual numbers of coefficients with p a constant,
- * else with p as it comes. */
-#define BY_P(call_p)                                                                               \
-    switch (w->p) {                                                                                \
-    case 2:                                                                                        \
-        call_p(2);                                                                                 \
-        break;                                                                                     \
-    case 3:                                                                                        \
-        call_p(3);                                                                                 \
-        break;                                                                                     \
-    case 4:                                                                                        \
-        call_p(4);                                                                                 \
-        break;                                                                                     \
-    case 5:                                                                                        \
-        call_p(5);                                                                                 \
-        break;                                                                                     \
-    case 6:                                                                                        \
-        call_p(6);                                                                                 \
-        break;                                                                                     \
-    default:                                                                                       \
-        call_p(w->p);                                                                              \
-    }
-
-static void moments(const struct meta_wls *w, double tau2, enum pass_mode mode, double *s,
-                    double *t2, double *t3, double *b, double *sum_w, double *sum_w2)
-{
-#define CALL(P)                                                                                    \
-    do {                                                                                           \
-        if (mode == WEIGHTED)                                                                      \
-            moments_rows(w, tau2, WEIGHTED, P, s, t2, t3, b, sum_w, sum_w2);                       \
-        else if (mode == WEIGHTED_TRACES)                                                          \
-            moments_rows(w, tau2, WEIGHTED_TRACES, P, s, t2, t3, b, sum_w, sum_w2);                \
-        else                                                                                       \
-            moments_rows(w, tau2, OLS, P, s, t2, t3, b, sum_w, sum_w2);                            \
-    } while (0)
-    BY_P(CALL)
-#undef CALL
-}
-
-static void residuals(const struct meta_wls *w, double tau2, enum pass_mode mode,
-                      const double *beta, double *rss, double *ypp)
-{
-#define CALL(P)                                                                                    \
-    do {                                                                                           \
-        if (mode == OLS)                                                                           \
-            residual_rows(w, tau2, OLS, P, beta, rss, ypp);                                        \
-        else                                                                                       \
-            residual_rows(w, tau2, WEIGHTED, P, beta, rss, ypp);                                   \
-    } while (0)
-    BY_P(CALL)
-#undef CALL
 }
 
 /* Copies the lower triangle of the p x p array a into m, mirrored. */
@@ -369,16 +399,18 @@ static int pass(struct meta_wls *w, double tau2, enum pass_mode mode, struct met
     out->ypp = ypp;
     out->logdet = 2.0 * logdet;
     out->trP = out->trPP = NAN;
-    if (mode == WEIGHTED_TRACES) {
+    if (mode == WEIGHTED_TRP || mode == WEIGHTED_TRACES) {
         /* tr P = sum w - tr(S^-1 T2); tr PP = sum w^2 - 2 tr(S^-1 T3) +
          * tr((S^-1 T2)^2), S = X'WX, T2 = X'W^2X, T3 = X'W^3X. */
         sandwich(w, w->t2);
+        out->trP = W - trace(w->t2);
+    }
+    if (mode == WEIGHTED_TRACES) {
         sandwich(w, w->t3);
         double f2 = 0.0;
         for (size_t j = 0; j < p; j++)
             for (size_t l = 0; l < p; l++)
                 f2 += gsl_matrix_get(w->t2, j, l) * gsl_matrix_get(w->t2, j, l);
-        out->trP = W - trace(w->t2);
         out->trPP = W2 - 2.0 * trace(w->t3) + f2;
     } else if (mode == OLS) {
         /* tr(PV) = sum v - tr((X'X)^-1 X'VX) */
@@ -394,7 +426,7 @@ static int pass(struct meta_wls *w, double tau2, enum pass_mode mode, struct met
 int meta_wls_pass(struct meta_wls *w, double tau2, int traces, struct meta_wls_sums *s,
                   struct meta_error *err)
 {
-    return pass(w, tau2, traces ? WEIGHTED_TRACES : WEIGHTED, s, err);
+    return pass(w, tau2, traces >= 2 ? WEIGHTED_TRACES : traces ? WEIGHTED_TRP : WEIGHTED, s, err);
 }
 
 int meta_wls_pass_ols(struct meta_wls *w, struct meta_wls_sums *s, struct meta_error *err)

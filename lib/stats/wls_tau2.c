@@ -70,7 +70,7 @@ static double score(double t, void *p, double *step)
 {
     struct wctx *c = p;
     struct meta_wls_sums s;
-    if (sums(c, t, c->method == META_METHOD_REML, &s) != META_OK) {
+    if (sums(c, t, c->method == META_METHOD_REML ? 2 : 0, &s) != META_OK) {
         *step = NAN;
         return NAN;
     }

@@ -772,6 +772,23 @@ static void test_kendall(void)
         CHECK_CLOSE(tau, et[j][0]);
         CHECK_CLOSE(p, et[j][1]);
     }
+    /* Strong correlations: tails far below 1e-13, where R's exact p (an
+     * upper tail as 1 - P) is rounding (6.8e-14, 8.6e-14, 2.4e-13); the
+     * exact values of tests/unit/kendall_exact.py (integer counts). */
+    const size_t ne[] = {60, 120, 170};
+    const double ee[3][2] = {{0.6745762711864407, 2.3385796151437957e-17},
+                             {0.70140056022408959, 3.9825191012777057e-38},
+                             {0.71193873999303869, 3.6417027998163764e-56}};
+    for (size_t j = 0; j < N(ne); j++) {
+        for (size_t i = 1; i <= ne[j]; i++) {
+            x[i - 1] = (double)i;
+            y[i - 1] =
+                (double)i + 5.0 * (double)((i * 7919) % 1009) / 1009.0 * (double)ne[j] / 10.0;
+        }
+        CU_ASSERT_EQUAL_FATAL(meta_kendall(x, y, ne[j], &tau, &p, &err), META_OK);
+        CHECK_CLOSE(tau, ee[j][0]);
+        CHECK_CLOSE(p, ee[j][1]);
+    }
     /* a constant variable: undefined */
     const double c[] = {1, 1, 1, 1};
     CU_ASSERT_EQUAL(meta_kendall(c, yt, 4, &tau, &p, &err), META_OK);
