@@ -19,6 +19,20 @@ static int overlaps(const void *a, size_t n_a, const void *b, size_t n_b)
     return pa < pb + n_b && pb < pa + n_a;
 }
 
+int meta_check_yv(const double *yi, const double *vi, size_t k, struct meta_error *err)
+{
+    if (!yi || !vi || k == 0)
+        return meta_error_set(err, META_EINVAL, "no studies given");
+    for (size_t i = 0; i < k; i++) {
+        if (!isfinite(yi[i]) || !isfinite(vi[i]))
+            return meta_error_set(err, META_EINVAL, "study %zu: yi or vi is not finite", i + 1);
+        if (!(vi[i] > 0.0) || !isfinite(1.0 / vi[i]))
+            return meta_error_set(err, META_EINVAL, "study %zu: vi must be > 0, got %g", i + 1,
+                                  vi[i]);
+    }
+    return META_OK;
+}
+
 /* Checks the input, then pools into `buf` (capacity entries, the caller's)
  * or, when buf is NULL, into a new array that the result owns. */
 static int pool_yv(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
@@ -52,13 +66,9 @@ static int pool_yv(const double *yi, const double *vi, size_t k, const struct me
         return meta_pool_conv_yv(yi, vi, k, opts, with_tau2_ci, buf, out, err);
     struct meta_iv_data d;
     if (!meta_iv_data_init(&d, yi, vi, k)) {
-        for (size_t i = 0; i < k; i++) {
-            if (!isfinite(yi[i]) || !isfinite(vi[i]))
-                return meta_error_set(err, META_EINVAL, "study %zu: yi or vi is not finite", i + 1);
-            if (!(vi[i] > 0.0) || !isfinite(1.0 / vi[i]))
-                return meta_error_set(err, META_EINVAL, "study %zu: vi must be > 0, got %g", i + 1,
-                                      vi[i]);
-        }
+        ret = meta_check_yv(yi, vi, k, err);
+        if (ret != META_OK)
+            return ret;
     }
     if (buf) {
         out->studies = buf;

@@ -140,6 +140,27 @@ int meta_chisq_quantile(double prob, double df, int upper, double *x, struct met
 int meta_tau2_estimate(struct meta_iv_data *d, enum meta_method method, double tol, int max_iter,
                        double *tau2, int *iter, struct meta_error *err);
 
+/* The estimating equation of a Fisher-scoring estimator of tau^2 at t (its
+ * sign that of the scoring step), with metafor's scoring step in *step; NAN
+ * (both) when it cannot be evaluated. */
+typedef double (*meta_score_fn)(double t, void *ctx, double *step);
+
+/* The ML or REML log-likelihood at t up to a constant (NAN when it cannot be
+ * evaluated). */
+typedef double (*meta_loglik_fn)(double t, void *ctx);
+
+/* Fisher scoring with step halving from t0 (truncated at 0), metafor's
+ * algorithm for ML, REML and EB (Viechtbauer 2005), converged when a step
+ * changes tau^2 by at most tol * max(tau^2, scale). When it does not
+ * converge within max_iter steps, or diverges, the estimating equation is
+ * solved by bracketing instead (within another max_iter steps); only when
+ * that fails too is the answer META_ENOCONV. For ML and REML, tau^2 = 0 is
+ * taken when its log-likelihood beats the solution's by more than metafor's
+ * ll0check threshold. *iter receives the evaluations of score. */
+int meta_tau2_scoring(meta_score_fn score, meta_loglik_fn loglik, void *ctx,
+                      enum meta_method method, double t0, double tol, double scale, int max_iter,
+                      double *tau2, int *iter, struct meta_error *err);
+
 /* The Q-profile confidence interval of tau^2 (Viechtbauer 2007) as metafor's
  * confint.rma.uni computes it: bounds where Q(tau2) crosses the chi-squared
  * quantiles on k-1 df, searched in [0, max(100, 10 tau2_hat)] (a bound beyond
@@ -246,6 +267,10 @@ int meta_tau2_jackson(const double *yi, const double *vi, size_t k, double level
 int meta_pool_yv_fit(const double *yi, const double *vi, size_t k, const struct meta_options *opts,
                      struct meta_study_result *studies, size_t capacity, struct meta_result *out,
                      struct meta_error *err);
+
+/* Checks effect sizes: k >= 1, every yi and vi finite, vi > 0 with a
+ * finite reciprocal. META_OK or META_EINVAL naming the study (1-based). */
+int meta_check_yv(const double *yi, const double *vi, size_t k, struct meta_error *err);
 
 /* Mantel-Haenszel (RR, OR, RD) or Peto (OR) pooling of binary studies, checked
  * already: fills *out (studies array allocated, k entries). */

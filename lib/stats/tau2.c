@@ -66,8 +66,9 @@ static void scoring_sums(const struct est_ctx *c, double t, struct meta_iv_sums 
 }
 
 /* The estimating equation that Fisher scoring solves (its sign is that of the
- * scoring step): ML y'PPy - sum w, REML y'PPy - tr(P), EB Q k/(k-1) - k. */
-static double score(double t, void *p)
+ * scoring step): ML y'PPy - sum w, REML y'PPy - tr(P), EB Q k/(k-1) - k;
+ * *step is metafor's scoring step at t. */
+static double score(double t, void *p, double *step)
 {
     const struct est_ctx *c = p;
     struct meta_iv_sums s;
@@ -75,27 +76,14 @@ static double score(double t, void *p)
     scoring_sums(c, t, &s);
     switch (c->method) {
     case META_METHOD_ML:
+        *step = (s.swr2 - s.W) / s.sw2;
         return s.swr2 - s.W;
     case META_METHOD_REML:
+        *step = (s.swr2 - s.trP) / s.trPP;
         return s.swr2 - s.trP;
     default:
+        *step = (s.Q * kk / (kk - 1.0) - kk) / s.W;
         return s.Q * kk / (kk - 1.0) - kk;
-    }
-}
-
-/* The Fisher scoring step of metafor at t. */
-static double scoring_step(const struct est_ctx *c, double t)
-{
-    struct meta_iv_sums s;
-    double kk = (double)c->d->k;
-    scoring_sums(c, t, &s);
-    switch (c->method) {
-    case META_METHOD_ML:
-        return (s.swr2 - s.W) / s.sw2;
-    case META_METHOD_REML:
-        return (s.swr2 - s.trP) / s.trPP;
-    default:
-        return (s.Q * kk / (kk - 1.0) - kk) / s.W;
     }
 }
 
@@ -155,8 +143,9 @@ static double sum_log(const struct meta_iv_data *d, double t)
 
 /* Log-likelihood (ML or REML) up to a constant, for metafor's check that the
  * scoring solution beats tau^2 = 0. */
-static double loglik(const struct est_ctx *c, double t)
+static double loglik(double t, void *p)
 {
+    const struct est_ctx *c = p;
     struct meta_iv_sums s;
     meta_iv_pass(c->d, t, 0, &s);
     double ll = -0.5 * sum_log(c->d, t) - 0.5 * s.Q;
@@ -186,38 +175,47 @@ static int est_pm(struct est_ctx *c, const struct meta_iv_sums *s0, double tol, 
     return ret;
 }
 
+struct root_ctx {
+    meta_score_fn score;
+    void *ctx;
+};
+
+static double root_fn(double t, void *p)
+{
+    const struct root_ctx *r = p;
+    double step;
+    return r->score(t, r->ctx, &step);
+}
+
 /* Root of the estimating equation on [0, inf) by bracketing; the fallback
  * when Fisher scoring does not settle. */
-static int score_root(struct est_ctx *c, double tol, double scale, int max_iter, double *tau2,
+static int score_root(struct root_ctx *r, double tol, double scale, int max_iter, double *tau2,
                       int *iter, struct meta_error *err)
 {
     *iter = 0;
-    if (!(score(0.0, c) > 0.0)) {
+    if (!(root_fn(0.0, r) > 0.0)) {
         *tau2 = 0.0;
         return META_OK;
     }
     double hi = fmax(scale, 1e-300);
-    for (int n = 0; score(hi, c) > 0.0; n++) {
+    for (int n = 0; root_fn(hi, r) > 0.0; n++) {
         if (n > 2100 || !isfinite(hi))
             return meta_error_set(err, META_ENOCONV, "no upper bound found for tau^2");
         hi *= 2.0;
     }
-    return meta_root_brent(score, c, 0.0, hi, 1e-4 * tol * scale, tol, max_iter, tau2, iter, err);
+    return meta_root_brent(root_fn, r, 0.0, hi, 1e-4 * tol * scale, tol, max_iter, tau2, iter, err);
 }
 
-/* Fisher scoring with step halving from the HE estimate (metafor's
- * algorithm for ML, REML, EB; Viechtbauer 2005), converged when a step
- * changes tau^2 by at most tol * max(tau^2, s^2). When it does not converge
- * within max_iter steps, or diverges, the estimating equation is solved by
- * bracketing instead (within another max_iter steps); only when that fails
- * too is the answer META_ENOCONV. */
-static int est_scoring(struct est_ctx *c, double tol, double scale, int max_iter, double *tau2,
-                       int *iter, struct meta_error *err)
+int meta_tau2_scoring(meta_score_fn score_fn, meta_loglik_fn loglik_fn, void *ctx,
+                      enum meta_method method, double t0, double tol, double scale, int max_iter,
+                      double *tau2, int *iter, struct meta_error *err)
 {
-    double t = fmax(0.0, he_raw(c->d)), prev_adj = 0.0;
+    struct root_ctx r = {score_fn, ctx};
+    double t = fmax(0.0, t0), prev_adj = 0.0;
     int n = 0, converged = 0, growing = 0;
     while (n < max_iter) {
-        double adj = scoring_step(c, t);
+        double adj;
+        score_fn(t, ctx, &adj);
         n++;
         if (!isfinite(adj))
             break;
@@ -242,17 +240,17 @@ static int est_scoring(struct est_ctx *c, double tol, double scale, int max_iter
     }
     if (!converged) {
         int n2 = 0;
-        int ret = score_root(c, tol, scale, max_iter, &t, &n2, err);
+        int ret = score_root(&r, tol, scale, max_iter, &t, &n2, err);
         *iter = n + n2;
         if (ret != META_OK)
             return meta_error_set(err, META_ENOCONV,
                                   "%s estimator of tau^2 did not converge in %d iterations",
-                                  meta_method_name(c->method), max_iter);
+                                  meta_method_name(method), max_iter);
     } else {
         *iter = n;
     }
-    if ((c->method == META_METHOD_ML || c->method == META_METHOD_REML) && t > 0.0 &&
-        loglik(c, 0.0) - loglik(c, t) > LL0_TOL)
+    if ((method == META_METHOD_ML || method == META_METHOD_REML) && t > 0.0 &&
+        loglik_fn(0.0, ctx) - loglik_fn(t, ctx) > LL0_TOL)
         t = 0.0;
     *tau2 = t;
     return META_OK;
@@ -302,7 +300,8 @@ int meta_tau2_estimate(struct meta_iv_data *d, enum meta_method method, double t
     case META_METHOD_ML:   /* Hardy & Thompson 1996 */
     case META_METHOD_REML: /* Viechtbauer 2005 */
     case META_METHOD_EB:   /* Morris 1983 */
-        ret = est_scoring(&c, tol, scale, max_iter, &t, iter, err);
+        ret = meta_tau2_scoring(score, loglik, &c, method, he_raw(d), tol, scale, max_iter, &t,
+                                iter, err);
         break;
     default:
         return meta_error_set(err, META_EINVAL, "'%s' is not a tau^2 estimator",

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every benchmark of tests/bench and prints the tables of BENCHMARKS.md:
 # the library (lib/stats against metafor and statsmodels on the same SMD
-# data, and against a plain loop), loading (bench_load.sh, and what the
+# data, and against a plain loop; the small-study tests and meta-regression
+# against metafor: bench_bias), loading (bench_load.sh, and what the
 # server itself needs to store the rows: bench_load_floor.sh), querying
 # (bench_pool.sh), plotting and memory (bench_forest.sh), and `meta pool`
 # from concurrent clients on a primary and a hot standby (bench_replica.sh).
-# A peer that is not installed is skipped and says so. Takes about 15
-# minutes on 2 cores.
+# A peer that is not installed is skipped and says so. Takes about 30
+# minutes on 2 cores (a third of it metafor's trim-and-fill and regression
+# test on 1,000 studies).
 #
 # usage: tests/bench/run_all.sh [--install-peers] [--build DIR] [--out DIR] [--quick]
 #   --install-peers  install R with metafor, python3-statsmodels, hyperfine and
@@ -14,7 +16,8 @@
 #   --build DIR      the Release build directory (default: build-bench)
 #   --out DIR        where the raw figures and report.md go (default: a new
 #                    directory under /tmp, printed at the end)
-#   --quick          a smoke run: the library on k = 10 and 1,000 only, no registry
+#   --quick          a smoke run: the library on k = 10 and 1,000 only (metafor's
+#                    bias tests on k = 10), no registry
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,7 +31,7 @@ while (($#)); do
     --build) build=${2:?--build needs a directory}; shift ;;
     --out) out=${2:?--out needs a directory}; shift ;;
     --quick) quick=1 ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_all: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -42,7 +45,7 @@ fi
 # maybe-uninitialized cases that the -O2 CI build does not, and a benchmark
 # run should not stop on them.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j2 --target meta meta-simulate bench_stats bench_smd >/dev/null
+cmake --build "$build" -j2 --target meta meta-simulate bench_stats bench_smd bench_bias >/dev/null
 
 out=${out:-$(mktemp -d /tmp/meta-bench-XXXXXX)}
 mkdir -p "$out/data"
@@ -128,6 +131,28 @@ else
     echo 'tool=statsmodels op=version skipped="python3-statsmodels not installed (run_all.sh --install-peers)"' >>"$out/lib.txt"
 fi
 rm -f "$out/rss.tmp"
+
+# ------------------------------------------- small-study tests, meta-regression
+# The same SMD files with three moderators added (dose, year, class); metafor
+# on up to 1,000 studies (up to 10 with --quick: at 1,000 its trim-and-fill
+# alone takes minutes).
+: >"$out/bias.txt"
+for k in "${ks[@]}"; do
+    "$build/tests/bench/bench_bias" --write-mods "$out/data/yv_$k.csv" "$out/data/mods_$k.csv"
+    log "small-study tests and meta-regression, k = $k: meta"
+    "$build/tests/bench/bench_bias" --min-time "$min_time" "$out/data/mods_$k.csv" >>"$out/bias.txt"
+done
+if command -v Rscript >/dev/null && Rscript -e 'library(metafor)' >/dev/null 2>&1; then
+    bias_max_k=$( ((quick)) && echo 10 || echo "$max_k_metafor")
+    for k in "${ks[@]}"; do
+        log "small-study tests and meta-regression, k = $k: metafor"
+        timeout 3600 Rscript tests/bench/bench_bias_metafor.R --min-time 1 --max-k "$bias_max_k" \
+            "$out/data/mods_$k.csv" >>"$out/bias.txt" ||
+            echo "tool=metafor op=metareg k=$k skipped=\"failed or over an hour\"" >>"$out/bias.txt"
+    done
+else
+    echo 'tool=metafor op=version skipped="R or metafor not installed (run_all.sh --install-peers)"' >>"$out/bias.txt"
+fi
 
 # ---------------------------------------------------------------- registry
 if ((!quick)); then
