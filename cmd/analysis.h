@@ -146,7 +146,7 @@ void meta_analysis_release(struct meta_analysis *an);
 
 /*
  * Reads the arms of req's selection from db into an->sel (one query; see
- * meta_select_arms). Returns META_OK, or the status of meta_select_arms with
+ * meta_db_select). Returns META_OK, or the status of meta_db_select with
  * err saying why (unknown names with close matches, time point choices).
  */
 int meta_analysis_fetch(struct meta_db *db, const struct meta_analysis_request *req,

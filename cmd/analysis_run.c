@@ -50,7 +50,7 @@ int meta_analysis_fetch(struct meta_db *db, const struct meta_analysis_request *
         .by = req->by,
     };
     meta_selection_release(&an->sel);
-    int ret = meta_select_arms(db, &q, &an->sel, err);
+    int ret = meta_db_select(db, &q, &an->sel, err);
     if (ret != META_OK || !req->by)
         return ret;
     /* A --by attribute that no treatment arm carries is a mistake (a typo,
@@ -60,7 +60,7 @@ int meta_analysis_fetch(struct meta_db *db, const struct meta_analysis_request *
             return META_OK;
     if (an->sel.count == 0)
         return META_OK;
-    return meta_select_unknown_attribute(db, &q, err);
+    return meta_db_unknown_attribute(db, &q, err);
 }
 
 static int build(const struct meta_analysis_request *req, struct meta_analysis *an,

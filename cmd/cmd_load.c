@@ -5,7 +5,7 @@
  */
 #include "cli_common.h"
 #include "commands.h"
-#include "load.h"
+#include "meta_load.h"
 
 #include <stdlib.h>
 
@@ -67,8 +67,8 @@ int cmd_load(int argc, char **argv)
     struct meta_error err;
     meta_load_report_init(&report);
     meta_error_clear(&err);
-    int ret = meta_reg_load(db, (const char *const *)(argv + first), (size_t)(argc - first),
-                            &report, &err);
+    int ret = meta_db_load(db, (const char *const *)(argv + first), (size_t)(argc - first), &report,
+                           &err);
     status = 0;
     if (ret == META_OK) {
         print_report(&report);

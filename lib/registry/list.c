@@ -69,6 +69,8 @@ int meta_list_parse(const char *name, enum meta_list_what *what)
 
 void meta_list_table_release(struct meta_list_table *t)
 {
+    if (!t)
+        return;
     if (t->cells)
         for (size_t i = 0; i < t->nrows * t->ncols; i++)
             free(t->cells[i]);
@@ -76,8 +78,8 @@ void meta_list_table_release(struct meta_list_table *t)
     memset(t, 0, sizeof *t);
 }
 
-int meta_reg_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
-                  struct meta_error *err)
+int meta_db_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
+                 struct meta_error *err)
 {
     PGconn *conn = meta_db_pg(db);
     PGresult *res = NULL;

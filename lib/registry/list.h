@@ -37,10 +37,10 @@ int meta_list_parse(const char *name, enum meta_list_what *what);
  * On success *out owns its cells (release with meta_list_table_release).
  * Returns META_OK, META_EDB (err: the server's message) or META_ENOMEM.
  */
-int meta_reg_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
-                  struct meta_error *err);
+int meta_db_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
+                 struct meta_error *err);
 
-/* Frees the cells of t and empties it; accepts a zeroed table. */
+/* Frees the cells of t and empties it; accepts a zeroed table and NULL. */
 void meta_list_table_release(struct meta_list_table *t);
 
 #endif

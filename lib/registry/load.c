@@ -1,11 +1,11 @@
 /*
- * meta_reg_load (see load.h): one transaction for all files of a call. Each
+ * meta_db_load (see load.h): one transaction for all files of a call. Each
  * file is read once, its rows checked in C as they stream and sent through
  * COPY into a temporary staging table; memory holds one record and one COPY
  * buffer, whatever the size of the file. The rules that span rows and the
  * merge then run set-wise in SQL (load_check.c, load_merge.c).
  */
-#include "load.h"
+#include "meta_load.h"
 
 #include "load_copy.h"
 #include "load_stage.h"
@@ -31,18 +31,13 @@ void meta_load_report_init(struct meta_load_report *r)
 
 void meta_load_report_release(struct meta_load_report *r)
 {
+    if (!r)
+        return;
     for (size_t i = 0; r->files && i < r->nfiles; i++)
         free(r->files[i].name);
     free(r->files);
     meta_load_errors_release(&r->errors);
     meta_load_report_init(r);
-}
-
-size_t meta_load_column(const struct meta_load_run *run, long long file_no, enum meta_load_col col)
-{
-    if (file_no < 0 || (size_t)file_no >= run->nfiles || run->files[file_no].col[col] < 0)
-        return 1;
-    return (size_t)run->files[file_no].col[col] + 1;
 }
 
 /* ---- Streaming one file ---------------------------------------------------- */
@@ -235,17 +230,6 @@ static int stream_file(struct meta_load_run *run, size_t i, struct meta_load_buf
 
 /* ---- The transaction ------------------------------------------------------- */
 
-static int exec_ok(PGconn *conn, struct meta_error *err, const char *what, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-    ExecStatusType st = PQresultStatus(res);
-    int ret = META_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        ret = meta_pg_error(err, conn, res, "%s", what);
-    PQclear(res);
-    return ret;
-}
-
 /* Ends the COPY; with abort_msg the server discards what it received. */
 static int end_copy(PGconn *conn, const char *abort_msg, struct meta_error *err)
 {
@@ -319,10 +303,10 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
     int ret;
 
     /* Hash tables for the set-wise checks stay in memory up to this size. */
-    if ((ret = exec_ok(conn, err, "cannot configure the load",
-                       "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off")) ||
-        (ret = exec_ok(conn, err, "cannot use UTF-8", "SET LOCAL client_encoding = 'UTF8'")) ||
-        (ret = exec_ok(conn, err, "cannot create the staging table", create_stage_sql)) ||
+    if ((ret = meta_pg_exec(conn, "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off", err,
+                            "cannot configure the load")) ||
+        (ret = meta_pg_exec(conn, "SET LOCAL client_encoding = 'UTF8'", err, "cannot use UTF-8")) ||
+        (ret = meta_pg_exec(conn, create_stage_sql, err, "cannot create the staging table")) ||
         (ret = start_copy(conn, err)))
         goto cleanup;
     copying = 1;
@@ -340,13 +324,14 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
     }
     if ((ret = end_copy(conn, NULL, err)) != META_OK)
         goto cleanup;
-    if ((ret = exec_ok(conn, err, "cannot analyze the staged rows", "ANALYZE " META_STAGE_TABLE)) ||
+    if ((ret = meta_pg_exec(conn, "ANALYZE " META_STAGE_TABLE, err,
+                            "cannot analyze the staged rows")) ||
         (ret = meta_load_prepare(run, err)))
         goto cleanup;
     /* From here on the registry is read and written: one load at a time, and
      * nothing written before the lock is held (the merge may lock tables). */
-    if ((ret = exec_ok(conn, err, "cannot take the load lock",
-                       "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")")) ||
+    if ((ret = meta_pg_exec(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")", err,
+                            "cannot take the load lock")) ||
         (ret = insert_loads(run, err)) || (ret = meta_load_check(run, err)))
         goto cleanup;
     if (run->errs->count > 0) {
@@ -368,17 +353,7 @@ cleanup:
  * that the transaction left the registry as it was. */
 static void say_nothing_loaded(struct meta_error *err)
 {
-    char *o = err->msg;
-    for (const char *i = err->msg; *i; i++) {
-        if (*i == '\n') {
-            while (i[1] == '\t' || i[1] == ' ')
-                i++;
-            *o++ = ' ';
-        } else {
-            *o++ = *i;
-        }
-    }
-    *o = '\0';
+    meta_pg_one_line(err->msg);
     size_t len = strlen(err->msg);
     snprintf(err->msg + len, sizeof err->msg - len, " (nothing was loaded)");
 }
@@ -392,8 +367,8 @@ static void drop_file_reports(struct meta_load_report *report)
     report->nfiles = 0;
 }
 
-int meta_reg_load(struct meta_db *db, const char *const *paths, size_t npaths,
-                  struct meta_load_report *report, struct meta_error *err)
+int meta_db_load(struct meta_db *db, const char *const *paths, size_t npaths,
+                 struct meta_load_report *report, struct meta_error *err)
 {
     struct meta_load_run run = {0};
     int in_tx = 0;
@@ -421,13 +396,13 @@ int meta_reg_load(struct meta_db *db, const char *const *paths, size_t npaths,
     /* Local buffers for the staging table; only possible before the session's
      * first temporary table, so a refusal is harmless. */
     PQclear(PQexec(run.conn, "SET temp_buffers = '64MB'"));
-    if ((ret = exec_ok(run.conn, err, "cannot start a transaction", "BEGIN")) != META_OK)
+    if ((ret = meta_pg_exec(run.conn, "BEGIN", err, "cannot start a transaction")) != META_OK)
         goto cleanup;
     in_tx = 1;
     ret = load_in_transaction(&run, report, err);
     if (ret == META_OK) {
         in_tx = 0;
-        ret = exec_ok(run.conn, err, "cannot commit the load", "COMMIT");
+        ret = meta_pg_exec(run.conn, "COMMIT", err, "cannot commit the load");
     }
 
 cleanup:

@@ -94,25 +94,9 @@ static const char arm_within_sql[] =
 
 enum check { KIND_REGISTRY, KIND_WITHIN, ARM_REGISTRY, ARM_WITHIN };
 
-static const char *value(const PGresult *res, int row, const char *name)
-{
-    int col = PQfnumber(res, name);
-    return col >= 0 ? PQgetvalue(res, row, col) : "";
-}
-
-static long long number(const PGresult *res, int row, const char *name)
-{
-    return strtoll(value(res, row, name), NULL, 10);
-}
-
 static const char *quoted(char *buf, const char *s)
 {
     return meta_load_quote(buf, META_LOAD_QUOTE_SIZE, s, strlen(s));
-}
-
-static const char *file_name(const struct meta_load_run *run, long long file_no)
-{
-    return file_no >= 0 && (size_t)file_no < run->nfiles ? run->files[file_no].name : "?";
 }
 
 /* Turns one detail row into a message. */
@@ -120,39 +104,42 @@ static void report_row(struct meta_load_run *run, enum check which, const PGresu
 {
     char q1[META_LOAD_QUOTE_SIZE], q2[META_LOAD_QUOTE_SIZE], q3[META_LOAD_QUOTE_SIZE],
         q4[META_LOAD_QUOTE_SIZE];
-    long long file_no = number(res, r, "file_no");
-    const char *file = file_name(run, file_no);
-    long line = (long)number(res, r, "at_line");
+    long long file_no = meta_pg_int(res, r, "file_no");
+    const char *file = meta_load_file_name(run, file_no);
+    long line = (long)meta_pg_int(res, r, "at_line");
     switch (which) {
     case KIND_REGISTRY:
-        meta_load_errors_at(
-            run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_OUTCOME),
-            "outcome %s is %s in the registry, got a %s row", quoted(q1, value(res, r, "outcome")),
-            value(res, r, "other_kind"), value(res, r, "kind"));
+        meta_load_errors_at(run->errs, file, line,
+                            meta_load_column(run, file_no, META_LOAD_COL_OUTCOME),
+                            "outcome %s is %s in the registry, got a %s row",
+                            quoted(q1, meta_pg_text(res, r, "outcome")),
+                            meta_pg_text(res, r, "other_kind"), meta_pg_text(res, r, "kind"));
         break;
     case KIND_WITHIN:
         meta_load_errors_at(
             run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_OUTCOME),
-            "outcome %s is %s at %s:%lld, got a %s row", quoted(q1, value(res, r, "outcome")),
-            value(res, r, "other_kind"), file_name(run, number(res, r, "other_file")),
-            number(res, r, "other_line"), value(res, r, "kind"));
+            "outcome %s is %s at %s:%lld, got a %s row",
+            quoted(q1, meta_pg_text(res, r, "outcome")), meta_pg_text(res, r, "other_kind"),
+            meta_load_file_name(run, meta_pg_int(res, r, "other_file")),
+            meta_pg_int(res, r, "other_line"), meta_pg_text(res, r, "kind"));
         break;
     case ARM_REGISTRY:
         meta_load_errors_at(
             run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_TREATMENT),
             "arm %s of trial %s has treatment %s in the registry, got %s (an arm "
             "keeps its treatment)",
-            quoted(q1, value(res, r, "arm")), quoted(q2, value(res, r, "trial")),
-            quoted(q3, value(res, r, "other_treatment")), quoted(q4, value(res, r, "treatment")));
+            quoted(q1, meta_pg_text(res, r, "arm")), quoted(q2, meta_pg_text(res, r, "trial")),
+            quoted(q3, meta_pg_text(res, r, "other_treatment")),
+            quoted(q4, meta_pg_text(res, r, "treatment")));
         break;
     case ARM_WITHIN:
-        meta_load_errors_at(run->errs, file, line,
-                            meta_load_column(run, file_no, META_LOAD_COL_TREATMENT),
-                            "arm %s of trial %s has treatment %s at %s:%lld, got %s",
-                            quoted(q1, value(res, r, "arm")), quoted(q2, value(res, r, "trial")),
-                            quoted(q3, value(res, r, "other_treatment")),
-                            file_name(run, number(res, r, "other_file")),
-                            number(res, r, "other_line"), quoted(q4, value(res, r, "treatment")));
+        meta_load_errors_at(
+            run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_TREATMENT),
+            "arm %s of trial %s has treatment %s at %s:%lld, got %s",
+            quoted(q1, meta_pg_text(res, r, "arm")), quoted(q2, meta_pg_text(res, r, "trial")),
+            quoted(q3, meta_pg_text(res, r, "other_treatment")),
+            meta_load_file_name(run, meta_pg_int(res, r, "other_file")),
+            meta_pg_int(res, r, "other_line"), quoted(q4, meta_pg_text(res, r, "treatment")));
         break;
     }
 }
@@ -171,7 +158,7 @@ static int report_query(struct meta_load_run *run, enum check which, const char 
     for (int r = 0; r < n; r++)
         report_row(run, which, res, r);
     if (n > 0) {
-        long long total = number(res, 0, "total");
+        long long total = meta_pg_int(res, 0, "total");
         if (total > n)
             run->errs->count += (size_t)(total - n);
     }
@@ -210,7 +197,7 @@ int meta_load_check(struct meta_load_run *run, struct meta_error *err)
         goto cleanup;
     }
     for (size_t i = 0; i < sizeof checks / sizeof *checks && ret == META_OK; i++)
-        if (number(res, 0, checks[i].count_column) > 0)
+        if (meta_pg_int(res, 0, checks[i].count_column) > 0)
             ret = report_query(run, checks[i].which, checks[i].sql, err);
 
 cleanup:

@@ -122,6 +122,8 @@ void meta_load_buf_reset(struct meta_load_buf *b)
 
 void meta_load_buf_release(struct meta_load_buf *b)
 {
+    if (!b)
+        return;
     free(b->data);
     memset(b, 0, sizeof *b);
 }

@@ -34,7 +34,7 @@ void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t le
 /* Empties the buffer, keeping its memory. */
 void meta_load_buf_reset(struct meta_load_buf *b);
 
-/* Frees the buffer's memory. */
+/* Frees the buffer's memory; accepts NULL. */
 void meta_load_buf_release(struct meta_load_buf *b);
 
 #endif

@@ -19,6 +19,8 @@ void meta_load_errors_init(struct meta_load_errors *e)
 
 void meta_load_errors_release(struct meta_load_errors *e)
 {
+    if (!e)
+        return;
     for (size_t i = 0; i < e->kept; i++)
         free(e->msgs[i]);
     meta_load_errors_init(e);

@@ -27,7 +27,7 @@ struct meta_load_errors {
 /* Prepares an empty list. */
 void meta_load_errors_init(struct meta_load_errors *e);
 
-/* Frees the messages and empties the list. */
+/* Frees the messages and empties the list; accepts NULL. */
 void meta_load_errors_release(struct meta_load_errors *e);
 
 /* Counts one problem and keeps its message, formatted as

@@ -130,32 +130,6 @@ static const char one_file_sql[] =
     "SELECT 0 AS file_no, (SELECT count(*) FROM meta_stage_trials) AS trials,"
     "       (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
 
-static const char *value(const PGresult *res, int row, const char *name)
-{
-    int col = PQfnumber(res, name);
-    return col >= 0 ? PQgetvalue(res, row, col) : "";
-}
-
-static long long number(const PGresult *res, int row, const char *name)
-{
-    return strtoll(value(res, row, name), NULL, 10);
-}
-
-static int exec_command(PGconn *conn, const char *sql, const char *what, struct meta_error *err)
-{
-    PGresult *res = PQexec(conn, sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(err, conn, res, "%s", what);
-    PQclear(res);
-    return ret;
-}
-
-static const char *file_name(const struct meta_load_run *run, long long file_no)
-{
-    return file_no >= 0 && (size_t)file_no < run->nfiles ? run->files[file_no].name : "?";
-}
-
 /* Names every repeated key with the line that gave it first. */
 static int report_duplicates(struct meta_load_run *run, struct meta_error *err)
 {
@@ -169,21 +143,23 @@ static int report_duplicates(struct meta_load_run *run, struct meta_error *err)
     for (int r = 0; r < n; r++) {
         char q1[META_LOAD_QUOTE_SIZE], q2[META_LOAD_QUOTE_SIZE], q3[META_LOAD_QUOTE_SIZE],
             q4[META_LOAD_QUOTE_SIZE];
-        long long file_no = number(res, r, "file_no");
-        const char *trial = value(res, r, "trial"), *arm = value(res, r, "arm");
-        const char *outcome = value(res, r, "outcome"), *tp = value(res, r, "timepoint");
+        long long file_no = meta_pg_int(res, r, "file_no");
+        const char *trial = meta_pg_text(res, r, "trial"), *arm = meta_pg_text(res, r, "arm");
+        const char *outcome = meta_pg_text(res, r, "outcome"),
+                   *tp = meta_pg_text(res, r, "timepoint");
         meta_load_errors_at(
-            run->errs, file_name(run, file_no), (long)number(res, r, "at_line"),
+            run->errs, meta_load_file_name(run, file_no), (long)meta_pg_int(res, r, "at_line"),
             meta_load_column(run, file_no, META_LOAD_COL_TRIAL),
             "trial %s, arm %s, outcome %s, timepoint %s is already given at %s:%lld",
             meta_load_quote(q1, sizeof q1, trial, strlen(trial)),
             meta_load_quote(q2, sizeof q2, arm, strlen(arm)),
             meta_load_quote(q3, sizeof q3, outcome, strlen(outcome)),
             meta_load_quote(q4, sizeof q4, tp, strlen(tp)),
-            file_name(run, number(res, r, "other_file")), number(res, r, "other_line"));
+            meta_load_file_name(run, meta_pg_int(res, r, "other_file")),
+            meta_pg_int(res, r, "other_line"));
     }
-    if (n > 0 && number(res, 0, "total") > n)
-        run->errs->count += (size_t)(number(res, 0, "total") - n);
+    if (n > 0 && meta_pg_int(res, 0, "total") > n)
+        run->errs->count += (size_t)(meta_pg_int(res, 0, "total") - n);
     if (n == 0) /* the upsert saw a repetition that this query cannot: should not happen */
         ret = meta_error_set(err, META_EDB, "the registry refused rows given twice");
 
@@ -209,14 +185,14 @@ static int count_results(struct meta_load_run *run, const char *sql, int replace
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(res); r++) {
-        long long load_id = number(res, r, "load_id");
+        long long load_id = meta_pg_int(res, r, "load_id");
         for (size_t i = 0; i < run->nfiles; i++) {
             if (run->files[i].load_id != load_id)
                 continue;
             if (replaced)
-                report->files[i].replaced += number(res, r, "n");
+                report->files[i].replaced += meta_pg_int(res, r, "n");
             else
-                report->files[i].inserted += number(res, r, "n");
+                report->files[i].inserted += meta_pg_int(res, r, "n");
         }
     }
 
@@ -233,7 +209,7 @@ static int old_repeated(struct meta_load_run *run, int *repeated, struct meta_er
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
         ret = meta_pg_error(err, run->conn, res, "cannot look for repeated rows");
     else
-        *repeated = number(res, 0, "repeated") > 0;
+        *repeated = meta_pg_int(res, 0, "repeated") > 0;
     PQclear(res);
     return ret;
 }
@@ -248,11 +224,11 @@ static int count_per_file(struct meta_load_run *run, struct meta_load_report *re
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(res); r++) {
-        long long file_no = number(res, r, "file_no");
+        long long file_no = meta_pg_int(res, r, "file_no");
         if (file_no < 0 || (size_t)file_no >= run->nfiles)
             continue;
-        report->files[file_no].trials = number(res, r, "trials");
-        report->files[file_no].outcomes = number(res, r, "outcomes");
+        report->files[file_no].trials = meta_pg_int(res, r, "trials");
+        report->files[file_no].outcomes = meta_pg_int(res, r, "outcomes");
     }
 
 cleanup:
@@ -267,12 +243,12 @@ static int store_results(struct meta_load_run *run, struct meta_load_report *rep
 {
     int ret;
     if ((ret = count_results(run, replace_sql, 1, report, err)) ||
-        (ret = exec_command(run->conn, "SAVEPOINT meta_results", "cannot store the results", err)))
+        (ret = meta_pg_exec(run->conn, "SAVEPOINT meta_results", err, "cannot store the results")))
         return ret;
     ret = count_results(run, insert_sql, 0, report, err);
     if (ret == META_EINVAL) {
-        int rc = exec_command(run->conn, "ROLLBACK TO SAVEPOINT meta_results",
-                              "cannot look for repeated rows", err);
+        int rc = meta_pg_exec(run->conn, "ROLLBACK TO SAVEPOINT meta_results", err,
+                              "cannot look for repeated rows");
         if (rc != META_OK)
             ret = rc;
     }
@@ -294,21 +270,21 @@ static int skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
 {
     int ret;
     *skipped = 0;
-    if ((ret = exec_command(conn, "SAVEPOINT meta_replica", "cannot store the rows", err)))
+    if ((ret = meta_pg_exec(conn, "SAVEPOINT meta_replica", err, "cannot store the rows")))
         return ret;
     PGresult *res = PQexec(conn, "SET LOCAL session_replication_role = replica");
     *skipped = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
     if (!*skipped)
-        return exec_command(conn, "ROLLBACK TO SAVEPOINT meta_replica", "cannot store the rows",
-                            err);
+        return meta_pg_exec(conn, "ROLLBACK TO SAVEPOINT meta_replica", err,
+                            "cannot store the rows");
     /* With the triggers off, no parent row is locked as it is referenced: keep
      * every other writer (a hand-run DELETE, say) out until the commit, so no
      * row can lose its parent. Readers go on. */
-    return exec_command(conn,
+    return meta_pg_exec(conn,
                         "LOCK TABLE trials, arms, outcomes, loads, continuous_results, "
                         "binary_results IN SHARE ROW EXCLUSIVE MODE",
-                        "cannot lock the registry for the load", err);
+                        err, "cannot lock the registry for the load");
 }
 
 static int verify_kinds(struct meta_load_run *run, struct meta_error *err)
@@ -317,7 +293,7 @@ static int verify_kinds(struct meta_load_run *run, struct meta_error *err)
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
         ret = meta_pg_error(err, run->conn, res, "cannot verify the results");
-    else if (number(res, 0, "wrong") != 0)
+    else if (meta_pg_int(res, 0, "wrong") != 0)
         ret = meta_error_set(err, META_EDB,
                              "an outcome changed its kind during the load; nothing was stored");
     PQclear(res);
@@ -335,11 +311,11 @@ int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
     if ((ret = skip_fk_triggers(conn, &skipped, err)))
         return ret;
 
-    if ((ret = exec_command(conn, arm_attributes_sql, "cannot store the arms", err)) ||
-        (ret = exec_command(conn, trials_sql, "cannot store the trials", err)) ||
-        (ret = exec_command(conn, arms_sql, "cannot store the arms", err)) ||
-        (ret = exec_command(conn, outcomes_sql, "cannot store the outcomes", err)) ||
-        (ret = exec_command(conn, ids_sql, "cannot match the results", err)) ||
+    if ((ret = meta_pg_exec(conn, arm_attributes_sql, err, "cannot store the arms")) ||
+        (ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
+        (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")) ||
+        (ret = meta_pg_exec(conn, outcomes_sql, err, "cannot store the outcomes")) ||
+        (ret = meta_pg_exec(conn, ids_sql, err, "cannot match the results")) ||
         (ret = old_repeated(run, &repeated, err)))
         return ret;
     if (!repeated) {
@@ -347,8 +323,8 @@ int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
         if (ret == META_OK && skipped)
             ret = verify_kinds(run, err);
         if (ret == META_OK && skipped)
-            ret = exec_command(conn, "SET LOCAL session_replication_role = origin",
-                               "cannot store the rows", err);
+            ret = meta_pg_exec(conn, "SET LOCAL session_replication_role = origin", err,
+                               "cannot store the rows");
         if (ret == META_OK)
             ret = count_per_file(run, report, err);
         if (ret != META_EINVAL)

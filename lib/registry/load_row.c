@@ -25,6 +25,8 @@ const char *meta_load_col_name(enum meta_load_col col)
 
 void meta_load_layout_release(struct meta_load_layout *l)
 {
+    if (!l)
+        return;
     if (l->attr_name)
         for (size_t i = 0; i < l->nattrs; i++)
             free(l->attr_name[i]);

@@ -56,7 +56,8 @@ struct meta_load_layout {
 int meta_load_layout_init(struct meta_load_layout *l, const char *file,
                           const struct meta_csv_record *header, struct meta_load_errors *errs);
 
-/* Frees what l owns; accepts a layout that was never initialised if zeroed. */
+/* Frees what l owns; accepts NULL, and a layout that was never initialised
+ * if zeroed. */
 void meta_load_layout_release(struct meta_load_layout *l);
 
 /* One valid row. The pointers refer to the record's fields and live as long

@@ -7,7 +7,7 @@
 #ifndef META_LOAD_STAGE_H
 #define META_LOAD_STAGE_H
 
-#include "load.h"
+#include "meta_load.h"
 #include "load_row.h"
 
 #include <libpq-fe.h>
@@ -39,7 +39,7 @@ struct meta_load_file {
     ino_t ino;
 };
 
-/* One call of meta_reg_load. */
+/* One call of meta_db_load. */
 struct meta_load_run {
     PGconn *conn;
     size_t nfiles;
@@ -49,8 +49,12 @@ struct meta_load_run {
     int io_failed; /* some file could not be opened or read */
 };
 
-/* The column (1-based) of a known column in file f, for messages. */
+/* The column (1-based) of a known column in file file_no, for messages; 1
+ * when the file has no such column. */
 size_t meta_load_column(const struct meta_load_run *run, long long file_no, enum meta_load_col col);
+
+/* The name of file file_no as given, for messages; "?" when out of range. */
+const char *meta_load_file_name(const struct meta_load_run *run, long long file_no);
 
 /*
  * Summarises the staged rows per outcome and per arm into the temporary

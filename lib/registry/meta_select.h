@@ -79,8 +79,8 @@ void meta_selection_release(struct meta_selection *sel);
  * q->timepoint (listing them), a time point the outcome does not have
  * (listing those it has); META_EDB when the database fails; META_ENOMEM.
  */
-int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
-                     struct meta_selection *out, struct meta_error *err);
+int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
+                   struct meta_selection *out, struct meta_error *err);
 
 /*
  * The error for a q->by attribute that no treatment arm of the selection
@@ -88,7 +88,7 @@ int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
  * arms do have, closest first when some are close (a mistyped --by). Returns
  * META_EDB or META_ENOMEM when it cannot find them out.
  */
-int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
-                                  struct meta_error *err);
+int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
+                              struct meta_error *err);
 
 #endif

@@ -414,8 +414,8 @@ cleanup:
     return ret;
 }
 
-int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
-                     struct meta_selection *out, struct meta_error *err)
+int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
+                   struct meta_selection *out, struct meta_error *err)
 {
     meta_selection_init(out);
     int ret = check_query(q, err);
@@ -478,8 +478,8 @@ cleanup:
     return ret;
 }
 
-int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
-                                  struct meta_error *err)
+int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
+                              struct meta_error *err)
 {
     int ret = META_OK;
     PGconn *conn = meta_db_pg(db);

@@ -45,7 +45,7 @@ static char *listing(struct meta_db *from, enum meta_list_what what)
 {
     struct meta_list_table t;
     struct meta_error err;
-    if (meta_reg_list(from, what, &t, &err) != META_OK) {
+    if (meta_db_list(from, what, &t, &err) != META_OK) {
         fprintf(stderr, "list: %s\n", err.msg);
         return NULL;
     }

@@ -1,5 +1,5 @@
 /*
- * meta_reg_load against a real PostgreSQL: the round trip (load the
+ * meta_db_load against a real PostgreSQL: the round trip (load the
  * published datasets, read back the same numbers), what the report says,
  * reload idempotency and replacement, attributes, the rules checked across
  * rows and against the registry (each with its exact message), the error

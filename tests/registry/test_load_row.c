@@ -2,10 +2,15 @@
  * The rules of INTERFACE.md section 1 for one file (lib/registry/load_row.c),
  * without a database: header names in any case and order, attributes,
  * missing and duplicate columns, and every row error with its exact
- * FILE:LINE:COLUMN message. Records are built in memory, one per line.
+ * FILE:LINE:COLUMN message, and the release functions accepting NULL.
+ * Records are built in memory, one per line.
  */
 #include "cunit_main.h"
+#include "list.h"
+#include "load_copy.h"
 #include "load_row.h"
+#include "meta_load.h"
+#include "meta_select.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -296,6 +301,19 @@ static void test_error_limit_and_quoting(void)
     CU_ASSERT_STRING_EQUAL(q + strlen(q) - 5, "z'...");
 }
 
+/* Every _release of lib/registry accepts NULL, as free() does. */
+static void test_release_null(void)
+{
+    meta_load_errors_release(NULL);
+    meta_load_layout_release(NULL);
+    meta_load_buf_release(NULL);
+    meta_load_report_release(NULL);
+    meta_list_table_release(NULL);
+    meta_selection_release(NULL);
+    meta_db_close(NULL);
+    CU_PASS("no crash");
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -311,6 +329,7 @@ int main(void)
         {"every error of a row", test_all_errors_of_a_row},
         {"blank rows", test_blank_rows},
         {"error limit and quoting", test_error_limit_and_quoting},
+        {"release functions accept NULL", test_release_null},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_row", NULL, NULL, cases);

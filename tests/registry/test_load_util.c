@@ -111,7 +111,7 @@ int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
         paths[n++] = p;
     va_end(ap);
     meta_error_clear(err);
-    return meta_reg_load(db, paths, n, report, err);
+    return meta_db_load(db, paths, n, report, err);
 }
 
 const char *meta_test_load_messages(const struct meta_load_report *report)

@@ -6,7 +6,7 @@
 #ifndef META_TEST_LOAD_UTIL_H
 #define META_TEST_LOAD_UTIL_H
 
-#include "load.h"
+#include "meta_load.h"
 
 #include <stddef.h>
 
@@ -34,7 +34,7 @@ char *meta_test_load_query(const char *conninfo, const char *sql);
 char *meta_test_load_snapshot(const char *conninfo, int with_ids);
 
 /* Loads the NULL-terminated list of paths into db; report must be
- * initialised. Returns meta_reg_load's status; err receives its message. */
+ * initialised. Returns meta_db_load's status; err receives its message. */
 int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
                          struct meta_error *err, const char *path, ...);
 

@@ -25,7 +25,7 @@ struct meta_load_file_report {
     long long outcomes;               /* distinct outcomes in the file */
 };
 
-/* The outcome of one meta_reg_load call. */
+/* The outcome of one meta_db_load call. */
 struct meta_load_report {
     size_t nfiles;
     struct meta_load_file_report *files; /* owned; filled on success only */
@@ -35,7 +35,7 @@ struct meta_load_report {
 /* Prepares an empty report. */
 void meta_load_report_init(struct meta_load_report *r);
 
-/* Frees what r owns and leaves it empty. */
+/* Frees what r owns and leaves it empty; accepts NULL. */
 void meta_load_report_release(struct meta_load_report *r);
 
 /*
@@ -62,7 +62,7 @@ void meta_load_report_release(struct meta_load_report *r);
  * META_EDB (err: the server's message) when the database fails, nothing
  * stored either; META_ENOMEM.
  */
-int meta_reg_load(struct meta_db *db, const char *const *paths, size_t npaths,
-                  struct meta_load_report *report, struct meta_error *err);
+int meta_db_load(struct meta_db *db, const char *const *paths, size_t npaths,
+                 struct meta_load_report *report, struct meta_error *err);
 
 #endif
