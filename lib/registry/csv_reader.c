@@ -132,6 +132,22 @@ static void on_record(int c, void *data)
     r->rec_line = r->field_line = r->cur_line;
 }
 
+/* Whether the len bytes at s are blanks (spaces and tabs) only. */
+static int all_blank(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* For libcsv: no byte is a blank to trim, so a field keeps every byte. */
+static int no_blank(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
 /* Feeds len bytes that hold at most one line break, at their end. */
 static int feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 {
@@ -147,11 +163,21 @@ static int feed(struct reader *r, struct csv_parser *p, const char *data, size_t
         if (e != CSV_EPARSE)
             return fail(r, META_EINVAL, r->field_line, r->nfields + 1, "field is too long");
         /* libcsv stops on the offending byte: a quote inside an unquoted
-         * field, or something other than a delimiter after a closing quote. */
+         * field, or something other than a delimiter after a closing quote.
+         * Blanks are data (RFC 4180), so blanks around quotes land here too. */
+        if (data[done] == '"' && !p->quoted && p->entry_pos > 0 &&
+            all_blank(p->entry_buf, p->entry_pos))
+            return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
+                        "blank before the opening quote of a field (blanks are part of a "
+                        "CSV field: remove them, or put them inside the quotes)");
         if (data[done] == '"' && !p->quoted)
             return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
                         "quote inside an unquoted field (quote the whole field and "
                         "double the quotes inside it)");
+        if (data[done] == ' ' || data[done] == '\t')
+            return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
+                        "blank after the closing quote of a field (blanks are part of a "
+                        "CSV field: remove them, or put them inside the quotes)");
         return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
                     "unexpected character after the closing quote of a field (a quote "
                     "inside a quoted field must be doubled)");
@@ -224,6 +250,7 @@ int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, voi
     }
     parser_ready = 1;
     csv_set_blk_size(&p, 4096);
+    csv_set_space_func(&p, no_blank);
     r.idle_state = p.pstate;
     if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
         ret = meta_error_set(err, META_ENOMEM, "%s: cannot compute SHA-256", r.name);

@@ -80,19 +80,33 @@ static void put_field(struct meta_load_buf *b, const struct meta_csv_field *f)
     meta_load_buf_put(b, "\t", 1);
 }
 
-/* The non-empty attribute columns of rec as a JSON object, or \N. */
+/* A number as the file wrote it, without the blanks around it. */
+static void put_number(struct meta_load_buf *b, const struct meta_csv_field *f)
+{
+    const char *text = f->value;
+    size_t len = f->len;
+    meta_load_trim(&text, &len);
+    meta_load_buf_copy_field(b, text, len);
+    meta_load_buf_put(b, "\t", 1);
+}
+
+/* The attribute columns of rec that hold more than blanks, as a JSON
+ * object of the values without those blanks, or \N. */
 static void put_attrs(struct stream *s, const struct meta_csv_record *rec)
 {
     struct meta_load_buf *j = &s->json;
     meta_load_buf_reset(j);
     for (size_t i = 0; i < s->layout.nattrs; i++) {
         const struct meta_csv_field *f = &rec->fields[s->layout.attr_col[i]];
-        if (f->len == 0)
+        const char *text = f->value;
+        size_t len = f->len;
+        meta_load_trim(&text, &len);
+        if (len == 0)
             continue;
         meta_load_buf_put(j, j->len ? "," : "{", 1);
         meta_load_buf_json_string(j, s->layout.attr_name[i], strlen(s->layout.attr_name[i]));
         meta_load_buf_put(j, ":", 1);
-        meta_load_buf_json_string(j, f->value, f->len);
+        meta_load_buf_json_string(j, text, len);
     }
     if (j->len == 0) {
         meta_load_buf_puts(s->copy, "\\N");
@@ -127,21 +141,22 @@ static void put_row(struct stream *s, const struct meta_csv_record *rec,
     meta_load_buf_copy_field(b, row->timepoint, row->timepoint_len);
     meta_load_buf_put(b, "\t", 1);
     /* The numbers go as the file wrote them: meta_load_row_check accepted
-     * only plain decimal text, which PostgreSQL reads to the same value. */
+     * only plain decimal text (blanks around it aside), which PostgreSQL
+     * reads to the same value. */
     if (row->kind == META_LOAD_CONTINUOUS) {
         const struct meta_csv_field *f = rec->fields;
         const int *col = s->layout.col;
         meta_load_buf_puts(b, "continuous\t");
-        put_field(b, &f[col[META_LOAD_COL_N]]);
-        put_field(b, &f[col[META_LOAD_COL_MEAN]]);
-        put_field(b, &f[col[META_LOAD_COL_SD]]);
+        put_number(b, &f[col[META_LOAD_COL_N]]);
+        put_number(b, &f[col[META_LOAD_COL_MEAN]]);
+        put_number(b, &f[col[META_LOAD_COL_SD]]);
         meta_load_buf_puts(b, "\\N\t\\N\t");
     } else {
         const struct meta_csv_field *f = rec->fields;
         const int *col = s->layout.col;
         meta_load_buf_puts(b, "binary\t\\N\t\\N\t\\N\t");
-        put_field(b, &f[col[META_LOAD_COL_EVENTS]]);
-        put_field(b, &f[col[META_LOAD_COL_TOTAL]]);
+        put_number(b, &f[col[META_LOAD_COL_EVENTS]]);
+        put_number(b, &f[col[META_LOAD_COL_TOTAL]]);
     }
     put_attrs(s, rec);
     meta_load_buf_put(b, "\n", 1);

@@ -37,6 +37,19 @@ void meta_load_layout_release(struct meta_load_layout *l)
         l->col[i] = -1;
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+void meta_load_trim(const char **s, size_t *len)
+{
+    while (*len > 0 && is_space(**s))
+        (*s)++, (*len)--;
+    while (*len > 0 && is_space((*s)[*len - 1]))
+        (*len)--;
+}
+
 static char *lowercase_dup(const char *s, size_t len)
 {
     char *d = malloc(len + 1);
@@ -48,13 +61,25 @@ static char *lowercase_dup(const char *s, size_t len)
     return d;
 }
 
-/* Index of the first column before `upto` whose name equals f's, or -1. */
+/* A header name without the blanks around it. */
+static void header_name(const struct meta_csv_field *f, const char **s, size_t *len)
+{
+    *s = f->value;
+    *len = f->len;
+    meta_load_trim(s, len);
+}
+
+/* Index of the first column before `upto` whose name equals its name, or -1. */
 static long earlier_same_name(const struct meta_csv_record *h, size_t upto)
 {
-    const struct meta_csv_field *f = &h->fields[upto];
-    for (size_t j = 0; j < upto; j++)
-        if (h->fields[j].len == f->len && strncasecmp(h->fields[j].value, f->value, f->len) == 0)
+    const char *name, *other;
+    size_t len, other_len;
+    header_name(&h->fields[upto], &name, &len);
+    for (size_t j = 0; j < upto; j++) {
+        header_name(&h->fields[j], &other, &other_len);
+        if (other_len == len && strncasecmp(other, name, len) == 0)
             return (long)j;
+    }
     return -1;
 }
 
@@ -95,8 +120,11 @@ int meta_load_layout_init(struct meta_load_layout *l, const char *file,
     }
     for (size_t i = 0; i < h->count; i++) {
         const struct meta_csv_field *f = &h->fields[i];
+        const char *name_text;
+        size_t name_len;
         size_t bad;
-        if (f->len == 0) {
+        header_name(f, &name_text, &name_len);
+        if (name_len == 0) {
             meta_load_errors_at(errs, file, f->line, i + 1, "column %zu has no name", i + 1);
             continue;
         }
@@ -115,13 +143,14 @@ int meta_load_layout_init(struct meta_load_layout *l, const char *file,
         }
         int known = -1;
         for (int c = 0; c < META_LOAD_NCOLS; c++)
-            if (strlen(col_names[c]) == f->len && strncasecmp(col_names[c], f->value, f->len) == 0)
+            if (strlen(col_names[c]) == name_len &&
+                strncasecmp(col_names[c], name_text, name_len) == 0)
                 known = c;
         if (known >= 0) {
             l->col[known] = (int)i;
             continue;
         }
-        char *name = lowercase_dup(f->value, f->len);
+        char *name = lowercase_dup(name_text, name_len);
         if (!name) {
             ret = META_ENOMEM;
             goto cleanup;
@@ -168,10 +197,14 @@ static const struct meta_csv_field *field(const struct row_ctx *c, enum meta_loa
     return i >= 0 ? &c->rec->fields[i] : NULL;
 }
 
+/* Whether the field holds something other than blanks. */
 static int filled(const struct row_ctx *c, enum meta_load_col col)
 {
     const struct meta_csv_field *f = field(c, col);
-    return f && f->len > 0;
+    const char *s = f ? f->value : "";
+    size_t len = f ? f->len : 0;
+    meta_load_trim(&s, &len);
+    return len > 0;
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -190,15 +223,49 @@ static void report(struct row_ctx *c, enum meta_load_col col, const char *fmt, .
     c->bad = 1;
 }
 
-/* A required name: present, not empty, not too long. */
-static void check_name(struct row_ctx *c, enum meta_load_col col)
+/* A name (filled: it holds more than blanks) is kept exactly as written,
+ * so one with blanks at an end would silently be another name than the one
+ * without ('TSP ' and 'TSP' two trials): refused, as is one too long. */
+static void check_name_text(struct row_ctx *c, enum meta_load_col col)
 {
     const struct meta_csv_field *f = field(c, col);
-    if (!f || f->len == 0)
-        report(c, col, "%s is empty", col_names[col]);
-    else if (f->len > META_LOAD_MAX_NAME)
+    char q[META_LOAD_QUOTE_SIZE];
+    if (f->len > META_LOAD_MAX_NAME)
         report(c, col, "%s is longer than %d bytes", col_names[col], META_LOAD_MAX_NAME);
+    else if (is_space(f->value[0]) || is_space(f->value[f->len - 1]))
+        report(c, col,
+               "%s %s with a blank, got %s (names are kept exactly as written: remove the "
+               "blank)",
+               col_names[col], is_space(f->value[0]) ? "begins" : "ends",
+               meta_load_quote(q, sizeof q, f->value, f->len));
 }
+
+/* A required name: present, not empty, not too long, no blank at an end. */
+static void check_name(struct row_ctx *c, enum meta_load_col col)
+{
+    if (!filled(c, col))
+        report(c, col, "%s is empty", col_names[col]);
+    else
+        check_name_text(c, col);
+}
+
+/* A number's text without the blanks around it, NUL-terminated in buf
+ * (size bytes); NULL when it does not fit, which no number needs. */
+static const char *number_text(const struct meta_csv_field *f, char *buf, size_t size)
+{
+    const char *s = f->value;
+    size_t len = f->len;
+    meta_load_trim(&s, &len);
+    if (len >= size)
+        return NULL;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Room for a number's text: longer text is no number (strtod reads at most
+ * a few hundred significant digits anyway). */
+#define NUMBER_MAX 512
 
 /* Strict integer syntax: optional sign, then digits. 0 ok, 1 syntax, 2 out of int range. */
 static int parse_int(const char *s, int *out)
@@ -274,11 +341,13 @@ static void check_count(struct row_ctx *c, enum meta_load_col col, int min, int 
     const struct meta_csv_field *f = field(c, col);
     char q[META_LOAD_QUOTE_SIZE];
     const char *rule = min > 0 ? "a positive integer" : "an integer >= 0";
-    if (!f || f->len == 0) {
+    char text[NUMBER_MAX];
+    if (!filled(c, col)) {
         report(c, col, "%s is empty", col_names[col]);
         return;
     }
-    int rc = parse_int(f->value, out);
+    const char *t = number_text(f, text, sizeof text);
+    int rc = t ? parse_int(t, out) : 1;
     if (rc == 2)
         report(c, col, "%s is too large for an integer, got %s", col_names[col],
                meta_load_quote(q, sizeof q, f->value, f->len));
@@ -291,11 +360,13 @@ static int check_real(struct row_ctx *c, enum meta_load_col col, double *out)
 {
     const struct meta_csv_field *f = field(c, col);
     char q[META_LOAD_QUOTE_SIZE];
-    if (!f || f->len == 0) {
+    char text[NUMBER_MAX];
+    if (!filled(c, col)) {
         report(c, col, "%s is empty", col_names[col]);
         return 1;
     }
-    int rc = parse_real(f->value, out);
+    const char *t = number_text(f, text, sizeof text);
+    int rc = t ? parse_real(t, out) : 1;
     if (rc == 1)
         report(c, col, "%s is not a number, got %s", col_names[col],
                meta_load_quote(q, sizeof q, f->value, f->len));
@@ -370,9 +441,13 @@ static void check_results(struct row_ctx *c, struct meta_load_row *row)
 
 int meta_load_row_blank(const struct meta_csv_record *rec)
 {
-    for (size_t i = 0; i < rec->count; i++)
-        if (rec->fields[i].len > 0)
+    for (size_t i = 0; i < rec->count; i++) {
+        const char *s = rec->fields[i].value;
+        size_t len = rec->fields[i].len;
+        meta_load_trim(&s, &len);
+        if (len > 0)
             return 0;
+    }
     return 1;
 }
 
@@ -412,12 +487,10 @@ int meta_load_row_check(const struct meta_load_layout *l, const char *file,
     check_name(&c, META_LOAD_COL_TRIAL);
     check_name(&c, META_LOAD_COL_TREATMENT);
     check_name(&c, META_LOAD_COL_OUTCOME);
-    if (filled(&c, META_LOAD_COL_ARM) && field(&c, META_LOAD_COL_ARM)->len > META_LOAD_MAX_NAME)
-        report(&c, META_LOAD_COL_ARM, "arm is longer than %d bytes", META_LOAD_MAX_NAME);
-    if (filled(&c, META_LOAD_COL_TIMEPOINT) &&
-        field(&c, META_LOAD_COL_TIMEPOINT)->len > META_LOAD_MAX_NAME)
-        report(&c, META_LOAD_COL_TIMEPOINT, "timepoint is longer than %d bytes",
-               META_LOAD_MAX_NAME);
+    if (filled(&c, META_LOAD_COL_ARM))
+        check_name_text(&c, META_LOAD_COL_ARM);
+    if (filled(&c, META_LOAD_COL_TIMEPOINT))
+        check_name_text(&c, META_LOAD_COL_TIMEPOINT);
     check_results(&c, row);
     if (c.bad)
         return META_EINVAL;

@@ -46,7 +46,8 @@ struct meta_load_layout {
 
 /*
  * Reads the header record of file into l. Names are matched without regard
- * to ASCII case; unknown names become attributes. Reports to errs an empty
+ * to ASCII case and to blanks around them; unknown names become attributes
+ * (lowercased). Reports to errs an empty
  * or duplicate name, a name that is not UTF-8, a missing required column
  * (trial, treatment, outcome) and an incomplete or absent group of result
  * columns (n, mean, sd / events, total).
@@ -73,19 +74,27 @@ struct meta_load_row {
     int events, total;
 };
 
-/* Whether every field of rec is empty: a blank row, as spreadsheets leave
- * after the data, which the loader skips like a blank line. */
+/* Narrows the len bytes at *s to those between the white space (blanks,
+ * tabs, line breaks) at either end. Numbers and attribute values are read
+ * this way; names never are: they are kept exactly, and refused when they
+ * begin or end with white space. */
+void meta_load_trim(const char **s, size_t *len);
+
+/* Whether every field of rec is empty or blank: a blank row, as
+ * spreadsheets leave after the data, which the loader skips like a blank
+ * line. */
 int meta_load_row_blank(const struct meta_csv_record *rec);
 
 /*
  * Checks one data record of file against layout l and, when it is valid,
  * fills *row. Every problem goes to errs as "FILE:LINE:COLUMN: what, got
  * 'value'": a row whose width differs from the header's, a field that is not
- * UTF-8 or holds a NUL byte, an empty required field, a name longer than
- * META_LOAD_MAX_NAME, both or neither result groups, an incomplete group, a
+ * UTF-8 or holds a NUL byte, an empty (or blank) required field, a name
+ * longer than META_LOAD_MAX_NAME or beginning or ending with white space
+ * (names are exact), both or neither result groups, an incomplete group, a
  * count that is not an integer in range (n > 0, events >= 0, total > 0),
  * events > total, a number with trailing junk, NaN or an infinity, and
- * sd <= 0.
+ * sd <= 0. Numbers may have white space around them.
  * Returns META_OK for a valid row, META_EINVAL when it added problems.
  */
 int meta_load_row_check(const struct meta_load_layout *l, const char *file,

@@ -4,6 +4,7 @@
  * reload idempotency and replacement, attributes, the rules checked across
  * rows and against the registry (each with its exact message), the error
  * limit, unreadable paths, values that look like SQL, CRLF and BOM files,
+ * blanks (never two names merged),
  * fresh planner statistics after a large load, and a loader without the
  * rights to skip foreign-key triggers.
  */
@@ -544,7 +545,7 @@ static void test_crlf_bom_same_as_lf(void)
     const char *crlf = meta_test_load_file(
         "same.csv",
         "\xEF\xBB\xBF\"TRIAL\",ARM,Treatment,outcome,timepoint,n,mean,sd,events,total,YEAR\r\n"
-        "\"T1\",\"a\",ket, pain ,24h,30,2.1,1.4,,,\"2015\"\r\n"
+        "\"T1\",\"a\",ket,pain,24h, 30 ,2.1\t,1.4,,,\"2015 \"\r\n"
         "T1,b,\"pla\",pain,24h,31,3.5,1.6,,,\r\n");
     CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, crlf, NULL), META_OK);
     char *b = meta_test_load_snapshot(conninfo, 0);
@@ -553,6 +554,55 @@ static void test_crlf_bom_same_as_lf(void)
     CU_ASSERT_STRING_EQUAL(a, b);
     free(a);
     free(b);
+    meta_load_report_release(&r);
+}
+
+/* Names are kept exactly as written (RFC 4180: blanks are data), so a name
+ * with a blank at an end is refused rather than taken for the name without
+ * it or for another one; numbers and attribute values may have blanks
+ * around them. */
+static void test_blanks_never_merge_names(void)
+{
+    struct meta_load_report r;
+    struct meta_error err;
+    fresh("meta_test_load_blanks");
+    meta_load_report_init(&r);
+    const char *two = meta_test_load_file("tsp.csv", HEADER "TSP ,a,ket,pain,,30,2.1,1.4,,,\n"
+                                                            "TSP,b,pla,pain,,31,3.5,1.6,,,\n"
+                                                            "\"TSP \",c,pla,pain,,31,3.5,1.6,,,\n"
+                                                            "T2,a, ket,pain,,31,3.5,1.6,,,\n"
+                                                            "T2,b,pla,pain , ,31,3.5,1.6,,,\n"
+                                                            "T3,b,pla,pain,24h\t,31,3.5,1.6,,,\n");
+    expect_refused("tsp.csv:2:1: trial ends with a blank, got 'TSP ' (names are kept exactly as "
+                   "written: remove the blank)\n"
+                   "tsp.csv:4:1: trial ends with a blank, got 'TSP ' (names are kept exactly as "
+                   "written: remove the blank)\n"
+                   "tsp.csv:5:3: treatment begins with a blank, got ' ket' (names are kept exactly "
+                   "as written: remove the blank)\n"
+                   "tsp.csv:6:4: outcome ends with a blank, got 'pain ' (names are kept exactly as "
+                   "written: remove the blank)\n"
+                   "tsp.csv:7:5: timepoint ends with a blank, got '24h\\t' (names are kept "
+                   "exactly as written: remove the blank)",
+                   two, NULL, NULL);
+    /* A blank time point or arm is an empty one; numbers and attributes
+     * lose the blanks around them. */
+    const char *ok = meta_test_load_file("ok.csv", HEADER "T1, ,ket,pain, , 30 ,\t2.5,1.4,,, 2015\n"
+                                                          "T1,b,pla,ae,,,,,\t3 , 31 ,\n");
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, ok, NULL), META_OK);
+    char *snap = meta_test_load_snapshot(conninfo, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
+    const char *expected = "arm|T1|b|pla|{}\n"
+                           "arm|T1|ket|ket|{\"year\": \"2015\"}\n"
+                           "binary|T1|b|ae||3|31|ok.csv\n"
+                           "continuous|T1|ket|pain||30|2.5|1.4|ok.csv\n"
+                           "loads|0\n"
+                           "outcome|ae|binary\n"
+                           "outcome|pain|continuous\n"
+                           "trial|T1";
+    CU_ASSERT_STRING_EQUAL(snap, expected);
+    if (strcmp(snap, expected) != 0)
+        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
+    free(snap);
     meta_load_report_release(&r);
 }
 
@@ -616,6 +666,7 @@ int main(void)
         {"missing, directory and empty files", test_paths},
         {"values never become SQL", test_values_never_sql},
         {"CRLF, BOM, quotes and case load the same", test_crlf_bom_same_as_lf},
+        {"blanks never merge two names", test_blanks_never_merge_names},
         {"a loader that is no superuser", test_unprivileged_loader},
         {NULL, NULL},
     };

@@ -237,6 +237,46 @@ static void test_required_fields(void)
     expect_error(text, "f.csv:7:1: trial is longer than 1000 bytes");
 }
 
+/* Names are exact: a blank at an end is refused, never trimmed; a field
+ * of blanks only is empty; numbers may have blanks around them. */
+static void test_blanks(void)
+{
+    expect_error("T1 ,a,x,o,,3,1,1,,,", "f.csv:7:1: trial ends with a blank, got 'T1 ' (names are "
+                                        "kept exactly as written: remove the blank)");
+    expect_error("T1,\ta,x,o,,3,1,1,,,", "f.csv:7:2: arm begins with a blank, got '\\ta' (names "
+                                         "are kept exactly as written: remove the blank)");
+    expect_error("  ,a,x,o,,3,1,1,,,", "f.csv:7:1: trial is empty");
+    expect_error("T1,a,x,o,,3, ,1,,,", "f.csv:7:7: mean is empty");
+    expect_error("T1,a,x,o,,3,1 x,1,,,", "f.csv:7:7: mean is not a number, got '1 x'");
+    struct meta_load_row row;
+    char msg[1024];
+    CU_ASSERT_EQUAL(check_row("T1, ,x,o,\t, 3 ,\t-1.5 ,2 ,,,", &row, msg, sizeof msg, NULL),
+                    META_OK);
+    CU_ASSERT_EQUAL(row.n, 3);
+    CU_ASSERT_DOUBLE_EQUAL(row.mean, -1.5, 0);
+    CU_ASSERT_STRING_EQUAL(row.arm->value, "x");
+    CU_ASSERT_STRING_EQUAL(row.timepoint, "");
+    /* Header names are matched without the blanks around them. */
+    struct rec h;
+    struct meta_load_layout l;
+    struct meta_load_errors errs;
+    meta_load_errors_init(&errs);
+    CU_ASSERT_EQUAL_FATAL(
+        meta_load_layout_init(&l, "f.csv",
+                              make(&h, 1, " trial,Treatment ,outcome,n,mean,sd, Dose "), &errs),
+        META_OK);
+    CU_ASSERT_EQUAL(l.col[META_LOAD_COL_TRIAL], 0);
+    CU_ASSERT_EQUAL(l.col[META_LOAD_COL_TREATMENT], 1);
+    CU_ASSERT_EQUAL_FATAL(l.nattrs, 1);
+    CU_ASSERT_STRING_EQUAL(l.attr_name[0], "dose");
+    meta_load_layout_release(&l);
+    CU_ASSERT_EQUAL(meta_load_layout_init(
+                        &l, "f.csv", make(&h, 1, "trial,treatment,outcome,n,mean,sd, ,SD "), &errs),
+                    META_EINVAL);
+    CU_ASSERT_EQUAL(errs.count, 2);
+    meta_load_errors_release(&errs);
+}
+
 static void test_ragged_rows(void)
 {
     expect_error("T1,a,x,o,,3,1,1,,", "f.csv:7:11: row has 10 fields, the header has 11");
@@ -324,6 +364,7 @@ int main(void)
         {"number errors", test_real_errors},
         {"result group errors", test_group_errors},
         {"required fields", test_required_fields},
+        {"blanks", test_blanks},
         {"ragged rows", test_ragged_rows},
         {"encoding", test_encoding},
         {"every error of a row", test_all_errors_of_a_row},
