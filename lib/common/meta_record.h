@@ -43,6 +43,10 @@ struct meta_record {
     const char *control;              /* the control side */
     const char *measure;              /* measure code as lib/registry documents them ("MD",
                                          "SMD", "ROM", "RR", "OR", "RD", "HR", "GIV"...) */
+    const char *method;               /* how the estimate was made, when it matters for
+                                         pooling: NULL or "", or "peto" for Peto's log odds
+                                         ratio from O-E and V (measure "OR": estimate
+                                         exp((O-E)/V), se 1/sqrt(V)) */
     double estimate;                  /* natural scale (a ratio for RR, OR, ROM, HR) */
     double se;                        /* on the analysis scale (log for ratios); NAN when the
                                          interval is given instead */
