@@ -7,6 +7,8 @@
  */
 #include "csv_reader.h"
 
+#include "load_sha256.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -205,16 +207,6 @@ static int feed_lines(struct reader *r, struct csv_parser *p, const char *data, 
     return META_OK;
 }
 
-static void to_hex(const unsigned char *md, unsigned len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < len; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * len] = '\0';
-}
-
 int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, void *ctx,
                   char sha256_hex[META_CSV_SHA256_HEX], struct meta_error *err)
 {
@@ -313,7 +305,7 @@ int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, voi
             ret = meta_error_set(err, META_ENOMEM, "%s: cannot compute SHA-256", r.name);
             goto cleanup;
         }
-        to_hex(digest, dlen, sha256_hex);
+        meta_load_sha256_hex(digest, sha256_hex);
     }
 
 cleanup:

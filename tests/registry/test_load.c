@@ -94,7 +94,7 @@ static int compare_row(const struct meta_csv_record *rec, void *ctx)
     meta_load_errors_release(&errs);
     if (rc != META_OK)
         return rc;
-    const char *params[4] = {row.trial->value, row.arm->value, row.outcome->value, row.timepoint};
+    const char *params[4] = {row.trial.s, row.arm.s, row.outcome.s, row.timepoint.s};
     PGresult *res = PQexecParams(
         c->conn,
         "SELECT a.treatment, r.n, r.mean, r.sd, b.events, b.total"
@@ -107,7 +107,7 @@ static int compare_row(const struct meta_csv_record *rec, void *ctx)
         4, NULL, params, NULL, NULL, 0);
     c->rows++;
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-             strcmp(PQgetvalue(res, 0, 0), row.treatment->value) == 0;
+             strcmp(PQgetvalue(res, 0, 0), row.treatment.s) == 0;
     if (ok && row.kind == META_LOAD_CONTINUOUS)
         ok = atoi(PQgetvalue(res, 0, 1)) == row.n &&
              strtod(PQgetvalue(res, 0, 2), NULL) == row.mean &&

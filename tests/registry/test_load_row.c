@@ -127,7 +127,8 @@ static void test_header_errors(void)
     };
     expect_header_errors("trial,n,mean", missing, 3);
     static const char *const no_results[] = {
-        "h.csv:1:1: missing result columns: n, mean and sd, or events and total",
+        "h.csv:1:1: missing result columns: n, mean and sd, or events and total, or an estimate "
+        "(control, measure, estimate, and se or ci_lower and ci_upper)",
     };
     expect_header_errors("trial,treatment,outcome,year", no_results, 1);
     static const char *const binary_half[] = {
@@ -158,8 +159,8 @@ static void test_valid_rows(void)
     CU_ASSERT_EQUAL(row.n, 30);
     CU_ASSERT_DOUBLE_EQUAL(row.mean, 2.1, 0);
     CU_ASSERT_DOUBLE_EQUAL(row.sd, 1.4, 0);
-    CU_ASSERT_STRING_EQUAL(row.arm->value, "ket 0.5");
-    CU_ASSERT_STRING_EQUAL(row.timepoint, "24h");
+    CU_ASSERT_STRING_EQUAL(row.arm.s, "ket 0.5");
+    CU_ASSERT_STRING_EQUAL(row.timepoint.s, "24h");
 
     /* No arm: the treatment names it; no time point: empty. */
     CU_ASSERT_EQUAL(check_row("T1,,placebo,hallucinations,,,,,0,31,", &row, msg, sizeof msg, NULL),
@@ -167,8 +168,8 @@ static void test_valid_rows(void)
     CU_ASSERT_EQUAL(row.kind, META_LOAD_BINARY);
     CU_ASSERT_EQUAL(row.events, 0);
     CU_ASSERT_EQUAL(row.total, 31);
-    CU_ASSERT_STRING_EQUAL(row.arm->value, "placebo");
-    CU_ASSERT_STRING_EQUAL(row.timepoint, "");
+    CU_ASSERT_STRING_EQUAL(row.arm.s, "placebo");
+    CU_ASSERT_STRING_EQUAL(row.timepoint.s, "");
 
     /* Signs, exponents and a point on either side are numbers. */
     CU_ASSERT_EQUAL(check_row("T1,a,x,o,,+7,-.5e+2,3.,,,", &row, msg, sizeof msg, NULL), META_OK);
@@ -254,8 +255,8 @@ static void test_blanks(void)
                     META_OK);
     CU_ASSERT_EQUAL(row.n, 3);
     CU_ASSERT_DOUBLE_EQUAL(row.mean, -1.5, 0);
-    CU_ASSERT_STRING_EQUAL(row.arm->value, "x");
-    CU_ASSERT_STRING_EQUAL(row.timepoint, "");
+    CU_ASSERT_STRING_EQUAL(row.arm.s, "x");
+    CU_ASSERT_STRING_EQUAL(row.timepoint.s, "");
     /* Header names are matched without the blanks around them. */
     struct rec h;
     struct meta_load_layout l;
