@@ -37,27 +37,14 @@ static int suite_cleanup(void)
     return 0;
 }
 
-static char *query(const char *sql)
-{
-    return meta_test_load_query(conninfo, sql);
-}
-
 static void expect_query(const char *sql, const char *expected)
 {
-    char *got = query(sql);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
-    CU_ASSERT_STRING_EQUAL(got, expected);
-    if (strcmp(got, expected) != 0)
-        fprintf(stderr, "\n  %s\n  got:      %s\n  expected: %s\n", sql, got, expected);
-    free(got);
+    meta_test_load_expect_query(conninfo, sql, expected);
 }
 
 static void expect_messages(const struct meta_load_report *r, const char *expected)
 {
-    const char *got = meta_test_load_messages(r);
-    CU_ASSERT_STRING_EQUAL(got, expected);
-    if (strcmp(got, expected) != 0)
-        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", got, expected);
+    meta_test_load_expect_messages(r, expected);
 }
 
 static const char *dataset(const char *name)
@@ -313,20 +300,7 @@ static void test_attributes_merge(void)
 static void expect_refused(const char *expected, const char *path, const char *path2,
                            const char *path3)
 {
-    struct meta_load_report r;
-    struct meta_error err;
-    meta_load_report_init(&r);
-    char *before = meta_test_load_snapshot(conninfo, 1);
-    CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, path, path2, path3, NULL), META_EINVAL);
-    expect_messages(&r, expected);
-    CU_ASSERT_PTR_NULL(r.files);
-    char *after = meta_test_load_snapshot(conninfo, 1);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
-    CU_ASSERT_STRING_EQUAL(before, after);
-    free(before);
-    free(after);
-    meta_load_report_release(&r);
+    meta_test_load_expect_refused(db, conninfo, expected, path, path2, path3, NULL);
 }
 
 static void test_kind_conflicts(void)

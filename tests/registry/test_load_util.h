@@ -28,9 +28,10 @@ void meta_test_load_cleanup(void);
 char *meta_test_load_query(const char *conninfo, const char *sql);
 
 /* The registry as sorted text lines: trials, arms (treatment, attributes),
- * outcomes (kind), results (values and the file of the load that brought
- * them), and the number of loads. With ids, also each result's load id.
- * malloc'd; NULL on failure. */
+ * outcomes (kind), results (values, their own attributes when any, and the
+ * file of the load that brought them), estimates (every column), and the
+ * number of loads. With ids, also each result's load id. malloc'd; NULL on
+ * failure. */
 char *meta_test_load_snapshot(const char *conninfo, int with_ids);
 
 /* Loads the NULL-terminated list of paths into db; report must be
@@ -40,5 +41,18 @@ int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
 
 /* The kept messages of report->errors joined with newlines (static buffer). */
 const char *meta_test_load_messages(const struct meta_load_report *report);
+
+/* Asserts (CUnit) that the first cell of sql on conninfo is expected. */
+void meta_test_load_expect_query(const char *conninfo, const char *sql, const char *expected);
+
+/* Asserts that the kept messages of report are exactly expected (joined
+ * with newlines). */
+void meta_test_load_expect_messages(const struct meta_load_report *report, const char *expected);
+
+/* Loads the NULL-terminated list of paths into db and asserts META_EINVAL
+ * with exactly the expected messages, no file reports, and the registry at
+ * conninfo unchanged. */
+void meta_test_load_expect_refused(struct meta_db *db, const char *conninfo, const char *expected,
+                                   const char *path, ...);
 
 #endif
