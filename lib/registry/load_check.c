@@ -59,13 +59,14 @@ static const char detect_sql[] =
  * NULL, named by their outcome column) and estimate rows (by their measure). */
 #define KIND_ROWS                                                                                  \
     "(SELECT file_no, line, coalesce(outcome_line, line) AS at_line, outcome, kind,"               \
-    "        NULL::text AS measure, place FROM meta_stage"                                         \
+    "        NULL::text AS measure, place, origin FROM meta_stage"                                 \
     " UNION ALL SELECT file_no, line, coalesce(measure_line, line), outcome, kind, measure,"       \
-    "        place FROM meta_stage_est)"
+    "        place, origin FROM meta_stage_est)"
 
 /* Staged rows whose kind differs from the registry's. */
 static const char kind_registry_sql[] =
-    "SELECT s.file_no, s.at_line, s.outcome, s.kind, s.measure, s.place, o.kind AS other_kind,"
+    "SELECT s.file_no, s.at_line, s.outcome, s.kind, s.measure, s.place, s.origin,"
+    "       o.kind AS other_kind,"
     "       count(*) OVER () AS total"
     " FROM " KIND_ROWS " s JOIN outcomes o ON o.name = s.outcome"
     " WHERE o.kind <> s.kind ORDER BY s.file_no, s.line LIMIT 50";
@@ -74,12 +75,13 @@ static const char kind_registry_sql[] =
 static const char kind_within_sql[] =
     "WITH k AS " KIND_ROWS ","
     " first AS ("
-    "  SELECT DISTINCT ON (k.outcome) k.outcome, k.kind, k.file_no, k.line"
+    "  SELECT DISTINCT ON (k.outcome) k.outcome, k.kind, k.file_no, k.line, k.origin"
     "  FROM k JOIN meta_stage_outcomes so ON so.outcome = k.outcome"
     "  WHERE so.kmin <> so.kmax AND NOT EXISTS (SELECT FROM outcomes o WHERE o.name = k.outcome)"
     "  ORDER BY k.outcome, k.file_no, k.line)"
-    "SELECT k.file_no, k.at_line, k.outcome, k.kind, k.measure, k.place,"
+    "SELECT k.file_no, k.at_line, k.outcome, k.kind, k.measure, k.place, k.origin,"
     "       f.kind AS other_kind, f.file_no AS other_file, f.line AS other_line,"
+    "       f.origin AS other_origin,"
     "       count(*) OVER () AS total"
     " FROM k JOIN first f ON f.outcome = k.outcome"
     " WHERE k.kind <> f.kind ORDER BY k.file_no, k.line LIMIT 50";
@@ -87,7 +89,7 @@ static const char kind_within_sql[] =
 /* Staged rows that give a stored arm another treatment. */
 static const char arm_registry_sql[] =
     "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm, s.place,"
-    "       s.treatment, a.treatment AS other_treatment, count(*) OVER () AS total"
+    "       s.origin, s.treatment, a.treatment AS other_treatment, count(*) OVER () AS total"
     " FROM meta_stage s JOIN trials t ON t.name = s.trial"
     " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
     " WHERE a.treatment <> s.treatment ORDER BY s.file_no, s.line LIMIT 50";
@@ -99,21 +101,24 @@ static const char arm_within_sql[] =
     "  AND NOT EXISTS (SELECT FROM trials t JOIN arms a ON a.trial_id = t.trial_id"
     "                  WHERE t.name = sa.trial AND a.label = sa.arm)),"
     " first AS ("
-    "  SELECT DISTINCT ON (s.trial, s.arm) s.trial, s.arm, s.treatment, s.file_no, s.line"
+    "  SELECT DISTINCT ON (s.trial, s.arm) s.trial, s.arm, s.treatment, s.file_no, s.line,"
+    "         s.origin"
     "  FROM meta_stage s JOIN bad b ON b.trial = s.trial AND b.arm = s.arm"
     "  ORDER BY s.trial, s.arm, s.file_no, s.line)"
     "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm, s.place,"
-    "       s.treatment, f.treatment AS other_treatment, f.file_no AS other_file,"
-    "       f.line AS other_line, count(*) OVER () AS total"
+    "       s.origin, s.treatment, f.treatment AS other_treatment, f.file_no AS other_file,"
+    "       f.line AS other_line, f.origin AS other_origin, count(*) OVER () AS total"
     " FROM meta_stage s JOIN first f ON f.trial = s.trial AND f.arm = s.arm"
     " WHERE s.treatment <> f.treatment ORDER BY s.file_no, s.line LIMIT 50";
 
 /* Every repetition of an estimate's key after its first occurrence. */
 static const char est_repeated_sql[] =
     "SELECT file_no, coalesce(trial_line, line) AS at_line, trial, outcome, timepoint,"
-    "       treatment, control, place, other_file, other_line, count(*) OVER () AS total"
+    "       treatment, control, place, origin, other_file, other_line, other_origin,"
+    "       count(*) OVER () AS total"
     " FROM (SELECT e.*, first_value(e.file_no) OVER w AS other_file,"
-    "              first_value(e.line) OVER w AS other_line, row_number() OVER w AS rn"
+    "              first_value(e.line) OVER w AS other_line,"
+    "              first_value(e.origin) OVER w AS other_origin, row_number() OVER w AS rn"
     "       FROM meta_stage_est e"
     "       WINDOW w AS (PARTITION BY trial, outcome, timepoint, treatment, control"
     "                    ORDER BY file_no, line)) d"
@@ -143,16 +148,17 @@ static void report_kind(struct meta_loader *l, const PGresult *res, int r, const
     long long file_no = meta_pg_int(res, r, "file_no");
     long line = (long)meta_pg_int(res, r, "at_line");
     const char *place = meta_pg_text(res, r, "place");
+    const char *origin = meta_pg_text(res, r, "origin");
     const char *outcome = meta_pg_text(res, r, "outcome");
     const char *measure = meta_pg_text(res, r, "measure");
     const char *kind = meta_pg_text(res, r, "kind");
     const char *other = meta_pg_text(res, r, "other_kind");
     if (*measure)
-        meta_load_report_at(l, file_no, line, META_LOAD_COL_MEASURE, place,
+        meta_load_report_at(l, file_no, origin, line, META_LOAD_COL_MEASURE, place,
                             "measure %s is for %s; outcome %s is %s %s", quoted(q1, measure),
                             outcomes_of(kind), quoted(q2, outcome), other, at);
     else
-        meta_load_report_at(l, file_no, line, META_LOAD_COL_OUTCOME, place,
+        meta_load_report_at(l, file_no, origin, line, META_LOAD_COL_OUTCOME, place,
                             "outcome %s is %s %s%s, got a %s row", quoted(q1, outcome), other, at,
                             strcmp(other, "time-to-event") == 0 || strcmp(other, "generic") == 0
                                 ? " (it has estimate rows only)"
@@ -168,18 +174,19 @@ static void report_row(struct meta_loader *l, enum check which, const PGresult *
     long long file_no = meta_pg_int(res, r, "file_no");
     long line = (long)meta_pg_int(res, r, "at_line");
     const char *place = meta_pg_text(res, r, "place");
+    const char *origin = meta_pg_text(res, r, "origin");
+    const char *other = meta_load_origin_name(l, meta_pg_int(res, r, "other_file"),
+                                              meta_pg_text(res, r, "other_origin"));
     switch (which) {
     case KIND_REGISTRY:
         report_kind(l, res, r, "in the registry");
         break;
     case KIND_WITHIN:
-        snprintf(at, sizeof at, "at %s:%lld",
-                 meta_load_file_name(l, meta_pg_int(res, r, "other_file")),
-                 meta_pg_int(res, r, "other_line"));
+        snprintf(at, sizeof at, "at %s:%lld", other, meta_pg_int(res, r, "other_line"));
         report_kind(l, res, r, at);
         break;
     case ARM_REGISTRY:
-        meta_load_report_at(l, file_no, line, META_LOAD_COL_TREATMENT, place,
+        meta_load_report_at(l, file_no, origin, line, META_LOAD_COL_TREATMENT, place,
                             "arm %s of trial %s has treatment %s in the registry, got %s (an "
                             "arm keeps its treatment)",
                             quoted(q1, meta_pg_text(res, r, "arm")),
@@ -189,24 +196,21 @@ static void report_row(struct meta_loader *l, enum check which, const PGresult *
         break;
     case ARM_WITHIN:
         meta_load_report_at(
-            l, file_no, line, META_LOAD_COL_TREATMENT, place,
+            l, file_no, origin, line, META_LOAD_COL_TREATMENT, place,
             "arm %s of trial %s has treatment %s at %s:%lld, got %s",
             quoted(q1, meta_pg_text(res, r, "arm")), quoted(q2, meta_pg_text(res, r, "trial")),
-            quoted(q3, meta_pg_text(res, r, "other_treatment")),
-            meta_load_file_name(l, meta_pg_int(res, r, "other_file")),
+            quoted(q3, meta_pg_text(res, r, "other_treatment")), other,
             meta_pg_int(res, r, "other_line"), quoted(q4, meta_pg_text(res, r, "treatment")));
         break;
     case EST_REPEATED:
-        meta_load_report_at(l, file_no, line, META_LOAD_COL_TRIAL, place,
-                            "trial %s, outcome %s, timepoint %s, treatment %s, control %s is "
-                            "already given at %s:%lld",
-                            quoted(q1, meta_pg_text(res, r, "trial")),
-                            quoted(q2, meta_pg_text(res, r, "outcome")),
-                            quoted(q3, meta_pg_text(res, r, "timepoint")),
-                            quoted(q4, meta_pg_text(res, r, "treatment")),
-                            quoted(q5, meta_pg_text(res, r, "control")),
-                            meta_load_file_name(l, meta_pg_int(res, r, "other_file")),
-                            meta_pg_int(res, r, "other_line"));
+        meta_load_report_at(
+            l, file_no, origin, line, META_LOAD_COL_TRIAL, place,
+            "trial %s, outcome %s, timepoint %s, treatment %s, control %s is "
+            "already given at %s:%lld",
+            quoted(q1, meta_pg_text(res, r, "trial")), quoted(q2, meta_pg_text(res, r, "outcome")),
+            quoted(q3, meta_pg_text(res, r, "timepoint")),
+            quoted(q4, meta_pg_text(res, r, "treatment")),
+            quoted(q5, meta_pg_text(res, r, "control")), other, meta_pg_int(res, r, "other_line"));
         break;
     }
 }

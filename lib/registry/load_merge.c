@@ -133,9 +133,10 @@ static const char verify_sql[] =
 /* Every repetition of a key after its first occurrence. */
 static const char duplicates_sql[] =
     "SELECT file_no, coalesce(trial_line, line) AS at_line, trial, arm, outcome, timepoint,"
-    "       place, other_file, other_line, count(*) OVER () AS total"
+    "       place, origin, other_file, other_line, other_origin, count(*) OVER () AS total"
     " FROM (SELECT s.*, first_value(s.file_no) OVER w AS other_file,"
-    "              first_value(s.line) OVER w AS other_line, row_number() OVER w AS rn"
+    "              first_value(s.line) OVER w AS other_line,"
+    "              first_value(s.origin) OVER w AS other_origin, row_number() OVER w AS rn"
     "       FROM meta_stage s"
     "       WINDOW w AS (PARTITION BY trial, arm, outcome, timepoint ORDER BY file_no, line)) d"
     " WHERE rn > 1 ORDER BY file_no, line LIMIT 50";
@@ -168,14 +169,15 @@ static int report_duplicates(struct meta_loader *run, struct meta_error *err)
         const char *outcome = meta_pg_text(res, r, "outcome"),
                    *tp = meta_pg_text(res, r, "timepoint");
         meta_load_report_at(
-            run, file_no, (long)meta_pg_int(res, r, "at_line"), META_LOAD_COL_TRIAL,
-            meta_pg_text(res, r, "place"),
+            run, file_no, meta_pg_text(res, r, "origin"), (long)meta_pg_int(res, r, "at_line"),
+            META_LOAD_COL_TRIAL, meta_pg_text(res, r, "place"),
             "trial %s, arm %s, outcome %s, timepoint %s is already given at %s:%lld",
             meta_load_quote(q1, sizeof q1, trial, strlen(trial)),
             meta_load_quote(q2, sizeof q2, arm, strlen(arm)),
             meta_load_quote(q3, sizeof q3, outcome, strlen(outcome)),
             meta_load_quote(q4, sizeof q4, tp, strlen(tp)),
-            meta_load_file_name(run, meta_pg_int(res, r, "other_file")),
+            meta_load_origin_name(run, meta_pg_int(res, r, "other_file"),
+                                  meta_pg_text(res, r, "other_origin")),
             meta_pg_int(res, r, "other_line"));
     }
     if (n > 0 && meta_pg_int(res, 0, "total") > n)

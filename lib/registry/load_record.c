@@ -71,6 +71,12 @@ static int check_utf8(struct meta_load_where *w, const char *what, const char *s
     return 1;
 }
 
+/* A record's source that is not UTF-8 cannot name it in messages. */
+static int check_utf8_source(const char **file)
+{
+    return !meta_csv_utf8_valid(*file, strlen(*file), NULL);
+}
+
 /* Lowercases the ASCII letters of an attribute name in place. */
 static void lowercase(char *s, size_t len)
 {
@@ -139,6 +145,8 @@ int meta_load_record_row(struct meta_loader *l, size_t file_no, const struct met
                          struct meta_load_row *row)
 {
     const char *file = rec->source && *rec->source ? rec->source : l->files[file_no].name;
+    if (check_utf8_source(&file))
+        file = l->files[file_no].name;
     struct meta_load_where w = {file, rec->line, rec->where, NULL, NULL, &l->errs, 0};
     struct meta_load_fields f;
     memset(&f, 0, sizeof f);
@@ -236,5 +244,7 @@ int meta_load_record_row(struct meta_loader *l, size_t file_no, const struct met
     row->n_result_attrs = n - n_arm;
     if (w.place)
         row->place = (struct meta_load_text){w.place, strlen(w.place)};
+    if (strcmp(file, l->files[file_no].name) != 0)
+        row->origin = (struct meta_load_text){file, strlen(file)};
     return META_OK;
 }

@@ -35,8 +35,9 @@ static const char remove_sql[] =
     "       AND i.control = r.control)"
     "   RETURNING r.trial_id, r.outcome_id),"
     " g AS (INSERT INTO meta_gone (arm_id, trial_id, outcome_id)"
-    "   SELECT arm_id, NULL, outcome_id FROM c UNION ALL SELECT arm_id, NULL, outcome_id FROM b"
-    "   UNION ALL SELECT NULL, trial_id, outcome_id FROM e RETURNING 1)"
+    "   SELECT arm_id, NULL::bigint, outcome_id FROM c"
+    "   UNION ALL SELECT arm_id, NULL::bigint, outcome_id FROM b"
+    "   UNION ALL SELECT NULL::bigint, trial_id, outcome_id FROM e RETURNING 1)"
     "SELECT count(*) AS removed FROM g";
 
 /* What lost its last result. */

@@ -306,6 +306,8 @@ static int kind_of_row(struct check *c)
 static int kind_of_record(struct check *c, int want)
 {
     static const char *const words[] = {"continuous", "binary", "an estimate"};
+    int bad_before = c->w->bad;
+    c->w->bad = 0;
     for (int col = META_LOAD_COL_N; col < META_LOAD_NCOLS; col++) {
         int mine = want == META_LOAD_CONTINUOUS ? col >= META_LOAD_COL_N && col <= META_LOAD_COL_SD
                    : want == META_LOAD_BINARY
@@ -319,7 +321,9 @@ static int kind_of_record(struct check *c, int want)
     if (want != META_LOAD_ESTIMATE && (c->f->peto || c->f->log_scale))
         meta_load_where_report(c->w, META_LOAD_COL_MEASURE, "%s is given, but the record is %s",
                                c->f->peto ? "method" : "log_scale", words[want]);
-    return c->w->bad ? -1 : want;
+    int bad = c->w->bad;
+    c->w->bad |= bad_before;
+    return bad ? -1 : want;
 }
 
 static void check_continuous(struct check *c, struct meta_load_row *row)

@@ -143,7 +143,8 @@ struct meta_load_row {
     enum meta_load_kind kind;
     struct meta_load_text trial, arm, treatment, outcome, timepoint, control;
     long line, trial_line, treatment_line, outcome_line, measure_line;
-    struct meta_load_text place; /* a record's finer location, or empty */
+    struct meta_load_text place;  /* a record's finer location, or empty */
+    struct meta_load_text origin; /* the file a record names, when not its source's name */
 
     /* CONTINUOUS and BINARY: the arm's result. arm is the treatment when the
      * source gave none, timepoint "" when it gave none. */

@@ -25,7 +25,7 @@ static const char create_stage_sql[] =
     " trial text NOT NULL, arm text NOT NULL, treatment text NOT NULL, outcome text NOT NULL,"
     " timepoint text NOT NULL, kind text NOT NULL,"
     " n integer, mean double precision, sd double precision, events integer, total integer,"
-    " attrs text, rattrs text, est text, place text) ON COMMIT DROP;"
+    " attrs text, rattrs text, est text, place text, origin text) ON COMMIT DROP;"
     "CREATE TEMP TABLE meta_stage_files (file_no integer PRIMARY KEY, load_id bigint NOT NULL)"
     " ON COMMIT DROP";
 
@@ -43,7 +43,7 @@ static const char split_sql_fmt[] =
     "        (e ->> 'ci_lower')::float8 AS ci_lower, (e ->> 'ci_upper')::float8 AS ci_upper,"
     "        (e ->> 'level')::float8 AS level,"
     "        (e ->> 'n_treatment')::integer AS n_treatment,"
-    "        (e ->> 'n_control')::integer AS n_control, s.rattrs, s.place"
+    "        (e ->> 'n_control')::integer AS n_control, s.rattrs, s.place, s.origin"
     " FROM " META_STAGE_TABLE " s CROSS JOIN LATERAL (SELECT s.est::jsonb AS e) j WHERE %s";
 
 /* ---- Messages ---------------------------------------------------------------- */
@@ -62,7 +62,13 @@ const char *meta_load_file_name(const struct meta_loader *l, long long file_no)
     return file_no >= 0 && (size_t)file_no < l->nfiles ? l->files[file_no].name : "?";
 }
 
-void meta_load_report_at(struct meta_loader *l, long long file_no, long line,
+const char *meta_load_origin_name(const struct meta_loader *l, long long file_no,
+                                  const char *origin)
+{
+    return origin && *origin ? origin : meta_load_file_name(l, file_no);
+}
+
+void meta_load_report_at(struct meta_loader *l, long long file_no, const char *origin, long line,
                          enum meta_load_col col, const char *place, const char *fmt, ...)
 {
     char what[1024];
@@ -71,7 +77,7 @@ void meta_load_report_at(struct meta_loader *l, long long file_no, long line,
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     size_t column = meta_load_column(l, file_no, col);
-    const char *file = meta_load_file_name(l, file_no);
+    const char *file = meta_load_origin_name(l, file_no, origin);
     if (column == 0 && place && *place)
         meta_load_errors_at(&l->errs, file, line, 0, "%s: %s", place, what);
     else
@@ -175,6 +181,15 @@ static void put_number(struct meta_load_buf *b, const struct meta_load_row *row,
 {
     put_number_text(b, row, col, value, integer);
     meta_load_buf_put(b, "\t", 1);
+}
+
+/* A text, or \N when empty. */
+static void put_optional(struct meta_load_buf *b, struct meta_load_text t)
+{
+    if (t.s && t.len > 0)
+        meta_load_buf_copy_field(b, t.s, t.len);
+    else
+        meta_load_buf_puts(b, "\\N");
 }
 
 /* Attributes as the text of a JSON object into json, or nothing. */
@@ -305,10 +320,9 @@ int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta
     else
         meta_load_buf_reset(&l->json);
     put_json(b, &l->json);
-    if (row->place.s && row->place.len > 0)
-        meta_load_buf_copy_field(b, row->place.s, row->place.len);
-    else
-        meta_load_buf_puts(b, "\\N");
+    put_optional(b, row->place);
+    meta_load_buf_put(b, "\t", 1);
+    put_optional(b, row->origin);
     meta_load_buf_put(b, "\n", 1);
     if (b->len >= COPY_FLUSH_BYTES || b->nomem)
         return flush_copy(l, err);

@@ -25,12 +25,13 @@
  * attributes and rattrs the result's own, each as the text of a JSON
  * object, or NULL; est the fields of an estimate row as a JSON object of
  * strings (NULL for arm rows, whose arm is then ''); place a record's finer
- * location, or NULL. Estimate rows move to meta_stage_est before the checks.
+ * location, and origin the file a record names when it is not its source's
+ * name, or NULL. Estimate rows move to meta_stage_est before the checks.
  */
 #define META_STAGE_TABLE "meta_stage"
 #define META_STAGE_COLUMNS                                                                         \
     "file_no, line, trial_line, treatment_line, outcome_line, trial, arm, treatment, outcome, "    \
-    "timepoint, kind, n, mean, sd, events, total, attrs, rattrs, est, place"
+    "timepoint, kind, n, mean, sd, events, total, attrs, rattrs, est, place, origin"
 
 /* One source of the load: a file of `meta load`, or a parser's source. */
 struct meta_load_file {
@@ -101,12 +102,18 @@ size_t meta_load_column(const struct meta_loader *l, long long file_no, enum met
 /* The name of source file_no as given, for messages; "?" when out of range. */
 const char *meta_load_file_name(const struct meta_loader *l, long long file_no);
 
-/* Reports a problem a check in SQL found at line of source file_no, field
- * col: "FILE:LINE:COLUMN: what" for a CSV file, "FILE:LINE: PLACE: what"
- * for a record (place: the staged place, "" when none). */
-void meta_load_report_at(struct meta_loader *l, long long file_no, long line,
+/* The file a staged row names in messages: its origin (the staged column;
+ * may be "" or NULL) when it has one, else its source's name. */
+const char *meta_load_origin_name(const struct meta_loader *l, long long file_no,
+                                  const char *origin);
+
+/* Reports a problem a check in SQL found at line of source file_no (origin:
+ * the staged origin), field col: "FILE:LINE:COLUMN: what" for a CSV file,
+ * "FILE:LINE: PLACE: what" for a record (place: the staged place, "" when
+ * none). */
+void meta_load_report_at(struct meta_loader *l, long long file_no, const char *origin, long line,
                          enum meta_load_col col, const char *place, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 7, 8)));
 
 /* Runs sql, a statement that returns (load_id, n): rows it stored per load,
  * and adds n to the inserted (replaced == 0) or replaced counts of the
