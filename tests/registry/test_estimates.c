@@ -420,6 +420,7 @@ static void test_selection(void)
     CU_ASSERT_EQUAL_FATAL(sel.n_estimates, 1);
     CU_ASSERT_STRING_EQUAL(sel.estimates[0].measure, "HR");
     meta_selection_release(&sel);
+    meta_load_report_release(&r);
 }
 
 /* Names and time points known from estimates alone resolve, and the
