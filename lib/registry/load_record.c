@@ -4,6 +4,7 @@
  * in the same words as a CSV row, except that a record's fields have no
  * column: its problems are "SOURCE:LINE: [WHERE: ]what".
  */
+#include "load_row.h"
 #include "load_stage.h"
 
 #include "csv_reader.h"
@@ -33,12 +34,8 @@ static void put_string(struct meta_load_fields *f, enum meta_load_col col, const
     if (!filled(s))
         return;
     size_t len = strlen(s);
-    if (trim) {
-        while (is_space(*s))
-            s++, len--;
-        while (len > 0 && is_space(s[len - 1]))
-            len--;
-    }
+    if (trim)
+        meta_load_trim(&s, &len);
     f->present[col] = 1;
     f->text[col] = (struct meta_load_text){s, len};
 }
@@ -110,14 +107,8 @@ static int read_attrs(struct meta_loader *l, struct meta_load_where *w,
         }
         const char *name = a[i].name, *value = a[i].value;
         size_t name_len = strlen(name), value_len = strlen(value);
-        while (is_space(*name))
-            name++, name_len--;
-        while (is_space(name[name_len - 1]))
-            name_len--;
-        while (is_space(*value))
-            value++, value_len--;
-        while (is_space(value[value_len - 1]))
-            value_len--;
+        meta_load_trim(&name, &name_len);
+        meta_load_trim(&value, &value_len);
         if (*names_len + name_len + 1 > *names_cap) {
             size_t cap = *names_cap ? *names_cap : 256;
             while (cap < *names_len + name_len + 1)
@@ -187,11 +178,8 @@ int meta_load_record_row(struct meta_loader *l, size_t file_no, const struct met
     f.log_scale = rec->log_scale != 0;
     if (filled(rec->method)) {
         const char *m = rec->method;
-        while (is_space(*m))
-            m++;
         size_t len = strlen(m);
-        while (len > 0 && is_space(m[len - 1]))
-            len--;
+        meta_load_trim(&m, &len);
         if (len == 4 && (m[0] | 32) == 'p' && (m[1] | 32) == 'e' && (m[2] | 32) == 't' &&
             (m[3] | 32) == 'o') {
             f.peto = 1;

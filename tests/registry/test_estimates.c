@@ -35,18 +35,15 @@ static const char mixed_csv[] =
 static char conninfo[1024];
 static struct meta_db *db;
 
+/* A fresh database for each case, so that cases never see each other. */
 static void fresh(const char *name)
 {
-    meta_db_close(db);
-    db = NULL;
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_db(name, conninfo, sizeof conninfo, &db), 0);
+    meta_test_load_fresh(name, conninfo, sizeof conninfo, &db);
 }
 
 static int suite_cleanup(void)
 {
-    meta_db_close(db);
-    meta_test_load_cleanup();
-    return 0;
+    return meta_test_load_close(&db);
 }
 
 static void expect_query(const char *sql, const char *expected)
@@ -65,12 +62,7 @@ static double query_number(const char *sql)
 
 static void expect_snapshot(const char *expected)
 {
-    char *snap = meta_test_load_snapshot(conninfo, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
-    CU_ASSERT_STRING_EQUAL(snap, expected);
-    if (strcmp(snap, expected) != 0)
-        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
-    free(snap);
+    meta_test_load_expect_snapshot(conninfo, expected);
 }
 
 static int load(const char *path, struct meta_load_report *r)

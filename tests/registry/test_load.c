@@ -23,18 +23,15 @@ static char conninfo[1024];
 static struct meta_db *db;
 
 /* A fresh database for each case, so that cases never see each other. */
+/* A fresh database for each case, so that cases never see each other. */
 static void fresh(const char *name)
 {
-    meta_db_close(db);
-    db = NULL;
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_db(name, conninfo, sizeof conninfo, &db), 0);
+    meta_test_load_fresh(name, conninfo, sizeof conninfo, &db);
 }
 
 static int suite_cleanup(void)
 {
-    meta_db_close(db);
-    meta_test_load_cleanup();
-    return 0;
+    return meta_test_load_close(&db);
 }
 
 static void expect_query(const char *sql, const char *expected)
@@ -250,8 +247,6 @@ static void test_reload_replaces(void)
     CU_ASSERT_EQUAL(r.files[0].unchanged, 1);
     CU_ASSERT_EQUAL(r.files[0].trials, 1);
     CU_ASSERT_EQUAL(r.files[0].outcomes, 2);
-    char *snap = meta_test_load_snapshot(conninfo, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
     const char *expected = "arm|T1|a|ket|{}\n"
                            "arm|T1|b|pla|{}\n"
                            "binary|T1|a|ae||6|30|second.csv\n"
@@ -262,10 +257,7 @@ static void test_reload_replaces(void)
                            "outcome|ae|binary\n"
                            "outcome|pain|continuous\n"
                            "trial|T1";
-    CU_ASSERT_STRING_EQUAL(snap, expected);
-    if (strcmp(snap, expected) != 0)
-        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
-    free(snap);
+    meta_test_load_expect_snapshot(conninfo, expected);
     meta_load_report_release(&r);
 }
 
@@ -563,8 +555,6 @@ static void test_blanks_never_merge_names(void)
     const char *ok = meta_test_load_file("ok.csv", HEADER "T1, ,ket,pain, , 30 ,\t2.5,1.4,,, 2015\n"
                                                           "T1,b,pla,ae,,,,,\t3 , 31 ,\n");
     CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, ok, NULL), META_OK);
-    char *snap = meta_test_load_snapshot(conninfo, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
     const char *expected = "arm|T1|b|pla|{}\n"
                            "arm|T1|ket|ket|{\"year\": \"2015\"}\n"
                            "binary|T1|b|ae||3|31|ok.csv\n"
@@ -573,10 +563,7 @@ static void test_blanks_never_merge_names(void)
                            "outcome|ae|binary\n"
                            "outcome|pain|continuous\n"
                            "trial|T1";
-    CU_ASSERT_STRING_EQUAL(snap, expected);
-    if (strcmp(snap, expected) != 0)
-        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
-    free(snap);
+    meta_test_load_expect_snapshot(conninfo, expected);
     meta_load_report_release(&r);
 }
 
@@ -589,7 +576,10 @@ static void test_unprivileged_loader(void)
     meta_load_report_init(&r);
     fresh("meta_test_load_unpriv_a");
     const char *haeuser = dataset("haeuser2009_fibromyalgia.csv");
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, haeuser, NULL), META_OK);
+    const char *est = meta_test_load_file(
+        "est.csv", "trial,treatment,control,outcome,measure,estimate,ci_lower,ci_upper\n"
+                   "E1,duloxetine,placebo,relapse,HR,0.7,0.5,0.98\n");
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, haeuser, est, NULL), META_OK);
     char *a = meta_test_load_snapshot(conninfo, 0);
 
     fresh("meta_test_load_unpriv_b");
@@ -608,11 +598,12 @@ static void test_unprivileged_loader(void)
     CU_ASSERT_EQUAL_FATAL(meta_db_open(loader, &ldb, &err), META_OK);
     /* Without the right to skip foreign-key triggers the load still works,
      * checked row by row by the server. */
-    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, NULL), META_OK);
+    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, est, NULL), META_OK);
     if (r.nfiles == 0)
         fprintf(stderr, "\n  %s\n", err.msg);
-    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, NULL), META_OK);
+    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, est, NULL), META_OK);
     CU_ASSERT_EQUAL(r.nfiles ? r.files[0].unchanged : -1, 123);
+    CU_ASSERT_EQUAL(r.nfiles ? r.files[1].unchanged : -1, 1);
     meta_db_close(ldb);
     char *b = meta_test_load_snapshot(conninfo, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);

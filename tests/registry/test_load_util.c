@@ -27,6 +27,31 @@ int meta_test_load_db(const char *name, char *conninfo, size_t size, struct meta
     return 0;
 }
 
+void meta_test_load_fresh(const char *name, char *conninfo, size_t size, struct meta_db **db)
+{
+    meta_db_close(*db);
+    *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_db(name, conninfo, size, db), 0);
+}
+
+int meta_test_load_close(struct meta_db **db)
+{
+    meta_db_close(*db);
+    *db = NULL;
+    meta_test_load_cleanup();
+    return 0;
+}
+
+void meta_test_load_expect_snapshot(const char *conninfo, const char *expected)
+{
+    char *snap = meta_test_load_snapshot(conninfo, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
+    CU_ASSERT_STRING_EQUAL(snap, expected);
+    if (strcmp(snap, expected) != 0)
+        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
+    free(snap);
+}
+
 const char *meta_test_load_file(const char *name, const char *text)
 {
     if (!dir[0]) {
@@ -110,15 +135,22 @@ char *meta_test_load_snapshot(const char *conninfo, int with_ids)
     return out;
 }
 
+/* The NULL-terminated paths after path, into paths (at most 32). */
+static size_t collect_paths(const char **paths, const char *path, va_list ap)
+{
+    size_t n = 0;
+    for (const char *p = path; p && n < 32; p = va_arg(ap, const char *))
+        paths[n++] = p;
+    return n;
+}
+
 int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
                          struct meta_error *err, const char *path, ...)
 {
     const char *paths[32];
-    size_t n = 0;
     va_list ap;
     va_start(ap, path);
-    for (const char *p = path; p && n < 32; p = va_arg(ap, const char *))
-        paths[n++] = p;
+    size_t n = collect_paths(paths, path, ap);
     va_end(ap);
     meta_error_clear(err);
     return meta_db_load(db, paths, n, report, err);
@@ -157,11 +189,9 @@ void meta_test_load_expect_refused(struct meta_db *db, const char *conninfo, con
                                    const char *path, ...)
 {
     const char *paths[32];
-    size_t n = 0;
     va_list ap;
     va_start(ap, path);
-    for (const char *p = path; p && n < 32; p = va_arg(ap, const char *))
-        paths[n++] = p;
+    size_t n = collect_paths(paths, path, ap);
     va_end(ap);
     struct meta_load_report r;
     struct meta_error err;

@@ -14,6 +14,17 @@
  * migrated) and writes its conninfo (size bytes). Returns 0 or -1. */
 int meta_test_load_db(const char *name, char *conninfo, size_t size, struct meta_db **db);
 
+/* Closes *db (when open) and opens a fresh database called name in its
+ * place (CUnit fatal assertion on failure). */
+void meta_test_load_fresh(const char *name, char *conninfo, size_t size, struct meta_db **db);
+
+/* Closes *db and removes the temporary directory: a suite's clean-up. */
+int meta_test_load_close(struct meta_db **db);
+
+/* Asserts that the registry at conninfo, as meta_test_load_snapshot(,0)
+ * shows it, is expected. */
+void meta_test_load_expect_snapshot(const char *conninfo, const char *expected);
+
 /* Writes text to a file called name in the program's temporary directory,
  * which becomes the working directory on first use (removed by
  * meta_test_load_cleanup), and returns name, so that messages name the
