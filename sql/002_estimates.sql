@@ -13,18 +13,23 @@ ALTER TABLE outcomes DROP CONSTRAINT outcomes_kind_check;
 ALTER TABLE outcomes ADD CONSTRAINT outcomes_kind_check
     CHECK (kind IN ('continuous', 'binary', 'time-to-event', 'generic'));
 
+-- A result's own attributes: NULL when it has none, which costs a stored
+-- row nothing (most arm rows have none), else a non-empty JSON object.
 ALTER TABLE continuous_results
-    ADD COLUMN attributes jsonb NOT NULL DEFAULT '{}'
-    CONSTRAINT continuous_results_attributes_check CHECK (jsonb_typeof(attributes) = 'object');
+    ADD COLUMN attributes jsonb
+    CONSTRAINT continuous_results_attributes_check
+    CHECK (jsonb_typeof(attributes) = 'object' AND attributes <> '{}');
 ALTER TABLE binary_results
-    ADD COLUMN attributes jsonb NOT NULL DEFAULT '{}'
-    CONSTRAINT binary_results_attributes_check CHECK (jsonb_typeof(attributes) = 'object');
+    ADD COLUMN attributes jsonb
+    CONSTRAINT binary_results_attributes_check
+    CHECK (jsonb_typeof(attributes) = 'object' AND attributes <> '{}');
 
 -- One trial's estimate of treatment vs control for an outcome at a time
 -- point. estimate is on the natural scale (RR 4.94, MD -1.3; for GIV the
 -- scale given, the log scale when log_scale is set); se is on the analysis
 -- scale (log for RR, OR, ROM, HR), given (se_given) or derived from the
--- interval, which is kept as given with its level. method 'peto' marks
+-- interval, which is kept as given with its level; attributes as for the
+-- arm results (a Cochrane subgroup, NULL when none). method 'peto' marks
 -- Peto's odds ratio from O-E and V (estimate exp((O-E)/V), se 1/sqrt(V)).
 -- The kind follows the measure, and the composite foreign key makes it the
 -- outcome's: MD on a binary outcome, or HR on one with arm rows, is refused.
@@ -50,7 +55,7 @@ CREATE TABLE estimate_results (
     level       double precision CHECK (level >= 50 AND level < 100),
     n_treatment integer CHECK (n_treatment > 0),
     n_control   integer CHECK (n_control > 0),
-    attributes  jsonb   NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(attributes) = 'object'),
+    attributes  jsonb   CHECK (jsonb_typeof(attributes) = 'object' AND attributes <> '{}'),
     load_id     bigint  NOT NULL REFERENCES loads,
     PRIMARY KEY (outcome_id, timepoint, trial_id, treatment, control),
     FOREIGN KEY (outcome_id, kind) REFERENCES outcomes (outcome_id, kind),

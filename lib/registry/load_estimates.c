@@ -13,7 +13,7 @@
 /* Each staged estimate with the ids of its trial, outcome and load. */
 static const char ids_sql[] =
     "CREATE TEMP TABLE meta_stage_est_ids ON COMMIT DROP AS"
-    " SELECT e.*, coalesce(e.rattrs::jsonb, '{}'::jsonb) AS attributes, t.trial_id,"
+    " SELECT e.*, e.rattrs::jsonb AS attributes, t.trial_id,"
     "        o.outcome_id, f.load_id"
     " FROM meta_stage_est e JOIN meta_stage_files f ON f.file_no = e.file_no"
     " JOIN trials t ON t.name = e.trial JOIN outcomes o ON o.name = e.outcome";

@@ -64,20 +64,22 @@ static const char ids_sql_fmt[] =
     " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
     " JOIN outcomes o ON o.name = s.outcome;"
     "CREATE TEMP TABLE meta_stage_old ON COMMIT DROP AS"
-    " SELECT i.*, (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd AND r.attributes = %s) AS same"
+    " SELECT i.*, (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
+    "              AND r.attributes IS NOT DISTINCT FROM %s) AS same"
     " FROM meta_stage_ids i JOIN continuous_results r"
     "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " WHERE i.kind = 'continuous'"
     " UNION ALL"
-    " SELECT i.*, (r.events = i.events AND r.total = i.total AND r.attributes = %s)"
+    " SELECT i.*, (r.events = i.events AND r.total = i.total"
+    "              AND r.attributes IS NOT DISTINCT FROM %s)"
     " FROM meta_stage_ids i JOIN binary_results r"
     "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " WHERE i.kind = 'binary';"
     "ANALYZE meta_stage_old";
 
-/* A staged row's own attributes, as jsonb. */
-#define ATTRS_ANY  "coalesce(i.rattrs::jsonb, '{}'::jsonb)"
-#define ATTRS_NONE "'{}'::jsonb"
+/* A staged row's own attributes, as jsonb (NULL: none). */
+#define ATTRS_ANY  "i.rattrs::jsonb"
+#define ATTRS_NONE "NULL::jsonb"
 
 static const char old_repeated_sql[] =
     "SELECT count(*) AS repeated FROM (SELECT FROM meta_stage_old"

@@ -362,7 +362,6 @@ int meta_load_row_check(const struct meta_load_layout *l, const char *file,
     char q[META_LOAD_QUOTE_SIZE];
     int bad = 0;
 
-    memset(row, 0, sizeof *row);
     if (rec->count != l->width) {
         size_t at = (rec->count < l->width ? rec->count : l->width) + 1;
         long line =
@@ -388,8 +387,11 @@ int meta_load_row_check(const struct meta_load_layout *l, const char *file,
     if (bad)
         return META_EINVAL;
 
+    /* Only the flags need clearing: text and numbers are read where present. */
     struct meta_load_fields f;
-    memset(&f, 0, sizeof f);
+    memset(f.present, 0, sizeof f.present);
+    memset(f.fault, 0, sizeof f.fault);
+    f.peto = f.log_scale = 0;
     for (int c = 0; c < META_LOAD_NCOLS; c++) {
         enum meta_load_col col = (enum meta_load_col)c;
         if (l->col[col] < 0)

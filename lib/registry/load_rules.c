@@ -519,8 +519,17 @@ int meta_load_rules_apply(const struct meta_load_fields *f, int want_kind, int e
     struct check c = {f, w, estimate_columns};
     int bad_before = w->bad;
     w->bad = 0;
-    memset(row, 0, sizeof *row);
+    /* Every field a reader of the row uses, one by one: cheaper per row than
+     * clearing the whole struct. */
+    row->n = row->events = row->total = 0;
+    row->mean = row->sd = row->estimate = 0;
+    row->measure = META_LOAD_GIV;
+    row->peto = row->log_scale = row->se_given = 0;
+    row->n_treatment = row->n_control = 0;
     row->ci_lower = row->ci_upper = row->level = row->se = NAN;
+    row->place = row->origin = (struct meta_load_text){NULL, 0};
+    row->arm_attrs = row->result_attrs = NULL;
+    row->n_arm_attrs = row->n_result_attrs = 0;
 
     check_name(&c, META_LOAD_COL_TRIAL);
     check_name(&c, META_LOAD_COL_TREATMENT);
@@ -559,7 +568,6 @@ int meta_load_rules_apply(const struct meta_load_fields *f, int want_kind, int e
     row->outcome_line = meta_load_where_line(w, META_LOAD_COL_OUTCOME);
     row->measure_line = meta_load_where_line(w, META_LOAD_COL_MEASURE);
     for (int col = META_LOAD_COL_N; col < META_LOAD_NCOLS; col++)
-        if (f->present[col] && col != META_LOAD_COL_CONTROL && col != META_LOAD_COL_MEASURE)
-            row->num_text[col] = f->text[col];
+        row->num_text[col] = f->present[col] ? f->text[col] : (struct meta_load_text){NULL, 0};
     return META_OK;
 }

@@ -143,7 +143,7 @@ void meta_load_stage_abort(struct meta_loader *l)
 static void put_line_or_null(struct meta_load_buf *b, long line, long row_line)
 {
     if (line == row_line)
-        meta_load_buf_puts(b, "\\N");
+        META_LOAD_BUF_LITERAL(b, "\\N");
     else
         meta_load_buf_int(b, line);
     meta_load_buf_put(b, "\t", 1);
@@ -189,7 +189,7 @@ static void put_optional(struct meta_load_buf *b, struct meta_load_text t)
     if (t.s && t.len > 0)
         meta_load_buf_copy_field(b, t.s, t.len);
     else
-        meta_load_buf_puts(b, "\\N");
+        META_LOAD_BUF_LITERAL(b, "\\N");
 }
 
 /* Attributes as the text of a JSON object into json, or nothing. */
@@ -212,7 +212,7 @@ static void put_json(struct meta_load_buf *b, struct meta_load_buf *json)
     if (json->nomem)
         b->nomem = 1;
     else if (json->len == 0)
-        meta_load_buf_puts(b, "\\N");
+        META_LOAD_BUF_LITERAL(b, "\\N");
     else
         meta_load_buf_copy_field(b, json->data, json->len);
     meta_load_buf_put(b, "\t", 1);
@@ -234,19 +234,19 @@ static void json_number(struct meta_load_buf *j, const char *key, const struct m
 static void build_estimate(struct meta_load_buf *j, const struct meta_load_row *row)
 {
     meta_load_buf_reset(j);
-    meta_load_buf_puts(j, "{\"control\":");
+    META_LOAD_BUF_LITERAL(j, "{\"control\":");
     meta_load_buf_json_string(j, row->control.s, row->control.len);
-    meta_load_buf_puts(j, ",\"measure\":\"");
+    META_LOAD_BUF_LITERAL(j, ",\"measure\":\"");
     meta_load_buf_puts(j, meta_load_measure_code(row->measure));
-    meta_load_buf_puts(j, "\"");
+    META_LOAD_BUF_LITERAL(j, "\"");
     if (row->peto)
-        meta_load_buf_puts(j, ",\"method\":\"peto\"");
+        META_LOAD_BUF_LITERAL(j, ",\"method\":\"peto\"");
     if (row->log_scale)
-        meta_load_buf_puts(j, ",\"log_scale\":\"true\"");
+        META_LOAD_BUF_LITERAL(j, ",\"log_scale\":\"true\"");
     if (row->measure_line != row->line) {
-        meta_load_buf_puts(j, ",\"measure_line\":\"");
+        META_LOAD_BUF_LITERAL(j, ",\"measure_line\":\"");
         meta_load_buf_int(j, row->measure_line);
-        meta_load_buf_puts(j, "\"");
+        META_LOAD_BUF_LITERAL(j, "\"");
     }
     json_number(j, "estimate", row, META_LOAD_COL_ESTIMATE, row->estimate, 0);
     if (row->se_given) {
@@ -267,7 +267,7 @@ static void build_estimate(struct meta_load_buf *j, const struct meta_load_row *
         json_number(j, "n_treatment", row, META_LOAD_COL_N_TREATMENT, row->n_treatment, 1);
     if (row->n_control > 0)
         json_number(j, "n_control", row, META_LOAD_COL_N_CONTROL, row->n_control, 1);
-    meta_load_buf_puts(j, "}");
+    META_LOAD_BUF_LITERAL(j, "}");
 }
 
 int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta_load_row *row,
@@ -298,18 +298,18 @@ int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta
     put_text(b, row->outcome);
     put_text(b, row->timepoint);
     if (row->kind == META_LOAD_CONTINUOUS) {
-        meta_load_buf_puts(b, "continuous\t");
+        META_LOAD_BUF_LITERAL(b, "continuous\t");
         put_number(b, row, META_LOAD_COL_N, row->n, 1);
         put_number(b, row, META_LOAD_COL_MEAN, row->mean, 0);
         put_number(b, row, META_LOAD_COL_SD, row->sd, 0);
-        meta_load_buf_puts(b, "\\N\t\\N\t");
+        META_LOAD_BUF_LITERAL(b, "\\N\t\\N\t");
     } else if (row->kind == META_LOAD_BINARY) {
-        meta_load_buf_puts(b, "binary\t\\N\t\\N\t\\N\t");
+        META_LOAD_BUF_LITERAL(b, "binary\t\\N\t\\N\t\\N\t");
         put_number(b, row, META_LOAD_COL_EVENTS, row->events, 1);
         put_number(b, row, META_LOAD_COL_TOTAL, row->total, 1);
     } else {
         meta_load_buf_puts(b, meta_load_measure_kind(row->measure));
-        meta_load_buf_puts(b, "\t\\N\t\\N\t\\N\t\\N\t\\N\t");
+        META_LOAD_BUF_LITERAL(b, "\t\\N\t\\N\t\\N\t\\N\t\\N\t");
     }
     build_attrs(&l->json, row->arm_attrs, row->n_arm_attrs);
     put_json(b, &l->json);

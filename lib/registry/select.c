@@ -83,8 +83,7 @@ static const char arms_sql_fmt[] =
     "       a.treatment = ANY ($3::text[]) AS is_treatment, %s,"
     "       coalesce(r.attributes ->> 'year', a.year) AS year,"
     "       coalesce(r.attributes ->> $5::text, a.by_value) AS by_value,"
-    "       nullif(r.attributes, '{}'::jsonb)::text AS attrs," ESTIMATE_NULLS
-    "  FROM %s r CROSS JOIN LATERAL ("
+    "       r.attributes::text AS attrs," ESTIMATE_NULLS "  FROM %s r CROSS JOIN LATERAL ("
     "    SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
     "           x.attributes ->> 'year' AS year, x.attributes ->> $5::text AS by_value"
     "      FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
@@ -103,7 +102,7 @@ static const char estimates_sql[] =
     "       NULL::float8 AS n, NULL::float8 AS mean, NULL::float8 AS sd,"
     "       NULL::float8 AS events, NULL::float8 AS total,"
     "       e.attributes ->> 'year' AS year, e.attributes ->> $5::text AS by_value,"
-    "       nullif(e.attributes, '{}'::jsonb)::text AS attrs, e.control, e.measure, e.method,"
+    "       e.attributes::text AS attrs, e.control, e.measure, e.method,"
     "       e.log_scale, e.estimate, e.se, e.se_given, e.ci_lower, e.ci_upper, e.level,"
     "       e.n_treatment::float8 AS n_treatment, e.n_control::float8 AS n_control"
     "  FROM estimate_results e JOIN trials t ON t.trial_id = e.trial_id"

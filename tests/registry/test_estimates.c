@@ -102,7 +102,7 @@ static void test_mixed_file(void)
                     "2.76|8.84|95|40|41|{\"year\": \"2019\", \"subgroup\": \"b\"}|mixed.csv\n"
                     "estimate|T4|halluc||placebo|ketamine|binary|RR||f|0.5|0.4214035639417995|f|"
                     "0.25|1|90|||{\"subgroup\": \"b\"}|mixed.csv\n"
-                    "estimate|T5|survival||ketamine|placebo|time-to-event|HR||f|0.7|0.1|t||||||{}|"
+                    "estimate|T5|survival||ketamine|placebo|time-to-event|HR||f|0.7|0.1|t|||||||"
                     "mixed.csv\n"
                     "loads|0\n"
                     "outcome|halluc|binary\n"
@@ -322,14 +322,15 @@ static void test_reload_and_replace(void)
     CU_ASSERT_EQUAL(r.files[0].inserted, 1);
     CU_ASSERT_EQUAL(r.files[0].replaced, 1);
     CU_ASSERT_EQUAL(r.files[0].unchanged, 1);
-    expect_query("SELECT string_agg(t.name || ' ' || e.estimate || ' ' || e.attributes::text || "
+    expect_query("SELECT string_agg(t.name || ' ' || e.estimate || ' ' || "
+                 "coalesce(e.attributes::text, '-') || "
                  "' ' || l.file_name, '; ' ORDER BY t.name)"
                  " FROM estimate_results e JOIN trials t USING (trial_id) JOIN loads l USING "
                  "(load_id)",
                  "T2 -1.3 {\"year\": \"2018\", \"subgroup\": \"a\"} mixed.csv; "
                  "T3 4.5 {\"year\": \"2019\"} changed.csv; "
-                 "T4 0.5 {\"subgroup\": \"b\"} mixed.csv; T5 0.7 {} mixed.csv; "
-                 "T6 2 {} changed.csv");
+                 "T4 0.5 {\"subgroup\": \"b\"} mixed.csv; T5 0.7 - mixed.csv; "
+                 "T6 2 - changed.csv");
     meta_load_report_release(&r);
 }
 

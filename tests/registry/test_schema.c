@@ -205,8 +205,9 @@ static void test_estimate_constraints(void)
                     cases[i].sqlstate);
         CU_ASSERT_STRING_EQUAL(state, cases[i].sqlstate);
     }
-    /* Result rows have attributes of their own, objects only. */
+    /* Result rows have attributes of their own, non-empty objects or NULL. */
     CU_ASSERT_STRING_EQUAL(run_sql("UPDATE continuous_results SET attributes = '[1]'"), "23514");
+    CU_ASSERT_STRING_EQUAL(run_sql("UPDATE continuous_results SET attributes = '{}'"), "23514");
     CU_ASSERT_STRING_EQUAL(run_sql("UPDATE binary_results SET attributes = '{\"rob\": \"low\"}'"),
                            "");
 }
@@ -272,7 +273,7 @@ static void test_concurrent_first_use(void)
 }
 
 /* A registry made by the first schema, with data, migrates: its rows stay,
- * results gain empty attributes, estimates can be stored. */
+ * results have no attributes of their own, estimates can be stored. */
 static void test_upgrade_from_version_1(void)
 {
     char old[1024];
@@ -313,10 +314,10 @@ static void test_upgrade_from_version_1(void)
     CU_ASSERT_EQUAL(version, meta_db_expected_version());
     meta_db_close(db);
     conn = PQconnectdb(old);
-    res = PQexec(conn, "SELECT n || ' ' || mean || ' ' || attributes::text FROM "
+    res = PQexec(conn, "SELECT n || ' ' || mean || ' ' || coalesce(attributes::text, 'none') FROM "
                        "continuous_results");
     CU_ASSERT_EQUAL_FATAL(PQntuples(res), 1);
-    CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0), "10 1.5 {}");
+    CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0), "10 1.5 none");
     PQclear(res);
     res = PQexec(conn, "INSERT INTO estimate_results (trial_id, outcome_id, kind, treatment,"
                        " control, measure, estimate, se, se_given, load_id)"
