@@ -142,7 +142,7 @@ int cmd_list(int argc, char **argv)
     struct meta_list_table table;
     struct meta_error err;
     meta_error_clear(&err);
-    int ret = meta_reg_list(db, what, &table, &err);
+    int ret = meta_db_list(db, what, &table, &err);
     meta_db_close(db);
     if (ret != META_OK)
         return cli_fail("list", ret, &err);

@@ -6,7 +6,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "parse_options.h"
-#include "load.h"
+#include "meta_load.h"
 
 #include <stdlib.h>
 
@@ -69,7 +69,7 @@ int cmd_load(int argc, char **argv)
     struct meta_error err;
     meta_load_report_init(&report);
     meta_error_clear(&err);
-    int ret = meta_reg_load(db, (const char *const *)(argv + 1), (size_t)n_args, &report, &err);
+    int ret = meta_db_load(db, (const char *const *)(argv + 1), (size_t)n_args, &report, &err);
     status = 0;
     if (ret == META_OK) {
         print_report(&report);

@@ -23,7 +23,7 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
     };
     e->key = NULL;
     meta_selection_release(&an->sel);
-    int ret = meta_select_arms(db, &q, &an->sel, &e->err);
+    int ret = meta_db_select(db, &q, &an->sel, &e->err);
     if (ret != META_OK || !req->by)
         return ret;
     /* A `by` attribute that no treatment arm carries is a mistake (a typo,
@@ -33,7 +33,7 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
             return META_OK;
     if (an->sel.count == 0)
         return META_OK;
-    return meta_select_unknown_attribute(db, &q, &e->err);
+    return meta_db_unknown_attribute(db, &q, &e->err);
 }
 
 int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,

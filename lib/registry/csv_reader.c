@@ -7,6 +7,8 @@
  */
 #include "csv_reader.h"
 
+#include "load_sha256.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -132,6 +134,22 @@ static void on_record(int c, void *data)
     r->rec_line = r->field_line = r->cur_line;
 }
 
+/* Whether the len bytes at s are blanks (spaces and tabs) only. */
+static int all_blank(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* For libcsv: no byte is a blank to trim, so a field keeps every byte. */
+static int no_blank(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
 /* Feeds len bytes that hold at most one line break, at their end. */
 static int feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 {
@@ -147,11 +165,21 @@ static int feed(struct reader *r, struct csv_parser *p, const char *data, size_t
         if (e != CSV_EPARSE)
             return fail(r, META_EINVAL, r->field_line, r->nfields + 1, "field is too long");
         /* libcsv stops on the offending byte: a quote inside an unquoted
-         * field, or something other than a delimiter after a closing quote. */
+         * field, or something other than a delimiter after a closing quote.
+         * Blanks are data (RFC 4180), so blanks around quotes land here too. */
+        if (data[done] == '"' && !p->quoted && p->entry_pos > 0 &&
+            all_blank(p->entry_buf, p->entry_pos))
+            return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
+                        "blank before the opening quote of a field (blanks are part of a "
+                        "CSV field: remove them, or put them inside the quotes)");
         if (data[done] == '"' && !p->quoted)
             return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
                         "quote inside an unquoted field (quote the whole field and "
                         "double the quotes inside it)");
+        if (data[done] == ' ' || data[done] == '\t')
+            return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
+                        "blank after the closing quote of a field (blanks are part of a "
+                        "CSV field: remove them, or put them inside the quotes)");
         return fail(r, META_EINVAL, r->cur_line, r->nfields + 1,
                     "unexpected character after the closing quote of a field (a quote "
                     "inside a quoted field must be doubled)");
@@ -177,16 +205,6 @@ static int feed_lines(struct reader *r, struct csv_parser *p, const char *data, 
         len -= piece;
     }
     return META_OK;
-}
-
-static void to_hex(const unsigned char *md, unsigned len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < len; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * len] = '\0';
 }
 
 int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, void *ctx,
@@ -224,6 +242,7 @@ int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, voi
     }
     parser_ready = 1;
     csv_set_blk_size(&p, 4096);
+    csv_set_space_func(&p, no_blank);
     r.idle_state = p.pstate;
     if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
         ret = meta_error_set(err, META_ENOMEM, "%s: cannot compute SHA-256", r.name);
@@ -286,7 +305,7 @@ int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, voi
             ret = meta_error_set(err, META_ENOMEM, "%s: cannot compute SHA-256", r.name);
             goto cleanup;
         }
-        to_hex(digest, dlen, sha256_hex);
+        meta_load_sha256_hex(digest, sha256_hex);
     }
 
 cleanup:

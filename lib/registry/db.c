@@ -12,7 +12,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 struct meta_db {
     PGconn *conn;
@@ -39,21 +38,7 @@ static int connect_to(const char *conninfo, PGconn **out, struct meta_error *err
     if (PQstatus(conn) != CONNECTION_OK) {
         char msg[2048];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
-        /* libpq continues its messages on tab-indented lines: make them one. */
-        char *o = msg;
-        for (const char *i = msg; *i; i++) {
-            if (*i == '\n') {
-                while (i[1] == '\t' || i[1] == ' ')
-                    i++;
-                *o++ = ' ';
-            } else {
-                *o++ = *i;
-            }
-        }
-        *o = '\0';
-        size_t len = strlen(msg);
-        while (len > 0 && msg[len - 1] == ' ')
-            msg[--len] = '\0';
+        meta_pg_one_line(msg);
         PQfinish(conn);
         return meta_error_set(err, META_EDB, "cannot connect to the database: %s", msg);
     }

@@ -1,7 +1,7 @@
 /*
  * The listings of `meta list` (see list.h): one aggregate query each over
- * the result tables, copied out of the PGresult so that no libpq type
- * leaves lib/registry.
+ * the result tables (arm results and estimates), copied out of the PGresult
+ * so that no libpq type leaves lib/registry.
  */
 #include "list.h"
 
@@ -10,10 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every result row, whichever its kind. */
+/* Every arm result row, whichever its kind, with its trial; and every
+ * estimate row (arm_id NULL). */
 #define RESULTS                                                                                    \
-    "(SELECT arm_id, outcome_id, timepoint FROM continuous_results"                                \
-    " UNION ALL SELECT arm_id, outcome_id, timepoint FROM binary_results)"
+    "(SELECT a.trial_id, r.arm_id, r.outcome_id, r.timepoint FROM ("                               \
+    "   SELECT arm_id, outcome_id, timepoint FROM continuous_results"                              \
+    "   UNION ALL SELECT arm_id, outcome_id, timepoint FROM binary_results) r"                     \
+    "  JOIN arms a ON a.arm_id = r.arm_id"                                                         \
+    " UNION ALL SELECT trial_id, NULL, outcome_id, timepoint FROM estimate_results)"
 
 static const char trials_sql[] =
     "SELECT t.name AS trial, coalesce(ac.arms, 0) AS arms, coalesce(rc.outcomes, 0) AS outcomes,"
@@ -21,26 +25,31 @@ static const char trials_sql[] =
     " FROM trials t"
     " LEFT JOIN (SELECT trial_id, count(*) AS arms FROM arms GROUP BY trial_id) ac"
     "   ON ac.trial_id = t.trial_id"
-    " LEFT JOIN (SELECT a.trial_id, count(DISTINCT r.outcome_id) AS outcomes, count(*) AS rows"
-    "            FROM " RESULTS " r JOIN arms a ON a.arm_id = r.arm_id GROUP BY a.trial_id) rc"
+    " LEFT JOIN (SELECT r.trial_id, count(DISTINCT r.outcome_id) AS outcomes, count(*) AS rows"
+    "            FROM " RESULTS " r GROUP BY r.trial_id) rc"
     "   ON rc.trial_id = t.trial_id"
     " ORDER BY t.name";
 
 static const char outcomes_sql[] =
     "SELECT o.name AS outcome, o.kind AS type, coalesce(r.timepoint, '') AS timepoint,"
-    "       count(DISTINCT a.trial_id) AS trials, count(a.arm_id) AS arms"
+    "       count(DISTINCT r.trial_id) AS trials, count(r.arm_id) AS arms,"
+    "       count(r.trial_id) - count(r.arm_id) AS estimates"
     " FROM outcomes o LEFT JOIN " RESULTS " r ON r.outcome_id = o.outcome_id"
-    " LEFT JOIN arms a ON a.arm_id = r.arm_id"
     " GROUP BY o.name, o.kind, r.timepoint ORDER BY o.name, 3";
 
+/* A treatment is named by arms and by either side of estimates. */
 static const char treatments_sql[] =
-    "SELECT treatment, count(*) AS arms, count(DISTINCT trial_id) AS trials"
-    " FROM arms GROUP BY treatment ORDER BY treatment";
+    "SELECT name AS treatment, sum(arm) AS arms, count(DISTINCT trial_id) AS trials"
+    " FROM (SELECT treatment AS name, 1 AS arm, trial_id FROM arms"
+    "       UNION ALL SELECT treatment, 0, trial_id FROM estimate_results"
+    "       UNION ALL SELECT control, 0, trial_id FROM estimate_results) x"
+    " GROUP BY name ORDER BY name";
 
 static const char *const trials_cols[] = {"trial", "arms", "outcomes", "rows"};
 static const int trials_num[] = {0, 1, 1, 1};
-static const char *const outcomes_cols[] = {"outcome", "type", "timepoint", "trials", "arms"};
-static const int outcomes_num[] = {0, 0, 0, 1, 1};
+static const char *const outcomes_cols[] = {"outcome", "type", "timepoint",
+                                            "trials",  "arms", "estimates"};
+static const int outcomes_num[] = {0, 0, 0, 1, 1, 1};
 static const char *const treatments_cols[] = {"treatment", "arms", "trials"};
 static const int treatments_num[] = {0, 1, 1};
 
@@ -52,7 +61,7 @@ static const struct {
     size_t ncols;
 } listings[] = {
     [META_LIST_TRIALS] = {"trials", trials_sql, trials_cols, trials_num, 4},
-    [META_LIST_OUTCOMES] = {"outcomes", outcomes_sql, outcomes_cols, outcomes_num, 5},
+    [META_LIST_OUTCOMES] = {"outcomes", outcomes_sql, outcomes_cols, outcomes_num, 6},
     [META_LIST_TREATMENTS] = {"treatments", treatments_sql, treatments_cols, treatments_num, 3},
 };
 
@@ -69,6 +78,8 @@ int meta_list_parse(const char *name, enum meta_list_what *what)
 
 void meta_list_table_release(struct meta_list_table *t)
 {
+    if (!t)
+        return;
     if (t->cells)
         for (size_t i = 0; i < t->nrows * t->ncols; i++)
             free(t->cells[i]);
@@ -76,8 +87,8 @@ void meta_list_table_release(struct meta_list_table *t)
     memset(t, 0, sizeof *t);
 }
 
-int meta_reg_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
-                  struct meta_error *err)
+int meta_db_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
+                 struct meta_error *err)
 {
     PGconn *conn = meta_db_pg(db);
     PGresult *res = NULL;

@@ -1,9 +1,11 @@
 /*
- * The load rules that span rows, checked set-wise on the staging table (see
- * load_stage.h): an outcome is continuous or binary everywhere, and an arm
- * keeps one treatment, within the files of a call and against the registry.
- * A cheap aggregate query finds whether anything is wrong; only then do the
- * detail queries name each offending row's file, line and column.
+ * The load rules that span rows, checked set-wise on the staging tables (see
+ * load_stage.h): an outcome is of one kind everywhere (continuous or binary
+ * by its arm rows, or the kind of its estimates' measure), an arm keeps one
+ * treatment, and an estimate's key is given once, within the sources of a
+ * load and against the registry. A cheap aggregate query finds whether
+ * anything is wrong; only then do the detail queries name each offending
+ * row's file, line and column.
  */
 #include "load_stage.h"
 
@@ -19,7 +21,9 @@
  * rows win), which jsonb_object_agg does when a key repeats. */
 static const char prepare_sql[] =
     "CREATE TEMP TABLE meta_stage_outcomes ON COMMIT DROP AS"
-    " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM meta_stage GROUP BY outcome;"
+    " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM ("
+    "   SELECT outcome, kind FROM meta_stage UNION ALL SELECT outcome, kind FROM meta_stage_est"
+    " ) s GROUP BY outcome;"
     "CREATE TEMP TABLE meta_stage_arms ON COMMIT DROP AS"
     " SELECT trial, arm, min(treatment COLLATE \"C\") AS tmin, max(treatment COLLATE \"C\") AS "
     "tmax,"
@@ -46,32 +50,46 @@ static const char detect_sql[] =
     "  AS arm_registry,"
     " (SELECT count(*) FROM meta_stage_arms sa WHERE sa.tmin <> sa.tmax"
     "   AND NOT EXISTS (SELECT FROM trials t JOIN arms a ON a.trial_id = t.trial_id"
-    "                   WHERE t.name = sa.trial AND a.label = sa.arm)) AS arm_within";
+    "                   WHERE t.name = sa.trial AND a.label = sa.arm)) AS arm_within,"
+    " (SELECT count(*) FROM (SELECT FROM meta_stage_est"
+    "   GROUP BY trial, outcome, timepoint, treatment, control HAVING count(*) > 1) d)"
+    "  AS est_repeated";
+
+/* Every staged row with the kind it gives its outcome: arm rows (measure
+ * NULL, named by their outcome column) and estimate rows (by their measure). */
+#define KIND_ROWS                                                                                  \
+    "(SELECT file_no, line, coalesce(outcome_line, line) AS at_line, outcome, kind,"               \
+    "        NULL::text AS measure, place, origin FROM meta_stage"                                 \
+    " UNION ALL SELECT file_no, line, coalesce(measure_line, line), outcome, kind, measure,"       \
+    "        place, origin FROM meta_stage_est)"
 
 /* Staged rows whose kind differs from the registry's. */
 static const char kind_registry_sql[] =
-    "SELECT s.file_no, coalesce(s.outcome_line, s.line) AS at_line, s.outcome,"
-    "       s.kind, o.kind AS other_kind, count(*) OVER () AS total"
-    " FROM meta_stage s JOIN outcomes o ON o.name = s.outcome"
+    "SELECT s.file_no, s.at_line, s.outcome, s.kind, s.measure, s.place, s.origin,"
+    "       o.kind AS other_kind,"
+    "       count(*) OVER () AS total"
+    " FROM " KIND_ROWS " s JOIN outcomes o ON o.name = s.outcome"
     " WHERE o.kind <> s.kind ORDER BY s.file_no, s.line LIMIT 50";
 
 /* Staged rows of a new outcome whose kind differs from its first row's. */
 static const char kind_within_sql[] =
-    "WITH first AS ("
-    "  SELECT DISTINCT ON (s.outcome) s.outcome, s.kind, s.file_no, s.line"
-    "  FROM meta_stage s JOIN meta_stage_outcomes so ON so.outcome = s.outcome"
-    "  WHERE so.kmin <> so.kmax AND NOT EXISTS (SELECT FROM outcomes o WHERE o.name = s.outcome)"
-    "  ORDER BY s.outcome, s.file_no, s.line)"
-    "SELECT s.file_no, coalesce(s.outcome_line, s.line) AS at_line, s.outcome, s.kind,"
+    "WITH k AS " KIND_ROWS ","
+    " first AS ("
+    "  SELECT DISTINCT ON (k.outcome) k.outcome, k.kind, k.file_no, k.line, k.origin"
+    "  FROM k JOIN meta_stage_outcomes so ON so.outcome = k.outcome"
+    "  WHERE so.kmin <> so.kmax AND NOT EXISTS (SELECT FROM outcomes o WHERE o.name = k.outcome)"
+    "  ORDER BY k.outcome, k.file_no, k.line)"
+    "SELECT k.file_no, k.at_line, k.outcome, k.kind, k.measure, k.place, k.origin,"
     "       f.kind AS other_kind, f.file_no AS other_file, f.line AS other_line,"
+    "       f.origin AS other_origin,"
     "       count(*) OVER () AS total"
-    " FROM meta_stage s JOIN first f ON f.outcome = s.outcome"
-    " WHERE s.kind <> f.kind ORDER BY s.file_no, s.line LIMIT 50";
+    " FROM k JOIN first f ON f.outcome = k.outcome"
+    " WHERE k.kind <> f.kind ORDER BY k.file_no, k.line LIMIT 50";
 
 /* Staged rows that give a stored arm another treatment. */
 static const char arm_registry_sql[] =
-    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm,"
-    "       s.treatment, a.treatment AS other_treatment, count(*) OVER () AS total"
+    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm, s.place,"
+    "       s.origin, s.treatment, a.treatment AS other_treatment, count(*) OVER () AS total"
     " FROM meta_stage s JOIN trials t ON t.name = s.trial"
     " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
     " WHERE a.treatment <> s.treatment ORDER BY s.file_no, s.line LIMIT 50";
@@ -83,97 +101,137 @@ static const char arm_within_sql[] =
     "  AND NOT EXISTS (SELECT FROM trials t JOIN arms a ON a.trial_id = t.trial_id"
     "                  WHERE t.name = sa.trial AND a.label = sa.arm)),"
     " first AS ("
-    "  SELECT DISTINCT ON (s.trial, s.arm) s.trial, s.arm, s.treatment, s.file_no, s.line"
+    "  SELECT DISTINCT ON (s.trial, s.arm) s.trial, s.arm, s.treatment, s.file_no, s.line,"
+    "         s.origin"
     "  FROM meta_stage s JOIN bad b ON b.trial = s.trial AND b.arm = s.arm"
     "  ORDER BY s.trial, s.arm, s.file_no, s.line)"
-    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm,"
-    "       s.treatment, f.treatment AS other_treatment, f.file_no AS other_file,"
-    "       f.line AS other_line, count(*) OVER () AS total"
+    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm, s.place,"
+    "       s.origin, s.treatment, f.treatment AS other_treatment, f.file_no AS other_file,"
+    "       f.line AS other_line, f.origin AS other_origin, count(*) OVER () AS total"
     " FROM meta_stage s JOIN first f ON f.trial = s.trial AND f.arm = s.arm"
     " WHERE s.treatment <> f.treatment ORDER BY s.file_no, s.line LIMIT 50";
 
-enum check { KIND_REGISTRY, KIND_WITHIN, ARM_REGISTRY, ARM_WITHIN };
+/* Every repetition of an estimate's key after its first occurrence. */
+static const char est_repeated_sql[] =
+    "SELECT file_no, coalesce(trial_line, line) AS at_line, trial, outcome, timepoint,"
+    "       treatment, control, place, origin, other_file, other_line, other_origin,"
+    "       count(*) OVER () AS total"
+    " FROM (SELECT e.*, first_value(e.file_no) OVER w AS other_file,"
+    "              first_value(e.line) OVER w AS other_line,"
+    "              first_value(e.origin) OVER w AS other_origin, row_number() OVER w AS rn"
+    "       FROM meta_stage_est e"
+    "       WINDOW w AS (PARTITION BY trial, outcome, timepoint, treatment, control"
+    "                    ORDER BY file_no, line)) d"
+    " WHERE rn > 1 ORDER BY file_no, line LIMIT 50";
 
-static const char *value(const PGresult *res, int row, const char *name)
-{
-    int col = PQfnumber(res, name);
-    return col >= 0 ? PQgetvalue(res, row, col) : "";
-}
-
-static long long number(const PGresult *res, int row, const char *name)
-{
-    return strtoll(value(res, row, name), NULL, 10);
-}
+enum check { KIND_REGISTRY, KIND_WITHIN, ARM_REGISTRY, ARM_WITHIN, EST_REPEATED };
 
 static const char *quoted(char *buf, const char *s)
 {
     return meta_load_quote(buf, META_LOAD_QUOTE_SIZE, s, strlen(s));
 }
 
-static const char *file_name(const struct meta_load_run *run, long long file_no)
+/* What a measure asks of its outcome, for messages. */
+static const char *outcomes_of(const char *kind)
 {
-    return file_no >= 0 && (size_t)file_no < run->nfiles ? run->files[file_no].name : "?";
+    if (strcmp(kind, "time-to-event") == 0)
+        return "time-to-event outcomes, which have estimate rows only";
+    if (strcmp(kind, "generic") == 0)
+        return "generic outcomes, which have estimate rows only";
+    return strcmp(kind, "binary") == 0 ? "binary outcomes" : "continuous outcomes";
+}
+
+/* An outcome's kind conflict: "at" is "in the registry" or "at FILE:LINE". */
+static void report_kind(struct meta_loader *l, const PGresult *res, int r, const char *at)
+{
+    char q1[META_LOAD_QUOTE_SIZE], q2[META_LOAD_QUOTE_SIZE];
+    long long file_no = meta_pg_int(res, r, "file_no");
+    long line = (long)meta_pg_int(res, r, "at_line");
+    const char *place = meta_pg_text(res, r, "place");
+    const char *origin = meta_pg_text(res, r, "origin");
+    const char *outcome = meta_pg_text(res, r, "outcome");
+    const char *measure = meta_pg_text(res, r, "measure");
+    const char *kind = meta_pg_text(res, r, "kind");
+    const char *other = meta_pg_text(res, r, "other_kind");
+    if (*measure)
+        meta_load_report_at(l, file_no, origin, line, META_LOAD_COL_MEASURE, place,
+                            "measure %s is for %s; outcome %s is %s %s", quoted(q1, measure),
+                            outcomes_of(kind), quoted(q2, outcome), other, at);
+    else
+        meta_load_report_at(l, file_no, origin, line, META_LOAD_COL_OUTCOME, place,
+                            "outcome %s is %s %s%s, got a %s row", quoted(q1, outcome), other, at,
+                            strcmp(other, "time-to-event") == 0 || strcmp(other, "generic") == 0
+                                ? " (it has estimate rows only)"
+                                : "",
+                            kind);
 }
 
 /* Turns one detail row into a message. */
-static void report_row(struct meta_load_run *run, enum check which, const PGresult *res, int r)
+static void report_row(struct meta_loader *l, enum check which, const PGresult *res, int r)
 {
     char q1[META_LOAD_QUOTE_SIZE], q2[META_LOAD_QUOTE_SIZE], q3[META_LOAD_QUOTE_SIZE],
-        q4[META_LOAD_QUOTE_SIZE];
-    long long file_no = number(res, r, "file_no");
-    const char *file = file_name(run, file_no);
-    long line = (long)number(res, r, "at_line");
+        q4[META_LOAD_QUOTE_SIZE], q5[META_LOAD_QUOTE_SIZE], at[1200];
+    long long file_no = meta_pg_int(res, r, "file_no");
+    long line = (long)meta_pg_int(res, r, "at_line");
+    const char *place = meta_pg_text(res, r, "place");
+    const char *origin = meta_pg_text(res, r, "origin");
+    const char *other = meta_load_origin_name(l, meta_pg_int(res, r, "other_file"),
+                                              meta_pg_text(res, r, "other_origin"));
     switch (which) {
     case KIND_REGISTRY:
-        meta_load_errors_at(
-            run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_OUTCOME),
-            "outcome %s is %s in the registry, got a %s row", quoted(q1, value(res, r, "outcome")),
-            value(res, r, "other_kind"), value(res, r, "kind"));
+        report_kind(l, res, r, "in the registry");
         break;
     case KIND_WITHIN:
-        meta_load_errors_at(
-            run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_OUTCOME),
-            "outcome %s is %s at %s:%lld, got a %s row", quoted(q1, value(res, r, "outcome")),
-            value(res, r, "other_kind"), file_name(run, number(res, r, "other_file")),
-            number(res, r, "other_line"), value(res, r, "kind"));
+        snprintf(at, sizeof at, "at %s:%lld", other, meta_pg_int(res, r, "other_line"));
+        report_kind(l, res, r, at);
         break;
     case ARM_REGISTRY:
-        meta_load_errors_at(
-            run->errs, file, line, meta_load_column(run, file_no, META_LOAD_COL_TREATMENT),
-            "arm %s of trial %s has treatment %s in the registry, got %s (an arm "
-            "keeps its treatment)",
-            quoted(q1, value(res, r, "arm")), quoted(q2, value(res, r, "trial")),
-            quoted(q3, value(res, r, "other_treatment")), quoted(q4, value(res, r, "treatment")));
+        meta_load_report_at(l, file_no, origin, line, META_LOAD_COL_TREATMENT, place,
+                            "arm %s of trial %s has treatment %s in the registry, got %s (an "
+                            "arm keeps its treatment)",
+                            quoted(q1, meta_pg_text(res, r, "arm")),
+                            quoted(q2, meta_pg_text(res, r, "trial")),
+                            quoted(q3, meta_pg_text(res, r, "other_treatment")),
+                            quoted(q4, meta_pg_text(res, r, "treatment")));
         break;
     case ARM_WITHIN:
-        meta_load_errors_at(run->errs, file, line,
-                            meta_load_column(run, file_no, META_LOAD_COL_TREATMENT),
-                            "arm %s of trial %s has treatment %s at %s:%lld, got %s",
-                            quoted(q1, value(res, r, "arm")), quoted(q2, value(res, r, "trial")),
-                            quoted(q3, value(res, r, "other_treatment")),
-                            file_name(run, number(res, r, "other_file")),
-                            number(res, r, "other_line"), quoted(q4, value(res, r, "treatment")));
+        meta_load_report_at(
+            l, file_no, origin, line, META_LOAD_COL_TREATMENT, place,
+            "arm %s of trial %s has treatment %s at %s:%lld, got %s",
+            quoted(q1, meta_pg_text(res, r, "arm")), quoted(q2, meta_pg_text(res, r, "trial")),
+            quoted(q3, meta_pg_text(res, r, "other_treatment")), other,
+            meta_pg_int(res, r, "other_line"), quoted(q4, meta_pg_text(res, r, "treatment")));
+        break;
+    case EST_REPEATED:
+        meta_load_report_at(
+            l, file_no, origin, line, META_LOAD_COL_TRIAL, place,
+            "trial %s, outcome %s, timepoint %s, treatment %s, control %s is "
+            "already given at %s:%lld",
+            quoted(q1, meta_pg_text(res, r, "trial")), quoted(q2, meta_pg_text(res, r, "outcome")),
+            quoted(q3, meta_pg_text(res, r, "timepoint")),
+            quoted(q4, meta_pg_text(res, r, "treatment")),
+            quoted(q5, meta_pg_text(res, r, "control")), other, meta_pg_int(res, r, "other_line"));
         break;
     }
 }
 
 /* Runs one detail query and reports its rows (and how many more there are). */
-static int report_query(struct meta_load_run *run, enum check which, const char *sql,
+static int report_query(struct meta_loader *l, enum check which, const char *sql,
                         struct meta_error *err)
 {
-    PGresult *res = PQexec(run->conn, sql);
+    PGresult *res = PQexec(l->conn, sql);
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        ret = meta_pg_error(err, run->conn, res, "cannot check the staged rows");
+        ret = meta_pg_error(err, l->conn, res, "cannot check the staged rows");
         goto cleanup;
     }
     int n = PQntuples(res);
     for (int r = 0; r < n; r++)
-        report_row(run, which, res, r);
+        report_row(l, which, res, r);
     if (n > 0) {
-        long long total = number(res, 0, "total");
+        long long total = meta_pg_int(res, 0, "total");
         if (total > n)
-            run->errs->count += (size_t)(total - n);
+            l->errs.count += (size_t)(total - n);
     }
 
 cleanup:
@@ -181,17 +239,12 @@ cleanup:
     return ret;
 }
 
-int meta_load_prepare(struct meta_load_run *run, struct meta_error *err)
+int meta_load_prepare(struct meta_loader *l, struct meta_error *err)
 {
-    PGresult *res = PQexec(run->conn, prepare_sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(err, run->conn, res, "cannot summarise the staged rows");
-    PQclear(res);
-    return ret;
+    return meta_pg_exec(l->conn, prepare_sql, err, "cannot summarise the staged rows");
 }
 
-int meta_load_check(struct meta_load_run *run, struct meta_error *err)
+int meta_load_check(struct meta_loader *l, struct meta_error *err)
 {
     static const struct {
         const char *count_column;
@@ -202,16 +255,17 @@ int meta_load_check(struct meta_load_run *run, struct meta_error *err)
         {"kind_within", KIND_WITHIN, kind_within_sql},
         {"arm_registry", ARM_REGISTRY, arm_registry_sql},
         {"arm_within", ARM_WITHIN, arm_within_sql},
+        {"est_repeated", EST_REPEATED, est_repeated_sql},
     };
-    PGresult *res = PQexec(run->conn, detect_sql);
+    PGresult *res = PQexec(l->conn, detect_sql);
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        ret = meta_pg_error(err, run->conn, res, "cannot check the staged rows");
+        ret = meta_pg_error(err, l->conn, res, "cannot check the staged rows");
         goto cleanup;
     }
     for (size_t i = 0; i < sizeof checks / sizeof *checks && ret == META_OK; i++)
-        if (number(res, 0, checks[i].count_column) > 0)
-            ret = report_query(run, checks[i].which, checks[i].sql, err);
+        if (meta_pg_int(res, 0, checks[i].count_column) > 0)
+            ret = report_query(l, checks[i].which, checks[i].sql, err);
 
 cleanup:
     PQclear(res);

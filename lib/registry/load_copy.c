@@ -43,9 +43,17 @@ void meta_load_buf_puts(struct meta_load_buf *b, const char *s)
 
 void meta_load_buf_int(struct meta_load_buf *b, long long v)
 {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%lld", v);
-    meta_load_buf_put(b, tmp, (size_t)n);
+    /* Digits from the right; printf would cost more than the rest of a row. */
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        *--p = '-';
+    meta_load_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void meta_load_buf_copy_field(struct meta_load_buf *b, const char *s, size_t len)
@@ -122,6 +130,8 @@ void meta_load_buf_reset(struct meta_load_buf *b)
 
 void meta_load_buf_release(struct meta_load_buf *b)
 {
+    if (!b)
+        return;
     free(b->data);
     memset(b, 0, sizeof *b);
 }

@@ -21,6 +21,9 @@ void meta_load_buf_put(struct meta_load_buf *b, const char *s, size_t len);
 /* Appends a NUL-terminated string as is. */
 void meta_load_buf_puts(struct meta_load_buf *b, const char *s);
 
+/* Appends a string literal, its length known at compile time. */
+#define META_LOAD_BUF_LITERAL(b, lit) meta_load_buf_put((b), (lit), sizeof(lit) - 1)
+
 /* Appends a decimal integer. */
 void meta_load_buf_int(struct meta_load_buf *b, long long v);
 
@@ -34,7 +37,7 @@ void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t le
 /* Empties the buffer, keeping its memory. */
 void meta_load_buf_reset(struct meta_load_buf *b);
 
-/* Frees the buffer's memory. */
+/* Frees the buffer's memory; accepts NULL. */
 void meta_load_buf_release(struct meta_load_buf *b);
 
 #endif

@@ -19,6 +19,8 @@ void meta_load_errors_init(struct meta_load_errors *e)
 
 void meta_load_errors_release(struct meta_load_errors *e)
 {
+    if (!e)
+        return;
     for (size_t i = 0; i < e->kept; i++)
         free(e->msgs[i]);
     meta_load_errors_init(e);
@@ -60,7 +62,11 @@ void meta_load_errors_at(struct meta_load_errors *e, const char *file, long line
     va_end(ap);
     size_t size = strlen(file) + strlen(what) + 64;
     char *msg = malloc(size);
-    if (msg)
+    if (msg && line <= 0)
+        snprintf(msg, size, "%s: %s", file, what);
+    else if (msg && column == 0)
+        snprintf(msg, size, "%s:%ld: %s", file, line, what);
+    else if (msg)
         snprintf(msg, size, "%s:%ld:%zu: %s", file, line, column, what);
     keep(e, msg);
 }

@@ -16,10 +16,14 @@
 #include <string.h>
 
 /* New trials and arms get their ids in the order they first appear in the
- * files, so that "as loaded" means the order of the files. */
+ * files, so that "as loaded" means the order of the files; a trial may
+ * first appear in an estimate row. */
 static const char trials_sql[] =
     "CREATE TEMP TABLE meta_stage_trials ON COMMIT DROP AS"
-    " SELECT trial, min(first_row) AS first_row FROM meta_stage_arms GROUP BY trial;"
+    " SELECT trial, min(first_row) AS first_row FROM ("
+    "   SELECT trial, first_row FROM meta_stage_arms"
+    "   UNION ALL SELECT trial, (file_no::bigint << 32) | line FROM meta_stage_est) s"
+    " GROUP BY trial;"
     "INSERT INTO trials (name) SELECT st.trial FROM meta_stage_trials st"
     " WHERE NOT EXISTS (SELECT FROM trials t WHERE t.name = st.trial) ORDER BY st.first_row";
 
@@ -44,59 +48,74 @@ static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
     " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)";
 
-/* Each staged row with the ids of its arm, outcome and load; then the
+/*
+ * Each staged row with the ids of its arm, outcome and load; then the
  * staged rows whose key is stored, with whether the stored values equal
- * the new ones. */
-static const char ids_sql[] =
+ * the new ones. A result's own attributes are part of its values; %s is
+ * the expression of the new ones (ATTRS_* below), so that a load without
+ * any reads none.
+ */
+static const char ids_sql_fmt[] =
     "CREATE TEMP TABLE meta_stage_ids ON COMMIT DROP AS"
     " SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
-    "        s.n, s.mean, s.sd, s.events, s.total, f.load_id"
+    "        s.n, s.mean, s.sd, s.events, s.total, s.rattrs, f.load_id"
     " FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
     " JOIN trials t ON t.name = s.trial"
     " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
     " JOIN outcomes o ON o.name = s.outcome;"
     "CREATE TEMP TABLE meta_stage_old ON COMMIT DROP AS"
-    " SELECT i.*, (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd) AS same"
+    " SELECT i.*, (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
+    "              AND r.attributes IS NOT DISTINCT FROM %s) AS same"
     " FROM meta_stage_ids i JOIN continuous_results r"
     "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " WHERE i.kind = 'continuous'"
     " UNION ALL"
-    " SELECT i.*, (r.events = i.events AND r.total = i.total)"
+    " SELECT i.*, (r.events = i.events AND r.total = i.total"
+    "              AND r.attributes IS NOT DISTINCT FROM %s)"
     " FROM meta_stage_ids i JOIN binary_results r"
     "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " WHERE i.kind = 'binary';"
     "ANALYZE meta_stage_old";
 
+/* A staged row's own attributes, as jsonb (NULL: none). */
+#define ATTRS_ANY  "i.rattrs::jsonb"
+#define ATTRS_NONE "NULL::jsonb"
+
 static const char old_repeated_sql[] =
     "SELECT count(*) AS repeated FROM (SELECT FROM meta_stage_old"
     " GROUP BY outcome_id, timepoint, arm_id HAVING count(*) > 1) d";
 
-/* Stored rows whose values change take the new values and the new load. */
-static const char replace_sql[] =
+/* Stored rows whose values change take the new values and the new load;
+ * %s: the new attributes (ATTRS_* with o for i). */
+static const char replace_sql_fmt[] =
     "WITH c AS ("
-    " UPDATE continuous_results r SET n = o.n, mean = o.mean, sd = o.sd, load_id = o.load_id"
-    " FROM meta_stage_old o WHERE o.kind = 'continuous' AND NOT o.same"
-    "   AND r.outcome_id = o.outcome_id AND r.timepoint = o.timepoint AND r.arm_id = o.arm_id"
+    " UPDATE continuous_results r SET n = i.n, mean = i.mean, sd = i.sd, attributes = %s,"
+    "   load_id = i.load_id"
+    " FROM meta_stage_old i WHERE i.kind = 'continuous' AND NOT i.same"
+    "   AND r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " RETURNING r.load_id),"
     " b AS ("
-    " UPDATE binary_results r SET events = o.events, total = o.total, load_id = o.load_id"
-    " FROM meta_stage_old o WHERE o.kind = 'binary' AND NOT o.same"
-    "   AND r.outcome_id = o.outcome_id AND r.timepoint = o.timepoint AND r.arm_id = o.arm_id"
+    " UPDATE binary_results r SET events = i.events, total = i.total, attributes = %s,"
+    "   load_id = i.load_id"
+    " FROM meta_stage_old i WHERE i.kind = 'binary' AND NOT i.same"
+    "   AND r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " RETURNING r.load_id)"
     "SELECT load_id, count(*) AS n FROM (SELECT load_id FROM c UNION ALL SELECT load_id FROM b) u"
     " GROUP BY load_id";
 
-static const char insert_sql[] =
+static const char insert_sql_fmt[] =
     "WITH c AS ("
-    " INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd, load_id)"
-    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.n, i.mean, i.sd, i.load_id"
+    " INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd, attributes,"
+    "   load_id)"
+    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.n, i.mean, i.sd, %s, i.load_id"
     " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND NOT EXISTS ("
     "   SELECT FROM meta_stage_old o"
     "   WHERE o.outcome_id = i.outcome_id AND o.timepoint = i.timepoint AND o.arm_id = i.arm_id)"
     " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING load_id),"
     " b AS ("
-    " INSERT INTO binary_results (arm_id, outcome_id, timepoint, events, total, load_id)"
-    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.events, i.total, i.load_id"
+    " INSERT INTO binary_results (arm_id, outcome_id, timepoint, events, total, attributes,"
+    "   load_id)"
+    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.events, i.total, %s, i.load_id"
     " FROM meta_stage_ids i WHERE i.kind = 'binary' AND NOT EXISTS ("
     "   SELECT FROM meta_stage_old o"
     "   WHERE o.outcome_id = i.outcome_id AND o.timepoint = i.timepoint AND o.arm_id = i.arm_id)"
@@ -106,17 +125,20 @@ static const char insert_sql[] =
 
 /* What the skipped foreign-key triggers would have checked and the joins
  * that made the rows do not already guarantee: each result went to the
- * table of its outcome's kind. */
+ * table of its outcome's kind, each estimate to an outcome of its kind. */
 static const char verify_sql[] =
-    "SELECT count(*) AS wrong FROM meta_stage_ids i JOIN outcomes o ON o.outcome_id = i.outcome_id"
-    " WHERE o.kind <> i.kind";
+    "SELECT (SELECT count(*) FROM meta_stage_ids i JOIN outcomes o"
+    "          ON o.outcome_id = i.outcome_id WHERE o.kind <> i.kind)"
+    "     + (SELECT count(*) FROM meta_stage_est e JOIN outcomes o ON o.name = e.outcome"
+    "          WHERE o.kind <> e.kind) AS wrong";
 
 /* Every repetition of a key after its first occurrence. */
 static const char duplicates_sql[] =
     "SELECT file_no, coalesce(trial_line, line) AS at_line, trial, arm, outcome, timepoint,"
-    "       other_file, other_line, count(*) OVER () AS total"
+    "       place, origin, other_file, other_line, other_origin, count(*) OVER () AS total"
     " FROM (SELECT s.*, first_value(s.file_no) OVER w AS other_file,"
-    "              first_value(s.line) OVER w AS other_line, row_number() OVER w AS rn"
+    "              first_value(s.line) OVER w AS other_line,"
+    "              first_value(s.origin) OVER w AS other_origin, row_number() OVER w AS rn"
     "       FROM meta_stage s"
     "       WINDOW w AS (PARTITION BY trial, arm, outcome, timepoint ORDER BY file_no, line)) d"
     " WHERE rn > 1 ORDER BY file_no, line LIMIT 50";
@@ -125,39 +147,14 @@ static const char duplicates_sql[] =
  * already hold them. */
 static const char per_file_sql[] =
     "SELECT file_no, count(DISTINCT trial) AS trials, count(DISTINCT outcome) AS outcomes"
-    " FROM meta_stage GROUP BY file_no";
+    " FROM (SELECT file_no, trial, outcome FROM meta_stage"
+    "       UNION ALL SELECT file_no, trial, outcome FROM meta_stage_est) s GROUP BY file_no";
 static const char one_file_sql[] =
     "SELECT 0 AS file_no, (SELECT count(*) FROM meta_stage_trials) AS trials,"
     "       (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
 
-static const char *value(const PGresult *res, int row, const char *name)
-{
-    int col = PQfnumber(res, name);
-    return col >= 0 ? PQgetvalue(res, row, col) : "";
-}
-
-static long long number(const PGresult *res, int row, const char *name)
-{
-    return strtoll(value(res, row, name), NULL, 10);
-}
-
-static int exec_command(PGconn *conn, const char *sql, const char *what, struct meta_error *err)
-{
-    PGresult *res = PQexec(conn, sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(err, conn, res, "%s", what);
-    PQclear(res);
-    return ret;
-}
-
-static const char *file_name(const struct meta_load_run *run, long long file_no)
-{
-    return file_no >= 0 && (size_t)file_no < run->nfiles ? run->files[file_no].name : "?";
-}
-
 /* Names every repeated key with the line that gave it first. */
-static int report_duplicates(struct meta_load_run *run, struct meta_error *err)
+static int report_duplicates(struct meta_loader *run, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, duplicates_sql);
     int ret = META_OK;
@@ -169,21 +166,24 @@ static int report_duplicates(struct meta_load_run *run, struct meta_error *err)
     for (int r = 0; r < n; r++) {
         char q1[META_LOAD_QUOTE_SIZE], q2[META_LOAD_QUOTE_SIZE], q3[META_LOAD_QUOTE_SIZE],
             q4[META_LOAD_QUOTE_SIZE];
-        long long file_no = number(res, r, "file_no");
-        const char *trial = value(res, r, "trial"), *arm = value(res, r, "arm");
-        const char *outcome = value(res, r, "outcome"), *tp = value(res, r, "timepoint");
-        meta_load_errors_at(
-            run->errs, file_name(run, file_no), (long)number(res, r, "at_line"),
-            meta_load_column(run, file_no, META_LOAD_COL_TRIAL),
+        long long file_no = meta_pg_int(res, r, "file_no");
+        const char *trial = meta_pg_text(res, r, "trial"), *arm = meta_pg_text(res, r, "arm");
+        const char *outcome = meta_pg_text(res, r, "outcome"),
+                   *tp = meta_pg_text(res, r, "timepoint");
+        meta_load_report_at(
+            run, file_no, meta_pg_text(res, r, "origin"), (long)meta_pg_int(res, r, "at_line"),
+            META_LOAD_COL_TRIAL, meta_pg_text(res, r, "place"),
             "trial %s, arm %s, outcome %s, timepoint %s is already given at %s:%lld",
             meta_load_quote(q1, sizeof q1, trial, strlen(trial)),
             meta_load_quote(q2, sizeof q2, arm, strlen(arm)),
             meta_load_quote(q3, sizeof q3, outcome, strlen(outcome)),
             meta_load_quote(q4, sizeof q4, tp, strlen(tp)),
-            file_name(run, number(res, r, "other_file")), number(res, r, "other_line"));
+            meta_load_origin_name(run, meta_pg_int(res, r, "other_file"),
+                                  meta_pg_text(res, r, "other_origin")),
+            meta_pg_int(res, r, "other_line"));
     }
-    if (n > 0 && number(res, 0, "total") > n)
-        run->errs->count += (size_t)(number(res, 0, "total") - n);
+    if (n > 0 && meta_pg_int(res, 0, "total") > n)
+        run->errs.count += (size_t)(meta_pg_int(res, 0, "total") - n);
     if (n == 0) /* the upsert saw a repetition that this query cannot: should not happen */
         ret = meta_error_set(err, META_EDB, "the registry refused rows given twice");
 
@@ -192,53 +192,20 @@ cleanup:
     return ret;
 }
 
-/* Runs replace_sql (replaced != 0) or insert_sql and adds its per-load
- * counts to the files' reports. Returns META_EINVAL when the primary key
- * refused a repeated key (SQLSTATE 23505). */
-static int count_results(struct meta_load_run *run, const char *sql, int replaced,
-                         struct meta_load_report *report, struct meta_error *err)
-{
-    PGresult *res = PQexec(run->conn, sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        if (state && strcmp(state, "23505") == 0)
-            ret = META_EINVAL;
-        else
-            ret = meta_pg_error(err, run->conn, res, "cannot store the results");
-        goto cleanup;
-    }
-    for (int r = 0; r < PQntuples(res); r++) {
-        long long load_id = number(res, r, "load_id");
-        for (size_t i = 0; i < run->nfiles; i++) {
-            if (run->files[i].load_id != load_id)
-                continue;
-            if (replaced)
-                report->files[i].replaced += number(res, r, "n");
-            else
-                report->files[i].inserted += number(res, r, "n");
-        }
-    }
-
-cleanup:
-    PQclear(res);
-    return ret;
-}
-
 /* Whether a key the registry holds is given twice in the call. */
-static int old_repeated(struct meta_load_run *run, int *repeated, struct meta_error *err)
+static int old_repeated(struct meta_loader *run, int *repeated, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, old_repeated_sql);
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
         ret = meta_pg_error(err, run->conn, res, "cannot look for repeated rows");
     else
-        *repeated = number(res, 0, "repeated") > 0;
+        *repeated = meta_pg_int(res, 0, "repeated") > 0;
     PQclear(res);
     return ret;
 }
 
-static int count_per_file(struct meta_load_run *run, struct meta_load_report *report,
+static int count_per_file(struct meta_loader *run, struct meta_load_report *report,
                           struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, run->nfiles == 1 ? one_file_sql : per_file_sql);
@@ -248,11 +215,11 @@ static int count_per_file(struct meta_load_run *run, struct meta_load_report *re
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(res); r++) {
-        long long file_no = number(res, r, "file_no");
+        long long file_no = meta_pg_int(res, r, "file_no");
         if (file_no < 0 || (size_t)file_no >= run->nfiles)
             continue;
-        report->files[file_no].trials = number(res, r, "trials");
-        report->files[file_no].outcomes = number(res, r, "outcomes");
+        report->files[file_no].trials = meta_pg_int(res, r, "trials");
+        report->files[file_no].outcomes = meta_pg_int(res, r, "outcomes");
     }
 
 cleanup:
@@ -262,17 +229,22 @@ cleanup:
 
 /* Replaces the stored rows that change and inserts the new ones. Returns
  * META_EINVAL, with the inserts undone, when a new key is given twice. */
-static int store_results(struct meta_load_run *run, struct meta_load_report *report,
+static int store_results(struct meta_loader *run, struct meta_load_report *report,
                          struct meta_error *err)
 {
+    const char *attrs = run->any_rattrs ? ATTRS_ANY : ATTRS_NONE;
+    char replace_sql[sizeof replace_sql_fmt + 2 * sizeof ATTRS_ANY];
+    char insert_sql[sizeof insert_sql_fmt + 2 * sizeof ATTRS_ANY];
+    snprintf(replace_sql, sizeof replace_sql, replace_sql_fmt, attrs, attrs);
+    snprintf(insert_sql, sizeof insert_sql, insert_sql_fmt, attrs, attrs);
     int ret;
-    if ((ret = count_results(run, replace_sql, 1, report, err)) ||
-        (ret = exec_command(run->conn, "SAVEPOINT meta_results", "cannot store the results", err)))
+    if ((ret = meta_load_count_results(run, replace_sql, 1, report, err)) ||
+        (ret = meta_pg_exec(run->conn, "SAVEPOINT meta_results", err, "cannot store the results")))
         return ret;
-    ret = count_results(run, insert_sql, 0, report, err);
+    ret = meta_load_count_results(run, insert_sql, 0, report, err);
     if (ret == META_EINVAL) {
-        int rc = exec_command(run->conn, "ROLLBACK TO SAVEPOINT meta_results",
-                              "cannot look for repeated rows", err);
+        int rc = meta_pg_exec(run->conn, "ROLLBACK TO SAVEPOINT meta_results", err,
+                              "cannot look for repeated rows");
         if (rc != META_OK)
             ret = rc;
     }
@@ -294,61 +266,66 @@ static int skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
 {
     int ret;
     *skipped = 0;
-    if ((ret = exec_command(conn, "SAVEPOINT meta_replica", "cannot store the rows", err)))
+    if ((ret = meta_pg_exec(conn, "SAVEPOINT meta_replica", err, "cannot store the rows")))
         return ret;
     PGresult *res = PQexec(conn, "SET LOCAL session_replication_role = replica");
     *skipped = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
     if (!*skipped)
-        return exec_command(conn, "ROLLBACK TO SAVEPOINT meta_replica", "cannot store the rows",
-                            err);
+        return meta_pg_exec(conn, "ROLLBACK TO SAVEPOINT meta_replica", err,
+                            "cannot store the rows");
     /* With the triggers off, no parent row is locked as it is referenced: keep
      * every other writer (a hand-run DELETE, say) out until the commit, so no
      * row can lose its parent. Readers go on. */
-    return exec_command(conn,
+    return meta_pg_exec(conn,
                         "LOCK TABLE trials, arms, outcomes, loads, continuous_results, "
-                        "binary_results IN SHARE ROW EXCLUSIVE MODE",
-                        "cannot lock the registry for the load", err);
+                        "binary_results, estimate_results IN SHARE ROW EXCLUSIVE MODE",
+                        err, "cannot lock the registry for the load");
 }
 
-static int verify_kinds(struct meta_load_run *run, struct meta_error *err)
+static int verify_kinds(struct meta_loader *run, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, verify_sql);
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
         ret = meta_pg_error(err, run->conn, res, "cannot verify the results");
-    else if (number(res, 0, "wrong") != 0)
+    else if (meta_pg_int(res, 0, "wrong") != 0)
         ret = meta_error_set(err, META_EDB,
                              "an outcome changed its kind during the load; nothing was stored");
     PQclear(res);
     return ret;
 }
 
-int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
+int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
                     struct meta_error *err)
 {
     PGconn *conn = run->conn;
     int repeated = 0;
     int skipped = 0;
     int ret;
+    const char *attrs = run->any_rattrs ? ATTRS_ANY : ATTRS_NONE;
+    char ids_sql[sizeof ids_sql_fmt + 2 * sizeof ATTRS_ANY];
+    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, attrs, attrs);
 
     if ((ret = skip_fk_triggers(conn, &skipped, err)))
         return ret;
 
-    if ((ret = exec_command(conn, arm_attributes_sql, "cannot store the arms", err)) ||
-        (ret = exec_command(conn, trials_sql, "cannot store the trials", err)) ||
-        (ret = exec_command(conn, arms_sql, "cannot store the arms", err)) ||
-        (ret = exec_command(conn, outcomes_sql, "cannot store the outcomes", err)) ||
-        (ret = exec_command(conn, ids_sql, "cannot match the results", err)) ||
+    if ((ret = meta_pg_exec(conn, arm_attributes_sql, err, "cannot store the arms")) ||
+        (ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
+        (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")) ||
+        (ret = meta_pg_exec(conn, outcomes_sql, err, "cannot store the outcomes")) ||
+        (ret = meta_pg_exec(conn, ids_sql, err, "cannot match the results")) ||
         (ret = old_repeated(run, &repeated, err)))
         return ret;
     if (!repeated) {
         ret = store_results(run, report, err);
+        if (ret == META_OK)
+            ret = meta_load_merge_estimates(run, report, err);
         if (ret == META_OK && skipped)
             ret = verify_kinds(run, err);
         if (ret == META_OK && skipped)
-            ret = exec_command(conn, "SET LOCAL session_replication_role = origin",
-                               "cannot store the rows", err);
+            ret = meta_pg_exec(conn, "SET LOCAL session_replication_role = origin", err,
+                               "cannot store the rows");
         if (ret == META_OK)
             ret = count_per_file(run, report, err);
         if (ret != META_EINVAL)
@@ -359,12 +336,5 @@ int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
         ret = META_EINVAL;
 
 done:
-    for (size_t i = 0; ret == META_OK && i < run->nfiles; i++) {
-        struct meta_load_file_report *f = &report->files[i];
-        memcpy(f->sha256, run->files[i].sha256, sizeof f->sha256);
-        f->load_id = run->files[i].load_id;
-        f->rows = run->files[i].rows;
-        f->unchanged = f->rows - f->inserted - f->replaced;
-    }
     return ret;
 }

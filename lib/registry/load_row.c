@@ -1,38 +1,46 @@
 /*
- * Header mapping and row validation for arm-level CSV files (see load_row.h).
+ * Header mapping and row reading for arm-level CSV files (see load_row.h).
  * Numbers are parsed strictly: an integer is an optional sign and digits, a
  * real is decimal notation with an optional exponent; anything else, NaN and
- * the infinities included, is reported with the offending text.
+ * the infinities included, is a fault the rules report with the offending
+ * text.
  */
 #include "load_row.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static const char *const col_names[META_LOAD_NCOLS] = {
-    "trial", "arm", "treatment", "outcome", "timepoint", "n", "mean", "sd", "events", "total"};
-
-const char *meta_load_col_name(enum meta_load_col col)
-{
-    return (unsigned)col < META_LOAD_NCOLS ? col_names[col] : "?";
-}
-
 void meta_load_layout_release(struct meta_load_layout *l)
 {
+    if (!l)
+        return;
     if (l->attr_name)
         for (size_t i = 0; i < l->nattrs; i++)
             free(l->attr_name[i]);
     free(l->attr_name);
     free(l->attr_col);
+    free(l->scratch);
     memset(l, 0, sizeof *l);
     for (int i = 0; i < META_LOAD_NCOLS; i++)
         l->col[i] = -1;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+void meta_load_trim(const char **s, size_t *len)
+{
+    while (*len > 0 && is_space(**s))
+        (*s)++, (*len)--;
+    while (*len > 0 && is_space((*s)[*len - 1]))
+        (*len)--;
 }
 
 static char *lowercase_dup(const char *s, size_t len)
@@ -46,29 +54,74 @@ static char *lowercase_dup(const char *s, size_t len)
     return d;
 }
 
-/* Index of the first column before `upto` whose name equals f's, or -1. */
+/* A header name without the blanks around it. */
+static void header_name(const struct meta_csv_field *f, const char **s, size_t *len)
+{
+    *s = f->value;
+    *len = f->len;
+    meta_load_trim(s, len);
+}
+
+/* Index of the first column before `upto` whose name equals its name, or -1. */
 static long earlier_same_name(const struct meta_csv_record *h, size_t upto)
 {
-    const struct meta_csv_field *f = &h->fields[upto];
-    for (size_t j = 0; j < upto; j++)
-        if (h->fields[j].len == f->len && strncasecmp(h->fields[j].value, f->value, f->len) == 0)
+    const char *name, *other;
+    size_t len, other_len;
+    header_name(&h->fields[upto], &name, &len);
+    for (size_t j = 0; j < upto; j++) {
+        header_name(&h->fields[j], &other, &other_len);
+        if (other_len == len && strncasecmp(other, name, len) == 0)
             return (long)j;
+    }
     return -1;
 }
 
+static int have(const struct meta_load_layout *l, enum meta_load_col col)
+{
+    return l->col[col] >= 0;
+}
+
+/* A group of columns is all there or not at all. */
 static void require_group(struct meta_load_layout *l, const char *file, long line,
                           struct meta_load_errors *errs, const enum meta_load_col *group, size_t n,
                           const char *what)
 {
     int any = 0;
     for (size_t i = 0; i < n; i++)
-        any |= l->col[group[i]] >= 0;
+        any |= have(l, group[i]);
     if (!any)
         return;
     for (size_t i = 0; i < n; i++)
-        if (l->col[group[i]] < 0)
+        if (!have(l, group[i]))
             meta_load_errors_at(errs, file, line, 1, "missing column '%s' (%s)",
-                                col_names[group[i]], what);
+                                meta_load_col_name(group[i]), what);
+}
+
+/* The estimate columns: control, measure and estimate, and se or an
+ * interval; the others (level, counts) only beside them. */
+static void require_estimate(struct meta_load_layout *l, const char *file, long line,
+                             struct meta_load_errors *errs)
+{
+    static const char why[] = "estimate rows need control, measure, estimate, and se or "
+                              "ci_lower and ci_upper";
+    static const enum meta_load_col core[] = {META_LOAD_COL_CONTROL, META_LOAD_COL_MEASURE,
+                                              META_LOAD_COL_ESTIMATE};
+    for (int c = META_LOAD_COL_CONTROL; c < META_LOAD_NCOLS; c++)
+        l->estimates |= have(l, (enum meta_load_col)c);
+    if (!l->estimates)
+        return;
+    for (size_t i = 0; i < sizeof core / sizeof *core; i++)
+        if (!have(l, core[i]))
+            meta_load_errors_at(errs, file, line, 1, "missing column '%s' (%s)",
+                                meta_load_col_name(core[i]), why);
+    int lo = have(l, META_LOAD_COL_CI_LOWER), hi = have(l, META_LOAD_COL_CI_UPPER);
+    if (lo != hi)
+        meta_load_errors_at(errs, file, line, 1,
+                            "missing column '%s' (an interval needs "
+                            "ci_lower and ci_upper)",
+                            lo ? "ci_upper" : "ci_lower");
+    else if (!lo && !have(l, META_LOAD_COL_SE))
+        meta_load_errors_at(errs, file, line, 1, "missing column 'se' (%s)", why);
 }
 
 int meta_load_layout_init(struct meta_load_layout *l, const char *file,
@@ -87,14 +140,18 @@ int meta_load_layout_init(struct meta_load_layout *l, const char *file,
     l->width = h->count;
     l->attr_col = calloc(h->count, sizeof *l->attr_col);
     l->attr_name = calloc(h->count, sizeof *l->attr_name);
-    if (!l->attr_col || !l->attr_name) {
+    l->scratch = calloc(h->count ? h->count : 1, sizeof *l->scratch);
+    if (!l->attr_col || !l->attr_name || !l->scratch) {
         ret = META_ENOMEM;
         goto cleanup;
     }
     for (size_t i = 0; i < h->count; i++) {
         const struct meta_csv_field *f = &h->fields[i];
+        const char *name_text;
+        size_t name_len;
         size_t bad;
-        if (f->len == 0) {
+        header_name(f, &name_text, &name_len);
+        if (name_len == 0) {
             meta_load_errors_at(errs, file, f->line, i + 1, "column %zu has no name", i + 1);
             continue;
         }
@@ -112,14 +169,16 @@ int meta_load_layout_init(struct meta_load_layout *l, const char *file,
             continue;
         }
         int known = -1;
-        for (int c = 0; c < META_LOAD_NCOLS; c++)
-            if (strlen(col_names[c]) == f->len && strncasecmp(col_names[c], f->value, f->len) == 0)
+        for (int c = 0; c < META_LOAD_NCOLS; c++) {
+            const char *cn = meta_load_col_name((enum meta_load_col)c);
+            if (strlen(cn) == name_len && strncasecmp(cn, name_text, name_len) == 0)
                 known = c;
+        }
         if (known >= 0) {
             l->col[known] = (int)i;
             continue;
         }
-        char *name = lowercase_dup(f->value, f->len);
+        char *name = lowercase_dup(name_text, name_len);
         if (!name) {
             ret = META_ENOMEM;
             goto cleanup;
@@ -130,17 +189,20 @@ int meta_load_layout_init(struct meta_load_layout *l, const char *file,
     static const enum meta_load_col required[] = {META_LOAD_COL_TRIAL, META_LOAD_COL_TREATMENT,
                                                   META_LOAD_COL_OUTCOME};
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
-        if (l->col[required[i]] < 0)
+        if (!have(l, required[i]))
             meta_load_errors_at(errs, file, h->line, 1, "missing required column '%s'",
-                                col_names[required[i]]);
+                                meta_load_col_name(required[i]));
     require_group(l, file, h->line, errs, cont, 3, "continuous results need n, mean and sd");
     require_group(l, file, h->line, errs, bin, 2, "binary results need events and total");
-    int has_cont = l->col[META_LOAD_COL_N] >= 0 || l->col[META_LOAD_COL_MEAN] >= 0 ||
-                   l->col[META_LOAD_COL_SD] >= 0;
-    int has_bin = l->col[META_LOAD_COL_EVENTS] >= 0 || l->col[META_LOAD_COL_TOTAL] >= 0;
-    if (!has_cont && !has_bin)
+    require_estimate(l, file, h->line, errs);
+    int has_cont =
+        have(l, META_LOAD_COL_N) || have(l, META_LOAD_COL_MEAN) || have(l, META_LOAD_COL_SD);
+    int has_bin = have(l, META_LOAD_COL_EVENTS) || have(l, META_LOAD_COL_TOTAL);
+    if (!has_cont && !has_bin && !l->estimates)
         meta_load_errors_at(errs, file, h->line, 1,
-                            "missing result columns: n, mean and sd, or events and total");
+                            "missing result columns: n, mean and sd, or events and total, or "
+                            "an estimate (control, measure, estimate, and se or ci_lower and "
+                            "ci_upper)");
     if (errs->count > before)
         ret = META_EINVAL;
 
@@ -152,51 +214,9 @@ cleanup:
 
 /* ---- Rows ---------------------------------------------------------------- */
 
-struct row_ctx {
-    const struct meta_load_layout *l;
-    const char *file;
-    const struct meta_csv_record *rec;
-    struct meta_load_errors *errs;
-    int bad;
-};
-
-static const struct meta_csv_field *field(const struct row_ctx *c, enum meta_load_col col)
-{
-    int i = c->l->col[col];
-    return i >= 0 ? &c->rec->fields[i] : NULL;
-}
-
-static int filled(const struct row_ctx *c, enum meta_load_col col)
-{
-    const struct meta_csv_field *f = field(c, col);
-    return f && f->len > 0;
-}
-
-static void __attribute__((format(printf, 3, 4)))
-report(struct row_ctx *c, enum meta_load_col col, const char *fmt, ...);
-
-static void report(struct row_ctx *c, enum meta_load_col col, const char *fmt, ...)
-{
-    char what[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    int i = c->l->col[col];
-    long line = i >= 0 ? c->rec->fields[i].line : c->rec->line;
-    meta_load_errors_at(c->errs, c->file, line, i >= 0 ? (size_t)i + 1 : 1, "%s", what);
-    c->bad = 1;
-}
-
-/* A required name: present, not empty, not too long. */
-static void check_name(struct row_ctx *c, enum meta_load_col col)
-{
-    const struct meta_csv_field *f = field(c, col);
-    if (!f || f->len == 0)
-        report(c, col, "%s is empty", col_names[col]);
-    else if (f->len > META_LOAD_MAX_NAME)
-        report(c, col, "%s is longer than %d bytes", col_names[col], META_LOAD_MAX_NAME);
-}
+/* Room for a number's text: longer text is no number (strtod reads at most
+ * a few hundred significant digits anyway). */
+#define NUMBER_MAX 512
 
 /* Strict integer syntax: optional sign, then digits. 0 ok, 1 syntax, 2 out of int range. */
 static int parse_int(const char *s, int *out)
@@ -266,122 +286,82 @@ static int parse_real(const char *s, double *out)
     return 0;
 }
 
-/* A count in a result group; min is the smallest value allowed (0 or 1). */
-static void check_count(struct row_ctx *c, enum meta_load_col col, int min, int *out)
+static int is_count(enum meta_load_col col)
 {
-    const struct meta_csv_field *f = field(c, col);
-    char q[META_LOAD_QUOTE_SIZE];
-    const char *rule = min > 0 ? "a positive integer" : "an integer >= 0";
-    if (!f || f->len == 0) {
-        report(c, col, "%s is empty", col_names[col]);
-        return;
-    }
-    int rc = parse_int(f->value, out);
-    if (rc == 2)
-        report(c, col, "%s is too large for an integer, got %s", col_names[col],
-               meta_load_quote(q, sizeof q, f->value, f->len));
-    else if (rc != 0 || *out < min)
-        report(c, col, "%s must be %s, got %s", col_names[col], rule,
-               meta_load_quote(q, sizeof q, f->value, f->len));
+    return col == META_LOAD_COL_N || col == META_LOAD_COL_EVENTS || col == META_LOAD_COL_TOTAL ||
+           col == META_LOAD_COL_N_TREATMENT || col == META_LOAD_COL_N_CONTROL;
 }
 
-static int check_real(struct row_ctx *c, enum meta_load_col col, double *out)
+static int is_name(enum meta_load_col col)
 {
-    const struct meta_csv_field *f = field(c, col);
-    char q[META_LOAD_QUOTE_SIZE];
-    if (!f || f->len == 0) {
-        report(c, col, "%s is empty", col_names[col]);
-        return 1;
-    }
-    int rc = parse_real(f->value, out);
-    if (rc == 1)
-        report(c, col, "%s is not a number, got %s", col_names[col],
-               meta_load_quote(q, sizeof q, f->value, f->len));
-    else if (rc == 2)
-        report(c, col, "%s must be a finite number, got %s", col_names[col],
-               meta_load_quote(q, sizeof q, f->value, f->len));
-    else if (rc == 3)
-        report(c, col, "%s is out of the range of a double, got %s", col_names[col],
-               meta_load_quote(q, sizeof q, f->value, f->len));
-    return rc;
+    return col <= META_LOAD_COL_TIMEPOINT || col == META_LOAD_COL_CONTROL;
 }
 
-/* The leftmost non-empty column of a group, or its leftmost column. */
-static enum meta_load_col first_of(const struct row_ctx *c, const enum meta_load_col *g, size_t n,
-                                   int need_filled)
+/* Reads number column col of f from its trimmed text. */
+static void read_number(struct meta_load_fields *f, enum meta_load_col col)
 {
-    enum meta_load_col best = g[0];
-    int best_i = INT_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int idx = c->l->col[g[i]];
-        if (idx >= 0 && idx < best_i && (!need_filled || filled(c, g[i]))) {
-            best = g[i];
-            best_i = idx;
-        }
-    }
-    return best;
-}
-
-static void check_results(struct row_ctx *c, struct meta_load_row *row)
-{
-    static const enum meta_load_col bin[] = {META_LOAD_COL_EVENTS, META_LOAD_COL_TOTAL};
-    static const enum meta_load_col all[] = {META_LOAD_COL_N, META_LOAD_COL_MEAN, META_LOAD_COL_SD,
-                                             META_LOAD_COL_EVENTS, META_LOAD_COL_TOTAL};
-    char q[META_LOAD_QUOTE_SIZE];
-    int has_cont =
-        filled(c, META_LOAD_COL_N) || filled(c, META_LOAD_COL_MEAN) || filled(c, META_LOAD_COL_SD);
-    int has_bin = filled(c, META_LOAD_COL_EVENTS) || filled(c, META_LOAD_COL_TOTAL);
-
-    if (has_cont && has_bin) {
-        report(c, first_of(c, bin, 2, 1),
-               "row has both continuous (n, mean, sd) and binary (events, total) values");
+    char text[NUMBER_MAX];
+    const struct meta_load_text *t = &f->text[col];
+    if (t->len >= sizeof text) {
+        f->fault[col] = is_count(col) ? META_LOAD_FAULT_NOT_COUNT : META_LOAD_FAULT_NOT_NUMBER;
         return;
     }
-    if (!has_cont && !has_bin) {
-        report(c, first_of(c, all, 5, 0),
-               "row has neither continuous (n, mean, sd) nor binary (events, total) values");
+    memcpy(text, t->s, t->len);
+    text[t->len] = '\0';
+    if (is_count(col)) {
+        int v = 0;
+        int rc = parse_int(text, &v);
+        f->fault[col] = rc == 0   ? META_LOAD_FAULT_NONE
+                        : rc == 2 ? META_LOAD_FAULT_TOO_LARGE
+                                  : META_LOAD_FAULT_NOT_COUNT;
+        f->num[col] = v;
         return;
     }
-    if (has_cont) {
-        row->kind = META_LOAD_CONTINUOUS;
-        check_count(c, META_LOAD_COL_N, 1, &row->n);
-        check_real(c, META_LOAD_COL_MEAN, &row->mean);
-        if (check_real(c, META_LOAD_COL_SD, &row->sd) == 0 && !(row->sd > 0)) {
-            const struct meta_csv_field *f = field(c, META_LOAD_COL_SD);
-            report(c, META_LOAD_COL_SD, "sd must be > 0, got %s",
-                   meta_load_quote(q, sizeof q, f->value, f->len));
-        }
-        return;
-    }
-    row->kind = META_LOAD_BINARY;
-    int bad_before = c->bad;
-    c->bad = 0;
-    check_count(c, META_LOAD_COL_EVENTS, 0, &row->events);
-    check_count(c, META_LOAD_COL_TOTAL, 1, &row->total);
-    if (!c->bad && row->events > row->total) {
-        const struct meta_csv_field *f = field(c, META_LOAD_COL_EVENTS);
-        report(c, META_LOAD_COL_EVENTS, "events must not exceed total (%d), got %s", row->total,
-               meta_load_quote(q, sizeof q, f->value, f->len));
-    }
-    c->bad |= bad_before;
+    double v = 0;
+    int rc = parse_real(text, &v);
+    f->fault[col] = rc == 0   ? META_LOAD_FAULT_NONE
+                    : rc == 1 ? META_LOAD_FAULT_NOT_NUMBER
+                    : rc == 2 ? META_LOAD_FAULT_NOT_FINITE
+                              : META_LOAD_FAULT_RANGE;
+    f->num[col] = v;
 }
 
 int meta_load_row_blank(const struct meta_csv_record *rec)
 {
-    for (size_t i = 0; i < rec->count; i++)
-        if (rec->fields[i].len > 0)
+    for (size_t i = 0; i < rec->count; i++) {
+        const char *s = rec->fields[i].value;
+        size_t len = rec->fields[i].len;
+        meta_load_trim(&s, &len);
+        if (len > 0)
             return 0;
+    }
     return 1;
+}
+
+/* The attribute columns that hold more than blanks, trimmed, into l's scratch. */
+static size_t attributes(const struct meta_load_layout *l, const struct meta_csv_record *rec)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->nattrs; i++) {
+        const struct meta_csv_field *f = &rec->fields[l->attr_col[i]];
+        const char *s = f->value;
+        size_t len = f->len;
+        meta_load_trim(&s, &len);
+        if (len == 0)
+            continue;
+        l->scratch[n++] =
+            (struct meta_load_attr){{l->attr_name[i], strlen(l->attr_name[i])}, {s, len}};
+    }
+    return n;
 }
 
 int meta_load_row_check(const struct meta_load_layout *l, const char *file,
                         const struct meta_csv_record *rec, struct meta_load_row *row,
                         struct meta_load_errors *errs)
 {
-    struct row_ctx c = {l, file, rec, errs, 0};
     char q[META_LOAD_QUOTE_SIZE];
+    int bad = 0;
 
-    memset(row, 0, sizeof *row);
     if (rec->count != l->width) {
         size_t at = (rec->count < l->width ? rec->count : l->width) + 1;
         long line =
@@ -392,44 +372,54 @@ int meta_load_row_check(const struct meta_load_layout *l, const char *file,
     }
     for (size_t i = 0; i < rec->count; i++) {
         const struct meta_csv_field *f = &rec->fields[i];
-        size_t bad;
+        size_t at;
         if (memchr(f->value, '\0', f->len)) {
             meta_load_errors_at(errs, file, f->line, i + 1, "field holds a NUL byte, got %s",
                                 meta_load_quote(q, sizeof q, f->value, f->len));
-            c.bad = 1;
-        } else if (!meta_csv_utf8_valid(f->value, f->len, &bad)) {
+            bad = 1;
+        } else if (!meta_csv_utf8_valid(f->value, f->len, &at)) {
             meta_load_errors_at(errs, file, f->line, i + 1,
-                                "field is not valid UTF-8 (byte %zu), got %s", bad + 1,
+                                "field is not valid UTF-8 (byte %zu), got %s", at + 1,
                                 meta_load_quote(q, sizeof q, f->value, f->len));
-            c.bad = 1;
+            bad = 1;
         }
     }
-    if (c.bad)
+    if (bad)
         return META_EINVAL;
 
-    check_name(&c, META_LOAD_COL_TRIAL);
-    check_name(&c, META_LOAD_COL_TREATMENT);
-    check_name(&c, META_LOAD_COL_OUTCOME);
-    if (filled(&c, META_LOAD_COL_ARM) && field(&c, META_LOAD_COL_ARM)->len > META_LOAD_MAX_NAME)
-        report(&c, META_LOAD_COL_ARM, "arm is longer than %d bytes", META_LOAD_MAX_NAME);
-    if (filled(&c, META_LOAD_COL_TIMEPOINT) &&
-        field(&c, META_LOAD_COL_TIMEPOINT)->len > META_LOAD_MAX_NAME)
-        report(&c, META_LOAD_COL_TIMEPOINT, "timepoint is longer than %d bytes",
-               META_LOAD_MAX_NAME);
-    check_results(&c, row);
-    if (c.bad)
-        return META_EINVAL;
-
-    row->trial = field(&c, META_LOAD_COL_TRIAL);
-    row->treatment = field(&c, META_LOAD_COL_TREATMENT);
-    row->outcome = field(&c, META_LOAD_COL_OUTCOME);
-    row->arm = filled(&c, META_LOAD_COL_ARM) ? field(&c, META_LOAD_COL_ARM) : row->treatment;
-    if (filled(&c, META_LOAD_COL_TIMEPOINT)) {
-        row->timepoint = field(&c, META_LOAD_COL_TIMEPOINT)->value;
-        row->timepoint_len = field(&c, META_LOAD_COL_TIMEPOINT)->len;
+    /* Only the flags need clearing: text and numbers are read where present. */
+    struct meta_load_fields f;
+    memset(f.present, 0, sizeof f.present);
+    memset(f.fault, 0, sizeof f.fault);
+    f.peto = f.log_scale = 0;
+    for (int c = 0; c < META_LOAD_NCOLS; c++) {
+        enum meta_load_col col = (enum meta_load_col)c;
+        if (l->col[col] < 0)
+            continue;
+        const struct meta_csv_field *field = &rec->fields[l->col[col]];
+        const char *s = field->value;
+        size_t len = field->len;
+        meta_load_trim(&s, &len);
+        f.present[col] = len > 0;
+        if (!f.present[col])
+            continue;
+        /* Names exactly as written; numbers and codes without blanks. */
+        f.text[col] = is_name(col) ? (struct meta_load_text){field->value, field->len}
+                                   : (struct meta_load_text){s, len};
+        if (col != META_LOAD_COL_MEASURE && !is_name(col))
+            read_number(&f, col);
+    }
+    struct meta_load_where w = {file, rec->line, NULL, l->col, rec->fields, errs, 0};
+    int ret = meta_load_rules_apply(&f, -1, l->estimates, &w, row);
+    if (ret != META_OK)
+        return ret;
+    size_t n = attributes(l, rec);
+    if (row->kind == META_LOAD_ESTIMATE) {
+        row->result_attrs = l->scratch;
+        row->n_result_attrs = n;
     } else {
-        row->timepoint = "";
-        row->timepoint_len = 0;
+        row->arm_attrs = l->scratch;
+        row->n_arm_attrs = n;
     }
     return META_OK;
 }

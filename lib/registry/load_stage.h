@@ -1,37 +1,46 @@
 /*
- * What the parts of the loader share inside lib/registry: the files of one
- * `meta load` call, the staging tables their rows are copied into, and the
- * two steps that run in SQL once every row is staged: the checks that span
- * rows (load_check.c) and the merge into the registry (load_merge.c).
+ * What the parts of the loader share inside lib/registry: the state of one
+ * load (struct meta_loader) with its sources, the staging table their rows
+ * are copied into, and the steps that run in SQL once every row is staged:
+ * the checks that span rows (load_check.c), the merge of arm rows
+ * (load_merge.c) and of estimate rows (load_estimates.c), and the removal
+ * of what a replaced source no longer brings (load_replace.c).
  */
 #ifndef META_LOAD_STAGE_H
 #define META_LOAD_STAGE_H
 
-#include "load.h"
-#include "load_row.h"
+#include "load_copy.h"
+#include "load_rules.h"
+#include "meta_load.h"
 
 #include <libpq-fe.h>
 #include <sys/types.h>
 
 /*
  * The staging table, a temporary table dropped at the end of the
- * transaction. One row per valid CSV row; file_no indexes the call's files;
- * line is where the record starts and *_line where the field of that name
- * starts when that differs (quoted line breaks), else NULL. kind is
- * 'continuous' or 'binary' (the values of outcomes.kind); attrs holds the
- * non-empty extra columns as the text of a JSON object, or NULL.
+ * transaction. One row per valid row or record; file_no indexes the load's
+ * sources; line is where the row starts and *_line where the field of that
+ * name starts when that differs (quoted line breaks), else NULL. kind is
+ * the outcome kind the row implies (outcomes.kind). attrs holds the arm
+ * attributes and rattrs the result's own, each as the text of a JSON
+ * object, or NULL; est the fields of an estimate row as a JSON object of
+ * strings (NULL for arm rows, whose arm is then ''); place a record's finer
+ * location, and origin the file a record names when it is not its source's
+ * name, or NULL. Estimate rows move to meta_stage_est before the checks.
  */
 #define META_STAGE_TABLE "meta_stage"
 #define META_STAGE_COLUMNS                                                                         \
     "file_no, line, trial_line, treatment_line, outcome_line, trial, arm, treatment, outcome, "    \
-    "timepoint, kind, n, mean, sd, events, total, attrs"
+    "timepoint, kind, n, mean, sd, events, total, attrs, rattrs, est, place, origin"
 
-/* One file of the call. */
+/* One source of the load: a file of `meta load`, or a parser's source. */
 struct meta_load_file {
-    const char *name;         /* the path as given */
-    int col[META_LOAD_NCOLS]; /* its layout's column indexes, -1 when absent */
-    int has_attrs;            /* it has attribute columns */
-    long long rows;           /* valid data rows streamed */
+    char *name;               /* owned; as given */
+    int col[META_LOAD_NCOLS]; /* a CSV file's column of each field, -1 when absent */
+    int csv;                  /* a CSV file: messages name columns */
+    unsigned flags;           /* META_LOAD_REPLACE */
+    long long rows;           /* valid rows staged */
+    long long estimates;      /* of which estimate rows */
     char sha256[META_CSV_SHA256_HEX];
     long long load_id; /* its loads row, once inserted */
     int identified;    /* dev and ino are known */
@@ -39,54 +48,147 @@ struct meta_load_file {
     ino_t ino;
 };
 
-/* One call of meta_reg_load. */
-struct meta_load_run {
+/* One load (see meta_load.h). */
+struct meta_loader {
     PGconn *conn;
-    size_t nfiles;
+    size_t nfiles, cap;
     struct meta_load_file *files;
-    struct meta_load_errors *errs;
-    int any_attrs; /* some file has attribute columns */
-    int io_failed; /* some file could not be opened or read */
+    struct meta_load_errors errs; /* problems in the input */
+    struct meta_load_buf copy;    /* COPY data not yet sent */
+    struct meta_load_buf json;    /* one row's attributes or estimate, being built */
+    struct meta_load_attr *attrs; /* a record's attributes, being read (cap_attrs entries) */
+    size_t cap_attrs;
+    char *attr_names; /* their names, lowercased (cap_attr_names bytes) */
+    size_t cap_attr_names;
+    int any_estimates;         /* some row is an estimate row */
+    int any_rattrs;            /* some row has result attributes */
+    int any_replace;           /* some source has META_LOAD_REPLACE */
+    int io_failed;             /* some file could not be opened or read */
+    int in_tx;                 /* the transaction is open */
+    int copying;               /* the COPY is open */
+    int status;                /* META_OK, or the failure that ends the load */
+    struct meta_error failure; /* its detail */
+    int finished;
 };
 
-/* The column (1-based) of a known column in file f, for messages. */
-size_t meta_load_column(const struct meta_load_run *run, long long file_no, enum meta_load_col col);
+/* ---- Staging (load_stage.c) ---- */
+
+/* Configures the transaction, creates the staging tables and opens the
+ * COPY. Returns META_OK or META_EDB. */
+int meta_load_stage_begin(struct meta_loader *l, struct meta_error *err);
+
+/* Stages one valid row of source file_no (its texts copied now). Rows are
+ * sent in pieces; nothing more is sent once l->errs holds a problem.
+ * Returns META_OK, META_EDB or META_ENOMEM. */
+int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta_load_row *row,
+                        struct meta_error *err);
+
+/* Ends the COPY (discarding it when l->errs holds a problem), moves the
+ * estimate rows to meta_stage_est and analyses the staged rows. Returns
+ * META_OK or META_EDB. */
+int meta_load_stage_end(struct meta_loader *l, struct meta_error *err);
+
+/* Abandons an open COPY (the rollback discards what it sent). */
+void meta_load_stage_abort(struct meta_loader *l);
+
+/* Records each source in loads and maps file_no to its load in
+ * meta_stage_files. Returns META_OK or META_EDB. */
+int meta_load_stage_loads(struct meta_loader *l, struct meta_error *err);
+
+/* The column (1-based) of field col in source file_no, for messages; 1 when
+ * a CSV file has no such column, 0 for a source without columns. */
+size_t meta_load_column(const struct meta_loader *l, long long file_no, enum meta_load_col col);
+
+/* The name of source file_no as given, for messages; "?" when out of range. */
+const char *meta_load_file_name(const struct meta_loader *l, long long file_no);
+
+/* The file a staged row names in messages: its origin (the staged column;
+ * may be "" or NULL) when it has one, else its source's name. */
+const char *meta_load_origin_name(const struct meta_loader *l, long long file_no,
+                                  const char *origin);
+
+/* Reports a problem a check in SQL found at line of source file_no (origin:
+ * the staged origin), field col: "FILE:LINE:COLUMN: what" for a CSV file,
+ * "FILE:LINE: PLACE: what" for a record (place: the staged place, "" when
+ * none). */
+void meta_load_report_at(struct meta_loader *l, long long file_no, const char *origin, long line,
+                         enum meta_load_col col, const char *place, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* Runs sql, a statement that returns (load_id, n): rows it stored per load,
+ * and adds n to the inserted (replaced == 0) or replaced counts of the
+ * source of that load in report. Returns META_OK; META_EINVAL when a primary
+ * key refused a key given twice (SQLSTATE 23505); META_EDB. */
+int meta_load_count_results(struct meta_loader *l, const char *sql, int replaced,
+                            struct meta_load_report *report, struct meta_error *err);
+
+/* ---- Checks and merges ---- */
 
 /*
  * Summarises the staged rows per outcome and per arm into the temporary
  * tables meta_stage_outcomes and meta_stage_arms, which the checks and the
- * merge use. Reads only the staging table, so it runs before the load lock.
- * Returns META_OK or META_EDB.
+ * merge use. Reads only the staging tables, so it runs before the load
+ * lock. Returns META_OK or META_EDB.
  */
-int meta_load_prepare(struct meta_load_run *run, struct meta_error *err);
+int meta_load_prepare(struct meta_loader *l, struct meta_error *err);
 
 /*
- * Checks the staged rows for what no single row shows: an outcome whose type
- * differs between rows or from the registry, an arm given two treatments or
- * one other than the registry's. Needs meta_load_prepare first and must
- * run under the load lock. Problems go to run->errs. Returns META_OK (check run->errs) or
- * META_EDB.
+ * Checks the staged rows for what no single row shows: an outcome whose kind
+ * differs between rows or from the registry (an arm row's kind, or the kind
+ * of an estimate's measure), an arm given two treatments or one other than
+ * the registry's, an estimate key given twice. Needs meta_load_prepare first
+ * and must run under the load lock. Problems go to l->errs. Returns META_OK
+ * (check l->errs) or META_EDB.
  */
-int meta_load_check(struct meta_load_run *run, struct meta_error *err);
+int meta_load_check(struct meta_loader *l, struct meta_error *err);
 
 /*
- * Merges the staged rows into trials, arms, outcomes and the result tables,
- * and fills the per-file counts of report (whose files array has
- * run->nfiles entries). The same trial/arm/outcome/timepoint twice in the
+ * Merges the staged rows into trials, arms, outcomes and the arm result
+ * tables, and fills the per-file counts of report (whose files array has
+ * l->nfiles entries). The same trial/arm/outcome/timepoint twice in the
  * staged rows is found here (the upsert refuses it); it is reported to
- * run->errs with both lines and META_EINVAL returned. Returns META_OK,
+ * l->errs with both lines and META_EINVAL returned. Returns META_OK,
  * META_EINVAL or META_EDB; on failure the transaction must be rolled back.
  */
-int meta_load_merge(struct meta_load_run *run, struct meta_load_report *report,
-                    struct meta_error *err);
+int meta_load_merge(struct meta_loader *l, struct meta_load_report *report, struct meta_error *err);
+
+/*
+ * Merges the staged estimate rows into estimate_results, adding to the
+ * per-file counts of report. Called by meta_load_merge once the trials and
+ * outcomes are stored, inside its stretch without foreign-key triggers.
+ * Returns META_OK or META_EDB.
+ */
+int meta_load_merge_estimates(struct meta_loader *l, struct meta_load_report *report,
+                              struct meta_error *err);
+
+/*
+ * For each source with META_LOAD_REPLACE: removes the rows that earlier
+ * loads of a source of the same name brought and this load does not give
+ * again, then the arms, trials and outcomes that lost their last result by
+ * it; counts them in report. Runs after the merges. Returns META_OK or
+ * META_EDB.
+ */
+int meta_load_replace_sources(struct meta_loader *l, struct meta_load_report *report,
+                              struct meta_error *err);
 
 /*
  * Analyses the registry tables that this transaction grew by more than
  * 1,000 rows and 10% of their size (autovacuum's threshold), where this role
  * may, so that the first queries after a large load are planned with its
- * rows counted. Runs after meta_load_merge, in the load's transaction.
+ * rows counted. Runs after the merges, in the load's transaction.
  * Returns META_OK or META_EDB.
  */
-int meta_load_refresh_statistics(struct meta_load_run *run, struct meta_error *err);
+int meta_load_refresh_statistics(struct meta_loader *l, struct meta_error *err);
+
+/* ---- Records (load_record.c) ---- */
+
+/*
+ * Turns record rec of source file_no into a row by the rules of
+ * meta_load_rules_apply, reporting its problems to l->errs. The row's texts
+ * point into rec, its attributes into l->attrs, until the next call.
+ * Returns META_OK, META_EINVAL (reported) or META_ENOMEM.
+ */
+int meta_load_record_row(struct meta_loader *l, size_t file_no, const struct meta_record *rec,
+                         struct meta_load_row *row);
 
 #endif

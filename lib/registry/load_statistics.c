@@ -21,13 +21,14 @@
 static const char grown_sql[] =
     "SELECT c.oid::regclass FROM pg_class c"
     " WHERE c.oid IN (to_regclass('trials'), to_regclass('arms'), to_regclass('outcomes'),"
-    "                 to_regclass('continuous_results'), to_regclass('binary_results'))"
+    "                 to_regclass('continuous_results'), to_regclass('binary_results'),"
+    "                 to_regclass('estimate_results'))"
     "   AND pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_updated(c.oid)"
     "       > 1000 + 0.1 * greatest(c.reltuples, 0)"
     "   AND pg_has_role(current_user, c.relowner, 'USAGE')"
     " ORDER BY c.relname";
 
-int meta_load_refresh_statistics(struct meta_load_run *run, struct meta_error *err)
+int meta_load_refresh_statistics(struct meta_loader *run, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, grown_sql);
     PGresult *analyze = NULL;

@@ -128,30 +128,30 @@ int meta_migrate(PGconn *conn, struct meta_error *err)
     if (current)
         return META_OK;
     for (;;) {
-        int ret = meta_pg_exec(conn, err, "BEGIN");
+        int ret = meta_pg_exec(conn, "BEGIN", err, "query failed");
         if (ret != META_OK)
             return ret;
         int pending = 0;
-        if ((ret =
-                 meta_pg_exec(conn, err, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK_KEY ")")) ||
-            (ret = meta_pg_exec(conn, err, create_version_table)) ||
+        if ((ret = meta_pg_exec(conn, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK_KEY ")", err,
+                                "query failed")) ||
+            (ret = meta_pg_exec(conn, create_version_table, err, "query failed")) ||
             (ret = check_recorded(conn, &pending, err))) {
-            meta_pg_exec(conn, NULL, "ROLLBACK");
+            meta_pg_exec(conn, "ROLLBACK", NULL, "query failed");
             return ret;
         }
         if (pending >= meta_migration_count) {
-            ret = meta_pg_exec(conn, err, "COMMIT");
+            ret = meta_pg_exec(conn, "COMMIT", err, "query failed");
             return ret;
         }
         ret = apply_one(conn, &meta_migrations[pending], err);
         if (ret == META_OK)
-            ret = meta_pg_exec(conn, err,
-                               "GRANT SELECT ON schema_version TO meta_reader, meta_loader");
+            ret = meta_pg_exec(conn, "GRANT SELECT ON schema_version TO meta_reader, meta_loader",
+                               err, "query failed");
         if (ret != META_OK) {
-            meta_pg_exec(conn, NULL, "ROLLBACK");
+            meta_pg_exec(conn, "ROLLBACK", NULL, "query failed");
             return ret;
         }
-        if ((ret = meta_pg_exec(conn, err, "COMMIT")) != META_OK)
+        if ((ret = meta_pg_exec(conn, "COMMIT", err, "query failed")) != META_OK)
             return ret;
     }
 }

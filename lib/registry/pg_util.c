@@ -5,17 +5,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-int meta_pg_error(struct meta_error *err, PGconn *conn, const PGresult *res, const char *what, ...)
+static int set_error(struct meta_error *err, PGconn *conn, const PGresult *res, const char *prefix)
 {
     if (!err)
         return META_EDB;
-    char prefix[1024];
-    va_list ap;
-    va_start(ap, what);
-    vsnprintf(prefix, sizeof prefix, what, ap);
-    va_end(ap);
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     if (!msg || !*msg)
         msg = PQerrorMessage(conn);
@@ -27,13 +23,59 @@ int meta_pg_error(struct meta_error *err, PGconn *conn, const PGresult *res, con
     return meta_error_set(err, META_EDB, "%s: %s", prefix, text);
 }
 
-int meta_pg_exec(PGconn *conn, struct meta_error *err, const char *sql)
+int meta_pg_error(struct meta_error *err, PGconn *conn, const PGresult *res, const char *what, ...)
+{
+    if (!err)
+        return META_EDB;
+    char prefix[1024];
+    va_list ap;
+    va_start(ap, what);
+    vsnprintf(prefix, sizeof prefix, what, ap);
+    va_end(ap);
+    return set_error(err, conn, res, prefix);
+}
+
+int meta_pg_exec(PGconn *conn, const char *sql, struct meta_error *err, const char *what, ...)
 {
     PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res);
     int ret = META_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        ret = meta_pg_error(err, conn, res, "query failed");
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        char prefix[1024];
+        va_list ap;
+        va_start(ap, what);
+        vsnprintf(prefix, sizeof prefix, what, ap);
+        va_end(ap);
+        ret = set_error(err, conn, res, prefix);
+    }
     PQclear(res);
     return ret;
+}
+
+void meta_pg_one_line(char *msg)
+{
+    char *o = msg;
+    for (const char *i = msg; *i; i++) {
+        if (*i == '\n') {
+            while (i[1] == '\t' || i[1] == ' ')
+                i++;
+            *o++ = ' ';
+        } else {
+            *o++ = *i;
+        }
+    }
+    while (o > msg && o[-1] == ' ')
+        o--;
+    *o = '\0';
+}
+
+const char *meta_pg_text(const PGresult *res, int row, const char *name)
+{
+    int col = PQfnumber(res, name);
+    return col >= 0 ? PQgetvalue(res, row, col) : "";
+}
+
+long long meta_pg_int(const PGresult *res, int row, const char *name)
+{
+    return strtoll(meta_pg_text(res, row, name), NULL, 10);
 }

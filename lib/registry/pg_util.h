@@ -1,6 +1,7 @@
 /*
  * Small libpq helpers shared inside lib/registry: running a statement that
- * returns no rows, and turning a failed result into a meta_error.
+ * returns no rows, turning a failed result into a meta_error, making a
+ * libpq message one line, and reading result cells by column name.
  */
 #ifndef META_PG_UTIL_H
 #define META_PG_UTIL_H
@@ -10,14 +11,27 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
-/* Runs sql (no parameters, no result rows expected); META_EDB on failure with
- * the server's message in err (err may be NULL). */
-int meta_pg_exec(PGconn *conn, struct meta_error *err, const char *sql);
+/* Runs sql (no parameters; a command, or a query whose rows are ignored).
+ * Returns META_OK, or META_EDB with "<what>: <server message>" in err (err
+ * may be NULL). */
+int meta_pg_exec(PGconn *conn, const char *sql, struct meta_error *err, const char *what, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Fills err with "<what>: <server message>" from res (or conn when res holds
  * none) and returns META_EDB. Does not clear res. */
 int meta_pg_error(struct meta_error *err, PGconn *conn, const PGresult *res, const char *what, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Makes a libpq message one line in place: each line break, with the tabs
+ * and blanks that continue it, becomes one blank, and trailing blanks go. */
+void meta_pg_one_line(char *msg);
+
+/* The text of column `name` in row `row` of res; "" when res has no such
+ * column (or the cell is NULL). Borrowed from res. */
+const char *meta_pg_text(const PGresult *res, int row, const char *name);
+
+/* The same cell as an integer (strtoll; 0 when absent). */
+long long meta_pg_int(const PGresult *res, int row, const char *name);
 
 /* The connection of an open registry, for the modules of lib/registry only. */
 struct meta_db;

@@ -1,15 +1,17 @@
 /*
- * Reading the arms of a selection (see meta_select.h). The happy path is two
+ * Reading a selection (see meta_select.h). The happy path is two
  * parameterised statements: one resolves the outcome and its time point, one
- * returns the selected arms, planned with the real outcome id so that the
- * server's estimates fit the outcome's size. Only when the selection fails
- * to resolve do the small diagnostic queries run that list the choices.
+ * returns the selected arms and estimates, planned with the real outcome id
+ * so that the server's estimates fit the outcome's size. Only when the
+ * selection fails to resolve do the small diagnostic queries run that list
+ * the choices.
  */
 #include "close_match.h"
 #include "meta_select.h"
 #include "pg_util.h"
 
 #include <ctype.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,35 +22,52 @@
 
 /*
  * The outcome and its time point, in one small statement: tp_min and tp_max
- * (two probes of the results' primary key) tell whether the outcome has one
- * time point; tp_ok whether the asked or defaulted one exists (min() again,
- * so that the probe uses the index whatever the statistics say; OFFSET 0
- * keeps m from being flattened, which would probe twice). It also
- * turns JIT compilation off for the session: the arms query below is planned
- * with estimates in the hundreds of thousands of rows on large registries,
- * where JIT would spend far more time compiling than the query takes.
+ * (probes of the results' and the estimates' primary keys) tell whether
+ * the outcome has one time point; tp_ok whether the asked or defaulted one
+ * exists (min() again, so that the probe uses the index whatever the
+ * statistics say; OFFSET 0 keeps m from being flattened, which would probe
+ * twice). It also turns JIT compilation off for the session: the arms query
+ * below is planned with estimates in the hundreds of thousands of rows on
+ * large registries, where JIT would spend far more time compiling than the
+ * query takes.
  */
 static const char resolve_sql[] =
-    "SELECT set_config('jit', 'off', false) AS jit, m.outcome_id, m.kind, m.tp_min, m.tp_max,"
-    "  CASE WHEN $2::text IS NULL THEN m.tp_min = m.tp_max"
-    "       WHEN m.kind = 'continuous'"
-    "       THEN (SELECT min(c.timepoint) FROM continuous_results c"
+    "SELECT set_config('jit', 'off', false) AS jit, m.outcome_id, m.kind,"
+    "  least(m.a_min, m.e_min) AS tp_min, greatest(m.a_max, m.e_max) AS tp_max,"
+    "  CASE WHEN $2::text IS NULL THEN least(m.a_min, m.e_min) = greatest(m.a_max, m.e_max)"
+    "  ELSE coalesce(CASE m.kind"
+    "       WHEN 'continuous' THEN (SELECT min(c.timepoint) FROM continuous_results c"
     "             WHERE c.outcome_id = m.outcome_id AND c.timepoint >= $2::text) = $2::text"
-    "       ELSE (SELECT min(b.timepoint) FROM binary_results b"
+    "       WHEN 'binary' THEN (SELECT min(b.timepoint) FROM binary_results b"
     "             WHERE b.outcome_id = m.outcome_id AND b.timepoint >= $2::text) = $2::text"
+    "       END, false)"
+    "    OR coalesce((SELECT min(e.timepoint) FROM estimate_results e"
+    "             WHERE e.outcome_id = m.outcome_id AND e.timepoint >= $2::text) = $2::text,"
+    "       false)"
     "  END AS tp_ok"
     " FROM (SELECT o.outcome_id, o.kind,"
     "         CASE o.kind WHEN 'continuous'"
     "           THEN (SELECT min(c.timepoint) FROM continuous_results c"
     "                 WHERE c.outcome_id = o.outcome_id)"
-    "           ELSE (SELECT min(b.timepoint) FROM binary_results b"
-    "                 WHERE b.outcome_id = o.outcome_id) END AS tp_min,"
+    "           WHEN 'binary' THEN (SELECT min(b.timepoint) FROM binary_results b"
+    "                 WHERE b.outcome_id = o.outcome_id) END AS a_min,"
     "         CASE o.kind WHEN 'continuous'"
     "           THEN (SELECT max(c.timepoint) FROM continuous_results c"
     "                 WHERE c.outcome_id = o.outcome_id)"
-    "           ELSE (SELECT max(b.timepoint) FROM binary_results b"
-    "                 WHERE b.outcome_id = o.outcome_id) END AS tp_max"
+    "           WHEN 'binary' THEN (SELECT max(b.timepoint) FROM binary_results b"
+    "                 WHERE b.outcome_id = o.outcome_id) END AS a_max,"
+    "         (SELECT min(e.timepoint) FROM estimate_results e"
+    "           WHERE e.outcome_id = o.outcome_id) AS e_min,"
+    "         (SELECT max(e.timepoint) FROM estimate_results e"
+    "           WHERE e.outcome_id = o.outcome_id) AS e_max"
     "       FROM outcomes o WHERE o.name = $1::text OFFSET 0) m";
+
+/* The estimate columns of an arm row. */
+#define ESTIMATE_NULLS                                                                             \
+    " NULL::text AS control, NULL::text AS measure, NULL::text AS method,"                         \
+    " NULL::boolean AS log_scale, NULL::float8 AS estimate, NULL::float8 AS se,"                   \
+    " NULL::boolean AS se_given, NULL::float8 AS ci_lower, NULL::float8 AS ci_upper,"              \
+    " NULL::float8 AS level, NULL::float8 AS n_treatment, NULL::float8 AS n_control"
 
 /*
  * The arms: the results of (outcome_id, timepoint) by primary-key range,
@@ -56,12 +75,15 @@ static const char resolve_sql[] =
  * OFFSET 0 keeps the lateral subquery a per-row primary-key probe: without
  * it the planner may hash-join a sequential scan of all arms, which costs
  * the whole registry on every call. %s is the results table and %s its
- * result columns (constants of this file, never user input).
+ * result columns (constants of this file, never user input). A result's own
+ * attributes come first for year and the --by value, then the arm's.
  */
 static const char arms_sql_fmt[] =
-    "SELECT a.trial_id, a.trial, r.arm_id, a.label, a.treatment,"
-    "       a.treatment = ANY ($3::text[]) AS is_treatment, %s, a.year, a.by_value"
-    "  FROM %s r CROSS JOIN LATERAL ("
+    "SELECT 'a' AS row_kind, a.trial_id, a.trial, r.arm_id, a.label, a.treatment,"
+    "       a.treatment = ANY ($3::text[]) AS is_treatment, %s,"
+    "       coalesce(r.attributes ->> 'year', a.year) AS year,"
+    "       coalesce(r.attributes ->> $5::text, a.by_value) AS by_value,"
+    "       r.attributes::text AS attrs," ESTIMATE_NULLS "  FROM %s r CROSS JOIN LATERAL ("
     "    SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
     "           x.attributes ->> 'year' AS year, x.attributes ->> $5::text AS by_value"
     "      FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
@@ -69,24 +91,44 @@ static const char arms_sql_fmt[] =
     "       AND (x.treatment = ANY ($3::text[]) OR x.treatment = ANY ($4::text[]))"
     "    OFFSET 0) a"
     " WHERE r.outcome_id = $1::bigint AND r.timepoint = $2::text"
-    " ORDER BY a.trial_id, r.arm_id";
+    " UNION ALL ";
+
+/* The estimates: a range of their primary key (outcome_id, timepoint, ...),
+ * a probe of the trials' per row; both ways round. Always last in the
+ * statement, which the order of loading then sorts. */
+static const char estimates_sql[] =
+    "SELECT 'e' AS row_kind, e.trial_id, t.name AS trial, NULL::bigint AS arm_id,"
+    "       NULL::text AS label, e.treatment, e.treatment = ANY ($3::text[]) AS is_treatment,"
+    "       NULL::float8 AS n, NULL::float8 AS mean, NULL::float8 AS sd,"
+    "       NULL::float8 AS events, NULL::float8 AS total,"
+    "       e.attributes ->> 'year' AS year, e.attributes ->> $5::text AS by_value,"
+    "       e.attributes::text AS attrs, e.control, e.measure, e.method,"
+    "       e.log_scale, e.estimate, e.se, e.se_given, e.ci_lower, e.ci_upper, e.level,"
+    "       e.n_treatment::float8 AS n_treatment, e.n_control::float8 AS n_control"
+    "  FROM estimate_results e JOIN trials t ON t.trial_id = e.trial_id"
+    " WHERE e.outcome_id = $1::bigint AND e.timepoint = $2::text"
+    "   AND ((e.treatment = ANY ($3::text[]) AND e.control = ANY ($4::text[]))"
+    "     OR (e.treatment = ANY ($4::text[]) AND e.control = ANY ($3::text[])))"
+    " ORDER BY trial_id, row_kind, arm_id, treatment, control";
 
 static const char continuous_columns[] =
     "r.n::float8 AS n, r.mean, r.sd, NULL::float8 AS events, NULL::float8 AS total";
 static const char binary_columns[] = "NULL::float8 AS n, NULL::float8 AS mean, NULL::float8 AS sd,"
                                      " r.events::float8 AS events, r.total::float8 AS total";
 
-/* Distinct time points of one outcome by a loose scan of the primary key. */
+/* Distinct time points of one outcome by a loose scan of a primary key; %s
+ * is the table, twice. */
 static const char timepoints_sql_fmt[] =
-    "WITH RECURSIVE d(tp) AS ("
+    "SELECT tp FROM (WITH RECURSIVE d(tp) AS ("
     "  (SELECT timepoint FROM %s WHERE outcome_id = $1::bigint ORDER BY timepoint LIMIT 1)"
     "  UNION ALL"
     "  SELECT (SELECT x.timepoint FROM %s x WHERE x.outcome_id = $1::bigint"
     "          AND x.timepoint > d.tp ORDER BY x.timepoint LIMIT 1)"
     "  FROM d WHERE d.tp IS NOT NULL"
-    ") SELECT tp FROM d WHERE tp IS NOT NULL";
+    ") SELECT tp FROM d WHERE tp IS NOT NULL) s";
 
-/* Distinct treatments by a loose scan of arms_treatment_idx. */
+/* Distinct treatments by a loose scan of arms_treatment_idx, and the sides
+ * of estimates. */
 static const char treatments_sql[] =
     "WITH RECURSIVE d(name) AS ("
     "  (SELECT treatment FROM arms ORDER BY treatment LIMIT 1)"
@@ -94,10 +136,14 @@ static const char treatments_sql[] =
     "  SELECT (SELECT a.treatment FROM arms a WHERE a.treatment > d.name"
     "          ORDER BY a.treatment LIMIT 1)"
     "  FROM d WHERE d.name IS NOT NULL"
-    ") SELECT name FROM d WHERE name IS NOT NULL";
+    ") SELECT name FROM d WHERE name IS NOT NULL"
+    " UNION SELECT treatment FROM estimate_results UNION SELECT control FROM estimate_results"
+    " ORDER BY 1";
 
 static const char known_names_sql[] =
-    "SELECT u.name, EXISTS (SELECT 1 FROM arms a WHERE a.treatment = u.name) AS known"
+    "SELECT u.name, EXISTS (SELECT 1 FROM arms a WHERE a.treatment = u.name)"
+    "   OR EXISTS (SELECT 1 FROM estimate_results e WHERE e.treatment = u.name)"
+    "   OR EXISTS (SELECT 1 FROM estimate_results e WHERE e.control = u.name) AS known"
     " FROM unnest($1::text[]) AS u(name)";
 
 /* ---- Memory -------------------------------------------------------------- */
@@ -105,6 +151,15 @@ static const char known_names_sql[] =
 void meta_selection_init(struct meta_selection *sel)
 {
     memset(sel, 0, sizeof *sel);
+}
+
+static void free_attrs(struct meta_select_attr *attrs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(attrs[i].name);
+        free(attrs[i].value);
+    }
+    free(attrs);
 }
 
 void meta_selection_release(struct meta_selection *sel)
@@ -118,8 +173,20 @@ void meta_selection_release(struct meta_selection *sel)
         free(a->treatment);
         free(a->year);
         free(a->by_value);
+        free_attrs(a->attrs, a->n_attrs);
     }
     free(sel->arms);
+    for (size_t i = 0; i < sel->n_estimates; i++) {
+        struct meta_select_estimate *e = &sel->estimates[i];
+        free(e->trial);
+        free(e->treatment);
+        free(e->control);
+        free(e->measure);
+        free(e->year);
+        free(e->by_value);
+        free_attrs(e->attrs, e->n_attrs);
+    }
+    free(sel->estimates);
     for (size_t i = 0; i < sel->n_unmatched; i++)
         free(sel->unmatched[i]);
     free(sel->unmatched);
@@ -257,14 +324,23 @@ static int unknown_outcome(PGconn *conn, const char *outcome, struct meta_error 
     return ret;
 }
 
-/* The outcome resolved but its time point did not: lists the time points. */
+/* The outcome resolved but its time point did not: lists the time points
+ * of its arm rows and estimate rows. */
 static int bad_timepoint(PGconn *conn, const char *outcome, const char *outcome_id,
                          const char *kind, const char *asked, const char *option,
                          struct meta_error *err)
 {
-    const char *table = strcmp(kind, "binary") == 0 ? "binary_results" : "continuous_results";
-    char sql[sizeof timepoints_sql_fmt + 64];
-    snprintf(sql, sizeof sql, timepoints_sql_fmt, table, table);
+    const char *table = strcmp(kind, "binary") == 0       ? "binary_results"
+                        : strcmp(kind, "continuous") == 0 ? "continuous_results"
+                                                          : NULL;
+    char sql[3 * sizeof timepoints_sql_fmt + 256];
+    int used =
+        snprintf(sql, sizeof sql, timepoints_sql_fmt, "estimate_results", "estimate_results");
+    if (table && used > 0) {
+        used += snprintf(sql + used, sizeof sql - (size_t)used, " UNION ");
+        snprintf(sql + used, sizeof sql - (size_t)used, timepoints_sql_fmt, table, table);
+    }
+    strncat(sql, " ORDER BY 1", sizeof sql - strlen(sql) - 1);
     int ret;
     PGresult *res = query_rows(conn, sql, outcome_id, err, "cannot list the time points", &ret);
     if (!res)
@@ -335,48 +411,163 @@ static int check_query(const struct meta_select_query *q, struct meta_error *err
     return META_OK;
 }
 
-/* Reads the arm rows of res into sel. */
-static int read_arms(const PGresult *res, struct meta_selection *sel, struct meta_error *err)
+/* A result's attributes from the text of its JSON object (NULL: none). */
+static int read_attrs(const PGresult *res, int row, int col, struct meta_select_attr **out,
+                      size_t *n, struct meta_error *err)
 {
-    int rows = PQntuples(res);
-    int c_tid = PQfnumber(res, "trial_id"), c_trial = PQfnumber(res, "trial");
-    int c_label = PQfnumber(res, "label"), c_treat = PQfnumber(res, "treatment");
-    int c_side = PQfnumber(res, "is_treatment");
-    int c_n = PQfnumber(res, "n"), c_mean = PQfnumber(res, "mean"), c_sd = PQfnumber(res, "sd");
-    int c_ev = PQfnumber(res, "events"), c_tot = PQfnumber(res, "total");
-    int c_year = PQfnumber(res, "year"), c_by = PQfnumber(res, "by_value");
-    if (c_tid < 0 || c_trial < 0 || c_label < 0 || c_treat < 0 || c_side < 0 || c_n < 0 ||
-        c_mean < 0 || c_sd < 0 || c_ev < 0 || c_tot < 0 || c_year < 0 || c_by < 0)
-        return meta_error_set(err, META_EDB, "the selection query lacks a column");
-    if (rows == 0)
+    *out = NULL;
+    *n = 0;
+    if (PQgetisnull(res, row, col))
         return META_OK;
-    sel->arms = calloc((size_t)rows, sizeof *sel->arms);
-    if (!sel->arms)
+    struct json_object *obj = json_tokener_parse(PQgetvalue(res, row, col));
+    if (!obj || !json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return meta_error_set(err, META_EDB, "a result's attributes are not a JSON object");
+    }
+    int ret = META_OK;
+    size_t count = (size_t)json_object_object_length(obj);
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (!*out) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    json_object_object_foreach(obj, key, val)
+    {
+        struct meta_select_attr *a = &(*out)[(*n)++];
+        a->name = strdup(key);
+        a->value =
+            strdup(json_object_is_type(val, json_type_string) ? json_object_get_string(val)
+                                                              : json_object_to_json_string(val));
+        if (!a->name || !a->value) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+
+cleanup:
+    json_object_put(obj);
+    return ret;
+}
+
+/* The columns of the selection query. */
+enum {
+    C_KIND,
+    C_TID,
+    C_TRIAL,
+    C_LABEL,
+    C_TREAT,
+    C_SIDE,
+    C_N,
+    C_MEAN,
+    C_SD,
+    C_EV,
+    C_TOT,
+    C_YEAR,
+    C_BY,
+    C_ATTRS,
+    C_CONTROL,
+    C_MEASURE,
+    C_METHOD,
+    C_LOG,
+    C_EST,
+    C_SE,
+    C_SE_GIVEN,
+    C_LO,
+    C_HI,
+    C_LEVEL,
+    C_NT,
+    C_NC,
+    NCOLS
+};
+
+static int read_arm(const PGresult *res, int i, const int *c, struct meta_select_arm *a,
+                    struct meta_error *err)
+{
+    a->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
+    a->trial = dup_or_null(res, i, c[C_TRIAL]);
+    a->label = dup_or_null(res, i, c[C_LABEL]);
+    a->treatment = dup_or_null(res, i, c[C_TREAT]);
+    a->side =
+        strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
+    a->n = number_or_nan(res, i, c[C_N]);
+    a->mean = number_or_nan(res, i, c[C_MEAN]);
+    a->sd = number_or_nan(res, i, c[C_SD]);
+    a->events = number_or_nan(res, i, c[C_EV]);
+    a->total = number_or_nan(res, i, c[C_TOT]);
+    a->year = dup_or_null(res, i, c[C_YEAR]);
+    a->by_value = dup_or_null(res, i, c[C_BY]);
+    if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
+        (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, err);
+}
+
+static int read_estimate(const PGresult *res, int i, const int *c, struct meta_select_estimate *e,
+                         struct meta_error *err)
+{
+    e->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
+    e->trial = dup_or_null(res, i, c[C_TRIAL]);
+    e->treatment = dup_or_null(res, i, c[C_TREAT]);
+    e->control = dup_or_null(res, i, c[C_CONTROL]);
+    e->swapped = strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") != 0;
+    e->measure = dup_or_null(res, i, c[C_MEASURE]);
+    e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
+    e->log_scale = strcmp(PQgetvalue(res, i, c[C_LOG]), "t") == 0;
+    e->estimate = number_or_nan(res, i, c[C_EST]);
+    e->se = number_or_nan(res, i, c[C_SE]);
+    e->se_given = strcmp(PQgetvalue(res, i, c[C_SE_GIVEN]), "t") == 0;
+    e->ci_lower = number_or_nan(res, i, c[C_LO]);
+    e->ci_upper = number_or_nan(res, i, c[C_HI]);
+    e->level = number_or_nan(res, i, c[C_LEVEL]);
+    e->n_treatment = number_or_nan(res, i, c[C_NT]);
+    e->n_control = number_or_nan(res, i, c[C_NC]);
+    e->year = dup_or_null(res, i, c[C_YEAR]);
+    e->by_value = dup_or_null(res, i, c[C_BY]);
+    if (!e->trial || !e->treatment || !e->control || !e->measure ||
+        (!e->year && !PQgetisnull(res, i, c[C_YEAR])) ||
+        (!e->by_value && !PQgetisnull(res, i, c[C_BY])))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    return read_attrs(res, i, c[C_ATTRS], &e->attrs, &e->n_attrs, err);
+}
+
+/* Reads the arm and estimate rows of res into sel. */
+static int read_rows(const PGresult *res, struct meta_selection *sel, struct meta_error *err)
+{
+    static const char *const names[NCOLS] = {
+        "row_kind", "trial_id", "trial",  "label",       "treatment", "is_treatment", "n",
+        "mean",     "sd",       "events", "total",       "year",      "by_value",     "attrs",
+        "control",  "measure",  "method", "log_scale",   "estimate",  "se",           "se_given",
+        "ci_lower", "ci_upper", "level",  "n_treatment", "n_control"};
+    int c[NCOLS];
+    for (int k = 0; k < NCOLS; k++)
+        if ((c[k] = PQfnumber(res, names[k])) < 0)
+            return meta_error_set(err, META_EDB, "the selection query lacks column '%s'", names[k]);
+    int rows = PQntuples(res);
+    size_t n_est = 0, n_arms = 0;
+    for (int i = 0; i < rows; i++) {
+        if (PQgetvalue(res, i, c[C_KIND])[0] == 'e')
+            n_est++;
+        else
+            n_arms++;
+    }
+    if (n_arms > 0 && !(sel->arms = calloc(n_arms, sizeof *sel->arms)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    if (n_est > 0 && !(sel->estimates = calloc(n_est, sizeof *sel->estimates)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
     for (int i = 0; i < rows; i++) {
-        struct meta_select_arm *a = &sel->arms[sel->count++];
-        a->trial_id = strtoll(PQgetvalue(res, i, c_tid), NULL, 10);
-        a->trial = dup_or_null(res, i, c_trial);
-        a->label = dup_or_null(res, i, c_label);
-        a->treatment = dup_or_null(res, i, c_treat);
-        a->side =
-            strcmp(PQgetvalue(res, i, c_side), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
-        a->n = number_or_nan(res, i, c_n);
-        a->mean = number_or_nan(res, i, c_mean);
-        a->sd = number_or_nan(res, i, c_sd);
-        a->events = number_or_nan(res, i, c_ev);
-        a->total = number_or_nan(res, i, c_tot);
-        a->year = dup_or_null(res, i, c_year);
-        a->by_value = dup_or_null(res, i, c_by);
-        if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c_year)) ||
-            (!a->by_value && !PQgetisnull(res, i, c_by)))
-            return meta_error_set(err, META_ENOMEM, "out of memory");
+        int ret;
+        if (PQgetvalue(res, i, c[C_KIND])[0] == 'e')
+            ret = read_estimate(res, i, c, &sel->estimates[sel->n_estimates++], err);
+        else
+            ret = read_arm(res, i, c, &sel->arms[sel->count++], err);
+        if (ret != META_OK)
+            return ret;
     }
     return META_OK;
 }
 
-/* Names of the lists that no selected arm carries: unknown ones are an
- * error; known ones are recorded in sel->unmatched. */
+/* Names of the lists that no selected arm or estimate carries: unknown
+ * ones are an error; known ones are recorded in sel->unmatched. */
 static int check_names(PGconn *conn, const struct meta_select_query *q, struct meta_selection *sel,
                        struct meta_error *err)
 {
@@ -392,6 +583,9 @@ static int check_names(PGconn *conn, const struct meta_select_query *q, struct m
         int seen = 0;
         for (size_t j = 0; j < sel->count && !seen; j++)
             seen = strcmp(sel->arms[j].treatment, name) == 0;
+        for (size_t j = 0; j < sel->n_estimates && !seen; j++)
+            seen = strcmp(sel->estimates[j].treatment, name) == 0 ||
+                   strcmp(sel->estimates[j].control, name) == 0;
         for (size_t j = 0; j < n && !seen; j++)
             seen = strcmp(missing[j], name) == 0;
         if (seen)
@@ -414,8 +608,8 @@ cleanup:
     return ret;
 }
 
-int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
-                     struct meta_selection *out, struct meta_error *err)
+int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
+                   struct meta_selection *out, struct meta_error *err)
 {
     meta_selection_init(out);
     int ret = check_query(q, err);
@@ -453,22 +647,31 @@ int meta_select_arms(struct meta_db *db, const struct meta_select_query *q,
         goto cleanup;
     }
     out->binary = strcmp(kind, "binary") == 0;
+    out->kind = out->binary                          ? META_KIND_BINARY
+                : strcmp(kind, "continuous") == 0    ? META_KIND_CONTINUOUS
+                : strcmp(kind, "time-to-event") == 0 ? META_KIND_TIME_TO_EVENT
+                                                     : META_KIND_GENERIC;
     out->outcome = strdup(q->outcome);
     out->timepoint = strdup(q->timepoint ? q->timepoint : PQgetvalue(res, 0, c_min));
     if (!out->outcome || !out->timepoint) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
-    char sql[sizeof arms_sql_fmt + sizeof binary_columns + 32];
-    snprintf(sql, sizeof sql, arms_sql_fmt, out->binary ? binary_columns : continuous_columns,
-             out->binary ? "binary_results" : "continuous_results");
+    /* Outcomes with arm rows: their arms, then the estimates; the others
+     * hold estimates only. */
+    char sql[sizeof arms_sql_fmt + sizeof binary_columns + sizeof estimates_sql + 32];
+    sql[0] = '\0';
+    if (out->kind == META_KIND_CONTINUOUS || out->kind == META_KIND_BINARY)
+        snprintf(sql, sizeof sql, arms_sql_fmt, out->binary ? binary_columns : continuous_columns,
+                 out->binary ? "binary_results" : "continuous_results");
+    strncat(sql, estimates_sql, sizeof sql - strlen(sql) - 1);
     const char *params[5] = {outcome_id, out->timepoint, treat, ctrl, q->by};
     arms = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(arms) != PGRES_TUPLES_OK) {
         ret = meta_pg_error(err, conn, arms, "cannot read the arms of the selection");
         goto cleanup;
     }
-    if ((ret = read_arms(arms, out, err)) != META_OK)
+    if ((ret = read_rows(arms, out, err)) != META_OK)
         goto cleanup;
     ret = check_names(conn, q, out, err);
 cleanup:
@@ -479,21 +682,35 @@ cleanup:
     return ret;
 }
 
-int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
-                                  struct meta_error *err)
+/* The attributes a --by could name: of the treatment list's arms ($1), and
+ * of the results and estimates of the outcome ($2). */
+static const char attribute_names_sql[] =
+    "SELECT name FROM ("
+    " SELECT jsonb_object_keys(attributes) AS name FROM arms WHERE treatment = ANY($1::text[])"
+    " UNION SELECT jsonb_object_keys(r.attributes) FROM continuous_results r"
+    "   JOIN outcomes o ON o.outcome_id = r.outcome_id WHERE o.name = $2::text"
+    " UNION SELECT jsonb_object_keys(r.attributes) FROM binary_results r"
+    "   JOIN outcomes o ON o.outcome_id = r.outcome_id WHERE o.name = $2::text"
+    " UNION SELECT jsonb_object_keys(e.attributes) FROM estimate_results e"
+    "   JOIN outcomes o ON o.outcome_id = e.outcome_id WHERE o.name = $2::text) k"
+    " ORDER BY 1";
+
+int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
+                              struct meta_error *err)
 {
     int ret = META_OK;
     PGconn *conn = meta_db_pg(db);
     char *lit = array_literal(q->treatments, q->n_treatments);
     if (!lit)
         return meta_error_set(err, META_ENOMEM, "out of memory");
-    PGresult *res = query_rows(conn,
-                               "SELECT DISTINCT jsonb_object_keys(attributes) AS name FROM arms "
-                               "WHERE treatment = ANY($1::text[]) ORDER BY 1",
-                               lit, err, "cannot list the arms' attributes", &ret);
+    const char *params[2] = {lit, q->outcome};
+    PGresult *res = PQexecParams(conn, attribute_names_sql, 2, NULL, params, NULL, NULL, 0);
     free(lit);
-    if (!res)
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        ret = meta_pg_error(err, conn, res, "cannot list the arms' attributes");
+        PQclear(res);
         return ret;
+    }
     int rows = PQntuples(res);
     char all[1024] = "", near[1024] = "";
     size_t used = 0;
@@ -506,7 +723,15 @@ int meta_select_unknown_attribute(struct meta_db *db, const struct meta_select_q
         PQclear(res);
         return ret;
     }
-    if (rows == 0)
+    int elsewhere = 0;
+    for (int i = 0; i < rows && !elsewhere; i++)
+        elsewhere = strcmp(PQgetvalue(res, i, 0), q->by) == 0;
+    if (elsewhere)
+        ret = meta_error_set(err, META_EINVAL,
+                             "no treatment arm has the attribute '%s' to form subgroups by (only "
+                             "results or estimates of outcome '%s' have it)",
+                             q->by, q->outcome);
+    else if (rows == 0)
         ret = meta_error_set(err, META_EINVAL,
                              "no treatment arm has the attribute '%s' to form subgroups by "
                              "(these arms have no attributes)",

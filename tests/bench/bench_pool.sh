@@ -96,10 +96,10 @@ plans() {
     # one block per statement, from its "duration:" line; keep meta's two
     tail -n +"$((before + 1))" "$log" | awk '
         /LOG: +duration:/ { if (keep) printf "%s", block; block = ""; keep = 0 }
-        /Query Text: SELECT (set_config|a\.trial_id)/ { keep = 1 }
+        /Query Text: SELECT (set_config|\x27[ae]\x27 AS row_kind)/ { keep = 1 }
         { sub(/^.*LOG: +/, ""); block = block "    " $0 "\n" }
         END { if (keep) printf "%s", block }' |
-        grep -E "duration:|Query Text|Scan|Loop|Memoize|Hash|Sort|Index Cond" | grep -v "never executed" |
+        grep -E "duration:|Query Text|Scan|Loop|Memoize|Hash|Sort|Append|Index Cond" | grep -v "never executed" |
         cut -c1-160
 }
 

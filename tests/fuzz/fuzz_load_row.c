@@ -2,11 +2,11 @@
  * libFuzzer target: the row checks of `meta load` (lib/registry/load_row.c)
  * on any bytes read as a CSV file: the first record is the header, every
  * other record a row. Besides not crashing under ASan and UBSan, a row the
- * checks accept must obey INTERFACE.md section 1 (names present, UTF-8, no
- * NUL, not too long; n > 0, sd > 0 and finite, a finite mean; 0 <= events <=
- * total, total > 0), a row they refuse must have said why, and every
- * message must name the file, line and column. Messages quote values with
- * control characters escaped, so none may hold a raw one.
+ * checks accept must obey INTERFACE.md sections 1 and 1b (names present,
+ * UTF-8, no NUL, not too long; n > 0, sd > 0 and finite, a finite mean;
+ * 0 <= events <= total, total > 0; a finite estimate with se > 0), a row they refuse must have said
+ * why, and every message must name the file, line and column. Messages quote values with control
+ * characters escaped, so none may hold a raw one.
  */
 #include "csv_reader.h"
 #include "fuzz_file.h"
@@ -50,17 +50,22 @@ static void check_name(const char *s, size_t len, bool may_be_empty)
 
 static void check_valid_row(const struct meta_load_row *row)
 {
-    check_name(row->trial->value, row->trial->len, false);
-    check_name(row->arm->value, row->arm->len, false);
-    check_name(row->treatment->value, row->treatment->len, false);
-    check_name(row->outcome->value, row->outcome->len, false);
-    check_name(row->timepoint, row->timepoint_len, true);
+    check_name(row->trial.s, row->trial.len, false);
+    check_name(row->treatment.s, row->treatment.len, false);
+    check_name(row->outcome.s, row->outcome.len, false);
+    check_name(row->timepoint.s, row->timepoint.len, true);
     if (row->kind == META_LOAD_CONTINUOUS) {
+        check_name(row->arm.s, row->arm.len, false);
         if (row->n <= 0 || !(row->sd > 0) || !isfinite(row->sd) || !isfinite(row->mean))
             broken("a valid continuous row breaks n > 0, sd > 0, finite mean and sd");
     } else if (row->kind == META_LOAD_BINARY) {
+        check_name(row->arm.s, row->arm.len, false);
         if (row->events < 0 || row->total <= 0 || row->events > row->total)
             broken("a valid binary row breaks 0 <= events <= total, total > 0");
+    } else if (row->kind == META_LOAD_ESTIMATE) {
+        check_name(row->control.s, row->control.len, false);
+        if (!isfinite(row->estimate) || !(row->se > 0) || !isfinite(row->se))
+            broken("a valid estimate row breaks a finite estimate and se > 0");
     } else {
         broken("a valid row of no kind");
     }

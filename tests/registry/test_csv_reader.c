@@ -145,10 +145,10 @@ static void test_crlf_bom_blank_lines(void)
     CU_ASSERT_STRING_EQUAL(s.rec[0].value[0], "Trial");
     /* A line break inside quotes is kept as it is. */
     CU_ASSERT_STRING_EQUAL(s.rec[1].value[1], "a\r\nb");
-    /* The blank line 4 is skipped; unquoted blanks are trimmed. */
+    /* The blank line 4 is skipped; blanks in a field are data (RFC 4180). */
     CU_ASSERT_EQUAL(s.rec[2].line, 5);
-    CU_ASSERT_STRING_EQUAL(s.rec[2].value[0], "T2");
-    CU_ASSERT_STRING_EQUAL(s.rec[2].value[1], "c");
+    CU_ASSERT_STRING_EQUAL(s.rec[2].value[0], "  T2 ");
+    CU_ASSERT_STRING_EQUAL(s.rec[2].value[1], " c ");
     /* The last record has no line break. */
     CU_ASSERT_EQUAL(s.rec[3].line, 6);
     CU_ASSERT_STRING_EQUAL(s.rec[3].value[1], "d");
@@ -173,6 +173,29 @@ static void test_quote_in_unquoted_field(void)
     CU_ASSERT_EQUAL(read_text("q1.csv", "a,b,c\n1,2,3\nx,ab\"c,z\n", &s, &err), META_EINVAL);
     CU_ASSERT_STRING_EQUAL(err.msg, "q1.csv:3:2: quote inside an unquoted field (quote the whole "
                                     "field and double the quotes inside it)");
+    seen_free(&s);
+}
+
+/* Blanks are part of a field, so blanks around a quoted field are
+ * malformed CSV, said as such; inside the quotes they are kept. */
+static void test_blanks_around_quotes(void)
+{
+    struct seen s = {0};
+    struct meta_error err;
+    CU_ASSERT_EQUAL(read_text("b1.csv", "a,b\n1, \"x\"\n", &s, &err), META_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg, "b1.csv:2:2: blank before the opening quote of a field "
+                                    "(blanks are part of a CSV field: remove them, or put them "
+                                    "inside the quotes)");
+    seen_free(&s);
+    CU_ASSERT_EQUAL(read_text("b2.csv", "a,b\n\"x\" ,1\n", &s, &err), META_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg, "b2.csv:2:1: blank after the closing quote of a field "
+                                    "(blanks are part of a CSV field: remove them, or put them "
+                                    "inside the quotes)");
+    seen_free(&s);
+    CU_ASSERT_EQUAL(read_text("b3.csv", "a,b\n\"TSP \",\t1\t\n", &s, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(s.nrecords, 2);
+    CU_ASSERT_STRING_EQUAL(s.rec[1].value[0], "TSP ");
+    CU_ASSERT_STRING_EQUAL(s.rec[1].value[1], "\t1\t");
     seen_free(&s);
 }
 
@@ -330,6 +353,7 @@ int main(void)
         {"CRLF, byte order mark, blank lines", test_crlf_bom_blank_lines},
         {"byte order mark only at the start", test_bom_only_at_start},
         {"quote inside an unquoted field", test_quote_in_unquoted_field},
+        {"blanks around quotes", test_blanks_around_quotes},
         {"junk after a closing quote", test_junk_after_closing_quote},
         {"unterminated quote", test_unterminated_quote},
         {"field too long", test_field_too_long},

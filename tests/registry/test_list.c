@@ -45,7 +45,7 @@ static char *listing(struct meta_db *from, enum meta_list_what what)
 {
     struct meta_list_table t;
     struct meta_error err;
-    if (meta_reg_list(from, what, &t, &err) != META_OK) {
+    if (meta_db_list(from, what, &t, &err) != META_OK) {
         fprintf(stderr, "list: %s\n", err.msg);
         return NULL;
     }
@@ -89,10 +89,10 @@ static void test_trials(void)
 static void test_outcomes(void)
 {
     expect_listing(db, META_LIST_OUTCOMES,
-                   "outcome|type|timepoint|trials|arms\n"
-                   "hallucinations|binary||1|2\n"
-                   "pain_nrs|continuous|24h|2|5\n"
-                   "pain_nrs|continuous|48h|2|2\n");
+                   "outcome|type|timepoint|trials|arms|estimates\n"
+                   "hallucinations|binary||1|2|0\n"
+                   "pain_nrs|continuous|24h|2|5|0\n"
+                   "pain_nrs|continuous|48h|2|2|0\n");
 }
 
 static void test_treatments(void)
@@ -110,7 +110,7 @@ static void test_empty_registry(void)
     struct meta_db *empty = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_db("meta_test_list_empty", info, sizeof info, &empty), 0);
     expect_listing(empty, META_LIST_TRIALS, "trial|arms|outcomes|rows\n");
-    expect_listing(empty, META_LIST_OUTCOMES, "outcome|type|timepoint|trials|arms\n");
+    expect_listing(empty, META_LIST_OUTCOMES, "outcome|type|timepoint|trials|arms|estimates\n");
     expect_listing(empty, META_LIST_TREATMENTS, "treatment|arms|trials\n");
     meta_db_close(empty);
 }
@@ -199,11 +199,11 @@ static void test_binary_table(void)
                   "");
     const char *args2[] = {"list", "outcomes", "--format", "table", "--db", conninfo, NULL};
     expect_output(args2, 0,
-                  "outcome         type        timepoint  trials  arms\n"
-                  "--------------  ----------  ---------  ------  ----\n"
-                  "hallucinations  binary                      1     2\n"
-                  "pain_nrs        continuous  24h             2     5\n"
-                  "pain_nrs        continuous  48h             2     2\n",
+                  "outcome         type        timepoint  trials  arms  estimates\n"
+                  "--------------  ----------  ---------  ------  ----  ---------\n"
+                  "hallucinations  binary                      1     2          0\n"
+                  "pain_nrs        continuous  24h             2     5          0\n"
+                  "pain_nrs        continuous  48h             2     2          0\n",
                   "");
 }
 
@@ -228,21 +228,24 @@ static void test_binary_json(void)
                   "    \"type\": \"binary\",\n"
                   "    \"timepoint\": \"\",\n"
                   "    \"trials\": 1,\n"
-                  "    \"arms\": 2\n"
+                  "    \"arms\": 2,\n"
+                  "    \"estimates\": 0\n"
                   "  },\n"
                   "  {\n"
                   "    \"outcome\": \"pain_nrs\",\n"
                   "    \"type\": \"continuous\",\n"
                   "    \"timepoint\": \"24h\",\n"
                   "    \"trials\": 2,\n"
-                  "    \"arms\": 5\n"
+                  "    \"arms\": 5,\n"
+                  "    \"estimates\": 0\n"
                   "  },\n"
                   "  {\n"
                   "    \"outcome\": \"pain_nrs\",\n"
                   "    \"type\": \"continuous\",\n"
                   "    \"timepoint\": \"48h\",\n"
                   "    \"trials\": 2,\n"
-                  "    \"arms\": 2\n"
+                  "    \"arms\": 2,\n"
+                  "    \"estimates\": 0\n"
                   "  }\n"
                   "]\n",
                   "");

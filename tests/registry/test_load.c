@@ -1,9 +1,10 @@
 /*
- * meta_reg_load against a real PostgreSQL: the round trip (load the
+ * meta_db_load against a real PostgreSQL: the round trip (load the
  * published datasets, read back the same numbers), what the report says,
  * reload idempotency and replacement, attributes, the rules checked across
  * rows and against the registry (each with its exact message), the error
  * limit, unreadable paths, values that look like SQL, CRLF and BOM files,
+ * blanks (never two names merged),
  * fresh planner statistics after a large load, and a loader without the
  * rights to skip foreign-key triggers.
  */
@@ -22,41 +23,25 @@ static char conninfo[1024];
 static struct meta_db *db;
 
 /* A fresh database for each case, so that cases never see each other. */
+/* A fresh database for each case, so that cases never see each other. */
 static void fresh(const char *name)
 {
-    meta_db_close(db);
-    db = NULL;
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_db(name, conninfo, sizeof conninfo, &db), 0);
+    meta_test_load_fresh(name, conninfo, sizeof conninfo, &db);
 }
 
 static int suite_cleanup(void)
 {
-    meta_db_close(db);
-    meta_test_load_cleanup();
-    return 0;
-}
-
-static char *query(const char *sql)
-{
-    return meta_test_load_query(conninfo, sql);
+    return meta_test_load_close(&db);
 }
 
 static void expect_query(const char *sql, const char *expected)
 {
-    char *got = query(sql);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
-    CU_ASSERT_STRING_EQUAL(got, expected);
-    if (strcmp(got, expected) != 0)
-        fprintf(stderr, "\n  %s\n  got:      %s\n  expected: %s\n", sql, got, expected);
-    free(got);
+    meta_test_load_expect_query(conninfo, sql, expected);
 }
 
 static void expect_messages(const struct meta_load_report *r, const char *expected)
 {
-    const char *got = meta_test_load_messages(r);
-    CU_ASSERT_STRING_EQUAL(got, expected);
-    if (strcmp(got, expected) != 0)
-        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", got, expected);
+    meta_test_load_expect_messages(r, expected);
 }
 
 static const char *dataset(const char *name)
@@ -93,7 +78,7 @@ static int compare_row(const struct meta_csv_record *rec, void *ctx)
     meta_load_errors_release(&errs);
     if (rc != META_OK)
         return rc;
-    const char *params[4] = {row.trial->value, row.arm->value, row.outcome->value, row.timepoint};
+    const char *params[4] = {row.trial.s, row.arm.s, row.outcome.s, row.timepoint.s};
     PGresult *res = PQexecParams(
         c->conn,
         "SELECT a.treatment, r.n, r.mean, r.sd, b.events, b.total"
@@ -106,7 +91,7 @@ static int compare_row(const struct meta_csv_record *rec, void *ctx)
         4, NULL, params, NULL, NULL, 0);
     c->rows++;
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-             strcmp(PQgetvalue(res, 0, 0), row.treatment->value) == 0;
+             strcmp(PQgetvalue(res, 0, 0), row.treatment.s) == 0;
     if (ok && row.kind == META_LOAD_CONTINUOUS)
         ok = atoi(PQgetvalue(res, 0, 1)) == row.n &&
              strtod(PQgetvalue(res, 0, 2), NULL) == row.mean &&
@@ -262,8 +247,6 @@ static void test_reload_replaces(void)
     CU_ASSERT_EQUAL(r.files[0].unchanged, 1);
     CU_ASSERT_EQUAL(r.files[0].trials, 1);
     CU_ASSERT_EQUAL(r.files[0].outcomes, 2);
-    char *snap = meta_test_load_snapshot(conninfo, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
     const char *expected = "arm|T1|a|ket|{}\n"
                            "arm|T1|b|pla|{}\n"
                            "binary|T1|a|ae||6|30|second.csv\n"
@@ -274,10 +257,7 @@ static void test_reload_replaces(void)
                            "outcome|ae|binary\n"
                            "outcome|pain|continuous\n"
                            "trial|T1";
-    CU_ASSERT_STRING_EQUAL(snap, expected);
-    if (strcmp(snap, expected) != 0)
-        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
-    free(snap);
+    meta_test_load_expect_snapshot(conninfo, expected);
     meta_load_report_release(&r);
 }
 
@@ -312,20 +292,7 @@ static void test_attributes_merge(void)
 static void expect_refused(const char *expected, const char *path, const char *path2,
                            const char *path3)
 {
-    struct meta_load_report r;
-    struct meta_error err;
-    meta_load_report_init(&r);
-    char *before = meta_test_load_snapshot(conninfo, 1);
-    CU_ASSERT_EQUAL(meta_test_load_files(db, &r, &err, path, path2, path3, NULL), META_EINVAL);
-    expect_messages(&r, expected);
-    CU_ASSERT_PTR_NULL(r.files);
-    char *after = meta_test_load_snapshot(conninfo, 1);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
-    CU_ASSERT_STRING_EQUAL(before, after);
-    free(before);
-    free(after);
-    meta_load_report_release(&r);
+    meta_test_load_expect_refused(db, conninfo, expected, path, path2, path3, NULL);
 }
 
 static void test_kind_conflicts(void)
@@ -544,7 +511,7 @@ static void test_crlf_bom_same_as_lf(void)
     const char *crlf = meta_test_load_file(
         "same.csv",
         "\xEF\xBB\xBF\"TRIAL\",ARM,Treatment,outcome,timepoint,n,mean,sd,events,total,YEAR\r\n"
-        "\"T1\",\"a\",ket, pain ,24h,30,2.1,1.4,,,\"2015\"\r\n"
+        "\"T1\",\"a\",ket,pain,24h, 30 ,2.1\t,1.4,,,\"2015 \"\r\n"
         "T1,b,\"pla\",pain,24h,31,3.5,1.6,,,\r\n");
     CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, crlf, NULL), META_OK);
     char *b = meta_test_load_snapshot(conninfo, 0);
@@ -553,6 +520,50 @@ static void test_crlf_bom_same_as_lf(void)
     CU_ASSERT_STRING_EQUAL(a, b);
     free(a);
     free(b);
+    meta_load_report_release(&r);
+}
+
+/* Names are kept exactly as written (RFC 4180: blanks are data), so a name
+ * with a blank at an end is refused rather than taken for the name without
+ * it or for another one; numbers and attribute values may have blanks
+ * around them. */
+static void test_blanks_never_merge_names(void)
+{
+    struct meta_load_report r;
+    struct meta_error err;
+    fresh("meta_test_load_blanks");
+    meta_load_report_init(&r);
+    const char *two = meta_test_load_file("tsp.csv", HEADER "TSP ,a,ket,pain,,30,2.1,1.4,,,\n"
+                                                            "TSP,b,pla,pain,,31,3.5,1.6,,,\n"
+                                                            "\"TSP \",c,pla,pain,,31,3.5,1.6,,,\n"
+                                                            "T2,a, ket,pain,,31,3.5,1.6,,,\n"
+                                                            "T2,b,pla,pain , ,31,3.5,1.6,,,\n"
+                                                            "T3,b,pla,pain,24h\t,31,3.5,1.6,,,\n");
+    expect_refused("tsp.csv:2:1: trial ends with a blank, got 'TSP ' (names are kept exactly as "
+                   "written: remove the blank)\n"
+                   "tsp.csv:4:1: trial ends with a blank, got 'TSP ' (names are kept exactly as "
+                   "written: remove the blank)\n"
+                   "tsp.csv:5:3: treatment begins with a blank, got ' ket' (names are kept exactly "
+                   "as written: remove the blank)\n"
+                   "tsp.csv:6:4: outcome ends with a blank, got 'pain ' (names are kept exactly as "
+                   "written: remove the blank)\n"
+                   "tsp.csv:7:5: timepoint ends with a blank, got '24h\\t' (names are kept "
+                   "exactly as written: remove the blank)",
+                   two, NULL, NULL);
+    /* A blank time point or arm is an empty one; numbers and attributes
+     * lose the blanks around them. */
+    const char *ok = meta_test_load_file("ok.csv", HEADER "T1, ,ket,pain, , 30 ,\t2.5,1.4,,, 2015\n"
+                                                          "T1,b,pla,ae,,,,,\t3 , 31 ,\n");
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, ok, NULL), META_OK);
+    const char *expected = "arm|T1|b|pla|{}\n"
+                           "arm|T1|ket|ket|{\"year\": \"2015\"}\n"
+                           "binary|T1|b|ae||3|31|ok.csv\n"
+                           "continuous|T1|ket|pain||30|2.5|1.4|ok.csv\n"
+                           "loads|0\n"
+                           "outcome|ae|binary\n"
+                           "outcome|pain|continuous\n"
+                           "trial|T1";
+    meta_test_load_expect_snapshot(conninfo, expected);
     meta_load_report_release(&r);
 }
 
@@ -565,7 +576,10 @@ static void test_unprivileged_loader(void)
     meta_load_report_init(&r);
     fresh("meta_test_load_unpriv_a");
     const char *haeuser = dataset("haeuser2009_fibromyalgia.csv");
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, haeuser, NULL), META_OK);
+    const char *est = meta_test_load_file(
+        "est.csv", "trial,treatment,control,outcome,measure,estimate,ci_lower,ci_upper\n"
+                   "E1,duloxetine,placebo,relapse,HR,0.7,0.5,0.98\n");
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, haeuser, est, NULL), META_OK);
     char *a = meta_test_load_snapshot(conninfo, 0);
 
     fresh("meta_test_load_unpriv_b");
@@ -586,11 +600,12 @@ static void test_unprivileged_loader(void)
     CU_ASSERT_EQUAL_FATAL(meta_db_open(loader, &ldb, &err), META_OK);
     /* Without the right to skip foreign-key triggers the load still works,
      * checked row by row by the server. */
-    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, NULL), META_OK);
+    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, est, NULL), META_OK);
     if (r.nfiles == 0)
         fprintf(stderr, "\n  %s\n", err.msg);
-    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, NULL), META_OK);
+    CU_ASSERT_EQUAL(meta_test_load_files(ldb, &r, &err, haeuser, est, NULL), META_OK);
     CU_ASSERT_EQUAL(r.nfiles ? r.files[0].unchanged : -1, 123);
+    CU_ASSERT_EQUAL(r.nfiles ? r.files[1].unchanged : -1, 1);
     meta_db_close(ldb);
     char *b = meta_test_load_snapshot(conninfo, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -618,6 +633,7 @@ int main(void)
         {"missing, directory and empty files", test_paths},
         {"values never become SQL", test_values_never_sql},
         {"CRLF, BOM, quotes and case load the same", test_crlf_bom_same_as_lf},
+        {"blanks never merge two names", test_blanks_never_merge_names},
         {"a loader that is no superuser", test_unprivileged_loader},
         {NULL, NULL},
     };

@@ -2,9 +2,9 @@
  * Loads that go wrong, against a real PostgreSQL: a loading process killed
  * with SIGKILL while it streams and while it merges leaves the registry
  * exactly as before; a server that drops the connection midway gives a
- * clear error and stores nothing; two loads of overlapping files at once end
- * as if run one after the other. Loads run in child processes, each with its
- * own connection, identified in pg_stat_activity by application_name.
+ * clear error and stores nothing; two loads of overlapping files (of arm
+ * rows, of estimate rows) at once end as if run one after the other. Loads run in child processes,
+ * each with its own connection, identified in pg_stat_activity by application_name.
  */
 #include "cunit_main.h"
 #include "test_load_util.h"
@@ -42,6 +42,30 @@ static const char *write_trials(const char *name, const char *prefix, int first,
                               prefix, t, 20 + t % 50, 2.0 + shift + (t % 7) * 0.1, year);
         o += (size_t)snprintf(text + o, size - o, "%s%07d,control,pla,pain,24h,%d,%.2f,1.7,%d\n",
                               prefix, t, 21 + t % 50, 3.0 + shift + (t % 5) * 0.1, year);
+    }
+    const char *path = meta_test_load_file(name, text);
+    free(text);
+    return path;
+}
+
+/* Writes a file of estimate rows of `trials` trials (an MD with se and an RR
+ * with an interval each), values shifted by `shift`, trial names from
+ * `first`, with a year attribute. */
+static const char *write_estimates(const char *name, const char *prefix, int first, int trials,
+                                   double shift, int year)
+{
+    size_t size = (size_t)trials * 2 * 96 + 128;
+    char *text = malloc(size);
+    if (!text)
+        return NULL;
+    size_t o = (size_t)snprintf(text, size,
+                                "trial,treatment,control,outcome,timepoint,measure,estimate,se,"
+                                "ci_lower,ci_upper,year\n");
+    for (int t = first; t < first + trials; t++) {
+        o += (size_t)snprintf(text + o, size - o, "%s%07d,ket,pla,pain,24h,MD,%.2f,0.3,,,%d\n",
+                              prefix, t, -1.0 - shift - (t % 7) * 0.1, year);
+        o += (size_t)snprintf(text + o, size - o, "%s%07d,ket,pla,ae,,RR,%.2f,,0.5,9,%d\n", prefix,
+                              t, 2.0 + shift + (t % 5) * 0.1, year);
     }
     const char *path = meta_test_load_file(name, text);
     free(text);
@@ -128,16 +152,26 @@ static void small_registry(struct meta_db *db)
     meta_load_report_release(&r);
 }
 
-/* Kills a load of a large file with SIGKILL once its session runs a
- * statement starting with `when`, then checks nothing changed. */
-static void kill_during(const char *dbname, const char *when)
+/* Kills a load of a large file (of arm rows, or of estimate rows) with
+ * SIGKILL once its session runs a statement starting with `when`, then
+ * checks nothing changed. */
+static void kill_during(const char *dbname, const char *when, int estimates)
 {
     struct meta_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_db(dbname, conninfo, sizeof conninfo, &db), 0);
     small_registry(db);
+    if (estimates) {
+        struct meta_load_report r;
+        struct meta_error err;
+        meta_load_report_init(&r);
+        const char *some = write_estimates("some.csv", "K", 1, 100, 0.0, 2000);
+        CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, some, NULL), META_OK);
+        meta_load_report_release(&r);
+    }
     char *before = meta_test_load_snapshot(conninfo, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-    const char *big = write_trials("big.csv", "K", 1, 150000, 0.5, 2001);
+    const char *big = estimates ? write_estimates("big.csv", "K", 1, 150000, 0.5, 2001)
+                                : write_trials("big.csv", "K", 1, 150000, 0.5, 2001);
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 
     PGconn *watch = PQconnectdb(conninfo);
@@ -171,12 +205,17 @@ static void kill_during(const char *dbname, const char *when)
 
 static void test_kill_while_streaming(void)
 {
-    kill_during("meta_test_load_kill_copy", "COPY meta_stage");
+    kill_during("meta_test_load_kill_copy", "COPY meta_stage", 0);
 }
 
 static void test_kill_while_merging(void)
 {
-    kill_during("meta_test_load_kill_merge", "UPDATE arms");
+    kill_during("meta_test_load_kill_merge", "UPDATE arms", 0);
+}
+
+static void test_kill_while_merging_estimates(void)
+{
+    kill_during("meta_test_load_kill_estimates", "WITH u AS", 1);
 }
 
 /* The server ends the session midway (as when it is stopped): the load
@@ -248,35 +287,21 @@ static char *sequential(const char *dbname, const char *a, const char *b)
     return meta_test_load_snapshot(conninfo, 0);
 }
 
-static void test_concurrent_loads(void)
+/* Loads a and b at once, each from its own process, and checks that the
+ * registry ends as one of the two serial orders leaves it. */
+static void concurrent_equals_serial(const char *name, const char *a, const char *b)
 {
-    /* Both files hold the trials O0000001..O0004000 with other values and
-     * attributes, and trials of their own. */
-    const char *a = write_trials("a.csv", "O", 1, 4000, 0.0, 2010);
-    const char *b = write_trials("b.csv", "O", 1, 4000, 1.0, 2020);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-    /* Append trials of their own to each (a second write_trials would
-     * replace the file). */
-    FILE *fa = fopen(a, "a"), *fb = fopen(b, "a");
-    CU_ASSERT_FATAL(fa && fb);
-    for (int t = 1; t <= 3000; t++) {
-        fprintf(fa, "A%07d,active,ket,pain,24h,10,1.0,1.0,2011\nA%07d,control,pla,sleep,,10,1,1,\n",
-                t, t);
-        fprintf(fb, "B%07d,active,ket,pain,24h,10,1.0,1.0,2021\nB%07d,control,pla,mood,,10,1,1,\n",
-                t, t);
-    }
-    fclose(fa);
-    fclose(fb);
-    char *ab = sequential("meta_test_load_seq_ab", a, b);
-    char *ba = sequential("meta_test_load_seq_ba", b, a);
+    char seq_ab[64], seq_ba[64];
+    snprintf(seq_ab, sizeof seq_ab, "%s_ab", name);
+    snprintf(seq_ba, sizeof seq_ba, "%s_ba", name);
+    char *ab = sequential(seq_ab, a, b);
+    char *ba = sequential(seq_ba, b, a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ab);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ba);
     CU_ASSERT(strcmp(ab, ba) != 0); /* the order matters, so the test can tell */
 
     struct meta_db *db = NULL;
-    CU_ASSERT_EQUAL_FATAL(
-        meta_test_load_db("meta_test_load_concurrent", conninfo, sizeof conninfo, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_db(name, conninfo, sizeof conninfo, &db), 0);
     small_registry(db);
     int go[2], outa[2], outb[2];
     CU_ASSERT_FATAL(pipe(go) == 0 && pipe(outa) == 0 && pipe(outb) == 0);
@@ -309,6 +334,48 @@ static void test_concurrent_loads(void)
     meta_db_close(db);
 }
 
+static void test_concurrent_loads(void)
+{
+    /* Both files hold the trials O0000001..O0004000 with other values and
+     * attributes, and trials of their own. */
+    const char *a = write_trials("a.csv", "O", 1, 4000, 0.0, 2010);
+    const char *b = write_trials("b.csv", "O", 1, 4000, 1.0, 2020);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    /* Append trials of their own to each (a second write_trials would
+     * replace the file). */
+    FILE *fa = fopen(a, "a"), *fb = fopen(b, "a");
+    CU_ASSERT_FATAL(fa && fb);
+    for (int t = 1; t <= 3000; t++) {
+        fprintf(fa, "A%07d,active,ket,pain,24h,10,1.0,1.0,2011\nA%07d,control,pla,sleep,,10,1,1,\n",
+                t, t);
+        fprintf(fb, "B%07d,active,ket,pain,24h,10,1.0,1.0,2021\nB%07d,control,pla,mood,,10,1,1,\n",
+                t, t);
+    }
+    fclose(fa);
+    fclose(fb);
+    concurrent_equals_serial("meta_test_load_concurrent", a, b);
+}
+
+/* The same with estimate rows: shared trials with other values, and trials
+ * of their own. */
+static void test_concurrent_estimate_loads(void)
+{
+    const char *a = write_estimates("ea.csv", "E", 1, 3000, 0.0, 2010);
+    const char *b = write_estimates("eb.csv", "E", 1, 3000, 1.0, 2020);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    FILE *fa = fopen(a, "a"), *fb = fopen(b, "a");
+    CU_ASSERT_FATAL(fa && fb);
+    for (int t = 1; t <= 2000; t++) {
+        fprintf(fa, "A%07d,ket,pla,pain,24h,SMD,-0.3,0.2,,,2011\n", t);
+        fprintf(fb, "B%07d,ket,pla,mood,,HR,0.8,0.1,,,2021\n", t);
+    }
+    fclose(fa);
+    fclose(fb);
+    concurrent_equals_serial("meta_test_load_concurrent_est", a, b);
+}
+
 static int suite_cleanup(void)
 {
     meta_test_load_cleanup();
@@ -320,9 +387,11 @@ int main(void)
     static const struct meta_test_case cases[] = {
         {"SIGKILL while streaming", test_kill_while_streaming},
         {"SIGKILL while merging", test_kill_while_merging},
+        {"SIGKILL while merging estimates", test_kill_while_merging_estimates},
         {"connection ended while streaming", test_terminated_while_streaming},
         {"connection ended while merging", test_terminated_while_merging},
         {"concurrent loads equal sequential ones", test_concurrent_loads},
+        {"concurrent loads of estimates equal sequential ones", test_concurrent_estimate_loads},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_faults", NULL, suite_cleanup, cases);

@@ -2,10 +2,15 @@
  * The rules of INTERFACE.md section 1 for one file (lib/registry/load_row.c),
  * without a database: header names in any case and order, attributes,
  * missing and duplicate columns, and every row error with its exact
- * FILE:LINE:COLUMN message. Records are built in memory, one per line.
+ * FILE:LINE:COLUMN message, and the release functions accepting NULL.
+ * Records are built in memory, one per line.
  */
 #include "cunit_main.h"
+#include "list.h"
+#include "load_copy.h"
 #include "load_row.h"
+#include "meta_load.h"
+#include "meta_select.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +127,8 @@ static void test_header_errors(void)
     };
     expect_header_errors("trial,n,mean", missing, 3);
     static const char *const no_results[] = {
-        "h.csv:1:1: missing result columns: n, mean and sd, or events and total",
+        "h.csv:1:1: missing result columns: n, mean and sd, or events and total, or an estimate "
+        "(control, measure, estimate, and se or ci_lower and ci_upper)",
     };
     expect_header_errors("trial,treatment,outcome,year", no_results, 1);
     static const char *const binary_half[] = {
@@ -153,8 +159,8 @@ static void test_valid_rows(void)
     CU_ASSERT_EQUAL(row.n, 30);
     CU_ASSERT_DOUBLE_EQUAL(row.mean, 2.1, 0);
     CU_ASSERT_DOUBLE_EQUAL(row.sd, 1.4, 0);
-    CU_ASSERT_STRING_EQUAL(row.arm->value, "ket 0.5");
-    CU_ASSERT_STRING_EQUAL(row.timepoint, "24h");
+    CU_ASSERT_STRING_EQUAL(row.arm.s, "ket 0.5");
+    CU_ASSERT_STRING_EQUAL(row.timepoint.s, "24h");
 
     /* No arm: the treatment names it; no time point: empty. */
     CU_ASSERT_EQUAL(check_row("T1,,placebo,hallucinations,,,,,0,31,", &row, msg, sizeof msg, NULL),
@@ -162,8 +168,8 @@ static void test_valid_rows(void)
     CU_ASSERT_EQUAL(row.kind, META_LOAD_BINARY);
     CU_ASSERT_EQUAL(row.events, 0);
     CU_ASSERT_EQUAL(row.total, 31);
-    CU_ASSERT_STRING_EQUAL(row.arm->value, "placebo");
-    CU_ASSERT_STRING_EQUAL(row.timepoint, "");
+    CU_ASSERT_STRING_EQUAL(row.arm.s, "placebo");
+    CU_ASSERT_STRING_EQUAL(row.timepoint.s, "");
 
     /* Signs, exponents and a point on either side are numbers. */
     CU_ASSERT_EQUAL(check_row("T1,a,x,o,,+7,-.5e+2,3.,,,", &row, msg, sizeof msg, NULL), META_OK);
@@ -232,6 +238,46 @@ static void test_required_fields(void)
     expect_error(text, "f.csv:7:1: trial is longer than 1000 bytes");
 }
 
+/* Names are exact: a blank at an end is refused, never trimmed; a field
+ * of blanks only is empty; numbers may have blanks around them. */
+static void test_blanks(void)
+{
+    expect_error("T1 ,a,x,o,,3,1,1,,,", "f.csv:7:1: trial ends with a blank, got 'T1 ' (names are "
+                                        "kept exactly as written: remove the blank)");
+    expect_error("T1,\ta,x,o,,3,1,1,,,", "f.csv:7:2: arm begins with a blank, got '\\ta' (names "
+                                         "are kept exactly as written: remove the blank)");
+    expect_error("  ,a,x,o,,3,1,1,,,", "f.csv:7:1: trial is empty");
+    expect_error("T1,a,x,o,,3, ,1,,,", "f.csv:7:7: mean is empty");
+    expect_error("T1,a,x,o,,3,1 x,1,,,", "f.csv:7:7: mean is not a number, got '1 x'");
+    struct meta_load_row row;
+    char msg[1024];
+    CU_ASSERT_EQUAL(check_row("T1, ,x,o,\t, 3 ,\t-1.5 ,2 ,,,", &row, msg, sizeof msg, NULL),
+                    META_OK);
+    CU_ASSERT_EQUAL(row.n, 3);
+    CU_ASSERT_DOUBLE_EQUAL(row.mean, -1.5, 0);
+    CU_ASSERT_STRING_EQUAL(row.arm.s, "x");
+    CU_ASSERT_STRING_EQUAL(row.timepoint.s, "");
+    /* Header names are matched without the blanks around them. */
+    struct rec h;
+    struct meta_load_layout l;
+    struct meta_load_errors errs;
+    meta_load_errors_init(&errs);
+    CU_ASSERT_EQUAL_FATAL(
+        meta_load_layout_init(&l, "f.csv",
+                              make(&h, 1, " trial,Treatment ,outcome,n,mean,sd, Dose "), &errs),
+        META_OK);
+    CU_ASSERT_EQUAL(l.col[META_LOAD_COL_TRIAL], 0);
+    CU_ASSERT_EQUAL(l.col[META_LOAD_COL_TREATMENT], 1);
+    CU_ASSERT_EQUAL_FATAL(l.nattrs, 1);
+    CU_ASSERT_STRING_EQUAL(l.attr_name[0], "dose");
+    meta_load_layout_release(&l);
+    CU_ASSERT_EQUAL(meta_load_layout_init(
+                        &l, "f.csv", make(&h, 1, "trial,treatment,outcome,n,mean,sd, ,SD "), &errs),
+                    META_EINVAL);
+    CU_ASSERT_EQUAL(errs.count, 2);
+    meta_load_errors_release(&errs);
+}
+
 static void test_ragged_rows(void)
 {
     expect_error("T1,a,x,o,,3,1,1,,", "f.csv:7:11: row has 10 fields, the header has 11");
@@ -296,6 +342,19 @@ static void test_error_limit_and_quoting(void)
     CU_ASSERT_STRING_EQUAL(q + strlen(q) - 5, "z'...");
 }
 
+/* Every _release of lib/registry accepts NULL, as free() does. */
+static void test_release_null(void)
+{
+    meta_load_errors_release(NULL);
+    meta_load_layout_release(NULL);
+    meta_load_buf_release(NULL);
+    meta_load_report_release(NULL);
+    meta_list_table_release(NULL);
+    meta_selection_release(NULL);
+    meta_db_close(NULL);
+    CU_PASS("no crash");
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -306,11 +365,13 @@ int main(void)
         {"number errors", test_real_errors},
         {"result group errors", test_group_errors},
         {"required fields", test_required_fields},
+        {"blanks", test_blanks},
         {"ragged rows", test_ragged_rows},
         {"encoding", test_encoding},
         {"every error of a row", test_all_errors_of_a_row},
         {"blank rows", test_blank_rows},
         {"error limit and quoting", test_error_limit_and_quoting},
+        {"release functions accept NULL", test_release_null},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_row", NULL, NULL, cases);

@@ -3,6 +3,7 @@
  */
 #include "test_load_util.h"
 
+#include "cunit_main.h"
 #include "test_db.h"
 
 #include <libpq-fe.h>
@@ -24,6 +25,31 @@ int meta_test_load_db(const char *name, char *conninfo, size_t size, struct meta
         return -1;
     }
     return 0;
+}
+
+void meta_test_load_fresh(const char *name, char *conninfo, size_t size, struct meta_db **db)
+{
+    meta_db_close(*db);
+    *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_db(name, conninfo, size, db), 0);
+}
+
+int meta_test_load_close(struct meta_db **db)
+{
+    meta_db_close(*db);
+    *db = NULL;
+    meta_test_load_cleanup();
+    return 0;
+}
+
+void meta_test_load_expect_snapshot(const char *conninfo, const char *expected)
+{
+    char *snap = meta_test_load_snapshot(conninfo, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(snap);
+    CU_ASSERT_STRING_EQUAL(snap, expected);
+    if (strcmp(snap, expected) != 0)
+        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", snap, expected);
+    free(snap);
 }
 
 const char *meta_test_load_file(const char *name, const char *text)
@@ -78,13 +104,22 @@ char *meta_test_load_snapshot(const char *conninfo, int with_ids)
         " UNION ALL SELECT 'outcome|' || name || '|' || kind FROM outcomes"
         " UNION ALL SELECT 'continuous|' || t.name || '|' || a.label || '|' || o.name || '|'"
         "   || r.timepoint || '|' || r.n || '|' || r.mean || '|' || r.sd || '|' || l.file_name"
+        "   || coalesce('|' || r.attributes::text, '')"
         "   || CASE WHEN $1 THEN '|' || r.load_id ELSE '' END"
         "   FROM continuous_results r JOIN arms a USING (arm_id) JOIN trials t USING (trial_id)"
         "   JOIN outcomes o USING (outcome_id) JOIN loads l USING (load_id)"
         " UNION ALL SELECT 'binary|' || t.name || '|' || a.label || '|' || o.name || '|'"
         "   || r.timepoint || '|' || r.events || '|' || r.total || '|' || l.file_name"
+        "   || coalesce('|' || r.attributes::text, '')"
         "   || CASE WHEN $1 THEN '|' || r.load_id ELSE '' END"
         "   FROM binary_results r JOIN arms a USING (arm_id) JOIN trials t USING (trial_id)"
+        "   JOIN outcomes o USING (outcome_id) JOIN loads l USING (load_id)"
+        " UNION ALL SELECT format('estimate|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s',"
+        "   t.name, o.name, e.timepoint, e.treatment, e.control, e.kind, e.measure, e.method,"
+        "   e.log_scale, e.estimate, e.se, e.se_given, e.ci_lower, e.ci_upper, e.level,"
+        "   e.n_treatment, e.n_control, e.attributes) || '|' || l.file_name"
+        "   || CASE WHEN $1 THEN '|' || e.load_id ELSE '' END"
+        "   FROM estimate_results e JOIN trials t USING (trial_id)"
         "   JOIN outcomes o USING (outcome_id) JOIN loads l USING (load_id)"
         " UNION ALL SELECT 'loads|' || count(*) FROM loads WHERE $1) s(x)";
     PGconn *conn = PQconnectdb(conninfo);
@@ -100,18 +135,25 @@ char *meta_test_load_snapshot(const char *conninfo, int with_ids)
     return out;
 }
 
+/* The NULL-terminated paths after path, into paths (at most 32). */
+static size_t collect_paths(const char **paths, const char *path, va_list ap)
+{
+    size_t n = 0;
+    for (const char *p = path; p && n < 32; p = va_arg(ap, const char *))
+        paths[n++] = p;
+    return n;
+}
+
 int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
                          struct meta_error *err, const char *path, ...)
 {
     const char *paths[32];
-    size_t n = 0;
     va_list ap;
     va_start(ap, path);
-    for (const char *p = path; p && n < 32; p = va_arg(ap, const char *))
-        paths[n++] = p;
+    size_t n = collect_paths(paths, path, ap);
     va_end(ap);
     meta_error_clear(err);
-    return meta_reg_load(db, paths, n, report, err);
+    return meta_db_load(db, paths, n, report, err);
 }
 
 const char *meta_test_load_messages(const struct meta_load_report *report)
@@ -123,4 +165,46 @@ const char *meta_test_load_messages(const struct meta_load_report *report)
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? "\n" : "",
                               report->errors.msgs[i]);
     return buf;
+}
+
+void meta_test_load_expect_query(const char *conninfo, const char *sql, const char *expected)
+{
+    char *got = meta_test_load_query(conninfo, sql);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_STRING_EQUAL(got, expected);
+    if (strcmp(got, expected) != 0)
+        fprintf(stderr, "\n  %s\n  got:      %s\n  expected: %s\n", sql, got, expected);
+    free(got);
+}
+
+void meta_test_load_expect_messages(const struct meta_load_report *report, const char *expected)
+{
+    const char *got = meta_test_load_messages(report);
+    CU_ASSERT_STRING_EQUAL(got, expected);
+    if (strcmp(got, expected) != 0)
+        fprintf(stderr, "\n  got:\n%s\n  expected:\n%s\n", got, expected);
+}
+
+void meta_test_load_expect_refused(struct meta_db *db, const char *conninfo, const char *expected,
+                                   const char *path, ...)
+{
+    const char *paths[32];
+    va_list ap;
+    va_start(ap, path);
+    size_t n = collect_paths(paths, path, ap);
+    va_end(ap);
+    struct meta_load_report r;
+    struct meta_error err;
+    meta_load_report_init(&r);
+    char *before = meta_test_load_snapshot(conninfo, 1);
+    CU_ASSERT_EQUAL(meta_db_load(db, paths, n, &r, &err), META_EINVAL);
+    meta_test_load_expect_messages(&r, expected);
+    CU_ASSERT_PTR_NULL(r.files);
+    char *after = meta_test_load_snapshot(conninfo, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_STRING_EQUAL(before, after);
+    free(before);
+    free(after);
+    meta_load_report_release(&r);
 }

@@ -1,12 +1,13 @@
 /*
  * Schema and migrations against a real PostgreSQL: the tables exist, the
- * CHECK constraints refuse what INTERFACE.md section 1 forbids, a changed
- * migration, an unknown one or a gap is refused, concurrent first uses are
- * safe, and the read-only role can neither write nor create temporary tables
- * nor take advisory locks.
+ * CHECK constraints refuse what INTERFACE.md sections 1 and 1b forbid, a
+ * changed migration, an unknown one or a gap is refused, concurrent first
+ * uses are safe, and the read-only role can neither write nor create
+ * temporary tables nor take advisory locks.
  */
 #include "cunit_main.h"
 #include "meta_registry.h"
+#include "migrations.h"
 #include "test_db.h"
 
 #include <libpq-fe.h>
@@ -17,6 +18,12 @@
 #include <unistd.h>
 
 static char conninfo[1024];
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
 
 static int suite_init(void)
 {
@@ -64,8 +71,9 @@ static void test_open_migrates(void)
                     meta_db_expected_version());
     CU_ASSERT_EQUAL(count_rows("SELECT count(*) FROM information_schema.tables WHERE "
                                "table_schema = 'public' AND table_name IN ('trials', 'arms', "
-                               "'outcomes', 'continuous_results', 'binary_results', 'loads')"),
-                    6);
+                               "'outcomes', 'continuous_results', 'binary_results', 'loads', "
+                               "'estimate_results')"),
+                    7);
 }
 
 static void test_constraints_refuse_invalid_rows(void)
@@ -116,6 +124,94 @@ static void test_constraints_refuse_invalid_rows(void)
                     cases[i].sqlstate);
         CU_ASSERT_STRING_EQUAL(state, cases[i].sqlstate);
     }
+}
+
+/* The estimate table refuses what the loader's rules refuse (INTERFACE.md
+ * 1b); runs after test_constraints_refuse_invalid_rows, which made the
+ * trial, the outcomes and the load. */
+static void test_estimate_constraints(void)
+{
+    CU_ASSERT_STRING_EQUAL(run_sql("INSERT INTO outcomes (name, kind) VALUES "
+                                   "('os', 'time-to-event'), ('generic', 'generic')"),
+                           "");
+    static const char prefix[] =
+        "INSERT INTO estimate_results (trial_id, outcome_id, kind, treatment, control, measure,"
+        " method, log_scale, estimate, se, se_given, ci_lower, ci_upper, level, n_treatment,"
+        " load_id) SELECT (SELECT min(trial_id) FROM trials),"
+        " (SELECT outcome_id FROM outcomes WHERE name = '%s'), %s,"
+        " (SELECT min(load_id) FROM loads)";
+    struct {
+        const char *outcome;
+        const char *values; /* kind ... n_treatment */
+        const char *sqlstate;
+    } cases[] = {
+        /* valid, then the same key again */
+        {"pain", "'continuous', 'a', 'b', 'MD', '', false, -1, 0.2, true, NULL, NULL, NULL, NULL",
+         ""},
+        {"pain", "'continuous', 'a', 'b', 'MD', '', false, -1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23505"},
+        /* se <= 0, NaN */
+        {"pain", "'continuous', 'a', 'c', 'MD', '', false, -1, 0, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        {"pain", "'continuous', 'a', 'c', 'MD', '', false, 'NaN', 1, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        /* a ratio <= 0 */
+        {"nausea", "'binary', 'a', 'b', 'RR', '', false, 0, 0.2, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        /* MD on a binary outcome: the kind follows the measure, the outcome's kind follows */
+        {"nausea", "'continuous', 'a', 'b', 'MD', '', false, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23503"},
+        {"nausea", "'binary', 'a', 'b', 'MD', '', false, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        /* HR on an outcome with arm rows; then where it belongs */
+        {"pain",
+         "'time-to-event', 'a', 'g', 'HR', '', false, 0.8, 0.2, true, NULL, NULL, NULL, NULL",
+         "23503"},
+        {"os", "'time-to-event', 'a', 'b', 'HR', '', false, 0.8, 0.2, true, NULL, NULL, NULL, NULL",
+         ""},
+        /* an unknown measure, both sides one treatment */
+        {"pain", "'continuous', 'a', 'c', 'XX', '', false, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        {"pain", "'continuous', 'a', 'a', 'MD', '', false, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        /* intervals: not containing the estimate, without a level, a level of 0.95,
+         * a ratio's bound <= 0, no se and no interval; then a valid one */
+        {"pain", "'continuous', 'a', 'd', 'MD', '', false, 1, 0.2, false, 2, 3, 95, NULL", "23514"},
+        {"pain", "'continuous', 'a', 'd', 'MD', '', false, 1, 0.2, false, 0, 3, NULL, NULL",
+         "23514"},
+        {"pain", "'continuous', 'a', 'd', 'MD', '', false, 1, 0.2, false, 0, 3, 0.95, NULL",
+         "23514"},
+        {"nausea", "'binary', 'a', 'd', 'OR', '', false, 1, 0.2, false, 0, 3, 95, NULL", "23514"},
+        {"pain", "'continuous', 'a', 'd', 'MD', '', false, 1, 0.2, false, NULL, NULL, NULL, NULL",
+         "23514"},
+        {"pain", "'continuous', 'a', 'd', 'MD', '', false, 1, 0.2, false, 0, 3, 95, 10", ""},
+        /* Peto's method for OR only, the log scale for GIV only */
+        {"nausea", "'binary', 'a', 'e', 'RR', 'peto', false, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        {"nausea", "'binary', 'a', 'e', 'OR', 'peto', false, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         ""},
+        {"pain", "'continuous', 'a', 'e', 'MD', '', true, 1, 0.2, true, NULL, NULL, NULL, NULL",
+         "23514"},
+        {"generic", "'generic', 'a', 'e', 'GIV', '', true, -1, 0.2, true, NULL, NULL, NULL, NULL",
+         ""},
+        /* participant counts > 0 */
+        {"pain", "'continuous', 'a', 'f', 'MD', '', false, 1, 0.2, true, NULL, NULL, NULL, 0",
+         "23514"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char sql[2048];
+        snprintf(sql, sizeof sql, prefix, cases[i].outcome, cases[i].values);
+        const char *state = run_sql(sql);
+        if (strcmp(state, cases[i].sqlstate) != 0)
+            fprintf(stderr, "case %zu: %s -> '%s', expected '%s'\n", i, sql, state,
+                    cases[i].sqlstate);
+        CU_ASSERT_STRING_EQUAL(state, cases[i].sqlstate);
+    }
+    /* Result rows have attributes of their own, non-empty objects or NULL. */
+    CU_ASSERT_STRING_EQUAL(run_sql("UPDATE continuous_results SET attributes = '[1]'"), "23514");
+    CU_ASSERT_STRING_EQUAL(run_sql("UPDATE continuous_results SET attributes = '{}'"), "23514");
+    CU_ASSERT_STRING_EQUAL(run_sql("UPDATE binary_results SET attributes = '{\"rob\": \"low\"}'"),
+                           "");
 }
 
 static void test_reader_role_cannot_write(void)
@@ -228,6 +324,62 @@ static void test_concurrent_first_use(void)
     PQfinish(conn);
 }
 
+/* A registry made by the first schema, with data, migrates: its rows stay,
+ * results have no attributes of their own, estimates can be stored. */
+static void test_upgrade_from_version_1(void)
+{
+    char old[1024];
+    CU_ASSERT_EQUAL_FATAL(meta_test_db_create("meta_test_schema_upgrade", old, sizeof old), 0);
+    PGconn *conn = PQconnectdb(old);
+    PQsetNoticeProcessor(conn, quiet, NULL);
+    PGresult *res = PQexec(conn, meta_migrations[0].sql);
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    const char *params[2] = {meta_migrations[0].name, meta_migrations[0].checksum};
+    res = PQexec(conn, "CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT "
+                       "NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT "
+                       "now())");
+    PQclear(res);
+    res = PQexecParams(conn,
+                       "INSERT INTO schema_version (version, name, checksum) VALUES (1, $1, $2)", 2,
+                       NULL, params, NULL, NULL, 0);
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    res = PQexec(conn, "INSERT INTO loads (file_name, sha256, row_count) VALUES ('a.csv', "
+                       "repeat('0', 64), 1);"
+                       "INSERT INTO trials (name) VALUES ('T1');"
+                       "INSERT INTO arms (trial_id, label, treatment) SELECT trial_id, 'a', 'ket' "
+                       "FROM trials;"
+                       "INSERT INTO outcomes (name, kind) VALUES ('pain', 'continuous');"
+                       "INSERT INTO continuous_results (arm_id, outcome_id, n, mean, sd, load_id)"
+                       " SELECT arm_id, outcome_id, 10, 1.5, 1, load_id FROM arms, outcomes, "
+                       "loads");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+
+    struct meta_db *db = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(old, &db, &err), META_OK);
+    int version = 0;
+    CU_ASSERT_EQUAL(meta_db_schema_version(db, &version, &err), META_OK);
+    CU_ASSERT_EQUAL(version, meta_db_expected_version());
+    meta_db_close(db);
+    conn = PQconnectdb(old);
+    res = PQexec(conn, "SELECT n || ' ' || mean || ' ' || coalesce(attributes::text, 'none') FROM "
+                       "continuous_results");
+    CU_ASSERT_EQUAL_FATAL(PQntuples(res), 1);
+    CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0), "10 1.5 none");
+    PQclear(res);
+    res = PQexec(conn, "INSERT INTO estimate_results (trial_id, outcome_id, kind, treatment,"
+                       " control, measure, estimate, se, se_given, load_id)"
+                       " SELECT trial_id, outcome_id, 'continuous', 'ket', 'pla', 'MD', -1, 0.3,"
+                       " true, load_id FROM trials, outcomes, loads");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+}
+
 static void test_unreachable_server(void)
 {
     struct meta_db *db = NULL;
@@ -243,11 +395,13 @@ int main(void)
     static const struct meta_test_case cases[] = {
         {"open migrates once", test_open_migrates},
         {"constraints refuse invalid rows", test_constraints_refuse_invalid_rows},
+        {"estimate constraints refuse invalid rows", test_estimate_constraints},
         {"reader role cannot write", test_reader_role_cannot_write},
         {"reader role: no temporary tables, no advisory locks", test_reader_least_privilege},
         {"changed or unknown migration refused", test_changed_migration_is_refused},
         {"a missing earlier migration refused", test_missing_earlier_migration},
         {"concurrent first use", test_concurrent_first_use},
+        {"a registry of schema version 1 migrates", test_upgrade_from_version_1},
         {"unreachable server", test_unreachable_server},
         {NULL, NULL},
     };

@@ -199,7 +199,7 @@ int meta_analysis_compute(const struct meta_analysis_request *req,
 /*
  * Runs req on the registry: checks the options that do not depend on the
  * data, reads the arms of req's selection from db into an->sel (one query;
- * see meta_select_arms), then meta_analysis_compute on them. Returns META_OK
+ * see meta_db_select), then meta_analysis_compute on them. Returns META_OK
  * or the first failure: the request's (META_EINVAL, e->key set), the
  * registry's (unknown names with close matches, time point choices, an
  * attribute no treatment arm has: META_EINVAL with e->key NULL; META_EDB),

@@ -41,13 +41,20 @@ struct meta_record {
 
     /* ESTIMATE: one comparison, treatment vs control (INTERFACE.md 1b). */
     const char *control;              /* the control side */
-    const char *measure;              /* measure code as lib/registry documents them ("MD",
-                                         "SMD", "ROM", "RR", "OR", "RD", "HR", "GIV"...) */
+    const char *measure;              /* measure code as lib/registry's meta_load.h documents
+                                         them: "MD", "SMD", "ROM", "RR", "OR", "RD", "HR",
+                                         "GIV" */
+    const char *method;               /* how the estimate was made, when it matters for
+                                         pooling: NULL or "", or "peto" for Peto's log odds
+                                         ratio from O-E and V (measure "OR": estimate
+                                         exp((O-E)/V), se 1/sqrt(V)) */
     double estimate;                  /* natural scale (a ratio for RR, OR, ROM, HR) */
     double se;                        /* on the analysis scale (log for ratios); NAN when the
                                          interval is given instead */
-    double ci_lower, ci_upper, level; /* natural scale; level in percent, NAN for 95 */
-    int log_scale;                    /* GIV only: estimate is on the log scale */
+    double ci_lower, ci_upper, level; /* natural scale (GIV: the scale given); level in
+                                         percent, NAN for 95 */
+    int log_scale;                    /* GIV only: estimate, se and interval are on the log
+                                         scale */
     double n_treatment, n_control;    /* participants per side, optional */
 
     /* Attributes: of the arm (year, dose; arm rows only), and of this result

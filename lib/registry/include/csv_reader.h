@@ -43,7 +43,9 @@ typedef int (*meta_csv_record_fn)(const struct meta_csv_record *rec, void *ctx);
  * Reads the CSV file at path and calls fn for every record (blank lines are
  * skipped). A UTF-8 byte order mark at the very start is dropped; CR, LF and
  * CRLF all end records; quoted fields may hold commas, doubled quotes and
- * line breaks. Unquoted fields lose leading and trailing blanks.
+ * line breaks. A field keeps every byte, blanks included (RFC 4180: they
+ * are data; the loader decides what they mean), so a blank before an
+ * opening quote or after a closing one is malformed CSV.
  * name is the file name used in messages (usually path as the user gave it).
  * sha256_hex, when not NULL, receives the SHA-256 of every byte read, set
  * only when the whole file was read (META_OK).

@@ -12,7 +12,7 @@
 
 enum meta_list_what {
     META_LIST_TRIALS,     /* trial, arms, outcomes, rows */
-    META_LIST_OUTCOMES,   /* outcome, type, timepoint, trials, arms */
+    META_LIST_OUTCOMES,   /* outcome, type, timepoint, trials, arms, estimates */
     META_LIST_TREATMENTS, /* treatment, arms, trials */
 };
 
@@ -29,18 +29,21 @@ int meta_list_parse(const char *name, enum meta_list_what *what);
 
 /*
  * Lists what the registry db holds, sorted by name (then time point):
- *   trials:     trial, arms, outcomes (distinct outcomes with results), rows (results)
- *   outcomes:   outcome, type (continuous or binary), timepoint, trials and arms
- *               with a result at that time point (one row per outcome and time point;
- *               an outcome without results has an empty time point and zero counts)
- *   treatments: treatment, arms given it, trials with such an arm
+ *   trials:     trial, arms, outcomes (distinct outcomes with results), rows (arm
+ *               results and estimate rows)
+ *   outcomes:   outcome, type (continuous, binary, time-to-event or generic),
+ *               timepoint, trials with a result at that time point, arms with one,
+ *               estimate rows (one row per outcome and time point; an outcome
+ *               without results has an empty time point and zero counts)
+ *   treatments: treatment, arms given it, trials with such an arm or an estimate
+ *               row with it on either side
  * On success *out owns its cells (release with meta_list_table_release).
  * Returns META_OK, META_EDB (err: the server's message) or META_ENOMEM.
  */
-int meta_reg_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
-                  struct meta_error *err);
+int meta_db_list(struct meta_db *db, enum meta_list_what what, struct meta_list_table *out,
+                 struct meta_error *err);
 
-/* Frees the cells of t and empties it; accepts a zeroed table. */
+/* Frees the cells of t and empties it; accepts a zeroed table and NULL. */
 void meta_list_table_release(struct meta_list_table *t);
 
 #endif

@@ -27,11 +27,13 @@ struct meta_load_errors {
 /* Prepares an empty list. */
 void meta_load_errors_init(struct meta_load_errors *e);
 
-/* Frees the messages and empties the list. */
+/* Frees the messages and empties the list; accepts NULL. */
 void meta_load_errors_release(struct meta_load_errors *e);
 
 /* Counts one problem and keeps its message, formatted as
- * "FILE:LINE:COLUMN: <fmt>", while fewer than META_LOAD_MAX_ERRORS are kept. */
+ * "FILE:LINE:COLUMN: <fmt>" ("FILE:LINE: <fmt>" when column is 0, for
+ * sources without columns; "FILE: <fmt>" when line is 0 too), while fewer
+ * than META_LOAD_MAX_ERRORS are kept. */
 void meta_load_errors_at(struct meta_load_errors *e, const char *file, long line, size_t column,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

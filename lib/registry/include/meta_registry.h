@@ -3,6 +3,12 @@
  * Connecting (to a given server or to meta's private cluster), the private
  * cluster's life cycle, and schema migrations. Loading, listing and reading
  * contrasts have their own headers in this directory.
+ *
+ * Names: a function that acts on an open registry takes it first and is
+ * meta_db_<verb> (meta_db_open, meta_db_load, meta_db_list, meta_db_select);
+ * one that acts on another struct is meta_<struct>_<verb> (meta_cluster_start,
+ * meta_selection_release); the internal units use their own prefix
+ * (meta_csv_, meta_load_, meta_pg_). Every _release and _free accepts NULL.
  */
 #ifndef META_REGISTRY_H
 #define META_REGISTRY_H
