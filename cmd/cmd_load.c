@@ -30,10 +30,11 @@ static void print_report(const struct meta_load_report *r)
 {
     for (size_t i = 0; i < r->nfiles; i++) {
         const struct meta_load_file_report *f = &r->files[i];
-        printf("%s: %lld row%s (%lld new, %lld replaced, %lld unchanged), %lld trial%s, "
-               "%lld outcome%s\n",
-               f->name, f->rows, f->rows == 1 ? "" : "s", f->inserted, f->replaced, f->unchanged,
-               f->trials, f->trials == 1 ? "" : "s", f->outcomes, f->outcomes == 1 ? "" : "s");
+        cli_print_line("%s: %lld row%s (%lld new, %lld replaced, %lld unchanged), %lld trial%s, "
+                       "%lld outcome%s",
+                       f->name, f->rows, f->rows == 1 ? "" : "s", f->inserted, f->replaced,
+                       f->unchanged, f->trials, f->trials == 1 ? "" : "s", f->outcomes,
+                       f->outcomes == 1 ? "" : "s");
     }
 }
 

@@ -249,10 +249,15 @@ static int write_text(const char *path, enum meta_output_kind kind,
                                      : kind == META_OUTPUT_CSV ? META_REPORT_CSV
                                                                : META_REPORT_TABLE;
     if (format == META_REPORT_TABLE) {
-        if (af->title)
-            fprintf(f, "%s\n", af->title);
-        if (af->note)
-            fprintf(f, "%s\n", af->note);
+        /* Escaped as the table under them is. */
+        if (af->title) {
+            cli_put_escaped(f, af->title);
+            fputc('\n', f);
+        }
+        if (af->note) {
+            cli_put_escaped(f, af->note);
+            fputc('\n', f);
+        }
         if (af->title || af->note)
             fputc('\n', f);
     }
@@ -421,9 +426,9 @@ report:
     if (ok) {
         char result[256];
         describe_result(result, sizeof result, &an);
-        printf("ok   %-*s  %s  ->%s\n", width, e->path, result, written);
+        cli_print_line("ok   %-*s  %s  ->%s", width, e->path, result, written);
     } else {
-        printf("FAIL %s\n", err.msg);
+        cli_print_line("FAIL %s", err.msg);
     }
     fflush(stdout);
     meta_analysis_release(&an);

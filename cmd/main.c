@@ -29,7 +29,9 @@ int main(int argc, char **argv)
     }
     const struct meta_command *c = meta_command_find(argv[1]);
     if (!c) {
-        fprintf(stderr, "meta: error: unknown command '%s'\nsee 'meta help'\n", argv[1]);
+        fputs("meta: error: unknown command '", stderr);
+        cli_put_escaped(stderr, argv[1]);
+        fputs("'\nsee 'meta help'\n", stderr);
         return EXIT_USAGE;
     }
     return c->run(argc - 1, argv + 1);
