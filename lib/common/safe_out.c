@@ -184,6 +184,32 @@ done:
     return ret;
 }
 
+int meta_fs_out_open_file(struct meta_fs_out *o, const char *path, mode_t mode, int flags,
+                          struct meta_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+    o->own_dir = -1;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!path || !*path || (slash && !slash[1]))
+        return meta_error_set(err, META_EINVAL, "'%s' names no file", path ? path : "");
+    if (!slash)
+        return meta_fs_out_open(o, AT_FDCWD, NULL, path, mode, flags, err);
+    char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    if (!dir)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = META_OK;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        ret = write_error(path, errno, err);
+    else if ((ret = meta_fs_out_open(o, fd, dir, slash + 1, mode, flags, err)) == META_OK)
+        o->own_dir = fd;
+    else
+        close(fd);
+    free(dir);
+    return ret;
+}
+
 FILE *meta_fs_out_stream(struct meta_fs_out *o, struct meta_error *err)
 {
     if (!o->stream && o->fd >= 0) {

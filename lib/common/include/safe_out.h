@@ -57,6 +57,18 @@ int meta_fs_out_open_path(struct meta_fs_out *o, int dir_fd, const char *dir_pat
                           struct meta_error *err);
 
 /*
+ * As meta_fs_out_open for path, a file the user named (`meta forest -o
+ * PATH`): its directory is opened as named, links included (the user's
+ * choice, like any path they type), and the file itself is written as
+ * meta_fs_out_open writes it: never through a link, whole or not at all.
+ * Messages show path. A path ending in '/' names no file (META_EINVAL); a
+ * directory that cannot be opened is META_EIO, "cannot write 'PATH':
+ * strerror". o holds the directory open until it commits or is discarded.
+ */
+int meta_fs_out_open_file(struct meta_fs_out *o, const char *path, mode_t mode, int flags,
+                          struct meta_error *err);
+
+/*
  * A stdio stream on the file, for writers that take a FILE * (created on
  * the first call, the same stream after). Once taken, write through it (or
  * meta_fs_out_write, which then uses it), not through o->fd. NULL and err
