@@ -7,15 +7,18 @@
 #include "commands.h"
 #include "parse_options.h"
 #include "load.h"
+#include "safe_fs.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 const char cmd_load_usage[] =
     "usage: meta load [--db CONNINFO] FILE...\n"
     "\n"
     "Loads arm-level CSV files (INTERFACE.md section 1) into the registry, all in\n"
     "one transaction: when any file breaks a rule, nothing is stored and every\n"
-    "problem is reported as FILE:LINE:COLUMN: what is wrong.\n"
+    "problem is reported as FILE:LINE:COLUMN: what is wrong. Only regular files\n"
+    "are read: a FIFO, a device or a directory is refused at once.\n"
     "\n"
     "A row whose trial, arm, outcome and time point are already stored replaces\n"
     "the stored row, so loading the same file twice changes nothing. An arm keeps\n"
@@ -48,6 +51,28 @@ static void print_problems(const struct meta_load_report *r)
                   e->count - e->kept == 1 ? "" : "s");
 }
 
+/* Refuses a FIFO, a device, a socket or a directory named as a file to load
+ * before anything opens it for reading (a FIFO would block the load until
+ * some writer came) or waits on the database. A file that cannot be opened
+ * is left to the loader, which reports it with the other problems. Returns
+ * 0, or 1 once every such file is reported. */
+static int refuse_special_files(char **paths, size_t n)
+{
+    int refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct meta_error err;
+        int fd = -1;
+        int ret = meta_fs_open_input(paths[i], &fd, &err);
+        if (ret == META_OK)
+            close(fd);
+        else if (ret == META_EINVAL)
+            refused = cli_error("load", "%s", err.msg);
+    }
+    if (refused)
+        cli_error("load", "nothing was loaded");
+    return refused;
+}
+
 int cmd_load(int argc, char **argv)
 {
     const char *conninfo = NULL;
@@ -61,6 +86,8 @@ int cmd_load(int argc, char **argv)
         return status;
     if (n_args < 1)
         return cli_usage_error("load", "expected at least one FILE");
+    if (refuse_special_files(argv + 1, (size_t)n_args) != 0)
+        return 1;
 
     struct meta_db *db = NULL;
     if (cli_open_db("load", conninfo, &db) != 0)

@@ -308,7 +308,7 @@ static void test_open_file(void)
         /* A FIFO is refused at once, never waited on. */
         CU_ASSERT_EQUAL(meta_fs_open_file(dir, "f", "fifo", modes[i], 0600, NULL, &fd, &err),
                         META_EINVAL);
-        expect_msg(&err, "f/fifo' is not a regular file");
+        expect_msg(&err, "f/fifo' is not a regular file (a FIFO)");
         CU_ASSERT_EQUAL(meta_fs_open_file(dir, "f", "dir", modes[i], 0600, NULL, &fd, &err),
                         META_EINVAL);
         expect_msg(&err, "f/dir' is a directory");
@@ -574,6 +574,76 @@ static void test_stream_and_fd_checks(void)
     CU_ASSERT_EQUAL(meta_fs_stream_close(f, "a file", &err), META_OK);
 }
 
+/* Inputs the user names: links followed, anything but a regular file
+ * refused without blocking, messages naming the file first. */
+static void test_open_input(void)
+{
+    struct meta_error err;
+    char path[512], target[600];
+    int fd = -1;
+    CU_ASSERT_EQUAL_FATAL(mkdir(at(path, sizeof path, "in"), 0700), 0);
+    write_text("in/data.csv", "a,b\n");
+    make_link("data.csv", "in/link.csv");
+    CU_ASSERT_EQUAL_FATAL(mkfifo(at(path, sizeof path, "in/fifo.csv"), 0600), 0);
+
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in/link.csv"), &fd, &err), META_OK);
+    char buf[8] = "";
+    CU_ASSERT_EQUAL(read(fd, buf, sizeof buf - 1), 4);
+    CU_ASSERT_STRING_EQUAL(buf, "a,b\n");
+    /* Blocking again, as readers expect. */
+    CU_ASSERT_EQUAL(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+    close(fd);
+
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in/fifo.csv"), &fd, &err),
+                    META_EINVAL);
+    CU_ASSERT_EQUAL(fd, -1);
+    snprintf(target, sizeof target, "%s: is a FIFO, not a regular file: refusing to read it", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, target);
+    CU_ASSERT_EQUAL(meta_fs_open_input("/dev/null", &fd, &err), META_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "/dev/null: is a character device, not a regular file: refusing to "
+                           "read it");
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in"), &fd, &err), META_EINVAL);
+    expect_msg(&err, "in: is a directory, not a file");
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in/none.csv"), &fd, &err), META_EIO);
+    expect_msg(&err, "in/none.csv: cannot read: No such file or directory");
+}
+
+/* An output at a path the user named: the directory as named (a link there
+ * is the user's), the file itself never through a link. */
+static void test_out_open_file(void)
+{
+    struct meta_error err;
+    struct meta_fs_out o;
+    char path[512];
+    CU_ASSERT_EQUAL_FATAL(mkdir(at(path, sizeof path, "named"), 0700), 0);
+    make_link("named", "named-link");
+    write_text("kept", "kept");
+    make_link("../kept", "named/plot.png");
+
+    CU_ASSERT_EQUAL(
+        meta_fs_out_open_file(&o, at(path, sizeof path, "named-link/x.txt"), 0666, 0, &err),
+        META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "new", 3, &err), META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    char text[64];
+    read_text("named/x.txt", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "new");
+
+    CU_ASSERT_EQUAL(
+        meta_fs_out_open_file(&o, at(path, sizeof path, "named/plot.png"), 0666, 0, &err),
+        META_EINVAL);
+    expect_msg(&err, "named/plot.png' is a symbolic link: refusing to write through it");
+    read_text("kept", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "kept");
+    CU_ASSERT_EQUAL(meta_fs_out_open_file(&o, at(path, sizeof path, "named/"), 0666, 0, &err),
+                    META_EINVAL);
+    expect_msg(&err, "names no file");
+    CU_ASSERT_EQUAL(meta_fs_out_open_file(&o, at(path, sizeof path, "none/x.png"), 0666, 0, &err),
+                    META_EIO);
+    expect_msg(&err, "none/x.png': No such file or directory");
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -591,6 +661,8 @@ int main(void)
         {"outputs in subdirectories of an output directory", test_out_under_a_directory},
         {"a failed write names the path and leaves nothing", test_out_write_failure},
         {"stream, write and close checks", test_stream_and_fd_checks},
+        {"inputs: links followed, only regular files", test_open_input},
+        {"outputs at a path the user named", test_out_open_file},
         {NULL, NULL},
     };
     return meta_test_run_suite("safe file system", suite_init, suite_cleanup, cases);
