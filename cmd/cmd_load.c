@@ -7,13 +7,16 @@
 #include "commands.h"
 #include "parse_options.h"
 #include "load.h"
+#include "load_lock.h"
 #include "safe_fs.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 const char cmd_load_usage[] =
-    "usage: meta load [--db CONNINFO] FILE...\n"
+    "usage: meta load [--db CONNINFO] [--wait SECONDS] FILE...\n"
     "\n"
     "Loads arm-level CSV files (INTERFACE.md section 1) into the registry, all in\n"
     "one transaction: when any file breaks a rule, nothing is stored and every\n"
@@ -26,8 +29,13 @@ const char cmd_load_usage[] =
     "treatment, outcome, timepoint, n, mean, sd, events and total are stored as\n"
     "attributes of the arm.\n"
     "\n"
+    "Loads run one after the other. When another session holds the registry's\n"
+    "load lock, meta load says who (server pid, application, user, since when)\n"
+    "and waits at most --wait seconds, then gives up (exit 1, nothing loaded).\n"
+    "\n"
     "  --db CONNINFO   the PostgreSQL server (libpq string or URI); default META_DB,\n"
-    "                  else meta's private cluster\n";
+    "                  else meta's private cluster\n"
+    "  --wait SECONDS  how long to wait for another load (default 120; 0: not at all)\n";
 
 static void print_report(const struct meta_load_report *r)
 {
@@ -49,6 +57,34 @@ static void print_problems(const struct meta_load_report *r)
     if (e->count > e->kept)
         cli_error("load", "and %zu more error%s", e->count - e->kept,
                   e->count - e->kept == 1 ? "" : "s");
+}
+
+/* --wait SECONDS: a number >= 0. */
+static int set_wait(const struct cli_option *o, const char *value, struct meta_request_error *e)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno || end == value || *end || !(v >= 0) || v > 86400.0 * 365)
+        return meta_error_set(&e->err, META_EINVAL,
+                              "--wait takes a number of seconds >= 0, got '%s'", value);
+    *(double *)o->value = v;
+    return META_OK;
+}
+
+/* Says, before the load waits, whom it waits for and how long. */
+static void on_wait(const struct meta_lock_holder *holder, double seconds, void *ctx)
+{
+    (void)ctx;
+    char who[300];
+    meta_lock_holder_describe(who, sizeof who, holder);
+    fputs("meta load: ", stderr);
+    char text[512];
+    snprintf(text, sizeof text,
+             "waiting for the load lock, held by %s; giving up after %g seconds (--wait)", who,
+             seconds);
+    cli_put_escaped(stderr, text);
+    fputc('\n', stderr);
 }
 
 /* Refuses a FIFO, a device, a socket or a directory named as a file to load
@@ -76,8 +112,10 @@ static int refuse_special_files(char **paths, size_t n)
 int cmd_load(int argc, char **argv)
 {
     const char *conninfo = NULL;
+    double wait = META_LOAD_WAIT_DEFAULT;
     const struct cli_option options[] = {
         CLI_STRING("db", 0, &conninfo),
+        CLI_CALLBACK("wait", &wait, set_wait),
         CLI_END,
     };
     int n_args = 0;
@@ -92,6 +130,7 @@ int cmd_load(int argc, char **argv)
     struct meta_db *db = NULL;
     if (cli_open_db("load", conninfo, &db) != 0)
         return 1;
+    meta_load_set_wait(db, &(struct meta_load_wait){wait, on_wait, NULL});
     struct meta_load_report report;
     struct meta_error err;
     meta_load_report_init(&report);

@@ -4,6 +4,7 @@
  * The private cluster is only started when a first connection attempt fails,
  * so an invocation against a running registry costs one connection.
  */
+#include "load_lock.h"
 #include "meta_registry.h"
 #include "migrations.h"
 #include "pg_util.h"
@@ -14,11 +15,17 @@
 
 struct meta_db {
     PGconn *conn;
+    struct meta_load_wait load_wait; /* how its loads wait for the load lock */
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
 {
     return db->conn;
+}
+
+struct meta_load_wait *meta_db_load_wait(struct meta_db *db)
+{
+    return &db->load_wait;
 }
 
 /* Migrations print NOTICEs (IF NOT EXISTS and the like); users need none. */
@@ -95,6 +102,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
         return meta_error_set(err, META_ENOMEM, "out of memory");
     }
     db->conn = conn;
+    db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;
 }

@@ -8,6 +8,7 @@
 #include "load.h"
 
 #include "load_copy.h"
+#include "load_lock.h"
 #include "load_stage.h"
 #include "pg_util.h"
 
@@ -345,9 +346,8 @@ static int load_in_transaction(struct meta_load_run *run, struct meta_load_repor
         goto cleanup;
     /* From here on the registry is read and written: one load at a time, and
      * nothing written before the lock is held (the merge may lock tables). */
-    if ((ret = exec_ok(conn, err, "cannot take the load lock",
-                       "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")")) ||
-        (ret = insert_loads(run, err)) || (ret = meta_load_check(run, err)))
+    if ((ret = meta_load_lock(run->db, LOAD_LOCK_KEY, err)) || (ret = insert_loads(run, err)) ||
+        (ret = meta_load_check(run, err)))
         goto cleanup;
     if (run->errs->count > 0) {
         ret = META_EINVAL;
@@ -401,6 +401,7 @@ int meta_reg_load(struct meta_db *db, const char *const *paths, size_t npaths,
 
     meta_error_clear(err);
     meta_load_report_release(report);
+    run.db = db;
     run.conn = meta_db_pg(db);
     run.nfiles = npaths;
     run.errs = &report->errors;

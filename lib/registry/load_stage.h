@@ -41,6 +41,7 @@ struct meta_load_file {
 
 /* One call of meta_reg_load. */
 struct meta_load_run {
+    struct meta_db *db; /* the registry, for the load lock's wait */
     PGconn *conn;
     size_t nfiles;
     struct meta_load_file *files;

@@ -67,4 +67,51 @@ expect "a bad META_GNUPLOT_TIMEOUT" 1 "META_GNUPLOT_TIMEOUT must be a number of 
 unset META_GNUPLOT META_GNUPLOT_TIMEOUT
 bounded forest "${bcg[@]}" -o "$work/fine.png"
 expect "the real gnuplot within the default time" 0 "fine.png: forest plot of 13 trials"
+
+# ---- the load lock held by another session ---------------------------------------
+key=7882826103418319204 # the load lock: the bytes of "metaload"
+# hold_lock SECONDS: a psql session (application lock-holder) that holds the
+# load lock for SECONDS; returns once the lock is held.
+hold_lock() {
+    PGAPPNAME=lock-holder psql "$DB" -qAt -c "BEGIN" -c "SELECT pg_advisory_xact_lock($key)" \
+        -c "SELECT pg_sleep($1)" -c "COMMIT" >/dev/null 2>&1 &
+    holder=$!
+    for _ in $(seq 200); do
+        [[ $(psql "$DB" -qAt -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+              AND granted AND objid::bigint = ($key::bigint & 4294967295)") == 1 ]] && return
+        sleep 0.1
+    done
+    echo "the lock holder never held the lock" >&2
+}
+release_lock() {
+    psql "$DB" -qAt -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE application_name = 'lock-holder'" >/dev/null 2>&1
+    wait "$holder" 2>/dev/null
+}
+fibro=$data/haeuser2009_fibromyalgia.csv
+hold_lock 60
+holder_pid=$(psql "$DB" -qAt -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'lock-holder'")
+start=$(date +%s)
+bounded load --db "$DB" --wait 2 "$fibro"
+took=$(($(date +%s) - start))
+expect "a held lock: meta load says who holds it" 1 \
+    "^meta load: waiting for the load lock, held by pid $holder_pid \(application 'lock-holder', user '[^']+', since [0-9-]+ [0-9:]+ [A-Z+0-9-]+\); giving up after 2 seconds \(--wait\)$"
+expect "and gives up after --wait, exit 1" 1 \
+    "^meta load: error: gave up waiting 2 seconds for the load lock, held by pid $holder_pid \(application 'lock-holder'.*--wait SECONDS \(nothing was loaded\)$"
+((took >= 2 && took < 30)) && ok "gave up after ${took}s" || not_ok "gave up after ${took}s"
+run "$META" list --db "$DB" outcomes
+expect_no "nothing of the file was loaded" "end of treatment"
+bounded load --db "$DB" --wait 0 "$fibro"
+expect "--wait 0: gives up at once" 1 "gave up waiting 0 seconds for the load lock"
+bounded load --db "$DB" --wait soon "$fibro"
+expect "--wait takes seconds" 2 "--wait takes a number of seconds >= 0, got 'soon'"
+release_lock
+
+hold_lock 3
+bounded load --db "$DB" --wait 40 "$fibro"
+expect "a lock released in time: the load waits, then loads" 0 "haeuser2009_fibromyalgia.csv: [0-9]+ rows"
+expect "and said whom it waited for" 0 "^meta load: waiting for the load lock, held by pid [0-9]+ \(application 'lock-holder'"
+release_lock
+bounded load --db "$DB" "$fibro"
+expect_no "no lock held: no wait, nothing said" "waiting"
 finish
