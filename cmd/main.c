@@ -4,12 +4,10 @@
  * command's exit status; and, whatever the command, checks that its
  * standard output was written whole (as git and coreutils do).
  */
-#define _GNU_SOURCE /* fopencookie */
 #include "cli_common.h"
 #include "commands.h"
 #include "safe_out.h"
 
-#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -19,38 +17,13 @@
 /* Why the first write to standard output failed, 0 while none has. */
 static int stdout_errno;
 
-/* Standard output's writes, through which stdio's stream goes: all bytes or
- * a failure whose errno is kept, since stdio forgets it once it drops the
- * buffer it could not write. */
-static ssize_t write_stdout(void *cookie, const char *buf, size_t len)
-{
-    (void)cookie;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(STDOUT_FILENO, buf + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (!stdout_errno)
-                stdout_errno = n < 0 ? errno : ENOSPC;
-            return 0; /* stdio's "error" */
-        }
-        done += (size_t)n;
-    }
-    return (ssize_t)len;
-}
-
-/* Puts standard output through write_stdout, buffered as stdio buffers a
- * terminal (by line) or anything else (in blocks). */
+/* Puts standard output through a stream that keeps the reason of its first
+ * failed write (meta_fs_stream_fd), which stdio would forget. */
 static void watch_stdout(void)
 {
-    cookie_io_functions_t io = {NULL, write_stdout, NULL, NULL};
-    FILE *f = fopencookie(NULL, "w", io);
-    if (!f)
-        return; /* the plain stream: failures are still found, without errno */
-    if (isatty(STDOUT_FILENO))
-        setvbuf(f, NULL, _IOLBF, 0);
-    stdout = f;
+    FILE *f = meta_fs_stream_fd(STDOUT_FILENO, &stdout_errno);
+    if (f)
+        stdout = f; /* else the plain stream: failures are still found */
 }
 
 /* Flushes and closes standard output: a command whose results could not be

@@ -56,7 +56,7 @@ static bool escaped_code_point(uint32_t cp)
            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* The longest escape, "\\uXXXX" with room for any code point, and its NUL. */
+/* Room for the longest escape (a backslash, u and four digits) and its NUL. */
 #define ESCAPE_MAX 16
 
 /* The escape of the character at s (left bytes, at least 1) into buf

@@ -33,8 +33,12 @@ static int on_record(const struct meta_record *rec, const struct meta_review_row
     case META_RECORD_ESTIMATE:
         if (!rec->treatment || !rec->control || !rec->measure)
             broken("an estimate record without its sides or measure", rec->trial);
-        if (!isfinite(rec->estimate) && isnan(rec->ci_lower))
-            broken("an estimate record without an estimate", rec->trial);
+        if (!isfinite(rec->estimate) || !(rec->se > 0) || !isfinite(rec->se))
+            broken("an estimate record without a finite estimate and SE", rec->trial);
+        if (!rec->log_scale && strcmp(rec->measure, "MD") != 0 &&
+            strcmp(rec->measure, "SMD") != 0 && strcmp(rec->measure, "RD") != 0 &&
+            strcmp(rec->measure, "GIV") != 0 && !(rec->estimate > 0))
+            broken("a ratio estimate that is not positive", rec->trial);
         break;
     default:
         broken("a record of no known kind", rec->trial);

@@ -548,6 +548,48 @@ static void test_out_write_failure(void)
     close(dir);
 }
 
+/* A stream of meta_fs_stream_fd keeps the reason of its first failed write
+ * however late the failure is noticed: stdio drops the buffer it could not
+ * write, and errno is long overwritten by then. */
+static void test_stream_keeps_reason(void)
+{
+    int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    CU_ASSERT_FATAL(fd >= 0);
+    int error = 0;
+    FILE *f = meta_fs_stream_fd(fd, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    static char block[3 * BUFSIZ];
+    memset(block, 'x', sizeof block);
+    CU_ASSERT(fwrite(block, 1, sizeof block, f) < sizeof block);
+    CU_ASSERT(ferror(f));
+    CU_ASSERT_NOT_EQUAL(access("/nonexistent/meta", F_OK), 0); /* errno: ENOENT now */
+    CU_ASSERT_EQUAL(error, ENOSPC);
+    struct meta_error err;
+    fclose(f);
+    /* Closing the stream left the descriptor open. */
+    CU_ASSERT_EQUAL(meta_fs_close(fd, "/dev/full", &err), META_OK);
+
+    /* The same for an output file: the commit names the first failure. */
+    CU_ASSERT_EQUAL_FATAL(mkdir(at((char[512]){0}, 512, "late"), 0700), 0);
+    int dir = openat(root_fd, "late", O_RDONLY | O_DIRECTORY);
+    struct rlimit old, small = {1024, 1024};
+    getrlimit(RLIMIT_FSIZE, &old);
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    small.rlim_max = old.rlim_max;
+    CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_FSIZE, &small), 0);
+    struct meta_fs_out o;
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "late", "out.json", 0644, 0, &err), META_OK);
+    FILE *s = meta_fs_out_stream(&o, &err);
+    CU_ASSERT(fwrite(block, 1, sizeof block, s) < sizeof block);
+    CU_ASSERT_NOT_EQUAL(access("/nonexistent/meta", F_OK), 0);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_EIO);
+    expect_msg(&err, "cannot write 'late/out.json': File too large");
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    CU_ASSERT_EQUAL(hidden_entries("late"), 0);
+    close(dir);
+}
+
 static void test_stream_and_fd_checks(void)
 {
     struct meta_error err;
@@ -661,6 +703,7 @@ int main(void)
         {"outputs in subdirectories of an output directory", test_out_under_a_directory},
         {"a failed write names the path and leaves nothing", test_out_write_failure},
         {"stream, write and close checks", test_stream_and_fd_checks},
+        {"a stream keeps the reason of its first failure", test_stream_keeps_reason},
         {"inputs: links followed, only regular files", test_open_input},
         {"outputs at a path the user named", test_out_open_file},
         {NULL, NULL},

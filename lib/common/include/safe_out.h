@@ -24,6 +24,7 @@ struct meta_fs_out {
     char *path;   /* the target as messages show it (owned) */
     int flags;
     int own_dir; /* dir_fd when o opened it (meta_fs_out_open_path), else -1 */
+    int error;   /* errno of the first failed write through the stream, or 0 */
 };
 
 /* Flag of meta_fs_out_open: commit fsyncs the file and its directory. */
@@ -102,6 +103,17 @@ int meta_fs_write_all(int fd, const void *buf, size_t len, const char *path,
 /* close(2) with its status checked (NFS and full disks report there).
  * META_EIO with "cannot write 'PATH': strerror" on failure. */
 int meta_fs_close(int fd, const char *path, struct meta_error *err);
+
+/*
+ * A stdio stream that writes to fd (all bytes, short writes and EINTR
+ * retried) and keeps in *error the errno of its first failed write, which
+ * stdio forgets once it drops a buffer it could not write: so that a
+ * failure can be reported with its reason however late it is noticed.
+ * *error belongs to the caller (set it to 0 first) and must outlive the
+ * stream; closing the stream does not close fd. Buffered by line when fd is
+ * a terminal, else in blocks. NULL (errno set) when out of memory.
+ */
+FILE *meta_fs_stream_fd(int fd, int *error);
 
 /*
  * Flushes and closes a stdio stream, failing when it had any write error
