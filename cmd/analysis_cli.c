@@ -83,7 +83,7 @@ int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *pl
     else if (ret != META_OK)
         status = cli_fail(cmd, ret, &err);
     else
-        printf("%s: %s plot of %zu trials\n", plot->output, cmd, an.contrasts.k);
+        cli_print_line("%s: %s plot of %zu trials", plot->output, cmd, an.contrasts.k);
 cleanup:
     meta_analysis_release(&an);
     meta_analysis_request_release(&req);

@@ -37,7 +37,9 @@ const char cmd_forest_usage[] =
     "  --note TEXT            an extra line under the plot (e.g. the data's source)\n"
     "  --script FILE          also save the gnuplot script, to tweak by hand\n"
     "\n"
-    "gnuplot is found on PATH, or META_GNUPLOT names it.\n"
+    "gnuplot is found on PATH, or META_GNUPLOT names it; it gets\n"
+    "META_GNUPLOT_TIMEOUT seconds (default 60) before it is stopped. The plot is\n"
+    "written whole or not at all, never through a symbolic link.\n"
     "Exit status: 0 success, 1 data, database or gnuplot error, 2 usage error.\n";
 
 static int draw_forest(const struct meta_analysis *an, const struct cli_plot *plot,

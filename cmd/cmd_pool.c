@@ -113,10 +113,9 @@ int cmd_pool(int argc, char **argv)
         goto cleanup;
     if ((status = cli_analysis_run("pool", &req, conninfo, &an)) != 0)
         goto cleanup;
+    /* A failure to write standard output is main's to report. */
     int ret = meta_report_write(stdout, format, &an, &err);
-    if (ret == META_OK && fflush(stdout) != 0)
-        ret = meta_error_set(&err, META_EIO, "cannot write the output");
-    if (ret != META_OK)
+    if (ret != META_OK && ret != META_EIO)
         status = cli_fail("pool", ret, &err);
 cleanup:
     meta_analysis_release(&an);

@@ -88,7 +88,7 @@ int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double 
                       const char *output_path, struct meta_error *err)
 {
     int ret;
-    if (!output_path || !*output_path)
+    if (output_path && !*output_path)
         return meta_error_set(err, META_EINVAL, "no output path");
     fputs("set encoding utf8\n", out);
     switch (fmt) {
@@ -117,6 +117,10 @@ int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double 
         break;
     default:
         return meta_error_set(err, META_EINVAL, "unknown plot format %d", (int)fmt);
+    }
+    if (!output_path) {
+        fputs("set output\n", out); /* standard output, read by meta */
+        return META_OK;
     }
     fputs("set output ", out);
     ret = put_path(out, output_path, err);

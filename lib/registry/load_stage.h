@@ -50,6 +50,7 @@ struct meta_load_file {
 
 /* One load (see meta_load.h). */
 struct meta_loader {
+    struct meta_db *db; /* the registry, for the load lock's wait */
     PGconn *conn;
     size_t nfiles, cap;
     struct meta_load_file *files;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "meta_status.h"
+#include "safe_out.h"
 
 /* Output formats; the gnuplot terminal follows from it (pngcairo, svg, pdfcairo). */
 enum meta_plot_format { META_PLOT_PNG, META_PLOT_SVG, META_PLOT_PDF };
@@ -273,7 +274,9 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,
 
 /*
  * Writes the complete gnuplot script drawing `f` into `output_path` in the
- * format `fmt` to `out`; nothing is run. The layout is RevMan's: the table of
+ * format `fmt` to `out`; nothing is run. output_path NULL: the script says
+ * `set output` without a file, and gnuplot writes the plot to its standard
+ * output (how meta runs it). The layout is RevMan's: the table of
  * studies (label, each arm's data, weight, estimate [CI]) left, the plot panel
  * right, a row per study, subgroup heading, diamond, "Total events" (binary
  * arms: sums over the studies above the diamond, as are the participant
@@ -295,23 +298,53 @@ int meta_plot_funnel_script(const struct meta_funnel *f, enum meta_plot_format f
                             const char *output_path, FILE *out, struct meta_error *err);
 
 /*
- * Runs gnuplot on `script` (len bytes), fed through a pipe to its standard
- * input. The program is `gnuplot_path` if given, else $META_GNUPLOT if set,
- * else "gnuplot" looked up on PATH. Before starting it, output_path (if not
- * NULL) is opened for writing to catch an unwritable path early; afterwards it
- * must exist and be non-empty. gnuplot's standard error is captured and put in
- * err when it fails. Returns META_OK, or META_EIO with err saying what went
- * wrong: gnuplot not found, not runnable, exiting non-zero or killed (with its
- * messages), the output not writable or left empty.
+ * How long gnuplot may run: $META_GNUPLOT_TIMEOUT seconds (a number > 0,
+ * fractions allowed), else 60. META_EINVAL (err names the value) for
+ * anything else.
  */
-int meta_plot_run_gnuplot(const char *script, size_t len, const char *gnuplot_path,
-                          const char *output_path, struct meta_error *err);
+int meta_plot_gnuplot_timeout(double *seconds, struct meta_error *err);
 
 /*
- * Draws a forest plot into output_path, the format chosen by its extension:
- * builds the script, saves it to script_path when that is not NULL (--script),
- * then runs gnuplot as meta_plot_run_gnuplot() does. Returns META_OK or the
- * first failure's status (META_EINVAL, META_ENOMEM, META_EIO) with err set.
+ * Runs gnuplot on `script` (len bytes), fed through a pipe to its standard
+ * input. The program is `gnuplot_path` if given, else $META_GNUPLOT if set,
+ * else "gnuplot" looked up on PATH; it runs in its own process group. What
+ * it writes to standard output (the plot, for a script whose `set output`
+ * names no file) goes into out with meta_fs_out_write, every write checked,
+ * or is discarded when out is NULL; out stays open for the caller to commit
+ * or discard. gnuplot gets meta_plot_gnuplot_timeout() seconds: after that
+ * it and its process group are killed. Its standard error is captured and,
+ * as one line, put in err when it fails. Returns META_OK; META_EINVAL for a
+ * bad META_GNUPLOT_TIMEOUT; META_EIO with err saying what went wrong:
+ * gnuplot not found, not runnable, exiting non-zero, killed, stopped at the
+ * timeout (its messages with it), nothing written to out, or out failing
+ * ("cannot write 'PATH': strerror", gnuplot then stopped at once).
+ */
+int meta_plot_run_gnuplot(const char *script, size_t len, const char *gnuplot_path,
+                          struct meta_fs_out *out, struct meta_error *err);
+
+/*
+ * Draws a forest plot in format fmt into out, an output file open for
+ * writing (meta_fs_out_open...), which the caller then commits or discards:
+ * builds the script and runs gnuplot as meta_plot_run_gnuplot() does, the
+ * plot written by meta itself into out. Returns META_OK or the first
+ * failure's status (META_EINVAL, META_ENOMEM, META_EIO) with err set.
+ */
+int meta_plot_forest_write(const struct meta_forest *f, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err);
+
+/* Draws a funnel plot into out; as meta_plot_forest_write(). */
+int meta_plot_funnel_write(const struct meta_funnel *f, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err);
+
+/*
+ * Draws a forest plot into output_path, the format chosen by its extension,
+ * whole or not at all: the plot is written to a temporary file beside it
+ * and renamed over it once complete (meta_fs_out_open_file: the directory
+ * as named, never a link as the file itself). Saves the script to
+ * script_path first when that is not NULL (--script; that script names
+ * output_path, to run by hand). Returns META_OK or the first failure's
+ * status (META_EINVAL, META_ENOMEM, META_EIO) with err set; on failure
+ * output_path is as it was.
  */
 int meta_plot_forest(const struct meta_forest *f, const char *output_path, const char *script_path,
                      struct meta_error *err);
