@@ -4,9 +4,8 @@
  * the outcome and options, so that outputs can be stacked; a `type` column says what a row is
  * (study, pooled, excluded; subgroup_study, subgroup_pooled, subgroup_excluded, subgroup_test;
  * leave_one_out; cumulative). Numbers are in full precision on the analysis scale, with exp_* for
- * ratio measures (and GIV on the log scale). The last column, `source`, says whether a study row
- * comes from the trial's arms or its estimate row (whose participants, when given, fill the n or
- * total columns).
+ * ratio measures (and GIV on the log scale). A study of an estimate row has no arm data: its
+ * participants, when given, fill the n (or, for a binary outcome, total) columns.
  */
 #include "meta_report.h"
 
@@ -55,7 +54,6 @@ static const char *const columns[] = {
     "exp_pi_lower",
     "exp_pi_upper",
     "reason",
-    "source",
 };
 
 enum {
@@ -99,7 +97,6 @@ enum {
     C_EXP_PI_LO,
     C_EXP_PI_HI,
     C_REASON,
-    C_SOURCE,
     NCOLS
 };
 
@@ -195,9 +192,7 @@ static int write_block(FILE *out, const char *prefix, const char *subgroup,
         set_text(&r, C_TRIAL, c->info[i].trial);
         set_num(&r, C_YEAR, c->info[i].year);
         const struct meta_contrast_info *info = &c->info[i];
-        int estimate = info->source == META_SOURCE_ESTIMATE;
-        set_text(&r, C_SOURCE, estimate ? "estimate" : "arms");
-        if (estimate) {
+        if (info->source == META_SOURCE_ESTIMATE) {
             set_num(&r, s->binary ? C_TTOTAL : C_TN, info->n_treatment);
             set_num(&r, s->binary ? C_CTOTAL : C_CN, info->n_control);
         } else if (s->binary) {

@@ -195,7 +195,7 @@ expect "table: t test under hksj" 0 "Test for overall effect: t\(2\) = "
 
 # ---- csv -------------------------------------------------------------------------------
 pool "${pain[@]}" --format csv
-expect "csv" 0 "^type,subgroup,trial,year,k,treatment_n,treatment_mean,treatment_sd,treatment_events,treatment_total,control_n,control_mean,control_sd,control_events,control_total,estimate,se,ci_lower,ci_upper,exp_estimate,exp_ci_lower,exp_ci_upper,weight,statistic,df,p,tau2,tau2_ci_lower,tau2_ci_upper,tau,I2,H2,Q,Q_df,Q_p,pi_lower,pi_upper,exp_pi_lower,exp_pi_upper,reason,source$"
+expect "csv" 0 "^type,subgroup,trial,year,k,treatment_n,treatment_mean,treatment_sd,treatment_events,treatment_total,control_n,control_mean,control_sd,control_events,control_total,estimate,se,ci_lower,ci_upper,exp_estimate,exp_ci_lower,exp_ci_upper,weight,statistic,df,p,tau2,tau2_ci_lower,tau2_ci_upper,tau,I2,H2,Q,Q_df,Q_p,pi_lower,pi_upper,exp_pi_lower,exp_pi_upper,reason$"
 [[ $(grep -c '^study,' <<<"$out") -eq 3 ]] && ok "csv: one row per trial" || not_ok "csv: one row per trial"
 [[ $(grep -c '^pooled,' <<<"$out") -eq 1 ]] && ok "csv: one pooled row" || not_ok "csv: one pooled row"
 [[ $(grep -c '^excluded,' <<<"$out") -eq 4 ]] && ok "csv: excluded rows" || not_ok "csv: excluded rows"

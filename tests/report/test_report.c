@@ -235,7 +235,7 @@ static void test_csv(void)
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     char *header[64], *f[64];
     size_t nh = split(line, header, 64);
-    CU_ASSERT_EQUAL(nh, 41);
+    CU_ASSERT_EQUAL(nh, 40);
     int c_type = column(header, nh, "type"), c_trial = column(header, nh, "trial"),
         c_est = column(header, nh, "estimate"), c_se = column(header, nh, "se"),
         c_lo = column(header, nh, "ci_lower"), c_hi = column(header, nh, "ci_upper"),

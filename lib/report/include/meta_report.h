@@ -73,9 +73,8 @@ int meta_report_format_parse(const char *name, enum meta_report_format *out);
  *   sides are swapped; the interval when given at the analysis' level), and
  *   is marked when the analysis also has trials of arms;
  * - csv: one header and one row per trial, per pooled result and per trial
- *   left out, the same columns whatever the analysis, full precision; the
- *   last column, `source`, says whether a study row comes from `arms` or an
- *   `estimate` row;
+ *   left out, the same columns whatever the analysis, full precision (a
+ *   study of an estimate row fills no arm column but its participants);
  * - json: the object of meta_report_to_json, pretty-printed.
  * Returns META_OK, or META_EIO (writing failed) / META_ENOMEM with err set.
  */
