@@ -424,12 +424,13 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
     if (o->convention != META_CONVENTION_METAFOR)
         snprintf(convention, sizeof convention, "; convention %s (%s)",
                  meta_convention_name(o->convention), meta_convention_title(o->convention));
-    meta_text_table_text(
-        t, "Measure: %s, %s%s; %s (%s); %g%% CI (%s)%s", meta_measure_name(o->measure),
-        meta_measure_title(o->measure),
-        o->measure == META_GIV && an->log_scale ? " (the log scale, shown back-transformed)" : "",
-        model_label(o), method_label(o), o->level,
-        o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z", convention);
+    meta_text_table_text(t, "Measure: %s, %s%s; %s (%s); %g%% CI (%s)%s",
+                         meta_measure_name(o->measure), meta_measure_title(o->measure),
+                         o->measure != META_GIV ? ""
+                         : an->log_scale        ? " (log scale, shown back-transformed)"
+                                                : " (on the scale reported)",
+                         model_label(o), method_label(o), o->level,
+                         o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z", convention);
     meta_text_table_text(t, "%s", "");
     header_rows(t, &l, req, an);
     char label[128];

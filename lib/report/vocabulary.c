@@ -21,7 +21,7 @@ static const struct {
     {META_OR, "Odds Ratio", "odds ratio"},
     {META_RD, "Risk Difference", "risk difference"},
     {META_HR, "Hazard Ratio", "hazard ratio"},
-    {META_GIV, "Effect (GIV)", "generic inverse-variance effect, on the scale reported"},
+    {META_GIV, "Effect (GIV)", "generic inverse variance"},
 };
 
 #define N_MEASURES (sizeof measures / sizeof measures[0])

@@ -166,7 +166,7 @@ int meta_es_given(enum meta_measure measure, const struct meta_study *study, dou
         ret = meta_error_set(err, META_EINVAL, "unknown measure %d",
                              (int)((unsigned)measure > META_GIV ? measure : study->given_measure));
     else if (study->given_measure != measure)
-        ret = meta_error_set(err, META_EINVAL, "the study reports a %s, not a %s",
+        ret = meta_error_set(err, META_EINVAL, "the study reports its effect as %s, not %s",
                              meta_measure_name(study->given_measure), meta_measure_name(measure));
     else if (!isfinite(study->yi) || !isfinite(study->vi))
         ret = meta_error_set(err, META_EINVAL, "the reported effect or its variance is not finite");
