@@ -31,6 +31,11 @@ int analysis_key_error(struct meta_request_error *e, int status, const char *key
 int analysis_exclude(struct meta_contrasts *c, const char *trial, const char *reason,
                      struct meta_error *err);
 
+/* Whether a treatment arm or estimate row whose `by` value is by_value (NULL:
+ * it lacks one) belongs to the subgroup filter builds (NULL or inactive:
+ * every row does). */
+int analysis_filter_passes(const char *by_value, const struct meta_arm_filter *filter);
+
 /* The leading number of a `year` attribute ("1986", "1986.5"); NAN for NULL
  * or anything else. */
 double analysis_parse_year(const char *text);

@@ -44,40 +44,6 @@ static void no_arm_reason(const char *const *names, size_t count, char *buf, siz
         snprintf(buf + used, size - used, " arm");
 }
 
-int analysis_exclude(struct meta_contrasts *c, const char *trial, const char *reason,
-                     struct meta_error *err)
-{
-    struct meta_exclusion *grown = realloc(c->excluded, (c->n_excluded + 1) * sizeof *grown);
-    if (!grown)
-        return meta_error_set(err, META_ENOMEM, "out of memory");
-    c->excluded = grown;
-    char *copy = strdup(reason);
-    if (!copy)
-        return meta_error_set(err, META_ENOMEM, "out of memory");
-    c->excluded[c->n_excluded++] = (struct meta_exclusion){trial, copy};
-    return META_OK;
-}
-
-static int passes(const struct meta_select_arm *a, const struct meta_arm_filter *filter)
-{
-    if (!filter || !filter->active)
-        return 1;
-    if (!filter->value)
-        return a->by_value == NULL;
-    return a->by_value && strcmp(a->by_value, filter->value) == 0;
-}
-
-double analysis_parse_year(const char *text)
-{
-    if (!text)
-        return NAN;
-    char *end;
-    double y = strtod(text, &end);
-    while (*end == ' ')
-        end++;
-    return end != text && *end == '\0' && isfinite(y) ? y : NAN;
-}
-
 /* Combines the arms arms[0..count-1] that are on `side` (and pass filter for
  * the treatment side) into study; *used receives how many. */
 static int combine_side(const struct meta_select_arm *arms, size_t count, int binary,
@@ -88,7 +54,8 @@ static int combine_side(const struct meta_select_arm *arms, size_t count, int bi
     size_t n = 0;
     for (size_t i = 0; i < count; i++) {
         const struct meta_select_arm *a = &arms[i];
-        if (a->side != side || (side == META_SIDE_TREATMENT && !passes(a, filter)))
+        if (a->side != side ||
+            (side == META_SIDE_TREATMENT && !analysis_filter_passes(a->by_value, filter)))
             continue;
         cbuf[n] = (struct meta_arm_cont){a->n, a->mean, a->sd};
         bbuf[n] = (struct meta_arm_bin){a->events, a->total};

@@ -11,15 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passes(const struct meta_select_estimate *e, const struct meta_arm_filter *filter)
-{
-    if (!filter || !filter->active)
-        return 1;
-    if (!filter->value)
-        return e->by_value == NULL;
-    return e->by_value && strcmp(e->by_value, filter->value) == 0;
-}
-
 /* "several estimate rows for the selected sides ('a' vs 'b', 'c' vs 'b')". */
 static void several_reason(const struct meta_select_estimate *rows, size_t count,
                            const struct meta_arm_filter *filter, char *buf, size_t size)
@@ -27,7 +18,7 @@ static void several_reason(const struct meta_select_estimate *rows, size_t count
     size_t used = (size_t)snprintf(buf, size, "several estimate rows for the selected sides (");
     size_t listed = 0;
     for (size_t i = 0; i < count && used < size; i++) {
-        if (!passes(&rows[i], filter))
+        if (!analysis_filter_passes(rows[i].by_value, filter))
             continue;
         int w = snprintf(buf + used, size - used, "%s'%s' vs '%s'", listed++ ? ", " : "",
                          rows[i].treatment, rows[i].control);
@@ -63,7 +54,7 @@ int analysis_estimate_contrast(const struct meta_selection *sel,
     const struct meta_select_estimate *row = NULL;
     size_t passing = 0;
     for (size_t i = 0; i < count; i++) {
-        if (!passes(&rows[i], filter))
+        if (!analysis_filter_passes(rows[i].by_value, filter))
             continue;
         if (!row)
             row = &rows[i];

@@ -189,6 +189,24 @@ fit_yv <- function(d, method = "REML", test = "z") {
   }
   fit
 }
+# Subgroups by the rows' attribute, each pooled on its own (REML), and the test of RevMan
+# and R meta between them.
+by_attr <- function(d) {
+  est <- se <- numeric(0)
+  sub <- character(0)
+  for (g in sort(unique(d$attr))) {
+    s <- d[d$attr == g, ]
+    f <- fit_yv(s)
+    sub <- c(sub, paste0("\"", g, "\": ", result(f, s)))
+    est <- c(est, f$beta[1]); se <- c(se, f$se)
+  }
+  w <- 1 / se^2
+  Q <- sum(w * (est - sum(w * est) / sum(w))^2)
+  paste0("{", paste(sub, collapse = ", "), ", \"test\": ",
+         jobj(list(Q = jv(Q), df = jv(length(est) - 1),
+                   p = jv(pchisq(Q, length(est) - 1, lower.tail = FALSE)))), "}")
+}
+
 cases <- list()
 
 bcg_file <- "tests/data/bcg.csv"
@@ -211,22 +229,7 @@ cases$bcg_rr_ci_loo <- steps(l1, "omitted", d_ci$trial)
 ord <- order(d_ci$year, seq_len(nrow(d_ci)))
 cu <- cumul(fit, order = match(seq_along(ord), ord)) # a sort key in metafor 3.8
 cases$bcg_rr_ci_cumulative <- steps(cu, "added", d_ci$trial[ord])
-# Subgroups by allocation, each pooled on its own; the test of RevMan and R meta.
-groups <- sort(unique(d_ci$attr))
-est <- se <- numeric(0)
-sub <- character(0)
-for (g in groups) {
-  s <- d_ci[d_ci$attr == g, ]
-  f <- fit_yv(s)
-  sub <- c(sub, paste0("\"", g, "\": ", result(f, s)))
-  est <- c(est, f$beta[1]); se <- c(se, f$se)
-}
-w <- 1 / se^2
-Qb <- sum(w * (est - sum(w * est) / sum(w))^2)
-cases$bcg_rr_ci_by_alloc <- paste0("{", paste(sub, collapse = ", "), ", \"test\": ",
-                                   jobj(list(Q = jv(Qb), df = jv(length(groups) - 1),
-                                             p = jv(pchisq(Qb, length(groups) - 1,
-                                                           lower.tail = FALSE)))), "}")
+cases$bcg_rr_ci_by_alloc <- by_attr(d_ci)
 # Mantel-Haenszel: the 7 trials with arms (the estimate rows have no counts).
 a <- bcg[seq(1, nrow(bcg), 2), ]
 mh <- rma.mh(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = a)
@@ -239,20 +242,7 @@ cases$hr_dl <- result(fit_yv(d_hr, "DL"), d_hr)
 cases$hr_hksj <- result(fit_yv(d_hr, "REML", "knha"), d_hr)
 d_rev <- studies(hr_file, "death", "locoregional", "chemotherapy")
 cases$hr_reversed <- result(fit_yv(d_rev), d_rev)
-est <- se <- numeric(0)
-sub <- character(0)
-for (g in sort(unique(d_hr$attr))) {
-  s <- d_hr[d_hr$attr == g, ]
-  f <- fit_yv(s)
-  sub <- c(sub, paste0("\"", g, "\": ", result(f, s)))
-  est <- c(est, f$beta[1]); se <- c(se, f$se)
-}
-w <- 1 / se^2
-Qb <- sum(w * (est - sum(w * est) / sum(w))^2)
-cases$hr_by_timing <- paste0("{", paste(sub, collapse = ", "), ", \"test\": ",
-                             jobj(list(Q = jv(Qb), df = jv(length(est) - 1),
-                                       p = jv(pchisq(Qb, length(est) - 1, lower.tail = FALSE)))),
-                             "}")
+cases$hr_by_timing <- by_attr(d_hr)
 
 writeLines(paste0("{\n", paste0("  \"", names(cases), "\": ", unlist(cases), collapse = ",\n"),
                   "\n}"), "tests/cli/estimates_expected.json")
