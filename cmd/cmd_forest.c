@@ -19,6 +19,8 @@ const char cmd_forest_usage[] =
     "estimate and CI as text and as a square with its CI line; the pooled diamond\n"
     "with the prediction interval under it (random effects); heterogeneity and the\n"
     "test for the overall effect in the footer. Ratio measures get a log axis.\n"
+    "A trial taken from its estimate row shows no arm data, and its estimate and\n"
+    "interval as reported.\n"
     "\n"
     "Selection and pooling: as for 'meta pool' (--outcome, --timepoint, --treatment,\n"
     "--control, --measure, --model, --method, --ci, --level, --by, --convention,\n"

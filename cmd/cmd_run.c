@@ -361,13 +361,12 @@ static void prefix_file(struct meta_error *err, const char *file)
     meta_error_set(err, META_EINVAL, "%s: %s", file, text);
 }
 
-/* The pooled estimate as the table shows it: back-transformed for ratios. */
+/* The pooled estimate as the table shows it: back-transformed on the log scale. */
 static void describe_result(char *buf, size_t size, const struct meta_analysis *an)
 {
     const struct meta_result *r = &an->overall;
-    enum meta_measure m = an->opts.measure;
-    double est = meta_measure_display(m, r->estimate), lo = meta_measure_display(m, r->ci_lower),
-           hi = meta_measure_display(m, r->ci_upper);
+    double est = meta_report_display(an, r->estimate), lo = meta_report_display(an, r->ci_lower),
+           hi = meta_report_display(an, r->ci_upper);
     int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", meta_report_k(r),
                         meta_measure_name(an->opts.measure), est, lo, hi);
     if (an->n_groups > 0 && used > 0 && (size_t)used < size)

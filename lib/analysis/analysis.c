@@ -1,8 +1,8 @@
 /*
- * Computing one analysis (see meta_analysis.h) on arms in memory: one
- * contrast per trial, pooled, and the subgroup, leave-one-out and
- * cumulative variants, all with lib/stats. Where the arms come from (the
- * registry, a test) does not matter here.
+ * Computing one analysis (see meta_analysis.h) on arms and estimate rows in
+ * memory: one contrast per trial, pooled, and the subgroup, leave-one-out
+ * and cumulative variants, all with lib/stats. Where the rows come from
+ * (the registry, a test) does not matter here.
  */
 #include "analysis_internal.h"
 
@@ -315,9 +315,11 @@ int meta_analysis_compute(const struct meta_analysis_request *req,
 {
     an->req = req;
     an->data = data;
-    int ret = meta_analysis_resolve(req, data->binary, &an->opts, e);
+    int ret = meta_analysis_resolve_selection(req, data, &an->opts, e);
     if (ret != META_OK)
         return ret;
+    an->kind = meta_analysis_kind(data);
+    an->log_scale = meta_contrasts_log_scale(data, an->opts.measure);
     e->key = NULL;
     return compute(req, an, &e->err);
 }

@@ -4,7 +4,8 @@
  * the outcome and options, so that outputs can be stacked; a `type` column says what a row is
  * (study, pooled, excluded; subgroup_study, subgroup_pooled, subgroup_excluded, subgroup_test;
  * leave_one_out; cumulative). Numbers are in full precision on the analysis scale, with exp_* for
- * ratio measures.
+ * ratio measures (and GIV on the log scale). A study of an estimate row has no arm data: its
+ * participants, when given, fill the n (or, for a binary outcome, total) columns.
  */
 #include "meta_report.h"
 
@@ -120,11 +121,12 @@ static void set_num(struct row *r, int col, double v)
     set_text(r, col, buf);
 }
 
-/* An exp_* cell: the back-transformed value for ratio measures, else empty. */
-static void set_exp(struct row *r, int col, double v, enum meta_measure measure)
+/* An exp_* cell: the back-transformed value when the analysis is on the log
+ * scale, else empty. */
+static void set_exp(struct row *r, int col, double v, int log_scale)
 {
-    if (meta_measure_is_ratio(measure))
-        set_num(r, col, meta_measure_display(measure, v));
+    if (log_scale)
+        set_num(r, col, exp(v));
 }
 
 /* Writes the row and empties it; returns 0, or -1 when out of memory. */
@@ -144,17 +146,16 @@ static int emit(FILE *out, struct row *r)
     return oom ? -1 : 0;
 }
 
-static void result_cells(struct row *r, const struct meta_result *x)
+static void result_cells(struct row *r, const struct meta_result *x, int log_scale)
 {
-    enum meta_measure measure = x->measure;
     set_num(r, C_K, (double)meta_report_k(x));
     set_num(r, C_EST, x->estimate);
     set_num(r, C_SE, x->se);
     set_num(r, C_LO, x->ci_lower);
     set_num(r, C_HI, x->ci_upper);
-    set_exp(r, C_EXP_EST, x->estimate, measure);
-    set_exp(r, C_EXP_LO, x->ci_lower, measure);
-    set_exp(r, C_EXP_HI, x->ci_upper, measure);
+    set_exp(r, C_EXP_EST, x->estimate, log_scale);
+    set_exp(r, C_EXP_LO, x->ci_lower, log_scale);
+    set_exp(r, C_EXP_HI, x->ci_upper, log_scale);
     set_num(r, C_STAT, x->statistic);
     set_num(r, C_DF, x->df);
     set_num(r, C_P, x->p);
@@ -169,14 +170,14 @@ static void result_cells(struct row *r, const struct meta_result *x)
     set_num(r, C_QP, x->Q_p);
     set_num(r, C_PI_LO, x->pi_lower);
     set_num(r, C_PI_HI, x->pi_upper);
-    set_exp(r, C_EXP_PI_LO, x->pi_lower, measure);
-    set_exp(r, C_EXP_PI_HI, x->pi_upper, measure);
+    set_exp(r, C_EXP_PI_LO, x->pi_lower, log_scale);
+    set_exp(r, C_EXP_PI_HI, x->pi_upper, log_scale);
 }
 
 /* The study rows, the pooled row and the excluded rows of one analysis. */
 static int write_block(FILE *out, const char *prefix, const char *subgroup,
                        const struct meta_contrasts *c, const struct meta_result *res, int pooled,
-                       enum meta_measure measure, const struct meta_analysis *an)
+                       int log_scale, const struct meta_analysis *an)
 {
     struct row r = {{0}, 0};
     char type[32];
@@ -190,7 +191,11 @@ static int write_block(FILE *out, const char *prefix, const char *subgroup,
         set_text(&r, C_SUBGROUP, sg ? sg->value : subgroup);
         set_text(&r, C_TRIAL, c->info[i].trial);
         set_num(&r, C_YEAR, c->info[i].year);
-        if (s->binary) {
+        const struct meta_contrast_info *info = &c->info[i];
+        if (info->source == META_SOURCE_ESTIMATE) {
+            set_num(&r, s->binary ? C_TTOTAL : C_TN, info->n_treatment);
+            set_num(&r, s->binary ? C_CTOTAL : C_CN, info->n_control);
+        } else if (s->binary) {
             set_num(&r, C_TEVENTS, s->tb.events);
             set_num(&r, C_TTOTAL, s->tb.total);
             set_num(&r, C_CEVENTS, s->cb.events);
@@ -207,9 +212,9 @@ static int write_block(FILE *out, const char *prefix, const char *subgroup,
         set_num(&r, C_SE, sqrt(sr->vi));
         set_num(&r, C_LO, sr->ci_lower);
         set_num(&r, C_HI, sr->ci_upper);
-        set_exp(&r, C_EXP_EST, sr->yi, measure);
-        set_exp(&r, C_EXP_LO, sr->ci_lower, measure);
-        set_exp(&r, C_EXP_HI, sr->ci_upper, measure);
+        set_exp(&r, C_EXP_EST, sr->yi, log_scale);
+        set_exp(&r, C_EXP_LO, sr->ci_lower, log_scale);
+        set_exp(&r, C_EXP_HI, sr->ci_upper, log_scale);
         set_num(&r, C_WEIGHT, sr->weight);
         bad |= emit(out, &r);
     }
@@ -217,7 +222,7 @@ static int write_block(FILE *out, const char *prefix, const char *subgroup,
     set_text(&r, C_TYPE, type);
     set_text(&r, C_SUBGROUP, subgroup);
     if (pooled)
-        result_cells(&r, res);
+        result_cells(&r, res, log_scale);
     else
         set_num(&r, C_K, 0);
     bad |= emit(out, &r);
@@ -242,7 +247,7 @@ static int write_steps(FILE *out, const struct meta_analysis *an, const struct m
         set_text(&r, C_TYPE, type);
         set_text(&r, C_TRIAL, an->contrasts.info[idx].trial);
         set_num(&r, C_YEAR, an->contrasts.info[idx].year);
-        result_cells(&r, &steps[i]);
+        result_cells(&r, &steps[i], an->log_scale);
         bad |= emit(out, &r);
     }
     return bad;
@@ -251,15 +256,15 @@ static int write_steps(FILE *out, const struct meta_analysis *an, const struct m
 int meta_report_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
     const struct meta_analysis_request *req = an->req;
-    enum meta_measure measure = an->opts.measure;
+    int log_scale = an->log_scale;
     for (int c = 0; c < NCOLS; c++)
         fprintf(out, "%s%s", c ? "," : "", columns[c]);
     fputc('\n', out);
-    int bad = write_block(out, "", NULL, &an->contrasts, &an->overall, 1, measure, an);
+    int bad = write_block(out, "", NULL, &an->contrasts, &an->overall, 1, log_scale, an);
     for (size_t g = 0; g < an->n_groups; g++) {
         const struct meta_subgroup *sg = &an->groups[g];
         bad |= write_block(out, "subgroup_", sg->value, &sg->contrasts, &sg->result, sg->pooled,
-                           measure, NULL);
+                           log_scale, NULL);
     }
     if (req->by && an->have_test) {
         struct row r = {{0}, 0};

@@ -1,7 +1,8 @@
 /*
  * The JSON of a result (`meta pool --format json`, a run's json file): the
- * contract of INTERFACE.md. Ratio measures report on
- * the log scale with `exp` back-transformed; whatever does not apply (NAN in
+ * contract of INTERFACE.md. Ratio measures (and GIV given on the log scale)
+ * report on the log scale with `exp` back-transformed; each study says
+ * whether it comes from arms or an estimate row; whatever does not apply (NAN in
  * lib/stats results) is null, so no NaN or Infinity ever reaches the output;
  * numbers are printed with as many digits as it takes to read them back.
  */
@@ -45,6 +46,13 @@ static struct json_object *jstr(struct jb *b, const char *s)
     return o;
 }
 
+static struct json_object *jbool(struct jb *b, int v)
+{
+    struct json_object *o = json_object_new_boolean(v);
+    b->oom |= !o;
+    return o;
+}
+
 static struct json_object *jobj(struct jb *b)
 {
     struct json_object *o = json_object_new_object();
@@ -77,9 +85,9 @@ static void push(struct jb *b, struct json_object *arr, struct json_object *val)
 }
 
 /* k, the pooled estimate and its tests, heterogeneity, the prediction
- * interval and `exp`: the fields every result shares. */
+ * interval and `exp` (when log_scale): the fields every result shares. */
 static void result_fields(struct jb *b, struct json_object *o, const struct meta_result *r,
-                          int pooled)
+                          int pooled, int log_scale)
 {
     double nan = NAN;
     const struct meta_result *x = r;
@@ -112,17 +120,37 @@ static void result_fields(struct jb *b, struct json_object *o, const struct meta
     put(b, o, "Q_p", jnum(b, x->Q_p));
     put(b, o, "pi_lower", jnum(b, x->pi_lower));
     put(b, o, "pi_upper", jnum(b, x->pi_upper));
-    if (!estimated || !meta_measure_is_ratio(r->measure)) {
+    if (!estimated || !log_scale) {
         put(b, o, "exp", NULL);
         return;
     }
     struct json_object *e = jobj(b);
-    put(b, e, "estimate", jnum(b, meta_measure_display(r->measure, x->estimate)));
-    put(b, e, "ci_lower", jnum(b, meta_measure_display(r->measure, x->ci_lower)));
-    put(b, e, "ci_upper", jnum(b, meta_measure_display(r->measure, x->ci_upper)));
-    put(b, e, "pi_lower", jnum(b, meta_measure_display(r->measure, x->pi_lower)));
-    put(b, e, "pi_upper", jnum(b, meta_measure_display(r->measure, x->pi_upper)));
+    put(b, e, "estimate", jnum(b, exp(x->estimate)));
+    put(b, e, "ci_lower", jnum(b, exp(x->ci_lower)));
+    put(b, e, "ci_upper", jnum(b, exp(x->ci_upper)));
+    put(b, e, "pi_lower", jnum(b, exp(x->pi_lower)));
+    put(b, e, "pi_upper", jnum(b, exp(x->pi_upper)));
     put(b, o, "exp", e);
+}
+
+/* The estimate row a study was taken from, as stored. */
+static struct json_object *reported_json(struct jb *b, const struct meta_select_estimate *e)
+{
+    struct json_object *o = jobj(b);
+    put(b, o, "treatment", jstr(b, e->treatment));
+    put(b, o, "control", jstr(b, e->control));
+    put(b, o, "measure", jstr(b, e->measure));
+    if (e->peto)
+        put(b, o, "method", jstr(b, "peto"));
+    if (strcmp(e->measure, "GIV") == 0)
+        put(b, o, "log_scale", jbool(b, e->log_scale != 0));
+    put(b, o, "estimate", jnum(b, e->estimate));
+    put(b, o, "se", jnum(b, e->se));
+    put(b, o, "ci_lower", jnum(b, e->ci_lower));
+    put(b, o, "ci_upper", jnum(b, e->ci_upper));
+    put(b, o, "level",
+        isfinite(e->ci_lower) ? jnum(b, isfinite(e->level) ? e->level : 95.0) : NULL);
+    return o;
 }
 
 static struct json_object *arm_json(struct jb *b, int binary, const struct meta_arm_cont *c,
@@ -157,16 +185,28 @@ static struct json_object *studies_json(struct jb *b, const struct meta_contrast
             const struct meta_subgroup *sg = meta_analysis_subgroup_of(an, i);
             put(b, o, "subgroup", sg ? jstr(b, sg->value) : NULL);
         }
+        const struct meta_contrast_info *info = &c->info[i];
+        int estimate = info->source == META_SOURCE_ESTIMATE;
+        put(b, o, "source", jstr(b, estimate ? "estimate" : "arms"));
         put(b, o, "yi", jnum(b, sr->yi));
         put(b, o, "vi", jnum(b, sr->vi));
         put(b, o, "ci_lower", jnum(b, sr->ci_lower));
         put(b, o, "ci_upper", jnum(b, sr->ci_upper));
         put(b, o, "weight", jnum(b, sr->weight));
+        if (estimate) {
+            if (isfinite(info->n_treatment))
+                put(b, o, "n_treatment", jnum(b, info->n_treatment));
+            if (isfinite(info->n_control))
+                put(b, o, "n_control", jnum(b, info->n_control));
+            put(b, o, "reported", reported_json(b, info->estimate));
+            push(b, arr, o);
+            continue;
+        }
         put(b, o, "treatment_arm", arm_json(b, s->binary, &s->tc, &s->tb));
         put(b, o, "control_arm", arm_json(b, s->binary, &s->cc, &s->cb));
-        if (c->info[i].treatment_arms > 1 || c->info[i].control_arms > 1) {
-            put(b, o, "treatment_arms", jint(b, (long long)c->info[i].treatment_arms));
-            put(b, o, "control_arms", jint(b, (long long)c->info[i].control_arms));
+        if (info->treatment_arms > 1 || info->control_arms > 1) {
+            put(b, o, "treatment_arms", jint(b, (long long)info->treatment_arms));
+            put(b, o, "control_arms", jint(b, (long long)info->control_arms));
         }
         push(b, arr, o);
     }
@@ -200,7 +240,7 @@ static struct json_object *subgroups_json(struct jb *b, const struct meta_analys
         const struct meta_subgroup *sg = &an->groups[g];
         struct json_object *o = jobj(b);
         put(b, o, "value", jstr(b, sg->value));
-        result_fields(b, o, &sg->result, sg->pooled);
+        result_fields(b, o, &sg->result, sg->pooled, an->log_scale);
         put(b, o, "studies", studies_json(b, &sg->contrasts, &sg->result, sg->pooled, NULL));
         put(b, o, "excluded", excluded_json(b, &sg->contrasts));
         push(b, arr, o);
@@ -220,7 +260,7 @@ static struct json_object *steps_json(struct jb *b, const struct meta_analysis *
         put(b, o, key, jstr(b, an->contrasts.info[idx].trial));
         if (order)
             put(b, o, "year", jnum(b, an->contrasts.info[idx].year));
-        result_fields(b, o, &steps[i], 1);
+        result_fields(b, o, &steps[i], 1, an->log_scale);
         push(b, arr, o);
     }
     return arr;
@@ -241,7 +281,7 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
     put(&b, root, "ci", jstr(&b, meta_ci_name(an->opts.ci)));
     put(&b, root, "level", jnum(&b, an->opts.level));
     put(&b, root, "convention", jstr(&b, meta_convention_name(an->opts.convention)));
-    result_fields(&b, root, &an->overall, 1);
+    result_fields(&b, root, &an->overall, 1, an->log_scale);
     put(&b, root, "studies",
         studies_json(&b, &an->contrasts, &an->overall, 1, an->subgroups_in_total ? an : NULL));
     put(&b, root, "excluded", excluded_json(&b, &an->contrasts));

@@ -1,7 +1,8 @@
 /*
  * Filling the forest and funnel descriptions of plots/ from an analysis (see
  * meta_report_forest). The numbers are the analysis' own, on its scale (logs
- * for ratio measures): plots/ back-transforms the axis.
+ * for ratio measures): plots/ back-transforms the axis. A trial reported by
+ * an estimate row has no arm columns and shows its interval as reported.
  */
 #include "meta_report.h"
 
@@ -53,17 +54,22 @@ static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
     for (size_t i = 0; i < c->k; i++) {
         struct meta_forest_study s;
         meta_forest_study_init(&s);
-        s.label = c->info[i].trial;
-        s.year = c->info[i].year;
-        fill_arm(&s.treatment, &c->studies[i], 1);
-        fill_arm(&s.control, &c->studies[i], 0);
+        const struct meta_contrast_info *info = &c->info[i];
+        s.label = info->trial;
+        s.year = info->year;
+        int estimate = info->source == META_SOURCE_ESTIMATE;
+        if (!estimate) { /* an estimate row's study keeps META_PLOT_ARM_NONE */
+            fill_arm(&s.treatment, &c->studies[i], 1);
+            fill_arm(&s.control, &c->studies[i], 0);
+        }
         const struct meta_study_result *r = &res->studies[i];
         s.weight = g == NO_GROUP ? r->weight : meta_analysis_shown_weight(an, g, i);
         *weight_sum += s.weight;
         if (isfinite(r->yi) && isfinite(r->ci_lower) && isfinite(r->ci_upper)) {
+            int given = estimate && isfinite(info->ci_lower) && isfinite(info->ci_upper);
             s.estimate = r->yi;
-            s.ci_lower = r->ci_lower;
-            s.ci_upper = r->ci_upper;
+            s.ci_lower = given ? info->ci_lower : r->ci_lower;
+            s.ci_upper = given ? info->ci_upper : r->ci_upper;
         } else if (an->opts.convention != META_CONVENTION_METAFOR) {
             s.weight = NAN; /* not estimable */
         }
@@ -175,8 +181,8 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
     int ret = META_OK;
     if ((settings->sort && (ret = meta_forest_order_from_name(settings->sort, &order, err))) ||
         (ret = meta_forest_set_title(f, settings->title, err)) ||
-        (ret = meta_forest_set_measure(f, meta_measure_label(an->opts.measure),
-                                       meta_measure_is_ratio(an->opts.measure), err)) ||
+        (ret = meta_forest_set_measure(f, meta_measure_label(an->opts.measure), an->log_scale,
+                                       err)) ||
         (ret = meta_forest_set_arms(f, treatment, control, err)) ||
         (ret = meta_forest_set_favours(f, settings->favours_left, settings->favours_right, err)) ||
         (ret = meta_forest_set_model(f, random ? "Random effects" : "Common effect",
@@ -215,8 +221,8 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
         return meta_error_set(err, META_ENOMEM, "out of memory");
     int ret = META_OK;
     if ((ret = meta_funnel_set_title(f, settings->title, err)) ||
-        (ret = meta_funnel_set_measure(f, meta_measure_label(an->opts.measure),
-                                       meta_measure_is_ratio(an->opts.measure), err)) ||
+        (ret = meta_funnel_set_measure(f, meta_measure_label(an->opts.measure), an->log_scale,
+                                       err)) ||
         (ret = meta_funnel_set_estimate(f, an->overall.estimate, err)))
         goto cleanup;
     for (size_t i = 0; i < an->contrasts.k; i++) {

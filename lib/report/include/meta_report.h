@@ -31,6 +31,11 @@ const char *meta_measure_title(enum meta_measure measure);
  * measures (pooled on the log scale), v itself for the others. */
 double meta_measure_display(enum meta_measure measure, double v);
 
+/* A value of analysis an's scale as people read it: exp(v) when an's
+ * effects are on the log scale (an->log_scale: the ratio measures, and GIV
+ * estimates given on the log scale), v itself otherwise. */
+double meta_report_display(const struct meta_analysis *an, double v);
+
 /* The program whose numbers a convention reproduces, for methods lines
  * ("RevMan 5 and RevMan Web"). Static string; "?" for an unknown value. */
 const char *meta_convention_title(enum meta_convention convention);
@@ -62,9 +67,14 @@ int meta_report_format_parse(const char *name, enum meta_report_format *out);
  * - table: one row per trial (its arms' data, estimate with CI, weight), the
  *   pooled row, the prediction interval, heterogeneity and the test of the
  *   overall effect, ratio measures back-transformed; subgroups, trials left
- *   out, leave-one-out and cumulative tables as computed;
+ *   out, leave-one-out and cumulative tables as computed. A trial reported
+ *   by an estimate row shows its participants where given (no other arm
+ *   data), its estimate and interval as reported (turned round when its
+ *   sides are swapped; the interval when given at the analysis' level), and
+ *   is marked when the analysis also has trials of arms;
  * - csv: one header and one row per trial, per pooled result and per trial
- *   left out, the same columns whatever the analysis, full precision;
+ *   left out, the same columns whatever the analysis, full precision (a
+ *   study of an estimate row fills no arm column but its participants);
  * - json: the object of meta_report_to_json, pretty-printed.
  * Returns META_OK, or META_EIO (writing failed) / META_ENOMEM with err set.
  */
@@ -75,11 +85,14 @@ int meta_report_csv(FILE *out, const struct meta_analysis *an, struct meta_error
 int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_error *err);
 
 /* The analysis as the JSON object of INTERFACE.md: the request, the pooled
- * result (log scale for ratio measures, with `exp` back-transformed),
- * studies, excluded trials, and, as requested, subgroups with their test,
- * leave_one_out and cumulative. Values that do not apply are null. Returns a
- * new object owned by the caller (json_object_put), or NULL when out of
- * memory. */
+ * result (log scale for ratio measures and GIV on the log scale, with `exp`
+ * back-transformed), studies, excluded trials, and, as requested, subgroups
+ * with their test, leave_one_out and cumulative. Each study says its
+ * `source`: "arms" (with treatment_arm and control_arm) or "estimate" (with
+ * n_treatment and n_control when given, and `reported`: the estimate row as
+ * stored, its sides, measure, estimate, se, interval and level). Values that
+ * do not apply are null. Returns a new object owned by the caller
+ * (json_object_put), or NULL when out of memory. */
 struct json_object *meta_report_to_json(const struct meta_analysis *an);
 
 /* ---- Plots --------------------------------------------------------------- */
@@ -97,19 +110,20 @@ struct meta_plot_settings {
 
 /*
  * Builds the forest plot of the computed analysis an into *out, owned by
- * the caller (meta_forest_free): per trial its arms, estimate, CI and
- * weight, subgroup sections with their diamonds and the test between them,
- * the overall diamond, heterogeneity and the test of the overall effect,
- * the trials left out. Values stay on the analysis scale (logs for ratio
- * measures). Returns META_OK, META_EINVAL (a bad sort name, with err saying
- * which exist) or META_ENOMEM.
+ * the caller (meta_forest_free): per trial its arms (none for a trial
+ * reported by an estimate row, whose estimate and interval are drawn as
+ * reported), estimate, CI and weight, subgroup sections with their diamonds and the test between
+ * them, the overall diamond, heterogeneity and the test of the overall effect, the trials left out.
+ * Values stay on the analysis scale (logs for ratio measures). Returns META_OK, META_EINVAL (a bad
+ * sort name, with err saying which exist) or META_ENOMEM.
  */
 int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_settings *settings,
                        struct meta_forest **out, struct meta_error *err);
 
 /* Builds the funnel plot of an into *out (meta_funnel_free): each trial's
- * estimate against its standard error, and the pooled estimate. Returns
- * META_OK, META_EINVAL or META_ENOMEM. */
+ * estimate against its standard error (those of its arms or its estimate
+ * row), and the pooled estimate. Returns META_OK, META_EINVAL or
+ * META_ENOMEM. */
 int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_settings *settings,
                        struct meta_funnel **out, struct meta_error *err);
 
