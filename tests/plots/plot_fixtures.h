@@ -29,6 +29,28 @@ struct meta_forest *fixture_fibro_forest(void);
  * NULL on failure. */
 struct meta_forest *fixture_many_forest(size_t k, int long_labels);
 
+/* k generated studies as fixture_many_forest() makes them; with groups > 0
+ * split into that many sections ("Group A"...) of about equal size, each
+ * with its subtotal; with rob, the risk-of-bias columns asked for and study
+ * i (0-based, in order) judged as fixture_rob_pattern(i) says. NULL on
+ * failure. */
+struct meta_forest *fixture_rob_forest(size_t k, size_t groups, int long_labels, int rob);
+
+/* The judgements of generated study i: none at all for every seventh, the
+ * first domain only for every third, else all six in one of five patterns
+ * (the overall judgement the worst of the five domains), so that the
+ * columns show every judgement and some blanks. */
+void fixture_rob_pattern(size_t i, enum meta_rob rob[META_ROB_DOMAINS]);
+
+/* Analysis `analysis` ("1.5", "2.1", "7.3") of the Cochrane review CD015373
+ * (tests/data/cochrane/CD015373): each study's arms and RevMan's own weight,
+ * effect and interval, its RoB 2 judgements read from RevMan's words with
+ * meta_plot_rob_parse(), subgroup sections as the data rows give them, the
+ * risk-of-bias columns asked for. Subtotals and the total are
+ * DerSimonian-Laird pools of the studies' intervals (plot inputs only, not
+ * checked numbers). NULL on failure. */
+struct meta_forest *fixture_cd015373_forest(const char *analysis);
+
 /* The BCG trial labels in reference order; n set to their number. */
 const char *const *fixture_bcg_labels(size_t *n);
 
