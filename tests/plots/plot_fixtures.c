@@ -793,6 +793,137 @@ char *fixture_svg_text(const char *path)
     return buf;
 }
 
+/* Growing arrays of the SVG reader. */
+struct svg_found {
+    struct svg_label *labels;
+    size_t n_labels, cap_labels;
+    struct svg_shape *shapes;
+    size_t n_shapes, cap_shapes;
+    int failed;
+};
+
+/* The text under node, concatenated (malloc'ed). */
+static char *node_text(xmlNode *node)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    char *copy = content ? strdup((const char *)content) : NULL;
+    xmlFree(content);
+    return copy;
+}
+
+static void svg_add_label(struct svg_found *s, xmlNode *g)
+{
+    xmlChar *tr = xmlGetProp(g, (const xmlChar *)"transform");
+    double x, y;
+    for (xmlNode *c = g->children; tr && c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "text") != 0)
+            continue;
+        if (sscanf((const char *)tr, "translate(%lf,%lf)", &x, &y) != 2)
+            break;
+        if (s->n_labels == s->cap_labels) {
+            size_t cap = s->cap_labels ? 2 * s->cap_labels : 64;
+            struct svg_label *grown = realloc(s->labels, cap * sizeof *grown);
+            if (!grown) {
+                s->failed = 1;
+                break;
+            }
+            s->labels = grown;
+            s->cap_labels = cap;
+        }
+        struct svg_label *l = &s->labels[s->n_labels];
+        l->text = node_text(c);
+        l->x = x;
+        l->y = y;
+        if (!l->text) {
+            s->failed = 1;
+            break;
+        }
+        s->n_labels++;
+    }
+    xmlFree(tr);
+}
+
+static void svg_add_shape(struct svg_found *s, xmlNode *poly)
+{
+    xmlChar *fill = xmlGetProp(poly, (const xmlChar *)"fill");
+    xmlChar *points = xmlGetProp(poly, (const xmlChar *)"points");
+    int r, g, b, n = 0;
+    double x, y, x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    const char *p = points ? (const char *)points : "";
+    int used = 0;
+    if (fill && sscanf((const char *)fill, "rgb(%d ,%d ,%d )", &r, &g, &b) == 3) {
+        while (sscanf(p, " %lf,%lf%n", &x, &y, &used) == 2) {
+            x0 = fmin(x0, x);
+            x1 = fmax(x1, x);
+            y0 = fmin(y0, y);
+            y1 = fmax(y1, y);
+            p += used;
+            n++;
+        }
+    }
+    if (n > 2) {
+        if (s->n_shapes == s->cap_shapes) {
+            size_t cap = s->cap_shapes ? 2 * s->cap_shapes : 64;
+            struct svg_shape *grown = realloc(s->shapes, cap * sizeof *grown);
+            if (!grown)
+                s->failed = 1;
+            else {
+                s->shapes = grown;
+                s->cap_shapes = cap;
+            }
+        }
+        if (!s->failed) {
+            struct svg_shape *sh = &s->shapes[s->n_shapes++];
+            snprintf(sh->fill, sizeof sh->fill, "#%02x%02x%02x", r & 0xff, g & 0xff, b & 0xff);
+            sh->cx = (x0 + x1) / 2;
+            sh->cy = (y0 + y1) / 2;
+            sh->w = x1 - x0;
+            sh->h = y1 - y0;
+        }
+    }
+    xmlFree(fill);
+    xmlFree(points);
+}
+
+static void svg_walk(xmlNode *node, struct svg_found *s)
+{
+    for (xmlNode *n = node; n && !s->failed; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "g") == 0)
+            svg_add_label(s, n);
+        else if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "polygon") == 0)
+            svg_add_shape(s, n);
+        svg_walk(n->children, s);
+    }
+}
+
+int fixture_svg_read(const char *path, struct svg_label **labels, size_t *n_labels,
+                     struct svg_shape **shapes, size_t *n_shapes)
+{
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_HUGE);
+    struct svg_found s = {0};
+    if (!doc)
+        return -1;
+    svg_walk(xmlDocGetRootElement(doc), &s);
+    xmlFreeDoc(doc);
+    if (s.failed) {
+        fixture_svg_free(s.labels, s.n_labels, s.shapes);
+        return -1;
+    }
+    *labels = s.labels;
+    *n_labels = s.n_labels;
+    *shapes = s.shapes;
+    *n_shapes = s.n_shapes;
+    return 0;
+}
+
+void fixture_svg_free(struct svg_label *labels, size_t n_labels, struct svg_shape *shapes)
+{
+    for (size_t i = 0; labels && i < n_labels; i++)
+        free(labels[i].text);
+    free(labels);
+    free(shapes);
+}
+
 char *fixture_read_file(const char *path, size_t *len)
 {
     FILE *in = fopen(path, "rb");

@@ -63,6 +63,29 @@ int fixture_png_size(const char *path, unsigned *width, unsigned *height);
  * parse. */
 char *fixture_svg_text(const char *path);
 
+/* A piece of text as gnuplot's SVG terminal places it: the text, and the
+ * anchor it is translated to (SVG units, which are points here). */
+struct svg_label {
+    char *text;
+    double x, y;
+};
+
+/* A filled polygon of an SVG (gnuplot draws circles as polygons): its fill
+ * as "#rrggbb" and the centre and size of its bounding box. */
+struct svg_shape {
+    char fill[8];
+    double cx, cy, w, h;
+};
+
+/* Reads every placed text of an SVG written by gnuplot into *labels and
+ * every filled polygon into *shapes (both malloc'ed; free with
+ * fixture_svg_free). Returns 0, or -1 when the file does not parse. */
+int fixture_svg_read(const char *path, struct svg_label **labels, size_t *n_labels,
+                     struct svg_shape **shapes, size_t *n_shapes);
+
+/* Frees what fixture_svg_read() returned; accepts NULL. */
+void fixture_svg_free(struct svg_label *labels, size_t n_labels, struct svg_shape *shapes);
+
 /* Reads a whole file (malloc'ed, NUL-terminated); len may be NULL. NULL on
  * failure. */
 char *fixture_read_file(const char *path, size_t *len);
