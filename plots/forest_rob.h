@@ -12,7 +12,7 @@
 #define ROB_TEXT_PT   9.0  /* headings and symbols: PLOT_FONT_BOLD's size */
 #define ROB_SMALL_PT  8.0  /* the legend: PLOT_FONT_SMALL's size */
 #define ROB_MARK_PT   10.0 /* diameter of a mark */
-#define ROB_PITCH_PT  16.0 /* from one domain column to the next */
+#define ROB_PITCH_PT  18.0 /* from one domain column to the next */
 #define ROB_GAP_PT    20.0 /* between the plot panel and the first column */
 #define ROB_LINE_PT   13.0 /* one line of the legend */
 #define ROB_KEY_GAP   16.0 /* between the items of the legend's key line */

@@ -814,6 +814,7 @@ static char *node_text(xmlNode *node)
 static void svg_add_label(struct svg_found *s, xmlNode *g)
 {
     xmlChar *tr = xmlGetProp(g, (const xmlChar *)"transform");
+    xmlChar *size = xmlGetProp(g, (const xmlChar *)"font-size");
     double x, y;
     for (xmlNode *c = g->children; tr && c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "text") != 0)
@@ -834,6 +835,7 @@ static void svg_add_label(struct svg_found *s, xmlNode *g)
         l->text = node_text(c);
         l->x = x;
         l->y = y;
+        l->size = size ? atof((const char *)size) : NAN;
         if (!l->text) {
             s->failed = 1;
             break;
@@ -841,6 +843,7 @@ static void svg_add_label(struct svg_found *s, xmlNode *g)
         s->n_labels++;
     }
     xmlFree(tr);
+    xmlFree(size);
 }
 
 static void svg_add_shape(struct svg_found *s, xmlNode *poly)

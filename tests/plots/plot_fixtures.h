@@ -63,11 +63,12 @@ int fixture_png_size(const char *path, unsigned *width, unsigned *height);
  * parse. */
 char *fixture_svg_text(const char *path);
 
-/* A piece of text as gnuplot's SVG terminal places it: the text, and the
- * anchor it is translated to (SVG units, which are points here). */
+/* A piece of text as gnuplot's SVG terminal places it: the text, the
+ * anchor it is translated to (SVG units, which are points here) and its
+ * font size (NAN when not given). */
 struct svg_label {
     char *text;
-    double x, y;
+    double x, y, size;
 };
 
 /* A filled polygon of an SVG (gnuplot draws circles as polygons): its fill

@@ -520,6 +520,17 @@ static void check_svg(const struct meta_forest *f, const char *name, int generat
         forest_rob_domain_line(line, sizeof line, d);
         CU_ASSERT_EQUAL(count_text(lab, nl, line), 1);
     }
+    /* In the sizes the layout measured: the legend small, marks and
+     * headings bold 9 points. */
+    for (size_t j = 0; j < nl; j++) {
+        int legend = strncmp(lab[j].text, "D1: ", 4) == 0 ||
+                     strcmp(lab[j].text, forest_rob_blank_text) == 0 ||
+                     strcmp(lab[j].text, "Some concerns") == 0;
+        if (legend)
+            CU_ASSERT_DOUBLE_EQUAL(lab[j].size, SMALL_PT, 1e-9);
+        if (judgement_of(NULL, lab[j].text) != META_ROB_NONE || strcmp(lab[j].text, "Overall") == 0)
+            CU_ASSERT_DOUBLE_EQUAL(lab[j].size, ROB_TEXT_PT, 1e-9);
+    }
     CU_ASSERT_EQUAL(count_text(lab, nl, "+"), count_judgement(f, META_ROB_LOW) + 1);
     CU_ASSERT_EQUAL(count_text(lab, nl, "?"), count_judgement(f, META_ROB_SOME) + 1);
     CU_ASSERT_EQUAL(count_text(lab, nl, MINUS_SIGN), count_judgement(f, META_ROB_HIGH) + 1);
