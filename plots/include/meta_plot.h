@@ -329,7 +329,9 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,
  * arms: sums over the studies above the diamond, as are the participant
  * totals), prediction interval and subgroup heterogeneity line; the overall
  * lines, the test for subgroup differences, the model line and extra lines in
- * the footer. The axis is symmetric around the null and holds every diamond
+ * the footer; with risk of bias asked for and judged (meta_forest_set_rob),
+ * a column of marks per domain right of the panel and their legend under
+ * the plot. The axis is symmetric around the null and holds every diamond
  * and prediction interval and most study intervals; the others end in arrows.
  * Text from the description goes through meta_plot_quote(); numbers are
  * written in the C locale whatever the process locale. Returns META_OK,
