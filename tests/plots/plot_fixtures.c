@@ -732,6 +732,27 @@ struct meta_forest *fixture_cd015373_forest(const char *analysis)
     return f;
 }
 
+char *fixture_forest_script(const struct meta_forest *f, enum meta_plot_format fmt,
+                            const char *path, int *ret)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct meta_error err;
+    FILE *mem = open_memstream(&buf, &len);
+    int rc;
+    if (!mem)
+        return NULL;
+    rc = meta_plot_forest_script(f, fmt, path, mem, &err);
+    fclose(mem);
+    if (ret)
+        *ret = rc;
+    if (rc != META_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 int fixture_png_size(const char *path, unsigned *width, unsigned *height)
 {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};

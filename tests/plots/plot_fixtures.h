@@ -54,6 +54,11 @@ struct meta_forest *fixture_cd015373_forest(const char *analysis);
 /* The BCG trial labels in reference order; n set to their number. */
 const char *const *fixture_bcg_labels(size_t *n);
 
+/* The gnuplot script of forest f drawing into `path` in format fmt, as a
+ * string (malloc'ed), or NULL with the status in *ret (ret may be NULL). */
+char *fixture_forest_script(const struct meta_forest *f, enum meta_plot_format fmt,
+                            const char *path, int *ret);
+
 /* Reads a PNG's width and height from its IHDR chunk; checks the signature.
  * Returns 0 on success, -1 otherwise. */
 int fixture_png_size(const char *path, unsigned *width, unsigned *height);

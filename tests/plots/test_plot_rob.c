@@ -321,24 +321,6 @@ static void test_rows_follow_trials(void)
 
 /* ---- The script ------------------------------------------------------------ */
 
-static char *script_of(const struct meta_forest *f, enum meta_plot_format fmt, const char *path)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    struct meta_error err;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem)
-        return NULL;
-    int rc = meta_plot_forest_script(f, fmt, path, mem, &err);
-    fclose(mem);
-    if (rc != META_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 /* The column whose centre is at screen x, or -1. */
 static int column_at(const struct forest_layout *L, double x)
 {
@@ -368,7 +350,7 @@ static void check_script_marks(const struct meta_forest *f, const char *what)
 {
     struct forest_layout L;
     struct meta_error err;
-    char *s = script_of(f, META_PLOT_PNG, "x.png"), *save = NULL, *line;
+    char *s = fixture_forest_script(f, META_PLOT_PNG, "x.png", NULL), *save = NULL, *line;
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_EQUAL_FATAL(forest_layout_build(&L, f, META_PLOT_PNG, &err), META_OK);
     size_t nrow = L.nd + 1, circles = 0, legend_circles = 0;
@@ -448,7 +430,7 @@ static void test_script_without(void)
     char *s;
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     meta_forest_set_rob(f, 0);
-    s = script_of(f, META_PLOT_SVG, "x.svg");
+    s = fixture_forest_script(f, META_PLOT_SVG, "x.svg", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_PTR_NULL(strstr(s, "circle"));
     CU_ASSERT_PTR_NULL(strstr(s, "'Risk of Bias'"));
