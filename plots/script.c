@@ -72,11 +72,13 @@ void plot_put_font(FILE *out, enum meta_plot_format fmt, enum plot_font font)
     case PLOT_FONT_BOLD:
         fprintf(out, " font '%s Bold,9'", svg ? PLOT_FONT_SVG : PLOT_FONT);
         break;
+    /* One family only: gnuplot's svg terminal reads a font's name up to the
+     * first comma and its size after it, so a list would lose the size. */
     case PLOT_FONT_SMALL:
-        fprintf(out, " font '%s,8'", svg ? PLOT_FONT_SVG_LIST : PLOT_FONT);
+        fprintf(out, " font '%s,8'", svg ? PLOT_FONT_SVG : PLOT_FONT);
         break;
     case PLOT_FONT_TINY:
-        fprintf(out, " font '%s,7'", svg ? PLOT_FONT_SVG_LIST : PLOT_FONT);
+        fprintf(out, " font '%s,7'", svg ? PLOT_FONT_SVG : PLOT_FONT);
         break;
     case PLOT_FONT_TITLE:
         fprintf(out, " font '%s Bold,11'", svg ? PLOT_FONT_SVG : PLOT_FONT);

@@ -33,6 +33,31 @@ struct meta_plot_arm {
 };
 
 /*
+ * A risk-of-bias judgement of one domain of a result, as RoB 2 judges them
+ * (Sterne et al. 2019, BMJ 366:l4898; Cochrane Handbook chapter 8).
+ */
+enum meta_rob {
+    META_ROB_NONE = 0, /* not assessed: no mark */
+    META_ROB_LOW,      /* low risk of bias */
+    META_ROB_SOME,     /* some concerns (RoB 1: unclear risk) */
+    META_ROB_HIGH      /* high risk of bias */
+};
+
+/* The domains a study row may carry a judgement for, in column order: RoB 2's
+ * five (D1 randomization process, D2 deviations from intended interventions,
+ * D3 missing outcome data, D4 measurement of the outcome, D5 selection of the
+ * reported result) and the overall judgement. */
+enum meta_rob_domain {
+    META_ROB_D1 = 0,
+    META_ROB_D2,
+    META_ROB_D3,
+    META_ROB_D4,
+    META_ROB_D5,
+    META_ROB_OVERALL,
+    META_ROB_DOMAINS /* their number */
+};
+
+/*
  * One study row. Effect values are on the analysis scale: for a ratio measure
  * (the forest's log_scale flag set) they are natural logarithms, exactly as the
  * JSON output and lib/stats report them, and the plot back-transforms them.
@@ -45,6 +70,7 @@ struct meta_forest_study {
     struct meta_plot_arm control;        /* the control side's data */
     double weight;                       /* percent; NAN: blank column, mid-sized square */
     double estimate, ci_lower, ci_upper; /* analysis scale */
+    enum meta_rob rob[META_ROB_DOMAINS]; /* risk of bias per domain; META_ROB_NONE: no mark */
 };
 
 /*
@@ -115,6 +141,7 @@ struct meta_forest {
     int higher_is_better;  /* 0: effects below the null favour the treatment */
     char *model;           /* footer, e.g. "Random effects"; NULL: no model line */
     char *method;          /* footer, e.g. "REML" */
+    int show_rob;          /* draw the risk-of-bias columns (when a study has a judgement) */
     int has_subgroup_test; /* set by meta_forest_set_subgroup_test() */
     double subgroup_q, subgroup_df, subgroup_p;
     char **footer; /* extra footer lines, in order */
@@ -170,6 +197,27 @@ void meta_forest_set_higher_is_better(struct meta_forest *f, int higher_is_bette
 int meta_forest_set_model(struct meta_forest *f, const char *model, const char *method,
                           double level, struct meta_error *err);
 
+/* Asks for the risk-of-bias columns (show nonzero) or not. Asked for, they
+ * are drawn as RevMan draws them, right of the plot panel: one column per
+ * domain (D1 ... D5, Overall) with a filled circle per judgement (green "+"
+ * low, yellow "?" some concerns, red minus sign high; the symbol lets the
+ * mark read without colour), a blank where a domain was not assessed, and a
+ * legend of the domains and marks under the plot. They are left out, asked
+ * for or not, when no study row has a judgement. Off by default. */
+void meta_forest_set_rob(struct meta_forest *f, int show);
+
+/* Reads a judgement as the registry stores it: "low", "some concerns",
+ * "high" (RoB 2), and also RevMan's and RoB 1's words "low risk", "high
+ * risk", "unclear", "unclear risk" (drawn as some concerns, as RevMan draws
+ * them); any case, blanks around ignored. NULL or blank text is
+ * META_ROB_NONE (not assessed). Returns META_OK, or META_EINVAL for any
+ * other text (err says which words are known; *out is left alone). */
+int meta_plot_rob_parse(const char *text, enum meta_rob *out, struct meta_error *err);
+
+/* The registry's word for a judgement ("low", "some concerns", "high"); NULL
+ * for META_ROB_NONE or a value out of range. Static. */
+const char *meta_plot_rob_name(enum meta_rob rob);
+
 /* Sets the null (no effect) value on the analysis scale; 0 unless told. A
  * value that is not finite is ignored. */
 void meta_forest_set_null(struct meta_forest *f, double null_value);
@@ -188,11 +236,13 @@ int meta_forest_add_footer(struct meta_forest *f, const char *line, struct meta_
  * META_EINVAL (NULL label, or after the overall row) or META_ENOMEM. */
 int meta_forest_add_section(struct meta_forest *f, const char *label, struct meta_error *err);
 
-/* Initialises a study: every number NAN, arms META_PLOT_ARM_NONE, label NULL. */
+/* Initialises a study: every number NAN, arms META_PLOT_ARM_NONE, label NULL,
+ * no risk-of-bias judgement. */
 void meta_forest_study_init(struct meta_forest_study *s);
 
 /* Appends a study row (copied). Checks that the label is set, that a finite
- * estimate lies within finite CI bounds, and that the weight is NAN or >= 0.
+ * estimate lies within finite CI bounds, that the weight is NAN or >= 0 and
+ * that each risk-of-bias judgement is one of enum meta_rob.
  * Returns META_OK, META_EINVAL (with the reason in err) or META_ENOMEM. */
 int meta_forest_add_study(struct meta_forest *f, const struct meta_forest_study *s,
                           struct meta_error *err);
@@ -282,7 +332,9 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,
  * arms: sums over the studies above the diamond, as are the participant
  * totals), prediction interval and subgroup heterogeneity line; the overall
  * lines, the test for subgroup differences, the model line and extra lines in
- * the footer. The axis is symmetric around the null and holds every diamond
+ * the footer; with risk of bias asked for and judged (meta_forest_set_rob),
+ * a column of marks per domain right of the panel and their legend under
+ * the plot. The axis is symmetric around the null and holds every diamond
  * and prediction interval and most study intervals; the others end in arrows.
  * Text from the description goes through meta_plot_quote(); numbers are
  * written in the C locale whatever the process locale. Returns META_OK,

@@ -106,16 +106,31 @@ struct meta_plot_settings {
     const char *favours_right; /* label under the axis, right of the null */
     int higher_is_better;      /* higher outcome values are better for patients */
     const char *note;          /* an extra footer line (e.g. "Simulated data") */
+    int rob;                   /* risk-of-bias columns for the studies judged (--rob) */
+    /*
+     * Where the judgements come from: the value of attribute `name` (rob_d1
+     * ... rob_d5, rob_overall: INTERFACE.md section 4) of study `study`, an
+     * index into an->contrasts (and an->overall.studies) of the analysis
+     * drawn, whatever subgroup the study is shown in; NULL when the study
+     * has no such attribute. The value is borrowed and need only live until
+     * the next call. NULL: no study is judged. Read only when rob is set.
+     */
+    const char *(*study_attr)(void *ctx, size_t study, const char *name);
+    void *study_attr_ctx; /* handed to study_attr */
 };
 
 /*
  * Builds the forest plot of the computed analysis an into *out, owned by
  * the caller (meta_forest_free): per trial its arms (none for a trial
  * reported by an estimate row, whose estimate and interval are drawn as
- * reported), estimate, CI and weight, subgroup sections with their diamonds and the test between
- * them, the overall diamond, heterogeneity and the test of the overall effect, the trials left out.
- * Values stay on the analysis scale (logs for ratio measures). Returns META_OK, META_EINVAL (a bad
- * sort name, with err saying which exist) or META_ENOMEM.
+ * reported), estimate, CI and weight, subgroup sections with their diamonds
+ * and the test between them, the overall diamond, heterogeneity and the test
+ * of the overall effect, the trials left out and, with settings->rob, each
+ * study's risk-of-bias judgements from settings->study_attr. Values stay on
+ * the analysis scale (logs for ratio measures). Returns META_OK, META_EINVAL
+ * (a bad sort name, with err saying which exist; a judgement that is not
+ * low, some concerns or high, with err naming the trial and attribute) or
+ * META_ENOMEM.
  */
 int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_settings *settings,
                        struct meta_forest **out, struct meta_error *err);
