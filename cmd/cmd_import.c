@@ -106,12 +106,11 @@ struct review_args {
 
 /* Writes the analysis files; returns 0 or the exit status. */
 static int write_analyses(const struct meta_review *rv, const struct review_args *a, int dir_fd,
-                          size_t *written, size_t *without_data)
+                          size_t *written, size_t *skipped)
 {
     struct meta_error err;
     meta_error_clear(&err);
-    int ret =
-        meta_import_write_analyses(rv, a->prefix, dir_fd, a->dir, written, without_data, &err);
+    int ret = meta_import_write_analyses(rv, a->prefix, dir_fd, a->dir, written, skipped, &err);
     return ret == META_OK ? 0 : cli_fail("import", ret, &err);
 }
 
@@ -155,12 +154,12 @@ static int import_review(struct meta_db *db, const struct meta_review *rv,
         }
         goto cleanup;
     }
-    size_t written = 0, without_data = 0;
-    if (dir_fd >= 0 && (status = write_analyses(rv, a, dir_fd, &written, &without_data)) != 0)
+    size_t written = 0, skipped = 0;
+    if (dir_fd >= 0 && (status = write_analyses(rv, a, dir_fd, &written, &skipped)) != 0)
         goto cleanup;
     if (!(a->check && a->json) &&
         cmd_import_print_report(stdout, &report, a->json, dir_fd >= 0 ? a->dir : NULL, written,
-                                without_data) != 0) {
+                                skipped) != 0) {
         status = cli_error("import", "out of memory");
         goto cleanup;
     }

@@ -24,10 +24,11 @@ int cmd_import_help_asked(int argc, char **argv);
 
 /* Prints what an import stored (table: a few summary lines and the skipped
  * rows; json: one object). dir, when not NULL, is where the analysis files
- * went, with how many were written and how many analyses had no data.
+ * went, with how many were written and for how many analyses none was
+ * (see meta_import_write_analyses).
  * Returns 0, or 1 when out of memory. */
 int cmd_import_print_report(FILE *out, const struct meta_import_report *r, int json,
-                            const char *dir, size_t written, size_t without_data);
+                            const char *dir, size_t written, size_t skipped);
 
 /* Prints the check: one line per analysis (and, for one that disagrees, each
  * number that differs) and a summary line; or, with json, the array of

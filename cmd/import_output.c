@@ -60,7 +60,7 @@ static void by_type(char *buf, size_t size, const size_t *counts)
 }
 
 static void print_text_report(FILE *out, const struct meta_import_report *r, const char *dir,
-                              size_t written, size_t without_data)
+                              size_t written, size_t skipped)
 {
     const struct meta_review *rv = r->rv;
     char a[1024], b[1024];
@@ -91,9 +91,13 @@ static void print_text_report(FILE *out, const struct meta_import_report *r, con
                 shown(a, sizeof a, f->name), shown(b, sizeof b, rv->sources[i].name), f->rows,
                 plural((size_t)f->rows), f->inserted, f->replaced, f->unchanged, f->removed);
     }
-    if (dir)
-        fprintf(out, "analysis files: %zu written to %s%s\n", written, shown(a, sizeof a, dir),
-                without_data ? " (analyses without data have none)" : "");
+    if (dir) {
+        fprintf(out, "analysis files: %zu written to %s", written, shown(a, sizeof a, dir));
+        if (skipped)
+            fprintf(out, " (none for %zu analys%s without data or without an estimable study)",
+                    skipped, skipped == 1 ? "is" : "es");
+        fputc('\n', out);
+    }
     for (size_t i = 0; i < r->n_skipped; i++) {
         const struct meta_import_skip *s = &r->skipped[i];
         char id[32], c[512];
@@ -300,7 +304,7 @@ static struct json_object *json_skipped(struct jb *b, const struct meta_import_r
 }
 
 static int print_json_report(FILE *out, const struct meta_import_report *r, const char *dir,
-                             size_t written, size_t without_data)
+                             size_t written, size_t skipped)
 {
     struct jb b = {0};
     struct json_object *root = jcontainer(&b, 0);
@@ -324,7 +328,7 @@ static int print_json_report(FILE *out, const struct meta_import_report *r, cons
         struct json_object *files = jcontainer(&b, 0);
         put(&b, files, "dir", jstr(&b, dir));
         put(&b, files, "written", jint(&b, (long long)written));
-        put(&b, files, "without_data", jint(&b, (long long)without_data));
+        put(&b, files, "skipped", jint(&b, (long long)skipped));
         put(&b, root, "analysis_files", files);
     }
     return print_json(out, &b, root);
@@ -367,11 +371,11 @@ static int print_json_check(FILE *out, const struct meta_check_report *c)
 /* ---- Entry points ------------------------------------------------------------ */
 
 int cmd_import_print_report(FILE *out, const struct meta_import_report *r, int json,
-                            const char *dir, size_t written, size_t without_data)
+                            const char *dir, size_t written, size_t skipped)
 {
     if (json)
-        return print_json_report(out, r, dir, written, without_data);
-    print_text_report(out, r, dir, written, without_data);
+        return print_json_report(out, r, dir, written, skipped);
+    print_text_report(out, r, dir, written, skipped);
     return 0;
 }
 

@@ -45,18 +45,28 @@ static int write_one(const struct meta_review *rv, const struct meta_review_anal
     return meta_fs_out_commit(&o, err);
 }
 
+/* Whether RevMan shows every study of an analysis as not estimable (no
+ * events in either arm...): meta finds nothing to pool either. */
+static int none_estimable(const struct meta_review_analysis *an)
+{
+    for (size_t i = 0; i < an->n_rows; i++)
+        if (an->rows[i].estimable != 0)
+            return 0;
+    return 1;
+}
+
 int meta_import_write_analyses(const struct meta_review *rv, const char *prefix, int dir_fd,
-                               const char *dir, size_t *written, size_t *without_data,
+                               const char *dir, size_t *written, size_t *skipped,
                                struct meta_error *err)
 {
-    size_t n_written = 0, n_empty = 0;
+    size_t n_written = 0, n_skipped = 0;
     int ret = META_OK;
     for (size_t i = 0; i < rv->n_analyses && ret == META_OK; i++) {
         const struct meta_review_analysis *an = &rv->analyses[i];
         struct meta_review_map map;
         meta_review_map_settings(an, &map);
-        if (!map.measure) {
-            n_empty++; /* no data: nothing to recompute */
+        if (!map.measure || none_estimable(an)) {
+            n_skipped++; /* nothing to recompute */
             continue;
         }
         ret = write_one(rv, an, prefix, dir_fd, dir, err);
@@ -65,7 +75,7 @@ int meta_import_write_analyses(const struct meta_review *rv, const char *prefix,
     }
     if (written)
         *written = n_written;
-    if (without_data)
-        *without_data = n_empty;
+    if (skipped)
+        *skipped = n_skipped;
     return ret;
 }

@@ -102,12 +102,14 @@ int meta_import_open_dir(const char *dir, int *dir_fd, struct meta_error *err);
  * (named dir in messages): "<group>.<number>.ini", as
  * meta_review_write_analysis makes it, each written whole or not at all
  * (lib/common's safe_out: a temporary file renamed into place; an existing
- * link or non-file in the way is refused). Analyses without data get no
- * file; *written and *without_data (may be NULL) count both. Returns META_OK
- * or the first failure (META_EINVAL, META_EIO), err naming the file.
+ * link or non-file in the way is refused). An analysis without data, or
+ * whose every study RevMan shows as not estimable, gets no file (meta run
+ * would find nothing to pool); *written and *skipped (may be NULL) count
+ * both. Returns META_OK or the first failure (META_EINVAL, META_EIO), err
+ * naming the file.
  */
 int meta_import_write_analyses(const struct meta_review *rv, const char *prefix, int dir_fd,
-                               const char *dir, size_t *written, size_t *without_data,
+                               const char *dir, size_t *written, size_t *skipped,
                                struct meta_error *err);
 
 /* ---- Checking against RevMan ---------------------------------------------- */
