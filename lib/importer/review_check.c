@@ -323,8 +323,13 @@ static int check_analysis(struct meta_db *db, const struct meta_review *rv,
         c.res = &res;
         ret = compare(&c, a);
     } else if (ret != META_OK) {
-        char why[META_ERROR_MAX + 64];
-        snprintf(why, sizeof why, "meta cannot recompute it: %s", e.err.msg);
+        char why[META_ERROR_MAX + 128];
+        if (an->type == META_REVIEW_GIV || an->type == META_REVIEW_OE)
+            snprintf(why, sizeof why,
+                     "meta cannot recompute it from its %s rows (stored as estimate rows): %s",
+                     meta_review_type_name(an->type), e.err.msg);
+        else
+            snprintf(why, sizeof why, "meta cannot recompute it: %s", e.err.msg);
         ret = set_reason(a, META_CHECK_NOT_COMPUTED, why);
     } else {
         c.res = &res;
