@@ -358,8 +358,8 @@ struct meta_review_sink {
  *   meta_review_map_settings() says (log-scale ratios: estimate = exp(GIV Mean),
  *   se = GIV SE; GIV: the GIV Mean as given, log_scale set from the settings);
  *   n_treatment and n_control from the Ns when given.
- * - O-E rows: an estimate record of Peto's log odds ratio (or log hazard ratio):
- *   estimate = exp((O-E)/V), se = 1/sqrt(V).
+ * - O-E rows: an estimate record of Peto's log odds ratio (method "peto") or
+ *   log hazard ratio: estimate = exp((O-E)/V), se = 1/sqrt(V).
  * - result attributes: `subgroup` (analyses with subgroups), `rob_d1` ...
  *   `rob_d5`, `rob_overall` (low, some concerns, high; absent when not
  *   assessed); estimate rows carry `year` there too.
