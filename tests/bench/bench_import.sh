@@ -80,11 +80,11 @@ n=$(ls "$work/analyses"/*.ini | wc -l)
 tail -1 "$work/run.txt"
 run_s=$(median_seconds "$meta" run --db "$db" --out "$work/out" "$work/analyses")
 one_s=$(median_seconds "$meta" run --db "$db" --out "$work/out1" "$work/analyses/1.1.ini")
-awk -v n="$n" -v t="$run_s" -v one="$one_s" 'BEGIN {
-    printf "meta run of %d analyses, JSON only: %.2f s (median of %s): %.0f analyses/s (target: 5000)\n", n, t, ENVIRON["runs"], n / t
+awk -v n="$n" -v t="$run_s" -v one="$one_s" -v runs="$runs" 'BEGIN {
+    printf "meta run of %d analyses, JSON only: %.2f s (median of %d): %.0f analyses/s (target: 5000)\n", n, t, runs, n / t
     printf "meta run of one analysis (start-up, connection, one analysis): %.3f s\n", one
     printf "per analysis beyond the start-up: %.2f ms\n", 1000 * (t - one) / (n - 1)
-}' runs="$runs"
+}'
 
 # Where the time goes: meta's CPU (user + system) and the server's, over one
 # run; the rest of the wall-clock time is waiting (round trips, scheduling).
@@ -107,6 +107,7 @@ server_cpu() {
 pm=$(pid_of_server)
 s0=$(server_cpu "$pm")
 /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$meta" run --db "$db" --out "$work/out" "$work/analyses" >/dev/null || true
+sleep 1 # the backend has ended and the postmaster has counted its time
 s1=$(server_cpu "$pm")
 read -r wall user sys <"$work/time.txt"
 awk -v w="$wall" -v u="$user" -v s="$sys" -v a="$s0" -v b="$s1" -v pm="$pm" 'BEGIN {
@@ -116,6 +117,13 @@ awk -v w="$wall" -v u="$user" -v s="$sys" -v a="$s0" -v b="$s1" -v pm="$pm" 'BEG
 }'
 if [[ -z $pm ]]; then
     echo "(the server's CPU time is measured on the private cluster only; META_DB was set)"
+fi
+# The system calls of one run: round trips (sendto) and the file system work.
+if command -v strace >/dev/null; then
+    strace -f -c -o "$work/strace.txt" "$meta" run --db "$db" --out "$work/out" "$work/analyses" \
+        >/dev/null 2>&1 || true
+    awk -v n="$n" '$NF == "sendto" || $NF == "readlink" || $NF == "openat" {
+        printf "system calls of one run: %s %s (%.1f per analysis)\n", $4, $NF, $4 / n }' "$work/strace.txt"
 fi
 
 if command -v Rscript >/dev/null; then
