@@ -35,6 +35,7 @@ static const struct file_key file_keys[] = {
     {"favours_left", KEY_TEXT, 0, 0},
     {"favours_right", KEY_TEXT, 0, 0},
     {"higher_is_better", KEY_FLAG, 0, 0},
+    {"rob", KEY_FLAG, 0, 0},
     {"sort", KEY_SORT, 0, 0},
     {"forest", KEY_OUTPUT, 1, META_OUTPUT_FOREST},
     {"funnel", KEY_OUTPUT, 1, META_OUTPUT_FUNNEL},
@@ -104,6 +105,7 @@ void meta_analysis_file_plot_settings(const struct meta_analysis_file *af,
     settings->favours_left = af->favours_left;
     settings->favours_right = af->favours_right;
     settings->higher_is_better = af->higher_is_better;
+    settings->rob = af->rob;
     settings->note = af->note;
 }
 
@@ -257,7 +259,7 @@ static const char *closest_key(const char *name)
 static const char known_keys[] =
     "outcome, timepoint, treatment, control, measure, model, method, ci, level, by, "
     "leave_one_out, cumulative, convention, prediction, title, note, favours_left, "
-    "favours_right, higher_is_better, sort, forest, funnel, table, csv, json";
+    "favours_right, higher_is_better, rob, sort, forest, funnel, table, csv, json";
 
 /* Checks an output path (relative, not through "..", naming a file, no
  * control characters) and writes it to dst without "." components and
@@ -349,7 +351,8 @@ static int apply_file_key(struct parser *p, const struct file_key *k, const char
         return fail(p, p->line, META_EINVAL, "'%s' needs a value", k->name);
     switch (k->kind) {
     case KEY_FLAG:
-        if (meta_flag_parse(value, &af->higher_is_better) != META_OK)
+        if (meta_flag_parse(value, strcmp(k->name, "rob") == 0 ? &af->rob
+                                                               : &af->higher_is_better) != META_OK)
             return fail(p, p->line, META_EINVAL, "'%s' takes true or false, got '%s'", k->name,
                         value);
         return 1;

@@ -48,6 +48,7 @@ struct meta_analysis_file {
     char *favours_left;               /* forest labels under the axis, or NULL */
     char *favours_right;
     int higher_is_better;
+    int rob;                              /* risk-of-bias columns on the forest plot */
     struct meta_analysis_output *outputs; /* in the order declared */
     size_t n_outputs;
     struct meta_analysis_key *keys; /* every key set, in order */

@@ -37,6 +37,8 @@ const char cmd_run_usage[] =
     "  csv = FILE, json = FILE      'meta pool --format csv' or 'json'\n"
     "  title, note                  plot title and footnote (also head the table)\n"
     "  favours_left, favours_right, higher_is_better, sort   as for 'meta forest'\n"
+    "  rob = true                   risk-of-bias judgements (rob_d1 ... rob_overall)\n"
+    "                               beside the studies of the forest plot\n"
     "\n"
     "Output paths are relative to the output directory and stay inside it: no\n"
     "symbolic link under it is followed, and each output is written whole or\n"

@@ -143,9 +143,12 @@ static int estimate_record(const struct analysis_ctx *a, const struct meta_revie
     rec.measure = a->map.measure;
     int ratio = 1;
     if (a->an->type == META_REVIEW_OE) {
-        /* Peto: log OR (or log HR) = (O-E)/V, its variance 1/V. */
+        /* Peto: log OR (or log HR) = (O-E)/V, its variance 1/V; the registry
+         * marks Peto's odds ratio as such. */
         rec.estimate = exp(r->oe / r->variance);
         rec.se = 1 / sqrt(r->variance);
+        if (strcmp(a->map.measure, "OR") == 0)
+            rec.method = "peto";
     } else if (strcmp(a->map.measure, "GIV") == 0) {
         rec.estimate = r->giv_mean;
         rec.se = r->giv_se;

@@ -210,6 +210,7 @@ static void test_estimates_and_skips(void)
     r = fx_find(&got, "A 2001", "CD000020 2.1 Relapse", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_STRING_EQUAL(r->measure, "HR");
+    CU_ASSERT_STRING_EQUAL(r->method, ""); /* a log-rank hazard ratio, not Peto's OR */
     FX_NUM(r->estimate, exp(-4.5 / 12.25));
     FX_NUM(r->se, 1 / 3.5);
     CU_ASSERT_STRING_EQUAL(r->treatment, "Drug A");
@@ -217,6 +218,7 @@ static void test_estimates_and_skips(void)
     FX_NUM(r->n_control, 48);
     r = fx_find(&got, "A 2001", "CD000020 2.2 Events", NULL);
     CU_ASSERT_STRING_EQUAL(r->measure, "OR");
+    CU_ASSERT_STRING_EQUAL(r->method, "peto"); /* the registry's Peto odds ratio */
     FX_NUM(r->estimate, exp(1.5 / 4));
     FX_NUM(r->se, 0.5);
     CU_ASSERT_STRING_EQUAL(r->treatment, "experimental");

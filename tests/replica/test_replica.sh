@@ -117,6 +117,10 @@ expect "META_DB naming the standby: refused too" 1 "is a hot standby, which take
 run "$META" load --db "$P options='-c default_transaction_read_only=on'" "$work/files/extra.csv"
 expect "a read-only session on the primary is refused" 1 \
     "the server on socket \"$psock\" takes no writes in this session \(default_transaction_read_only is on\): loading needs a read-write session"
+run "$META" import cochrane --db "$S" "$here/../data/cochrane/no such package"
+expect "import on the standby: refused before anything is read" 1 \
+    "^meta import: error: the server on socket \"$ssock\" is a hot standby, which takes no writes: importing needs the primary"
+expect_no "no package was opened" "no such package"
 run replica_sql primary "SELECT count(*) FROM trials WHERE name LIKE 'EXTRA-%'"
 expect "nothing of the refused loads was stored" 0 "^0$"
 
