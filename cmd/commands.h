@@ -27,6 +27,7 @@ void meta_commands_overview(FILE *out);
 
 int cmd_db(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
 int cmd_forest(int argc, char **argv);
@@ -36,6 +37,7 @@ int cmd_help(int argc, char **argv);
 
 extern const char cmd_db_usage[];
 extern const char cmd_load_usage[];
+extern const char cmd_import_usage[];
 extern const char cmd_list_usage[];
 extern const char cmd_pool_usage[];
 extern const char cmd_forest_usage[];
