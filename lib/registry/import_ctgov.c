@@ -7,6 +7,7 @@
  */
 #include "meta_import_ctgov.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,7 +208,13 @@ static int import_study(struct importer *im, size_t fi, size_t src,
         return meta_error_set(err, rc, "out of memory");
     }
     for (size_t i = 0; i < r->n_records && !im->no_records && !im->stopped; i++) {
-        rc = meta_loader_add(im->l, src, &r->records[i], &e);
+        /* the loader's messages name the place: the NCT id, then the JSON path */
+        struct meta_record rec = r->records[i];
+        char place[1024];
+        snprintf(place, sizeof place, "%s%s%s", study->nct_id, rec.where && *rec.where ? ": " : "",
+                 rec.where ? rec.where : "");
+        rec.where = place;
+        rc = meta_loader_add(im->l, src, &rec, &e);
         /* META_EINVAL: the loader keeps the problem for finish */
         im->stopped = rc != META_OK && rc != META_EINVAL;
     }
