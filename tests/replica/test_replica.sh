@@ -5,9 +5,10 @@
 # ctgov) are refused there at once, naming the server and the remedy; the
 # schema is never migrated on a standby, and one behind (or ahead of) the
 # program is a clear error; libpq's multi-host strings reach the primary or
-# prefer the standby; the library's calls (test_server_role). Then, under synchronous replication, loads run
-# while the primary is killed with SIGKILL; the standby is promoted, every
-# load that had committed is there whole, and loading works on it.
+# prefer the standby; the library's calls (test_server_role). Then, under
+# synchronous replication, loads run while the primary is killed with
+# SIGKILL; the standby is promoted, every load that had committed is there
+# whole, and loading works on it.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/harness.sh"
 source "$here/replica_lib.sh"
