@@ -82,10 +82,7 @@ static int add_directory(struct meta_ctgov_paths *p, size_t *cap, const char *di
         n++;
     }
     if (n == 0) {
-        rc = meta_error_set(err, META_EINVAL,
-                            "%s: no *.json or *.xml file in the directory (records downloaded "
-                            "from ClinicalTrials.gov end so)",
-                            dir);
+        rc = meta_error_set(err, META_EINVAL, "%s: no *.json or *.xml file in the directory", dir);
         goto cleanup;
     }
     qsort(names, n, sizeof *names, by_name);
