@@ -268,20 +268,10 @@ static int by_nct(const void *a, const void *b)
     return c ? c : x < y ? -1 : x > y;
 }
 
-static int has_nct(const struct meta_ctgov_import_study *const *sorted, size_t n, const char *nct)
+/* bsearch's comparison of an NCT id with a study of the sorted list. */
+static int nct_vs_study(const void *nct, const void *elem)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(sorted[mid]->nct_id, nct);
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
+    return strcmp(nct, (*(const struct meta_ctgov_import_study *const *)elem)->nct_id);
 }
 
 /* A trial comes from one record only; a mapping names trials of these files. */
@@ -314,7 +304,8 @@ static int check_trials(struct importer *im, struct meta_error *err)
     }
     for (size_t i = 0; im->map && i < im->map->n_items; i++) {
         const struct meta_ctgov_assignment *a = &im->map->items[i];
-        if (has_nct(sorted, n, a->nct) || (i > 0 && !strcmp(a->nct, im->map->items[i - 1].nct)))
+        if (bsearch(a->nct, sorted, n, sizeof *sorted, nct_vs_study) ||
+            (i > 0 && !strcmp(a->nct, im->map->items[i - 1].nct)))
             continue;
         snprintf(msg, sizeof msg,
                  "%s:%ld: %s: no file of this import holds this trial (a mapping names the "
