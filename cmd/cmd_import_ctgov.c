@@ -27,7 +27,7 @@ const char cmd_import_ctgov_usage[] =
     "XML. A directory stands for its *.json and *.xml files, in name order. All\n"
     "files go in one transaction, each recorded as a load (its name and SHA-256);\n"
     "importing a file again replaces what it brought, and the same files with the\n"
-    "same mapping change nothing. Any bad file, and nothing is stored: every\n"
+    "same mapping change nothing. One bad file and nothing is stored; every\n"
     "problem is named with the file, the NCT id and the JSON path or XML line.\n"
     "\n"
     "What becomes what: trial = the NCT id (brief_title, phase, conditions,\n"
