@@ -2,7 +2,8 @@
  * `meta import SOURCE ...`: published evidence into the registry. Each
  * source is one entry of the table below, with its own options and usage;
  * `cochrane` (a Cochrane data package) and `revman` (a RevMan 5 file) read
- * a review with lib/import and store, write and check it with lib/importer.
+ * a review with lib/import and store, write and check it with lib/importer;
+ * `ctgov` (ClinicalTrials.gov records) lives in cmd_import_ctgov.c.
  */
 #include "cli_common.h"
 #include "cmd_import.h"
@@ -15,13 +16,17 @@
 #include <unistd.h>
 
 const char cmd_import_usage[] =
-    "usage: meta import SOURCE [OPTIONS] PATH\n"
+    "usage: meta import SOURCE [OPTIONS] PATH...\n"
     "\n"
-    "Imports published evidence into the registry, all of it in one transaction.\n"
+    "Imports published evidence into the registry: everything one call reads in one\n"
+    "transaction, each file recorded as a load (its name and SHA-256); importing a\n"
+    "file again replaces what it brought, so that the same file twice changes nothing.\n"
     "\n"
     "sources:\n"
     "  cochrane   a Cochrane review's data package (the Library's \"Download data\")\n"
     "  revman     a RevMan 5 file (.rm5)\n"
+    "  ctgov      ClinicalTrials.gov records with posted results (API v2 JSON, or the\n"
+    "             retired XML): outcome measures, statistical analyses, adverse events\n"
     "\n"
     "Run 'meta import SOURCE --help' for a source's options.\n";
 
@@ -237,10 +242,20 @@ static int import_revman(int argc, char **argv)
     return run_review(argc, argv, revman_usage, meta_review_read_revman);
 }
 
+static int import_ctgov(int argc, char **argv)
+{
+    if (cmd_import_help_asked(argc, argv)) {
+        fputs(cmd_import_ctgov_usage, stdout);
+        return 0;
+    }
+    return cmd_import_ctgov(argc, argv);
+}
+
 /* The sources, by name. */
 static const struct cmd_import_source sources[] = {
     {"cochrane", import_cochrane},
     {"revman", import_revman},
+    {"ctgov", import_ctgov},
     {NULL, NULL},
 };
 

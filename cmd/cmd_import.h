@@ -1,7 +1,8 @@
 /*
  * `meta import SOURCE ...`: the sources meta imports from, one entry each
- * in cmd_import.c's table (a Cochrane data package, a RevMan 5 file...), and
- * how the Cochrane and RevMan imports show what they did (import_output.c).
+ * in cmd_import.c's table (a Cochrane data package, a RevMan 5 file,
+ * ClinicalTrials.gov records), and how the Cochrane and RevMan imports show
+ * what they did (import_output.c).
  */
 #ifndef META_CMD_IMPORT_H
 #define META_CMD_IMPORT_H
@@ -18,6 +19,11 @@ struct cmd_import_source {
     const char *name;
     int (*run)(int argc, char **argv);
 };
+
+/* ClinicalTrials.gov records (cmd_import_ctgov.c): the arguments after
+ * `import` (argv[0] is "ctgov"); returns the exit status. */
+int cmd_import_ctgov(int argc, char **argv);
+extern const char cmd_import_ctgov_usage[];
 
 /* Whether argv[1..argc-1] asks for help (-h or --help before any "--"). */
 int cmd_import_help_asked(int argc, char **argv);

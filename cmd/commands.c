@@ -10,7 +10,8 @@
 const struct meta_command meta_commands[] = {
     {"db", cmd_db, "manage the registry database (init, start, stop, status)", cmd_db_usage},
     {"load", cmd_load, "load arm-level CSV files, all or nothing", cmd_load_usage},
-    {"import", cmd_import, "import a Cochrane data package or a RevMan 5 file (a whole review)",
+    {"import", cmd_import,
+     "import published evidence: Cochrane data packages, RevMan 5, ClinicalTrials.gov",
      cmd_import_usage},
     {"list", cmd_list, "what the registry holds: trials, outcomes, treatments", cmd_list_usage},
     {"pool", cmd_pool, "pooled effect, confidence and prediction intervals, heterogeneity",

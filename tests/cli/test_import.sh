@@ -34,9 +34,9 @@ expect "import cochrane --help" 0 "^usage: meta import cochrane PATH"
 run "$META" import revman -h
 expect "import revman -h" 0 "^usage: meta import revman FILE.rm5"
 run "$META" import
-expect "import without a source" 2 "expected a source \(cochrane, revman\)"
+expect "import without a source" 2 "expected a source \(cochrane, revman, ctgov\)"
 run "$META" import ctgovx x
-expect "an unknown source" 2 "unknown source 'ctgovx' \(expected cochrane, revman\)"
+expect "an unknown source" 2 "unknown source 'ctgovx' \(expected cochrane, revman, ctgov\)"
 run "$META" import cochrane
 expect "no PATH" 2 "expected one PATH \(the Cochrane data package to import\)"
 run "$META" import revman a.rm5 b.rm5
