@@ -105,11 +105,9 @@ struct meta_plot_settings {
     const char *favours_left;  /* label under the axis, left of the null */
     const char *favours_right; /* label under the axis, right of the null */
     int higher_is_better;      /* higher outcome values are better for patients */
-    int rob;                   /* risk of bias: a column per judgement (the results'
-                                  rob_d1 ... rob_d5, rob_overall attributes) where the
-                                  forest plot draws them; analysis key `rob` */
     const char *note;          /* an extra footer line (e.g. "Simulated data") */
-    int rob;                   /* risk-of-bias columns for the studies judged (--rob) */
+    int rob; /* risk-of-bias columns for the studies judged (the results' rob_d1 ...
+                rob_d5, rob_overall attributes; analysis key `rob`) */
     /*
      * Where the judgements come from: the value of attribute `name` (rob_d1
      * ... rob_d5, rob_overall: INTERFACE.md section 4) of study `study`, an
