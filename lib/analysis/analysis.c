@@ -1,8 +1,9 @@
 /*
  * Computing one analysis (see meta_analysis.h) on arms in memory: one
  * contrast per trial, pooled, and the subgroup, leave-one-out and
- * cumulative variants, all with lib/stats. Where the arms come from (the
- * registry, a test) does not matter here.
+ * cumulative variants, then the small-study tests, influence diagnostics
+ * and meta-regression asked for (bias.c, regression.c), all with lib/stats.
+ * Where the arms come from (the registry, a test) does not matter here.
  */
 #include "analysis_internal.h"
 
@@ -31,6 +32,9 @@ void meta_analysis_release(struct meta_analysis *an)
     meta_results_free(an->loo, an->n_loo);
     meta_results_free(an->cum, an->n_cum);
     free(an->cum_order);
+    analysis_bias_release(&an->bias);
+    analysis_influence_release(&an->influence);
+    analysis_regression_release(&an->regression);
     meta_result_release(&an->overall);
     meta_contrasts_release(&an->contrasts);
     meta_selection_release(&an->sel);
@@ -305,6 +309,12 @@ static int compute(const struct meta_analysis_request *req, struct meta_analysis
         an->n_loo = an->contrasts.k;
     }
     if (req->cumulative && (ret = run_cumulative(an, err)) != META_OK)
+        return ret;
+    if ((req->bias || req->trimfill) && (ret = analysis_bias(req, an, err)) != META_OK)
+        return ret;
+    if (req->influence && (ret = analysis_influence(an, err)) != META_OK)
+        return ret;
+    if (req->n_mods > 0 && (ret = analysis_regression(req, an, err)) != META_OK)
         return ret;
     return META_OK;
 }
