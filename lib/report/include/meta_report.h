@@ -62,9 +62,15 @@ int meta_report_format_parse(const char *name, enum meta_report_format *out);
  * - table: one row per trial (its arms' data, estimate with CI, weight), the
  *   pooled row, the prediction interval, heterogeneity and the test of the
  *   overall effect, ratio measures back-transformed; subgroups, trials left
- *   out, leave-one-out and cumulative tables as computed;
+ *   out, leave-one-out and cumulative tables as computed; then the tables of
+ *   the influence diagnostics (a column per field), the small-study tests
+ *   and the meta-regression, when an holds them;
  * - csv: one header and one row per trial, per pooled result and per trial
- *   left out, the same columns whatever the analysis, full precision;
+ *   left out, the same columns whatever the analysis, full precision; an
+ *   analysis with influence diagnostics, small-study tests or a
+ *   meta-regression adds the columns they fill (a column per influence
+ *   field, among others) and their rows (`influence`, those of
+ *   meta_report_bias_csv and meta_report_regress_csv);
  * - json: the object of meta_report_to_json, pretty-printed.
  * Returns META_OK, or META_EIO (writing failed) / META_ENOMEM with err set.
  */
@@ -77,10 +83,60 @@ int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_erro
 /* The analysis as the JSON object of INTERFACE.md: the request, the pooled
  * result (log scale for ratio measures, with `exp` back-transformed),
  * studies, excluded trials, and, as requested, subgroups with their test,
- * leave_one_out and cumulative. Values that do not apply are null. Returns a
- * new object owned by the caller (json_object_put), or NULL when out of
- * memory. */
+ * leave_one_out, cumulative, "influence" (INTERFACE.md section 3), the
+ * fields of meta_report_bias_json ("egger", "regtest", "begg", "trimfill",
+ * "notes") and "regression" (the object of meta_report_regress_json without
+ * the selection and model fields). Values that do not apply are null.
+ * Returns a new object owned by the caller (json_object_put), or NULL when
+ * out of memory. */
 struct json_object *meta_report_to_json(const struct meta_analysis *an);
+
+/*
+ * The output of `meta bias`: the selection and model, then the small-study
+ * tests and trim-and-fill of an->bias (INTERFACE.md section 3):
+ * - table: the heading, the three tests (slope on the standard errors, its
+ *   test, the limit estimate back-transformed for ratio measures), the
+ *   observed and filled-in analyses with the filled trials, the note that
+ *   below 10 studies the tests have little power, the trials left out;
+ * - csv: the columns of meta_report_csv with every extra column, rows
+ *   `excluded`, `egger`, `regtest`, `begg`, `trimfill`, `trimfill_study`;
+ * - json: the selection and model fields, k, "egger", "regtest", "begg",
+ *   "trimfill" (null when the pooling has none), "notes", "studies" (the
+ *   trials tested, with yi and vi) and "excluded"; `exp` objects for ratio
+ *   measures.
+ * Writes nothing but the heading when an has no bias results. Returns
+ * META_OK, META_EIO or META_ENOMEM with err set.
+ */
+int meta_report_bias_write(FILE *out, enum meta_report_format format,
+                           const struct meta_analysis *an, struct meta_error *err);
+int meta_report_bias_table(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_bias_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_bias_json(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+
+/*
+ * The output of `meta regress`: the meta-regression of an->regression:
+ * - table: the heading, one row per coefficient (estimate, se, z or t, p,
+ *   interval, on the analysis scale), the test of the moderators (QM, or F
+ *   under hksj), residual heterogeneity and R^2, the trials left out;
+ * - csv: rows `excluded`, `regression`, `coefficient`, `regression_study`,
+ *   `regression_excluded`;
+ * - json: the selection and model fields, k, "mods", "coefficients", "QM",
+ *   "QM_df", "QM_p", "QE", "QE_df", "QE_p", "df", "tau2", "I2", "H2", "R2",
+ *   "studies" (yi, vi, weight and the moderators' values of each trial
+ *   regressed) and "excluded" (the selection's and the regression's).
+ * Returns as meta_report_bias_write().
+ */
+int meta_report_regress_write(FILE *out, enum meta_report_format format,
+                              const struct meta_analysis *an, struct meta_error *err);
+int meta_report_regress_table(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_regress_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_regress_json(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+
+/* The JSON objects of meta_report_bias_json() and meta_report_regress_json(),
+ * owned by the caller (json_object_put); NULL when out of memory or when an
+ * has no such results. */
+struct json_object *meta_report_bias_to_json(const struct meta_analysis *an);
+struct json_object *meta_report_regress_to_json(const struct meta_analysis *an);
 
 /* ---- Plots --------------------------------------------------------------- */
 
