@@ -1,7 +1,7 @@
 /*
  * Drawing a plot: the output format from the file name, and the drivers
- * that write a forest or funnel script, save it on request and hand it to
- * gnuplot.
+ * that write a forest, funnel or bubble script, save it on request and hand
+ * it to gnuplot.
  */
 #include <errno.h>
 #include <math.h>
@@ -92,6 +92,12 @@ static int write_funnel(const void *plot, enum meta_plot_format fmt, const char 
     return meta_plot_funnel_script(plot, fmt, path, out, err);
 }
 
+static int write_bubble(const void *plot, enum meta_plot_format fmt, const char *path, FILE *out,
+                        struct meta_error *err)
+{
+    return meta_plot_bubble_script(plot, fmt, path, out, err);
+}
+
 int meta_plot_forest(const struct meta_forest *f, const char *output_path, const char *script_path,
                      struct meta_error *err)
 {
@@ -102,4 +108,10 @@ int meta_plot_funnel(const struct meta_funnel *f, const char *output_path, const
                      struct meta_error *err)
 {
     return draw(write_funnel, f, output_path, script_path, err);
+}
+
+int meta_plot_bubble(const struct meta_bubble *b, const char *output_path, const char *script_path,
+                     struct meta_error *err)
+{
+    return draw(write_bubble, b, output_path, script_path, err);
 }

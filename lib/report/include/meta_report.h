@@ -149,6 +149,7 @@ struct meta_plot_settings {
     const char *favours_right; /* label under the axis, right of the null */
     int higher_is_better;      /* higher outcome values are better for patients */
     const char *note;          /* an extra footer line (e.g. "Simulated data") */
+    int contours;              /* funnel: shade the contours of significance */
 };
 
 /*
@@ -164,9 +165,22 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
                        struct meta_forest **out, struct meta_error *err);
 
 /* Builds the funnel plot of an into *out (meta_funnel_free): each trial's
- * estimate against its standard error, and the pooled estimate. Returns
- * META_OK, META_EINVAL or META_ENOMEM. */
+ * estimate against its standard error, and the pooled estimate; with
+ * trim-and-fill asked for (req->trimfill), the filled studies and the
+ * adjusted estimate; with settings->contours, the contours of significance
+ * around no effect. Returns META_OK, META_EINVAL or META_ENOMEM. */
 int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_settings *settings,
                        struct meta_funnel **out, struct meta_error *err);
+
+/* Builds the bubble plot of an's meta-regression into *out
+ * (meta_bubble_free): each trial's effect against the moderator with the
+ * marker's area proportional to its weight in the regression, the fitted
+ * line and its confidence band at the analysis's level (101 points across
+ * the moderator's range, meta_metareg_predict()), the model, slope and test
+ * in the footer, and settings' title and note. Returns META_OK; META_EINVAL
+ * when an has no meta-regression, or one on anything but a single numeric
+ * moderator (err says which); META_ENOMEM. */
+int meta_report_bubble(const struct meta_analysis *an, const struct meta_plot_settings *settings,
+                       struct meta_bubble **out, struct meta_error *err);
 
 #endif
