@@ -53,6 +53,8 @@ const char cmd_pool_usage[] =
     "  --cumulative     also pool adding trials one by one, by the `year`\n"
     "                 attribute when trials have one (the others after them),\n"
     "                 else in the order loaded\n"
+    "  --influence    also each trial's influence diagnostics (metafor's influence())\n"
+    "  --bias, --trimfill, --mods A[,B]  also what 'meta bias' or 'meta regress' show\n"
     "  --convention C metafor (default), revman5 or r-meta: whose numbers\n"
     "                 to reproduce (below)\n"
     "  --prediction   prediction interval (revman5 omits it unless asked;\n"
@@ -82,15 +84,6 @@ const char cmd_pool_usage[] =
     "Exit status: 0 success, 1 data or database error (unknown outcome or\n"
     "treatment, ambiguous time point, nothing to pool), 2 usage error.\n";
 
-/* --format: table, csv or json, checked where it is given. */
-static int set_format(const struct cli_option *o, const char *value, struct meta_request_error *e)
-{
-    if (meta_report_format_parse(value, o->value) != META_OK)
-        return meta_error_set(&e->err, META_EINVAL, "unknown format '%s' (use table, csv or json)",
-                              value);
-    return META_OK;
-}
-
 int cmd_pool(int argc, char **argv)
 {
     struct meta_analysis_request req;
@@ -103,7 +96,7 @@ int cmd_pool(int argc, char **argv)
     meta_analysis_init(&an);
     const struct cli_option options[] = {
         CLI_REQUEST(&req),
-        CLI_CALLBACK("format", &format, set_format),
+        CLI_CALLBACK("format", &format, cli_set_format),
         CLI_STRING("db", 0, &conninfo),
         CLI_END,
     };

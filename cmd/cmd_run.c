@@ -26,10 +26,15 @@ const char cmd_run_usage[] =
     "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
     "name order. An analysis file has one [analysis] section whose keys are the\n"
     "options of 'meta pool' (outcome, timepoint, treatment, control, measure,\n"
-    "model, method, ci, level, by, leave_one_out, cumulative) and its outputs:\n"
+    "model, method, ci, level, by, leave_one_out, cumulative, convention,\n"
+    "prediction; bias, trimfill, estimator, influence, mods as for 'meta bias'\n"
+    "and 'meta regress': their results join the table, csv and json) and its\n"
+    "outputs:\n"
     "\n"
     "  forest = FILE.png|.svg|.pdf  forest plot (may be given several times)\n"
-    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise)\n"
+    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise; trimfill = true draws\n"
+    "                               the filled trials, contours = true the contours)\n"
+    "  bubble = FILE.png|.svg|.pdf  bubble plot of the meta-regression on mods\n"
     "  table = FILE                 the 'meta pool' table, under title and note\n"
     "  csv = FILE, json = FILE      'meta pool --format csv' or 'json'\n"
     "  title, note                  plot title and footnote (also head the table)\n"
@@ -266,7 +271,7 @@ static int write_text(const char *path, enum meta_output_kind kind,
     return ret;
 }
 
-/* Draws a forest or funnel plot into `path`. */
+/* Draws a forest, funnel or bubble plot into `path`. */
 static int write_plot(const char *path, enum meta_output_kind kind,
                       const struct meta_analysis_file *af, const struct meta_analysis *an,
                       struct meta_error *err)
@@ -274,12 +279,17 @@ static int write_plot(const char *path, enum meta_output_kind kind,
     struct meta_plot_settings settings;
     struct meta_forest *forest = NULL;
     struct meta_funnel *funnel = NULL;
+    struct meta_bubble *bubble = NULL;
     int ret;
     meta_analysis_file_plot_settings(af, &settings);
     if (kind == META_OUTPUT_FOREST) {
         ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
             ret = meta_plot_forest(forest, path, NULL, err);
+    } else if (kind == META_OUTPUT_BUBBLE) {
+        ret = meta_report_bubble(an, &settings, &bubble, err);
+        if (ret == META_OK)
+            ret = meta_plot_bubble(bubble, path, NULL, err);
     } else {
         ret = meta_report_funnel(an, &settings, &funnel, err);
         if (ret == META_OK)
@@ -287,6 +297,7 @@ static int write_plot(const char *path, enum meta_output_kind kind,
     }
     meta_forest_free(forest);
     meta_funnel_free(funnel);
+    meta_bubble_free(bubble);
     return ret;
 }
 
@@ -409,7 +420,8 @@ static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
         }
         ret = make_parents(path, &err);
         if (ret == META_OK)
-            ret = o->kind == META_OUTPUT_FOREST || o->kind == META_OUTPUT_FUNNEL
+            ret = o->kind == META_OUTPUT_FOREST || o->kind == META_OUTPUT_FUNNEL ||
+                          o->kind == META_OUTPUT_BUBBLE
                       ? write_plot(path, o->kind, &af, &an, &err)
                       : write_text(path, o->kind, &af, &an, &err);
         if (ret != META_OK) {

@@ -103,21 +103,22 @@ static void tests_rows(struct meta_text_table *t, const struct meta_analysis *an
     const struct meta_analysis_bias *b = &an->bias;
     struct meta_text_row *s = meta_text_table_row(t, META_TEXT_ROW_SPAN);
     if (s) {
-        meta_text_table_set(t, s, T_LIMIT, "Limit as SE -> 0 (%g%% CI)", an->opts.level);
-        s->span[T_LIMIT] = 3;
+        meta_text_table_set(t, s, T_LO, "%g%% CI", an->opts.level);
+        s->span[T_LO] = 2;
     }
     static const char *const heads[] = {"Test", "Slope on SE", "SE", "Statistic", "p"};
     struct meta_text_row *h = meta_text_table_row(t, META_TEXT_ROW_CELLS);
     for (size_t c = 0; c < 5; c++)
         meta_text_table_set(t, h, c, "%s", heads[c]);
-    meta_text_table_set(t, h, T_LIMIT, "%s", meta_measure_name(f->measure));
+    meta_text_table_set(t, h, T_LIMIT, "Limit %s", meta_measure_name(f->measure));
     meta_text_table_row(t, META_TEXT_ROW_RULE);
     regtest_row(t, "Egger's regression test", &b->egger, f);
     char label[128];
-    snprintf(label, sizeof label, "Regression test (%s, %s)", report_method_label(&an->opts),
-             an->opts.method == META_METHOD_MH || an->opts.method == META_METHOD_PETO
-                 ? "common effect"
-                 : report_model_label(&an->opts));
+    if (an->opts.method == META_METHOD_MH || an->opts.method == META_METHOD_PETO)
+        snprintf(label, sizeof label, "Regression test (common effect)");
+    else
+        snprintf(label, sizeof label, "Regression test (%s, %s)", report_model_label(&an->opts),
+                 meta_method_name(an->opts.method));
     regtest_row(t, label, &b->regtest, f);
     struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
     char a[64];
@@ -126,10 +127,14 @@ static void tests_rows(struct meta_text_table *t, const struct meta_analysis *an
     meta_text_table_set(t, r, T_STAT, "tau = %s", a);
     report_pvalue(a, sizeof a, b->begg.p);
     meta_text_table_set(t, r, T_P, "%s", a);
-    meta_text_table_text(t, "Egger's: weighted regression of the effects on their standard errors "
-                            "(metafor's regtest(model = \"lm\")); regression test: the standard "
-                            "error as a moderator of the analysis's model (regtest()); Begg's: "
-                            "Kendall's tau of standardised effects and variances (ranktest())");
+    meta_text_table_text(t, "Egger's test: weighted regression of the effects on their standard "
+                            "errors (metafor's regtest(model = \"lm\"))");
+    meta_text_table_text(t, "Regression test: the standard error as a moderator in the analysis's "
+                            "model (regtest())");
+    meta_text_table_text(t, "Begg's test: Kendall's tau of the standardised effects and their "
+                            "variances (ranktest())");
+    meta_text_table_text(t, "Limit: the effect of a trial whose standard error is 0 (the "
+                            "regression's intercept)");
 }
 
 /* The observed and the filled-in analysis, and the filled trials. */
@@ -139,7 +144,7 @@ static void trimfill_lines(struct meta_text_table *t, const struct meta_analysis
     const struct meta_trimfill *tf = &an->bias.trimfill;
     const struct meta_result *o = &an->overall;
     meta_text_table_text(t, "%s", "");
-    meta_text_table_text(t, "Trim-and-fill (estimator %s): %zu trial%s missing on the %s",
+    meta_text_table_text(t, "Trim-and-fill (estimator %s): %zu trial%s estimated missing on the %s",
                          meta_tf_estimator_name(tf->estimator), tf->k0, tf->k0 == 1 ? "" : "s",
                          meta_tf_side_name(tf->side));
     struct {
@@ -149,7 +154,7 @@ static void trimfill_lines(struct meta_text_table *t, const struct meta_analysis
     } rows[2] = {
         {"Observed", an->bias.k, o->estimate, o->ci_lower, o->ci_upper, o->tau2},
         {"Filled in", an->bias.k + tf->k0, tf->estimate, tf->ci_lower, tf->ci_upper, tf->tau2}};
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < (tf->k0 ? 2 : 1); i++) {
         char e[64], lo[64], hi[64], tau2[64] = "";
         report_num(e, sizeof e, meta_measure_display(f->measure, rows[i].est), f->decimals);
         report_num(lo, sizeof lo, meta_measure_display(f->measure, rows[i].lo), f->decimals);
