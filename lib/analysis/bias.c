@@ -58,6 +58,17 @@ int analysis_check_iv(const struct meta_options *opts, const char *what, struct 
                           what, meta_method_name(opts->method));
 }
 
+/* Sets err to lib/stats' message about `step` ("Egger's test"), naming the
+ * step unless the message begins with `word` ("Egger's"), which already
+ * does. */
+static int step_error(struct meta_error *err, int status, const char *step, const char *word,
+                      const char *msg)
+{
+    if (strncmp(msg, word, strlen(word)) == 0)
+        return meta_error_set(err, status, "%s", msg);
+    return meta_error_set(err, status, "%s: %s", step, msg);
+}
+
 static int the_tests(struct meta_analysis_bias *b, const double *yi, const double *vi,
                      const struct meta_options *opts, struct meta_error *err)
 {
@@ -65,11 +76,11 @@ static int the_tests(struct meta_analysis_bias *b, const double *yi, const doubl
     meta_error_clear(&e);
     int ret = meta_regtest_lm(yi, vi, b->k, NULL, opts, &b->egger, &e);
     if (ret != META_OK)
-        return meta_error_set(err, ret, "Egger's test: %s", e.msg);
+        return step_error(err, ret, "Egger's test", "Egger's", e.msg);
     if ((ret = meta_regtest_rma(yi, vi, b->k, NULL, opts, &b->regtest, &e)) != META_OK)
-        return meta_error_set(err, ret, "the regression test: %s", e.msg);
+        return step_error(err, ret, "the regression test", "the regression test", e.msg);
     if ((ret = meta_ranktest(yi, vi, b->k, &b->begg, &e)) != META_OK)
-        return meta_error_set(err, ret, "Begg's rank correlation test: %s", e.msg);
+        return step_error(err, ret, "Begg's rank correlation test", "the rank correlation", e.msg);
     b->have_tests = 1;
     return META_OK;
 }
@@ -106,7 +117,7 @@ int analysis_bias(const struct meta_analysis_request *req, struct meta_analysis 
     }
     ret = meta_trimfill(yi, vi, b->k, &an->opts, req->estimator, META_TF_AUTO, &b->trimfill, &e);
     if (ret != META_OK) {
-        meta_error_set(err, ret, "trim-and-fill: %s", e.msg);
+        step_error(err, ret, "trim-and-fill", "trim-and-fill", e.msg);
         goto cleanup;
     }
     b->have_trimfill = 1;
@@ -138,7 +149,7 @@ int analysis_influence(struct meta_analysis *an, struct meta_error *err)
     meta_error_clear(&e);
     ret = meta_influence(yi, vi, inf->k, NULL, &an->opts, inf->row, &e);
     if (ret != META_OK)
-        meta_error_set(err, ret, "influence diagnostics: %s", e.msg);
+        step_error(err, ret, "influence diagnostics", "influence diagnostics", e.msg);
     else
         an->have_influence = 1;
 cleanup:

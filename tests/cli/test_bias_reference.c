@@ -101,10 +101,10 @@ static int suite_clean(void)
     return 0;
 }
 
-/* Runs `meta CMD --db CONNINFO --format json ARGS...` and parses stdout. */
-static json_object *run_json(const char *cmd, const char *const *args)
+/* Runs `meta CMD --db DB --format json ARGS...` and parses stdout. */
+static json_object *run_json_on(const char *db, const char *cmd, const char *const *args)
 {
-    const char *full[48] = {cmd, "--db", conninfo, "--format", "json"};
+    const char *full[48] = {cmd, "--db", db, "--format", "json"};
     size_t n = 5;
     for (; *args && n < 47; args++)
         full[n++] = *args;
@@ -116,6 +116,11 @@ static json_object *run_json(const char *cmd, const char *const *args)
         fprintf(stderr, "meta %s exited %d; output: %.500s\n", cmd, status, out ? out : "");
     free(out);
     return obj;
+}
+
+static json_object *run_json(const char *cmd, const char *const *args)
+{
+    return run_json_on(conninfo, cmd, args);
 }
 
 /* Whether got agrees with expected, recursively: every key of an expected
@@ -308,10 +313,65 @@ static void test_reference(void)
     }
 }
 
+/* The Haeuser trials as they are: a regression on `class` leaves out, with
+ * the reason, the two trials whose active arms are of two drug classes
+ * (Goldenberg 1996: SSRI and TCA; Hannonen 1998: MAOI and TCA), which is
+ * what the reference did by hand, and agrees with it. */
+static void test_disagreeing_arms(void)
+{
+    char db[1024];
+    CU_ASSERT_EQUAL_FATAL(meta_test_db_create("meta_test_bias_reference_all", db, sizeof db), 0);
+    const char *load[] = {"load", "--db", db, META_TEST_DATA_DIR "/haeuser2009_fibromyalgia.csv",
+                          NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL_FATAL(meta_test_run(load, &out), 0);
+    free(out);
+    json_object *c = json_object_array_get_idx(get(reference, "cases"), 2);
+    CU_ASSERT_STRING_EQUAL_FATAL(json_object_get_string(get(c, "dataset")), "haeuser2009");
+    json_object *fits = get(c, "fits");
+    for (size_t f = 0; f < json_object_array_length(fits); f += 5) {
+        json_object *fit = json_object_array_get_idx(fits, f);
+        json_object *reg = json_object_array_get_idx(get(fit, "regress"), 0);
+        CU_ASSERT_STRING_EQUAL(
+            json_object_get_string(json_object_array_get_idx(get(reg, "mods"), 0)), "class");
+        const char *args[24];
+        size_t n = fit_args(c, fit, args);
+        args[n++] = "--mods";
+        args[n++] = "class";
+        args[n] = NULL;
+        json_object *got = run_json_on(db, "regress", args);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+        char where[256];
+        snprintf(where, sizeof where, "haeuser2009 (all trials) %s %s %s regress class",
+                 json_object_get_string(get(fit, "model")),
+                 json_object_get_string(get(fit, "method")),
+                 json_object_get_string(get(fit, "ci")));
+        CU_ASSERT(agree(where, reg, got));
+        json_object *excluded = get(got, "excluded");
+        size_t found = 0;
+        for (size_t i = 0; i < json_object_array_length(excluded); i++) {
+            json_object *x = json_object_array_get_idx(excluded, i);
+            const char *trial = json_object_get_string(get(x, "trial"));
+            const char *reason = json_object_get_string(get(x, "reason"));
+            if (strcmp(trial, "Goldenberg et al. 1996") == 0) {
+                found++;
+                CU_ASSERT_STRING_EQUAL(reason, "its treatment arms disagree on moderator 'class' "
+                                               "('SSRI', 'TCA')");
+            } else if (strcmp(trial, "Hannonen et al. 1998") == 0) {
+                found++;
+                CU_ASSERT_PTR_NOT_NULL(strstr(reason, "disagree on moderator 'class'"));
+            }
+        }
+        CU_ASSERT_EQUAL(found, 2);
+        json_object_put(got);
+    }
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
         {"bias, influence and regress against bias_reference.json", test_reference},
+        {"trials whose arms disagree on a moderator are left out", test_disagreeing_arms},
         {NULL, NULL},
     };
     return meta_test_run_suite("bias_reference", suite_init, suite_clean, cases);
