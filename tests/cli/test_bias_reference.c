@@ -10,6 +10,7 @@
  * relative (1e-10 absolute where metafor gives 0).
  */
 #include "cunit_main.h"
+#include "reference_json.h"
 #include "reference_rule.h"
 #include "test_db.h"
 
@@ -24,13 +25,11 @@ static char conninfo[1024];
 static char tmpdir[] = "/tmp/meta-bias-reference-XXXXXX";
 static json_object *reference;
 static int loaded;
-static size_t fields_compared;
-static double max_rel_error;
+static struct meta_ref_tally tally;
 
 static json_object *get(json_object *o, const char *key)
 {
-    json_object *v = NULL;
-    return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+    return meta_ref_json_get(o, key);
 }
 
 /* Copies the CSV at `from` to `to` without the rows of the trials in
@@ -95,8 +94,8 @@ static int suite_init(void)
 static int suite_clean(void)
 {
     rmdir(tmpdir);
-    printf("\n  bias_reference.json: %zu fields compared, max relative error %.3g\n",
-           fields_compared, max_rel_error);
+    printf("\n  bias_reference.json: %zu fields compared, max relative error %.3g\n", tally.fields,
+           tally.max_rel_error);
     json_object_put(reference);
     return 0;
 }
@@ -123,75 +122,9 @@ static json_object *run_json(const char *cmd, const char *const *args)
     return run_json_on(conninfo, cmd, args);
 }
 
-/* Whether got agrees with expected, recursively: every key of an expected
- * object, every element of an expected array (same length), numbers by the
- * reference rule, null only by null, strings and booleans exactly. */
 static int agree(const char *where, json_object *expected, json_object *got)
 {
-    enum json_type te = json_object_get_type(expected), tg = json_object_get_type(got);
-    char path[512];
-    switch (te) {
-    case json_type_null:
-        fields_compared++;
-        if (tg != json_type_null)
-            fprintf(stderr, "%s: expected null, got %s\n", where, json_object_to_json_string(got));
-        return tg == json_type_null;
-    case json_type_int:
-    case json_type_double: {
-        fields_compared++;
-        double e = json_object_get_double(expected), g = json_object_get_double(got);
-        int ok = (tg == json_type_int || tg == json_type_double) && meta_ref_agrees(e, g);
-        double rel = meta_ref_error(e, g);
-        if (e != 0.0 && rel > max_rel_error)
-            max_rel_error = rel;
-        if (!ok)
-            fprintf(stderr, "%s: expected %.17g, got %s\n", where, e,
-                    got ? json_object_to_json_string(got) : "nothing");
-        return ok;
-    }
-    case json_type_boolean:
-    case json_type_string:
-        fields_compared++;
-        if (tg != te ||
-            strcmp(json_object_get_string(expected), json_object_get_string(got)) != 0) {
-            fprintf(stderr, "%s: expected %s, got %s\n", where,
-                    json_object_to_json_string(expected),
-                    got ? json_object_to_json_string(got) : "nothing");
-            return 0;
-        }
-        return 1;
-    case json_type_array: {
-        size_t n = json_object_array_length(expected);
-        if (tg != json_type_array || json_object_array_length(got) != n) {
-            fprintf(stderr, "%s: expected %zu elements, got %s\n", where, n,
-                    got ? json_object_to_json_string(got) : "nothing");
-            return 0;
-        }
-        int ok = 1;
-        for (size_t i = 0; i < n; i++) {
-            snprintf(path, sizeof path, "%s[%zu]", where, i);
-            ok &= agree(path, json_object_array_get_idx(expected, i),
-                        json_object_array_get_idx(got, i));
-        }
-        return ok;
-    }
-    case json_type_object: {
-        int ok = 1;
-        json_object_object_foreach(expected, key, value)
-        {
-            snprintf(path, sizeof path, "%s.%s", where, key);
-            json_object *g = get(got, key);
-            if (!g && !json_object_object_get_ex(got, key, NULL)) {
-                fprintf(stderr, "%s: missing\n", path);
-                ok = 0;
-                continue;
-            }
-            ok &= agree(path, value, g);
-        }
-        return ok;
-    }
-    }
-    return 0;
+    return meta_ref_json_agrees(where, expected, got, &tally);
 }
 
 /* The options of one fit of case c: selection, measure, model, method, ci. */
