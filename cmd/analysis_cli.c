@@ -125,3 +125,45 @@ cleanup:
     meta_analysis_request_release(&req);
     return status;
 }
+
+int cli_report_command(const char *cmd, int argc, char **argv, const struct cli_report *r)
+{
+    enum { MAX_OPTIONS = 16 };
+    struct meta_analysis_request req;
+    struct meta_analysis an;
+    struct meta_error err;
+    const char *conninfo = NULL;
+    enum meta_report_format format = META_REPORT_TABLE;
+    meta_error_clear(&err);
+    meta_analysis_request_init(&req);
+    meta_analysis_init(&an);
+    struct cli_option options[MAX_OPTIONS] = {
+        CLI_REQUEST(&req),
+        CLI_CALLBACK("format", &format, cli_set_format),
+        CLI_STRING("db", 0, &conninfo),
+    };
+    size_t n = 3;
+    for (const struct cli_option *o = r->extra;
+         o && o->type != CLI_OPTION_END && n + 1 < MAX_OPTIONS; o++)
+        options[n++] = *o;
+    options[n] = (struct cli_option)CLI_END;
+
+    int status = cli_parse_options(cmd, argc, argv, options, NULL);
+    if (status != CLI_CONTINUE)
+        goto cleanup;
+    if ((status = cli_check_shown(cmd, &req, r->shows)) != 0 ||
+        (r->prepare && (status = r->prepare(cmd, &req, r->ctx)) != 0) ||
+        (status = cli_analysis_run(cmd, &req, conninfo, &an)) != 0)
+        goto cleanup;
+    int ret = r->write(stdout, format, &an, &err);
+    if (ret == META_OK && fflush(stdout) != 0)
+        ret = meta_error_set(&err, META_EIO, "cannot write the output");
+    if (ret != META_OK)
+        status = cli_fail(cmd, ret, &err);
+    else if (r->finish)
+        status = r->finish(cmd, &an, format, r->ctx);
+cleanup:
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    return status;
+}

@@ -12,6 +12,8 @@
 #include "meta_report.h"
 #include "parse_options.h"
 
+#include <stdio.h>
+
 /*
  * Checks req (parsed by the command), opens the registry named by conninfo
  * (NULL: META_DB or the private cluster) and runs req into *an (initialised
@@ -42,6 +44,32 @@ int cli_set_format(const struct cli_option *o, const char *value, struct meta_re
  * printed for cmd, returning 2; 0 when req asks for nothing unshown.
  */
 int cli_check_shown(const char *cmd, const struct meta_analysis_request *req, unsigned shows);
+
+/* What a command that writes an analysis (`meta pool`, `meta bias`, `meta
+ * regress`) does beyond the others. */
+struct cli_report {
+    unsigned shows;                 /* request keys it shows (CLI_SHOWS_*) */
+    const struct cli_option *extra; /* its own options, ending with CLI_END; NULL: none */
+    /* Before the analysis runs: checks and completes the parsed request
+     * (NULL: nothing); returns 0, or an exit status after reporting. */
+    int (*prepare)(const char *cmd, struct meta_analysis_request *req, void *ctx);
+    /* Writes the computed analysis (meta_report_write and its kin). */
+    int (*write)(FILE *out, enum meta_report_format format, const struct meta_analysis *an,
+                 struct meta_error *err);
+    /* After writing (NULL: nothing): returns 0, or an exit status after
+     * reporting. */
+    int (*finish)(const char *cmd, const struct meta_analysis *an, enum meta_report_format format,
+                  void *ctx);
+    void *ctx; /* handed to prepare and finish */
+};
+
+/*
+ * The whole of such a command: parses argv with the request's options,
+ * --format, --db and r->extra, refuses what it does not show, prepares,
+ * runs the analysis, writes it to standard output in the format asked for
+ * and finishes. Returns the exit status.
+ */
+int cli_report_command(const char *cmd, int argc, char **argv, const struct cli_report *r);
 
 /* What a plot command is told beyond the analysis. */
 struct cli_plot {

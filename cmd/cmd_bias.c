@@ -45,38 +45,19 @@ const char cmd_bias_usage[] =
     "Exit status: 0 success, 1 data or database error (too few trials for a test,\n"
     "nothing to pool), 2 usage error.\n";
 
+/* The command is the small-study tests. */
+static int prepare(const char *cmd, struct meta_analysis_request *req, void *ctx)
+{
+    (void)cmd;
+    (void)ctx;
+    req->bias = 1;
+    return 0;
+}
+
 int cmd_bias(int argc, char **argv)
 {
-    struct meta_analysis_request req;
-    struct meta_analysis an;
-    struct meta_error err;
-    const char *conninfo = NULL;
-    enum meta_report_format format = META_REPORT_TABLE;
-    meta_error_clear(&err);
-    meta_analysis_request_init(&req);
-    meta_analysis_init(&an);
-    const struct cli_option options[] = {
-        CLI_REQUEST(&req),
-        CLI_CALLBACK("format", &format, cli_set_format),
-        CLI_STRING("db", 0, &conninfo),
-        CLI_END,
-    };
-
-    int status = cli_parse_options("bias", argc, argv, options, NULL);
-    if (status != CLI_CONTINUE)
-        goto cleanup;
-    if ((status = cli_check_shown("bias", &req, CLI_SHOWS_BIAS | CLI_SHOWS_TRIMFILL)) != 0)
-        goto cleanup;
-    req.bias = 1;
-    if ((status = cli_analysis_run("bias", &req, conninfo, &an)) != 0)
-        goto cleanup;
-    int ret = meta_report_bias_write(stdout, format, &an, &err);
-    if (ret == META_OK && fflush(stdout) != 0)
-        ret = meta_error_set(&err, META_EIO, "cannot write the output");
-    if (ret != META_OK)
-        status = cli_fail("bias", ret, &err);
-cleanup:
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    return status;
+    const struct cli_report report = {.shows = CLI_SHOWS_BIAS | CLI_SHOWS_TRIMFILL,
+                                      .prepare = prepare,
+                                      .write = meta_report_bias_write};
+    return cli_report_command("bias", argc, argv, &report);
 }

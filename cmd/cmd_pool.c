@@ -86,33 +86,6 @@ const char cmd_pool_usage[] =
 
 int cmd_pool(int argc, char **argv)
 {
-    struct meta_analysis_request req;
-    struct meta_analysis an;
-    struct meta_error err;
-    const char *conninfo = NULL;
-    enum meta_report_format format = META_REPORT_TABLE;
-    meta_error_clear(&err);
-    meta_analysis_request_init(&req);
-    meta_analysis_init(&an);
-    const struct cli_option options[] = {
-        CLI_REQUEST(&req),
-        CLI_CALLBACK("format", &format, cli_set_format),
-        CLI_STRING("db", 0, &conninfo),
-        CLI_END,
-    };
-
-    int status = cli_parse_options("pool", argc, argv, options, NULL);
-    if (status != CLI_CONTINUE)
-        goto cleanup;
-    if ((status = cli_analysis_run("pool", &req, conninfo, &an)) != 0)
-        goto cleanup;
-    int ret = meta_report_write(stdout, format, &an, &err);
-    if (ret == META_OK && fflush(stdout) != 0)
-        ret = meta_error_set(&err, META_EIO, "cannot write the output");
-    if (ret != META_OK)
-        status = cli_fail("pool", ret, &err);
-cleanup:
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    return status;
+    const struct cli_report report = {.shows = CLI_SHOWS_ALL, .write = meta_report_write};
+    return cli_report_command("pool", argc, argv, &report);
 }

@@ -59,61 +59,54 @@ static int draw(const struct meta_analysis *an, const struct cli_plot *plot, str
     return ret;
 }
 
+/* Moderators are required; a plot's format is checked before the analysis. */
+static int prepare(const char *cmd, struct meta_analysis_request *req, void *ctx)
+{
+    const struct cli_plot *plot = ctx;
+    struct meta_error err;
+    enum meta_plot_format fmt;
+    meta_error_clear(&err);
+    if (req->n_mods == 0)
+        return cli_usage_error(cmd, "missing --mods ATTR[,ATTR...] (the trial attributes to "
+                                    "regress on)");
+    if (plot->output && meta_plot_format_from_path(plot->output, &fmt, &err) != META_OK)
+        return cli_usage_error(cmd, "--plot: %s", err.msg);
+    return 0;
+}
+
+/* Draws the bubble plot asked for, after the output. */
+static int finish(const char *cmd, const struct meta_analysis *an, enum meta_report_format format,
+                  void *ctx)
+{
+    const struct cli_plot *plot = ctx;
+    struct meta_error err;
+    meta_error_clear(&err);
+    if (!plot->output)
+        return 0;
+    int ret = draw(an, plot, &err);
+    if (ret == META_EINVAL)
+        return cli_usage_error(cmd, "--plot: %s", err.msg);
+    if (ret != META_OK)
+        return cli_fail(cmd, ret, &err);
+    if (format == META_REPORT_TABLE)
+        printf("\n%s: bubble plot of %zu trials\n", plot->output, an->regression.k);
+    return 0;
+}
+
 int cmd_regress(int argc, char **argv)
 {
-    struct meta_analysis_request req;
-    struct meta_analysis an;
-    struct meta_error err;
     struct cli_plot plot = {0};
-    const char *conninfo = NULL;
-    enum meta_report_format format = META_REPORT_TABLE;
-    meta_error_clear(&err);
-    meta_analysis_request_init(&req);
-    meta_analysis_init(&an);
-    const struct cli_option options[] = {
-        CLI_REQUEST(&req),
-        CLI_CALLBACK("format", &format, cli_set_format),
-        CLI_STRING("db", 0, &conninfo),
+    const struct cli_option extra[] = {
         CLI_STRING("plot", 0, &plot.output),
         CLI_STRING("title", 0, &plot.settings.title),
         CLI_STRING("script", 0, &plot.script),
         CLI_END,
     };
-
-    int status = cli_parse_options("regress", argc, argv, options, NULL);
-    if (status != CLI_CONTINUE)
-        goto cleanup;
-    if (req.n_mods == 0) {
-        status = cli_usage_error("regress", "missing --mods ATTR[,ATTR...] (the trial attributes "
-                                            "to regress on)");
-        goto cleanup;
-    }
-    enum meta_plot_format fmt;
-    if (plot.output && meta_plot_format_from_path(plot.output, &fmt, &err) != META_OK) {
-        status = cli_usage_error("regress", "--plot: %s", err.msg);
-        goto cleanup;
-    }
-    if ((status = cli_check_shown("regress", &req, CLI_SHOWS_MODS)) != 0 ||
-        (status = cli_analysis_run("regress", &req, conninfo, &an)) != 0)
-        goto cleanup;
-    int ret = meta_report_regress_write(stdout, format, &an, &err);
-    if (ret == META_OK && fflush(stdout) != 0)
-        ret = meta_error_set(&err, META_EIO, "cannot write the output");
-    if (ret != META_OK) {
-        status = cli_fail("regress", ret, &err);
-        goto cleanup;
-    }
-    if (!plot.output)
-        goto cleanup;
-    ret = draw(&an, &plot, &err);
-    if (ret == META_EINVAL)
-        status = cli_usage_error("regress", "--plot: %s", err.msg);
-    else if (ret != META_OK)
-        status = cli_fail("regress", ret, &err);
-    else if (format == META_REPORT_TABLE)
-        printf("\n%s: bubble plot of %zu trials\n", plot.output, an.regression.k);
-cleanup:
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    return status;
+    const struct cli_report report = {.shows = CLI_SHOWS_MODS,
+                                      .extra = extra,
+                                      .prepare = prepare,
+                                      .write = meta_report_regress_write,
+                                      .finish = finish,
+                                      .ctx = &plot};
+    return cli_report_command("regress", argc, argv, &report);
 }

@@ -50,20 +50,26 @@ static int build(const struct meta_analysis_request *req, struct meta_analysis *
                                 filter, out, err);
 }
 
+void analysis_list_exclusions(char *buf, size_t size, const struct meta_exclusion *x, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < 5 && used < size; i++) {
+        int w =
+            snprintf(buf + used, size - used, "%s%s: %s", i ? "; " : "", x[i].trial, x[i].reason);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (n > 5 && used < size)
+        snprintf(buf + used, size - used, "; and %zu more", n - 5);
+}
+
 /* "no trial to pool" with the first reasons trials were left out. */
 static int nothing_to_pool(const struct meta_analysis_request *req, const struct meta_analysis *an,
                            struct meta_error *err)
 {
-    char why[2048] = "";
-    size_t used = 0;
+    char why[2048];
     const struct meta_contrasts *c = &an->contrasts;
-    for (size_t i = 0; i < c->n_excluded && i < 5 && used < sizeof why; i++) {
-        int w = snprintf(why + used, sizeof why - used, "%s%s: %s", i ? "; " : "",
-                         c->excluded[i].trial, c->excluded[i].reason);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (c->n_excluded > 5 && used < sizeof why)
-        snprintf(why + used, sizeof why - used, "; and %zu more", c->n_excluded - 5);
+    analysis_list_exclusions(why, sizeof why, c->excluded, c->n_excluded);
     if (c->n_excluded == 0)
         return meta_error_set(err, META_EDOM,
                               "no trial of outcome '%s' at time point '%s' has a treatment or "

@@ -25,6 +25,10 @@ const char *analysis_key_word(const struct meta_request_error *e, const char *ke
 int analysis_key_error(struct meta_request_error *e, int status, const char *key, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
 
+/* analysis.c: "T1: why; T2: why" for the first five of the n trials left
+ * out (x), then "; and N more", into buf (size bytes, always terminated). */
+void analysis_list_exclusions(char *buf, size_t size, const struct meta_exclusion *x, size_t n);
+
 /* bias.c: META_OK when opts pool by inverse variance; META_EINVAL saying that
  * `what` ("trim-and-fill") has no method under Mantel-Haenszel or Peto
  * pooling (metafor has none) and what to use instead. */

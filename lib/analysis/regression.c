@@ -32,15 +32,8 @@ void analysis_regression_release(struct meta_analysis_regression *r)
 static int nothing_to_regress(const struct meta_analysis_request *req,
                               const struct meta_analysis_regression *r, struct meta_error *err)
 {
-    char why[2048] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < r->n_excluded && i < 5 && used < sizeof why; i++) {
-        int w = snprintf(why + used, sizeof why - used, "%s%s: %s", i ? "; " : "",
-                         r->excluded[i].trial, r->excluded[i].reason);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (r->n_excluded > 5 && used < sizeof why)
-        snprintf(why + used, sizeof why - used, "; and %zu more", r->n_excluded - 5);
+    char why[2048];
+    analysis_list_exclusions(why, sizeof why, r->excluded, r->n_excluded);
     return meta_error_set(err, META_EDOM,
                           "meta-regression: no trial has a value of every moderator (%s...): "
                           "%zu trial%s left out (%s)",

@@ -261,14 +261,18 @@ int report_table_regression(FILE *out, const struct meta_analysis *an)
         report_num(a, sizeof a, c->ci_upper, 4);
         meta_text_table_set(&t, r, R_HI, "%s]", a);
     }
-    char p[64];
+    char p[64], which[64];
     report_pclause(p, sizeof p, fit->QM_p);
-    if (hksj)
-        meta_text_table_text(&t, "Test of moderators (coefficients 2 to %zu): F(%d, %g) = %.2f, %s",
-                             fit->p, fit->QM_df, fit->df, fit->QM, p);
+    if (fit->p == 2)
+        snprintf(which, sizeof which, "coefficient 2");
     else
-        meta_text_table_text(&t, "Test of moderators (coefficients 2 to %zu): QM(%d) = %.2f, %s",
-                             fit->p, fit->QM_df, fit->QM, p);
+        snprintf(which, sizeof which, "coefficients 2 to %zu", fit->p);
+    if (hksj)
+        meta_text_table_text(&t, "Test of moderators (%s): F(%d, %g) = %.2f, %s", which, fit->QM_df,
+                             fit->df, fit->QM, p);
+    else
+        meta_text_table_text(&t, "Test of moderators (%s): QM(%d) = %.2f, %s", which, fit->QM_df,
+                             fit->QM, p);
     report_pclause(p, sizeof p, fit->QE_p);
     if (o->model == META_MODEL_RANDOM)
         meta_text_table_text(&t,

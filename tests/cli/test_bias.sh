@@ -128,7 +128,7 @@ run "$META" regress "${d[@]}" --mods route --model common --format json
     ok "regress route: levels in byte order, arms that disagree left out, a level of one trial" ||
     not_ok "regress route: $out"
 run "$META" regress "${d[@]}" --mods dose --ci hksj
-expect "regress table under hksj: the F test" 0 "^Test of moderators \(coefficients 2 to 2\): F\(1, 6\) = 47\.90"
+expect "regress table under hksj: the F test" 0 "^Test of moderators \(coefficient 2\): F\(1, 6\) = 47\.90"
 expect "regress table: left out" 0 "^  D7: no value of moderator 'dose'$"
 run "$META" regress "${bcg[@]}" --mods ablat
 expect "regress table: log scale said" 0 "^Coefficients on the log scale \(log RR\)"

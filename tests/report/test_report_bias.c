@@ -18,6 +18,7 @@
 #include "meta_report.h"
 #include "reference_json.h"
 #include "reference_rule.h"
+#include "report_util.h"
 
 #define CLOSE TEST_CLOSE
 #define K     13
@@ -177,31 +178,6 @@ static void test_json(void)
 
 /* ---- CSV ------------------------------------------------------------------------- */
 
-/* The fields of one CSV line (the BCG names have no commas), in place. */
-static size_t split(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    for (char *p = line; n < max;) {
-        fields[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
-
-static int column(char **header, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(header[i], name) == 0)
-            return (int)i;
-    printf("\n    no column '%s'", name);
-    CU_FAIL("missing column");
-    return 0;
-}
-
 /* Counts the rows of each type of a CSV and checks some cells. */
 static void test_csv(void)
 {
@@ -211,17 +187,20 @@ static void test_csv(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     char *header[80], *f[80];
-    size_t nh = split(line, header, 80);
+    size_t nh = test_csv_split(line, header, 80);
     CU_ASSERT_EQUAL(nh, 58);
-    int c_type = column(header, nh, "type"), c_coef = column(header, nh, "coefficient"),
-        c_tau = column(header, nh, "kendall_tau"), c_k0 = column(header, nh, "k0"),
-        c_side = column(header, nh, "side"), c_cook = column(header, nh, "cook_d"),
-        c_infl = column(header, nh, "influential"), c_name = column(header, nh, "name"),
-        c_qm = column(header, nh, "QM"), c_r2 = column(header, nh, "R2"),
-        c_est = column(header, nh, "estimate"), c_k = column(header, nh, "k");
+    int c_type = test_csv_column(header, nh, "type"),
+        c_coef = test_csv_column(header, nh, "coefficient"),
+        c_tau = test_csv_column(header, nh, "kendall_tau"),
+        c_k0 = test_csv_column(header, nh, "k0"), c_side = test_csv_column(header, nh, "side"),
+        c_cook = test_csv_column(header, nh, "cook_d"),
+        c_infl = test_csv_column(header, nh, "influential"),
+        c_name = test_csv_column(header, nh, "name"), c_qm = test_csv_column(header, nh, "QM"),
+        c_r2 = test_csv_column(header, nh, "R2"), c_est = test_csv_column(header, nh, "estimate"),
+        c_k = test_csv_column(header, nh, "k");
     size_t studies = 0, influence = 0, coefficients = 0, filled = 0, other = 0;
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-        size_t n = split(line, f, 80);
+        size_t n = test_csv_split(line, f, 80);
         CU_ASSERT_EQUAL_FATAL(n, nh);
         const char *type = f[c_type];
         if (strcmp(type, "study") == 0) {
@@ -275,38 +254,12 @@ static void test_csv(void)
     text = written(meta_report_write, &fx.an, META_REPORT_CSV);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     save = NULL;
-    CU_ASSERT_EQUAL(split(strtok_r(text, "\n", &save), header, 80), 40);
+    CU_ASSERT_EQUAL(test_csv_split(strtok_r(text, "\n", &save), header, 80), 40);
     free(text);
     fixture_release(&fx);
 }
 
 /* ---- Tables ---------------------------------------------------------------------- */
-
-/* Compares text with golden/NAME (or rewrites it under META_UPDATE_GOLDEN). */
-static void check_golden(const char *name, const char *text)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/report/golden/%s", META_SOURCE_DIR, name);
-    const char *update = getenv("META_UPDATE_GOLDEN");
-    if (update && *update) {
-        FILE *out = fopen(path, "w");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-        fputs(text, out);
-        fclose(out);
-        return;
-    }
-    FILE *in = fopen(path, "r");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
-    char *want = NULL;
-    size_t cap = 0;
-    ssize_t len = getdelim(&want, &cap, '\0', in);
-    fclose(in);
-    CU_ASSERT_FATAL(len >= 0);
-    if (strcmp(want, text) != 0)
-        printf("\n    %s differs:\n%s", name, text);
-    CU_ASSERT_STRING_EQUAL(text, want);
-    free(want);
-}
 
 static void test_tables(void)
 {
@@ -315,7 +268,7 @@ static void test_tables(void)
     CU_ASSERT_EQUAL_FATAL(bcg_analysis(&fx, reg), META_OK);
     char *text = written(meta_report_regress_write, &fx.an, META_REPORT_TABLE);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    check_golden("bcg_regress_table.txt", text);
+    test_check_golden("bcg_regress_table.txt", text);
     free(text);
     fixture_release(&fx);
 
@@ -323,7 +276,7 @@ static void test_tables(void)
     CU_ASSERT_EQUAL_FATAL(bcg_analysis(&fx, bias), META_OK);
     text = written(meta_report_bias_write, &fx.an, META_REPORT_TABLE);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    check_golden("bcg_bias_table.txt", text);
+    test_check_golden("bcg_bias_table.txt", text);
     free(text);
     fixture_release(&fx);
 
@@ -332,7 +285,7 @@ static void test_tables(void)
     CU_ASSERT_EQUAL_FATAL(bcg_analysis(&fx, mh), META_OK);
     text = written(meta_report_bias_write, &fx.an, META_REPORT_TABLE);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    check_golden("bcg_bias_mh_table.txt", text);
+    test_check_golden("bcg_bias_mh_table.txt", text);
     free(text);
     fixture_release(&fx);
 
@@ -341,7 +294,7 @@ static void test_tables(void)
     CU_ASSERT_EQUAL_FATAL(bcg_analysis(&fx, inf), META_OK);
     text = written(meta_report_write, &fx.an, META_REPORT_TABLE);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    check_golden("bcg_influence_table.txt", text);
+    test_check_golden("bcg_influence_table.txt", text);
     free(text);
     fixture_release(&fx);
 }
