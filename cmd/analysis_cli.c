@@ -119,7 +119,7 @@ int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *pl
     else if (ret != META_OK)
         status = cli_fail(cmd, ret, &err);
     else
-        printf("%s: %s plot of %zu trials\n", plot->output, cmd, an.contrasts.k);
+        cli_print_line("%s: %s plot of %zu trials", plot->output, cmd, an.contrasts.k);
 cleanup:
     meta_analysis_release(&an);
     meta_analysis_request_release(&req);
@@ -155,12 +155,11 @@ int cli_report_command(const char *cmd, int argc, char **argv, const struct cli_
         (r->prepare && (status = r->prepare(cmd, &req, r->ctx)) != 0) ||
         (status = cli_analysis_run(cmd, &req, conninfo, &an)) != 0)
         goto cleanup;
+    /* A failure to write standard output is main's to report. */
     int ret = r->write(stdout, format, &an, &err);
-    if (ret == META_OK && fflush(stdout) != 0)
-        ret = meta_error_set(&err, META_EIO, "cannot write the output");
-    if (ret != META_OK)
+    if (ret != META_OK && ret != META_EIO)
         status = cli_fail(cmd, ret, &err);
-    else if (r->finish)
+    else if (ret == META_OK && r->finish)
         status = r->finish(cmd, &an, format, r->ctx);
 cleanup:
     meta_analysis_release(&an);

@@ -7,6 +7,7 @@
 #include "analysis_file.h"
 #include "close_match.h"
 #include "parse_options.h"
+#include "safe_fs.h"
 
 #include <ini.h>
 
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The keys of an analysis file beside the request's options. */
 enum key_kind { KEY_TEXT, KEY_FLAG, KEY_SORT, KEY_OUTPUT };
@@ -506,17 +508,14 @@ static void check_complete(struct parser *p)
         fail(p, at, ret, "[analysis]: %s", e.err.msg);
 }
 
-int meta_analysis_file_read(struct meta_analysis_file *af, const char *path, struct meta_error *err)
+/* Parses the stream in (closed here) into af, whose name is set. */
+static int parse_stream(struct meta_analysis_file *af, FILE *in, struct meta_error *err)
 {
     struct parser p;
     memset(&p, 0, sizeof p);
     p.af = af;
     p.err = err;
-    int ret = META_OK;
-    if (!(af->name = strdup(path)))
-        return meta_error_set(err, META_ENOMEM, "out of memory");
-    if (!(p.in = fopen(path, "r")))
-        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+    p.in = in;
     int at = ini_parse_stream(read_line, &p, on_pair, &p);
     if (at == -2)
         fail(&p, 0, META_ENOMEM, "out of memory");
@@ -528,8 +527,36 @@ int meta_analysis_file_read(struct meta_analysis_file *af, const char *path, str
     }
     if (p.status == META_OK)
         check_complete(&p);
-    ret = p.status;
     free(p.buf);
-    fclose(p.in);
-    return ret;
+    fclose(in);
+    return p.status;
+}
+
+int meta_analysis_file_read(struct meta_analysis_file *af, const char *path, struct meta_error *err)
+{
+    int ret = META_OK;
+    if (!(af->name = strdup(path)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    /* Only a regular file is read: a FIFO or a device would block. */
+    int fd = -1;
+    if ((ret = meta_fs_open_input(path, &fd, err)) != META_OK)
+        return ret;
+    FILE *in = fdopen(fd, "r");
+    if (!in) {
+        close(fd);
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    }
+    return parse_stream(af, in, err);
+}
+
+int meta_analysis_file_parse(struct meta_analysis_file *af, const char *name, const char *text,
+                             size_t len, struct meta_error *err)
+{
+    if (!(af->name = strdup(name)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    /* fmemopen wants a buffer of at least one byte, even for no text. */
+    FILE *in = len ? fmemopen((void *)text, len, "r") : fopen("/dev/null", "r");
+    if (!in)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    return parse_stream(af, in, err);
 }

@@ -75,11 +75,21 @@ void meta_analysis_file_release(struct meta_analysis_file *af);
  * bubble plot, which needs mods), and the pooling options consistent with
  * each other. Returns
  * META_OK; META_EINVAL with err holding "PATH:LINE: what is wrong" (or
- * "PATH: ..." for the file as a whole); META_EIO when it cannot be read;
- * META_ENOMEM. On failure af holds what was read so far (release it).
+ * "PATH: ..." for the file as a whole, such as a FIFO, a device or a
+ * directory, which are refused without being opened for reading);
+ * META_EIO when it cannot be read; META_ENOMEM. On failure af holds what
+ * was read so far (release it).
  */
 int meta_analysis_file_read(struct meta_analysis_file *af, const char *path,
                             struct meta_error *err);
+
+/*
+ * As meta_analysis_file_read for the len bytes at text (which need hold no
+ * NUL terminator), named `name` in messages: the same checks and messages,
+ * for front ends and tests that hold an analysis in memory.
+ */
+int meta_analysis_file_parse(struct meta_analysis_file *af, const char *name, const char *text,
+                             size_t len, struct meta_error *err);
 
 /* The line where key `name` (documented spelling) was last set; 0 if it was
  * not. */

@@ -88,8 +88,10 @@ static int finish(const char *cmd, const struct meta_analysis *an, enum meta_rep
         return cli_usage_error(cmd, "--plot: %s", err.msg);
     if (ret != META_OK)
         return cli_fail(cmd, ret, &err);
-    if (format == META_REPORT_TABLE)
-        printf("\n%s: bubble plot of %zu trials\n", plot->output, an->regression.k);
+    if (format == META_REPORT_TABLE) {
+        fputc('\n', stdout);
+        cli_print_line("%s: bubble plot of %zu trials", plot->output, an->regression.k);
+    }
     return 0;
 }
 

@@ -10,15 +10,18 @@
 #include "commands.h"
 #include "meta_report.h"
 #include "parse_options.h"
+#include "safe_out.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char cmd_run_usage[] =
     "usage: meta run [--out DIR] [--db CONNINFO] FILE.ini|DIR...\n"
@@ -39,8 +42,12 @@ const char cmd_run_usage[] =
     "  csv = FILE, json = FILE      'meta pool --format csv' or 'json'\n"
     "  title, note                  plot title and footnote (also head the table)\n"
     "  favours_left, favours_right, higher_is_better, sort   as for 'meta forest'\n"
+    "  rob = true                   risk-of-bias judgements (rob_d1 ... rob_overall)\n"
+    "                               beside the studies of the forest plot\n"
     "\n"
-    "Output paths are relative to the output directory and stay inside it.\n"
+    "Output paths are relative to the output directory and stay inside it: no\n"
+    "symbolic link under it is followed, and each output is written whole or\n"
+    "not at all (a temporary file renamed once complete).\n"
     "Each analysis prints one line (ok, with k and the pooled estimate, and the\n"
     "files written; or FAIL with the reason, FILE:LINE for a bad file); a failing\n"
     "analysis does not stop the others. The README's section \"Analyses\" has the\n"
@@ -66,6 +73,7 @@ struct entries {
 /* What the analyses of one invocation share. */
 struct run_ctx {
     const char *out;      /* output directory, without a trailing slash */
+    int out_fd;           /* it, opened: every output is created relative to it */
     const char *conninfo; /* --db, or NULL for META_DB / the private cluster */
     struct meta_db *db;   /* opened by the first analysis that needs it */
     int db_failed;        /* opening failed once: do not try again */
@@ -230,49 +238,37 @@ static int make_dirs(const char *dir, struct meta_error *err)
     return META_OK;
 }
 
-/* Creates the directories an output file needs. */
-static int make_parents(const char *file, struct meta_error *err)
-{
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", file);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return META_OK;
-    *slash = '\0';
-    return make_dirs(dir, err);
-}
-
-/* Writes a table, CSV or JSON output to `path`. */
-static int write_text(const char *path, enum meta_output_kind kind,
+/* Writes a table, CSV or JSON output into o (open, not committed). */
+static int write_text(struct meta_fs_out *o, enum meta_output_kind kind,
                       const struct meta_analysis_file *af, const struct meta_analysis *an,
                       struct meta_error *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = meta_fs_out_stream(o, err);
     if (!f)
-        return meta_error_set(err, META_EIO, "cannot write '%s': %s", path, strerror(errno));
+        return META_ENOMEM;
     enum meta_report_format format = kind == META_OUTPUT_JSON  ? META_REPORT_JSON
                                      : kind == META_OUTPUT_CSV ? META_REPORT_CSV
                                                                : META_REPORT_TABLE;
     if (format == META_REPORT_TABLE) {
-        if (af->title)
-            fprintf(f, "%s\n", af->title);
-        if (af->note)
-            fprintf(f, "%s\n", af->note);
+        /* Escaped as the table under them is. */
+        if (af->title) {
+            cli_put_escaped(f, af->title);
+            fputc('\n', f);
+        }
+        if (af->note) {
+            cli_put_escaped(f, af->note);
+            fputc('\n', f);
+        }
         if (af->title || af->note)
             fputc('\n', f);
     }
     int ret = meta_report_write(f, format, an, err);
-    int failed = ferror(f);
-    if (fclose(f) != 0 || failed) {
-        if (ret == META_OK)
-            ret = meta_error_set(err, META_EIO, "cannot write '%s': %s", path,
-                                 strerror(errno ? errno : EIO));
-    }
-    return ret;
+    /* A write that failed is reported by the commit, with the path and why. */
+    return ret == META_EIO ? META_OK : ret;
 }
 
-/* Draws a forest, funnel or bubble plot into `path`. */
-static int write_plot(const char *path, enum meta_output_kind kind,
+/* Draws a forest, funnel or bubble plot into o (open, not committed). */
+static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
                       const struct meta_analysis_file *af, const struct meta_analysis *an,
                       struct meta_error *err)
 {
@@ -280,25 +276,53 @@ static int write_plot(const char *path, enum meta_output_kind kind,
     struct meta_forest *forest = NULL;
     struct meta_funnel *funnel = NULL;
     struct meta_bubble *bubble = NULL;
-    int ret;
+    enum meta_plot_format fmt;
+    int ret = meta_plot_format_from_path(o->path, &fmt, err);
     meta_analysis_file_plot_settings(af, &settings);
-    if (kind == META_OUTPUT_FOREST) {
+    if (ret == META_OK && kind == META_OUTPUT_FOREST) {
         ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
-            ret = meta_plot_forest(forest, path, NULL, err);
-    } else if (kind == META_OUTPUT_BUBBLE) {
+            ret = meta_plot_forest_write(forest, fmt, o, err);
+    } else if (ret == META_OK && kind == META_OUTPUT_BUBBLE) {
         ret = meta_report_bubble(an, &settings, &bubble, err);
         if (ret == META_OK)
-            ret = meta_plot_bubble(bubble, path, NULL, err);
-    } else {
+            ret = meta_plot_bubble_write(bubble, fmt, o, err);
+    } else if (ret == META_OK) {
         ret = meta_report_funnel(an, &settings, &funnel, err);
         if (ret == META_OK)
-            ret = meta_plot_funnel(funnel, path, NULL, err);
+            ret = meta_plot_funnel_write(funnel, fmt, o, err);
     }
     meta_forest_free(forest);
     meta_funnel_free(funnel);
     meta_bubble_free(bubble);
     return ret;
+}
+
+/*
+ * Writes one output at its path under the output directory: created
+ * relative to the directory's descriptor, no link followed at any component
+ * (subdirectories made as needed), written to a temporary file and renamed
+ * over the path once whole; on failure nothing is left and err names the
+ * path and the reason.
+ */
+static int write_output(const struct run_ctx *ctx, const struct meta_analysis_output *out,
+                        const struct meta_analysis_file *af, const struct meta_analysis *an,
+                        struct meta_error *err)
+{
+    struct meta_fs_out o;
+    int ret = meta_fs_out_open_path(&o, ctx->out_fd, ctx->out, out->path, 0777, 0666, 0, err);
+    if (ret != META_OK)
+        return ret;
+    if (out->kind == META_OUTPUT_FOREST || out->kind == META_OUTPUT_FUNNEL ||
+        out->kind == META_OUTPUT_BUBBLE)
+        ret = write_plot(&o, out->kind, af, an, err);
+    else
+        ret = write_text(&o, out->kind, af, an, err);
+    if (ret != META_OK) {
+        meta_fs_out_discard(&o);
+        return ret;
+    }
+    return meta_fs_out_commit(&o, err);
 }
 
 /* Refuses outputs that an earlier analysis of this run declared, then claims
@@ -351,13 +375,12 @@ static void prefix_file(struct meta_error *err, const char *file)
     meta_error_set(err, META_EINVAL, "%s: %s", file, text);
 }
 
-/* The pooled estimate as the table shows it: back-transformed for ratios. */
+/* The pooled estimate as the table shows it: back-transformed on the log scale. */
 static void describe_result(char *buf, size_t size, const struct meta_analysis *an)
 {
     const struct meta_result *r = &an->overall;
-    enum meta_measure m = an->opts.measure;
-    double est = meta_measure_display(m, r->estimate), lo = meta_measure_display(m, r->ci_lower),
-           hi = meta_measure_display(m, r->ci_upper);
+    double est = meta_report_display(an, r->estimate), lo = meta_report_display(an, r->ci_lower),
+           hi = meta_report_display(an, r->ci_upper);
     int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", meta_report_k(r),
                         meta_measure_name(an->opts.measure), est, lo, hi);
     if (an->n_groups > 0 && used > 0 && (size_t)used < size)
@@ -413,32 +436,21 @@ static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
     }
     for (size_t i = 0; i < af.n_outputs; i++) {
         const struct meta_analysis_output *o = &af.outputs[i];
-        char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", ctx->out, o->path) >= (int)sizeof path) {
-            meta_error_set(&err, META_EIO, "%s:%d: output path too long", e->path, o->line);
-            goto report;
-        }
-        ret = make_parents(path, &err);
-        if (ret == META_OK)
-            ret = o->kind == META_OUTPUT_FOREST || o->kind == META_OUTPUT_FUNNEL ||
-                          o->kind == META_OUTPUT_BUBBLE
-                      ? write_plot(path, o->kind, &af, &an, &err)
-                      : write_text(path, o->kind, &af, &an, &err);
-        if (ret != META_OK) {
+        if ((ret = write_output(ctx, o, &af, &an, &err)) != META_OK) {
             prefix_file(&err, e->path);
             goto report;
         }
         size_t used = strlen(written);
-        snprintf(written + used, sizeof written - used, " %s", path);
+        snprintf(written + used, sizeof written - used, " %s/%s", ctx->out, o->path);
     }
     ok = 1;
 report:
     if (ok) {
         char result[256];
         describe_result(result, sizeof result, &an);
-        printf("ok   %-*s  %s  ->%s\n", width, e->path, result, written);
+        cli_print_line("ok   %-*s  %s  ->%s", width, e->path, result, written);
     } else {
-        printf("FAIL %s\n", err.msg);
+        cli_print_line("FAIL %s", err.msg);
     }
     fflush(stdout);
     meta_analysis_release(&an);
@@ -448,7 +460,7 @@ report:
 
 int cmd_run(int argc, char **argv)
 {
-    struct run_ctx ctx = {.out = "out"};
+    struct run_ctx ctx = {.out = "out", .out_fd = -1};
     struct entries list = {0};
     struct meta_error err;
     char **files = NULL;
@@ -480,8 +492,15 @@ int cmd_run(int argc, char **argv)
     for (size_t len = strlen(out); len > 1 && out[len - 1] == '/'; len--)
         out[len - 1] = '\0';
     ctx.out = out;
+    /* The output directory is the user's to name, links included; what
+     * meta creates under it is opened relative to it, following none. */
     if (make_dirs(ctx.out, &err) != META_OK) {
         status = cli_error("run", "output directory: %s", err.msg);
+        goto cleanup;
+    }
+    if ((ctx.out_fd = open(ctx.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        status =
+            cli_error("run", "output directory: cannot open '%s': %s", ctx.out, strerror(errno));
         goto cleanup;
     }
     if (collect(&list, files, (size_t)n_files) != META_OK) {
@@ -503,12 +522,12 @@ int cmd_run(int argc, char **argv)
     size_t failed = list.n - passed;
     printf("%zu %s: %zu ok, %zu failed\n", list.n, list.n == 1 ? "analysis" : "analyses", passed,
            failed);
-    if (fflush(stdout) != 0)
-        status = cli_error("run", "cannot write the output");
-    else if (failed)
+    if (failed)
         status = cli_error("run", "%zu of %zu %s failed", failed, list.n,
                            list.n == 1 ? "analysis" : "analyses");
 cleanup:
+    if (ctx.out_fd >= 0)
+        close(ctx.out_fd);
     meta_db_close(ctx.db);
     for (size_t i = 0; i < ctx.n_claimed; i++) {
         free(ctx.claimed[i]);

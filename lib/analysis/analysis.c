@@ -1,9 +1,9 @@
 /*
- * Computing one analysis (see meta_analysis.h) on arms in memory: one
- * contrast per trial, pooled, and the subgroup, leave-one-out and
- * cumulative variants, then the small-study tests, influence diagnostics
+ * Computing one analysis (see meta_analysis.h) on arms and estimate rows in
+ * memory: one contrast per trial, pooled, and the subgroup, leave-one-out
+ * and cumulative variants, then the small-study tests, influence diagnostics
  * and meta-regression asked for (bias.c, regression.c), all with lib/stats.
- * Where the arms come from (the registry, a test) does not matter here.
+ * Where the rows come from (the registry, a test) does not matter here.
  */
 #include "analysis_internal.h"
 
@@ -48,19 +48,6 @@ static int build(const struct meta_analysis_request *req, struct meta_analysis *
     return meta_contrasts_build(an->data, (const char *const *)req->treatments, req->n_treatments,
                                 (const char *const *)req->controls, req->n_controls, &an->opts,
                                 filter, out, err);
-}
-
-void analysis_list_exclusions(char *buf, size_t size, const struct meta_exclusion *x, size_t n)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && i < 5 && used < size; i++) {
-        int w =
-            snprintf(buf + used, size - used, "%s%s: %s", i ? "; " : "", x[i].trial, x[i].reason);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (n > 5 && used < size)
-        snprintf(buf + used, size - used, "; and %zu more", n - 5);
 }
 
 /* "no trial to pool" with the first reasons trials were left out. */
@@ -331,9 +318,11 @@ int meta_analysis_compute(const struct meta_analysis_request *req,
 {
     an->req = req;
     an->data = data;
-    int ret = meta_analysis_resolve(req, data->binary, &an->opts, e);
+    int ret = meta_analysis_resolve_selection(req, data, &an->opts, e);
     if (ret != META_OK)
         return ret;
+    an->kind = meta_analysis_kind(data);
+    an->log_scale = meta_contrasts_log_scale(data, an->opts.measure);
     e->key = NULL;
     return compute(req, an, &e->err);
 }

@@ -1,10 +1,11 @@
 /*
  * The value of each moderator for each study of an analysis, from the
  * attributes the selection read by name (see meta_analysis_regression):
- * the one value a trial's treatment arms carry, or the reason the trial has
- * none (an arm lacks it; its arms disagree, as two drug classes against one
- * placebo do). Trials are found by binary search of the selection's runs,
- * which are in trial order, so any order of the studies costs O(k log k).
+ * the one value a trial's treatment arms carry (the estimate row's own for a
+ * trial reported by one), or the reason the trial has none (an arm lacks
+ * it; its arms disagree, as two drug classes against one placebo do).
+ * Trials are found by binary search of the selection's runs of arms, which
+ * are in trial order, so any order of the studies costs O(k log k).
  */
 #include "analysis_internal.h"
 
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One trial's rows in the selection: arms[start, end) or estimates. */
+/* One trial's arms in the selection: arms[start, end). */
 struct run {
     long long trial_id;
     size_t start, end;
@@ -42,11 +43,6 @@ static long long arm_id(const struct meta_selection *sel, size_t i)
     return sel->arms[i].trial_id;
 }
 
-static long long estimate_id(const struct meta_selection *sel, size_t i)
-{
-    return sel->estimates[i].trial_id;
-}
-
 static const struct run *find_run(const struct run *runs, size_t n, long long trial_id)
 {
     size_t lo = 0, hi = n;
@@ -61,21 +57,23 @@ static const struct run *find_run(const struct run *runs, size_t n, long long tr
 }
 
 /* The rows one trial's moderator values come from: its treatment arms, or,
- * when it has none, its estimate rows. */
+ * for a trial reported by an estimate row (meta_contrast_info.estimate), that
+ * row alone. */
 struct source {
     const struct meta_selection *sel;
-    const struct run *arms, *estimates;
+    const struct run *arms;
+    const struct meta_select_estimate *estimate;
 };
 
 static size_t source_rows(const struct source *s, int *from_arms)
 {
+    *from_arms = !s->estimate;
+    if (s->estimate)
+        return 1;
     size_t n = 0;
     for (size_t i = s->arms ? s->arms->start : 0; s->arms && i < s->arms->end; i++)
         n += s->sel->arms[i].side == META_SIDE_TREATMENT;
-    *from_arms = n > 0;
-    if (n > 0 || !s->estimates)
-        return n;
-    return s->estimates->end - s->estimates->start;
+    return n;
 }
 
 /* Value `col` of the r-th source row, and that row's name for messages. */
@@ -83,7 +81,7 @@ static const char *row_value(const struct source *s, int from_arms, size_t r, si
                              const char **row_name)
 {
     if (!from_arms) {
-        const struct meta_select_estimate *e = &s->sel->estimates[s->estimates->start + r];
+        const struct meta_select_estimate *e = s->estimate;
         *row_name = e->treatment;
         return e->values ? e->values[col] : NULL;
     }
@@ -138,11 +136,10 @@ int analysis_moderator_values(const struct meta_selection *sel, const struct met
                               int *present, struct meta_error *err)
 {
     int ret = META_OK;
-    size_t n_arm_runs = 0, n_est_runs = 0;
+    size_t n_arm_runs = 0;
     size_t *col = calloc(n ? n : 1, sizeof *col);
     struct run *arm_runs = runs_of(sel->count, arm_id, sel, &n_arm_runs);
-    struct run *est_runs = runs_of(sel->n_estimates, estimate_id, sel, &n_est_runs);
-    if (!col || !arm_runs || !est_runs) {
+    if (!col || !arm_runs) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -159,8 +156,12 @@ int analysis_moderator_values(const struct meta_selection *sel, const struct met
         present[j] = 0;
     }
     for (size_t i = 0; i < c->k; i++) {
-        struct source s = {sel, find_run(arm_runs, n_arm_runs, c->info[i].trial_id),
-                           find_run(est_runs, n_est_runs, c->info[i].trial_id)};
+        const struct meta_contrast_info *info = &c->info[i];
+        struct source s = {sel, NULL, NULL};
+        if (info->source == META_SOURCE_ESTIMATE && info->estimate)
+            s.estimate = info->estimate;
+        else
+            s.arms = find_run(arm_runs, n_arm_runs, info->trial_id);
         reasons[i] = NULL;
         for (size_t j = 0; j < n; j++) {
             char why[META_ERROR_MAX];
@@ -179,6 +180,5 @@ int analysis_moderator_values(const struct meta_selection *sel, const struct met
 cleanup:
     free(col);
     free(arm_runs);
-    free(est_runs);
     return ret;
 }

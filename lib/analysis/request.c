@@ -19,12 +19,13 @@ const struct meta_analysis_option meta_analysis_options[] = {
     {"timepoint", 1, 0, "time point; defaults to the outcome's only one"},
     {"treatment", 1, 1, "treatment list A[,A2...] (required)"},
     {"control", 1, 1, "control list B[,B2...] (required)"},
-    {"measure", 1, 0, "MD, SMD, ROM (continuous); RR, OR, RD (binary)"},
+    {"measure", 1, 0,
+     "MD, SMD, ROM (continuous); RR, OR, RD (binary); HR, GIV (estimate rows only)"},
     {"model", 1, 0, "common or random"},
     {"method", 1, 0, "common: IV, MH, PETO; random: DL, REML, ML, PM, HE, HS, SJ, EB"},
     {"ci", 1, 0, "z or hksj"},
     {"level", 1, 0, "confidence level in percent"},
-    {"by", 1, 0, "attribute of the treatment arms to form subgroups"},
+    {"by", 1, 0, "attribute to form subgroups by (of the results, else of the treatment arms)"},
     {"leave-one-out", 0, 0, "one analysis per omitted trial"},
     {"cumulative", 0, 0, "trials added one by one (by year when present)"},
     {"convention", 1, 0, "metafor (default), revman5 or r-meta: whose formulas the numbers follow"},
@@ -38,7 +39,8 @@ const struct meta_analysis_option meta_analysis_options[] = {
 };
 
 static const char valid_measures[] = "use MD, SMD or ROM for a continuous outcome, RR, OR or RD "
-                                     "for a binary one";
+                                     "for a binary one, HR for hazard ratios, GIV for generic "
+                                     "estimates";
 
 const struct meta_analysis_option *meta_analysis_option_find(const char *name)
 {

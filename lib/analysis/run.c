@@ -23,7 +23,7 @@ static int check_mods(struct meta_db *db, const struct meta_select_query *q,
     return META_OK;
 }
 
-/* Reads the arms of req's selection into an->sel. */
+/* Reads the arms and estimate rows of req's selection into an->sel. */
 static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
                  struct meta_analysis *an, struct meta_request_error *e)
 {
@@ -48,12 +48,15 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
         ret = check_mods(db, &q, &an->sel, e);
     if (ret != META_OK || !req->by)
         return ret;
-    /* A `by` attribute that no treatment arm carries is a mistake (a typo,
-     * most likely), not one subgroup of arms that lack it. */
+    /* A `by` attribute that no treatment arm or estimate row carries is a
+     * mistake (a typo, most likely), not one subgroup of rows that lack it. */
     for (size_t i = 0; i < an->sel.count; i++)
         if (an->sel.arms[i].side == META_SIDE_TREATMENT && an->sel.arms[i].by_value)
             return META_OK;
-    if (an->sel.count == 0)
+    for (size_t i = 0; i < an->sel.n_estimates; i++)
+        if (an->sel.estimates[i].by_value)
+            return META_OK;
+    if (an->sel.count == 0 && an->sel.n_estimates == 0)
         return META_OK;
     return meta_db_unknown_attribute(db, &q, &e->err);
 }

@@ -5,6 +5,7 @@
  * The private cluster is only started when a first connection attempt fails,
  * so an invocation against a running registry costs one connection.
  */
+#include "load_lock.h"
 #include "meta_registry.h"
 #include "migrations.h"
 #include "pg_util.h"
@@ -15,12 +16,18 @@
 
 struct meta_db {
     PGconn *conn;
-    struct meta_server_role role; /* as found when it was opened */
+    struct meta_server_role role;    /* as found when it was opened */
+    struct meta_load_wait load_wait; /* how its loads wait for the load lock */
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
 {
     return db->conn;
+}
+
+struct meta_load_wait *meta_db_load_wait(struct meta_db *db)
+{
+    return &db->load_wait;
 }
 
 /* Migrations print NOTICEs (IF NOT EXISTS and the like); users need none. */
@@ -88,6 +95,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     }
     db->conn = conn;
     db->role = role;
+    db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;
 }

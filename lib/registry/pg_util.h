@@ -37,4 +37,9 @@ long long meta_pg_int(const PGresult *res, int row, const char *name);
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);
 
+/* How the loads of db wait for the load lock (load_lock.h), kept with the
+ * connection; for the modules of lib/registry only. */
+struct meta_load_wait;
+struct meta_load_wait *meta_db_load_wait(struct meta_db *db);
+
 #endif

@@ -4,8 +4,10 @@
  * the outcome and options, so that outputs can be stacked; a `type` column says what a row is
  * (study, pooled, excluded; subgroup_study, subgroup_pooled, subgroup_excluded, subgroup_test;
  * leave_one_out; cumulative). Numbers are in full precision on the analysis scale, with exp_* for
- * ratio measures. An analysis with influence diagnostics, small-study tests or a meta-regression
- * adds their rows (csv_bias.c) and the columns only they fill.
+ * ratio measures (and GIV on the log scale). A study of an estimate row has no arm data: its
+ * participants, when given, fill the n (or, for a binary outcome, total) columns. An analysis
+ * with influence diagnostics, small-study tests or a meta-regression adds their rows (csv_bias.c)
+ * and the columns only they fill.
  */
 #include "report_internal.h"
 
@@ -13,17 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void result_cells(struct report_csv_row *r, const struct meta_result *x)
+static void result_cells(struct report_csv_row *r, const struct meta_result *x, int log_scale)
 {
-    enum meta_measure measure = x->measure;
     report_csv_num(r, REPORT_CSV_K, (double)meta_report_k(x));
     report_csv_num(r, REPORT_CSV_EST, x->estimate);
     report_csv_num(r, REPORT_CSV_SE, x->se);
     report_csv_num(r, REPORT_CSV_LO, x->ci_lower);
     report_csv_num(r, REPORT_CSV_HI, x->ci_upper);
-    report_csv_exp(r, REPORT_CSV_EXP_EST, x->estimate, measure);
-    report_csv_exp(r, REPORT_CSV_EXP_LO, x->ci_lower, measure);
-    report_csv_exp(r, REPORT_CSV_EXP_HI, x->ci_upper, measure);
+    report_csv_exp(r, REPORT_CSV_EXP_EST, x->estimate, log_scale);
+    report_csv_exp(r, REPORT_CSV_EXP_LO, x->ci_lower, log_scale);
+    report_csv_exp(r, REPORT_CSV_EXP_HI, x->ci_upper, log_scale);
     report_csv_num(r, REPORT_CSV_STAT, x->statistic);
     report_csv_num(r, REPORT_CSV_DF, x->df);
     report_csv_num(r, REPORT_CSV_P, x->p);
@@ -38,14 +39,14 @@ static void result_cells(struct report_csv_row *r, const struct meta_result *x)
     report_csv_num(r, REPORT_CSV_QP, x->Q_p);
     report_csv_num(r, REPORT_CSV_PI_LO, x->pi_lower);
     report_csv_num(r, REPORT_CSV_PI_HI, x->pi_upper);
-    report_csv_exp(r, REPORT_CSV_EXP_PI_LO, x->pi_lower, measure);
-    report_csv_exp(r, REPORT_CSV_EXP_PI_HI, x->pi_upper, measure);
+    report_csv_exp(r, REPORT_CSV_EXP_PI_LO, x->pi_lower, log_scale);
+    report_csv_exp(r, REPORT_CSV_EXP_PI_HI, x->pi_upper, log_scale);
 }
 
 /* The study rows, the pooled row and the excluded rows of one analysis. */
 static void write_block(struct report_csv *out, const char *prefix, const char *subgroup,
                         const struct meta_contrasts *c, const struct meta_result *res, int pooled,
-                        enum meta_measure measure, const struct meta_analysis *an)
+                        int log_scale, const struct meta_analysis *an)
 {
     struct report_csv_row r = {{0}, 0};
     char type[32];
@@ -58,7 +59,11 @@ static void write_block(struct report_csv *out, const char *prefix, const char *
         report_csv_text(&r, REPORT_CSV_SUBGROUP, sg ? sg->value : subgroup);
         report_csv_text(&r, REPORT_CSV_TRIAL, c->info[i].trial);
         report_csv_num(&r, REPORT_CSV_YEAR, c->info[i].year);
-        if (s->binary) {
+        const struct meta_contrast_info *info = &c->info[i];
+        if (info->source == META_SOURCE_ESTIMATE) {
+            report_csv_num(&r, s->binary ? REPORT_CSV_TTOTAL : REPORT_CSV_TN, info->n_treatment);
+            report_csv_num(&r, s->binary ? REPORT_CSV_CTOTAL : REPORT_CSV_CN, info->n_control);
+        } else if (s->binary) {
             report_csv_num(&r, REPORT_CSV_TEVENTS, s->tb.events);
             report_csv_num(&r, REPORT_CSV_TTOTAL, s->tb.total);
             report_csv_num(&r, REPORT_CSV_CEVENTS, s->cb.events);
@@ -75,9 +80,9 @@ static void write_block(struct report_csv *out, const char *prefix, const char *
         report_csv_num(&r, REPORT_CSV_SE, sqrt(sr->vi));
         report_csv_num(&r, REPORT_CSV_LO, sr->ci_lower);
         report_csv_num(&r, REPORT_CSV_HI, sr->ci_upper);
-        report_csv_exp(&r, REPORT_CSV_EXP_EST, sr->yi, measure);
-        report_csv_exp(&r, REPORT_CSV_EXP_LO, sr->ci_lower, measure);
-        report_csv_exp(&r, REPORT_CSV_EXP_HI, sr->ci_upper, measure);
+        report_csv_exp(&r, REPORT_CSV_EXP_EST, sr->yi, log_scale);
+        report_csv_exp(&r, REPORT_CSV_EXP_LO, sr->ci_lower, log_scale);
+        report_csv_exp(&r, REPORT_CSV_EXP_HI, sr->ci_upper, log_scale);
         report_csv_num(&r, REPORT_CSV_WEIGHT, sr->weight);
         report_csv_emit(out, &r);
     }
@@ -85,7 +90,7 @@ static void write_block(struct report_csv *out, const char *prefix, const char *
     report_csv_text(&r, REPORT_CSV_TYPE, type);
     report_csv_text(&r, REPORT_CSV_SUBGROUP, subgroup);
     if (pooled)
-        result_cells(&r, res);
+        result_cells(&r, res, log_scale);
     else
         report_csv_num(&r, REPORT_CSV_K, 0);
     report_csv_emit(out, &r);
@@ -103,7 +108,7 @@ static void write_steps(struct report_csv *out, const struct meta_analysis *an,
         report_csv_text(&r, REPORT_CSV_TYPE, type);
         report_csv_text(&r, REPORT_CSV_TRIAL, an->contrasts.info[idx].trial);
         report_csv_num(&r, REPORT_CSV_YEAR, an->contrasts.info[idx].year);
-        result_cells(&r, &steps[i]);
+        result_cells(&r, &steps[i], an->log_scale);
         report_csv_emit(out, &r);
     }
 }
@@ -111,14 +116,14 @@ static void write_steps(struct report_csv *out, const struct meta_analysis *an,
 int meta_report_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
     const struct meta_analysis_request *req = an->req;
-    enum meta_measure measure = an->opts.measure;
+    int log_scale = an->log_scale;
     struct report_csv c;
     report_csv_begin(&c, out,
                      report_csv_extended(an) ? REPORT_CSV_COLUMNS : REPORT_CSV_POOL_COLUMNS);
-    write_block(&c, "", NULL, &an->contrasts, &an->overall, 1, measure, an);
+    write_block(&c, "", NULL, &an->contrasts, &an->overall, 1, log_scale, an);
     for (size_t g = 0; g < an->n_groups; g++) {
         const struct meta_subgroup *sg = &an->groups[g];
-        write_block(&c, "subgroup_", sg->value, &sg->contrasts, &sg->result, sg->pooled, measure,
+        write_block(&c, "subgroup_", sg->value, &sg->contrasts, &sg->result, sg->pooled, log_scale,
                     NULL);
     }
     if (req->by && an->have_test) {

@@ -37,7 +37,7 @@ void report_csv_influence(struct report_csv *c, const struct meta_analysis *an)
 }
 
 static void regtest_row(struct report_csv *c, const char *type, size_t k,
-                        const struct meta_regtest *t, enum meta_measure m)
+                        const struct meta_regtest *t, int log_scale)
 {
     struct report_csv_row r = {{0}, 0};
     report_csv_text(&r, REPORT_CSV_TYPE, type);
@@ -50,14 +50,13 @@ static void regtest_row(struct report_csv *c, const char *type, size_t k,
     report_csv_num(&r, REPORT_CSV_EST, t->limit_estimate);
     report_csv_num(&r, REPORT_CSV_LO, t->limit_ci_lower);
     report_csv_num(&r, REPORT_CSV_HI, t->limit_ci_upper);
-    report_csv_exp(&r, REPORT_CSV_EXP_EST, t->limit_estimate, m);
-    report_csv_exp(&r, REPORT_CSV_EXP_LO, t->limit_ci_lower, m);
-    report_csv_exp(&r, REPORT_CSV_EXP_HI, t->limit_ci_upper, m);
+    report_csv_exp(&r, REPORT_CSV_EXP_EST, t->limit_estimate, log_scale);
+    report_csv_exp(&r, REPORT_CSV_EXP_LO, t->limit_ci_lower, log_scale);
+    report_csv_exp(&r, REPORT_CSV_EXP_HI, t->limit_ci_upper, log_scale);
     report_csv_emit(c, &r);
 }
 
-static void trimfill_rows(struct report_csv *c, const struct meta_analysis_bias *b,
-                          enum meta_measure m)
+static void trimfill_rows(struct report_csv *c, const struct meta_analysis_bias *b, int log_scale)
 {
     struct report_csv_row r = {{0}, 0};
     const struct meta_trimfill *t = &b->trimfill;
@@ -75,16 +74,16 @@ static void trimfill_rows(struct report_csv *c, const struct meta_analysis_bias 
     report_csv_num(&r, REPORT_CSV_SE, t->se);
     report_csv_num(&r, REPORT_CSV_LO, t->ci_lower);
     report_csv_num(&r, REPORT_CSV_HI, t->ci_upper);
-    report_csv_exp(&r, REPORT_CSV_EXP_EST, t->estimate, m);
-    report_csv_exp(&r, REPORT_CSV_EXP_LO, t->ci_lower, m);
-    report_csv_exp(&r, REPORT_CSV_EXP_HI, t->ci_upper, m);
+    report_csv_exp(&r, REPORT_CSV_EXP_EST, t->estimate, log_scale);
+    report_csv_exp(&r, REPORT_CSV_EXP_LO, t->ci_lower, log_scale);
+    report_csv_exp(&r, REPORT_CSV_EXP_HI, t->ci_upper, log_scale);
     report_csv_num(&r, REPORT_CSV_TAU2, t->tau2);
     report_csv_emit(c, &r);
     for (size_t i = 0; i < t->k0; i++) {
         report_csv_text(&r, REPORT_CSV_TYPE, "trimfill_study");
         report_csv_num(&r, REPORT_CSV_EST, t->filled[i].yi);
         report_csv_num(&r, REPORT_CSV_SE, sqrt(t->filled[i].vi));
-        report_csv_exp(&r, REPORT_CSV_EXP_EST, t->filled[i].yi, m);
+        report_csv_exp(&r, REPORT_CSV_EXP_EST, t->filled[i].yi, log_scale);
         report_csv_emit(c, &r);
     }
 }
@@ -92,10 +91,10 @@ static void trimfill_rows(struct report_csv *c, const struct meta_analysis_bias 
 void report_csv_bias(struct report_csv *c, const struct meta_analysis *an)
 {
     const struct meta_analysis_bias *b = &an->bias;
-    enum meta_measure m = an->opts.measure;
+    int log_scale = an->log_scale;
     if (b->have_tests) {
-        regtest_row(c, "egger", b->k, &b->egger, m);
-        regtest_row(c, "regtest", b->k, &b->regtest, m);
+        regtest_row(c, "egger", b->k, &b->egger, log_scale);
+        regtest_row(c, "regtest", b->k, &b->regtest, log_scale);
         struct report_csv_row r = {{0}, 0};
         report_csv_text(&r, REPORT_CSV_TYPE, "begg");
         report_csv_num(&r, REPORT_CSV_K, (double)b->k);
@@ -103,7 +102,7 @@ void report_csv_bias(struct report_csv *c, const struct meta_analysis *an)
         report_csv_num(&r, REPORT_CSV_P, b->begg.p);
         report_csv_emit(c, &r);
     }
-    trimfill_rows(c, b, m);
+    trimfill_rows(c, b, log_scale);
 }
 
 void report_csv_regression(struct report_csv *c, const struct meta_analysis *an)
@@ -111,7 +110,7 @@ void report_csv_regression(struct report_csv *c, const struct meta_analysis *an)
     const struct meta_analysis_regression *reg = &an->regression;
     const struct meta_metareg *f = &reg->fit;
     const struct meta_analysis_request *req = an->req;
-    enum meta_measure m = an->opts.measure;
+    int log_scale = an->log_scale;
     struct report_csv_row r = {{0}, 0};
     char mods[1024] = "";
     for (size_t j = 0; j < req->n_mods; j++)
@@ -140,9 +139,9 @@ void report_csv_regression(struct report_csv *c, const struct meta_analysis *an)
         report_csv_num(&r, REPORT_CSV_SE, x->se);
         report_csv_num(&r, REPORT_CSV_LO, x->ci_lower);
         report_csv_num(&r, REPORT_CSV_HI, x->ci_upper);
-        report_csv_exp(&r, REPORT_CSV_EXP_EST, x->estimate, m);
-        report_csv_exp(&r, REPORT_CSV_EXP_LO, x->ci_lower, m);
-        report_csv_exp(&r, REPORT_CSV_EXP_HI, x->ci_upper, m);
+        report_csv_exp(&r, REPORT_CSV_EXP_EST, x->estimate, log_scale);
+        report_csv_exp(&r, REPORT_CSV_EXP_LO, x->ci_lower, log_scale);
+        report_csv_exp(&r, REPORT_CSV_EXP_HI, x->ci_upper, log_scale);
         report_csv_num(&r, REPORT_CSV_STAT, x->statistic);
         report_csv_num(&r, REPORT_CSV_DF, f->df);
         report_csv_num(&r, REPORT_CSV_P, x->p);
@@ -155,7 +154,7 @@ void report_csv_regression(struct report_csv *c, const struct meta_analysis *an)
         report_csv_num(&r, REPORT_CSV_YEAR, info->year);
         report_csv_num(&r, REPORT_CSV_EST, reg->yi[i]);
         report_csv_num(&r, REPORT_CSV_SE, sqrt(reg->vi[i]));
-        report_csv_exp(&r, REPORT_CSV_EXP_EST, reg->yi[i], m);
+        report_csv_exp(&r, REPORT_CSV_EXP_EST, reg->yi[i], log_scale);
         report_csv_num(&r, REPORT_CSV_WEIGHT, reg->weight[i]);
         report_csv_emit(c, &r);
     }

@@ -6,6 +6,7 @@
  */
 #include "report_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,11 +101,10 @@ void report_csv_num(struct report_csv_row *r, enum report_csv_column col, double
     report_csv_text(r, col, buf);
 }
 
-void report_csv_exp(struct report_csv_row *r, enum report_csv_column col, double v,
-                    enum meta_measure measure)
+void report_csv_exp(struct report_csv_row *r, enum report_csv_column col, double v, int log_scale)
 {
-    if (meta_measure_is_ratio(measure))
-        report_csv_num(r, col, meta_measure_display(measure, v));
+    if (log_scale)
+        report_csv_num(r, col, exp(v));
 }
 
 void report_csv_emit(struct report_csv *c, struct report_csv_row *r)

@@ -1,7 +1,8 @@
 /*
  * The JSON of a result (`meta pool --format json`, a run's json file): the
- * contract of INTERFACE.md. Ratio measures report on
- * the log scale with `exp` back-transformed; whatever does not apply (NAN in
+ * contract of INTERFACE.md. Ratio measures (and GIV given on the log scale)
+ * report on the log scale with `exp` back-transformed; each study says
+ * whether it comes from arms or an estimate row; whatever does not apply (NAN in
  * lib/stats results) is null, so no NaN or Infinity ever reaches the output;
  * numbers are printed with as many digits as it takes to read them back.
  * The analyses beside pooling that the request asked for follow
@@ -14,9 +15,9 @@
 #include <string.h>
 
 /* k, the pooled estimate and its tests, heterogeneity, the prediction
- * interval and `exp`: the fields every result shares. */
+ * interval and `exp` (when log_scale): the fields every result shares. */
 static void result_fields(struct report_jb *b, struct json_object *o, const struct meta_result *r,
-                          int pooled)
+                          int pooled, int log_scale)
 {
     double nan = NAN;
     const struct meta_result *x = r;
@@ -49,17 +50,38 @@ static void result_fields(struct report_jb *b, struct json_object *o, const stru
     report_jput(b, o, "Q_p", report_jnum(b, x->Q_p));
     report_jput(b, o, "pi_lower", report_jnum(b, x->pi_lower));
     report_jput(b, o, "pi_upper", report_jnum(b, x->pi_upper));
-    if (!estimated || !meta_measure_is_ratio(r->measure)) {
+    if (!estimated || !log_scale) {
         report_jput(b, o, "exp", NULL);
         return;
     }
     struct json_object *e = report_jobj(b);
-    report_jput(b, e, "estimate", report_jnum(b, meta_measure_display(r->measure, x->estimate)));
-    report_jput(b, e, "ci_lower", report_jnum(b, meta_measure_display(r->measure, x->ci_lower)));
-    report_jput(b, e, "ci_upper", report_jnum(b, meta_measure_display(r->measure, x->ci_upper)));
-    report_jput(b, e, "pi_lower", report_jnum(b, meta_measure_display(r->measure, x->pi_lower)));
-    report_jput(b, e, "pi_upper", report_jnum(b, meta_measure_display(r->measure, x->pi_upper)));
+    report_jput(b, e, "estimate", report_jnum(b, exp(x->estimate)));
+    report_jput(b, e, "ci_lower", report_jnum(b, exp(x->ci_lower)));
+    report_jput(b, e, "ci_upper", report_jnum(b, exp(x->ci_upper)));
+    report_jput(b, e, "pi_lower", report_jnum(b, exp(x->pi_lower)));
+    report_jput(b, e, "pi_upper", report_jnum(b, exp(x->pi_upper)));
     report_jput(b, o, "exp", e);
+}
+
+/* The estimate row a study was taken from, as stored. */
+static struct json_object *reported_json(struct report_jb *b, const struct meta_select_estimate *e)
+{
+    struct json_object *o = report_jobj(b);
+    report_jput(b, o, "treatment", report_jstr(b, e->treatment));
+    report_jput(b, o, "control", report_jstr(b, e->control));
+    report_jput(b, o, "measure", report_jstr(b, e->measure));
+    if (e->peto)
+        report_jput(b, o, "method", report_jstr(b, "peto"));
+    if (strcmp(e->measure, "GIV") == 0)
+        report_jput(b, o, "log_scale", report_jbool(b, e->log_scale != 0));
+    report_jput(b, o, "estimate", report_jnum(b, e->estimate));
+    report_jput(b, o, "se", report_jnum(b, e->se));
+    report_jput(b, o, "ci_lower", report_jnum(b, e->ci_lower));
+    report_jput(b, o, "ci_upper", report_jnum(b, e->ci_upper));
+    report_jput(b, o, "level",
+                isfinite(e->ci_lower) ? report_jnum(b, isfinite(e->level) ? e->level : 95.0)
+                                      : NULL);
+    return o;
 }
 
 static struct json_object *arm_json(struct report_jb *b, int binary, const struct meta_arm_cont *c,
@@ -94,17 +116,28 @@ static struct json_object *studies_json(struct report_jb *b, const struct meta_c
             const struct meta_subgroup *sg = meta_analysis_subgroup_of(an, i);
             report_jput(b, o, "subgroup", sg ? report_jstr(b, sg->value) : NULL);
         }
+        const struct meta_contrast_info *info = &c->info[i];
+        int estimate = info->source == META_SOURCE_ESTIMATE;
+        report_jput(b, o, "source", report_jstr(b, estimate ? "estimate" : "arms"));
         report_jput(b, o, "yi", report_jnum(b, sr->yi));
         report_jput(b, o, "vi", report_jnum(b, sr->vi));
         report_jput(b, o, "ci_lower", report_jnum(b, sr->ci_lower));
         report_jput(b, o, "ci_upper", report_jnum(b, sr->ci_upper));
         report_jput(b, o, "weight", report_jnum(b, sr->weight));
+        if (estimate) {
+            if (isfinite(info->n_treatment))
+                report_jput(b, o, "n_treatment", report_jnum(b, info->n_treatment));
+            if (isfinite(info->n_control))
+                report_jput(b, o, "n_control", report_jnum(b, info->n_control));
+            report_jput(b, o, "reported", reported_json(b, info->estimate));
+            report_jpush(b, arr, o);
+            continue;
+        }
         report_jput(b, o, "treatment_arm", arm_json(b, s->binary, &s->tc, &s->tb));
         report_jput(b, o, "control_arm", arm_json(b, s->binary, &s->cc, &s->cb));
-        if (c->info[i].treatment_arms > 1 || c->info[i].control_arms > 1) {
-            report_jput(b, o, "treatment_arms",
-                        report_jint(b, (long long)c->info[i].treatment_arms));
-            report_jput(b, o, "control_arms", report_jint(b, (long long)c->info[i].control_arms));
+        if (info->treatment_arms > 1 || info->control_arms > 1) {
+            report_jput(b, o, "treatment_arms", report_jint(b, (long long)info->treatment_arms));
+            report_jput(b, o, "control_arms", report_jint(b, (long long)info->control_arms));
         }
         report_jpush(b, arr, o);
     }
@@ -118,7 +151,7 @@ static struct json_object *subgroups_json(struct report_jb *b, const struct meta
         const struct meta_subgroup *sg = &an->groups[g];
         struct json_object *o = report_jobj(b);
         report_jput(b, o, "value", report_jstr(b, sg->value));
-        result_fields(b, o, &sg->result, sg->pooled);
+        result_fields(b, o, &sg->result, sg->pooled, an->log_scale);
         report_jput(b, o, "studies",
                     studies_json(b, &sg->contrasts, &sg->result, sg->pooled, NULL));
         report_jput(
@@ -141,7 +174,7 @@ static struct json_object *steps_json(struct report_jb *b, const struct meta_ana
         report_jput(b, o, key, report_jstr(b, an->contrasts.info[idx].trial));
         if (order)
             report_jput(b, o, "year", report_jnum(b, an->contrasts.info[idx].year));
-        result_fields(b, o, &steps[i], 1);
+        result_fields(b, o, &steps[i], 1, an->log_scale);
         report_jpush(b, arr, o);
     }
     return arr;
@@ -153,7 +186,7 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
     struct report_jb b = {0};
     struct json_object *root = report_jobj(&b);
     report_json_head(&b, root, an);
-    result_fields(&b, root, &an->overall, 1);
+    result_fields(&b, root, &an->overall, 1, an->log_scale);
     report_jput(
         &b, root, "studies",
         studies_json(&b, &an->contrasts, &an->overall, 1, an->subgroups_in_total ? an : NULL));

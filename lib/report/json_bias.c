@@ -3,8 +3,8 @@
  * small-study tests and trim-and-fill ("egger", "regtest", "begg",
  * "trimfill"), the influence diagnostics ("influence") and the
  * meta-regression (mods, coefficients, QM ... R2). On the analysis scale,
- * like metafor; ratio measures add `exp` with the back-transformed
- * estimates and intervals.
+ * like metafor; analyses on the log scale (ratio measures, GIV given on the
+ * log scale) add `exp` with the back-transformed estimates and intervals.
  */
 #include "report_internal.h"
 
@@ -13,20 +13,20 @@
 #include <string.h>
 
 /* {"estimate", "ci_lower", "ci_upper"} back-transformed, under the given
- * names, for ratio measures; NULL (null) for the others. */
-static struct json_object *exp_json(struct report_jb *b, enum meta_measure measure,
-                                    const char *const names[3], const double v[3])
+ * names, when log_scale (meta_analysis.log_scale); NULL (null) otherwise. */
+static struct json_object *exp_json(struct report_jb *b, int log_scale, const char *const names[3],
+                                    const double v[3])
 {
-    if (!meta_measure_is_ratio(measure))
+    if (!log_scale)
         return NULL;
     struct json_object *o = report_jobj(b);
     for (int i = 0; i < 3; i++)
-        report_jput(b, o, names[i], report_jnum(b, meta_measure_display(measure, v[i])));
+        report_jput(b, o, names[i], report_jnum(b, exp(v[i])));
     return o;
 }
 
 static struct json_object *regtest_json(struct report_jb *b, const struct meta_regtest *r,
-                                        enum meta_measure measure)
+                                        int log_scale)
 {
     static const char *const limits[3] = {"limit_estimate", "limit_ci_lower", "limit_ci_upper"};
     const double v[3] = {r->limit_estimate, r->limit_ci_lower, r->limit_ci_upper};
@@ -38,12 +38,12 @@ static struct json_object *regtest_json(struct report_jb *b, const struct meta_r
     report_jput(b, o, "p", report_jnum(b, r->p));
     for (int i = 0; i < 3; i++)
         report_jput(b, o, limits[i], report_jnum(b, v[i]));
-    report_jput(b, o, "exp", exp_json(b, measure, limits, v));
+    report_jput(b, o, "exp", exp_json(b, log_scale, limits, v));
     return o;
 }
 
 static struct json_object *trimfill_json(struct report_jb *b, const struct meta_trimfill *t,
-                                         enum meta_measure measure)
+                                         int log_scale)
 {
     static const char *const names[3] = {"estimate", "ci_lower", "ci_upper"};
     const double v[3] = {t->estimate, t->ci_lower, t->ci_upper};
@@ -64,24 +64,24 @@ static struct json_object *trimfill_json(struct report_jb *b, const struct meta_
         report_jpush(b, filled, f);
     }
     report_jput(b, o, "filled", filled);
-    report_jput(b, o, "exp", exp_json(b, measure, names, v));
+    report_jput(b, o, "exp", exp_json(b, log_scale, names, v));
     return o;
 }
 
 void report_json_bias(struct report_jb *b, struct json_object *root, const struct meta_analysis *an)
 {
     const struct meta_analysis_bias *bias = &an->bias;
-    enum meta_measure m = an->opts.measure;
+    int log_scale = an->log_scale;
     if (bias->have_tests) {
-        report_jput(b, root, "egger", regtest_json(b, &bias->egger, m));
-        report_jput(b, root, "regtest", regtest_json(b, &bias->regtest, m));
+        report_jput(b, root, "egger", regtest_json(b, &bias->egger, log_scale));
+        report_jput(b, root, "regtest", regtest_json(b, &bias->regtest, log_scale));
         struct json_object *begg = report_jobj(b);
         report_jput(b, begg, "tau", report_jnum(b, bias->begg.tau));
         report_jput(b, begg, "p", report_jnum(b, bias->begg.p));
         report_jput(b, root, "begg", begg);
     }
     report_jput(b, root, "trimfill",
-                bias->have_trimfill ? trimfill_json(b, &bias->trimfill, m) : NULL);
+                bias->have_trimfill ? trimfill_json(b, &bias->trimfill, log_scale) : NULL);
     const char *notes[REPORT_BIAS_NOTES];
     size_t n = report_bias_notes(an, notes);
     struct json_object *arr = report_jarr(b);

@@ -37,6 +37,13 @@ struct json_object *report_jstr(struct report_jb *b, const char *s)
     return o;
 }
 
+struct json_object *report_jbool(struct report_jb *b, int v)
+{
+    struct json_object *o = json_object_new_boolean(v);
+    b->oom |= !o;
+    return o;
+}
+
 struct json_object *report_jobj(struct report_jb *b)
 {
     struct json_object *o = json_object_new_object();

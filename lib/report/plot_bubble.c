@@ -45,7 +45,7 @@ static int footer(struct meta_bubble *b, const struct meta_analysis *an, struct 
              "of %s%s, %s",
              report_model_label(&an->opts), meta_method_name(an->opts.method),
              isfinite(f->df) ? "Knapp-Hartung t" : "z", an->regression.k, est, lo, hi,
-             an->req->mods[0], meta_measure_is_ratio(an->opts.measure) ? " (log scale)" : "", p);
+             an->req->mods[0], an->log_scale ? " (log scale)" : "", p);
     int ret = meta_bubble_add_footer(b, line, err);
     if (ret != META_OK)
         return ret;
@@ -70,8 +70,7 @@ int meta_report_bubble(const struct meta_analysis *an, const struct meta_plot_se
     double lo = INFINITY, hi = -INFINITY;
     if ((ret = meta_bubble_set_title(b, settings->title, err)) != META_OK ||
         (ret = meta_bubble_set_axes(b, an->req->mods[0], meta_measure_label(an->opts.measure),
-                                    meta_measure_is_ratio(an->opts.measure), an->opts.level,
-                                    err)) != META_OK)
+                                    an->log_scale, an->opts.level, err)) != META_OK)
         goto cleanup;
     for (size_t i = 0; i < r->k && ret == META_OK; i++) {
         double x = r->design.x[i * 2 + 1];

@@ -23,11 +23,12 @@ struct report_jb {
 
 /* A number (null when not finite, so no NaN or Infinity reaches the output;
  * written with as many digits as it takes to read it back), an integer, a
- * string (null for NULL), an empty object and array. NULL (null) and oom
+ * string (null for NULL), a boolean, an empty object and array. NULL (null) and oom
  * set when out of memory. */
 struct json_object *report_jnum(struct report_jb *b, double v);
 struct json_object *report_jint(struct report_jb *b, long long v);
 struct json_object *report_jstr(struct report_jb *b, const char *s);
+struct json_object *report_jbool(struct report_jb *b, int v);
 struct json_object *report_jobj(struct report_jb *b);
 struct json_object *report_jarr(struct report_jb *b);
 
@@ -164,12 +165,12 @@ int report_csv_extended(const struct meta_analysis *an);
 void report_csv_begin(struct report_csv *c, FILE *out, size_t ncols);
 
 /* Sets a cell to text (NULL: empty), to a number in full precision (empty
- * when not finite), or to the back-transformed number for ratio measures
- * (empty otherwise). */
+ * when not finite), or to the back-transformed number when log_scale (the
+ * analysis' effects are on the log scale: meta_analysis.log_scale), empty
+ * otherwise. */
 void report_csv_text(struct report_csv_row *r, enum report_csv_column col, const char *text);
 void report_csv_num(struct report_csv_row *r, enum report_csv_column col, double v);
-void report_csv_exp(struct report_csv_row *r, enum report_csv_column col, double v,
-                    enum meta_measure measure);
+void report_csv_exp(struct report_csv_row *r, enum report_csv_column col, double v, int log_scale);
 
 /* Writes the row (its first c->ncols cells) and empties it. */
 void report_csv_emit(struct report_csv *c, struct report_csv_row *r);
@@ -191,10 +192,14 @@ void report_csv_excluded(struct report_csv *c, const char *type, const char *sub
 
 /* How numbers of one analysis are shown. */
 struct report_fmt {
-    enum meta_measure measure; /* ratio measures are shown back-transformed */
-    int decimals;              /* of estimates and CIs */
-    int arm_decimals;          /* of arm means and SDs */
+    enum meta_measure measure;
+    int log_scale;    /* values on the log scale are shown back-transformed */
+    int decimals;     /* of estimates and CIs */
+    int arm_decimals; /* of arm means and SDs */
 };
+
+/* v as f shows it: exp(v) when f->log_scale, v itself otherwise. */
+double report_shown(const struct report_fmt *f, double v);
 
 /* v with `decimals` decimals, "-" when not finite, never "-0.00". */
 void report_num(char *buf, size_t size, double v, int decimals);

@@ -1,7 +1,8 @@
 /*
  * The table of a result (`meta pool`, a run's table file): the analysis as
  * RevMan and metafor show it. One row per
- * trial (its arms' data, estimate with CI, weight), the pooled row, the
+ * trial (its arms' data, or the participants of its estimate row; estimate
+ * with CI, weight), the pooled row, the
  * prediction interval, heterogeneity and the test of the overall effect;
  * ratio measures back-transformed. Columns are sized to their contents
  * (counting UTF-8 characters, not bytes) so numbers line up.
@@ -17,7 +18,7 @@
 
 static double shown(const struct report_fmt *f, double v)
 {
-    return meta_measure_display(f->measure, v);
+    return report_shown(f, v);
 }
 
 /* Arm data: counts as integers, means and SDs with `decimals` decimals. */
@@ -49,7 +50,7 @@ static int arm_decimals_for(const struct meta_contrasts *c)
         const struct meta_arm_cont *sides[2] = {&s->tc, &s->cc};
         size_t arms[2] = {c->info[i].treatment_arms, c->info[i].control_arms};
         for (int j = 0; j < 2; j++) {
-            if (s->binary || arms[j] > 1)
+            if (s->binary || arms[j] != 1)
                 continue;
             int need = 0;
             while (need < 3 && !(exact_at(sides[j]->mean, need) && exact_at(sides[j]->sd, need)))
@@ -62,26 +63,50 @@ static int arm_decimals_for(const struct meta_contrasts *c)
 }
 
 /* Decimals that show the pooled CI width with two significant digits. */
-static int decimals_for(const struct meta_result *r, enum meta_measure measure)
+static int decimals_for(const struct meta_result *r, int log_scale)
 {
-    return report_decimals(meta_measure_display(measure, r->ci_lower),
-                           meta_measure_display(measure, r->ci_upper));
+    return report_decimals(log_scale ? exp(r->ci_lower) : r->ci_lower,
+                           log_scale ? exp(r->ci_upper) : r->ci_upper);
 }
 
 /* ---- The main table --------------------------------------------------------- */
 
 struct layout {
     int binary;
+    int counts_only; /* the outcome holds estimates only: a side shows its participants */
+    int mark;        /* trials of estimate rows are marked (the others have arms) */
     size_t ncols;
     size_t c_trial, c_t, c_c, c_est, c_lo, c_hi, c_w; /* first column of each group */
-    size_t arm_cols;                                  /* columns per arm: 2 or 3 */
+    size_t arm_cols;                                  /* columns per side: 3, 2, 1 or 0 */
 };
 
-static struct layout layout_for(int binary)
+/* Whether any trial of c is of an estimate row, and whether any gives its
+ * participants. */
+static void estimate_trials(const struct meta_contrasts *c, int *any, int *with_n)
+{
+    for (size_t i = 0; i < c->k; i++) {
+        const struct meta_contrast_info *info = &c->info[i];
+        if (info->source != META_SOURCE_ESTIMATE)
+            continue;
+        *any = 1;
+        *with_n |= isfinite(info->n_treatment) || isfinite(info->n_control);
+    }
+}
+
+/* The columns of an analysis: a binary outcome's events and totals, a
+ * continuous one's N, mean and SD; an outcome of estimates only shows the
+ * participants per side when some trial gives them, else no side columns. */
+static struct layout layout_for(const struct meta_analysis *an)
 {
     struct layout l;
-    l.binary = binary;
-    l.arm_cols = binary ? 2 : 3;
+    int any = 0, with_n = 0;
+    estimate_trials(&an->contrasts, &any, &with_n);
+    for (size_t g = 0; g < an->n_groups; g++)
+        estimate_trials(&an->groups[g].contrasts, &any, &with_n);
+    l.binary = an->kind == META_KIND_BINARY;
+    l.counts_only = an->kind == META_KIND_TIME_TO_EVENT || an->kind == META_KIND_GENERIC;
+    l.mark = any && !l.counts_only;
+    l.arm_cols = l.binary ? 2 : !l.counts_only ? 3 : with_n ? 1 : 0;
     l.c_trial = 0;
     l.c_t = 1;
     l.c_c = l.c_t + l.arm_cols;
@@ -100,19 +125,23 @@ static void header_rows(struct meta_text_table *t, const struct layout *l,
     report_side_title(tname, sizeof tname, req->treatments, req->n_treatments, "Treatment");
     report_side_title(cname, sizeof cname, req->controls, req->n_controls, "Control");
     struct meta_text_row *s = meta_text_table_row(t, META_TEXT_ROW_SPAN);
-    if (s) {
+    if (s && l->arm_cols > 0) {
         meta_text_table_set(t, s, l->c_t, "%s", tname);
         s->span[l->c_t] = (int)l->arm_cols;
         meta_text_table_set(t, s, l->c_c, "%s", cname);
         s->span[l->c_c] = (int)l->arm_cols;
+    }
+    if (s) {
         meta_text_table_set(t, s, l->c_lo, "%g%% CI", an->opts.level);
         s->span[l->c_lo] = 2;
     }
     struct meta_text_row *h = meta_text_table_row(t, META_TEXT_ROW_CELLS);
     meta_text_table_set(t, h, l->c_trial, "Trial");
-    for (int side = 0; side < 2; side++) {
+    for (int side = 0; side < 2 && l->arm_cols > 0; side++) {
         size_t c0 = side ? l->c_c : l->c_t;
-        if (l->binary) {
+        if (l->counts_only) {
+            meta_text_table_set(t, h, c0, "N");
+        } else if (l->binary) {
             meta_text_table_set(t, h, c0, "Events");
             meta_text_table_set(t, h, c0 + 1, "Total");
         } else {
@@ -131,7 +160,12 @@ static void arm_cells(struct meta_text_table *t, struct meta_text_row *r, const 
                       int decimals)
 {
     char v[64];
-    if (l->binary) {
+    if (l->arm_cols == 0)
+        return;
+    if (l->counts_only) {
+        arm_value(v, sizeof v, c->n, 1, 0);
+        meta_text_table_set(t, r, c0, "%s", v);
+    } else if (l->binary) {
         arm_value(v, sizeof v, b->events, 1, 0);
         meta_text_table_set(t, r, c0, "%s", v);
         arm_value(v, sizeof v, b->total, 1, 0);
@@ -144,6 +178,16 @@ static void arm_cells(struct meta_text_table *t, struct meta_text_row *r, const 
         arm_value(v, sizeof v, c->sd, 0, decimals);
         meta_text_table_set(t, r, c0 + 2, "%s", v);
     }
+}
+
+/* The side cells of a trial of an estimate row: its participants where
+ * given, nothing else. */
+static void reported_cells(struct meta_text_table *t, struct meta_text_row *r,
+                           const struct layout *l, size_t c0, double n)
+{
+    struct meta_arm_cont c = {n, NAN, NAN};
+    struct meta_arm_bin b = {NAN, n};
+    arm_cells(t, r, l, c0, &c, &b, 0);
 }
 
 /* Estimate and CI cells: "0.41", "[0.13,", "1.26]". */
@@ -178,20 +222,38 @@ static void study_rows(struct meta_text_table *t, const struct layout *l,
     double total_weight = 0.0;
     struct meta_arm_bin tb = {0, 0}, cb = {0, 0};
     struct meta_arm_cont tc = {0, NAN, NAN}, cc = {0, NAN, NAN};
-    int combined = 0;
+    int combined = 0, reported = 0;
     for (size_t i = 0; i < c->k; i++) {
         const struct meta_study *s = &c->studies[i];
+        const struct meta_contrast_info *info = &c->info[i];
         const struct meta_study_result *sr = &res->studies[i];
         struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
-        int multi = c->info[i].treatment_arms > 1 || c->info[i].control_arms > 1;
+        int multi = info->treatment_arms > 1 || info->control_arms > 1;
+        int estimate = info->source == META_SOURCE_ESTIMATE;
         combined |= multi;
-        meta_text_table_set(t, r, l->c_trial, "%s%s", c->info[i].trial, multi ? " *" : "");
-        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
-        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
-        estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
+        reported |= estimate && l->mark;
+        meta_text_table_set(t, r, l->c_trial, "%s%s", info->trial,
+                            multi                 ? " *"
+                            : estimate && l->mark ? " \xe2\x80\xa0" /* a dagger */
+                                                  : "");
         double w = g == NO_GROUP ? sr->weight : meta_analysis_shown_weight(an, g, i);
         total_weight += w;
         meta_text_table_set(t, r, l->c_w, "%.1f%%", w);
+        if (estimate) {
+            reported_cells(t, r, l, l->c_t, info->n_treatment);
+            reported_cells(t, r, l, l->c_c, info->n_control);
+            /* the interval as reported, when it was given at this level */
+            int given = isfinite(info->ci_lower) && isfinite(info->ci_upper);
+            estimate_cells(t, r, l, f, sr->yi, given ? info->ci_lower : sr->ci_lower,
+                           given ? info->ci_upper : sr->ci_upper);
+            double *tn = l->binary ? &tb.total : &tc.n, *cn = l->binary ? &cb.total : &cc.n;
+            *tn += isfinite(info->n_treatment) ? info->n_treatment : 0.0;
+            *cn += isfinite(info->n_control) ? info->n_control : 0.0;
+            continue;
+        }
+        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
+        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
+        estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
         tb.events += s->tb.events;
         tb.total += s->tb.total;
         cb.events += s->cb.events;
@@ -204,7 +266,7 @@ static void study_rows(struct meta_text_table *t, const struct layout *l,
     meta_text_table_set(t, r, l->c_trial, "%s", pooled_label);
     arm_cells(t, r, l, l->c_t, &tc, &tb, f->arm_decimals);
     arm_cells(t, r, l, l->c_c, &cc, &cb, f->arm_decimals);
-    if (!l->binary) {
+    if (!l->binary && l->arm_cols > 0) {
         for (size_t j = 1; j < l->arm_cols; j++) {
             meta_text_table_set(t, r, l->c_t + j, "%s", "");
             meta_text_table_set(t, r, l->c_c + j, "%s", "");
@@ -228,6 +290,8 @@ static void study_rows(struct meta_text_table *t, const struct layout *l,
         meta_text_table_text(t, "* arms combined: %s",
                              l->binary ? "events and totals summed"
                                        : "Cochrane Handbook formula (table 6.5.a)");
+    if (reported)
+        meta_text_table_text(t, "\xe2\x80\xa0 study-level estimate as reported (no arm data)");
 }
 
 /* Heterogeneity and the test of the overall effect, as text lines. */
@@ -266,7 +330,7 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
 static void main_table(struct meta_text_table *t, const struct meta_analysis_request *req,
                        const struct meta_analysis *an, const struct report_fmt *f)
 {
-    struct layout l = layout_for(an->data->binary);
+    struct layout l = layout_for(an);
     meta_text_table_init(t, l.ncols);
     for (size_t c = 1; c < l.ncols; c++)
         t->right[c] = 1;
@@ -326,15 +390,15 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
                                  "Test for subgroup differences: needs two subgroups with trials");
         }
     }
-    if (meta_measure_is_ratio(f->measure)) {
+    if (f->log_scale) {
         char e[32], s[32], lo[32], hi[32];
         report_num(e, sizeof e, an->overall.estimate, 4);
         report_num(s, sizeof s, an->overall.se, 4);
         report_num(lo, sizeof lo, an->overall.ci_lower, 4);
         report_num(hi, sizeof hi, an->overall.ci_upper, 4);
         meta_text_table_text(
-            t, "Log scale: log %s = %s (SE %s) [%s, %s]; --format json has every figure",
-            meta_measure_name(o->measure), e, s, lo, hi);
+            t, "Log scale: %s%s = %s (SE %s) [%s, %s]; --format json has every figure",
+            o->measure == META_GIV ? "" : "log ", meta_measure_name(o->measure), e, s, lo, hi);
     }
     if (an->contrasts.n_excluded) {
         meta_text_table_text(t, "%s", "");
@@ -410,7 +474,8 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
 int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
     const struct meta_analysis_request *req = an->req;
-    struct report_fmt f = {an->opts.measure, decimals_for(&an->overall, an->opts.measure),
+    struct report_fmt f = {an->opts.measure, an->log_scale,
+                           decimals_for(&an->overall, an->log_scale),
                            arm_decimals_for(&an->contrasts)};
     struct meta_text_table t;
     int oom = 0;

@@ -3,9 +3,10 @@
  * `meta pool --influence`, and the table file of an analysis that asks for
  * them): the small-study tests with trim-and-fill, the influence
  * diagnostics as metafor prints them, and the meta-regression with its
- * tests. Effects are back-transformed for ratio measures where the pooled
- * table shows them so; coefficients stay on the analysis scale, as metafor
- * reports them, and the table says so.
+ * tests. Effects on the log scale (ratio measures, GIV given on the log
+ * scale) are back-transformed where the pooled table shows them so;
+ * coefficients stay on the analysis scale, as metafor reports them, and the
+ * table says so.
  */
 #include "report_internal.h"
 
@@ -89,9 +90,9 @@ static void regtest_row(struct meta_text_table *t, const char *label, const stru
         meta_text_table_set(t, r, T_STAT, "z = %s", a);
     report_pvalue(a, sizeof a, x->p);
     meta_text_table_set(t, r, T_P, "%s", a);
-    report_num(a, sizeof a, meta_measure_display(f->measure, x->limit_estimate), f->decimals);
-    report_num(b, sizeof b, meta_measure_display(f->measure, x->limit_ci_lower), f->decimals);
-    report_num(c, sizeof c, meta_measure_display(f->measure, x->limit_ci_upper), f->decimals);
+    report_num(a, sizeof a, report_shown(f, x->limit_estimate), f->decimals);
+    report_num(b, sizeof b, report_shown(f, x->limit_ci_lower), f->decimals);
+    report_num(c, sizeof c, report_shown(f, x->limit_ci_upper), f->decimals);
     meta_text_table_set(t, r, T_LIMIT, "%s", a);
     meta_text_table_set(t, r, T_LO, "[%s,", b);
     meta_text_table_set(t, r, T_HI, "%s]", c);
@@ -156,9 +157,9 @@ static void trimfill_lines(struct meta_text_table *t, const struct meta_analysis
         {"Filled in", an->bias.k + tf->k0, tf->estimate, tf->ci_lower, tf->ci_upper, tf->tau2}};
     for (int i = 0; i < (tf->k0 ? 2 : 1); i++) {
         char e[64], lo[64], hi[64], tau2[64] = "";
-        report_num(e, sizeof e, meta_measure_display(f->measure, rows[i].est), f->decimals);
-        report_num(lo, sizeof lo, meta_measure_display(f->measure, rows[i].lo), f->decimals);
-        report_num(hi, sizeof hi, meta_measure_display(f->measure, rows[i].hi), f->decimals);
+        report_num(e, sizeof e, report_shown(f, rows[i].est), f->decimals);
+        report_num(lo, sizeof lo, report_shown(f, rows[i].lo), f->decimals);
+        report_num(hi, sizeof hi, report_shown(f, rows[i].hi), f->decimals);
         if (an->opts.model == META_MODEL_RANDOM) {
             char v[32];
             report_num(v, sizeof v, rows[i].tau2, 4);
@@ -174,7 +175,7 @@ static void trimfill_lines(struct meta_text_table *t, const struct meta_analysis
     size_t shown_n = tf->k0 < 20 ? tf->k0 : 20;
     for (size_t i = 0; i < shown_n && used < sizeof list; i++) {
         char v[32];
-        report_num(v, sizeof v, meta_measure_display(f->measure, tf->filled[i].yi), f->decimals);
+        report_num(v, sizeof v, report_shown(f, tf->filled[i].yi), f->decimals);
         int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", v);
         used += w > 0 ? (size_t)w : 0;
     }
@@ -187,11 +188,9 @@ static void trimfill_lines(struct meta_text_table *t, const struct meta_analysis
 int report_table_bias(FILE *out, const struct meta_analysis *an)
 {
     const struct meta_analysis_bias *b = &an->bias;
-    struct report_fmt f = {
-        an->opts.measure,
-        report_decimals(meta_measure_display(an->opts.measure, an->overall.ci_lower),
-                        meta_measure_display(an->opts.measure, an->overall.ci_upper)),
-        2};
+    struct report_fmt f = {an->opts.measure, an->log_scale, 0, 2};
+    f.decimals = report_decimals(report_shown(&f, an->overall.ci_lower),
+                                 report_shown(&f, an->overall.ci_upper));
     struct meta_text_table t;
     meta_text_table_init(&t, T_COLS);
     align(&t);
@@ -282,11 +281,12 @@ int report_table_regression(FILE *out, const struct meta_analysis *an)
     else
         meta_text_table_text(&t, "Residual heterogeneity: QE(%d) = %.2f, %s", fit->QE_df, fit->QE,
                              p);
-    if (meta_measure_is_ratio(o->measure))
+    if (an->log_scale)
         meta_text_table_text(&t,
-                             "Coefficients on the log scale (log %s): exp(estimate) multiplies the "
+                             "Coefficients on the log scale (%s%s): exp(estimate) multiplies the "
                              "%s per unit of a numeric moderator, or against the reference level",
-                             meta_measure_name(o->measure), meta_measure_name(o->measure));
+                             o->measure == META_GIV ? "" : "log ", meta_measure_name(o->measure),
+                             o->measure == META_GIV ? "effect" : meta_measure_name(o->measure));
     report_excluded_lines(&t, reg->excluded, reg->n_excluded, "");
     return print_table(out, &t);
 }

@@ -69,6 +69,11 @@ void report_side_title(char *buf, size_t size, char *const *names, size_t count,
         snprintf(buf, size, "%s", fallback);
 }
 
+double report_shown(const struct report_fmt *f, double v)
+{
+    return f->log_scale ? exp(v) : v;
+}
+
 void report_table_heading(struct meta_text_table *t, const struct meta_analysis *an)
 {
     const struct meta_analysis_request *req = an->req;
@@ -85,8 +90,11 @@ void report_table_heading(struct meta_text_table *t, const struct meta_analysis 
     if (o->convention != META_CONVENTION_METAFOR)
         snprintf(convention, sizeof convention, "; convention %s (%s)",
                  meta_convention_name(o->convention), meta_convention_title(o->convention));
-    meta_text_table_text(t, "Measure: %s, %s; %s (%s); %g%% CI (%s)%s",
+    meta_text_table_text(t, "Measure: %s, %s%s; %s (%s); %g%% CI (%s)%s",
                          meta_measure_name(o->measure), meta_measure_title(o->measure),
+                         o->measure != META_GIV ? ""
+                         : an->log_scale        ? " (log scale, shown back-transformed)"
+                                                : " (on the scale reported)",
                          report_model_label(o), report_method_label(o), o->level,
                          o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z", convention);
 }

@@ -1,10 +1,10 @@
 /*
  * The one vocabulary of measures and conventions for every output: the
  * RevMan label of a plot, the words of a table heading, the back-transform
- * of the ratio measures, whose program a convention follows, the number
- * of studies it reports and the notes beside the small-study tests. The
- * codes themselves ("RR", "revman5") are lib/stats' (meta_measure_name,
- * meta_convention_name).
+ * of the ratio measures (and of GIV effects on the log scale), whose program
+ * a convention follows, the number of studies it reports and the notes beside
+ * the small-study tests. The codes themselves ("RR", "revman5") are lib/stats'
+ * (meta_measure_name, meta_convention_name).
  */
 #include "report_internal.h"
 
@@ -21,6 +21,8 @@ static const struct {
     {META_RR, "Risk Ratio", "risk ratio"},
     {META_OR, "Odds Ratio", "odds ratio"},
     {META_RD, "Risk Difference", "risk difference"},
+    {META_HR, "Hazard Ratio", "hazard ratio"},
+    {META_GIV, "Effect (GIV)", "generic inverse variance"},
 };
 
 #define N_MEASURES (sizeof measures / sizeof measures[0])
@@ -44,6 +46,11 @@ const char *meta_measure_title(enum meta_measure measure)
 double meta_measure_display(enum meta_measure measure, double v)
 {
     return meta_measure_is_ratio(measure) ? exp(v) : v;
+}
+
+double meta_report_display(const struct meta_analysis *an, double v)
+{
+    return an->log_scale ? exp(v) : v;
 }
 
 const char *meta_convention_title(enum meta_convention convention)

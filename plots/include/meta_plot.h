@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "meta_status.h"
+#include "safe_out.h"
 
 /* Output formats; the gnuplot terminal follows from it (pngcairo, svg, pdfcairo). */
 enum meta_plot_format { META_PLOT_PNG, META_PLOT_SVG, META_PLOT_PDF };
@@ -32,6 +33,31 @@ struct meta_plot_arm {
 };
 
 /*
+ * A risk-of-bias judgement of one domain of a result, as RoB 2 judges them
+ * (Sterne et al. 2019, BMJ 366:l4898; Cochrane Handbook chapter 8).
+ */
+enum meta_rob {
+    META_ROB_NONE = 0, /* not assessed: no mark */
+    META_ROB_LOW,      /* low risk of bias */
+    META_ROB_SOME,     /* some concerns (RoB 1: unclear risk) */
+    META_ROB_HIGH      /* high risk of bias */
+};
+
+/* The domains a study row may carry a judgement for, in column order: RoB 2's
+ * five (D1 randomization process, D2 deviations from intended interventions,
+ * D3 missing outcome data, D4 measurement of the outcome, D5 selection of the
+ * reported result) and the overall judgement. */
+enum meta_rob_domain {
+    META_ROB_D1 = 0,
+    META_ROB_D2,
+    META_ROB_D3,
+    META_ROB_D4,
+    META_ROB_D5,
+    META_ROB_OVERALL,
+    META_ROB_DOMAINS /* their number */
+};
+
+/*
  * One study row. Effect values are on the analysis scale: for a ratio measure
  * (the forest's log_scale flag set) they are natural logarithms, exactly as the
  * JSON output and lib/stats report them, and the plot back-transforms them.
@@ -44,6 +70,7 @@ struct meta_forest_study {
     struct meta_plot_arm control;        /* the control side's data */
     double weight;                       /* percent; NAN: blank column, mid-sized square */
     double estimate, ci_lower, ci_upper; /* analysis scale */
+    enum meta_rob rob[META_ROB_DOMAINS]; /* risk of bias per domain; META_ROB_NONE: no mark */
 };
 
 /*
@@ -114,6 +141,7 @@ struct meta_forest {
     int higher_is_better;  /* 0: effects below the null favour the treatment */
     char *model;           /* footer, e.g. "Random effects"; NULL: no model line */
     char *method;          /* footer, e.g. "REML" */
+    int show_rob;          /* draw the risk-of-bias columns (when a study has a judgement) */
     int has_subgroup_test; /* set by meta_forest_set_subgroup_test() */
     double subgroup_q, subgroup_df, subgroup_p;
     char **footer; /* extra footer lines, in order */
@@ -169,6 +197,27 @@ void meta_forest_set_higher_is_better(struct meta_forest *f, int higher_is_bette
 int meta_forest_set_model(struct meta_forest *f, const char *model, const char *method,
                           double level, struct meta_error *err);
 
+/* Asks for the risk-of-bias columns (show nonzero) or not. Asked for, they
+ * are drawn as RevMan draws them, right of the plot panel: one column per
+ * domain (D1 ... D5, Overall) with a filled circle per judgement (green "+"
+ * low, yellow "?" some concerns, red minus sign high; the symbol lets the
+ * mark read without colour), a blank where a domain was not assessed, and a
+ * legend of the domains and marks under the plot. They are left out, asked
+ * for or not, when no study row has a judgement. Off by default. */
+void meta_forest_set_rob(struct meta_forest *f, int show);
+
+/* Reads a judgement as the registry stores it: "low", "some concerns",
+ * "high" (RoB 2), and also RevMan's and RoB 1's words "low risk", "high
+ * risk", "unclear", "unclear risk" (drawn as some concerns, as RevMan draws
+ * them); any case, blanks around ignored. NULL or blank text is
+ * META_ROB_NONE (not assessed). Returns META_OK, or META_EINVAL for any
+ * other text (err says which words are known; *out is left alone). */
+int meta_plot_rob_parse(const char *text, enum meta_rob *out, struct meta_error *err);
+
+/* The registry's word for a judgement ("low", "some concerns", "high"); NULL
+ * for META_ROB_NONE or a value out of range. Static. */
+const char *meta_plot_rob_name(enum meta_rob rob);
+
 /* Sets the null (no effect) value on the analysis scale; 0 unless told. A
  * value that is not finite is ignored. */
 void meta_forest_set_null(struct meta_forest *f, double null_value);
@@ -187,11 +236,13 @@ int meta_forest_add_footer(struct meta_forest *f, const char *line, struct meta_
  * META_EINVAL (NULL label, or after the overall row) or META_ENOMEM. */
 int meta_forest_add_section(struct meta_forest *f, const char *label, struct meta_error *err);
 
-/* Initialises a study: every number NAN, arms META_PLOT_ARM_NONE, label NULL. */
+/* Initialises a study: every number NAN, arms META_PLOT_ARM_NONE, label NULL,
+ * no risk-of-bias judgement. */
 void meta_forest_study_init(struct meta_forest_study *s);
 
 /* Appends a study row (copied). Checks that the label is set, that a finite
- * estimate lies within finite CI bounds, and that the weight is NAN or >= 0.
+ * estimate lies within finite CI bounds, that the weight is NAN or >= 0 and
+ * that each risk-of-bias judgement is one of enum meta_rob.
  * Returns META_OK, META_EINVAL (with the reason in err) or META_ENOMEM. */
 int meta_forest_add_study(struct meta_forest *f, const struct meta_forest_study *s,
                           struct meta_error *err);
@@ -370,13 +421,17 @@ int meta_plot_format_from_path(const char *path, enum meta_plot_format *fmt,
 
 /*
  * Writes the complete gnuplot script drawing `f` into `output_path` in the
- * format `fmt` to `out`; nothing is run. The layout is RevMan's: the table of
+ * format `fmt` to `out`; nothing is run. output_path NULL: the script says
+ * `set output` without a file, and gnuplot writes the plot to its standard
+ * output (how meta runs it). The layout is RevMan's: the table of
  * studies (label, each arm's data, weight, estimate [CI]) left, the plot panel
  * right, a row per study, subgroup heading, diamond, "Total events" (binary
  * arms: sums over the studies above the diamond, as are the participant
  * totals), prediction interval and subgroup heterogeneity line; the overall
  * lines, the test for subgroup differences, the model line and extra lines in
- * the footer. The axis is symmetric around the null and holds every diamond
+ * the footer; with risk of bias asked for and judged (meta_forest_set_rob),
+ * a column of marks per domain right of the panel and their legend under
+ * the plot. The axis is symmetric around the null and holds every diamond
  * and prediction interval and most study intervals; the others end in arrows.
  * Text from the description goes through meta_plot_quote(); numbers are
  * written in the C locale whatever the process locale. Returns META_OK,
@@ -392,23 +447,57 @@ int meta_plot_funnel_script(const struct meta_funnel *f, enum meta_plot_format f
                             const char *output_path, FILE *out, struct meta_error *err);
 
 /*
- * Runs gnuplot on `script` (len bytes), fed through a pipe to its standard
- * input. The program is `gnuplot_path` if given, else $META_GNUPLOT if set,
- * else "gnuplot" looked up on PATH. Before starting it, output_path (if not
- * NULL) is opened for writing to catch an unwritable path early; afterwards it
- * must exist and be non-empty. gnuplot's standard error is captured and put in
- * err when it fails. Returns META_OK, or META_EIO with err saying what went
- * wrong: gnuplot not found, not runnable, exiting non-zero or killed (with its
- * messages), the output not writable or left empty.
+ * How long gnuplot may run: $META_GNUPLOT_TIMEOUT seconds (a number > 0,
+ * fractions allowed), else 60. META_EINVAL (err names the value) for
+ * anything else.
  */
-int meta_plot_run_gnuplot(const char *script, size_t len, const char *gnuplot_path,
-                          const char *output_path, struct meta_error *err);
+int meta_plot_gnuplot_timeout(double *seconds, struct meta_error *err);
 
 /*
- * Draws a forest plot into output_path, the format chosen by its extension:
- * builds the script, saves it to script_path when that is not NULL (--script),
- * then runs gnuplot as meta_plot_run_gnuplot() does. Returns META_OK or the
- * first failure's status (META_EINVAL, META_ENOMEM, META_EIO) with err set.
+ * Runs gnuplot on `script` (len bytes), fed through a pipe to its standard
+ * input. The program is `gnuplot_path` if given, else $META_GNUPLOT if set,
+ * else "gnuplot" looked up on PATH; it runs in its own process group. What
+ * it writes to standard output (the plot, for a script whose `set output`
+ * names no file) goes into out with meta_fs_out_write, every write checked,
+ * or is discarded when out is NULL; out stays open for the caller to commit
+ * or discard. gnuplot gets meta_plot_gnuplot_timeout() seconds: after that
+ * it and its process group are killed. Its standard error is captured and,
+ * as one line, put in err when it fails. Returns META_OK; META_EINVAL for a
+ * bad META_GNUPLOT_TIMEOUT; META_EIO with err saying what went wrong:
+ * gnuplot not found, not runnable, exiting non-zero, killed, stopped at the
+ * timeout (its messages with it), nothing written to out, or out failing
+ * ("cannot write 'PATH': strerror", gnuplot then stopped at once).
+ */
+int meta_plot_run_gnuplot(const char *script, size_t len, const char *gnuplot_path,
+                          struct meta_fs_out *out, struct meta_error *err);
+
+/*
+ * Draws a forest plot in format fmt into out, an output file open for
+ * writing (meta_fs_out_open...), which the caller then commits or discards:
+ * builds the script and runs gnuplot as meta_plot_run_gnuplot() does, the
+ * plot written by meta itself into out. Returns META_OK or the first
+ * failure's status (META_EINVAL, META_ENOMEM, META_EIO) with err set.
+ */
+int meta_plot_forest_write(const struct meta_forest *f, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err);
+
+/* Draws a funnel plot into out; as meta_plot_forest_write(). */
+int meta_plot_funnel_write(const struct meta_funnel *f, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err);
+
+/* Draws a bubble plot into out; as meta_plot_forest_write(). */
+int meta_plot_bubble_write(const struct meta_bubble *b, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err);
+
+/*
+ * Draws a forest plot into output_path, the format chosen by its extension,
+ * whole or not at all: the plot is written to a temporary file beside it
+ * and renamed over it once complete (meta_fs_out_open_file: the directory
+ * as named, never a link as the file itself). Saves the script to
+ * script_path first when that is not NULL (--script; that script names
+ * output_path, to run by hand). Returns META_OK or the first failure's
+ * status (META_EINVAL, META_ENOMEM, META_EIO) with err set; on failure
+ * output_path is as it was.
  */
 int meta_plot_forest(const struct meta_forest *f, const char *output_path, const char *script_path,
                      struct meta_error *err);

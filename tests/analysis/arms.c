@@ -138,6 +138,38 @@ int test_selection(struct meta_selection *sel, const struct test_arm *arms, size
     return 0;
 }
 
+int test_selection_estimates(struct meta_selection *sel, const struct test_estimate *rows,
+                             size_t count, enum meta_select_kind kind)
+{
+    sel->kind = kind;
+    sel->estimates = calloc(count ? count : 1, sizeof *sel->estimates);
+    if (!sel->estimates)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const struct test_estimate *r = &rows[i];
+        struct meta_select_estimate *e = &sel->estimates[i];
+        e->trial_id = r->trial_id;
+        e->trial = (char *)r->trial;
+        e->treatment = (char *)r->treatment;
+        e->control = (char *)r->control;
+        e->swapped = r->swapped;
+        e->measure = (char *)r->measure;
+        e->log_scale = r->log_scale;
+        e->estimate = r->estimate;
+        e->se = r->se;
+        e->se_given = 1;
+        e->ci_lower = r->ci_lower;
+        e->ci_upper = r->ci_upper;
+        e->level = r->level;
+        e->n_treatment = r->n_treatment;
+        e->n_control = r->n_control;
+        e->year = (char *)r->year;
+        e->by_value = (char *)r->by;
+    }
+    sel->n_estimates = count;
+    return 0;
+}
+
 int test_request(struct meta_analysis_request *req, const char *outcome, const char *treatment,
                  const char *control, const char *const *options)
 {

@@ -1,7 +1,7 @@
 /*
- * In-memory arms for the tests of lib/analysis and lib/report: a selection
- * built from a table of literals, as lib/registry would read it, so that the
- * engine and its writers run without a database.
+ * In-memory arms and estimate rows for the tests of lib/analysis and
+ * lib/report: a selection built from tables of literals, as lib/registry
+ * would read it, so that the engine and its writers run without a database.
  */
 #ifndef META_TEST_ARMS_H
 #define META_TEST_ARMS_H
@@ -39,6 +39,27 @@ struct test_arm {
  * by trial_id. Returns 0, or -1 when out of memory; free sel->arms after. */
 int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
                    int binary, const char *outcome, const char *timepoint);
+
+/* One estimate row: trial, its load order, the sides as stored (swapped:
+ * treatment in the control list), the measure and figures (NAN where not
+ * given), and the `year` and `by` attributes (NULL when absent). */
+struct test_estimate {
+    long long trial_id;
+    const char *trial;
+    const char *treatment, *control;
+    int swapped;
+    const char *measure;
+    int log_scale;
+    double estimate, se, ci_lower, ci_upper, level, n_treatment, n_control;
+    const char *year;
+    const char *by;
+};
+
+/* Adds count estimate rows to sel (strings borrowed, as test_selection's;
+ * rows ordered by trial_id) and sets its kind. Returns 0, or -1 when out of
+ * memory; free sel->estimates after. */
+int test_selection_estimates(struct meta_selection *sel, const struct test_estimate *rows,
+                             size_t count, enum meta_select_kind kind);
 
 /* The request "treatment vs control" on outcome with `options` (pairs of
  * key and value, ending with NULL) set through meta_analysis_request_set.

@@ -221,7 +221,7 @@ META_GNUPLOT=$work/no-gnuplot run "$META" run --db "$DB" --out "$work/nognuplot"
 expect "gnuplot missing" 1 "^FAIL $analyses/bcg.ini: .*gnuplot"
 mkdir -p "$work/blocked" && : >"$work/blocked/plots"
 run "$META" run --db "$DB" --out "$work/blocked" "$fixtures/good/a_bcg_mh.ini"
-expect "an output directory that is a file" 1 "^FAIL $fixtures/good/a_bcg_mh.ini: cannot create directory '$work/blocked/plots'"
+expect "an output directory that is a file" 1 "^FAIL $fixtures/good/a_bcg_mh.ini: '$work/blocked/plots' is not a directory"
 
 # The output directory itself.
 : >"$work/a-file"

@@ -162,7 +162,7 @@ static void test_vocabulary(void)
         CU_ASSERT_EQUAL(meta_measure_display(m, 0.0), cases[i].log_scale ? 1.0 : 0.0);
     }
     enum meta_measure m;
-    CU_ASSERT_EQUAL(meta_measure_parse("HR", &m), META_EINVAL);
+    CU_ASSERT_EQUAL(meta_measure_parse("IRR", &m), META_EINVAL);
     CU_ASSERT_STRING_EQUAL(meta_measure_title(META_SMD),
                            "standardised mean difference (Hedges' g)");
     CU_ASSERT_STRING_EQUAL(meta_measure_label((enum meta_measure)99), "Effect");

@@ -3,8 +3,8 @@
  * options, no output format and no database handle), its defaults, and
  * running it (contrasts, overall pooling, subgroups, leave-one-out,
  * cumulative, small-study tests, influence diagnostics, meta-regression) on
- * arms read from the registry or held in memory. Front ends (the meta
- * program, analysis files, tests) drive it through this header.
+ * arms and estimate rows read from the registry or held in memory. Front ends (the meta program,
+ * analysis files, tests) drive it through this header.
  */
 #ifndef META_ANALYSIS_H
 #define META_ANALYSIS_H
@@ -42,7 +42,7 @@ struct meta_analysis_request {
     size_t n_controls;
     struct meta_options opts; /* as given; see meta_analysis_resolve */
     unsigned given;           /* META_GIVEN_* bits */
-    char *by;                 /* attribute of the treatment arms for subgroups, or NULL */
+    char *by; /* attribute for subgroups (of the results, else of the treatment arms), or NULL */
     int leave_one_out;
     int cumulative;
     int bias;                         /* Egger's and the regression test, Begg's test and
@@ -129,6 +129,25 @@ int meta_analysis_request_set(struct meta_analysis_request *req, const char *nam
 int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
                           struct meta_options *opts, struct meta_request_error *e);
 
+/* The kind of the outcome of sel: binary when sel->binary (whatever
+ * sel->kind says), time-to-event or generic as sel->kind says, else
+ * continuous. */
+enum meta_select_kind meta_analysis_kind(const struct meta_selection *sel);
+
+/*
+ * meta_analysis_resolve for the data at hand (sel, borrowed): the outcome's
+ * kind (meta_analysis_kind), so that a time-to-event outcome takes HR (the
+ * only measure of its estimate rows), a generic one GIV, and MH or PETO are
+ * refused on either (they need counts). When sel holds estimate rows but no
+ * arm rows, the default measure is the one they all have (OR for PETO), and
+ * inverse variance stays the default method under r-meta. Returns as
+ * meta_analysis_resolve; also META_EINVAL, with e->key NULL, when the
+ * measure is not given and such rows have several (the message lists them).
+ */
+int meta_analysis_resolve_selection(const struct meta_analysis_request *req,
+                                    const struct meta_selection *sel, struct meta_options *opts,
+                                    struct meta_request_error *e);
+
 /* ---- Running it ---------------------------------------------------------- */
 
 /* One subgroup of a `by` analysis. */
@@ -197,10 +216,15 @@ struct meta_analysis_regression {
  * fingerprint) are further fields, empty unless the request asks for them. */
 struct meta_analysis {
     const struct meta_analysis_request *req; /* what was asked */
-    const struct meta_selection *data;       /* the arms analysed: &sel or the caller's */
-    struct meta_selection sel;               /* the arms read by meta_analysis_run */
+    const struct meta_selection *data;       /* the arms and estimate rows analysed: &sel or
+                                                the caller's */
+    struct meta_selection sel;               /* the selection read by meta_analysis_run */
     struct meta_options opts;                /* resolved options */
-    struct meta_contrasts contrasts;         /* one study per trial, and the trials left out */
+    enum meta_select_kind kind;              /* the outcome's (meta_analysis_kind) */
+    int log_scale; /* effects on the log scale, shown back-transformed: the ratio measures
+                      (RR, OR, ROM, HR), and GIV when its estimate rows are on the log
+                      scale (meta_contrasts_log_scale) */
+    struct meta_contrasts contrasts; /* one study per trial, and the trials left out */
     struct meta_result overall;
 
     struct meta_subgroup *groups; /* by: n_groups subgroups, sorted by value */
@@ -247,23 +271,27 @@ void meta_analysis_init(struct meta_analysis *an);
 void meta_analysis_release(struct meta_analysis *an);
 
 /*
- * Runs req on arms held by the caller: resolves the options for data's
- * outcome type, builds the contrasts, pools them and, as req asks, the
- * subgroups with their test, leave-one-out and cumulative results, the
- * small-study tests and trim-and-fill, the influence diagnostics and the
- * meta-regression (whose moderators data must have read by name:
- * meta_selection.attributes). an must be initialised (or released); req
- * and data are borrowed and must outlive it. data's arms are ordered by
- * trial (trial_id), each trial's arms together, and so are its estimates.
- * Returns META_OK; META_EINVAL with e->key set when the options do not fit
- * the outcome; META_EDOM when no trial can be pooled (e->err lists why
- * trials were left out), leave-one-out has fewer than two trials or no
- * trial has a value of every moderator; otherwise the status of lib/stats
- * (META_ENOCONV; META_EINVAL for too few studies for a test, trim-and-fill,
- * influence or a meta-regression under Mantel-Haenszel or Peto pooling, a
- * moderator with one value, more coefficients than trials, collinear
- * moderators; META_ENOMEM) with e->err naming the step that failed and
- * e->key NULL.
+ * Runs req on arms and estimate rows held by the caller: resolves the
+ * options for data (meta_analysis_resolve_selection), builds the contrasts
+ * (arms first, estimate rows otherwise: meta_contrasts_build), pools them
+ * and, as req asks, the subgroups with their test, leave-one-out and
+ * cumulative results, the small-study tests and trim-and-fill, the
+ * influence diagnostics and the meta-regression (whose moderators data must
+ * have read by name: meta_selection.attributes); trials of arms and of
+ * estimates mix freely under inverse variance and the tau^2 estimators,
+ * pooled, tested and regressed from their yi and vi. an must be initialised
+ * (or released); req and data are borrowed and must outlive it. data's arms
+ * are ordered by trial (trial_id), each trial's arms together, and so are
+ * its estimate rows. Returns META_OK; META_EINVAL with e->key set when the
+ * options do not fit the outcome (e->key NULL when estimate rows of several
+ * measures leave the measure open); META_EDOM when no trial can be pooled
+ * (e->err lists why trials were left out), leave-one-out has fewer than two
+ * trials or no trial has a value of every moderator; otherwise the status
+ * of lib/stats (META_ENOCONV; META_EINVAL for too few studies for a test,
+ * trim-and-fill, influence or a meta-regression under Mantel-Haenszel or
+ * Peto pooling, a moderator with one value, more coefficients than trials,
+ * collinear moderators; META_ENOMEM) with e->err naming the step that failed
+ * and e->key NULL.
  */
 int meta_analysis_compute(const struct meta_analysis_request *req,
                           const struct meta_selection *data, struct meta_analysis *an,
