@@ -5,7 +5,9 @@
  * and constructed trials (bias_reference.R) for the moderators' rules (a
  * trial lacking a moderator, treatment arms that disagree, a level with one
  * trial) and the edge cases: k = 3, tau^2 = 0, equal effects, identical
- * trials, collinear moderators, a moderator with one value, Mantel-Haenszel.
+ * trials, collinear moderators, a moderator with one value, Mantel-Haenszel;
+ * and BCG trials of arms and of estimate rows together, a row's moderator
+ * its own (bias_mixed_reference.R).
  */
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
@@ -767,6 +769,133 @@ static void test_request_keys(void)
     meta_analysis_request_release(&req);
 }
 
+/* ---- Trials of arms and of estimate rows together -------------------------- */
+
+/* The BCG trials of bias_mixed_reference.R: nine from their arms, four from
+ * an estimate row carrying its own ablat. Frimodt-Moller also has a treated
+ * arm (no control arm) whose ablat is wrong: the row's must be used. */
+static void test_mixed_estimates(void)
+{
+    static struct test_attr_arm arms[26];
+    size_t n_arms = 0;
+    for (size_t i = 0; i < test_bcg_count; i++) {
+        const struct test_attr_arm *a = &test_bcg_arms[i];
+        long long id = a->trial_id;
+        if (id == 2 || id == 8 || id == 11 || (id == 5 && a->side == P))
+            continue;
+        arms[n_arms] = *a;
+        if (id == 5)
+            arms[n_arms].values[0] = "99";
+        n_arms++;
+    }
+    static const struct test_estimate rows[] = {
+        {2, "Ferguson & Simes 1949", "treated", "control", 0, "RR", 0, 0.20, 0.44, NAN, NAN, NAN,
+         NAN, NAN, "1949", NULL},
+        {5, "Frimodt-Moller et al 1973", "treated", "control", 0, "RR", 0, 0.80, 0.23, NAN, NAN,
+         NAN, NAN, NAN, "1973", NULL},
+        {8, "TPT Madras 1980", "control", "treated", 1, "RR", 0, 0.99, 0.06, NAN, NAN, NAN, NAN,
+         NAN, "1980", NULL},
+        {11, "Comstock et al 1974", "treated", "control", 0, "RR", 0, 0.71, 0.11, NAN, NAN, NAN,
+         NAN, NAN, "1974", NULL},
+    };
+    static const char *ablat[4][1] = {{"55"}, {"13"}, {"13"}, {"18"}};
+    struct meta_analysis_request req;
+    struct meta_selection sel;
+    struct meta_analysis an;
+    struct meta_request_error e;
+    meta_analysis_init(&an);
+    meta_request_error_init(&e, NULL);
+    meta_selection_init(&sel);
+    static const char *const opts[] = {"bias", "true", "influence", "true", "mods", "ablat", NULL};
+    CU_ASSERT_EQUAL_FATAL(test_request(&req, "outcome", "treated", "control", opts), META_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        test_attr_selection(&sel, arms, n_arms, 1, "outcome", test_bcg_attributes, 1), 0);
+    CU_ASSERT_EQUAL_FATAL(test_selection_estimates(&sel, rows, 4, META_KIND_BINARY), 0);
+    for (size_t i = 0; i < 4; i++)
+        sel.estimates[i].values = (char **)ablat[i];
+    CU_ASSERT_EQUAL_FATAL(meta_analysis_compute(&req, &sel, &an, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(an.contrasts.k, 13);
+    CU_ASSERT_EQUAL(an.contrasts.info[1].source, META_SOURCE_ESTIMATE);
+    CU_ASSERT_EQUAL(an.contrasts.info[4].source, META_SOURCE_ESTIMATE);
+    CU_ASSERT_EQUAL(an.contrasts.info[7].source, META_SOURCE_ESTIMATE);
+    CU_ASSERT_EQUAL(an.contrasts.info[0].source, META_SOURCE_ARMS);
+    CLOSE(log(1 / 0.99), an.overall.studies[7].yi);
+    /* "pooled estimate se tau2" */
+    CLOSE(-0.71738510984455228, an.overall.estimate);
+    CLOSE(0.18011466096814013, an.overall.se);
+    CLOSE(0.31465778548643686, an.overall.tau2);
+
+    const struct meta_analysis_bias *b = &an.bias;
+    CU_ASSERT_EQUAL(b->k, 13);
+    /* "egger", "regtest", "begg" */
+    const double eg[] = {
+        -2.2274519212913066, 1.4929438440955116,   -1.4919864066560327,  11,
+        0.1638154924014926,  -0.16953461436948297, -0.63912706726564639, 0.3000578385266805};
+    const double got_eg[] = {b->egger.coefficient,
+                             b->egger.se,
+                             b->egger.statistic,
+                             b->egger.df,
+                             b->egger.p,
+                             b->egger.limit_estimate,
+                             b->egger.limit_ci_lower,
+                             b->egger.limit_ci_upper};
+    check_values(got_eg, eg, 8);
+    const double rt[] = {-0.76658901459952966, 0.94931430636422043,  -0.80751865789897292,
+                         0.41936772949465989,  -0.51240920447628657, -1.1200153726306006,
+                         0.095196963678027546};
+    const double got_rt[] = {b->regtest.coefficient,    b->regtest.se,
+                             b->regtest.statistic,      b->regtest.p,
+                             b->regtest.limit_estimate, b->regtest.limit_ci_lower,
+                             b->regtest.limit_ci_upper};
+    check_values(got_rt, rt, 7);
+    CLOSE(0.02564102564102564, b->begg.tau);
+    CLOSE(0.95236190796086628, b->begg.p);
+    /* "trimfill side k0", "trimfill": nothing to fill on the right */
+    CU_ASSERT_EQUAL(b->trimfill.side, META_TF_RIGHT);
+    CU_ASSERT_EQUAL(b->trimfill.k0, 0);
+    const double tf[] = {-0.71738510984455228, 0.18011466096814013, -1.0704033584297492,
+                         -0.36436686125935541, 0.31465778548643686};
+    const double got_tf[] = {b->trimfill.estimate, b->trimfill.se, b->trimfill.ci_lower,
+                             b->trimfill.ci_upper, b->trimfill.tau2};
+    check_values(got_tf, tf, 5);
+    /* "rstudent", "cook_d" */
+    const double rs[] = {-0.21426958379013061, -1.326371263124716,  -0.75050756514724715,
+                         -1.4390932198808055,  0.83881002119812953, -0.11274443389863781,
+                         -1.2975611178735387,  1.4500176471073394,  0.41152374773761397,
+                         -1.119766337704087,   0.66731271616908361, 1.29206972489238,
+                         1.1909819790981457},
+                 cd[] = {0.0016414301020416756, 0.11953188108358891,  0.02572499539953578,
+                         0.2255745932566052,    0.074542868066340667, 0.00034148648214117974,
+                         0.1078592560765254,    0.19918854996524876,  0.022347797285300633,
+                         0.11535827817346594,   0.057838943127841193, 0.063732649798627583,
+                         0.12328061942979995};
+    CU_ASSERT_EQUAL_FATAL(an.influence.k, 13);
+    for (size_t i = 0; i < 13; i++) {
+        CLOSE(rs[i], an.influence.row[i].rstudent);
+        CLOSE(cd[i], an.influence.row[i].cook_d);
+    }
+
+    /* "ablat ...": every trial regressed, the rows' ablat their own */
+    const struct meta_analysis_regression *r = &an.regression;
+    CU_ASSERT_EQUAL_FATAL(r->k, 13);
+    CU_ASSERT_EQUAL(r->n_excluded, 0);
+    CU_ASSERT_STRING_EQUAL(r->values[4], "13");
+    const double beta[] = {0.25010387773719733, -0.029132460382999398},
+                 se[] = {0.25034612795880479, 0.0072285102972061361},
+                 p[] = {0.31777902577474387, 5.5725538369501444e-05},
+                 totals[] = {16.242643824524354, 5.5725538369501573e-05, 30.978728034683698,
+                             0.001110142569954047};
+    check_fit(&r->fit, beta, se, p, totals);
+    CLOSE(0.077326872163540283, r->fit.tau2);
+    CLOSE(68.947022717187906, r->fit.I2);
+    CLOSE(3.2203031319431727, r->fit.H2);
+    CLOSE(75.425088546911738, r->fit.R2);
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    free(sel.arms);
+    free(sel.estimates);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -779,6 +908,7 @@ int main(void)
         {"regression errors", test_regression_errors},
         {"Mantel-Haenszel and Peto", test_mantel_haenszel},
         {"request keys", test_request_keys},
+        {"trials of arms and of estimate rows together", test_mixed_estimates},
         {NULL, NULL},
     };
     return meta_test_run_suite("bias", NULL, NULL, cases);
