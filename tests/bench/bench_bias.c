@@ -10,7 +10,8 @@
  * line gives the median wall time of a call (`time`) and its median
  * processor time (`cpu`).
  * Usage: bench_bias --write-mods YV.csv OUT.csv   (adds the moderators)
- *        bench_bias [--min-time SECONDS] FILE...  (one line per figure)
+ *        bench_bias [--min-time SECONDS] [--op NAME] FILE...  (one line per
+ *        figure; --op times that operation alone, e.g. begg)
  */
 #include "meta_bias.h"
 #include "meta_metareg.h"
@@ -252,9 +253,14 @@ static double time_op(struct timed *c, double min_time, double *times, int *reps
     return median(times, n);
 }
 
+/* The one operation to time (--op), or NULL for all. */
+static const char *only_op;
+
 static int report(struct timed *c, const char *name, const char *method, double min_time,
                   double *times)
 {
+    if (only_op && strcmp(only_op, name) != 0)
+        return 0;
     int reps;
     double cpu, t = time_op(c, min_time, times, &reps, &cpu);
     if (c->status != META_OK) {
@@ -358,9 +364,13 @@ int main(int argc, char **argv)
         min_time = strtod(argv[i + 1], NULL);
         i += 2;
     }
+    if (i + 1 < argc && strcmp(argv[i], "--op") == 0) {
+        only_op = argv[i + 1];
+        i += 2;
+    }
     if (i >= argc) {
         fprintf(stderr, "usage: bench_bias --write-mods YV.csv OUT.csv\n"
-                        "       bench_bias [--min-time SECONDS] FILE...\n");
+                        "       bench_bias [--min-time SECONDS] [--op NAME] FILE...\n");
         ret = 2;
     }
     for (; i < argc; i++)
