@@ -16,6 +16,7 @@
 # No validation, staging or id assignment is timed: these are lower bounds.
 #
 # usage: tests/bench/bench_load_floor.sh [BUILD_DIR]   (default: ./build)
+# BENCH_ROWS sets the number of rows (default 1,000,000), as for bench_load.sh.
 # The database as bench_load.sh: META_DB, else a private cluster in a
 # temporary META_HOME. Needs psql.
 set -euo pipefail
@@ -24,7 +25,7 @@ here=$(dirname "$0")
 
 bench_setup "${1:-build}" load-floor
 big=$work/big.csv
-bench_generate 500000 "$big"
+bench_generate $((${BENCH_ROWS:-1000000} / 2)) "$big"
 echo "file: $(($(wc -l <"$big") - 1)) rows, $(du -h "$big" | cut -f1)"
 echo "server: $(psql -X -At -d "$base" -c "SELECT 'PostgreSQL ' || current_setting('server_version') || ', wal_level ' || current_setting('wal_level')")"
 

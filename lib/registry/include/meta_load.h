@@ -85,6 +85,16 @@ void meta_load_report_release(struct meta_load_report *r);
  * rows win) or are the estimate's own attributes (estimate rows). A stored
  * result equal to the new row keeps the load that brought it.
  *
+ * A call whose files the registry already holds as they are is seen from
+ * their SHA-256 alone: when for each file a load of the same bytes is
+ * stored and no load since changed anything (stored, replaced or removed a
+ * row, or gave an arm new attributes), each file is recorded as a new load
+ * and reported with all its rows unchanged, as a full load would find
+ * them, at the cost of reading the files once for the hash. When some
+ * rows of such a file were replaced by another load since, the file is
+ * loaded in full: its rows take their values back, as any file given
+ * again does (the registry holds the values of the last load given).
+ *
  * report must have been initialised with meta_load_report_init.
  * Returns META_OK with report->files filled; META_EINVAL when the input
  * breaks a rule, or META_EIO when a file cannot be read: report->errors then
@@ -202,7 +212,8 @@ int meta_loader_finish(struct meta_loader *l, struct meta_load_report *report,
 void meta_loader_free(struct meta_loader *l);
 
 /* The SHA-256 of the file at path (65 bytes: 64 hex digits and a NUL).
- * Returns META_OK or META_EIO (err: "PATH: reason"). */
+ * Only a regular file is read (a FIFO or a device is refused without
+ * waiting on it). Returns META_OK or META_EIO (err: "PATH: reason"). */
 int meta_load_sha256_file(const char *path, char out[META_CSV_SHA256_HEX], struct meta_error *err);
 
 /* The SHA-256 of len bytes at data (a file a parser read into memory, or
