@@ -103,6 +103,7 @@ bench_timed() {
     shift
     s0=$(bench_server_ticks)
     /usr/bin/time -f '%e %U %S' -o "$out.t" "$@" >/dev/null
+    sleep 1 # the connection's server process exits after the client
     s1=$(bench_server_ticks)
     awk -v a="$s0" -v b="$s1" -v hz="$(getconf CLK_TCK)" \
         '{ printf "%.2f %.2f %.2f %.2f\n", $1, $2, $3, (b - a) / hz }' "$out.t" >"$out"
