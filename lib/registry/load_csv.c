@@ -102,13 +102,14 @@ int meta_db_load(struct meta_db *db, const char *const *paths, size_t npaths,
     meta_load_report_release(report);
     int done = 0;
     int ret = meta_load_unchanged(db, paths, npaths, report, &done, err);
+    if (ret == META_OK && done)
+        return META_OK;
+    meta_load_report_release(report);
     if (ret != META_OK) {
         if (ret == META_EDB)
             meta_load_say_nothing_loaded(err);
         return ret;
     }
-    if (done)
-        return META_OK;
     ret = meta_loader_begin(db, &l, err);
     for (size_t i = 0; ret == META_OK && i < npaths; i++) {
         size_t id;

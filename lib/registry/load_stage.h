@@ -214,9 +214,11 @@ int meta_load_record_summaries(struct meta_loader *l, const struct meta_load_rep
  * Then, in one transaction under the load lock, each file gets its loads
  * row (as a full load records it) and report says so (all rows
  * unchanged); *done = 1. Otherwise nothing is written, *done = 0 and the
- * caller loads the files in full (so also when a file cannot be read, is
- * given twice, or is not a regular file: the full load reports that).
- * Returns META_OK, or META_EDB/META_ENOMEM (nothing loaded).
+ * caller releases report (it may hold the files' names and hashes) and
+ * loads the files in full (so also when a file cannot be read, is given
+ * twice, or is not a regular file: the full load reports that). report
+ * must be empty (initialised) on entry. Returns META_OK, or META_EDB or
+ * META_ENOMEM (nothing loaded; the caller releases report).
  */
 int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npaths,
                         struct meta_load_report *report, int *done, struct meta_error *err);

@@ -170,9 +170,7 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
         ret = meta_pg_exec(conn, "COMMIT", err, "cannot commit the load");
     else
         PQclear(PQexec(conn, "ROLLBACK"));
-    if (ret != META_OK || !*done) {
+    if (ret != META_OK)
         *done = 0;
-        meta_load_report_release(report);
-    }
     return ret;
 }

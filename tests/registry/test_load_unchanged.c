@@ -117,18 +117,33 @@ static void test_unchanged_file(void)
     expect_quick_load(copy, 3);
 }
 
-static void test_rows_replaced_since(void)
+/* In a fresh database called dbname: loads a.csv (FILE_A), then b.csv
+ * (other), whose report's counts go to counts (new, replaced, unchanged).
+ * Returns a.csv's path. */
+static const char *a_then_other(const char *dbname, const char *other, long long counts[3])
 {
-    fresh("meta_test_unchanged_replaced");
-    const char *a = meta_test_load_file("a.csv", FILE_A);
-    const char *b = meta_test_load_file("b.csv", HEADER "T1,b,pla,pain,24h,31,3.25,1.6,,,2015\n");
-    expect_load(db, a, 3, 0, 0);
     struct meta_load_report r;
     struct meta_error err;
+    fresh(dbname);
+    const char *a = meta_test_load_file("a.csv", FILE_A);
+    const char *b = meta_test_load_file("b.csv", other);
+    expect_load(db, a, 3, 0, 0);
     meta_load_report_init(&r);
+    counts[0] = counts[1] = counts[2] = -1;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, b, NULL), META_OK);
-    CU_ASSERT_EQUAL(r.files[0].replaced, 1);
+    counts[0] = r.files[0].inserted;
+    counts[1] = r.files[0].replaced;
+    counts[2] = r.files[0].unchanged;
     meta_load_report_release(&r);
+    return a;
+}
+
+static void test_rows_replaced_since(void)
+{
+    long long counts[3];
+    const char *a = a_then_other("meta_test_unchanged_replaced",
+                                 HEADER "T1,b,pla,pain,24h,31,3.25,1.6,,,2015\n", counts);
+    CU_ASSERT_EQUAL(counts[1], 1);
     /* a.csv again: its row that b.csv replaced takes a.csv's value back,
      * and a.csv's load; the others keep the first load of a.csv. */
     expect_load(db, a, 0, 1, 2);
@@ -141,17 +156,11 @@ static void test_rows_replaced_since(void)
 
 static void test_arm_attributes_changed_since(void)
 {
-    fresh("meta_test_unchanged_attrs");
-    const char *a = meta_test_load_file("a.csv", FILE_A);
     /* The same rows, one arm's year changed: no result changes, the arm does. */
-    const char *b = meta_test_load_file("b.csv", HEADER "T1,a,ket,pain,24h,30,2.1,1.4,,,2016\n");
-    expect_load(db, a, 3, 0, 0);
-    struct meta_load_report r;
-    struct meta_error err;
-    meta_load_report_init(&r);
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, b, NULL), META_OK);
-    CU_ASSERT_EQUAL(r.files[0].unchanged, 1);
-    meta_load_report_release(&r);
+    long long counts[3];
+    const char *a = a_then_other("meta_test_unchanged_attrs",
+                                 HEADER "T1,a,ket,pain,24h,30,2.1,1.4,,,2016\n", counts);
+    CU_ASSERT_EQUAL(counts[2], 1);
     expect_query("SELECT attributes->>'year' FROM arms WHERE label = 'a'", "2016");
     expect_load(db, a, 0, 0, 3);
     expect_query("SELECT attributes->>'year' FROM arms WHERE label = 'a'", "2015");
@@ -161,15 +170,10 @@ static void test_arm_attributes_changed_since(void)
 
 static void test_other_loads_since(void)
 {
-    fresh("meta_test_unchanged_other");
-    const char *a = meta_test_load_file("a.csv", FILE_A);
-    const char *c = meta_test_load_file("c.csv", HEADER "T2,a,ket,pain,24h,30,2.1,1.4,,,2015\n");
-    expect_load(db, a, 3, 0, 0);
-    struct meta_load_report r;
-    struct meta_error err;
-    meta_load_report_init(&r);
-    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &r, &err, c, NULL), META_OK);
-    meta_load_report_release(&r);
+    long long counts[3];
+    const char *a = a_then_other("meta_test_unchanged_other",
+                                 HEADER "T2,a,ket,pain,24h,30,2.1,1.4,,,2015\n", counts);
+    CU_ASSERT_EQUAL(counts[0], 1);
     /* Another load changed the registry since: a.csv is loaded in full (and
      * found unchanged), after which the registry holds it as it is. */
     expect_load(db, a, 0, 0, 3);
