@@ -133,18 +133,34 @@ static int hash_files(const char *const *paths, size_t npaths, struct meta_load_
     return META_OK;
 }
 
-/* Under the load lock: finds each file's earlier load and records the new
- * ones; *done = 0 as soon as a file has none. */
-static int record_all(struct meta_db *db, struct meta_load_report *report, int *done,
-                      struct meta_error *err)
+/* Whether every file has an earlier load to be the same as (*all). */
+static int find_all(PGconn *conn, struct meta_load_report *report, int *all, struct meta_error *err)
 {
-    PGconn *conn = meta_db_pg(db);
-    int ret = meta_load_lock(db, META_LOAD_LOCK_KEY, err);
+    int ret = META_OK;
+    *all = 0;
     for (size_t i = 0; ret == META_OK && i < report->nfiles; i++) {
         ret = find_same(conn, &report->files[i], err);
         if (ret == META_OK && report->files[i].load_id == 0)
             return META_OK;
     }
+    *all = ret == META_OK;
+    return ret;
+}
+
+/* Finds each file's earlier load, first without the load lock (a load that
+ * cannot be done here leaves the lock to the full load), then again under
+ * it, and records the new loads; *done = 0 when a file has none. */
+static int record_all(struct meta_db *db, struct meta_load_report *report, int *done,
+                      struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    int all = 0;
+    int ret = find_all(conn, report, &all, err);
+    if (ret != META_OK || !all)
+        return ret;
+    if ((ret = meta_load_lock(db, META_LOAD_LOCK_KEY, err)) ||
+        (ret = find_all(conn, report, &all, err)) || !all)
+        return ret;
     for (size_t i = 0; ret == META_OK && i < report->nfiles; i++)
         ret = record_load(conn, &report->files[i], err);
     if (ret == META_OK)
