@@ -71,19 +71,21 @@ void meta_load_report_release(struct meta_load_report *r);
  * transaction: either every file is stored or nothing is.
  *
  * A row gives one arm's result (INTERFACE.md section 1) or one comparison's
- * estimate (section 1b), in any mix in one file. Each file is read once:
- * its rows are checked as they stream (see meta_load_row_check) and sent
- * through COPY into a temporary staging table; then, under a
- * transaction-level advisory lock that makes concurrent loads run one after
- * the other, the rules that span rows are checked in SQL (an outcome
- * continuous in one place and binary in another, or measured by an
- * estimate of another kind, in the files or against the registry; an arm
- * given two treatments, likewise; the same key twice in this call), and the
- * rows are merged. An arm keeps its treatment: a row that gives a stored
- * arm another treatment is an error, not a replacement. Extra columns are
- * merged into the arm's attributes (arm rows; non-empty values only; later
- * rows win) or are the estimate's own attributes (estimate rows). A stored
- * result equal to the new row keeps the load that brought it.
+ * estimate (section 1b), in any mix in one file. Each file's rows are read
+ * once (after a first read for its SHA-256 when the registry holds loads it
+ * could be the same as, below): they are checked as they stream (see
+ * meta_load_row_check) and sent through COPY into a temporary staging
+ * table; then, under a transaction-level advisory lock that makes
+ * concurrent loads run one after the other, the rules that span rows are
+ * checked in SQL (an outcome continuous in one place and binary in another,
+ * or measured by an estimate of another kind, in the files or against the
+ * registry; an arm given two treatments, likewise; the same key twice in
+ * this call), and the rows are merged. An arm keeps its treatment: a row
+ * that gives a stored arm another treatment is an error, not a replacement.
+ * Extra columns are merged into the arm's attributes (arm rows; non-empty
+ * values only; later rows win) or are the estimate's own attributes
+ * (estimate rows). A stored result equal to the new row keeps the load that
+ * brought it.
  *
  * A call whose files the registry already holds as they are is seen from
  * their SHA-256 alone: when for each file a load of the same bytes is
