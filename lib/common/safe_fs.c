@@ -316,25 +316,29 @@ int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int of
     return ret;
 }
 
+int meta_fs_accept_input(int fd, const char *name, struct meta_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", name, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return meta_error_set(err, META_EINVAL, "%s: is a directory, not a file", name);
+    if (!S_ISREG(st.st_mode))
+        return meta_error_set(err, META_EINVAL,
+                              "%s: is %s, not a regular file: refusing to read it", name,
+                              kind_of(st.st_mode));
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", name, strerror(errno));
+    return META_OK;
+}
+
 int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err)
 {
     *out_fd = -1;
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(e));
-    }
-    int ret = META_OK;
-    if (S_ISDIR(st.st_mode))
-        ret = meta_error_set(err, META_EINVAL, "%s: is a directory, not a file", path);
-    else if (!S_ISREG(st.st_mode))
-        ret = meta_error_set(err, META_EINVAL, "%s: is %s, not a regular file: refusing to read it",
-                             path, kind_of(st.st_mode));
-    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-        ret = meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+    int fd = open(path, META_FS_INPUT_FLAGS);
+    if (fd < 0)
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+    int ret = meta_fs_accept_input(fd, path, err);
     if (ret != META_OK) {
         close(fd);
         return ret;

@@ -6,6 +6,7 @@
  * folder (zip-slip) is refused even though nothing is written to disk.
  */
 #include "review_source.h"
+#include "safe_fs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,23 +35,20 @@ int meta_review_read_file(const char *path, const char *name, size_t limit, unsi
 {
     int ret = META_OK;
     unsigned char *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Never waits on a FIFO or a device put where the file was checked. */
+    int fd = open(path, META_FS_INPUT_FLAGS);
     struct stat st;
 
     *data = NULL;
     *size = 0;
     if (fd < 0)
         return meta_error_set(err, META_EIO, "%s: cannot open: %s", name, strerror(errno));
+    if (meta_fs_accept_input(fd, name, err) != META_OK) {
+        ret = META_EIO;
+        goto cleanup;
+    }
     if (fstat(fd, &st) != 0) {
         ret = meta_error_set(err, META_EIO, "%s: cannot read: %s", name, strerror(errno));
-        goto cleanup;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        ret = meta_error_set(err, META_EIO, "%s: is a directory, not a file", name);
-        goto cleanup;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ret = meta_error_set(err, META_EIO, "%s: not a regular file", name);
         goto cleanup;
     }
     if ((unsigned long long)st.st_size > limit) {
@@ -89,11 +87,12 @@ cleanup:
 int meta_review_is_zip(const char *path)
 {
     unsigned char magic[4];
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    struct meta_error ignored;
+    int fd = open(path, META_FS_INPUT_FLAGS);
+    if (fd < 0)
         return 0;
-    size_t n = fread(magic, 1, sizeof magic, f);
-    fclose(f);
+    ssize_t n = meta_fs_accept_input(fd, path, &ignored) == META_OK ? read(fd, magic, 4) : 0;
+    close(fd);
     return n == 4 && magic[0] == 'P' && magic[1] == 'K' &&
            ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
 }
@@ -393,14 +392,31 @@ int meta_review_read_package(const char *path, const char *display, int is_zip,
     struct package pk = {limits, want, got, ctx, err, 0};
     if (!is_zip)
         return read_dir(&pk, path, display);
+    /* The archive is opened once, as a regular file, and libzip reads that
+     * descriptor: a FIFO put in its place is never waited on. */
+    int fd = open(path, META_FS_INPUT_FLAGS);
+    if (fd < 0)
+        return meta_error_set(err, META_EIO, "%s: cannot open: %s", display, strerror(errno));
     struct stat st;
-    if (stat(path, &st) == 0 && (unsigned long long)st.st_size > limits->max_total_bytes)
+    if (meta_fs_accept_input(fd, display, err) != META_OK) {
+        close(fd);
+        return META_EIO;
+    }
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", display, strerror(e));
+    }
+    if ((unsigned long long)st.st_size > limits->max_total_bytes) {
+        close(fd);
         return meta_error_set(err, META_EINVAL,
                               "%s: the archive is larger than the limit of %zu bytes", display,
                               limits->max_total_bytes);
+    }
     int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    zip_t *za = zip_fdopen(fd, ZIP_CHECKCONS, &code);
     if (!za) {
+        close(fd);
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         int ret = zip_failed(&pk, display, &ze);

@@ -24,8 +24,8 @@ typedef int (*meta_review_got_fn)(const char *display, const char *inner, unsign
 int meta_review_read_file(const char *path, const char *name, size_t limit, unsigned char **data,
                           size_t *size, struct meta_error *err);
 
-/* Whether the file at path starts like a zip archive ("PK\3\4", or an empty
- * archive's "PK\5\6"). */
+/* Whether the file at path is a regular file that starts like a zip archive
+ * ("PK\3\4", or an empty archive's "PK\5\6"); never waits on a FIFO. */
 int meta_review_is_zip(const char *path);
 
 /*

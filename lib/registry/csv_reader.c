@@ -8,6 +8,7 @@
 #include "csv_reader.h"
 
 #include "load_sha256.h"
+#include "safe_fs.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -220,18 +221,16 @@ int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, voi
     int ret = META_OK;
 
     r.cur_line = r.field_line = r.rec_line = 1;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Whatever a caller checked before, the file may have been replaced by a
+     * FIFO or a device since: the open does not wait for one, and only a
+     * regular file is read. */
+    fd = open(path, META_FS_INPUT_FLAGS);
     if (fd < 0) {
         ret = meta_error_set(err, META_EIO, "%s: cannot open: %s", r.name, strerror(errno));
         goto cleanup;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        ret = meta_error_set(err, META_EIO, "%s: cannot read: %s", r.name, strerror(errno));
-        goto cleanup;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        ret = meta_error_set(err, META_EIO, "%s: is a directory, not a file", r.name);
+    if (meta_fs_accept_input(fd, r.name, err) != META_OK) {
+        ret = META_EIO;
         goto cleanup;
     }
     chunk = malloc(READ_CHUNK);

@@ -14,10 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The key of the transaction-level advisory lock that makes loads run one
- * after the other: the bytes of "metaload". */
-#define LOAD_LOCK_KEY "7882826103418319204"
-
 void meta_load_report_init(struct meta_load_report *r)
 {
     memset(r, 0, sizeof *r);
@@ -52,9 +48,7 @@ static int fail(struct meta_loader *l, int status, const struct meta_error *err)
     return status;
 }
 
-/* Makes a libpq message one line and says that the transaction left the
- * registry as it was. */
-static void say_nothing_loaded(struct meta_error *err)
+void meta_load_say_nothing_loaded(struct meta_error *err)
 {
     meta_pg_one_line(err->msg);
     size_t len = strlen(err->msg);
@@ -81,7 +75,7 @@ int meta_loader_begin(struct meta_db *db, struct meta_loader **out, struct meta_
     if (ret != META_OK) {
         meta_loader_free(l);
         if (ret == META_EDB)
-            say_nothing_loaded(err);
+            meta_load_say_nothing_loaded(err);
         return ret;
     }
     *out = l;
@@ -176,7 +170,7 @@ static int check_and_merge(struct meta_loader *l, struct meta_load_report *repor
         return ret;
     /* From here on the registry is read and written: one load at a time, and
      * nothing written before the lock is held (the merge may lock tables). */
-    if ((ret = meta_load_lock(l->db, LOAD_LOCK_KEY, err)) ||
+    if ((ret = meta_load_lock(l->db, META_LOAD_LOCK_KEY, err)) ||
         (ret = meta_load_stage_loads(l, err)) || (ret = meta_load_check(l, err)))
         return ret;
     if (l->errs.count > 0)
@@ -184,6 +178,8 @@ static int check_and_merge(struct meta_loader *l, struct meta_load_report *repor
     if ((ret = meta_load_merge(l, report, err)))
         return ret;
     if (l->any_replace && (ret = meta_load_replace_sources(l, report, err)))
+        return ret;
+    if ((ret = meta_load_record_summaries(l, report, err)))
         return ret;
     return meta_load_refresh_statistics(l, err);
 }
@@ -247,7 +243,7 @@ cleanup:
                        report->errors.count, report->errors.count == 1 ? "" : "s");
     }
     if (ret == META_EDB)
-        say_nothing_loaded(err);
+        meta_load_say_nothing_loaded(err);
     if (ret != META_OK)
         drop_file_reports(report);
     return ret;

@@ -1,8 +1,9 @@
 /*
  * meta_db_load (see meta_load.h): `meta load` of arm-level CSV files, each
- * one a source of a load (load.c). Each file is read once, its rows checked
- * in C as they stream (load_row.c) and staged; memory holds one record and
- * one COPY buffer, whatever the size of the file.
+ * one a source of a load (load.c). Files the registry holds as they are
+ * need their SHA-256 only (load_summary.c); otherwise each file's rows are
+ * checked in C as they stream (load_row.c) and staged; memory holds one
+ * record and one COPY buffer, whatever the size of the file.
  */
 #include "load_row.h"
 #include "load_stage.h"
@@ -99,7 +100,17 @@ int meta_db_load(struct meta_db *db, const char *const *paths, size_t npaths,
     struct meta_loader *l = NULL;
     meta_error_clear(err);
     meta_load_report_release(report);
-    int ret = meta_loader_begin(db, &l, err);
+    int done = 0;
+    int ret = meta_load_unchanged(db, paths, npaths, report, &done, err);
+    if (ret == META_OK && done)
+        return META_OK;
+    meta_load_report_release(report);
+    if (ret != META_OK) {
+        if (ret == META_EDB)
+            meta_load_say_nothing_loaded(err);
+        return ret;
+    }
+    ret = meta_loader_begin(db, &l, err);
     for (size_t i = 0; ret == META_OK && i < npaths; i++) {
         size_t id;
         if (!*paths[i]) {

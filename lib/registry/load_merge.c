@@ -293,6 +293,19 @@ static int skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
                         err, "cannot lock the registry for the load");
 }
 
+/* Gives stored arms the new attributes, counting the arms it changed. */
+static int update_arm_attributes(struct meta_loader *run, struct meta_error *err)
+{
+    PGresult *res = PQexec(run->conn, arm_attributes_sql);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        ret = meta_pg_error(err, run->conn, res, "cannot store the arms");
+    else
+        run->arms_updated = strtoll(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return ret;
+}
+
 static int verify_kinds(struct meta_loader *run, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, verify_sql);
@@ -321,7 +334,7 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
     if ((ret = skip_fk_triggers(conn, &skipped, err)))
         return ret;
 
-    if ((ret = meta_pg_exec(conn, arm_attributes_sql, err, "cannot store the arms")) ||
+    if ((ret = update_arm_attributes(run, err)) ||
         (ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
         (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")) ||
         (ret = meta_pg_exec(conn, outcomes_sql, err, "cannot store the outcomes")) ||

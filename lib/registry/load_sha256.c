@@ -5,6 +5,7 @@
  */
 #include "load_sha256.h"
 #include "meta_load.h"
+#include "safe_fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,9 +50,13 @@ int meta_load_sha256_file(const char *path, char out[META_CSV_SHA256_HEX], struc
     int ret = META_OK;
     char *buf = malloc(CHUNK);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, META_FS_INPUT_FLAGS);
     if (fd < 0) {
         ret = meta_error_set(err, META_EIO, "%s: cannot open: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if (meta_fs_accept_input(fd, path, err) != META_OK) {
+        ret = META_EIO;
         goto cleanup;
     }
     if (!buf || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {

@@ -72,6 +72,7 @@ struct meta_loader {
     int any_estimates;         /* some row is an estimate row */
     int any_rattrs;            /* some row has result attributes */
     int any_replace;           /* some source has META_LOAD_REPLACE */
+    long long arms_updated;    /* stored arms the merge gave new attributes */
     int io_failed;             /* some file could not be opened or read */
     int in_tx;                 /* the transaction is open */
     int copying;               /* the COPY is open */
@@ -79,6 +80,10 @@ struct meta_loader {
     struct meta_error failure; /* its detail */
     int finished;
 };
+
+/* Makes a libpq message in err one line and says that the transaction left
+ * the registry as it was: " (nothing was loaded)" (load.c). */
+void meta_load_say_nothing_loaded(struct meta_error *err);
 
 /* ---- Staging (load_stage.c) ---- */
 
@@ -188,6 +193,39 @@ int meta_load_replace_sources(struct meta_loader *l, struct meta_load_report *re
  * Returns META_OK or META_EDB.
  */
 int meta_load_refresh_statistics(struct meta_loader *l, struct meta_error *err);
+
+/*
+ * Records with each source's loads row what the load found (load_summary.c):
+ * whether the load changed the registry at all (counted in report, and
+ * l->arms_updated), and for a CSV file its estimate rows, trials and
+ * outcomes, so that the file given again can be recognised as changing
+ * nothing (meta_load_unchanged). Runs last in the load's transaction.
+ * Returns META_OK or META_EDB.
+ */
+int meta_load_record_summaries(struct meta_loader *l, const struct meta_load_report *report,
+                               struct meta_error *err);
+
+/*
+ * Loads the CSV files paths[0..npaths-1] at the cost of reading them when
+ * that changes nothing (load_summary.c): when the registry holds a load
+ * of each file's bytes (same SHA-256, a CSV file) after which no load
+ * changed anything, every row of the file is stored as it gives it and its
+ * arms have its attributes, so a full load would find every row unchanged.
+ * Then, in one transaction under the load lock, each file gets its loads
+ * row (as a full load records it) and report says so (all rows
+ * unchanged); *done = 1. Otherwise nothing is written, *done = 0 and the
+ * caller releases report (it may hold the files' names and hashes) and
+ * loads the files in full (so also when a file cannot be read, is given
+ * twice, or is not a regular file: the full load reports that). report
+ * must be empty (initialised) on entry. Returns META_OK, or META_EDB or
+ * META_ENOMEM (nothing loaded; the caller releases report).
+ */
+int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npaths,
+                        struct meta_load_report *report, int *done, struct meta_error *err);
+
+/* The key of the transaction-level advisory lock that makes loads run one
+ * after the other (meta_load_lock): the bytes of "metaload". */
+#define META_LOAD_LOCK_KEY "7882826103418319204"
 
 /* ---- Records (load_record.c) ---- */
 

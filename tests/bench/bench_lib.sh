@@ -93,3 +93,38 @@ bench_seconds() {
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
+
+# bench_timed OUT COMMAND...: runs COMMAND (output discarded) and writes to
+# file OUT its wall-clock, user and system seconds, then the processor
+# seconds the private cluster's server processes spent meanwhile (0 when
+# the database is META_DB's: another machine's processes are not seen).
+bench_timed() {
+    local out=$1 s0 s1
+    shift
+    s0=$(bench_server_ticks)
+    /usr/bin/time -f '%e %U %S' -o "$out.t" "$@" >/dev/null
+    sleep 1 # the connection's server process exits after the client
+    s1=$(bench_server_ticks)
+    awk -v a="$s0" -v b="$s1" -v hz="$(getconf CLK_TCK)" \
+        '{ printf "%.2f %.2f %.2f %.2f\n", $1, $2, $3, (b - a) / hz }' "$out.t" >"$out"
+}
+
+# bench_server_ticks: processor ticks (user and system) of the private
+# cluster's postmaster, its live children and the children it has reaped
+# (a connection's backend, once it has exited).
+bench_server_ticks() {
+    local pidfile pm
+    pidfile=$( [[ -n $home ]] && find "$home" -name postmaster.pid 2>/dev/null | head -1)
+    if [[ -z $pidfile ]]; then
+        echo 0
+        return
+    fi
+    pm=$(head -1 "$pidfile")
+    { echo "$pm"; pgrep -P "$pm"; } | while read -r pid; do
+        # fields after the command's closing parenthesis: utime is the 12th,
+        # stime 13th, cutime 14th, cstime 15th
+        [[ -r /proc/$pid/stat ]] && sed 's/^.*) //' "/proc/$pid/stat" |
+            awk -v pm="$([[ $pid == "$pm" ]] && echo 1 || echo 0)" \
+                '{ t = $12 + $13; if (pm) t += $14 + $15; print t }'
+    done | awk '{ s += $1 } END { print s + 0 }'
+}

@@ -8,10 +8,16 @@
 # then times small loads into the registry the large file made (1,000 rows
 # of new trials, and 1,000 stored rows with changed means: what a data
 # manager does all day, which should cost what the file costs, not what the
-# registry holds); then compares the peak resident memory of `meta load` for 1,000 and
-# 1,000,000 rows. Prints the figures.
+# registry holds); then loads the large file again with every mean changed
+# (a full replacement), and that file once more unchanged, beside
+# `sha256sum` of it; then compares the peak resident memory of `meta load`
+# for 1,000 and 1,000,000 rows. Prints the figures, with the processor
+# seconds of meta itself (user, system) and of the server's processes for
+# the loads into the large registry.
 #
 # usage: tests/bench/bench_load.sh [BUILD_DIR]   (default: ./build)
+# BENCH_ROWS sets the number of rows of the large file (default 1,000,000);
+# BENCH_SHAPED=0 leaves out the second file shape.
 # The database: META_DB when set (a libpq keyword=value conninfo of a server
 # where this user may CREATE DATABASE), else a private cluster started in a temporary
 # META_HOME and removed afterwards. Needs psql and GNU time (/usr/bin/time).
@@ -20,7 +26,7 @@ set -euo pipefail
 here=$(dirname "$0")
 . "$here/bench_lib.sh"
 
-rows=1000000
+rows=${BENCH_ROWS:-1000000}
 small_rows=1000
 [[ -x /usr/bin/time ]] || { echo "bench_load: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
 bench_setup "${1:-build}" load
@@ -31,7 +37,7 @@ bench_generate $((rows / 2)) "$big"
 bench_generate $((small_rows / 2)) "$small"
 echo "file: $(($(wc -l < "$big") - 1)) rows, $(du -h "$big" | cut -f1)"
 shaped=$work/shaped.csv
-if [[ -x $simulate ]]; then
+if [[ -x $simulate && ${BENCH_SHAPED:-1} != 0 ]]; then
     "$simulate" synthetic --trials 50000 --arms 2 --outcomes 5 --timepoints 2 --kind continuous -o "$shaped"
 fi
 
@@ -41,7 +47,8 @@ copy_time=$(bench_seconds psql -X -q -d "$copy_db" -c "\\copy plain FROM '$big' 
 
 load_db=$(bench_fresh_db meta_bench_load)
 "$meta" db status --db "$load_db" >/dev/null # creates the schema outside the timing
-load_time=$(bench_seconds "$meta" load --db "$load_db" "$big")
+bench_timed "$work/t_empty" "$meta" load --db "$load_db" "$big"
+load_time=$(cut -d' ' -f1 "$work/t_empty")
 ratio=$(awk -v a="$load_time" -v b="$copy_time" 'BEGIN { printf "%.1f", a / b }')
 
 # Small loads into that registry: new trials, then changed values.
@@ -55,6 +62,17 @@ sed 's/^SYN-/NEW-/' "$small_new.tmp" >"$small_new"
 } >"$small_changed"
 small_new_time=$(bench_seconds "$meta" load --db "$load_db" "$small_new")
 small_changed_time=$(bench_seconds "$meta" load --db "$load_db" "$small_changed")
+
+# The large file again with every mean changed (+2: the small load above
+# changed some by +1), then that file once more, unchanged.
+changed_dir=$work/changed
+mkdir -p "$changed_dir"
+big_changed=$changed_dir/big.csv
+awk -F, -v OFS=, 'NR == 1 { print; next } { $7 = $7 + 2; print }' "$big" >"$big_changed"
+bench_timed "$work/t_replace" "$meta" load --db "$load_db" "$big_changed"
+bench_timed "$work/t_unchanged" "$meta" load --db "$load_db" "$big_changed"
+cat "$big_changed" >/dev/null # read from the page cache, as the load above did
+bench_timed "$work/t_sha" sha256sum "$big_changed"
 
 if [[ -s $shaped ]]; then
     shaped_copy_db=$(bench_fresh_db meta_bench_shaped_copy)
@@ -88,6 +106,11 @@ else
 fi
 printf 'small load into the 1,000,000-row registry, 1,000 rows of new trials: %s s\n' "$small_new_time"
 printf 'small load into the 1,000,000-row registry, 1,000 stored rows changed: %s s\n' "$small_changed_time"
+times() { awk '{ printf "%s s (meta %s s user, %s s system; server %s s)", $1, $2, $3, $4 }' "$1"; }
+printf 'meta load into an empty registry, %d rows: %s\n' "$rows" "$(times "$work/t_empty")"
+printf 'meta load of the same rows, every value changed: %s\n' "$(times "$work/t_replace")"
+printf 'meta load of that file again, unchanged: %s\n' "$(times "$work/t_unchanged")"
+printf 'sha256sum of that file: %s\n' "$(times "$work/t_sha")"
 printf 'peak RSS of meta load, %7d rows: %6d KB\n' "$small_rows" "$rss_small"
 printf 'peak RSS of meta load, %7d rows: %6d KB  (%+d KB)\n' "$rows" "$rss_big" $((rss_big - rss_small))
 

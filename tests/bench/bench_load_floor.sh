@@ -16,15 +16,18 @@
 # No validation, staging or id assignment is timed: these are lower bounds.
 #
 # usage: tests/bench/bench_load_floor.sh [BUILD_DIR]   (default: ./build)
+# BENCH_ROWS sets the number of rows (default 1,000,000), as for bench_load.sh.
 # The database as bench_load.sh: META_DB, else a private cluster in a
-# temporary META_HOME. Needs psql.
+# temporary META_HOME. Needs psql and GNU time (/usr/bin/time); prints the
+# processor seconds of the registry schema figure (psql's and the server's).
 set -euo pipefail
 here=$(dirname "$0")
 . "$here/bench_lib.sh"
+[[ -x /usr/bin/time ]] || { echo "bench_load_floor: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
 
 bench_setup "${1:-build}" load-floor
 big=$work/big.csv
-bench_generate 500000 "$big"
+bench_generate $((${BENCH_ROWS:-1000000} / 2)) "$big"
 echo "file: $(($(wc -l <"$big") - 1)) rows, $(du -h "$big" | cut -f1)"
 echo "server: $(psql -X -At -d "$base" -c "SELECT 'PostgreSQL ' || current_setting('server_version') || ', wal_level ' || current_setting('wal_level')")"
 
@@ -103,7 +106,8 @@ COMMIT;
 EOF
 registry_db=$(bench_fresh_db meta_bench_floor_registry)
 psql_file "$registry_db" "$work/dims.sql"
-registry_time=$(bench_seconds psql_file "$registry_db" "$work/registry.sql")
+bench_timed "$work/t_registry" psql -X -q -v ON_ERROR_STOP=1 -d "$registry_db" -f "$work/registry.sql"
+registry_time=$(cut -d' ' -f1 "$work/t_registry")
 
 cat >"$work/one_table.sql" <<EOF
 BEGIN;
@@ -129,5 +133,6 @@ printf 'floor: psql \\copy into a plain table:        %6s s\n' "$copy_time"
 printf 'floor: the same table with a primary key:      %6s s  (%sx the copy)\n' "$keyed_time" "$(ratio "$keyed_time")"
 printf 'floor: registry schema, bulk path:             %6s s  (%sx the copy)\n' "$registry_time" "$(ratio "$registry_time")"
 printf 'floor: one table of arm rows, bulk path:       %6s s  (%sx the copy)\n' "$one_time" "$(ratio "$one_time")"
+awk '{ printf "processor time of the registry schema figure: psql %s s user, %s s system; server %s s\n", $2, $3, $4 }' "$work/t_registry"
 
 bench_drop_dbs meta_bench_floor_copy meta_bench_floor_keyed meta_bench_floor_registry meta_bench_floor_one

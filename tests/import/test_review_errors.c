@@ -4,7 +4,8 @@
  * nothing may be returned. Packages without data rows, archives that are
  * hostile (zip-slip, entries or archives too large, too many entries, not a
  * zip), unknown CSV layouts, text that is not UTF-8, malformed CSV, numbers
- * that contradict their analysis's data type, duplicates, and bad settings.
+ * that contradict their analysis's data type, duplicates, bad settings, and
+ * a FIFO in the place of a file.
  */
 #include "cunit_main.h"
 #include "import_fixtures.h"
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A data-rows header, and a valid continuous row to build variants from. */
 #define HEADER                                                                                     \
@@ -54,6 +57,24 @@ static void test_no_data_rows(void)
     refused(fx_path("dir-without-rows"), NULL, META_EINVAL,
             "dir-without-rows: no *-data-rows.csv in the package");
     refused(fx_path("no-such-package.zip"), NULL, META_EIO, "no-such-package.zip: cannot open");
+}
+
+/* A FIFO named as a package, a data-rows file or a RevMan file is refused
+ * at once: nothing waits for a writer (the alarm turns a wait into a
+ * failed test). */
+static void test_fifo_refused(void)
+{
+    const char *fifo = fx_path("rows-fifo.csv");
+    CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+    alarm(30);
+    refused(fifo, NULL, META_EIO, "is a FIFO, not a regular file: refusing to read it");
+    struct meta_review *rv = NULL;
+    struct meta_error err = {{0}};
+    CU_ASSERT_EQUAL(meta_review_read_revman(fifo, NULL, &rv, &err), META_EIO);
+    CU_ASSERT_PTR_NULL(rv);
+    FX_MSG(&err, "is a FIFO, not a regular file");
+    alarm(0);
+    unlink(fifo);
 }
 
 static void test_hostile_archives(void)
@@ -290,6 +311,7 @@ int main(void)
         {"hostile or broken archives", test_hostile_archives},
         {"unknown CSV layouts", test_unknown_layouts},
         {"text that is not UTF-8, malformed CSV", test_text},
+        {"a FIFO is refused without waiting", test_fifo_refused},
         {"bad numbers and judgements", test_numbers},
         {"numbers that contradict the data type", test_contradictions},
         {"duplicates, names and subgroup numbers", test_duplicates_and_names},

@@ -2,11 +2,13 @@
  * The streaming CSV reader (lib/registry/csv_reader.c) on files written by
  * the test: RFC 4180 quoting, CRLF, a byte order mark, the line each field
  * starts on, every malformed-input error with its exact line and column,
- * the size limits, unreadable paths, the SHA-256 of the bytes, and the UTF-8
+ * the size limits, unreadable paths, FIFOs and devices (refused without
+ * waiting), the SHA-256 of the bytes, and the UTF-8
  * check.
  */
 #include "csv_reader.h"
 #include "cunit_main.h"
+#include "meta_load.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -269,6 +271,36 @@ static void test_missing_file_and_directory(void)
     CU_ASSERT_EQUAL(s.nrecords, 0);
 }
 
+/* A FIFO where a file was (put there after any check a caller made): the
+ * reader and the hash refuse it at once instead of waiting for a writer.
+ * The alarm turns a wait into a failed test. */
+static void test_fifo_refused(void)
+{
+    struct seen s = {0};
+    struct meta_error err;
+    char path[128];
+    char hex[META_CSV_SHA256_HEX];
+    const char *regular = write_file("swapped.csv", "a\n1\n", 4);
+    struct stat st;
+    CU_ASSERT_EQUAL_FATAL(stat(regular, &st), 0);
+    CU_ASSERT_EQUAL_FATAL(unlink(regular), 0);
+    snprintf(path, sizeof path, "%s", regular);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    alarm(30);
+    CU_ASSERT_EQUAL(meta_csv_read(path, "swapped.csv", collect, &s, NULL, &err), META_EIO);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "swapped.csv: is a FIFO, not a regular file: refusing to read it");
+    CU_ASSERT_EQUAL(meta_load_sha256_file(path, hex, &err), META_EIO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is a FIFO, not a regular file"));
+    CU_ASSERT_EQUAL(meta_csv_read("/dev/null", "/dev/null", collect, &s, NULL, &err), META_EIO);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "/dev/null: is a character device, not a regular file: refusing to "
+                           "read it");
+    alarm(0);
+    CU_ASSERT_EQUAL(s.nrecords, 0);
+    unlink(path);
+}
+
 static void test_unreadable_file(void)
 {
     struct seen s = {0};
@@ -359,6 +391,7 @@ int main(void)
         {"field too long", test_field_too_long},
         {"too many fields", test_too_many_fields},
         {"missing file and directory", test_missing_file_and_directory},
+        {"a FIFO or a device is refused without waiting", test_fifo_refused},
         {"unreadable file", test_unreadable_file},
         {"callback stops the reading", test_callback_stops},
         {"SHA-256 of the bytes", test_sha256},

@@ -9,6 +9,7 @@
 
 #include "meta_status.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -95,6 +96,20 @@ int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int of
  * missing file included).
  */
 int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err);
+
+/* The flags to open an input file with before meta_fs_accept_input: never
+ * blocking on a FIFO or a device, never becoming a controlling terminal. */
+#define META_FS_INPUT_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+
+/*
+ * The checks of meta_fs_open_input on fd, a descriptor of an input file
+ * opened with META_FS_INPUT_FLAGS (so that a FIFO or a device put in the
+ * file's place after any earlier check did not block the open): refuses
+ * anything but a regular file, then makes fd blocking. name names the file
+ * in messages, as meta_fs_open_input words them. Returns META_OK, or
+ * META_EINVAL (not a regular file) or META_EIO; fd stays open either way.
+ */
+int meta_fs_accept_input(int fd, const char *name, struct meta_error *err);
 
 /*
  * lstat of name (one component) in dir_fd: *exists says whether it is

@@ -71,19 +71,31 @@ void meta_load_report_release(struct meta_load_report *r);
  * transaction: either every file is stored or nothing is.
  *
  * A row gives one arm's result (INTERFACE.md section 1) or one comparison's
- * estimate (section 1b), in any mix in one file. Each file is read once:
- * its rows are checked as they stream (see meta_load_row_check) and sent
- * through COPY into a temporary staging table; then, under a
- * transaction-level advisory lock that makes concurrent loads run one after
- * the other, the rules that span rows are checked in SQL (an outcome
- * continuous in one place and binary in another, or measured by an
- * estimate of another kind, in the files or against the registry; an arm
- * given two treatments, likewise; the same key twice in this call), and the
- * rows are merged. An arm keeps its treatment: a row that gives a stored
- * arm another treatment is an error, not a replacement. Extra columns are
- * merged into the arm's attributes (arm rows; non-empty values only; later
- * rows win) or are the estimate's own attributes (estimate rows). A stored
- * result equal to the new row keeps the load that brought it.
+ * estimate (section 1b), in any mix in one file. Each file's rows are read
+ * once (after a first read for its SHA-256 when the registry holds loads it
+ * could be the same as, below): they are checked as they stream (see
+ * meta_load_row_check) and sent through COPY into a temporary staging
+ * table; then, under a transaction-level advisory lock that makes
+ * concurrent loads run one after the other, the rules that span rows are
+ * checked in SQL (an outcome continuous in one place and binary in another,
+ * or measured by an estimate of another kind, in the files or against the
+ * registry; an arm given two treatments, likewise; the same key twice in
+ * this call), and the rows are merged. An arm keeps its treatment: a row
+ * that gives a stored arm another treatment is an error, not a replacement.
+ * Extra columns are merged into the arm's attributes (arm rows; non-empty
+ * values only; later rows win) or are the estimate's own attributes
+ * (estimate rows). A stored result equal to the new row keeps the load that
+ * brought it.
+ *
+ * A call whose files the registry already holds as they are is seen from
+ * their SHA-256 alone: when for each file a load of the same bytes is
+ * stored and no load since changed anything (stored, replaced or removed a
+ * row, or gave an arm new attributes), each file is recorded as a new load
+ * and reported with all its rows unchanged, as a full load would find
+ * them, at the cost of reading the files once for the hash. When some
+ * rows of such a file were replaced by another load since, the file is
+ * loaded in full: its rows take their values back, as any file given
+ * again does (the registry holds the values of the last load given).
  *
  * report must have been initialised with meta_load_report_init.
  * Returns META_OK with report->files filled; META_EINVAL when the input
@@ -202,7 +214,8 @@ int meta_loader_finish(struct meta_loader *l, struct meta_load_report *report,
 void meta_loader_free(struct meta_loader *l);
 
 /* The SHA-256 of the file at path (65 bytes: 64 hex digits and a NUL).
- * Returns META_OK or META_EIO (err: "PATH: reason"). */
+ * Only a regular file is read (a FIFO or a device is refused without
+ * waiting on it). Returns META_OK or META_EIO (err: "PATH: reason"). */
 int meta_load_sha256_file(const char *path, char out[META_CSV_SHA256_HEX], struct meta_error *err);
 
 /* The SHA-256 of len bytes at data (a file a parser read into memory, or
