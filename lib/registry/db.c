@@ -117,6 +117,17 @@ int meta_db_schema_version(struct meta_db *db, int *version, struct meta_error *
     return ret;
 }
 
+int meta_db_snapshot_begin(struct meta_db *db, struct meta_error *err)
+{
+    return meta_pg_exec(db->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                        "cannot start a snapshot of the registry");
+}
+
+int meta_db_snapshot_end(struct meta_db *db, struct meta_error *err)
+{
+    return meta_pg_exec(db->conn, "COMMIT", err, "cannot end the snapshot of the registry");
+}
+
 bool meta_db_read_only(const struct meta_db *db)
 {
     return db->role.read_only;
