@@ -1,6 +1,7 @@
 /*
  * What the files of lib/analysis share and do not export: messages that
- * name the key at fault in the caller's spelling.
+ * name the key at fault in the caller's spelling, and the selection a
+ * request reads (run.c, run_many.c).
  */
 #ifndef META_ANALYSIS_INTERNAL_H
 #define META_ANALYSIS_INTERNAL_H
@@ -24,5 +25,16 @@ const char *analysis_key_word(const struct meta_request_error *e, const char *ke
  * NULL) and returns status. */
 int analysis_key_error(struct meta_request_error *e, int status, const char *key, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
+
+/* The selection query of req (strings borrowed from req); the time point
+ * option is named in e's spelling, written into timepoint_word. */
+void analysis_select_query(const struct meta_analysis_request *req,
+                           const struct meta_request_error *e, char *timepoint_word, size_t size,
+                           struct meta_select_query *q);
+
+/* META_OK unless q names a `by` attribute that no treatment arm of sel
+ * carries: then meta_db_unknown_attribute's error (e->key NULL). */
+int analysis_check_by(struct meta_db *db, const struct meta_select_query *q,
+                      const struct meta_selection *sel, struct meta_request_error *e);
 
 #endif

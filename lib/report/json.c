@@ -262,6 +262,9 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
         put(&b, root, "leave_one_out", steps_json(&b, an, an->loo, an->n_loo, NULL, "omitted"));
     if (req->cumulative)
         put(&b, root, "cumulative", steps_json(&b, an, an->cum, an->n_cum, an->cum_order, "added"));
+    struct json_object *data = meta_report_data_json(an->data);
+    b.oom |= !data;
+    put(&b, root, "data", data);
     if (b.oom) {
         json_object_put(root);
         return NULL;

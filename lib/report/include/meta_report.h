@@ -11,6 +11,7 @@
 
 #include "meta_analysis.h"
 #include "meta_plot.h"
+#include "meta_runs.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -77,10 +78,66 @@ int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_erro
 /* The analysis as the JSON object of INTERFACE.md: the request, the pooled
  * result (log scale for ratio measures, with `exp` back-transformed),
  * studies, excluded trials, and, as requested, subgroups with their test,
- * leave_one_out and cumulative. Values that do not apply are null. Returns a
+ * leave_one_out and cumulative; last, "data" (meta_report_data_json).
+ * Values that do not apply are null. Returns a
  * new object owned by the caller (json_object_put), or NULL when out of
  * memory. */
 struct json_object *meta_report_to_json(const struct meta_analysis *an);
+
+/* ---- Living analyses ----------------------------------------------------- */
+
+/*
+ * The `"data"` object of a JSON output: {"fingerprint": the selection's
+ * fingerprint (meta_selection_fingerprint), "loads": [{"file", "sha256",
+ * "loaded_at"}] (the loads its rows came from; [] for data held in
+ * memory)}, so that a published number can be traced to its files. Every
+ * JSON output of an analysis carries it: add it to the root object as
+ * "data" (meta_report_to_json does). Returns a new object owned by the
+ * caller, or NULL when out of memory.
+ */
+struct json_object *meta_report_data_json(const struct meta_selection *sel);
+
+/* The loads as a JSON array of {"file", "sha256", "loaded_at"}; with only
+ * non-NULL, just those whose only[i] is set. A new array owned by the
+ * caller, or NULL when out of memory. */
+struct json_object *meta_report_loads_json(const struct meta_select_load *loads, size_t n,
+                                           const int *only);
+
+/* The request of the computed analysis an as it ran, as a JSON object's
+ * text (outcome, the resolved time point, the lists, measure, model,
+ * method, ci, level, convention, by, prediction, leave_one_out,
+ * cumulative): what a run records as its options. Caller frees; NULL when
+ * out of memory. */
+char *meta_report_options_json(const struct meta_analysis *an);
+
+/* The result a run of an records: k as the table shows it, the pooled
+ * estimate and interval (analysis scale), tau^2 (random model), I^2, p,
+ * and where the interval lies against no effect. */
+void meta_report_run_result(const struct meta_analysis *an, struct meta_run_result *out);
+
+/* "MD -0.69 [-0.90, -0.48] k=10": a recorded result in one line, ratio
+ * measures back-transformed, into buf (size bytes, always terminated). */
+void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t size);
+
+/* Whether the conclusion flips from before to after: the interval now
+ * excludes or includes no effect, or lies on its other side, or the
+ * estimate changed direction. A static description, or NULL when it does
+ * not flip (or either run has no interval). */
+const char *meta_report_flip(const struct meta_run_result *before,
+                             const struct meta_run_result *after);
+
+/*
+ * Writes the recorded runs h of the analysis file at path (`meta history`):
+ * table (one line per run: when, k, the result, tau^2, I^2, p, the
+ * conclusion, the loads new since the run before), csv (the same with
+ * full precision, the file's SHA-256 and the fingerprint; new loads joined
+ * by ';') or json ({"path", "runs": [{"run_id", "ran_at", "file_sha256",
+ * "options", "k", "measure", "estimate", "ci_lower", "ci_upper", "exp",
+ * "tau2", "I2", "p", "conclusion", "data": {"fingerprint", "loads"},
+ * "new_loads"}]}), oldest first. Returns META_OK, META_EIO or META_ENOMEM.
+ */
+int meta_report_history(FILE *out, enum meta_report_format format, const char *path,
+                        const struct meta_history *h, struct meta_error *err);
 
 /* ---- Plots --------------------------------------------------------------- */
 
