@@ -32,6 +32,7 @@ int cmd_pool(int argc, char **argv);
 int cmd_forest(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const char cmd_db_usage[];
@@ -41,6 +42,7 @@ extern const char cmd_pool_usage[];
 extern const char cmd_forest_usage[];
 extern const char cmd_funnel_usage[];
 extern const char cmd_run_usage[];
+extern const char cmd_history_usage[];
 extern const char cmd_help_usage[];
 
 #endif

@@ -38,7 +38,7 @@ static const char check_sql[] =
     "       l.run_id, l.file_sha256, l.outcome_id AS last_outcome_id,"
     "       l.data_version AS last_version, l.data_timepoints AS last_timepoints,"
     "       l.k, l.measure, l.estimate, l.ci_lower, l.ci_upper, l.tau2, l.i2, l.p,"
-    "       l.conclusion, l.load_ids::text AS load_ids"
+    "       l.conclusion, l.fingerprint, l.load_ids::text AS load_ids"
     "  FROM q LEFT JOIN outcomes o ON o.name = q.outcome"
     "  LEFT JOIN LATERAL (SELECT * FROM analysis_runs r WHERE r.path = q.path"
     "                      ORDER BY r.run_id DESC LIMIT 1) l ON true"
@@ -187,6 +187,8 @@ static int read_state(const PGresult *res, int r, const struct meta_run_key *key
     }
     st->last_run_id = meta_pg_int(res, r, "run_id");
     meta_runs_read_result(res, r, &st->last);
+    snprintf(st->last_fingerprint, sizeof st->last_fingerprint, "%s",
+             meta_pg_text(res, r, "fingerprint"));
     int ret = meta_runs_parse_ids(meta_pg_text(res, r, "load_ids"), &st->last_load_ids,
                                   &st->n_last_loads);
     if (ret != META_OK)

@@ -20,7 +20,8 @@ static const char record_sql[] =
     " SELECT x.path, x.file_sha256, x.options, x.outcome_id, x.data_version,"
     "        x.data_timepoints, x.fingerprint, x.load_ids, x.k, x.measure, x.estimate,"
     "        x.ci_lower, x.ci_upper, x.tau2, x.i2, x.p, x.conclusion"
-    "   FROM jsonb_to_recordset($1::jsonb) AS x(path text, file_sha256 text, options jsonb,"
+    "   FROM jsonb_to_recordset($1::jsonb) AS x(ord int, path text, file_sha256 text, options "
+    "jsonb,"
     "        outcome_id bigint, data_version bigint, data_timepoints integer, fingerprint text,"
     "        load_ids bigint[], k integer, measure text, estimate float8, ci_lower float8,"
     "        ci_upper float8, tau2 float8, i2 float8, p float8, conclusion text)"
@@ -151,6 +152,7 @@ int meta_db_runs_record(struct meta_db *db, const struct meta_run_record *runs, 
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         ret = meta_pg_error(err, conn, res, "cannot record the runs");
+        meta_pg_one_line(err->msg);
         /* class 23: a record the table's constraints refuse */
         if (state && strncmp(state, "23", 2) == 0)
             ret = META_EINVAL;

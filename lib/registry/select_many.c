@@ -345,10 +345,10 @@ int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, s
         if ((ret = select_alone(db, &q[i], &out[i], &status[i], &errs[i], err)) != META_OK)
             goto cleanup;
     }
+    /* Those read alone have their provenance from meta_db_select. */
+    for (size_t i = 0; i < n; i++)
+        resolved[i] = resolved[i] ? META_OK : META_EINVAL;
     ret = meta_select_provenance(conn, out, n, resolved, err);
-    for (size_t i = 0; i < n && ret == META_OK; i++)
-        if (resolved[i])
-            status[i] = META_OK;
 
 cleanup:
     if (ret != META_OK)

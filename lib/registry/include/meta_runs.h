@@ -53,6 +53,7 @@ struct meta_run_state {
     /* Its last recorded run (when stale is not META_RUN_NEVER_RAN). */
     long long last_run_id;
     struct meta_run_result last;
+    char last_fingerprint[META_FINGERPRINT_SIZE]; /* of the rows it read */
     long long *last_load_ids; /* owned: the loads its rows came from, sorted */
     size_t n_last_loads;
 };
