@@ -37,4 +37,11 @@ long long meta_pg_int(const PGresult *res, int row, const char *name);
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);
 
+/* Prepares sql as the statement `name` (no more than 31 characters, a
+ * constant of the caller) on db's connection, once per connection: later
+ * calls with the same name do nothing. Statements that run again and again
+ * are planned once. Returns META_OK, or META_EDB with err set. */
+int meta_db_prepare(struct meta_db *db, const char *name, const char *sql, int n_params,
+                    struct meta_error *err);
+
 #endif

@@ -1,115 +1,110 @@
 /*
  * Recording runs of analysis files (see meta_db_runs_record): every run of
- * one `meta run` in one statement and one transaction, whatever the
- * session's default; the records travel as one JSON array, numbers with the
- * digits that read back as the same double.
+ * one `meta run` in one COPY and one transaction, whatever the session's
+ * default; numbers with the digits that read back as the same double.
+ * Thousands of runs cost one round trip and what the server needs to store
+ * the rows.
  */
 #include "csv_reader.h"
+#include "load_copy.h"
 #include "pg_util.h"
 #include "runs_internal.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char record_sql[] =
-    "INSERT INTO analysis_runs (path, file_sha256, options, outcome_id, data_version,"
-    "   data_timepoints, fingerprint, load_ids, k, measure, estimate, ci_lower, ci_upper, tau2,"
-    "   i2, p, conclusion)"
-    " SELECT x.path, x.file_sha256, x.options, x.outcome_id, x.data_version,"
-    "        x.data_timepoints, x.fingerprint, x.load_ids, x.k, x.measure, x.estimate,"
-    "        x.ci_lower, x.ci_upper, x.tau2, x.i2, x.p, x.conclusion"
-    "   FROM jsonb_to_recordset($1::jsonb) AS x(ord int, path text, file_sha256 text, options "
-    "jsonb,"
-    "        outcome_id bigint, data_version bigint, data_timepoints integer, fingerprint text,"
-    "        load_ids bigint[], k integer, measure text, estimate float8, ci_lower float8,"
-    "        ci_upper float8, tau2 float8, i2 float8, p float8, conclusion text)"
-    "  ORDER BY x.ord";
+/* The columns of a record, in the order of the COPY rows below. */
+static const char copy_sql[] =
+    "COPY analysis_runs (path, file_sha256, options, outcome_id, data_version, data_timepoints,"
+    " fingerprint, load_ids, k, measure, estimate, ci_lower, ci_upper, tau2, i2, p, conclusion)"
+    " FROM STDIN";
 
-/* Builder state: any failed allocation sets oom. */
-struct jb {
-    int oom;
-};
-
-static void put(struct jb *b, struct json_object *obj, const char *key, struct json_object *val)
+/* A text field; an absent one (NULL) as the empty text. */
+static void field(struct meta_load_buf *b, const char *s)
 {
-    if (json_object_object_add(obj, key, val) != 0) {
-        json_object_put(val);
-        b->oom = 1;
+    if (s)
+        meta_load_buf_copy_field(b, s, strlen(s));
+    META_LOAD_BUF_LITERAL(b, "\t");
+}
+
+static void integer(struct meta_load_buf *b, long long v)
+{
+    meta_load_buf_int(b, v);
+    META_LOAD_BUF_LITERAL(b, "\t");
+}
+
+/* A double with the 17 digits that read back as the same value; NAN and
+ * infinities as NULL. */
+static void number(struct meta_load_buf *b, double v, const char *end)
+{
+    if (isfinite(v)) {
+        char digits[40];
+        meta_load_buf_put(b, digits, (size_t)snprintf(digits, sizeof digits, "%.17g", v));
+    } else {
+        META_LOAD_BUF_LITERAL(b, "\\N");
     }
+    meta_load_buf_puts(b, end);
 }
 
-static struct json_object *text(struct jb *b, const char *s)
+/* One record as a row of COPY's text format. */
+static void record_row(struct meta_load_buf *b, const struct meta_run_record *r)
 {
-    struct json_object *o = json_object_new_string(s ? s : "");
-    b->oom |= !o;
-    return o;
-}
-
-static struct json_object *integer(struct jb *b, long long v)
-{
-    struct json_object *o = json_object_new_int64(v);
-    b->oom |= !o;
-    return o;
-}
-
-/* A double as JSON, exactly; NAN and infinities as null. */
-static struct json_object *number(struct jb *b, double v)
-{
-    if (!isfinite(v))
-        return NULL;
-    char digits[40];
-    snprintf(digits, sizeof digits, "%.17g", v);
-    struct json_object *o = json_object_new_double_s(v, digits);
-    b->oom |= !o;
-    return o;
-}
-
-static struct json_object *record_json(struct jb *b, const struct meta_run_record *r, size_t ord)
-{
-    struct json_object *o = json_object_new_object();
-    if (!o) {
-        b->oom = 1;
-        return NULL;
+    field(b, r->path);
+    field(b, r->file_sha256);
+    field(b, r->options_json ? r->options_json : "{}");
+    integer(b, r->state->outcome_id);
+    integer(b, r->state->data_version);
+    if (r->state->data_timepoints < 0)
+        META_LOAD_BUF_LITERAL(b, "\\N\t");
+    else
+        integer(b, r->state->data_timepoints);
+    field(b, r->fingerprint);
+    META_LOAD_BUF_LITERAL(b, "{");
+    for (size_t i = 0; i < r->n_loads; i++) {
+        if (i)
+            META_LOAD_BUF_LITERAL(b, ",");
+        meta_load_buf_int(b, r->load_ids[i]);
     }
-    struct json_object *options = json_tokener_parse(r->options_json ? r->options_json : "{}");
-    b->oom |= !options;
-    struct json_object *ids = json_object_new_array();
-    b->oom |= !ids;
-    for (size_t i = 0; ids && i < r->n_loads; i++) {
-        struct json_object *id = integer(b, r->load_ids[i]);
-        if (json_object_array_add(ids, id) != 0) {
-            json_object_put(id);
-            b->oom = 1;
-        }
-    }
-    put(b, o, "ord", integer(b, (long long)ord));
-    put(b, o, "path", text(b, r->path));
-    put(b, o, "file_sha256", text(b, r->file_sha256));
-    put(b, o, "options", options);
-    put(b, o, "outcome_id", integer(b, r->state->outcome_id));
-    put(b, o, "data_version", integer(b, r->state->data_version));
-    put(b, o, "data_timepoints",
-        r->state->data_timepoints < 0 ? NULL : integer(b, r->state->data_timepoints));
-    put(b, o, "fingerprint", text(b, r->fingerprint));
-    put(b, o, "load_ids", ids);
-    put(b, o, "k", integer(b, r->result.k));
-    put(b, o, "measure", text(b, r->result.measure));
-    put(b, o, "estimate", number(b, r->result.estimate));
-    put(b, o, "ci_lower", number(b, r->result.ci_lower));
-    put(b, o, "ci_upper", number(b, r->result.ci_upper));
-    put(b, o, "tau2", number(b, r->result.tau2));
-    put(b, o, "i2", number(b, r->result.I2));
-    put(b, o, "p", number(b, r->result.p));
-    put(b, o, "conclusion", text(b, r->result.conclusion));
-    return o;
+    META_LOAD_BUF_LITERAL(b, "}\t");
+    integer(b, r->result.k);
+    field(b, r->result.measure);
+    number(b, r->result.estimate, "\t");
+    number(b, r->result.ci_lower, "\t");
+    number(b, r->result.ci_upper, "\t");
+    number(b, r->result.tau2, "\t");
+    number(b, r->result.I2, "\t");
+    number(b, r->result.p, "\t");
+    meta_load_buf_copy_field(b, r->result.conclusion, strlen(r->result.conclusion));
+    META_LOAD_BUF_LITERAL(b, "\n");
 }
 
 static int utf8(const char *s)
 {
     size_t bad;
     return !s || meta_csv_utf8_valid(s, strlen(s), &bad);
+}
+
+/* Sends the rows of b through the COPY started on conn and ends it. */
+static int copy_rows(PGconn *conn, const struct meta_load_buf *b, struct meta_error *err)
+{
+    int sent = PQputCopyData(conn, b->data, (int)b->len) == 1;
+    if (PQputCopyEnd(conn, sent ? NULL : "the client could not send the runs") != 1)
+        return meta_pg_error(err, conn, NULL, "cannot record the runs");
+    PGresult *res = PQgetResult(conn);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        ret = meta_pg_error(err, conn, res, "cannot record the runs");
+        meta_pg_one_line(err->msg);
+        /* class 23: a record the table's constraints refuse */
+        if (state && strncmp(state, "23", 2) == 0)
+            ret = META_EINVAL;
+    }
+    PQclear(res);
+    while ((res = PQgetResult(conn)) != NULL)
+        PQclear(res);
+    return ret;
 }
 
 int meta_db_runs_record(struct meta_db *db, const struct meta_run_record *runs, size_t n,
@@ -126,42 +121,26 @@ int meta_db_runs_record(struct meta_db *db, const struct meta_run_record *runs, 
     PGconn *conn = meta_db_pg(db);
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)
         return meta_error_set(err, META_EINVAL, "runs are recorded outside any transaction");
-    struct jb b = {0};
-    struct json_object *arr = json_object_new_array();
-    b.oom |= !arr;
-    for (size_t i = 0; arr && i < n && !b.oom; i++) {
-        struct json_object *o = record_json(&b, &runs[i], i);
-        if (o && json_object_array_add(arr, o) != 0) {
-            json_object_put(o);
-            b.oom = 1;
-        }
+    struct meta_load_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        record_row(&b, &runs[i]);
+    if (b.nomem) {
+        meta_load_buf_release(&b);
+        return meta_error_set(err, META_ENOMEM, "out of memory");
     }
-    const char *params[1] = {
-        b.oom ? NULL
-              : json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE)};
-    int ret = META_OK;
-    PGresult *res = NULL;
-    if (!params[0]) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
+    int ret = meta_pg_exec(conn, "BEGIN READ WRITE", err, "cannot record the runs");
+    if (ret == META_OK) {
+        PGresult *res = PQexec(conn, copy_sql);
+        if (PQresultStatus(res) != PGRES_COPY_IN)
+            ret = meta_pg_error(err, conn, res, "cannot record the runs");
+        PQclear(res);
     }
-    if ((ret = meta_pg_exec(conn, "BEGIN READ WRITE", err, "cannot record the runs")))
-        goto cleanup;
-    res = PQexecParams(conn, record_sql, 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        ret = meta_pg_error(err, conn, res, "cannot record the runs");
-        meta_pg_one_line(err->msg);
-        /* class 23: a record the table's constraints refuse */
-        if (state && strncmp(state, "23", 2) == 0)
-            ret = META_EINVAL;
+    if (ret == META_OK)
+        ret = copy_rows(conn, &b, err);
+    if (ret == META_OK)
+        ret = meta_pg_exec(conn, "COMMIT", err, "cannot record the runs");
+    else if (PQtransactionStatus(conn) != PQTRANS_IDLE)
         PQclear(PQexec(conn, "ROLLBACK"));
-        goto cleanup;
-    }
-    ret = meta_pg_exec(conn, "COMMIT", err, "cannot record the runs");
-cleanup:
-    PQclear(res);
-    json_object_put(arr);
+    meta_load_buf_release(&b);
     return ret;
 }

@@ -258,6 +258,43 @@ static int read_batch(const PGresult *res, const struct meta_select_query *q, si
 }
 
 /*
+ * The statement is prepared once per connection and planned once, with
+ * settings that fit it: JIT would compile for longer than it runs, and the
+ * per-row probes of arms and trials must stay index probes even where the
+ * planner prices a sequential scan of a small table lower (scanning it for
+ * each of thousands of result rows costs several times more). The
+ * settings hold while it runs and are reset after.
+ */
+static int run_batch(struct meta_db *db, const char *json, PGresult **res, struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    int ret = meta_pg_exec(conn,
+                           "SET jit = off; SET enable_seqscan = off;"
+                           " SET plan_cache_mode = force_generic_plan",
+                           err, "cannot read the selections");
+    if (ret == META_OK) {
+        char sql[MANY_SQL_SIZE];
+        many_sql(sql, sizeof sql);
+        ret = meta_db_prepare(db, "meta_select_many", sql, 1, err);
+    }
+    if (ret == META_OK) {
+        const char *params[1] = {json};
+        *res = PQexecPrepared(conn, "meta_select_many", 1, params, NULL, NULL, 0);
+        if (PQresultStatus(*res) != PGRES_TUPLES_OK)
+            ret = meta_pg_error(err, conn, *res, "cannot read the selections");
+    }
+    /* After an error in a transaction (a snapshot), which then takes no
+     * command, the settings go with it at its end. */
+    if (PQtransactionStatus(conn) != PQTRANS_INERROR) {
+        int rc = meta_pg_exec(conn, "RESET enable_seqscan; RESET plan_cache_mode",
+                              ret == META_OK ? err : NULL, "cannot read the selections");
+        if (ret == META_OK)
+            ret = rc;
+    }
+    return ret;
+}
+
+/*
  * Reads query q alone with meta_db_select into *status and *qerr. Inside a
  * transaction (a snapshot) a statement that fails would abort it, and every
  * later selection with it: a savepoint keeps the failure to this query.
@@ -320,16 +357,8 @@ int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, s
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
             goto cleanup;
         }
-        /* JIT would compile for longer than the statement runs. */
-        if ((ret = meta_pg_exec(conn, "SET jit = off", err, "cannot read the selections")))
+        if ((ret = run_batch(db, params[0], &res, err)) != META_OK)
             goto cleanup;
-        char sql[MANY_SQL_SIZE];
-        many_sql(sql, sizeof sql);
-        res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            ret = meta_pg_error(err, conn, res, "cannot read the selections");
-            goto cleanup;
-        }
         if ((ret = read_batch(res, q, n, out, resolved, errs, err)) != META_OK)
             goto cleanup;
     }

@@ -54,7 +54,7 @@ struct meta_run_state {
     long long last_run_id;
     struct meta_run_result last;
     char last_fingerprint[META_FINGERPRINT_SIZE]; /* of the rows it read */
-    long long *last_load_ids; /* owned: the loads its rows came from, sorted */
+    long long *last_load_ids;                     /* owned: the loads its rows came from, sorted */
     size_t n_last_loads;
 };
 
