@@ -1,19 +1,48 @@
 /*
  * Messages, usage errors and database opening shared by the commands
  * (see cli_common.h). The only place besides main() that decides how
- * failures look to users.
+ * failures look to users. A message is one line: whatever names, values
+ * or paths it quotes, their control characters show escaped.
  */
 #include "cli_common.h"
 #include "commands.h"
+#include "meta_escape.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void vmessage(const char *cmd, const char *fmt, va_list ap)
 {
+    char text[META_ERROR_MAX + 512];
+    vsnprintf(text, sizeof text, fmt, ap);
     fprintf(stderr, "meta %s: error: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    cli_put_escaped(stderr, text);
     fputc('\n', stderr);
+}
+
+void cli_print_line(const char *fmt, ...)
+{
+    char text[META_ERROR_MAX + 512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    cli_put_escaped(stdout, text);
+    fputc('\n', stdout);
+}
+
+void cli_put_escaped(FILE *out, const char *text)
+{
+    char buf[1024];
+    size_t len = meta_escape(buf, sizeof buf, text);
+    if (len < sizeof buf) {
+        fputs(buf, out);
+        return;
+    }
+    char *copy = meta_escape_dup(text);
+    fputs(copy ? copy : buf, out);
+    free(copy);
 }
 
 int cli_error(const char *cmd, const char *fmt, ...)

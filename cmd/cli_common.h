@@ -12,10 +12,20 @@
 
 #define EXIT_USAGE 2
 
-/* Prints `meta CMD: error: MESSAGE` to stderr and returns 1. */
+/* Writes text to out with its control characters escaped (meta_escape):
+ * how every name, path and message reaches the terminal. */
+void cli_put_escaped(FILE *out, const char *text);
+
+/* Prints one line of results to stdout from a printf format, escaped as
+ * cli_put_escaped escapes (the format adds no line break of its own). */
+void cli_print_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints `meta CMD: error: MESSAGE` to stderr, escaped (cli_put_escaped),
+ * and returns 1. */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints `meta CMD: error: MESSAGE` and a pointer to --help; returns 2. */
+/* Prints `meta CMD: error: MESSAGE`, escaped, and a pointer to --help;
+ * returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints the usage text of command cmd to out and returns 0. */

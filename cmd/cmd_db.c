@@ -46,7 +46,8 @@ static int report_schema(const char *conninfo)
     meta_db_close(db);
     if (ret != META_OK)
         return cli_fail("db", ret, &err);
-    printf("schema version: %d (this meta expects %d)\n", version, meta_db_expected_version());
+    cli_print_line("schema version: %d (this meta expects %d)", version,
+                   meta_db_expected_version());
     return 0;
 }
 
@@ -57,7 +58,7 @@ static int external_server(const char *action, const char *conninfo)
                                "'%s' manages the private cluster only; the server named by "
                                "--db or META_DB is started and stopped by its administrator",
                                action);
-    printf("server: external (given by %s)\n", conninfo ? "--db" : "META_DB");
+    cli_print_line("server: external (given by %s)", conninfo ? "--db" : "META_DB");
     return report_schema(conninfo);
 }
 
@@ -76,9 +77,9 @@ static int private_cluster(const char *action)
             return cli_fail("db", ret, &err);
         (void)started;
         if (created)
-            printf("created the private cluster in %s (server user %s)\n", c.datadir,
-                   c.server_user);
-        printf("server: running, socket in %s (no TCP)\n", c.socketdir);
+            cli_print_line("created the private cluster in %s (server user %s)", c.datadir,
+                           c.server_user);
+        cli_print_line("server: running, socket in %s (no TCP)", c.socketdir);
         return report_schema(NULL);
     }
     if (strcmp(action, "stop") == 0) {
@@ -86,7 +87,7 @@ static int private_cluster(const char *action)
         ret = meta_cluster_stop(&c, &stopped, &err);
         if (ret != META_OK)
             return cli_fail("db", ret, &err);
-        printf("server: %s\n", stopped ? "stopped" : "was not running");
+        cli_print_line("server: %s", stopped ? "stopped" : "was not running");
         return 0;
     }
     bool exists = false, running = false;
@@ -94,11 +95,13 @@ static int private_cluster(const char *action)
     if (ret != META_OK)
         return cli_fail("db", ret, &err);
     if (!exists) {
-        printf("private cluster: none in %s (created on first use or by 'meta db init')\n", c.home);
+        cli_print_line("private cluster: none in %s (created on first use or by 'meta db init')",
+                       c.home);
         return 1;
     }
-    printf("private cluster: %s (server user %s)\n", c.datadir, c.server_user);
-    printf("server: %s, socket in %s (no TCP)\n", running ? "running" : "stopped", c.socketdir);
+    cli_print_line("private cluster: %s (server user %s)", c.datadir, c.server_user);
+    cli_print_line("server: %s, socket in %s (no TCP)", running ? "running" : "stopped",
+                   c.socketdir);
     if (!running)
         return 1;
     return report_schema(NULL);

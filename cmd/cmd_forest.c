@@ -19,6 +19,8 @@ const char cmd_forest_usage[] =
     "estimate and CI as text and as a square with its CI line; the pooled diamond\n"
     "with the prediction interval under it (random effects); heterogeneity and the\n"
     "test for the overall effect in the footer. Ratio measures get a log axis.\n"
+    "A trial taken from its estimate row shows no arm data, and its estimate and\n"
+    "interval as reported.\n"
     "\n"
     "Selection and pooling: as for 'meta pool' (--outcome, --timepoint, --treatment,\n"
     "--control, --measure, --model, --method, --ci, --level, --by, --convention,\n"
@@ -37,7 +39,9 @@ const char cmd_forest_usage[] =
     "  --note TEXT            an extra line under the plot (e.g. the data's source)\n"
     "  --script FILE          also save the gnuplot script, to tweak by hand\n"
     "\n"
-    "gnuplot is found on PATH, or META_GNUPLOT names it.\n"
+    "gnuplot is found on PATH, or META_GNUPLOT names it; it gets\n"
+    "META_GNUPLOT_TIMEOUT seconds (default 60) before it is stopped. The plot is\n"
+    "written whole or not at all, never through a symbolic link.\n"
     "Exit status: 0 success, 1 data, database or gnuplot error, 2 usage error.\n";
 
 static int draw_forest(const struct meta_analysis *an, const struct cli_plot *plot,

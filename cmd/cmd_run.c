@@ -15,15 +15,18 @@
 #include "meta_report.h"
 #include "meta_runs.h"
 #include "parse_options.h"
+#include "safe_out.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char cmd_run_usage[] =
     "usage: meta run [--out DIR] [--db CONNINFO] [--changed] [--record-db CONNINFO]\n"
@@ -32,16 +35,25 @@ const char cmd_run_usage[] =
     "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
     "name order. An analysis file has one [analysis] section whose keys are the\n"
     "options of 'meta pool' (outcome, timepoint, treatment, control, measure,\n"
-    "model, method, ci, level, by, leave_one_out, cumulative) and its outputs:\n"
+    "model, method, ci, level, by, leave_one_out, cumulative, convention,\n"
+    "prediction; bias, trimfill, estimator, influence, mods as for 'meta bias'\n"
+    "and 'meta regress': their results join the table, csv and json) and its\n"
+    "outputs:\n"
     "\n"
     "  forest = FILE.png|.svg|.pdf  forest plot (may be given several times)\n"
-    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise)\n"
+    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise; trimfill = true draws\n"
+    "                               the filled trials, contours = true the contours)\n"
+    "  bubble = FILE.png|.svg|.pdf  bubble plot of the meta-regression on mods\n"
     "  table = FILE                 the 'meta pool' table, under title and note\n"
     "  csv = FILE, json = FILE      'meta pool --format csv' or 'json'\n"
     "  title, note                  plot title and footnote (also head the table)\n"
     "  favours_left, favours_right, higher_is_better, sort   as for 'meta forest'\n"
+    "  rob = true                   risk-of-bias judgements (rob_d1 ... rob_overall)\n"
+    "                               beside the studies of the forest plot\n"
     "\n"
-    "Output paths are relative to the output directory and stay inside it.\n"
+    "Output paths are relative to the output directory and stay inside it: no\n"
+    "symbolic link under it is followed, and each output is written whole or\n"
+    "not at all (a temporary file renamed once complete).\n"
     "Each analysis prints one line (ok, with k and the pooled estimate, and the\n"
     "files written; or FAIL with the reason, FILE:LINE for a bad file); a failing\n"
     "analysis does not stop the others. The README's section \"Analyses\" has the\n"
@@ -117,6 +129,7 @@ struct item {
 /* What the analyses of one invocation share. */
 struct run_ctx {
     const char *out;       /* output directory, without a trailing slash */
+    int out_fd;            /* it, opened: every output is created relative to it */
     const char *conninfo;  /* --db, or NULL for META_DB / the private cluster */
     const char *record_db; /* --record-db or META_RECORD_DB, or NULL */
     int changed;           /* --changed */
@@ -324,69 +337,91 @@ static int make_dirs(const char *dir, struct meta_error *err)
     return META_OK;
 }
 
-/* Creates the directories an output file needs. */
-static int make_parents(const char *file, struct meta_error *err)
-{
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", file);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return META_OK;
-    *slash = '\0';
-    return make_dirs(dir, err);
-}
-
-/* Writes a table, CSV or JSON output to `path`. */
-static int write_text(const char *path, enum meta_output_kind kind,
+/* Writes a table, CSV or JSON output into o (open, not committed). */
+static int write_text(struct meta_fs_out *o, enum meta_output_kind kind,
                       const struct meta_analysis_file *af, const struct meta_analysis *an,
                       struct meta_error *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = meta_fs_out_stream(o, err);
     if (!f)
-        return meta_error_set(err, META_EIO, "cannot write '%s': %s", path, strerror(errno));
+        return META_ENOMEM;
     enum meta_report_format format = kind == META_OUTPUT_JSON  ? META_REPORT_JSON
                                      : kind == META_OUTPUT_CSV ? META_REPORT_CSV
                                                                : META_REPORT_TABLE;
     if (format == META_REPORT_TABLE) {
-        if (af->title)
-            fprintf(f, "%s\n", af->title);
-        if (af->note)
-            fprintf(f, "%s\n", af->note);
+        /* Escaped as the table under them is. */
+        if (af->title) {
+            cli_put_escaped(f, af->title);
+            fputc('\n', f);
+        }
+        if (af->note) {
+            cli_put_escaped(f, af->note);
+            fputc('\n', f);
+        }
         if (af->title || af->note)
             fputc('\n', f);
     }
     int ret = meta_report_write(f, format, an, err);
-    int failed = ferror(f);
-    if (fclose(f) != 0 || failed) {
-        if (ret == META_OK)
-            ret = meta_error_set(err, META_EIO, "cannot write '%s': %s", path,
-                                 strerror(errno ? errno : EIO));
-    }
-    return ret;
+    /* A write that failed is reported by the commit, with the path and why. */
+    return ret == META_EIO ? META_OK : ret;
 }
 
-/* Draws a forest or funnel plot into `path`. */
-static int write_plot(const char *path, enum meta_output_kind kind,
+/* Draws a forest, funnel or bubble plot into o (open, not committed). */
+static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
                       const struct meta_analysis_file *af, const struct meta_analysis *an,
                       struct meta_error *err)
 {
     struct meta_plot_settings settings;
     struct meta_forest *forest = NULL;
     struct meta_funnel *funnel = NULL;
-    int ret;
+    struct meta_bubble *bubble = NULL;
+    enum meta_plot_format fmt;
+    int ret = meta_plot_format_from_path(o->path, &fmt, err);
     meta_analysis_file_plot_settings(af, &settings);
-    if (kind == META_OUTPUT_FOREST) {
+    if (ret == META_OK && kind == META_OUTPUT_FOREST) {
         ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
-            ret = meta_plot_forest(forest, path, NULL, err);
-    } else {
+            ret = meta_plot_forest_write(forest, fmt, o, err);
+    } else if (ret == META_OK && kind == META_OUTPUT_BUBBLE) {
+        ret = meta_report_bubble(an, &settings, &bubble, err);
+        if (ret == META_OK)
+            ret = meta_plot_bubble_write(bubble, fmt, o, err);
+    } else if (ret == META_OK) {
         ret = meta_report_funnel(an, &settings, &funnel, err);
         if (ret == META_OK)
-            ret = meta_plot_funnel(funnel, path, NULL, err);
+            ret = meta_plot_funnel_write(funnel, fmt, o, err);
     }
     meta_forest_free(forest);
     meta_funnel_free(funnel);
+    meta_bubble_free(bubble);
     return ret;
+}
+
+/*
+ * Writes one output at its path under the output directory: created
+ * relative to the directory's descriptor, no link followed at any component
+ * (subdirectories made as needed), written to a temporary file and renamed
+ * over the path once whole; on failure nothing is left and err names the
+ * path and the reason.
+ */
+static int write_output(const struct run_ctx *ctx, const struct meta_analysis_output *out,
+                        const struct meta_analysis_file *af, const struct meta_analysis *an,
+                        struct meta_error *err)
+{
+    struct meta_fs_out o;
+    int ret = meta_fs_out_open_path(&o, ctx->out_fd, ctx->out, out->path, 0777, 0666, 0, err);
+    if (ret != META_OK)
+        return ret;
+    if (out->kind == META_OUTPUT_FOREST || out->kind == META_OUTPUT_FUNNEL ||
+        out->kind == META_OUTPUT_BUBBLE)
+        ret = write_plot(&o, out->kind, af, an, err);
+    else
+        ret = write_text(&o, out->kind, af, an, err);
+    if (ret != META_OK) {
+        meta_fs_out_discard(&o);
+        return ret;
+    }
+    return meta_fs_out_commit(&o, err);
 }
 
 /* Refuses outputs that an earlier analysis of this run declared, then claims
@@ -439,13 +474,12 @@ static void prefix_file(struct meta_error *err, const char *file)
     meta_error_set(err, META_EINVAL, "%s: %s", file, text);
 }
 
-/* The pooled estimate as the table shows it: back-transformed for ratios. */
+/* The pooled estimate as the table shows it: back-transformed on the log scale. */
 static void describe_result(char *buf, size_t size, const struct meta_analysis *an)
 {
     const struct meta_result *r = &an->overall;
-    enum meta_measure m = an->opts.measure;
-    double est = meta_measure_display(m, r->estimate), lo = meta_measure_display(m, r->ci_lower),
-           hi = meta_measure_display(m, r->ci_upper);
+    double est = meta_report_display(an, r->estimate), lo = meta_report_display(an, r->ci_lower),
+           hi = meta_report_display(an, r->ci_upper);
     int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", meta_report_k(r),
                         meta_measure_name(an->opts.measure), est, lo, hi);
     if (an->n_groups > 0 && used > 0 && (size_t)used < size)
@@ -458,23 +492,15 @@ static int write_outputs(struct run_ctx *ctx, const struct meta_analysis_file *a
                          const struct meta_analysis *an, char *written, size_t size,
                          struct meta_error *err)
 {
-    int ret = META_OK;
     for (size_t i = 0; i < af->n_outputs; i++) {
         const struct meta_analysis_output *o = &af->outputs[i];
-        char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", ctx->out, o->path) >= (int)sizeof path)
-            return meta_error_set(err, META_EIO, "%s:%d: output path too long", af->name, o->line);
-        ret = make_parents(path, err);
-        if (ret == META_OK)
-            ret = o->kind == META_OUTPUT_FOREST || o->kind == META_OUTPUT_FUNNEL
-                      ? write_plot(path, o->kind, af, an, err)
-                      : write_text(path, o->kind, af, an, err);
+        int ret = write_output(ctx, o, af, an, err);
         if (ret != META_OK) {
             prefix_file(err, af->name);
             return ret;
         }
         size_t used = strlen(written);
-        snprintf(written + used, size - used, " %s", path);
+        snprintf(written + used, size - used, " %s/%s", ctx->out, o->path);
     }
     return META_OK;
 }
@@ -706,7 +732,7 @@ static void print_change(const struct run_ctx *ctx, const struct item *it)
     switch (rs->stale) {
     case META_RUN_NEVER_RAN:
     case META_RUN_CURRENT:
-        printf("ok   %-*s  %s  (first run)\n", ctx->width, it->e->path, now);
+        cli_print_line("ok   %-*s  %s  (first run)", ctx->width, it->e->path, now);
         return;
     case META_RUN_FILE_CHANGED:
         snprintf(why, sizeof why, "file changed");
@@ -731,7 +757,7 @@ static void print_change(const struct run_ctx *ctx, const struct item *it)
         break;
     }
     meta_report_run_brief(&rs->last, before, sizeof before);
-    printf("ok   %-*s  %s -> %s  (%s)\n", ctx->width, it->e->path, before, now, why);
+    cli_print_line("ok   %-*s  %s -> %s  (%s)", ctx->width, it->e->path, before, now, why);
     const char *flip = meta_report_flip(&rs->last, &it->result);
     if (flip)
         printf("     %*s  conclusion flips: %s\n", ctx->width, "", flip);
@@ -798,16 +824,16 @@ cleanup:
 static void print_item(const struct run_ctx *ctx, const struct item *it, const char *line)
 {
     if (it->state == ITEM_FAILED)
-        printf("FAIL %s\n", it->failure ? it->failure : "out of memory");
+        cli_print_line("FAIL %s", it->failure ? it->failure : "out of memory");
     else if (it->state == ITEM_OK && ctx->changed)
         print_change(ctx, it);
     else if (it->state == ITEM_OK)
-        printf("ok   %-*s  %s\n", ctx->width, it->e->path, line ? line : "");
+        cli_print_line("ok   %-*s  %s", ctx->width, it->e->path, line ? line : "");
 }
 
 int cmd_run(int argc, char **argv)
 {
-    struct run_ctx ctx = {.out = "out"};
+    struct run_ctx ctx = {.out = "out", .out_fd = -1};
     struct entries list = {0};
     struct item *items = NULL;
     char **lines = NULL;
@@ -850,8 +876,15 @@ int cmd_run(int argc, char **argv)
     for (size_t len = strlen(out); len > 1 && out[len - 1] == '/'; len--)
         out[len - 1] = '\0';
     ctx.out = out;
+    /* The output directory is the user's to name, links included; what
+     * meta creates under it is opened relative to it, following none. */
     if (make_dirs(ctx.out, &err) != META_OK) {
         status = cli_error("run", "output directory: %s", err.msg);
+        goto cleanup;
+    }
+    if ((ctx.out_fd = open(ctx.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        status =
+            cli_error("run", "output directory: cannot open '%s': %s", ctx.out, strerror(errno));
         goto cleanup;
     }
     if (collect(&list, files, (size_t)n_files) != META_OK ||
@@ -899,12 +932,12 @@ int cmd_run(int argc, char **argv)
     else
         printf("%zu %s: %zu ok, %zu failed\n", list.n, list.n == 1 ? "analysis" : "analyses",
                passed, failed);
-    if (fflush(stdout) != 0)
-        status = cli_error("run", "cannot write the output");
-    else if (failed)
+    if (failed)
         status = cli_error("run", "%zu of %zu %s failed", failed, list.n,
                            list.n == 1 ? "analysis" : "analyses");
 cleanup:
+    if (ctx.out_fd >= 0)
+        close(ctx.out_fd);
     meta_db_close(ctx.db);
     for (size_t i = 0; i < ctx.n_claimed; i++) {
         free(ctx.claimed[i]);

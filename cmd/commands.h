@@ -27,8 +27,11 @@ void meta_commands_overview(FILE *out);
 
 int cmd_db(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
+int cmd_bias(int argc, char **argv);
+int cmd_regress(int argc, char **argv);
 int cmd_forest(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -37,8 +40,11 @@ int cmd_help(int argc, char **argv);
 
 extern const char cmd_db_usage[];
 extern const char cmd_load_usage[];
+extern const char cmd_import_usage[];
 extern const char cmd_list_usage[];
 extern const char cmd_pool_usage[];
+extern const char cmd_bias_usage[];
+extern const char cmd_regress_usage[];
 extern const char cmd_forest_usage[];
 extern const char cmd_funnel_usage[];
 extern const char cmd_run_usage[];

@@ -1,8 +1,9 @@
 /*
- * Building a forest plot's description: the rows (studies, subgroup headings,
- * diamonds), the column headers, the favours labels and the footer. Every
- * string is copied, so the caller can pass pointers into its own results and
- * free them afterwards. Also sorts the studies within their sections.
+ * Building a forest plot's description: the rows (studies with their
+ * risk-of-bias judgements, subgroup headings, diamonds), the column headers,
+ * the favours labels and the footer. Every string is copied, so the caller
+ * can pass pointers into its own results and free them afterwards. Also
+ * sorts the studies within their sections.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -120,6 +121,11 @@ int meta_forest_set_model(struct meta_forest *f, const char *model, const char *
     return ret;
 }
 
+void meta_forest_set_rob(struct meta_forest *f, int show)
+{
+    f->show_rob = show != 0;
+}
+
 void meta_forest_set_null(struct meta_forest *f, double null_value)
 {
     if (isfinite(null_value))
@@ -202,6 +208,8 @@ void meta_forest_study_init(struct meta_forest_study *s)
     s->year = s->weight = s->estimate = s->ci_lower = s->ci_upper = NAN;
     s->treatment.kind = s->control.kind = META_PLOT_ARM_NONE;
     s->treatment.mean = s->treatment.sd = s->control.mean = s->control.sd = NAN;
+    for (int d = 0; d < META_ROB_DOMAINS; d++)
+        s->rob[d] = META_ROB_NONE;
 }
 
 /* Checks an arm's numbers for its kind; label names the study in the message. */
@@ -233,6 +241,11 @@ int meta_forest_add_study(struct meta_forest *f, const struct meta_forest_study 
     if (!isnan(s->weight) && !(s->weight >= 0 && isfinite(s->weight)))
         return meta_error_set(err, META_EINVAL, "study '%s': weight must be >= 0, got %g", s->label,
                               s->weight);
+    for (int d = 0; d < META_ROB_DOMAINS; d++)
+        if ((int)s->rob[d] < (int)META_ROB_NONE || (int)s->rob[d] > (int)META_ROB_HIGH)
+            return meta_error_set(err, META_EINVAL,
+                                  "study '%s': risk-of-bias judgement %d of domain %d is unknown",
+                                  s->label, (int)s->rob[d], d + 1);
     ret = check_arm(&s->treatment, "treatment", s->label, err);
     if (ret == META_OK)
         ret = check_arm(&s->control, "control", s->label, err);

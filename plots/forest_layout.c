@@ -1,8 +1,9 @@
 /*
  * Laying out a forest plot (see forest_layout.h): RevMan's table of text
- * columns on the left, the plot panel on the right, the axis with
- * back-transformed ticks, the favours labels and the footer. Sizes are in
- * points; the canvas grows with the number of rows.
+ * columns on the left, the plot panel on the right (then the risk-of-bias
+ * columns when asked for), the axis with back-transformed ticks, the favours
+ * labels and the footer. Sizes are in points; the canvas grows with the
+ * number of rows.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -418,16 +419,22 @@ static int place_columns(struct forest_layout *L, struct meta_error *err)
         left += extra;
     }
     L->W = ceil(L->panel_x + PANEL_PT + MARGIN_PT);
+    /* Risk of bias: RevMan's columns right of the plot panel. */
+    if (forest_rob_wanted(f))
+        L->W =
+            ceil(forest_rob_place_columns(&L->rob, L->panel_x + PANEL_PT + ROB_GAP_PT) + MARGIN_PT);
     L->foot_alongside = foot_w <= left;
     if (!L->foot_alongside && foot_w > L->W - 2 * MARGIN_PT)
         L->W = ceil(fmin(foot_w, 1400.0) + 2 * MARGIN_PT);
+    if (L->rob.shown)
+        L->W = fmax(L->W, ceil(forest_rob_legend_width() + 2 * MARGIN_PT));
     return META_OK;
 }
 
 static int place_rows(struct forest_layout *L, struct meta_error *err)
 {
     const struct meta_forest *f = L->f;
-    double y = MARGIN_PT * 0.8, axis_bottom, foot_bottom;
+    double y = MARGIN_PT * 0.8, axis_bottom, foot_bottom, bottom;
     const char *tname = f->treatment ? f->treatment : "treatment";
     const char *cname = f->control ? f->control : "control";
     char buf[512];
@@ -470,7 +477,13 @@ static int place_rows(struct forest_layout *L, struct meta_error *err)
         L->foot_y0 = axis_bottom + 8;
         foot_bottom = L->foot_y0 + (double)L->nfoot * FOOT_PT - FOOT_PT / 2;
     }
-    L->H = ceil(fmax(axis_bottom, foot_bottom) + MARGIN_PT * 0.8);
+    bottom = fmax(axis_bottom, foot_bottom);
+    /* The risk-of-bias legend under everything else. */
+    if (L->rob.shown) {
+        forest_rob_place_legend(&L->rob, MARGIN_PT, bottom + 8, L->W - 2 * MARGIN_PT);
+        bottom = L->rob.bottom;
+    }
+    L->H = ceil(bottom + MARGIN_PT * 0.8);
     return META_OK;
 }
 

@@ -2,12 +2,13 @@
  * The layout of a forest plot, apart from writing gnuplot: which rows the
  * drawn table has (studies, diamonds, prediction intervals, heterogeneity
  * lines), their texts, the axis, and where every column and row sits on the
- * canvas, in points from the top left. Internal to plots/; tested without
- * gnuplot.
+ * canvas (the risk-of-bias columns and legend too), in points from the top
+ * left. Internal to plots/; tested without gnuplot.
  */
 #ifndef META_FOREST_LAYOUT_H
 #define META_FOREST_LAYOUT_H
 
+#include "forest_rob.h"
 #include "plot_internal.h"
 
 #define FONT_PT         9.0   /* table text */
@@ -73,6 +74,7 @@ struct forest_layout {
     double title_y, head1_y, head2_y, rule_y, plot_top, plot_bottom, fav_y;
     double foot_x, foot_y0;
     int foot_alongside;
+    struct forest_rob rob; /* risk-of-bias columns right of the panel, legend under all */
     char *title, *group_name[2], *fav_left, *fav_right;
 };
 

@@ -1,7 +1,8 @@
 /*
  * The gnuplot script of a forest plot laid out by forest_layout.c: each
  * text placed with `set label` at screen x and row y, squares, CI lines with
- * arrows where they leave the axis, diamonds, the null line and the axis.
+ * arrows where they leave the axis, diamonds, the null line and the axis,
+ * and the risk-of-bias marks (circles with their symbol) and legend.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #define COLOR_DIAMOND "#000000"
 #define COLOR_PI      "#8b1a1a"
 #define COLOR_RULE    "#555555"
+#define COLOR_ROB_RIM "#404040" /* a thin rim keeps light marks visible in print */
 
 /* Screen coordinates from points measured from the top left. */
 static double sx(const struct forest_layout *L, double x)
@@ -83,6 +85,13 @@ static int write_header(FILE *out, const struct forest_layout *L)
     if (ret == META_OK)
         ret = put_label(out, L, ci, L->panel_x + PANEL_PT / 2, 0, L->head2_y, "center",
                         PLOT_FONT_BOLD);
+    if (L->rob.shown && ret == META_OK) {
+        ret = put_label(out, L, forest_rob_title, L->rob.x_head, 0, L->head1_y, "center",
+                        PLOT_FONT_BOLD);
+        for (int d = 0; d < META_ROB_DOMAINS && ret == META_OK; d++)
+            ret = put_label(out, L, forest_rob_heading[d], L->rob.col_x[d], 0, L->head2_y, "center",
+                            PLOT_FONT_BOLD);
+    }
     fprintf(out,
             "set arrow from screen %.5f, screen %.5f to screen %.5f, screen %.5f nohead "
             "lw 0.8 lc rgb '%s' back\n",
@@ -112,6 +121,69 @@ static int write_row_text(FILE *out, const struct forest_layout *L, const struct
         ret = put_label(out, L, d->weight, L->weight_right, row, 0, "right", font);
     if (ret == META_OK)
         ret = put_label(out, L, d->est, L->x_est, row, 0, "left", font);
+    return ret;
+}
+
+/* A risk-of-bias mark centred at x and either a table row (row > 0) or y:
+ * a filled circle in the judgement's colour with its symbol inside, so that
+ * the mark reads without colour and the symbol is text in an SVG. Nothing
+ * for META_ROB_NONE. */
+static int put_rob_mark(FILE *out, const struct forest_layout *L, enum meta_rob rob, double x,
+                        size_t row, double y)
+{
+    char at[96];
+    if (!forest_rob_fill(rob))
+        return META_OK;
+    if (row > 0)
+        snprintf(at, sizeof at, "screen %.5f, first %zu", sx(L, x), row);
+    else
+        snprintf(at, sizeof at, "screen %.5f, screen %.5f", sx(L, x), sy(L, y));
+    fprintf(out,
+            "set object circle at %s size screen %.5f fc rgb '%s' fs solid 1.0 border lc rgb "
+            "'%s' lw 0.5 noclip back\n",
+            at, ROB_MARK_PT / 2 / L->W, forest_rob_fill(rob), COLOR_ROB_RIM);
+    fputs("set label ", out);
+    if (plot_put_quoted(out, forest_rob_symbol(rob)) != META_OK)
+        return META_ENOMEM;
+    fprintf(out, " at %s center front noenhanced textcolor rgb '%s'", at, forest_rob_ink(rob));
+    plot_put_font(out, L->fmt, PLOT_FONT_BOLD);
+    fputc('\n', out);
+    return META_OK;
+}
+
+/* The risk-of-bias marks of a study row, one per judged domain. */
+static int write_rob_marks(FILE *out, const struct forest_layout *L,
+                           const struct meta_forest_study *s, size_t row)
+{
+    int ret = META_OK;
+    for (int d = 0; d < META_ROB_DOMAINS && ret == META_OK; d++)
+        ret = put_rob_mark(out, L, s->rob[d], L->rob.col_x[d], row, 0);
+    return ret;
+}
+
+/* The legend under the plot: what each mark means, then the domains. */
+static int write_rob_legend(FILE *out, const struct forest_layout *L)
+{
+    const struct forest_rob *R = &L->rob;
+    char line[160];
+    int ret;
+    fputs("# risk of bias legend\n", out);
+    ret = put_label(out, L, forest_rob_legend_title, R->key_title_x, 0, R->key_y, "left",
+                    PLOT_FONT_BOLD);
+    for (int j = META_ROB_LOW; j <= META_ROB_HIGH && ret == META_OK; j++) {
+        ret = put_rob_mark(out, L, (enum meta_rob)j, R->key_mark_x[j - 1], 0, R->key_y);
+        if (ret == META_OK)
+            ret = put_label(out, L, forest_rob_key_text((enum meta_rob)j), R->key_text_x[j - 1], 0,
+                            R->key_y, "left", PLOT_FONT_SMALL);
+    }
+    if (ret == META_OK)
+        ret = put_label(out, L, forest_rob_blank_text, R->key_blank_x, 0, R->key_y, "left",
+                        PLOT_FONT_SMALL);
+    for (int d = 0; d < META_ROB_DOMAINS && ret == META_OK; d++) {
+        forest_rob_domain_line(line, sizeof line, d);
+        ret = put_label(out, L, line, R->name_x[R->name_cols == 2 ? d / 3 : 0], 0, R->name_y[d],
+                        "left", PLOT_FONT_SMALL);
+    }
     return ret;
 }
 
@@ -262,6 +334,8 @@ static int write_script(FILE *out, const struct forest_layout *L, enum meta_plot
         const struct drow *d = &L->d[i];
         const struct meta_forest_row *r = &L->f->rows[d->row];
         ret = write_row_text(out, L, d, i + 1);
+        if (d->kind == DR_STUDY && ret == META_OK && L->rob.shown)
+            ret = write_rob_marks(out, L, &r->study, i + 1);
         if (d->kind == DR_STUDY)
             write_study_graphics(out, L, &r->study, i + 1);
         else if (d->kind == DR_SUMMARY)
@@ -275,6 +349,8 @@ static int write_script(FILE *out, const struct forest_layout *L, enum meta_plot
             ret = put_label(out, L, L->foot[i], L->foot_x, 0, L->foot_y0 + (double)i * FOOT_PT,
                             "left", PLOT_FONT_SMALL);
     }
+    if (ret == META_OK && L->rob.shown)
+        ret = write_rob_legend(out, L);
     if (ret == META_ENOMEM)
         return meta_error_set(err, ret, "out of memory");
     fputs("plot NaN notitle\n", out);

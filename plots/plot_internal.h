@@ -123,7 +123,8 @@ locale_t plot_locale_begin(void);
 void plot_locale_end(locale_t saved);
 
 /* Writes the `set terminal` and `set output` lines for a canvas of w_pt x h_pt
- * points. Returns META_OK, META_EINVAL (path with control characters) or
+ * points; output_path NULL sends the plot to gnuplot's standard output.
+ * Returns META_OK, META_EINVAL (path with control characters) or
  * META_ENOMEM. */
 int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double h_pt,
                       const char *output_path, struct meta_error *err);

@@ -72,11 +72,13 @@ void plot_put_font(FILE *out, enum meta_plot_format fmt, enum plot_font font)
     case PLOT_FONT_BOLD:
         fprintf(out, " font '%s Bold,9'", svg ? PLOT_FONT_SVG : PLOT_FONT);
         break;
+    /* One family only: gnuplot's svg terminal reads a font's name up to the
+     * first comma and its size after it, so a list would lose the size. */
     case PLOT_FONT_SMALL:
-        fprintf(out, " font '%s,8'", svg ? PLOT_FONT_SVG_LIST : PLOT_FONT);
+        fprintf(out, " font '%s,8'", svg ? PLOT_FONT_SVG : PLOT_FONT);
         break;
     case PLOT_FONT_TINY:
-        fprintf(out, " font '%s,7'", svg ? PLOT_FONT_SVG_LIST : PLOT_FONT);
+        fprintf(out, " font '%s,7'", svg ? PLOT_FONT_SVG : PLOT_FONT);
         break;
     case PLOT_FONT_TITLE:
         fprintf(out, " font '%s Bold,11'", svg ? PLOT_FONT_SVG : PLOT_FONT);
@@ -88,7 +90,7 @@ int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double 
                       const char *output_path, struct meta_error *err)
 {
     int ret;
-    if (!output_path || !*output_path)
+    if (output_path && !*output_path)
         return meta_error_set(err, META_EINVAL, "no output path");
     fputs("set encoding utf8\n", out);
     switch (fmt) {
@@ -117,6 +119,10 @@ int plot_put_terminal(FILE *out, enum meta_plot_format fmt, double w_pt, double 
         break;
     default:
         return meta_error_set(err, META_EINVAL, "unknown plot format %d", (int)fmt);
+    }
+    if (!output_path) {
+        fputs("set output\n", out); /* standard output, read by meta */
+        return META_OK;
     }
     fputs("set output ", out);
     ret = put_path(out, output_path, err);

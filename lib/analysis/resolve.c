@@ -1,11 +1,22 @@
 /*
  * The defaults of a request that depend on each other and on the outcome
- * type (see meta_analysis_resolve), and the checks that options fit
- * together. Each failure names the key at fault.
+ * (its kind, and the measure of its estimate rows when the selection has no
+ * arms; see meta_analysis_resolve and meta_analysis_resolve_selection), and
+ * the checks that options fit together. Each failure names the key at
+ * fault.
  */
 #include "analysis_internal.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* What resolution knows of the data. */
+struct facts {
+    int kind;           /* enum meta_select_kind, or -1 while the data are unknown */
+    int counts;         /* 0 when the selection holds no arm rows (nothing for MH) */
+    const char *shared; /* estimate rows only: the measure they all have, else NULL */
+    char several[512];  /* estimate rows only, of several measures: their list, else "" */
+};
 
 /* The key a lib/stats option check is about. */
 static const char *checked_key(const struct meta_options *opts)
@@ -59,8 +70,46 @@ static enum meta_method default_method(const struct meta_options *opts, int bina
     return opts->convention == META_CONVENTION_REVMAN5 ? META_METHOD_DL : META_METHOD_REML;
 }
 
-int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
-                          struct meta_options *opts, struct meta_request_error *e)
+/* Whether an explicit measure fits an outcome of kind. */
+static int measure_fits(enum meta_measure measure, int kind)
+{
+    switch (kind) {
+    case META_KIND_BINARY:
+        return meta_measure_is_binary(measure);
+    case META_KIND_CONTINUOUS:
+        return !meta_measure_is_binary(measure) && !meta_measure_is_estimate_only(measure);
+    case META_KIND_TIME_TO_EVENT:
+        return measure == META_HR;
+    case META_KIND_GENERIC:
+        return measure == META_GIV;
+    default:
+        return 1;
+    }
+}
+
+/* The error for an explicit measure that does not fit the outcome's kind. */
+static int measure_mismatch(const struct meta_analysis_request *req, int kind,
+                            enum meta_measure measure, struct meta_request_error *e)
+{
+    static const char *const what[] = {
+        [META_KIND_CONTINUOUS] = "is continuous",
+        [META_KIND_BINARY] = "is binary",
+        [META_KIND_TIME_TO_EVENT] = "is time-to-event (it holds hazard ratios)",
+        [META_KIND_GENERIC] = "holds generic inverse-variance estimates",
+    };
+    static const char *const use[] = {
+        [META_KIND_CONTINUOUS] = "MD, SMD or ROM",
+        [META_KIND_BINARY] = "RR, OR or RD",
+        [META_KIND_TIME_TO_EVENT] = "HR",
+        [META_KIND_GENERIC] = "GIV",
+    };
+    return analysis_key_error(e, META_EINVAL, "measure",
+                              "outcome '%s' %s: measure '%s' does not apply (use %s)", req->outcome,
+                              what[kind], meta_measure_name(measure), use[kind]);
+}
+
+static int resolve(const struct meta_analysis_request *req, const struct facts *facts,
+                   struct meta_options *opts, struct meta_request_error *e)
 {
     char w1[64], w2[64], w3[64];
     if (!req->outcome)
@@ -83,15 +132,17 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
     *opts = req->opts;
     unsigned given = req->given;
     enum meta_convention conv = opts->convention;
-    /* The outcome type as far as it is known: from the data, else from an
-     * explicit measure. */
-    int kind = binary;
-    if (kind < 0 && (given & META_GIVEN_MEASURE))
-        kind = meta_measure_is_binary(opts->measure);
+    int kind = facts->kind;
+    int binary = kind < 0 ? -1 : kind == META_KIND_BINARY;
+    /* Whether the data are binary counts as far as it is known: from the
+     * data (estimate rows alone are not), else from an explicit measure. */
+    int binary_counts = facts->counts ? binary : 0;
+    if (binary_counts < 0 && (given & META_GIVEN_MEASURE))
+        binary_counts = meta_measure_is_binary(opts->measure);
     if ((given & META_GIVEN_METHOD) && !(given & META_GIVEN_MODEL))
         opts->model = meta_method_is_random(opts->method) ? META_MODEL_RANDOM : META_MODEL_COMMON;
     if (!(given & META_GIVEN_METHOD))
-        opts->method = default_method(opts, kind);
+        opts->method = default_method(opts, binary_counts);
     analysis_key_word(e, "model", w1, sizeof w1);
     if (!fits_model(opts->method, opts->model, conv)) {
         if (opts->model == META_MODEL_RANDOM && meta_method_is_random(opts->method))
@@ -114,25 +165,38 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
                                   meta_method_name(opts->method), w1, ANALYSIS_COMMON_METHODS, w1,
                                   random_methods(conv));
     }
-    int counts = opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO;
-    if (binary == 0 && counts)
+    int needs_counts = opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO;
+    if (kind == META_KIND_CONTINUOUS && needs_counts)
         return analysis_key_error(e, META_EINVAL, "method",
                                   "outcome '%s' is continuous: method '%s' needs a binary outcome "
                                   "(use IV, or the random model with %s)",
                                   req->outcome, meta_method_name(opts->method),
                                   ANALYSIS_RANDOM_METHODS);
+    if ((kind == META_KIND_TIME_TO_EVENT || kind == META_KIND_GENERIC) && needs_counts)
+        return analysis_key_error(e, META_EINVAL, "method",
+                                  "outcome '%s' holds study-level estimates only: method '%s' "
+                                  "needs counts (use IV, or the random model with %s)",
+                                  req->outcome, meta_method_name(opts->method),
+                                  ANALYSIS_RANDOM_METHODS);
     if (given & META_GIVEN_MEASURE) {
-        int is_bin = meta_measure_is_binary(opts->measure);
-        if (binary >= 0 && is_bin != binary)
-            return analysis_key_error(e, META_EINVAL, "measure",
-                                      "outcome '%s' is %s: measure '%s' does not apply (use %s)",
-                                      req->outcome, binary ? "binary" : "continuous",
-                                      meta_measure_name(opts->measure),
-                                      binary ? "RR, OR or RD" : "MD, SMD or ROM");
+        if (kind >= 0 && !measure_fits(opts->measure, kind))
+            return measure_mismatch(req, kind, opts->measure, e);
     } else if (opts->method == META_METHOD_PETO) {
         opts->measure = META_OR;
+    } else if (facts->shared && meta_measure_parse(facts->shared, &opts->measure) == META_OK) {
+        /* the measure every estimate row of the selection has */
+    } else if (facts->several[0]) {
+        return analysis_key_error(e, META_EINVAL, NULL,
+                                  "outcome '%s' has only estimate rows here, of several measures "
+                                  "(%s): choose one with %s",
+                                  req->outcome, facts->several,
+                                  analysis_key_word(e, "measure", w3, sizeof w3));
     } else if (binary == 1 || opts->method == META_METHOD_MH) {
         opts->measure = META_RR;
+    } else if (kind == META_KIND_TIME_TO_EVENT) {
+        opts->measure = META_HR;
+    } else if (kind == META_KIND_GENERIC) {
+        opts->measure = META_GIV;
     } else {
         opts->measure = META_MD; /* the continuous default, or a neutral stand-in */
     }
@@ -144,7 +208,7 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
                                   "ratios; for %s use %s MH or IV)",
                                   meta_measure_name(opts->measure),
                                   meta_measure_name(opts->measure), w2);
-    if (opts->ci == META_CI_HKSJ && counts)
+    if (opts->ci == META_CI_HKSJ && needs_counts)
         return analysis_key_error(e, META_EINVAL, "ci",
                                   "ci 'hksj' is not available with method '%s' (use %s z, or "
                                   "%s IV or a random-effects method)",
@@ -154,10 +218,74 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
     int ret = meta_options_check(opts, &check);
     if (ret != META_OK)
         return analysis_key_error(e, ret, checked_key(opts), "%s", check.msg);
+    if ((given & META_GIVEN_ESTIMATOR) && !req->bias && !req->trimfill) {
+        char k1[64], k2[64], k3[64];
+        return analysis_key_error(e, META_EINVAL, "estimator",
+                                  "%s is trim-and-fill's: add %s (or %s)",
+                                  analysis_key_word(e, "estimator", k1, sizeof k1),
+                                  analysis_key_word(e, "trimfill", k2, sizeof k2),
+                                  analysis_key_word(e, "bias", k3, sizeof k3));
+    }
     if (opts->prediction == META_PREDICTION_ON && opts->model == META_MODEL_COMMON)
         return analysis_key_error(e, META_EINVAL, "prediction",
                                   "%s needs the random model: a common-effect analysis has no "
                                   "prediction interval (use %s random)",
                                   analysis_key_word(e, "prediction", w3, sizeof w3), w1);
     return META_OK;
+}
+
+int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
+                          struct meta_options *opts, struct meta_request_error *e)
+{
+    struct facts facts = {.kind = binary < 0    ? -1
+                                  : binary == 0 ? META_KIND_CONTINUOUS
+                                                : META_KIND_BINARY,
+                          .counts = 1};
+    return resolve(req, &facts, opts, e);
+}
+
+/* The measures of sel's estimate rows: *shared when they all have one, else
+ * their list (distinct, in order of first appearance) in several. */
+static void estimate_measures(const struct meta_selection *sel, struct facts *facts)
+{
+    size_t used = 0;
+    int distinct = 0;
+    for (size_t i = 0; i < sel->n_estimates; i++) {
+        const char *m = sel->estimates[i].measure;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(sel->estimates[j].measure, m) == 0;
+        if (seen)
+            continue;
+        if (distinct++ == 0)
+            facts->shared = m;
+        if (used < sizeof facts->several) {
+            int w = snprintf(facts->several + used, sizeof facts->several - used, "%s%s",
+                             distinct > 1 ? ", " : "", m);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (distinct > 1)
+        facts->shared = NULL;
+    else
+        facts->several[0] = '\0';
+}
+
+enum meta_select_kind meta_analysis_kind(const struct meta_selection *sel)
+{
+    if (sel->binary)
+        return META_KIND_BINARY;
+    if (sel->kind == META_KIND_TIME_TO_EVENT || sel->kind == META_KIND_GENERIC)
+        return sel->kind;
+    return META_KIND_CONTINUOUS;
+}
+
+int meta_analysis_resolve_selection(const struct meta_analysis_request *req,
+                                    const struct meta_selection *sel, struct meta_options *opts,
+                                    struct meta_request_error *e)
+{
+    struct facts facts = {.kind = (int)meta_analysis_kind(sel), .counts = sel->count > 0};
+    if (sel->count == 0 && sel->n_estimates > 0)
+        estimate_measures(sel, &facts);
+    return resolve(req, &facts, opts, e);
 }

@@ -17,25 +17,51 @@ void analysis_select_query(const struct meta_analysis_request *req,
         .controls = (const char *const *)req->controls,
         .n_controls = req->n_controls,
         .by = req->by,
+        .attributes = (const char *const *)req->mods,
+        .n_attributes = req->n_mods,
         .timepoint_option = analysis_key_word(e, "timepoint", timepoint_word, size),
     };
 }
 
-int analysis_check_by(struct meta_db *db, const struct meta_select_query *q,
+/* A moderator that no treatment arm or estimate of the selection carries
+ * is a mistake (a typo, most likely): the error lists what they do have. */
+static int check_mods(struct meta_db *db, const struct meta_select_query *q,
                       const struct meta_selection *sel, struct meta_request_error *e)
 {
-    if (!q->by || sel->count == 0)
-        return META_OK;
-    /* A `by` attribute that no treatment arm carries is a mistake (a typo,
-     * most likely), not one subgroup of arms that lack it. */
+    for (size_t j = 0; j < q->n_attributes; j++) {
+        int seen = 0;
+        for (size_t i = 0; i < sel->count && !seen; i++)
+            seen = sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].values &&
+                   sel->arms[i].values[j];
+        for (size_t i = 0; i < sel->n_estimates && !seen; i++)
+            seen = sel->estimates[i].values && sel->estimates[i].values[j];
+        if (!seen && (sel->count > 0 || sel->n_estimates > 0))
+            return meta_db_missing_attribute(db, q, q->attributes[j], "to regress on", &e->err);
+    }
+    return META_OK;
+}
+
+int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q,
+                             const struct meta_selection *sel, struct meta_request_error *e)
+{
+    e->key = NULL;
+    int ret = check_mods(db, q, sel, e);
+    if (ret != META_OK || !q->by)
+        return ret;
+    /* A `by` attribute that no treatment arm or estimate row carries is a
+     * mistake (a typo, most likely), not one subgroup of rows that lack it. */
     for (size_t i = 0; i < sel->count; i++)
         if (sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].by_value)
             return META_OK;
-    e->key = NULL;
+    for (size_t i = 0; i < sel->n_estimates; i++)
+        if (sel->estimates[i].by_value)
+            return META_OK;
+    if (sel->count == 0 && sel->n_estimates == 0)
+        return META_OK;
     return meta_db_unknown_attribute(db, q, &e->err);
 }
 
-/* Reads the arms of req's selection into an->sel. */
+/* Reads the arms and estimate rows of req's selection into an->sel. */
 static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
                  struct meta_analysis *an, struct meta_request_error *e)
 {
@@ -47,7 +73,7 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
     int ret = meta_db_select(db, &q, &an->sel, &e->err);
     if (ret != META_OK)
         return ret;
-    return analysis_check_by(db, &q, &an->sel, e);
+    return analysis_check_selection(db, &q, &an->sel, e);
 }
 
 int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,

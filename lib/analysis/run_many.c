@@ -53,7 +53,7 @@ int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_reques
             errs[i].err = qerrs[j];
             continue;
         }
-        if ((status[i] = analysis_check_by(db, &q[j], &an->sel, &errs[i])) == META_OK)
+        if ((status[i] = analysis_check_selection(db, &q[j], &an->sel, &errs[i])) == META_OK)
             status[i] = meta_analysis_compute(reqs[i], &an->sel, an, &errs[i]);
     }
 cleanup:

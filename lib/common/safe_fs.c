@@ -77,6 +77,16 @@ static void join(char *out, size_t size, const char *dir_path, const char *name)
         snprintf(out, size, "%s/%s", dir_path, name);
 }
 
+/* What an entry that is not a regular file is, for messages. */
+static const char *kind_of(mode_t mode)
+{
+    return S_ISFIFO(mode)   ? "a FIFO"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+                            : "an unusual file";
+}
+
 /* After an open of name in dir_fd failed with errno e: says why, naming a
  * symbolic link, a non-directory or a non-regular file as such. */
 static int open_failure(int dir_fd, const char *name, const char *path, int e, bool want_dir,
@@ -92,7 +102,8 @@ static int open_failure(int dir_fd, const char *name, const char *path, int e, b
         if (!want_dir && S_ISDIR(st.st_mode))
             return meta_error_set(err, META_EINVAL, "'%s' is a directory", path);
         if (!want_dir && !S_ISREG(st.st_mode))
-            return meta_error_set(err, META_EINVAL, "'%s' is not a regular file", path);
+            return meta_error_set(err, META_EINVAL, "'%s' is not a regular file (%s)", path,
+                                  kind_of(st.st_mode));
     }
     return meta_error_set(err, META_EIO, "cannot open '%s': %s", path, strerror(e));
 }
@@ -255,6 +266,32 @@ int meta_fs_open_dir(int dir_fd, const char *dir_path, const char *name,
     return META_OK;
 }
 
+/* The checks after a non-blocking open of a file (path names it): a regular
+ * file that passes rule, truncated when oflags asks, then made blocking.
+ * Closes fd on failure. */
+static int accept_file(int fd, const char *path, int oflags, const struct meta_fs_rule *rule,
+                       struct meta_error *err)
+{
+    struct stat st;
+    int ret = META_OK;
+    if (fstat(fd, &st) != 0)
+        ret = meta_error_set(err, META_EIO, "cannot look at '%s': %s", path, strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        ret = meta_error_set(err, META_EINVAL, "'%s' is a directory", path);
+    else if (!S_ISREG(st.st_mode))
+        ret = meta_error_set(err, META_EINVAL, "'%s' is not a regular file (%s)", path,
+                             kind_of(st.st_mode));
+    else
+        ret = meta_fs_check(&st, path, rule, err);
+    if (ret == META_OK && (oflags & O_TRUNC) && ftruncate(fd, 0) != 0)
+        ret = meta_error_set(err, META_EIO, "cannot truncate '%s': %s", path, strerror(errno));
+    if (ret == META_OK && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        ret = meta_error_set(err, META_EIO, "cannot open '%s': %s", path, strerror(errno));
+    if (ret != META_OK)
+        close(fd);
+    return ret;
+}
+
 int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int oflags, mode_t mode,
                       const struct meta_fs_rule *rule, int *out_fd, struct meta_error *err)
 {
@@ -273,20 +310,31 @@ int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int of
             return meta_error_set(err, META_EIO, "cannot open '%s': %s", path, strerror(e));
         return open_failure(dir_fd, name, path, e, false, err);
     }
+    int ret = accept_file(fd, path, oflags, rule, err);
+    if (ret == META_OK)
+        *out_fd = fd;
+    return ret;
+}
+
+int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err)
+{
+    *out_fd = -1;
     struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(e));
+    }
     int ret = META_OK;
-    if (fstat(fd, &st) != 0)
-        ret = meta_error_set(err, META_EIO, "cannot look at '%s': %s", path, strerror(errno));
-    else if (S_ISDIR(st.st_mode))
-        ret = meta_error_set(err, META_EINVAL, "'%s' is a directory", path);
+    if (S_ISDIR(st.st_mode))
+        ret = meta_error_set(err, META_EINVAL, "%s: is a directory, not a file", path);
     else if (!S_ISREG(st.st_mode))
-        ret = meta_error_set(err, META_EINVAL, "'%s' is not a regular file", path);
-    else
-        ret = meta_fs_check(&st, path, rule, err);
-    if (ret == META_OK && (oflags & O_TRUNC) && ftruncate(fd, 0) != 0)
-        ret = meta_error_set(err, META_EIO, "cannot truncate '%s': %s", path, strerror(errno));
-    if (ret == META_OK && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-        ret = meta_error_set(err, META_EIO, "cannot open '%s': %s", path, strerror(errno));
+        ret = meta_error_set(err, META_EINVAL, "%s: is %s, not a regular file: refusing to read it",
+                             path, kind_of(st.st_mode));
+    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        ret = meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
     if (ret != META_OK) {
         close(fd);
         return ret;

@@ -3,6 +3,7 @@
  * declared in safe_out.h. A reader of the target sees the old file or the
  * new one, never a part, and a failed write leaves no partial file behind.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include "safe_out.h"
 #include "safe_fs.h"
 
@@ -184,10 +185,87 @@ done:
     return ret;
 }
 
+int meta_fs_out_open_file(struct meta_fs_out *o, const char *path, mode_t mode, int flags,
+                          struct meta_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+    o->own_dir = -1;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!path || !*path || (slash && !slash[1]))
+        return meta_error_set(err, META_EINVAL, "'%s' names no file", path ? path : "");
+    if (!slash)
+        return meta_fs_out_open(o, AT_FDCWD, NULL, path, mode, flags, err);
+    char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    if (!dir)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = META_OK;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        ret = write_error(path, errno, err);
+    else if ((ret = meta_fs_out_open(o, fd, dir, slash + 1, mode, flags, err)) == META_OK)
+        o->own_dir = fd;
+    else
+        close(fd);
+    free(dir);
+    return ret;
+}
+
+/* The descriptor behind a stream of meta_fs_stream_fd, and where its first
+ * failure goes. */
+struct fd_sink {
+    int fd;
+    int *error;
+};
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t len)
+{
+    struct fd_sink *s = cookie;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(s->fd, buf + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (!*s->error)
+                *s->error = n < 0 ? errno : ENOSPC;
+            /* Fewer bytes than asked: stdio marks the stream failed (a
+             * cookie's write must never return a negative count). */
+            return (ssize_t)done;
+        }
+        done += (size_t)n;
+    }
+    return (ssize_t)len;
+}
+
+static int sink_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+FILE *meta_fs_stream_fd(int fd, int *error)
+{
+    struct fd_sink *s = malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    s->fd = fd;
+    s->error = error;
+    cookie_io_functions_t io = {NULL, sink_write, NULL, sink_close};
+    FILE *f = fopencookie(s, "w", io);
+    if (!f) {
+        free(s);
+        return NULL;
+    }
+    if (isatty(fd))
+        setvbuf(f, NULL, _IOLBF, 0);
+    return f;
+}
+
 FILE *meta_fs_out_stream(struct meta_fs_out *o, struct meta_error *err)
 {
     if (!o->stream && o->fd >= 0) {
-        o->stream = fdopen(o->fd, "w");
+        o->stream = meta_fs_stream_fd(o->fd, &o->error);
         if (!o->stream)
             write_error(o->path, errno, err);
     }
@@ -197,9 +275,8 @@ FILE *meta_fs_out_stream(struct meta_fs_out *o, struct meta_error *err)
 int meta_fs_out_write(struct meta_fs_out *o, const void *buf, size_t len, struct meta_error *err)
 {
     if (o->stream) {
-        errno = 0;
         if (len && fwrite(buf, 1, len, o->stream) != len)
-            return write_error(o->path, errno, err);
+            return write_error(o->path, o->error, err);
         return META_OK;
     }
     return meta_fs_write_all(o->fd, buf, len, o->path, err);
@@ -224,17 +301,17 @@ int meta_fs_out_commit(struct meta_fs_out *o, struct meta_error *err)
         return meta_error_set(err, META_EINVAL, "no output file is open");
     int e = 0;
     if (o->stream) {
+        /* The stream's first failure, whenever it happened, with its reason. */
         bool failed = ferror(o->stream) != 0;
-        errno = 0;
-        if (fflush(o->stream) != 0 || failed)
-            e = errno ? errno : EIO;
+        if ((fflush(o->stream) != 0 || failed) && !(e = o->error))
+            e = EIO;
+        fclose(o->stream); /* the stream only: the descriptor is closed below */
+        o->stream = NULL;
     }
     if (!e && (o->flags & META_FS_SYNC) && fsync(o->fd) != 0)
         e = errno;
-    int closed = o->stream ? fclose(o->stream) : close(o->fd);
-    if (closed != 0 && !e && errno != EINTR)
+    if (close(o->fd) != 0 && !e && errno != EINTR)
         e = errno;
-    o->stream = NULL;
     o->fd = -1;
     if (!e && renameat(o->dir_fd, o->tmp, o->dir_fd, o->name) != 0)
         e = errno;
@@ -256,7 +333,7 @@ void meta_fs_out_discard(struct meta_fs_out *o)
         return;
     if (o->stream)
         fclose(o->stream);
-    else if (o->fd >= 0)
+    if (o->fd >= 0)
         close(o->fd);
     unlinkat(o->dir_fd, o->tmp, 0);
     out_release(o);

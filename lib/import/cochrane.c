@@ -131,6 +131,8 @@ static int read_parts(struct package *pk, struct meta_error *err)
         rc = meta_review_finish(rv, err);
     if (rc == META_OK)
         rc = cochrane_check_types(rv, &layout, err);
+    if (rc == META_OK)
+        cochrane_infer_measures(rv);
     return rc;
 }
 

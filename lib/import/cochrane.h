@@ -2,7 +2,8 @@
  * The parts of the Cochrane data-package reader: the package's files
  * (cochrane.c), its data rows (cochrane_rows.c), its settings, subgroup and
  * study tables (cochrane_tables.c) and the data-type rules that decide and
- * check what each analysis's rows hold (cochrane_types.c). Internal.
+ * check what each analysis's rows hold (cochrane_types.c), and the effect
+ * measure a package without settings used (cochrane_measure.c). Internal.
  */
 #ifndef META_COCHRANE_H
 #define META_COCHRANE_H
@@ -64,5 +65,14 @@ int cochrane_read_studies(struct meta_review *rv, const char *source, const unsi
  */
 int cochrane_check_types(struct meta_review *rv, const struct cochrane_layout *layout,
                          struct meta_error *err);
+
+/*
+ * After cochrane_check_types: for each dichotomous or continuous analysis
+ * whose package gives no effect measure (no settings file), the measure that
+ * reproduces the effect RevMan printed for every study with data (RR, OR or
+ * RD; MD or SMD, as RevMan 5 computes a study's effect), with
+ * measure_inferred set; left unset when none does or no row prints one.
+ */
+void cochrane_infer_measures(struct meta_review *rv);
 
 #endif

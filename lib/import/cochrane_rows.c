@@ -247,11 +247,15 @@ static int on_row(const struct meta_review_csv_row *row, void *ctx)
     if ((rc = number(c, row, C_WEIGHT, 1, &w)) || (rc = number(c, row, C_MEAN, 1, &m)) ||
         (rc = number(c, row, C_CI_START, 1, &lo)) || (rc = number(c, row, C_CI_END, 1, &hi)))
         return rc;
-    /* RevMan leaves not-estimable studies empty, or all zero in some exports:
-     * only an interval of positive width is a result. */
+    /* RevMan Web leaves the result of a study it cannot estimate empty; an
+     * analysis it did not compute (imported from an older file) has zeros
+     * instead, which say nothing: only an interval of positive width is a
+     * result. */
     if (lo < hi) {
         r->revman = (struct meta_review_result){w, m, lo, hi};
         r->estimable = 1;
+    } else if (isnan(w) && isnan(m) && isnan(lo) && isnan(hi)) {
+        r->estimable = 0;
     }
 
     for (int d = 0; d < META_REVIEW_ROB_DOMAINS; d++) {

@@ -185,7 +185,10 @@ static int add_unmapped(struct rb *b, const struct meta_ctgov_assignment *a, con
     u->group_title = dup(b, g->title, &oom);
     u->treatment = dup(b, a ? a->treatment : "", &oom);
     u->confidence = a ? a->confidence : META_CTGOV_NONE;
-    u->reason = !a             ? "not in the mapping"
+    u->confirmed = a ? a->confirmed : META_CTGOV_UNCONFIRMED;
+    u->reason = !a ? "not in the mapping"
+                : b->confirmed && a->confirmed == META_CTGOV_CONFIRMED_NO
+                    ? "the mapping leaves it out (confirmed: no)"
                 : b->confirmed ? "the mapping gives no treatment"
                                : dup(b, a->reason, &oom);
     u->line = a ? a->line : 0;
@@ -212,7 +215,9 @@ int rb_section(struct rb *b, const char *section, const struct meta_ctgov_group 
             same_title ? ctgov_arena_printf(b->a, "%s (%s)", g[i].title, g[i].id) : g[i].title;
         if (!out->arm[i])
             return rb_nomem(b);
-        int use = a && *a->treatment && (b->confirmed || a->confidence == META_CTGOV_HIGH);
+        int use = a && *a->treatment &&
+                  (b->confirmed ? a->confirmed != META_CTGOV_CONFIRMED_NO
+                                : a->confidence == META_CTGOV_HIGH);
         if (!use) {
             if (add_unmapped(b, a, section, &g[i]))
                 return META_ENOMEM;

@@ -187,6 +187,9 @@ static int analysis_row(struct rb *b, size_t mi, size_t ai, struct done *done, s
     const struct rb_groups *g = &b->measure_groups[mi];
     const char *sec = m->section, *outcome = b->outcome[mi], *why;
     double est, lo = NAN, hi = NAN, level = NAN, se = NAN;
+    if (!*m->title)
+        return rb_skip(b, sec, outcome, NULL, an->where, an->line,
+                       "analysis %zu: the measure has no title", ai + 1);
     if (an->n_group_ids != 2)
         return rb_skip(b, sec, outcome, NULL, an->where, an->line,
                        "analysis %zu compares %zu groups, not two", ai + 1, an->n_group_ids);

@@ -7,10 +7,12 @@
 #include "ctgov_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Files larger than this are refused rather than read into memory. */
 #define MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)
@@ -57,61 +59,89 @@ cleanup:
     return META_OK;
 }
 
-int meta_ctgov_file_read(const char *path, const char *name, struct meta_ctgov_file **out,
-                         struct meta_error *err)
+int meta_ctgov_file_slurp(const char *path, const char *name, char **data, size_t *len,
+                          struct meta_error *err)
 {
     struct stat st;
-    char *data = NULL;
-    size_t len = 0;
+    char *buf = NULL;
+    size_t n = 0, cap;
     int rc = META_OK;
-    FILE *fp = NULL;
-    *out = NULL;
+    *data = NULL;
+    *len = 0;
     if (!name)
         name = path;
-    if (stat(path, &st) != 0)
+    /* O_NONBLOCK: a FIFO named by mistake is refused below, not waited on */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
         return meta_error_set(err, META_EIO, "%s: %s", name, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return meta_error_set(err, META_EIO, "%s: is a directory", name);
-    if ((size_t)st.st_size > MAX_FILE_BYTES)
-        return meta_error_set(err, META_EINVAL, "%s: larger than the limit of 512 MiB", name);
-    fp = fopen(path, "rb");
-    if (!fp)
-        return meta_error_set(err, META_EIO, "%s: %s", name, strerror(errno));
-    size_t cap = (size_t)st.st_size + 1;
-    data = malloc(cap);
-    if (!data) {
+    if (fstat(fd, &st) != 0) {
+        rc = meta_error_set(err, META_EIO, "%s: %s", name, strerror(errno));
+        goto cleanup;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = meta_error_set(err, META_EIO, "%s: is a directory", name);
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = meta_error_set(err, META_EIO, "%s: not a regular file", name);
+        goto cleanup;
+    }
+    if ((size_t)st.st_size > MAX_FILE_BYTES) {
+        rc = meta_error_set(err, META_EINVAL, "%s: larger than the limit of 512 MiB", name);
+        goto cleanup;
+    }
+    cap = (size_t)st.st_size + 1;
+    if (!(buf = malloc(cap))) {
         rc = meta_error_set(err, META_ENOMEM, "%s: out of memory", name);
         goto cleanup;
     }
     for (;;) {
-        if (len == cap) {
+        if (n == cap) {
             /* the file grew while being read */
             if (cap > MAX_FILE_BYTES) {
                 rc = meta_error_set(err, META_EINVAL, "%s: larger than the limit of 512 MiB", name);
                 goto cleanup;
             }
-            char *more = realloc(data, cap * 2);
+            char *more = realloc(buf, cap * 2);
             if (!more) {
                 rc = meta_error_set(err, META_ENOMEM, "%s: out of memory", name);
                 goto cleanup;
             }
-            data = more;
+            buf = more;
             cap *= 2;
         }
-        size_t got = fread(data + len, 1, cap - len, fp);
-        len += got;
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = meta_error_set(err, META_EIO, "%s: %s", name, strerror(errno));
+            goto cleanup;
+        }
         if (got == 0)
             break;
+        n += (size_t)got;
     }
-    if (ferror(fp)) {
-        rc = meta_error_set(err, META_EIO, "%s: read error", name);
-        goto cleanup;
-    }
-    rc = meta_ctgov_file_parse(data, len, name, out, err);
+    *data = buf;
+    *len = n;
+    buf = NULL;
 cleanup:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+int meta_ctgov_file_read(const char *path, const char *name, struct meta_ctgov_file **out,
+                         struct meta_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (!name)
+        name = path;
+    int rc = meta_ctgov_file_slurp(path, name, &data, &len, err);
+    if (rc == META_OK)
+        rc = meta_ctgov_file_parse(data, len, name, out, err);
     free(data);
-    if (fp)
-        fclose(fp);
     return rc;
 }
 

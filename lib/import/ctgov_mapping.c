@@ -2,7 +2,9 @@
  * The editable mapping of result groups to treatments as CSV: written from a
  * proposal for an analyst to confirm or correct, and read back (with libcsv,
  * one physical line fed at a time so that every message can name the line)
- * to import with the analyst's decisions.
+ * to import with the analyst's decisions. A proposal passed back unedited
+ * imports only its high-confidence groups: every other guess must be
+ * confirmed (yes), refused (no) or emptied, or the file is refused.
  */
 #include "ctgov_internal.h"
 
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The columns, in the order they are written. */
 enum column {
@@ -21,12 +24,21 @@ enum column {
     COL_GROUP_TITLE,
     COL_TREATMENT,
     COL_CONFIDENCE,
+    COL_CONFIRMED,
     COL_REASON,
     N_COLUMNS
 };
 
 static const char *const column_names[N_COLUMNS] = {
-    "nct", "section", "group_id", "group_title", "treatment", "confidence", "reason"};
+    "nct", "section", "group_id", "group_title", "treatment", "confidence", "confirmed", "reason"};
+
+/* Lines refused for want of the analyst's word, listed after the first. */
+#define MAX_REFUSED_LISTED 10
+
+static const char *confirmed_name(enum meta_ctgov_confirmed c)
+{
+    return c == META_CTGOV_CONFIRMED_YES ? "yes" : c == META_CTGOV_CONFIRMED_NO ? "no" : "";
+}
 
 /* Writes one field, quoted when RFC 4180 needs it. */
 static int write_field(FILE *out, const char *s, int last)
@@ -53,6 +65,7 @@ int meta_ctgov_mapping_write(const struct meta_ctgov_mapping *m, FILE *out, cons
                                     a->group_title,
                                     a->treatment,
                                     meta_ctgov_confidence_name(a->confidence),
+                                    confirmed_name(a->confirmed),
                                     a->reason ? a->reason : ""};
         for (int c = 0; c < N_COLUMNS && !bad; c++)
             bad |= write_field(out, f[c], c == N_COLUMNS - 1);
@@ -76,6 +89,10 @@ struct reader {
     size_t n_fields;    /* fields of the current record */
     int col[N_COLUMNS]; /* column index of each known column, -1 when absent */
     int n_header;       /* fields of the header */
+    /* lines with a treatment that is neither high-confidence nor confirmed */
+    size_t n_refused;
+    char refused_first[1024];               /* the first one, worded */
+    long refused_lines[MAX_REFUSED_LISTED]; /* the next ones */
 };
 
 static int fail(struct reader *r, long line, int column, const char *fmt, const char *arg)
@@ -155,6 +172,69 @@ static void on_header(struct reader *r)
     }
 }
 
+/* Reads the line's confirmed column and applies the rule of
+ * meta_ctgov_mapping_read: a treatment counts when confirmed says yes, or
+ * when it is empty and the confidence high; other lines with a treatment
+ * are counted as refused (reported once the whole file is read). */
+static int confirmation(struct reader *r, struct meta_ctgov_assignment *a)
+{
+    const char *c = field(r, COL_CONFIRMED);
+    int column = r->col[COL_CONFIRMED] + 1;
+    while (isspace((unsigned char)*c))
+        c++;
+    size_t len = strlen(c);
+    while (len && isspace((unsigned char)c[len - 1]))
+        len--;
+    if (len == 3 && !strncasecmp(c, "yes", 3))
+        a->confirmed = META_CTGOV_CONFIRMED_YES;
+    else if (len == 2 && !strncasecmp(c, "no", 2))
+        a->confirmed = META_CTGOV_CONFIRMED_NO;
+    else if (len)
+        return fail(r, r->rec_line, column, "confirmed must be yes, no or empty, got '%s'", c);
+    if (a->confirmed == META_CTGOV_CONFIRMED_YES && !*a->treatment)
+        return fail(r, r->rec_line, r->col[COL_TREATMENT] + 1, "%s",
+                    "confirmed says yes but the treatment is empty: write the treatment, or "
+                    "empty confirmed to leave the group out");
+    if (!*a->treatment || a->confirmed != META_CTGOV_UNCONFIRMED ||
+        (r->col[COL_CONFIDENCE] >= 0 && a->confidence == META_CTGOV_HIGH))
+        return META_OK;
+    if (r->n_refused == 0) {
+        const char *conf = field(r, COL_CONFIDENCE);
+        snprintf(r->refused_first, sizeof r->refused_first,
+                 "%s:%ld:%d: %s %s group %s%s%s%s: treatment '%s' has %s%s (not high) and "
+                 "is not confirmed: write yes in its confirmed column to import it, no to "
+                 "leave the group out (or empty the treatment)",
+                 r->name, r->rec_line,
+                 r->col[COL_CONFIRMED] >= 0 ? column : r->col[COL_TREATMENT] + 1, a->nct,
+                 a->section, a->group_id, *a->group_title ? " ('" : "", a->group_title,
+                 *a->group_title ? "')" : "", a->treatment, *conf ? "confidence " : "",
+                 *conf ? conf : "no confidence");
+    } else if (r->n_refused - 1 < MAX_REFUSED_LISTED) {
+        r->refused_lines[r->n_refused - 1] = r->rec_line;
+    }
+    r->n_refused++;
+    return META_OK;
+}
+
+/* The refusal of every line that lacks the analyst's word, in one message. */
+static int refuse_unconfirmed(struct reader *r)
+{
+    char more[512] = "";
+    size_t n = r->n_refused - 1, used = 0;
+    if (n > 0) {
+        used = (size_t)snprintf(more, sizeof more, "; %zu more line%s like it: ", n,
+                                n == 1 ? "" : "s");
+        size_t listed = n < MAX_REFUSED_LISTED ? n : MAX_REFUSED_LISTED;
+        for (size_t i = 0; i < listed && used < sizeof more; i++)
+            used += (size_t)snprintf(more + used, sizeof more - used, "%s%ld", i ? ", " : "",
+                                     r->refused_lines[i]);
+        if (n > listed && used < sizeof more)
+            snprintf(more + used, sizeof more - used, " and %zu more", n - listed);
+    }
+    r->rc = meta_error_set(r->err, META_EINVAL, "%s%s", r->refused_first, more);
+    return r->rc;
+}
+
 static void on_record(int c, void *data)
 {
     (void)c;
@@ -202,6 +282,8 @@ static void on_record(int c, void *data)
         if (!strcasecmp(field(r, COL_CONFIDENCE), meta_ctgov_confidence_name(k)))
             a.confidence = k;
     }
+    if (confirmation(r, &a) != META_OK)
+        return;
     if (ctgov_mapping_add(r->m, &a) != META_OK)
         r->rc = meta_error_set(r->err, META_ENOMEM, "%s: out of memory", r->name);
     r->n_fields = 0;
@@ -230,6 +312,8 @@ static int parse(struct reader *r, struct csv_parser *p, const char *data, size_
         return fail(r, r->line, 0, "%s", "malformed CSV: a quoted field is not closed");
     if (r->rc == META_OK && r->records == 0)
         return fail(r, 1, 0, "%s", "empty file: a mapping starts with its header line");
+    if (r->rc == META_OK && r->n_refused > 0)
+        return refuse_unconfirmed(r);
     return r->rc;
 }
 

@@ -273,6 +273,10 @@ static int measure_rows(struct rb *b, struct names_used *u, size_t mi)
         kind = KIND_OTHER;
         why = "results not posted";
     }
+    if (!*m->title) { /* nothing to name the outcome by */
+        kind = KIND_OTHER;
+        why = "the measure has no title";
+    }
     if (kind == KIND_OTHER && !why)
         return rb_nomem(b);
     /* denominators that count eyes, lesions or samples, not participants */

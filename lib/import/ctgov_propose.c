@@ -604,3 +604,19 @@ cleanup:
     }
     return META_OK;
 }
+
+int meta_ctgov_mapping_propose_file(struct meta_ctgov_mapping *m, const char *path,
+                                    size_t *n_studies, struct meta_error *err)
+{
+    struct meta_ctgov_file *f = NULL;
+    size_t before = m->n_items;
+    int rc = meta_ctgov_file_read(path, path, &f, err);
+    for (size_t i = 0; rc == META_OK && i < f->n_studies; i++)
+        rc = meta_ctgov_mapping_propose(m, &f->studies[i], err);
+    if (rc == META_OK && n_studies)
+        *n_studies = f->n_studies;
+    if (rc != META_OK)
+        m->n_items = before;
+    meta_ctgov_file_free(f);
+    return rc;
+}

@@ -80,6 +80,9 @@ static void map_measure(const struct meta_review_analysis *an, struct meta_revie
         for (const char *const *c = arm_measures[i].codes; code && *c; c++)
             if (strcmp(*c, code) == 0) {
                 map->measure = code;
+                if (an->measure_inferred)
+                    note(map, "the package gives no effect measure: this one reproduces every "
+                              "effect RevMan printed for its studies");
                 return;
             }
         map->measure = arm_measures[i].fallback;

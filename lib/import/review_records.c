@@ -141,14 +141,19 @@ static int estimate_record(const struct analysis_ctx *a, const struct meta_revie
     rec.treatment = a->exp;
     rec.control = a->ctl;
     rec.measure = a->map.measure;
+    int ratio = 1;
     if (a->an->type == META_REVIEW_OE) {
-        /* Peto: log OR (or log HR) = (O-E)/V, its variance 1/V. */
+        /* Peto: log OR (or log HR) = (O-E)/V, its variance 1/V; the registry
+         * marks Peto's odds ratio as such. */
         rec.estimate = exp(r->oe / r->variance);
         rec.se = 1 / sqrt(r->variance);
+        if (strcmp(a->map.measure, "OR") == 0)
+            rec.method = "peto";
     } else if (strcmp(a->map.measure, "GIV") == 0) {
         rec.estimate = r->giv_mean;
         rec.se = r->giv_se;
         rec.log_scale = a->map.log_scale;
+        ratio = 0;
     } else if (strcmp(a->map.measure, "OR") == 0 || strcmp(a->map.measure, "RR") == 0 ||
                strcmp(a->map.measure, "HR") == 0 || strcmp(a->map.measure, "ROM") == 0) {
         rec.estimate = exp(r->giv_mean); /* the GIV Mean is the log ratio */
@@ -156,6 +161,14 @@ static int estimate_record(const struct analysis_ctx *a, const struct meta_revie
     } else {
         rec.estimate = r->giv_mean;
         rec.se = r->giv_se;
+        ratio = 0;
+    }
+    /* A log ratio beyond what a double's exp() can return (|x| > 709) makes
+     * a ratio of infinity or zero, which no analysis can use. */
+    if (!isfinite(rec.estimate) || !isfinite(rec.se) || (ratio && !(rec.estimate > 0))) {
+        if (a->sink->skipped)
+            a->sink->skipped(r, "the estimate is out of range: not estimable", a->sink->ctx);
+        return META_OK;
     }
     rec.n_treatment = usable(r->exp.n) ? r->exp.n : NAN;
     rec.n_control = usable(r->ctl.n) ? r->ctl.n : NAN;

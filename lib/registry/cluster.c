@@ -7,6 +7,7 @@
  * reached through checked descriptors (cluster_home.c).
  */
 #include "cluster_internal.h"
+#include "meta_escape.h"
 #include "meta_registry.h"
 #include "process.h"
 #include "safe_fs.h"
@@ -281,11 +282,11 @@ static int pg_ctl(const struct meta_cluster *c, const char *action, char *const 
         argv[argc++] = extra[i];
     argv[argc] = NULL;
     int status = 0;
-    char output[2048];
+    char output[2048], line[2048];
     int ret = run_tool(c, argv, &status, output, sizeof output, err);
+    meta_join_lines(line, sizeof line, output, "; ");
     if (ret == META_OK && status != 0)
-        ret = meta_error_set(err, META_EIO, "pg_ctl %s failed (exit %d):\n%s", action, status,
-                             output);
+        ret = meta_error_set(err, META_EIO, "pg_ctl %s failed (exit %d): %s", action, status, line);
     return ret;
 }
 
@@ -311,12 +312,13 @@ static int create_cluster(const struct meta_cluster *c, struct cluster_dirs *d,
                     "--auth-local=peer",
                     "--auth-host=reject",
                     NULL};
-    char output[4096];
+    char output[4096], line[4096];
     int status = 0;
     if ((ret = run_tool(c, argv, &status, output, sizeof output, err)) != META_OK)
         return ret;
+    meta_join_lines(line, sizeof line, output, "; ");
     if (status != 0)
-        return meta_error_set(err, META_EIO, "initdb failed (exit %d):\n%s", status, output);
+        return meta_error_set(err, META_EIO, "initdb failed (exit %d): %s", status, line);
     if ((ret = cluster_write_settings(c, d, err)) != META_OK)
         return ret;
     bool changed = false;
@@ -367,9 +369,10 @@ static int ensure_database(const struct meta_cluster *c, struct meta_error *err)
     cluster_conninfo(c, "postgres", "connect_timeout=10", conninfo, sizeof conninfo);
     PGconn *conn = PQconnectdb(conninfo);
     int ret = META_OK;
+    char line[2048];
     if (PQstatus(conn) != CONNECTION_OK) {
-        ret = meta_error_set(err, META_EDB, "cannot connect to the private cluster: %s",
-                             PQerrorMessage(conn));
+        meta_join_lines(line, sizeof line, PQerrorMessage(conn), " ");
+        ret = meta_error_set(err, META_EDB, "cannot connect to the private cluster: %s", line);
         goto cleanup;
     }
     PGresult *res = PQexec(conn, "SELECT 1 FROM pg_database WHERE datname = '" DATABASE "'");
@@ -377,9 +380,9 @@ static int ensure_database(const struct meta_cluster *c, struct meta_error *err)
     PQclear(res);
     if (!exists) {
         res = PQexec(conn, "CREATE DATABASE " DATABASE);
+        meta_join_lines(line, sizeof line, PQresultErrorMessage(res), " ");
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            ret = meta_error_set(err, META_EDB, "cannot create the meta database: %s",
-                                 PQresultErrorMessage(res));
+            ret = meta_error_set(err, META_EDB, "cannot create the meta database: %s", line);
         PQclear(res);
     }
 cleanup:
@@ -420,13 +423,14 @@ static int start_locked(const struct meta_cluster *c, const struct cluster_dirs 
         return ret;
     char *extra[] = {"-w", "-t", "60", "-l", (char *)c->logfile, NULL};
     if ((ret = pg_ctl(c, "start", extra, err)) != META_OK) {
-        char output[META_ERROR_MAX / 2], tail[2048];
+        char output[META_ERROR_MAX / 2], tail[2048], line[2048];
         snprintf(output, sizeof output, "%.2000s", err->msg);
         log_tail(c, d, tail, sizeof tail);
+        meta_join_lines(line, sizeof line, tail, "; ");
         return meta_error_set(err, META_EIO,
-                              "the private PostgreSQL server in '%s' did not start (%s)\nlast "
-                              "lines of %s:\n%s",
-                              c->datadir, output, c->logfile, tail);
+                              "the private PostgreSQL server in '%s' did not start (%s); last "
+                              "lines of %s: %s",
+                              c->datadir, output, c->logfile, line);
     }
     *started = true;
     return META_OK;

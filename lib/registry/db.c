@@ -5,6 +5,7 @@
  * The private cluster is only started when a first connection attempt fails,
  * so an invocation against a running registry costs one connection.
  */
+#include "load_lock.h"
 #include "meta_registry.h"
 #include "migrations.h"
 #include "pg_util.h"
@@ -19,7 +20,8 @@
 
 struct meta_db {
     PGconn *conn;
-    struct meta_server_role role; /* as found when it was opened */
+    struct meta_server_role role;    /* as found when it was opened */
+    struct meta_load_wait load_wait; /* how its loads wait for the load lock */
     char prepared[MAX_PREPARED][32];
     int n_prepared;
 };
@@ -27,6 +29,11 @@ struct meta_db {
 PGconn *meta_db_pg(struct meta_db *db)
 {
     return db->conn;
+}
+
+struct meta_load_wait *meta_db_load_wait(struct meta_db *db)
+{
+    return &db->load_wait;
 }
 
 /* Migrations print NOTICEs (IF NOT EXISTS and the like); users need none. */
@@ -95,6 +102,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     db->conn = conn;
     db->role = role;
     db->n_prepared = 0;
+    db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;
 }

@@ -5,6 +5,7 @@
  * the other (load_check.c, load_merge.c, load_estimates.c, load_replace.c).
  * `meta load` (load_csv.c) and the importers' records take this same path.
  */
+#include "load_lock.h"
 #include "load_stage.h"
 
 #include "pg_util.h"
@@ -66,6 +67,7 @@ int meta_loader_begin(struct meta_db *db, struct meta_loader **out, struct meta_
     struct meta_loader *l = calloc(1, sizeof *l);
     if (!l)
         return meta_error_set(err, META_ENOMEM, "out of memory");
+    l->db = db;
     l->conn = meta_db_pg(db);
     meta_load_errors_init(&l->errs);
     /* Local buffers for the staging table; only possible before the session's
@@ -174,8 +176,7 @@ static int check_and_merge(struct meta_loader *l, struct meta_load_report *repor
         return ret;
     /* From here on the registry is read and written: one load at a time, and
      * nothing written before the lock is held (the merge may lock tables). */
-    if ((ret = meta_pg_exec(l->conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")", err,
-                            "cannot take the load lock")) ||
+    if ((ret = meta_load_lock(l->db, LOAD_LOCK_KEY, err)) ||
         (ret = meta_load_stage_loads(l, err)) || (ret = meta_load_check(l, err)))
         return ret;
     if (l->errs.count > 0)

@@ -59,9 +59,13 @@ static const char detect_sql[] =
  * NULL, named by their outcome column) and estimate rows (by their measure). */
 #define KIND_ROWS                                                                                  \
     "(SELECT file_no, line, coalesce(outcome_line, line) AS at_line, outcome, kind,"               \
-    "        NULL::text AS measure, place, origin FROM meta_stage"                                 \
-    " UNION ALL SELECT file_no, line, coalesce(measure_line, line), outcome, kind, measure,"       \
-    "        place, origin FROM meta_stage_est)"
+    "        NULL::text AS measure, " META_STAGE_PLACE(                                            \
+        "meta_stage") " AS place,"                                                                 \
+                      "        " META_STAGE_ORIGIN(                                                \
+                          "meta_stage") " AS origin FROM meta_stage"                               \
+                                        " UNION ALL SELECT file_no, line, coalesce(measure_line, " \
+                                        "line), outcome, kind, measure,"                           \
+                                        "        place, origin FROM meta_stage_est)"
 
 /* Staged rows whose kind differs from the registry's. */
 static const char kind_registry_sql[] =
@@ -88,11 +92,13 @@ static const char kind_within_sql[] =
 
 /* Staged rows that give a stored arm another treatment. */
 static const char arm_registry_sql[] =
-    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm, s.place,"
-    "       s.origin, s.treatment, a.treatment AS other_treatment, count(*) OVER () AS total"
-    " FROM meta_stage s JOIN trials t ON t.name = s.trial"
-    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
-    " WHERE a.treatment <> s.treatment ORDER BY s.file_no, s.line LIMIT 50";
+    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm,"
+    "       " META_STAGE_PLACE("s") " AS place, " META_STAGE_ORIGIN(
+        "s") " AS origin,"
+             "       s.treatment, a.treatment AS other_treatment, count(*) OVER () AS total"
+             " FROM meta_stage s JOIN trials t ON t.name = s.trial"
+             " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
+             " WHERE a.treatment <> s.treatment ORDER BY s.file_no, s.line LIMIT 50";
 
 /* Staged rows of a new arm whose treatment differs from its first row's. */
 static const char arm_within_sql[] =
@@ -102,14 +108,18 @@ static const char arm_within_sql[] =
     "                  WHERE t.name = sa.trial AND a.label = sa.arm)),"
     " first AS ("
     "  SELECT DISTINCT ON (s.trial, s.arm) s.trial, s.arm, s.treatment, s.file_no, s.line,"
-    "         s.origin"
-    "  FROM meta_stage s JOIN bad b ON b.trial = s.trial AND b.arm = s.arm"
-    "  ORDER BY s.trial, s.arm, s.file_no, s.line)"
-    "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm, s.place,"
-    "       s.origin, s.treatment, f.treatment AS other_treatment, f.file_no AS other_file,"
-    "       f.line AS other_line, f.origin AS other_origin, count(*) OVER () AS total"
-    " FROM meta_stage s JOIN first f ON f.trial = s.trial AND f.arm = s.arm"
-    " WHERE s.treatment <> f.treatment ORDER BY s.file_no, s.line LIMIT 50";
+    "         " META_STAGE_ORIGIN(
+        "s") " AS origin"
+             "  FROM meta_stage s JOIN bad b ON b.trial = s.trial AND b.arm = s.arm"
+             "  ORDER BY s.trial, s.arm, s.file_no, s.line)"
+             "SELECT s.file_no, coalesce(s.treatment_line, s.line) AS at_line, s.trial, s.arm,"
+             "       " META_STAGE_PLACE("s") " AS place, " META_STAGE_ORIGIN(
+                 "s") " AS origin,"
+                      "       s.treatment, f.treatment AS other_treatment, f.file_no AS other_file,"
+                      "       f.line AS other_line, f.origin AS other_origin, count(*) OVER () AS "
+                      "total"
+                      " FROM meta_stage s JOIN first f ON f.trial = s.trial AND f.arm = s.arm"
+                      " WHERE s.treatment <> f.treatment ORDER BY s.file_no, s.line LIMIT 50";
 
 /* Every repetition of an estimate's key after its first occurrence. */
 static const char est_repeated_sql[] =

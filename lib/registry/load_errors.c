@@ -6,6 +6,7 @@
 #include "load_errors.h"
 
 #include "csv_reader.h"
+#include "meta_escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,7 +74,6 @@ void meta_load_errors_at(struct meta_load_errors *e, const char *file, long line
 
 const char *meta_load_quote(char *buf, size_t size, const char *value, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)value;
     int utf8 = meta_csv_utf8_valid(value, len, NULL);
     size_t shown = len;
@@ -85,35 +85,21 @@ const char *meta_load_quote(char *buf, size_t size, const char *value, size_t le
         while (utf8 && shown > 0 && (u[shown] & 0xC0) == 0x80)
             shown--;
     }
-    size_t o = 0;
-    if (size < 2)
+    if (size < 6) {
+        if (size > 0)
+            buf[0] = '\0';
         return buf;
-    buf[o++] = '\'';
-    for (size_t i = 0; i < shown && o + 8 < size; i++) {
-        unsigned c = u[i];
-        if (c == '\n') {
-            buf[o++] = '\\';
-            buf[o++] = 'n';
-        } else if (c == '\r') {
-            buf[o++] = '\\';
-            buf[o++] = 'r';
-        } else if (c == '\t') {
-            buf[o++] = '\\';
-            buf[o++] = 't';
-        } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
-            buf[o++] = '\\';
-            buf[o++] = 'x';
-            buf[o++] = hex[c >> 4];
-            buf[o++] = hex[c & 15];
-        } else {
-            buf[o++] = (char)c;
-        }
     }
+    /* Escaped as every message is (meta_escape): room is kept for the
+     * closing quote and "...". */
+    buf[0] = '\'';
+    meta_escape_mem(buf + 1, size - 5, value, shown);
+    size_t o = 1 + strlen(buf + 1);
     buf[o++] = '\'';
-    if (cut && o + 4 < size) {
+    if (cut) {
         memcpy(buf + o, "...", 3);
         o += 3;
     }
-    buf[o < size ? o : size - 1] = '\0';
+    buf[o] = '\0';
     return buf;
 }

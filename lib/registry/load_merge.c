@@ -51,14 +51,15 @@ static const char outcomes_sql[] =
 /*
  * Each staged row with the ids of its arm, outcome and load; then the
  * staged rows whose key is stored, with whether the stored values equal
- * the new ones. A result's own attributes are part of its values; %s is
- * the expression of the new ones (ATTRS_* below), so that a load without
- * any reads none.
+ * the new ones. A result's own attributes are part of its values; the
+ * first %s reads them from the staged row (STAGED_RATTRS), the others are
+ * the expression of them (ATTRS_* below), so that a load without any reads
+ * none.
  */
 static const char ids_sql_fmt[] =
     "CREATE TEMP TABLE meta_stage_ids ON COMMIT DROP AS"
     " SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
-    "        s.n, s.mean, s.sd, s.events, s.total, s.rattrs, f.load_id"
+    "        s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
     " FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
     " JOIN trials t ON t.name = s.trial"
     " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
@@ -76,6 +77,10 @@ static const char ids_sql_fmt[] =
     "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " WHERE i.kind = 'binary';"
     "ANALYZE meta_stage_old";
+
+/* A staged row's own attributes, read from its extra column only when some
+ * row has them. */
+#define STAGED_RATTRS META_STAGE_RATTRS("s")
 
 /* A staged row's own attributes, as jsonb (NULL: none). */
 #define ATTRS_ANY  "i.rattrs::jsonb"
@@ -136,12 +141,17 @@ static const char verify_sql[] =
 static const char duplicates_sql[] =
     "SELECT file_no, coalesce(trial_line, line) AS at_line, trial, arm, outcome, timepoint,"
     "       place, origin, other_file, other_line, other_origin, count(*) OVER () AS total"
-    " FROM (SELECT s.*, first_value(s.file_no) OVER w AS other_file,"
-    "              first_value(s.line) OVER w AS other_line,"
-    "              first_value(s.origin) OVER w AS other_origin, row_number() OVER w AS rn"
-    "       FROM meta_stage s"
-    "       WINDOW w AS (PARTITION BY trial, arm, outcome, timepoint ORDER BY file_no, line)) d"
-    " WHERE rn > 1 ORDER BY file_no, line LIMIT 50";
+    " FROM (SELECT s.*, " META_STAGE_PLACE("s") " AS place, " META_STAGE_ORIGIN(
+        "s") " AS origin,"
+             "              first_value(s.file_no) OVER w AS other_file,"
+             "              first_value(s.line) OVER w AS other_line,"
+             "              first_value(" META_STAGE_ORIGIN(
+                 "s") ") OVER w AS other_origin,"
+                      "              row_number() OVER w AS rn"
+                      "       FROM meta_stage s"
+                      "       WINDOW w AS (PARTITION BY trial, arm, outcome, timepoint ORDER BY "
+                      "file_no, line)) d"
+                      " WHERE rn > 1 ORDER BY file_no, line LIMIT 50";
 
 /* Distinct trials and outcomes per file; with one file, the summaries
  * already hold them. */
@@ -304,8 +314,9 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
     int skipped = 0;
     int ret;
     const char *attrs = run->any_rattrs ? ATTRS_ANY : ATTRS_NONE;
-    char ids_sql[sizeof ids_sql_fmt + 2 * sizeof ATTRS_ANY];
-    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, attrs, attrs);
+    char ids_sql[sizeof ids_sql_fmt + 2 * sizeof ATTRS_ANY + sizeof STAGED_RATTRS];
+    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, run->any_rattrs ? STAGED_RATTRS : "NULL::text",
+             attrs, attrs);
 
     if ((ret = skip_fk_triggers(conn, &skipped, err)))
         return ret;

@@ -25,7 +25,7 @@ static const char create_stage_sql[] =
     " trial text NOT NULL, arm text NOT NULL, treatment text NOT NULL, outcome text NOT NULL,"
     " timepoint text NOT NULL, kind text NOT NULL,"
     " n integer, mean double precision, sd double precision, events integer, total integer,"
-    " attrs text, rattrs text, est text, place text, origin text) ON COMMIT DROP;"
+    " attrs text, extra text) ON COMMIT DROP;"
     "CREATE TEMP TABLE meta_stage_files (file_no integer PRIMARY KEY, load_id bigint NOT NULL)"
     " ON COMMIT DROP";
 
@@ -43,8 +43,10 @@ static const char split_sql_fmt[] =
     "        (e ->> 'ci_lower')::float8 AS ci_lower, (e ->> 'ci_upper')::float8 AS ci_upper,"
     "        (e ->> 'level')::float8 AS level,"
     "        (e ->> 'n_treatment')::integer AS n_treatment,"
-    "        (e ->> 'n_control')::integer AS n_control, s.rattrs, s.place, s.origin"
-    " FROM " META_STAGE_TABLE " s CROSS JOIN LATERAL (SELECT s.est::jsonb AS e) j WHERE %s";
+    "        (e ->> 'n_control')::integer AS n_control, (x -> 'attrs')::text AS rattrs,"
+    "        x ->> 'place' AS place, x ->> 'origin' AS origin"
+    " FROM " META_STAGE_TABLE " s"
+    " CROSS JOIN LATERAL (SELECT s.extra::jsonb AS x, s.extra::jsonb -> 'est' AS e) j WHERE %s";
 
 /* ---- Messages ---------------------------------------------------------------- */
 
@@ -183,19 +185,9 @@ static void put_number(struct meta_load_buf *b, const struct meta_load_row *row,
     meta_load_buf_put(b, "\t", 1);
 }
 
-/* A text, or \N when empty. */
-static void put_optional(struct meta_load_buf *b, struct meta_load_text t)
-{
-    if (t.s && t.len > 0)
-        meta_load_buf_copy_field(b, t.s, t.len);
-    else
-        META_LOAD_BUF_LITERAL(b, "\\N");
-}
-
-/* Attributes as the text of a JSON object into json, or nothing. */
+/* Appends attributes as a JSON object to json (nothing when there are none). */
 static void build_attrs(struct meta_load_buf *json, const struct meta_load_attr *a, size_t n)
 {
-    meta_load_buf_reset(json);
     for (size_t i = 0; i < n; i++) {
         meta_load_buf_put(json, i ? "," : "{", 1);
         meta_load_buf_json_string(json, a[i].name.s, a[i].name.len);
@@ -206,8 +198,9 @@ static void build_attrs(struct meta_load_buf *json, const struct meta_load_attr 
         meta_load_buf_put(json, "}", 1);
 }
 
-/* The JSON in json as one COPY field (or \N when empty), and a tab. */
-static void put_json(struct meta_load_buf *b, struct meta_load_buf *json)
+/* The JSON in json as one COPY field (or \N when empty), and end (a tab,
+ * or the line break after a row's last field). */
+static void put_json(struct meta_load_buf *b, struct meta_load_buf *json, const char *end)
 {
     if (json->nomem)
         b->nomem = 1;
@@ -215,7 +208,7 @@ static void put_json(struct meta_load_buf *b, struct meta_load_buf *json)
         META_LOAD_BUF_LITERAL(b, "\\N");
     else
         meta_load_buf_copy_field(b, json->data, json->len);
-    meta_load_buf_put(b, "\t", 1);
+    meta_load_buf_put(b, end, 1);
 }
 
 /* One key of the estimate's JSON object with a number as a string. */
@@ -229,11 +222,10 @@ static void json_number(struct meta_load_buf *j, const char *key, const struct m
     meta_load_buf_put(j, "\"", 1);
 }
 
-/* The fields of an estimate row as a JSON object of strings (numbers are
- * plain decimal text, which needs no JSON escape). */
+/* Appends the fields of an estimate row as a JSON object of strings (numbers
+ * are plain decimal text, which needs no JSON escape). */
 static void build_estimate(struct meta_load_buf *j, const struct meta_load_row *row)
 {
-    meta_load_buf_reset(j);
     META_LOAD_BUF_LITERAL(j, "{\"control\":");
     meta_load_buf_json_string(j, row->control.s, row->control.len);
     META_LOAD_BUF_LITERAL(j, ",\"measure\":\"");
@@ -268,6 +260,41 @@ static void build_estimate(struct meta_load_buf *j, const struct meta_load_row *
     if (row->n_control > 0)
         json_number(j, "n_control", row, META_LOAD_COL_N_CONTROL, row->n_control, 1);
     META_LOAD_BUF_LITERAL(j, "}");
+}
+
+/* What only some rows have, as one JSON object into json (nothing for an
+ * arm row of a CSV file, the common case): "est" the estimate's fields,
+ * "attrs" the result's own attributes, "place" and "origin" a record's
+ * finer location and file. */
+static void build_extra(struct meta_load_buf *j, const struct meta_load_row *row)
+{
+    const char *sep = "{";
+    meta_load_buf_reset(j);
+    if (row->kind == META_LOAD_ESTIMATE) {
+        META_LOAD_BUF_LITERAL(j, "{\"est\":");
+        build_estimate(j, row);
+        sep = ",";
+    }
+    if (row->n_result_attrs > 0) {
+        meta_load_buf_puts(j, sep);
+        META_LOAD_BUF_LITERAL(j, "\"attrs\":");
+        build_attrs(j, row->result_attrs, row->n_result_attrs);
+        sep = ",";
+    }
+    if (row->place.s && row->place.len > 0) {
+        meta_load_buf_puts(j, sep);
+        META_LOAD_BUF_LITERAL(j, "\"place\":");
+        meta_load_buf_json_string(j, row->place.s, row->place.len);
+        sep = ",";
+    }
+    if (row->origin.s && row->origin.len > 0) {
+        meta_load_buf_puts(j, sep);
+        META_LOAD_BUF_LITERAL(j, "\"origin\":");
+        meta_load_buf_json_string(j, row->origin.s, row->origin.len);
+        sep = ",";
+    }
+    if (*sep == ',')
+        META_LOAD_BUF_LITERAL(j, "}");
 }
 
 int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta_load_row *row,
@@ -311,19 +338,11 @@ int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta
         meta_load_buf_puts(b, meta_load_measure_kind(row->measure));
         META_LOAD_BUF_LITERAL(b, "\t\\N\t\\N\t\\N\t\\N\t\\N\t");
     }
+    meta_load_buf_reset(&l->json);
     build_attrs(&l->json, row->arm_attrs, row->n_arm_attrs);
-    put_json(b, &l->json);
-    build_attrs(&l->json, row->result_attrs, row->n_result_attrs);
-    put_json(b, &l->json);
-    if (row->kind == META_LOAD_ESTIMATE)
-        build_estimate(&l->json, row);
-    else
-        meta_load_buf_reset(&l->json);
-    put_json(b, &l->json);
-    put_optional(b, row->place);
-    meta_load_buf_put(b, "\t", 1);
-    put_optional(b, row->origin);
-    meta_load_buf_put(b, "\n", 1);
+    put_json(b, &l->json, "\t");
+    build_extra(&l->json, row);
+    put_json(b, &l->json, "\n");
     if (b->len >= COPY_FLUSH_BYTES || b->nomem)
         return flush_copy(l, err);
     return META_OK;
@@ -345,17 +364,19 @@ int meta_load_stage_end(struct meta_loader *l, struct meta_error *err)
     if ((ret = end_copy(l->conn, NULL, err)) != META_OK)
         return ret;
     char split[sizeof split_sql_fmt + 32];
-    snprintf(split, sizeof split, split_sql_fmt, l->any_estimates ? "s.est IS NOT NULL" : "false");
+    snprintf(split, sizeof split, split_sql_fmt, l->any_estimates ? "s.arm = ''" : "false");
     if ((ret = meta_pg_exec(l->conn, split, err, "cannot stage the estimate rows")))
         return ret;
-    if (l->any_estimates &&
-        (ret = meta_pg_exec(l->conn,
-                            "DELETE FROM " META_STAGE_TABLE " WHERE est IS NOT NULL;"
-                            "ANALYZE meta_stage_est",
-                            err, "cannot stage the estimate rows")))
+    if (l->any_estimates && (ret = meta_pg_exec(l->conn,
+                                                "DELETE FROM " META_STAGE_TABLE " WHERE arm = '';"
+                                                "ANALYZE meta_stage_est",
+                                                err, "cannot stage the estimate rows")))
         return ret;
-    return meta_pg_exec(l->conn, "ANALYZE " META_STAGE_TABLE, err,
-                        "cannot analyze the staged rows");
+    /* Statistics of the columns the checks and the merge join and group on. */
+    return meta_pg_exec(l->conn,
+                        "ANALYZE " META_STAGE_TABLE
+                        " (file_no, line, trial, arm, treatment, outcome, timepoint, kind, attrs)",
+                        err, "cannot analyze the staged rows");
 }
 
 int meta_load_stage_loads(struct meta_loader *l, struct meta_error *err)

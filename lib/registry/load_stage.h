@@ -22,16 +22,24 @@
  * sources; line is where the row starts and *_line where the field of that
  * name starts when that differs (quoted line breaks), else NULL. kind is
  * the outcome kind the row implies (outcomes.kind). attrs holds the arm
- * attributes and rattrs the result's own, each as the text of a JSON
- * object, or NULL; est the fields of an estimate row as a JSON object of
- * strings (NULL for arm rows, whose arm is then ''); place a record's finer
- * location, and origin the file a record names when it is not its source's
- * name, or NULL. Estimate rows move to meta_stage_est before the checks.
+ * attributes as the text of a JSON object, or NULL; extra, NULL for most
+ * arm rows, what only some rows have, as a JSON object: "est" the fields
+ * of an estimate row (as strings; its arm is then ''), "attrs" the result's
+ * own attributes, "place" a record's finer location and "origin" the file
+ * a record names when it is not its source's name. Estimate rows move to
+ * meta_stage_est (with columns rattrs, place and origin) before the checks;
+ * SQL reads the others from extra with the STAGE_* macros below.
  */
 #define META_STAGE_TABLE "meta_stage"
 #define META_STAGE_COLUMNS                                                                         \
     "file_no, line, trial_line, treatment_line, outcome_line, trial, arm, treatment, outcome, "    \
-    "timepoint, kind, n, mean, sd, events, total, attrs, rattrs, est, place, origin"
+    "timepoint, kind, n, mean, sd, events, total, attrs, extra"
+
+/* A staged arm row's own attributes (text of a JSON object), place and
+ * origin, read from extra; s is the table's alias. */
+#define META_STAGE_RATTRS(s) "(" s ".extra::jsonb -> 'attrs')::text"
+#define META_STAGE_PLACE(s)  "(" s ".extra::jsonb ->> 'place')"
+#define META_STAGE_ORIGIN(s) "(" s ".extra::jsonb ->> 'origin')"
 
 /* One source of the load: a file of `meta load`, or a parser's source. */
 struct meta_load_file {
@@ -50,6 +58,7 @@ struct meta_load_file {
 
 /* One load (see meta_load.h). */
 struct meta_loader {
+    struct meta_db *db; /* the registry, for the load lock's wait */
     PGconn *conn;
     size_t nfiles, cap;
     struct meta_load_file *files;

@@ -2,6 +2,7 @@
  * libpq helpers shared inside lib/registry (see pg_util.h).
  */
 #include "pg_util.h"
+#include "meta_escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,11 +16,10 @@ static int set_error(struct meta_error *err, PGconn *conn, const PGresult *res, 
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     if (!msg || !*msg)
         msg = PQerrorMessage(conn);
+    /* One line: the server's DETAIL and HINT lines, joined, may quote
+     * stored names, which messages show escaped. */
     char text[META_ERROR_MAX];
-    snprintf(text, sizeof text, "%s", msg && *msg ? msg : "unknown database error");
-    size_t len = strlen(text);
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
-        text[--len] = '\0';
+    meta_join_lines(text, sizeof text, msg && *msg ? msg : "unknown database error", " ");
     return meta_error_set(err, META_EDB, "%s: %s", prefix, text);
 }
 

@@ -43,5 +43,9 @@ PGconn *meta_db_pg(struct meta_db *db);
  * are planned once. Returns META_OK, or META_EDB with err set. */
 int meta_db_prepare(struct meta_db *db, const char *name, const char *sql, int n_params,
                     struct meta_error *err);
+/* How the loads of db wait for the load lock (load_lock.h), kept with the
+ * connection; for the modules of lib/registry only. */
+struct meta_load_wait;
+struct meta_load_wait *meta_db_load_wait(struct meta_db *db);
 
 #endif

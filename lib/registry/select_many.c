@@ -23,15 +23,16 @@
  * results by a range of their primary key, each arm and trial by its
  * primary key (OFFSET 0 keeps every lateral subquery a per-row probe),
  * estimates by a range of theirs. The result's own attributes come first
- * for year and the `by` value, then the arm's.
+ * for year, the `by` value and the attributes asked for by name (`at`, as
+ * one JSON array in their order), then the arm's.
  */
 static const char resolve_sql[] =
     "WITH q AS MATERIALIZED ("
-    "  SELECT x.qi, x.outcome, x.tp, x.tr, x.ct, x.by"
+    "  SELECT x.qi, x.outcome, x.tp, x.tr, x.ct, x.by, x.at"
     "    FROM jsonb_to_recordset($1::jsonb)"
-    "      AS x(qi int, outcome text, tp text, tr text[], ct text[], by text)),"
+    "      AS x(qi int, outcome text, tp text, tr text[], ct text[], by text, at text[])),"
     " r AS MATERIALIZED ("
-    "  SELECT q.qi, q.tr, q.ct, q.by, m.outcome_id, m.kind, m.tp FROM q CROSS JOIN LATERAL ("
+    "  SELECT q.qi, q.tr, q.ct, q.by, q.at, m.outcome_id, m.kind, m.tp FROM q CROSS JOIN LATERAL ("
     "    SELECT o.outcome_id, o.kind, CASE WHEN q.tp IS NULL THEN ("
     "        SELECT CASE WHEN least(s.a_min, s.e_min) = greatest(s.a_max, s.e_max)"
     "                    THEN least(s.a_min, s.e_min) END"
@@ -68,7 +69,8 @@ static const char status_sql[] =
     "       NULL::boolean AS is_treatment, NULL::float8 AS n, NULL::float8 AS mean,"
     "       NULL::float8 AS sd, NULL::float8 AS events, NULL::float8 AS total,"
     "       NULL::text AS year, NULL::text AS by_value, NULL::text AS attrs,"
-    "       NULL::bigint AS load_id, NULL::text AS control, NULL::text AS measure,"
+    "       NULL::bigint AS load_id, NULL::text AS attr_values, NULL::text AS control, NULL::text "
+    "AS measure,"
     "       NULL::text AS method, NULL::boolean AS log_scale, NULL::float8 AS estimate,"
     "       NULL::float8 AS se, NULL::boolean AS se_given, NULL::float8 AS ci_lower,"
     "       NULL::float8 AS ci_upper, NULL::float8 AS level, NULL::float8 AS n_treatment,"
@@ -82,12 +84,16 @@ static const char arms_sql_fmt[] =
     "SELECT 'a', r.qi, a.trial_id, a.trial, c.arm_id, a.label, a.treatment,"
     "       a.treatment = ANY (r.tr), %s,"
     "       coalesce(c.attributes ->> 'year', a.year), coalesce(c.attributes ->> r.by, a.by_value),"
-    "       c.attributes::text, c.load_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    "       NULL, NULL, NULL, NULL, NULL"
+    "       c.attributes::text, c.load_id,"
+    "       CASE WHEN r.at IS NOT NULL THEN"
+    "         (SELECT json_agg(coalesce(c.attributes ->> u.n, a.arm_attributes ->> u.n)"
+    "                 ORDER BY u.i) FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
+    "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp OFFSET 0) c"
     "  CROSS JOIN LATERAL (SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
-    "        x.attributes ->> 'year' AS year, x.attributes ->> r.by AS by_value"
+    "        x.attributes ->> 'year' AS year, x.attributes ->> r.by AS by_value,"
+    "        x.attributes AS arm_attributes"
     "        FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
     "       WHERE x.arm_id = c.arm_id"
     "         AND (x.treatment = ANY (r.tr) OR x.treatment = ANY (r.ct)) OFFSET 0) a"
@@ -102,6 +108,9 @@ static const char estimates_sql[] =
     "SELECT 'e', r.qi, e.trial_id, t.name, NULL, NULL, e.treatment,"
     "       e.treatment = ANY (r.tr), NULL, NULL, NULL, NULL, NULL,"
     "       e.attributes ->> 'year', e.attributes ->> r.by, e.attributes::text, e.load_id,"
+    "       CASE WHEN r.at IS NOT NULL THEN"
+    "         (SELECT json_agg(e.attributes ->> u.n ORDER BY u.i)"
+    "            FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
     "       e.control, e.measure, e.method, e.log_scale, e.estimate, e.se, e.se_given,"
     "       e.ci_lower, e.ci_upper, e.level, e.n_treatment::float8, e.n_control::float8,"
     "       NULL, NULL"
@@ -149,6 +158,9 @@ static int batchable(const struct meta_select_query *q)
     for (size_t i = 0; i < q->n_controls; i++)
         if (!valid_text(q->controls[i]))
             return 0;
+    for (size_t i = 0; i < q->n_attributes; i++)
+        if (!valid_text(q->attributes[i]))
+            return 0;
     return 1;
 }
 
@@ -195,6 +207,8 @@ static struct json_object *queries_json(const struct meta_select_query *q, size_
         add(o, "tr", names_json(q[i].treatments, q[i].n_treatments, &oom), &oom);
         add(o, "ct", names_json(q[i].controls, q[i].n_controls, &oom), &oom);
         add(o, "by", q[i].by ? json_object_new_string(q[i].by) : NULL, &oom);
+        add(o, "at",
+            q[i].n_attributes ? names_json(q[i].attributes, q[i].n_attributes, &oom) : NULL, &oom);
     }
     if (oom || !arr) {
         json_object_put(arr);
@@ -203,7 +217,8 @@ static struct json_object *queries_json(const struct meta_select_query *q, size_
     return arr;
 }
 
-/* Fills sel's outcome, time point and kind from query q and the 's' row r
+/* Fills sel's outcome, time point, kind and the names of the attributes
+ * asked for from query q and the 's' row r
  * of res. */
 static int set_outcome(const PGresult *res, int r, const struct meta_select_query *q,
                        struct meta_selection *sel, struct meta_error *err)
@@ -216,7 +231,7 @@ static int set_outcome(const PGresult *res, int r, const struct meta_select_quer
                                                      : META_KIND_GENERIC;
     sel->outcome = strdup(q->outcome);
     sel->timepoint = strdup(meta_pg_text(res, r, "resolved_tp"));
-    if (!sel->outcome || !sel->timepoint)
+    if (!sel->outcome || !sel->timepoint || meta_select_copy_names(q, sel) != META_OK)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     return META_OK;
 }

@@ -148,7 +148,25 @@ static void attributes(struct lines *b, const struct meta_select_attr *attrs, si
     free(sorted);
 }
 
-static void arm_line(struct lines *b, const struct meta_select_arm *a)
+/* The attributes asked for by name (a moderator, a risk-of-bias column):
+ * "name=value;" in the query's order, \N for a value the row lacks; the
+ * arm's own attributes count here, since a result without the attribute
+ * takes the arm's. Nothing when none were asked for. */
+static void named_values(struct lines *b, const struct meta_selection *sel, char *const *values)
+{
+    if (sel->n_attributes == 0)
+        return;
+    put(b, "\t", 1);
+    for (size_t j = 0; j < sel->n_attributes; j++) {
+        escaped(b, sel->attributes[j]);
+        put(b, "=", 1);
+        escaped(b, values ? values[j] : NULL);
+        put(b, ";", 1);
+    }
+}
+
+static void arm_line(struct lines *b, const struct meta_selection *sel,
+                     const struct meta_select_arm *a)
 {
     begin_line(b);
     put(b, "a", 1);
@@ -163,10 +181,12 @@ static void arm_line(struct lines *b, const struct meta_select_arm *a)
     field(b, a->year);
     field(b, a->by_value);
     attributes(b, a->attrs, a->n_attrs);
+    named_values(b, sel, a->values);
     end_line(b);
 }
 
-static void estimate_line(struct lines *b, const struct meta_select_estimate *e)
+static void estimate_line(struct lines *b, const struct meta_selection *sel,
+                          const struct meta_select_estimate *e)
 {
     begin_line(b);
     put(b, "e", 1);
@@ -187,6 +207,7 @@ static void estimate_line(struct lines *b, const struct meta_select_estimate *e)
     field(b, e->year);
     field(b, e->by_value);
     attributes(b, e->attrs, e->n_attrs);
+    named_values(b, sel, e->values);
     end_line(b);
 }
 
@@ -201,9 +222,9 @@ int meta_selection_fingerprint(const struct meta_selection *sel, char out[META_F
     memset(&b, 0, sizeof b);
     out[0] = '\0';
     for (size_t i = 0; i < sel->count; i++)
-        arm_line(&b, &sel->arms[i]);
+        arm_line(&b, sel, &sel->arms[i]);
     for (size_t i = 0; i < sel->n_estimates; i++)
-        estimate_line(&b, &sel->estimates[i]);
+        estimate_line(&b, sel, &sel->estimates[i]);
     /* The head: what the rows are of. */
     size_t head = b.len;
     put(&b, "meta selection 1", 16);

@@ -14,8 +14,8 @@
 
 /* The number of columns a selection statement returns (row_kind, trial_id,
  * trial, label, treatment, is_treatment, the arm and estimate values, year,
- * by_value, attrs, load_id). */
-#define META_SELECT_NCOLS 27
+ * by_value, attrs, attr_values, load_id). */
+#define META_SELECT_NCOLS 28
 
 /* Finds the columns of a selection statement in res: cols receives
  * META_SELECT_NCOLS column numbers. META_OK, or META_EDB naming the first
@@ -39,6 +39,11 @@ int meta_select_check_query(const struct meta_select_query *q, struct meta_error
 /* Whether a name of q's lists is carried by no arm and no estimate of sel:
  * meta_db_select then finds out whether the registry knows it. */
 int meta_select_unmatched(const struct meta_select_query *q, const struct meta_selection *sel);
+
+/* Copies the names of q's attributes asked for by name into sel
+ * (sel->attributes, sel->n_attributes), which the rows' `values` then
+ * follow. META_OK or META_ENOMEM (what was copied is sel's). */
+int meta_select_copy_names(const struct meta_select_query *q, struct meta_selection *sel);
 
 /* A PostgreSQL array literal of the names, each element double-quoted with
  * backslashes and quotes escaped: safe for any text. Caller frees; NULL

@@ -1,7 +1,9 @@
 /*
  * Filling the forest and funnel descriptions of plots/ from an analysis (see
- * meta_report_forest). The numbers are the analysis' own, on its scale (logs
- * for ratio measures): plots/ back-transforms the axis.
+ * meta_report_forest), trim-and-fill's studies included. The numbers are the analysis' own, on its
+ * scale (logs for ratio measures): plots/ back-transforms the axis. A trial reported by an estimate
+ * row has no arm columns and shows its interval as reported. Risk-of-bias judgements come from a
+ * lookup the caller provides.
  */
 #include "meta_report.h"
 
@@ -38,36 +40,84 @@ static void fill_arm(struct meta_plot_arm *arm, const struct meta_study *s, int 
     }
 }
 
+/* The attributes of a study's risk-of-bias judgements (INTERFACE.md section
+ * 4), in the order of enum meta_rob_domain. */
+static const char *const rob_attr[META_ROB_DOMAINS] = {"rob_d1", "rob_d2", "rob_d3",
+                                                       "rob_d4", "rob_d5", "rob_overall"};
+
+#define NO_GROUP ((size_t)-1)
+
+/* Study j of subgroup g (NO_GROUP: of the whole analysis) as an index into
+ * an->contrasts: the same place when the total pools the subgroups' studies,
+ * else the contrast of the same trial; NO_GROUP when there is none. */
+static size_t analysis_index(const struct meta_analysis *an, size_t g, size_t j)
+{
+    if (g == NO_GROUP)
+        return j;
+    if (an->subgroups_in_total)
+        return an->groups[g].first + j;
+    long long id = an->groups[g].contrasts.info[j].trial_id;
+    for (size_t i = 0; i < an->contrasts.k; i++)
+        if (an->contrasts.info[i].trial_id == id)
+            return i;
+    return NO_GROUP;
+}
+
+/* Fills the risk-of-bias judgements of study s, study j of subgroup g, from
+ * the settings' lookup when they ask for them. */
+static int fill_rob(struct meta_forest_study *s, const struct meta_analysis *an, size_t g, size_t j,
+                    const struct meta_plot_settings *settings, struct meta_error *err)
+{
+    size_t i = analysis_index(an, g, j);
+    if (!settings->rob || !settings->study_attr || i == NO_GROUP)
+        return META_OK;
+    for (int d = 0; d < META_ROB_DOMAINS; d++) {
+        struct meta_error why;
+        const char *value = settings->study_attr(settings->study_attr_ctx, i, rob_attr[d]);
+        if (meta_plot_rob_parse(value, &s->rob[d], &why) != META_OK)
+            return meta_error_set(err, META_EINVAL, "trial '%s': %s %s", s->label, rob_attr[d],
+                                  why.msg);
+    }
+    return META_OK;
+}
+
 /* Adds the studies of contrasts c with their results from res: the whole
  * analysis (g = NO_GROUP) or subgroup g of an, whose studies show the
  * weights meta_analysis_shown_weight() gives; *weight_sum receives their
  * sum. A study that is not estimable is drawn as RevMan draws it: "Not
- * estimable", no square, no weight. */
-#define NO_GROUP ((size_t)-1)
-
+ * estimable", no square, no weight. Risk-of-bias judgements come as the
+ * settings say. */
 static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
                        const struct meta_result *res, const struct meta_analysis *an, size_t g,
-                       double *weight_sum, struct meta_error *err)
+                       const struct meta_plot_settings *settings, double *weight_sum,
+                       struct meta_error *err)
 {
     *weight_sum = 0.0;
     for (size_t i = 0; i < c->k; i++) {
         struct meta_forest_study s;
         meta_forest_study_init(&s);
-        s.label = c->info[i].trial;
-        s.year = c->info[i].year;
-        fill_arm(&s.treatment, &c->studies[i], 1);
-        fill_arm(&s.control, &c->studies[i], 0);
+        const struct meta_contrast_info *info = &c->info[i];
+        s.label = info->trial;
+        s.year = info->year;
+        int estimate = info->source == META_SOURCE_ESTIMATE;
+        if (!estimate) { /* an estimate row's study keeps META_PLOT_ARM_NONE */
+            fill_arm(&s.treatment, &c->studies[i], 1);
+            fill_arm(&s.control, &c->studies[i], 0);
+        }
         const struct meta_study_result *r = &res->studies[i];
         s.weight = g == NO_GROUP ? r->weight : meta_analysis_shown_weight(an, g, i);
         *weight_sum += s.weight;
         if (isfinite(r->yi) && isfinite(r->ci_lower) && isfinite(r->ci_upper)) {
+            int given = estimate && isfinite(info->ci_lower) && isfinite(info->ci_upper);
             s.estimate = r->yi;
-            s.ci_lower = r->ci_lower;
-            s.ci_upper = r->ci_upper;
+            s.ci_lower = given ? info->ci_lower : r->ci_lower;
+            s.ci_upper = given ? info->ci_upper : r->ci_upper;
         } else if (an->opts.convention != META_CONVENTION_METAFOR) {
             s.weight = NAN; /* not estimable */
         }
-        int ret = meta_forest_add_study(f, &s, err);
+        int ret = fill_rob(&s, an, g, i, settings, err);
+        if (ret == META_OK)
+            ret = meta_forest_add_study(f, &s, err);
         if (ret != META_OK)
             return ret;
     }
@@ -97,7 +147,7 @@ static void fill_summary(struct meta_forest_summary *s, const struct meta_result
  * when no study of it is estimable); the subtotal's weight is its share of
  * the overall total when the total pools the subgroups' studies. */
 static int add_subgroups(struct meta_forest *f, const struct meta_analysis *an,
-                         struct meta_error *err)
+                         const struct meta_plot_settings *settings, struct meta_error *err)
 {
     const struct meta_analysis_request *req = an->req;
     for (size_t g = 0; g < an->n_groups; g++) {
@@ -112,7 +162,7 @@ static int add_subgroups(struct meta_forest *f, const struct meta_analysis *an,
         double weight = 0.0;
         int ret = meta_forest_add_section(f, heading, err);
         if (ret == META_OK)
-            ret = add_studies(f, &grp->contrasts, &grp->result, an, g, &weight, err);
+            ret = add_studies(f, &grp->contrasts, &grp->result, an, g, settings, &weight, err);
         if (ret != META_OK)
             return ret;
         if (grp->result.k_estimable == 0)
@@ -175,19 +225,20 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
     int ret = META_OK;
     if ((settings->sort && (ret = meta_forest_order_from_name(settings->sort, &order, err))) ||
         (ret = meta_forest_set_title(f, settings->title, err)) ||
-        (ret = meta_forest_set_measure(f, meta_measure_label(an->opts.measure),
-                                       meta_measure_is_ratio(an->opts.measure), err)) ||
+        (ret = meta_forest_set_measure(f, meta_measure_label(an->opts.measure), an->log_scale,
+                                       err)) ||
         (ret = meta_forest_set_arms(f, treatment, control, err)) ||
         (ret = meta_forest_set_favours(f, settings->favours_left, settings->favours_right, err)) ||
         (ret = meta_forest_set_model(f, random ? "Random effects" : "Common effect",
                                      meta_method_name(an->opts.method), an->opts.level, err)))
         goto cleanup;
     meta_forest_set_higher_is_better(f, settings->higher_is_better);
+    meta_forest_set_rob(f, settings->rob);
     double weight;
     if (an->n_groups > 0)
-        ret = add_subgroups(f, an, err);
+        ret = add_subgroups(f, an, settings, err);
     else
-        ret = add_studies(f, &an->contrasts, &an->overall, an, NO_GROUP, &weight, err);
+        ret = add_studies(f, &an->contrasts, &an->overall, an, NO_GROUP, settings, &weight, err);
     if (ret != META_OK)
         goto cleanup;
     struct meta_forest_summary total;
@@ -215,8 +266,8 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
         return meta_error_set(err, META_ENOMEM, "out of memory");
     int ret = META_OK;
     if ((ret = meta_funnel_set_title(f, settings->title, err)) ||
-        (ret = meta_funnel_set_measure(f, meta_measure_label(an->opts.measure),
-                                       meta_measure_is_ratio(an->opts.measure), err)) ||
+        (ret = meta_funnel_set_measure(f, meta_measure_label(an->opts.measure), an->log_scale,
+                                       err)) ||
         (ret = meta_funnel_set_estimate(f, an->overall.estimate, err)))
         goto cleanup;
     for (size_t i = 0; i < an->contrasts.k; i++) {
@@ -224,6 +275,16 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
         if (!isfinite(r->yi) || !(r->vi > 0))
             continue;
         ret = meta_funnel_add_point(f, r->yi, sqrt(r->vi), an->contrasts.info[i].trial, err);
+        if (ret != META_OK)
+            goto cleanup;
+    }
+    meta_funnel_set_contours(f, settings->contours);
+    const struct meta_trimfill *tf = &an->bias.trimfill;
+    if (an->req->trimfill && an->have_bias && an->bias.have_trimfill) {
+        for (size_t i = 0; i < tf->k0 && ret == META_OK; i++)
+            ret = meta_funnel_add_filled(f, tf->filled[i].yi, sqrt(tf->filled[i].vi), err);
+        if (ret == META_OK)
+            ret = meta_funnel_set_adjusted(f, tf->estimate, err);
         if (ret != META_OK)
             goto cleanup;
     }

@@ -1,13 +1,13 @@
 /*
  * The table of a result (`meta pool`, a run's table file): the analysis as
  * RevMan and metafor show it. One row per
- * trial (its arms' data, estimate with CI, weight), the pooled row, the
+ * trial (its arms' data, or the participants of its estimate row; estimate
+ * with CI, weight), the pooled row, the
  * prediction interval, heterogeneity and the test of the overall effect;
  * ratio measures back-transformed. Columns are sized to their contents
  * (counting UTF-8 characters, not bytes) so numbers line up.
  */
-#include "meta_report.h"
-#include "meta_text_table.h"
+#include "report_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -16,41 +16,9 @@
 
 /* ---- Numbers ------------------------------------------------------------- */
 
-struct fmt {
-    enum meta_measure measure; /* ratio measures are shown back-transformed */
-    int decimals;              /* of estimates and CIs */
-    int arm_decimals;          /* of arm means and SDs */
-};
-
-static double shown(const struct fmt *f, double v)
+static double shown(const struct report_fmt *f, double v)
 {
-    return meta_measure_display(f->measure, v);
-}
-
-static void num(char *buf, size_t size, double v, int decimals)
-{
-    if (!isfinite(v))
-        snprintf(buf, size, "-");
-    else
-        snprintf(buf, size, "%.*f", decimals, v == 0.0 ? 0.0 : v);
-}
-
-static void pvalue(char *buf, size_t size, double p)
-{
-    if (!isfinite(p))
-        snprintf(buf, size, "-");
-    else if (p < 0.0001)
-        snprintf(buf, size, "< 0.0001");
-    else
-        snprintf(buf, size, "%.4f", p);
-}
-
-/* "p < 0.0001" or "p = 0.0123". */
-static void pclause(char *buf, size_t size, double p)
-{
-    char v[32];
-    pvalue(v, sizeof v, p);
-    snprintf(buf, size, "p %s%s", v[0] == '<' ? "" : "= ", v);
+    return report_shown(f, v);
 }
 
 /* Arm data: counts as integers, means and SDs with `decimals` decimals. */
@@ -82,7 +50,7 @@ static int arm_decimals_for(const struct meta_contrasts *c)
         const struct meta_arm_cont *sides[2] = {&s->tc, &s->cc};
         size_t arms[2] = {c->info[i].treatment_arms, c->info[i].control_arms};
         for (int j = 0; j < 2; j++) {
-            if (s->binary || arms[j] > 1)
+            if (s->binary || arms[j] != 1)
                 continue;
             int need = 0;
             while (need < 3 && !(exact_at(sides[j]->mean, need) && exact_at(sides[j]->sd, need)))
@@ -95,31 +63,50 @@ static int arm_decimals_for(const struct meta_contrasts *c)
 }
 
 /* Decimals that show the pooled CI width with two significant digits. */
-static int decimals_for(const struct meta_result *r, enum meta_measure measure)
+static int decimals_for(const struct meta_result *r, int log_scale)
 {
-    double lo = meta_measure_display(measure, r->ci_lower);
-    double hi = meta_measure_display(measure, r->ci_upper);
-    double width = fabs(hi - lo);
-    if (!(width > 0.0) || !isfinite(width))
-        return 2;
-    int d = 1 - (int)floor(log10(width));
-    return d < 2 ? 2 : d > 4 ? 4 : d;
+    return report_decimals(log_scale ? exp(r->ci_lower) : r->ci_lower,
+                           log_scale ? exp(r->ci_upper) : r->ci_upper);
 }
 
 /* ---- The main table --------------------------------------------------------- */
 
 struct layout {
     int binary;
+    int counts_only; /* the outcome holds estimates only: a side shows its participants */
+    int mark;        /* trials of estimate rows are marked (the others have arms) */
     size_t ncols;
     size_t c_trial, c_t, c_c, c_est, c_lo, c_hi, c_w; /* first column of each group */
-    size_t arm_cols;                                  /* columns per arm: 2 or 3 */
+    size_t arm_cols;                                  /* columns per side: 3, 2, 1 or 0 */
 };
 
-static struct layout layout_for(int binary)
+/* Whether any trial of c is of an estimate row, and whether any gives its
+ * participants. */
+static void estimate_trials(const struct meta_contrasts *c, int *any, int *with_n)
+{
+    for (size_t i = 0; i < c->k; i++) {
+        const struct meta_contrast_info *info = &c->info[i];
+        if (info->source != META_SOURCE_ESTIMATE)
+            continue;
+        *any = 1;
+        *with_n |= isfinite(info->n_treatment) || isfinite(info->n_control);
+    }
+}
+
+/* The columns of an analysis: a binary outcome's events and totals, a
+ * continuous one's N, mean and SD; an outcome of estimates only shows the
+ * participants per side when some trial gives them, else no side columns. */
+static struct layout layout_for(const struct meta_analysis *an)
 {
     struct layout l;
-    l.binary = binary;
-    l.arm_cols = binary ? 2 : 3;
+    int any = 0, with_n = 0;
+    estimate_trials(&an->contrasts, &any, &with_n);
+    for (size_t g = 0; g < an->n_groups; g++)
+        estimate_trials(&an->groups[g].contrasts, &any, &with_n);
+    l.binary = an->kind == META_KIND_BINARY;
+    l.counts_only = an->kind == META_KIND_TIME_TO_EVENT || an->kind == META_KIND_GENERIC;
+    l.mark = any && !l.counts_only;
+    l.arm_cols = l.binary ? 2 : !l.counts_only ? 3 : with_n ? 1 : 0;
     l.c_trial = 0;
     l.c_t = 1;
     l.c_c = l.c_t + l.arm_cols;
@@ -131,40 +118,30 @@ static struct layout layout_for(int binary)
     return l;
 }
 
-/* A list of names for a column header: joined by "/", or `fallback` when long. */
-static void side_title(char *buf, size_t size, char *const *names, size_t count,
-                       const char *fallback)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < count && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%s", i ? "/" : "", names[i]);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (meta_text_width(buf) > 28)
-        snprintf(buf, size, "%s", fallback);
-}
-
 static void header_rows(struct meta_text_table *t, const struct layout *l,
                         const struct meta_analysis_request *req, const struct meta_analysis *an)
 {
     char tname[512], cname[512];
-    side_title(tname, sizeof tname, req->treatments, req->n_treatments, "Treatment");
-    side_title(cname, sizeof cname, req->controls, req->n_controls, "Control");
+    report_side_title(tname, sizeof tname, req->treatments, req->n_treatments, "Treatment");
+    report_side_title(cname, sizeof cname, req->controls, req->n_controls, "Control");
     struct meta_text_row *s = meta_text_table_row(t, META_TEXT_ROW_SPAN);
-    if (s) {
+    if (s && l->arm_cols > 0) {
         meta_text_table_set(t, s, l->c_t, "%s", tname);
         s->span[l->c_t] = (int)l->arm_cols;
         meta_text_table_set(t, s, l->c_c, "%s", cname);
         s->span[l->c_c] = (int)l->arm_cols;
+    }
+    if (s) {
         meta_text_table_set(t, s, l->c_lo, "%g%% CI", an->opts.level);
         s->span[l->c_lo] = 2;
     }
     struct meta_text_row *h = meta_text_table_row(t, META_TEXT_ROW_CELLS);
     meta_text_table_set(t, h, l->c_trial, "Trial");
-    for (int side = 0; side < 2; side++) {
+    for (int side = 0; side < 2 && l->arm_cols > 0; side++) {
         size_t c0 = side ? l->c_c : l->c_t;
-        if (l->binary) {
+        if (l->counts_only) {
+            meta_text_table_set(t, h, c0, "N");
+        } else if (l->binary) {
             meta_text_table_set(t, h, c0, "Events");
             meta_text_table_set(t, h, c0 + 1, "Total");
         } else {
@@ -183,7 +160,12 @@ static void arm_cells(struct meta_text_table *t, struct meta_text_row *r, const 
                       int decimals)
 {
     char v[64];
-    if (l->binary) {
+    if (l->arm_cols == 0)
+        return;
+    if (l->counts_only) {
+        arm_value(v, sizeof v, c->n, 1, 0);
+        meta_text_table_set(t, r, c0, "%s", v);
+    } else if (l->binary) {
         arm_value(v, sizeof v, b->events, 1, 0);
         meta_text_table_set(t, r, c0, "%s", v);
         arm_value(v, sizeof v, b->total, 1, 0);
@@ -198,15 +180,25 @@ static void arm_cells(struct meta_text_table *t, struct meta_text_row *r, const 
     }
 }
 
+/* The side cells of a trial of an estimate row: its participants where
+ * given, nothing else. */
+static void reported_cells(struct meta_text_table *t, struct meta_text_row *r,
+                           const struct layout *l, size_t c0, double n)
+{
+    struct meta_arm_cont c = {n, NAN, NAN};
+    struct meta_arm_bin b = {NAN, n};
+    arm_cells(t, r, l, c0, &c, &b, 0);
+}
+
 /* Estimate and CI cells: "0.41", "[0.13,", "1.26]". */
 static void estimate_cells(struct meta_text_table *t, struct meta_text_row *r,
-                           const struct layout *l, const struct fmt *f, double est, double lo,
-                           double hi)
+                           const struct layout *l, const struct report_fmt *f, double est,
+                           double lo, double hi)
 {
     char a[64], b[64], c[64];
-    num(a, sizeof a, shown(f, est), f->decimals);
-    num(b, sizeof b, shown(f, lo), f->decimals);
-    num(c, sizeof c, shown(f, hi), f->decimals);
+    report_num(a, sizeof a, shown(f, est), f->decimals);
+    report_num(b, sizeof b, shown(f, lo), f->decimals);
+    report_num(c, sizeof c, shown(f, hi), f->decimals);
     if (!isfinite(est)) {
         meta_text_table_set(t, r, l->c_est, "not estimable");
         return;
@@ -222,27 +214,46 @@ static void estimate_cells(struct meta_text_table *t, struct meta_text_row *r,
  * them. */
 #define NO_GROUP ((size_t)-1)
 
-static void study_rows(struct meta_text_table *t, const struct layout *l, const struct fmt *f,
-                       const struct meta_contrasts *c, const struct meta_result *res,
-                       const char *pooled_label, const struct meta_analysis *an, size_t g)
+static void study_rows(struct meta_text_table *t, const struct layout *l,
+                       const struct report_fmt *f, const struct meta_contrasts *c,
+                       const struct meta_result *res, const char *pooled_label,
+                       const struct meta_analysis *an, size_t g)
 {
     double total_weight = 0.0;
     struct meta_arm_bin tb = {0, 0}, cb = {0, 0};
     struct meta_arm_cont tc = {0, NAN, NAN}, cc = {0, NAN, NAN};
-    int combined = 0;
+    int combined = 0, reported = 0;
     for (size_t i = 0; i < c->k; i++) {
         const struct meta_study *s = &c->studies[i];
+        const struct meta_contrast_info *info = &c->info[i];
         const struct meta_study_result *sr = &res->studies[i];
         struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
-        int multi = c->info[i].treatment_arms > 1 || c->info[i].control_arms > 1;
+        int multi = info->treatment_arms > 1 || info->control_arms > 1;
+        int estimate = info->source == META_SOURCE_ESTIMATE;
         combined |= multi;
-        meta_text_table_set(t, r, l->c_trial, "%s%s", c->info[i].trial, multi ? " *" : "");
-        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
-        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
-        estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
+        reported |= estimate && l->mark;
+        meta_text_table_set(t, r, l->c_trial, "%s%s", info->trial,
+                            multi                 ? " *"
+                            : estimate && l->mark ? " \xe2\x80\xa0" /* a dagger */
+                                                  : "");
         double w = g == NO_GROUP ? sr->weight : meta_analysis_shown_weight(an, g, i);
         total_weight += w;
         meta_text_table_set(t, r, l->c_w, "%.1f%%", w);
+        if (estimate) {
+            reported_cells(t, r, l, l->c_t, info->n_treatment);
+            reported_cells(t, r, l, l->c_c, info->n_control);
+            /* the interval as reported, when it was given at this level */
+            int given = isfinite(info->ci_lower) && isfinite(info->ci_upper);
+            estimate_cells(t, r, l, f, sr->yi, given ? info->ci_lower : sr->ci_lower,
+                           given ? info->ci_upper : sr->ci_upper);
+            double *tn = l->binary ? &tb.total : &tc.n, *cn = l->binary ? &cb.total : &cc.n;
+            *tn += isfinite(info->n_treatment) ? info->n_treatment : 0.0;
+            *cn += isfinite(info->n_control) ? info->n_control : 0.0;
+            continue;
+        }
+        arm_cells(t, r, l, l->c_t, &s->tc, &s->tb, f->arm_decimals);
+        arm_cells(t, r, l, l->c_c, &s->cc, &s->cb, f->arm_decimals);
+        estimate_cells(t, r, l, f, sr->yi, sr->ci_lower, sr->ci_upper);
         tb.events += s->tb.events;
         tb.total += s->tb.total;
         cb.events += s->cb.events;
@@ -255,7 +266,7 @@ static void study_rows(struct meta_text_table *t, const struct layout *l, const 
     meta_text_table_set(t, r, l->c_trial, "%s", pooled_label);
     arm_cells(t, r, l, l->c_t, &tc, &tb, f->arm_decimals);
     arm_cells(t, r, l, l->c_c, &cc, &cb, f->arm_decimals);
-    if (!l->binary) {
+    if (!l->binary && l->arm_cols > 0) {
         for (size_t j = 1; j < l->arm_cols; j++) {
             meta_text_table_set(t, r, l->c_t + j, "%s", "");
             meta_text_table_set(t, r, l->c_c + j, "%s", "");
@@ -268,8 +279,8 @@ static void study_rows(struct meta_text_table *t, const struct layout *l, const 
         meta_text_table_set(t, r, l->c_w, "100.0%%");
     if (isfinite(res->pi_lower)) {
         char b[64], c2[64];
-        num(b, sizeof b, shown(f, res->pi_lower), f->decimals);
-        num(c2, sizeof c2, shown(f, res->pi_upper), f->decimals);
+        report_num(b, sizeof b, shown(f, res->pi_lower), f->decimals);
+        report_num(c2, sizeof c2, shown(f, res->pi_upper), f->decimals);
         r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
         meta_text_table_set(t, r, l->c_trial, "Prediction interval");
         meta_text_table_set(t, r, l->c_lo, "[%s,", b);
@@ -279,6 +290,8 @@ static void study_rows(struct meta_text_table *t, const struct layout *l, const 
         meta_text_table_text(t, "* arms combined: %s",
                              l->binary ? "events and totals summed"
                                        : "Cochrane Handbook formula (table 6.5.a)");
+    if (reported)
+        meta_text_table_text(t, "\xe2\x80\xa0 study-level estimate as reported (no arm data)");
 }
 
 /* Heterogeneity and the test of the overall effect, as text lines. */
@@ -290,11 +303,11 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sNot estimable: no trial has an estimate", indent);
         return;
     }
-    pclause(p, sizeof p, r->Q_p);
+    report_pclause(p, sizeof p, r->Q_p);
     if (r->model == META_MODEL_RANDOM) {
         char lo[32], hi[32], ci[80] = "";
-        num(lo, sizeof lo, r->tau2_ci_lower, 4);
-        num(hi, sizeof hi, r->tau2_ci_upper, 4);
+        report_num(lo, sizeof lo, r->tau2_ci_lower, 4);
+        report_num(hi, sizeof hi, r->tau2_ci_upper, 4);
         /* RevMan reports no interval, nor does R meta around the MH estimate */
         if (r->convention == META_CONVENTION_METAFOR || isfinite(r->tau2_ci_lower))
             snprintf(ci, sizeof ci, " [%s, %s]", lo, hi);
@@ -306,7 +319,7 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sHeterogeneity: I^2 = %.1f%%; H^2 = %.2f; Q = %.2f, df = %d, %s",
                              indent, r->I2, r->H2, r->Q, r->Q_df, p);
     }
-    pclause(p, sizeof p, r->p);
+    report_pclause(p, sizeof p, r->p);
     if (isfinite(r->df))
         meta_text_table_text(t, "%sTest for overall effect: t(%g) = %.2f, %s", indent, r->df,
                              r->statistic, p);
@@ -314,55 +327,16 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sTest for overall effect: z = %.2f, %s", indent, r->statistic, p);
 }
 
-static const char *model_label(const struct meta_options *o)
-{
-    return o->model == META_MODEL_RANDOM ? "random effects" : "common effect";
-}
-
-/* The method in words where its name alone would mislead: MH under the
- * random model is DerSimonian-Laird around the Mantel-Haenszel estimate. */
-static const char *method_label(const struct meta_options *o)
-{
-    if (o->model == META_MODEL_RANDOM && o->method == META_METHOD_MH)
-        return "MH, DL tau^2 around the MH estimate";
-    return meta_method_name(o->method);
-}
-
-static void excluded_lines(struct meta_text_table *t, const struct meta_contrasts *c,
-                           const char *indent)
-{
-    if (c->n_excluded == 0)
-        return;
-    meta_text_table_text(t, "%sLeft out (%zu trial%s):", indent, c->n_excluded,
-                         c->n_excluded == 1 ? "" : "s");
-    for (size_t i = 0; i < c->n_excluded; i++)
-        meta_text_table_text(t, "%s  %s: %s", indent, c->excluded[i].trial, c->excluded[i].reason);
-}
-
 static void main_table(struct meta_text_table *t, const struct meta_analysis_request *req,
-                       const struct meta_analysis *an, const struct fmt *f)
+                       const struct meta_analysis *an, const struct report_fmt *f)
 {
-    struct layout l = layout_for(an->data->binary);
+    struct layout l = layout_for(an);
     meta_text_table_init(t, l.ncols);
     for (size_t c = 1; c < l.ncols; c++)
         t->right[c] = 1;
     t->gap[l.c_hi] = 1;
     const struct meta_options *o = &an->opts;
-    char tname[512], cname[512];
-    side_title(tname, sizeof tname, req->treatments, req->n_treatments, "the treatment list");
-    side_title(cname, sizeof cname, req->controls, req->n_controls, "the control list");
-    meta_text_table_text(t, "Outcome: %s, time point %s%s%s; %s vs %s", an->data->outcome,
-                         an->data->timepoint[0] ? "'" : "",
-                         an->data->timepoint[0] ? an->data->timepoint : "(none)",
-                         an->data->timepoint[0] ? "'" : "", tname, cname);
-    char convention[128] = "";
-    if (o->convention != META_CONVENTION_METAFOR)
-        snprintf(convention, sizeof convention, "; convention %s (%s)",
-                 meta_convention_name(o->convention), meta_convention_title(o->convention));
-    meta_text_table_text(t, "Measure: %s, %s; %s (%s); %g%% CI (%s)%s",
-                         meta_measure_name(o->measure), meta_measure_title(o->measure),
-                         model_label(o), method_label(o), o->level,
-                         o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z", convention);
+    report_table_heading(t, an);
     meta_text_table_text(t, "%s", "");
     header_rows(t, &l, req, an);
     char label[128];
@@ -377,26 +351,26 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
             } else {
                 meta_text_table_text(t, "  no trial to pool");
             }
-            excluded_lines(t, &sg->contrasts, "  ");
+            report_excluded_lines(t, sg->contrasts.excluded, sg->contrasts.n_excluded, "  ");
             meta_text_table_text(t, "%s", "");
         }
         meta_text_table_row(t, META_TEXT_ROW_RULE);
         struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
-        meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", model_label(o),
+        meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", report_model_label(o),
                             meta_report_k(&an->overall));
         estimate_cells(t, r, &l, f, an->overall.estimate, an->overall.ci_lower,
                        an->overall.ci_upper);
         if (isfinite(an->overall.pi_lower)) {
             char b[64], c2[64];
-            num(b, sizeof b, shown(f, an->overall.pi_lower), f->decimals);
-            num(c2, sizeof c2, shown(f, an->overall.pi_upper), f->decimals);
+            report_num(b, sizeof b, shown(f, an->overall.pi_lower), f->decimals);
+            report_num(c2, sizeof c2, shown(f, an->overall.pi_upper), f->decimals);
             r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
             meta_text_table_set(t, r, l.c_trial, "Prediction interval");
             meta_text_table_set(t, r, l.c_lo, "[%s,", b);
             meta_text_table_set(t, r, l.c_hi, "%s]", c2);
         }
     } else {
-        snprintf(label, sizeof label, "Total, %s (k = %zu)", model_label(o),
+        snprintf(label, sizeof label, "Total, %s (k = %zu)", report_model_label(o),
                  meta_report_k(&an->overall));
         study_rows(t, &l, f, &an->contrasts, &an->overall, label, an, NO_GROUP);
     }
@@ -405,7 +379,7 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
     if (req->by) {
         if (an->have_test) {
             char p[64];
-            pclause(p, sizeof p, an->test.p);
+            report_pclause(p, sizeof p, an->test.p);
             char i2[32] = "";
             if (o->convention != META_CONVENTION_METAFOR) /* RevMan prints it */
                 snprintf(i2, sizeof i2, "; I^2 = %.1f%%", an->test.I2);
@@ -416,26 +390,26 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
                                  "Test for subgroup differences: needs two subgroups with trials");
         }
     }
-    if (meta_measure_is_ratio(f->measure)) {
+    if (f->log_scale) {
         char e[32], s[32], lo[32], hi[32];
-        num(e, sizeof e, an->overall.estimate, 4);
-        num(s, sizeof s, an->overall.se, 4);
-        num(lo, sizeof lo, an->overall.ci_lower, 4);
-        num(hi, sizeof hi, an->overall.ci_upper, 4);
+        report_num(e, sizeof e, an->overall.estimate, 4);
+        report_num(s, sizeof s, an->overall.se, 4);
+        report_num(lo, sizeof lo, an->overall.ci_lower, 4);
+        report_num(hi, sizeof hi, an->overall.ci_upper, 4);
         meta_text_table_text(
-            t, "Log scale: log %s = %s (SE %s) [%s, %s]; --format json has every figure",
-            meta_measure_name(o->measure), e, s, lo, hi);
+            t, "Log scale: %s%s = %s (SE %s) [%s, %s]; --format json has every figure",
+            o->measure == META_GIV ? "" : "log ", meta_measure_name(o->measure), e, s, lo, hi);
     }
     if (an->contrasts.n_excluded) {
         meta_text_table_text(t, "%s", "");
-        excluded_lines(t, &an->contrasts, "");
+        report_excluded_lines(t, an->contrasts.excluded, an->contrasts.n_excluded, "");
     }
 }
 
 /* ---- Leave-one-out and cumulative ------------------------------------------ */
 
 static void steps_table(struct meta_text_table *t, const struct meta_analysis *an,
-                        const struct fmt *f, const struct meta_result *steps, size_t count,
+                        const struct report_fmt *f, const struct meta_result *steps, size_t count,
                         const size_t *order, const char *title)
 {
     int random = an->opts.model == META_MODEL_RANDOM;
@@ -478,16 +452,16 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
                 meta_text_table_set(t, r, c_year, "%g", y);
             meta_text_table_set(t, r, c_k, "%zu", meta_report_k(x));
         }
-        num(a, sizeof a, shown(f, x->estimate), f->decimals);
-        num(b, sizeof b, shown(f, x->ci_lower), f->decimals);
-        num(d, sizeof d, shown(f, x->ci_upper), f->decimals);
+        report_num(a, sizeof a, shown(f, x->estimate), f->decimals);
+        report_num(b, sizeof b, shown(f, x->ci_lower), f->decimals);
+        report_num(d, sizeof d, shown(f, x->ci_upper), f->decimals);
         meta_text_table_set(t, r, c_est, "%s", a);
         meta_text_table_set(t, r, c_lo, "[%s,", b);
         meta_text_table_set(t, r, c_hi, "%s]", d);
-        pvalue(a, sizeof a, x->p);
+        report_pvalue(a, sizeof a, x->p);
         meta_text_table_set(t, r, c_p, "%s", a);
         if (random) {
-            num(a, sizeof a, x->tau2, 4);
+            report_num(a, sizeof a, x->tau2, 4);
             meta_text_table_set(t, r, c_tau2, "%s", a);
         }
         if (isfinite(x->I2))
@@ -500,8 +474,9 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
 int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
     const struct meta_analysis_request *req = an->req;
-    struct fmt f = {an->opts.measure, decimals_for(&an->overall, an->opts.measure),
-                    arm_decimals_for(&an->contrasts)};
+    struct report_fmt f = {an->opts.measure, an->log_scale,
+                           decimals_for(&an->overall, an->log_scale),
+                           arm_decimals_for(&an->contrasts)};
     struct meta_text_table t;
     int oom = 0;
     main_table(&t, req, an, &f);
@@ -526,6 +501,12 @@ int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_err
             meta_text_table_print(out, &t);
         meta_text_table_release(&t);
     }
+    if (!oom && an->have_influence)
+        oom = report_table_influence(out, an) != 0;
+    if (!oom && an->have_bias)
+        oom = report_table_bias(out, an) != 0;
+    if (!oom && an->have_regression)
+        oom = report_table_regression(out, an) != 0;
     if (oom)
         return meta_error_set(err, META_ENOMEM, "out of memory writing the table");
     if (ferror(out))

@@ -1,9 +1,12 @@
 /*
  * The text table engine (see meta_text_table.h): cells are kept as owned
  * strings until the table is printed, so every column can be sized to its
- * widest cell, counting UTF-8 characters rather than bytes.
+ * widest cell, counting UTF-8 characters rather than bytes. Every cell and
+ * line is escaped as it is set (meta_escape), so that names from the
+ * registry cannot control the terminal and columns are sized as shown.
  */
 #include "meta_text_table.h"
+#include "meta_escape.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -58,7 +61,7 @@ void meta_text_table_set(struct meta_text_table *t, struct meta_text_row *r, siz
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     free(r->cell[col]);
-    if (!(r->cell[col] = strdup(buf)))
+    if (!(r->cell[col] = meta_escape_dup(buf)))
         t->oom = 1;
 }
 
@@ -72,7 +75,7 @@ void meta_text_table_text(struct meta_text_table *t, const char *fmt, ...)
     char buf[4096];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (!(r->cell[0] = strdup(buf)))
+    if (!(r->cell[0] = meta_escape_dup(buf)))
         t->oom = 1;
 }
 

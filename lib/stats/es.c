@@ -158,6 +158,26 @@ static int es_binary(enum meta_measure measure, const struct meta_study *s, doub
     return META_OK;
 }
 
+int meta_es_given(enum meta_measure measure, const struct meta_study *study, double *yi, double *vi,
+                  struct meta_error *err)
+{
+    int ret = META_OK;
+    if ((unsigned)measure > META_GIV || (unsigned)study->given_measure > META_GIV)
+        ret = meta_error_set(err, META_EINVAL, "unknown measure %d",
+                             (int)((unsigned)measure > META_GIV ? measure : study->given_measure));
+    else if (study->given_measure != measure)
+        ret = meta_error_set(err, META_EINVAL, "the study reports its effect as %s, not %s",
+                             meta_measure_name(study->given_measure), meta_measure_name(measure));
+    else if (!isfinite(study->yi) || !isfinite(study->vi))
+        ret = meta_error_set(err, META_EINVAL, "the reported effect or its variance is not finite");
+    else if (!(study->vi > 0.0) || !isfinite(1.0 / study->vi))
+        ret = meta_error_set(err, META_EINVAL, "the reported variance must be > 0, got %g",
+                             study->vi);
+    *yi = ret == META_OK ? study->yi : NAN;
+    *vi = ret == META_OK ? study->vi : NAN;
+    return ret;
+}
+
 int meta_es_compute(enum meta_measure measure, const struct meta_study *study, double *yi,
                     double *vi, struct meta_error *err)
 {
@@ -165,7 +185,13 @@ int meta_es_compute(enum meta_measure measure, const struct meta_study *study, d
     int ret;
     if (!study || !yi || !vi)
         return meta_error_set(err, META_EINVAL, "no study given");
-    if ((unsigned)measure > META_RD)
+    if (study->given)
+        return meta_es_given(measure, study, yi, vi, err);
+    if (meta_measure_is_estimate_only(measure))
+        ret = meta_error_set(err, META_EINVAL,
+                             "measure '%s' needs a reported effect with its variance, not arm data",
+                             meta_measure_name(measure));
+    else if ((unsigned)measure > META_RD)
         ret = meta_error_set(err, META_EINVAL, "unknown measure %d", (int)measure);
     else if (meta_measure_is_binary(measure) != (study->binary != 0))
         ret = meta_error_set(err, META_EINVAL, "measure '%s' needs %s data",

@@ -150,7 +150,13 @@ int meta_es_compute_opts(const struct meta_options *opts, const struct meta_stud
         return meta_error_set(err, META_EINVAL, "no study or options given");
     if (opts->convention == META_CONVENTION_METAFOR)
         return meta_es_compute(opts->measure, study, yi, vi, err);
-    if ((unsigned)opts->measure > META_RD)
+    if (study->given)
+        return meta_es_given(opts->measure, study, yi, vi, err);
+    if (meta_measure_is_estimate_only(opts->measure))
+        ret = meta_error_set(err, META_EINVAL,
+                             "measure '%s' needs a reported effect with its variance, not arm data",
+                             meta_measure_name(opts->measure));
+    else if ((unsigned)opts->measure > META_RD)
         ret = meta_error_set(err, META_EINVAL, "unknown measure %d", (int)opts->measure);
     else if (meta_measure_is_binary(opts->measure) != (study->binary != 0))
         ret = meta_error_set(err, META_EINVAL, "measure '%s' needs %s data",

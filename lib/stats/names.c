@@ -8,7 +8,7 @@
 #include <math.h>
 #include <strings.h>
 
-static const char *const measure_names[] = {"MD", "SMD", "ROM", "RR", "OR", "RD"};
+static const char *const measure_names[] = {"MD", "SMD", "ROM", "RR", "OR", "RD", "HR", "GIV"};
 static const char *const model_names[] = {"common", "random"};
 static const char *const method_names[] = {"IV", "MH", "PETO", "DL", "REML", "ML",
                                            "PM", "HE", "HS",   "SJ", "EB"};
@@ -113,7 +113,12 @@ int meta_measure_is_binary(enum meta_measure measure)
 
 int meta_measure_is_ratio(enum meta_measure measure)
 {
-    return measure == META_RR || measure == META_OR || measure == META_ROM;
+    return measure == META_RR || measure == META_OR || measure == META_ROM || measure == META_HR;
+}
+
+int meta_measure_is_estimate_only(enum meta_measure measure)
+{
+    return measure == META_HR || measure == META_GIV;
 }
 
 int meta_method_is_random(enum meta_method method)

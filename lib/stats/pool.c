@@ -44,7 +44,11 @@ int meta_pool(const struct meta_study *studies, size_t k, const struct meta_opti
     if (opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO) {
         for (size_t i = 0; i < k; i++) {
             why.msg[0] = '\0';
-            if (!studies[i].binary)
+            if (studies[i].given)
+                ret = meta_error_set(&why, META_EINVAL,
+                                     "method '%s' needs the study's counts, not a reported effect",
+                                     meta_method_name(opts->method));
+            else if (!studies[i].binary)
                 ret = meta_error_set(&why, META_EINVAL, "method '%s' needs binary data",
                                      meta_method_name(opts->method));
             else

@@ -281,6 +281,13 @@ int meta_pool_mh(const struct meta_study *studies, size_t k, const struct meta_o
  * reason in err. */
 int meta_es_check_binary(const struct meta_study *study, struct meta_error *err);
 
+/* The effect of a study with `given` set (study->given must be non-zero):
+ * its yi and vi when they are of `measure`, finite and vi > 0 with a finite
+ * reciprocal (META_OK); META_EINVAL with the reason otherwise, yi and vi then
+ * NAN. The same under every convention. */
+int meta_es_given(enum meta_measure measure, const struct meta_study *study, double *yi, double *vi,
+                  struct meta_error *err);
+
 /* Checks a continuous study's arms (rom: means must be > 0 too), as
  * meta_es_compute() does. META_OK, META_EINVAL or META_EDOM. */
 int meta_es_check_continuous(const struct meta_study *study, int rom, struct meta_error *err);

@@ -1,7 +1,7 @@
 /*
- * In-memory arms for the tests of lib/analysis and lib/report: a selection
- * built from a table of literals, as lib/registry would read it, so that the
- * engine and its writers run without a database.
+ * In-memory arms and estimate rows for the tests of lib/analysis and
+ * lib/report: a selection built from tables of literals, as lib/registry
+ * would read it, so that the engine and its writers run without a database.
  */
 #ifndef META_TEST_ARMS_H
 #define META_TEST_ARMS_H
@@ -40,6 +40,27 @@ struct test_arm {
 int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
                    int binary, const char *outcome, const char *timepoint);
 
+/* One estimate row: trial, its load order, the sides as stored (swapped:
+ * treatment in the control list), the measure and figures (NAN where not
+ * given), and the `year` and `by` attributes (NULL when absent). */
+struct test_estimate {
+    long long trial_id;
+    const char *trial;
+    const char *treatment, *control;
+    int swapped;
+    const char *measure;
+    int log_scale;
+    double estimate, se, ci_lower, ci_upper, level, n_treatment, n_control;
+    const char *year;
+    const char *by;
+};
+
+/* Adds count estimate rows to sel (strings borrowed, as test_selection's;
+ * rows ordered by trial_id) and sets its kind. Returns 0, or -1 when out of
+ * memory; free sel->estimates after. */
+int test_selection_estimates(struct meta_selection *sel, const struct test_estimate *rows,
+                             size_t count, enum meta_select_kind kind);
+
 /* The request "treatment vs control" on outcome with `options` (pairs of
  * key and value, ending with NULL) set through meta_analysis_request_set.
  * Returns META_OK or the first failure. */
@@ -62,6 +83,34 @@ extern const size_t test_zero_cell_count;
  * events in either arm; B1 and B2 (class b) and C1 (class c) have. */
 extern const struct test_arm test_subgroup_zero_arms[];
 extern const size_t test_subgroup_zero_count;
+
+/* The most attributes an arm of test_attr_selection() carries. */
+#define TEST_MAX_ATTRS 4
+
+/* One arm with attributes read by name (moderators): values[j] is the
+ * selection's attribute j, NULL when the arm lacks it. The treatment is the
+ * label (as in test_selection). */
+struct test_attr_arm {
+    long long trial_id;
+    const char *trial;
+    const char *treatment;
+    enum meta_select_side side;
+    double n, mean, sd, events, total;
+    const char *values[TEST_MAX_ATTRS];
+};
+
+/* Fills sel as test_selection() does, with the attributes `names` (n of
+ * them, at most TEST_MAX_ATTRS) read for every arm. Strings are borrowed:
+ * never release sel; free sel->arms after. Returns 0, or -1. */
+int test_attr_selection(struct meta_selection *sel, const struct test_attr_arm *arms, size_t count,
+                        int binary, const char *outcome, const char *const *names, size_t n);
+
+/* The BCG trials (tests/data/bcg_regression.csv): "treated" vs "control",
+ * tuberculosis cases, with the attributes of test_bcg_attributes: ablat,
+ * year, alloc. */
+extern const struct test_attr_arm test_bcg_arms[];
+extern const size_t test_bcg_count;
+extern const char *const test_bcg_attributes[3];
 
 /* Computes the pain example (ketamine vs placebo, time point "24h") with
  * `options` into *an, initialising req, sel (see test_selection), an and e

@@ -50,7 +50,7 @@ for f in "${files[@]}"; do
         *.csv) head -1 "$file" | grep -q '^type,subgroup,trial,' ;;
         *) grep -q '^Outcome: ' "$file" ;;
         esac && ok "$name: $path is a valid $kind output" || not_ok "$name: $path is not a valid $kind output"
-    done < <(grep -E '^(forest|funnel|table|csv|json) *=' "$f")
+    done < <(grep -E '^(forest|funnel|bubble|table|csv|json) *=' "$f")
 done
 
 # k, the sign of the estimate and subgroups of each analysis, from its JSON;
@@ -85,6 +85,9 @@ check_json ketamine_opioid_24h 10 - 0
 check_json ketamine_hallucinations 20 + 0
 check_json ketamine_nausea_vomiting 17 + 0
 check_json ketamine_dizziness 16 + 0
+check_json bcg_latitude 13 - 0 -0.714532342158212
+run python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["regression"]["mods"], len(d["influence"]), d["trimfill"]["k0"], "egger" in d)' "$run_out/bcg_latitude.json"
+expect "bcg_latitude.json: regression on ablat, influence, trim-and-fill, the tests" 0 "^\['ablat'\] 13 1 True$"
 
 # The ketamine example is simulated and every analysis of it says so on its
 # plots; the labels put ketamine on the left (lower pain, fewer harms).
@@ -218,7 +221,7 @@ META_GNUPLOT=$work/no-gnuplot run "$META" run --db "$DB" --out "$work/nognuplot"
 expect "gnuplot missing" 1 "^FAIL $analyses/bcg.ini: .*gnuplot"
 mkdir -p "$work/blocked" && : >"$work/blocked/plots"
 run "$META" run --db "$DB" --out "$work/blocked" "$fixtures/good/a_bcg_mh.ini"
-expect "an output directory that is a file" 1 "^FAIL $fixtures/good/a_bcg_mh.ini: cannot create directory '$work/blocked/plots'"
+expect "an output directory that is a file" 1 "^FAIL $fixtures/good/a_bcg_mh.ini: '$work/blocked/plots' is not a directory"
 
 # The output directory itself.
 : >"$work/a-file"

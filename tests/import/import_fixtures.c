@@ -178,6 +178,7 @@ static int on_record(const struct meta_record *rec, const struct meta_review_row
     copy(f->treatment, sizeof f->treatment, rec->treatment);
     copy(f->control, sizeof f->control, rec->control);
     copy(f->measure, sizeof f->measure, rec->measure);
+    copy(f->method, sizeof f->method, rec->method);
     copy(f->where, sizeof f->where, rec->where);
     f->n = rec->n;
     f->mean = rec->mean;

@@ -47,7 +47,7 @@ const char *fx_data(const char *rel);
 /* One record as the sink saw it. */
 struct fx_record {
     enum meta_record_kind kind;
-    char trial[256], outcome[256], arm[256], treatment[256], control[256], measure[16];
+    char trial[256], outcome[256], arm[256], treatment[256], control[256], measure[16], method[16];
     double n, mean, sd, events, total, estimate, se, n_treatment, n_control;
     int log_scale;
     char arm_attrs[512];    /* "name=value;name=value" */

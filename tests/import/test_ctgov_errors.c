@@ -264,9 +264,9 @@ static void test_mapping_files(void)
 /* A mapping that names groups the record does not have. */
 static void test_mapping_unknown_groups(void)
 {
-    static const char *head = "nct,section,group_id,group_title,treatment\n";
+    static const char *head = "nct,section,group_id,group_title,treatment,confirmed\n";
     char csv[1024];
-    snprintf(csv, sizeof csv, "%sNCT02210780,outcome 1,OG007,Placebo qw,placebo\n", head);
+    snprintf(csv, sizeof csv, "%sNCT02210780,outcome 1,OG007,Placebo qw,placebo,yes\n", head);
     struct meta_ctgov_mapping *m = mapping("unknown.csv", csv);
     const char *const group[] = {"unknown.csv:2: NCT02210780: outcome 1 has no group 'OG007' in "
                                  "NCT02210780.json",
@@ -274,7 +274,7 @@ static void test_mapping_unknown_groups(void)
     records_fail("NCT02210780.json", NULL, NULL, "NCT02210780.json", m, group);
     meta_ctgov_mapping_free(m);
 
-    snprintf(csv, sizeof csv, "%sNCT02210780,outcome 40,OG000,Placebo qw,placebo\n", head);
+    snprintf(csv, sizeof csv, "%sNCT02210780,outcome 40,OG000,Placebo qw,placebo,yes\n", head);
     m = mapping("section.csv", csv);
     const char *const section[] = {"section.csv:2: NCT02210780: no section 'outcome 40' in "
                                    "NCT02210780.json (it has outcome 1 to outcome 11 and adverse "
@@ -283,7 +283,7 @@ static void test_mapping_unknown_groups(void)
     records_fail("NCT02210780.json", NULL, NULL, "NCT02210780.json", m, section);
     meta_ctgov_mapping_free(m);
 
-    snprintf(csv, sizeof csv, "%sNCT02210780,adverse events,EG001,Placebo qw,placebo\n", head);
+    snprintf(csv, sizeof csv, "%sNCT02210780,adverse events,EG001,Placebo qw,placebo,yes\n", head);
     m = mapping("title.csv", csv);
     const char *const title[] = {"title.csv:2: NCT02210780: adverse events group 'EG001' is "
                                  "titled 'Dupilumab 300 mg qw' in NCT02210780.json, not "
@@ -294,8 +294,8 @@ static void test_mapping_unknown_groups(void)
 
     /* one arm label, two treatments */
     snprintf(csv, sizeof csv,
-             "%sNCT02210780,outcome 1,OG000,Placebo qw,placebo\n"
-             "NCT02210780,outcome 2,OG000,Placebo qw,saline\n",
+             "%sNCT02210780,outcome 1,OG000,Placebo qw,placebo,yes\n"
+             "NCT02210780,outcome 2,OG000,Placebo qw,saline,yes\n",
              head);
     m = mapping("arms.csv", csv);
     const char *const arms[] = {"NCT02210780.json: NCT02210780: ",
@@ -304,6 +304,51 @@ static void test_mapping_unknown_groups(void)
                                 NULL};
     records_fail("NCT02210780.json", NULL, NULL, "NCT02210780.json", m, arms);
     meta_ctgov_mapping_free(m);
+}
+
+/* A line with a treatment needs the analyst's word unless its confidence is
+ * high: a proposal's guesses are refused, all of them named in one message. */
+static void test_mapping_unconfirmed(void)
+{
+    char csv[2048];
+    snprintf(csv, sizeof csv,
+             "nct,section,group_id,group_title,treatment,confidence,confirmed,reason\n"
+             "NCT02210780,outcome 1,OG000,Placebo qw,placebo,high,,\n"
+             "NCT02210780,outcome 1,OG001,Dupilumab 300 mg qw,dupilumab,medium,,\n"
+             "NCT02210780,outcome 2,OG000,Placebo qw,placebo,low,no,\n"
+             "NCT02210780,outcome 2,OG001,Dupilumab 300 mg qw,dupilumab,none,,\n"
+             "NCT02210780,outcome 3,OG000,Placebo qw,,low,,\n"
+             "NCT02210780,outcome 3,OG001,Dupilumab 300 mg qw,dupilumab,low,,\n");
+    const char *const guesses[] = {
+        "guess.csv:3:7: NCT02210780 outcome 1 group OG001 ('Dupilumab 300 mg qw'): treatment "
+        "'dupilumab' has confidence medium (not high) and is not confirmed: write yes in its "
+        "confirmed column to import it, no to leave the group out (or empty the treatment); 2 "
+        "more lines like it: 5, 7",
+        NULL};
+    mapping_fails("guess.csv", csv, META_EINVAL, guesses);
+
+    /* without a confidence or a confirmed column, every treatment is unconfirmed */
+    snprintf(csv, sizeof csv,
+             "nct,section,group_id,treatment\n"
+             "NCT02210780,outcome 1,OG000,placebo\n");
+    const char *const bare[] = {"bare.csv:2:4: NCT02210780 outcome 1 group OG000: treatment "
+                                "'placebo' has no confidence (not high) and is not confirmed",
+                                NULL};
+    mapping_fails("bare.csv", csv, META_EINVAL, bare);
+
+    snprintf(csv, sizeof csv,
+             "nct,section,group_id,treatment,confirmed\n"
+             "NCT02210780,outcome 1,OG000,placebo,maybe\n");
+    const char *const value[] = {"value.csv:2:5: confirmed must be yes, no or empty, got 'maybe'",
+                                 NULL};
+    mapping_fails("value.csv", csv, META_EINVAL, value);
+
+    snprintf(csv, sizeof csv,
+             "nct,section,group_id,treatment,confirmed\n"
+             "NCT02210780,outcome 1,OG000,,yes\n");
+    const char *const empty[] = {"yes.csv:2:4: confirmed says yes but the treatment is empty",
+                                 NULL};
+    mapping_fails("yes.csv", csv, META_EINVAL, empty);
 }
 
 static void test_files(void)
@@ -332,6 +377,7 @@ int main(void)
         {"counts and denominators", test_counts},
         {"malformed mapping files", test_mapping_files},
         {"mappings naming unknown groups", test_mapping_unknown_groups},
+        {"mapping lines not confirmed", test_mapping_unconfirmed},
         {"unreadable files", test_files},
         {NULL, NULL}};
     return meta_test_run_suite("ctgov errors", NULL, cleanup, cases);

@@ -1,8 +1,10 @@
 /*
  * Groups to treatments: the proposal for each of the four real records (arms
  * typed EXPERIMENTAL, "1"/"2" arm labels, abbreviations, switch and extension
- * groups), the mapping CSV written and read back, and imports with an
- * analyst's confirmed mapping and without one.
+ * groups), the mapping CSV written and read back, a proposal passed back
+ * unedited (refused while it holds a guess; once the guesses are emptied,
+ * the same import as without a mapping), and imports with an analyst's
+ * confirmed mapping and without one.
  */
 #include "cunit_main.h"
 #include "test_ctgov_util.h"
@@ -154,7 +156,20 @@ static void test_propose_abbreviations(void)
     meta_ctgov_file_free(f);
 }
 
-/* Written as CSV and read back, every field survives (quotes, commas, UTF-8). */
+/* The proposal of a file, written to a temporary CSV named name; returns its path. */
+static const char *write_proposal(const struct meta_ctgov_mapping *m, const char *name)
+{
+    struct meta_error err;
+    const char *path = ctgov_write_temp(name, "");
+    FILE *out = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_EQUAL(meta_ctgov_mapping_write(m, out, name, &err), META_OK);
+    fclose(out);
+    return path;
+}
+
+/* Written as CSV and read back, every field survives (quotes, commas, UTF-8);
+ * read back as written, the proposal is refused for its guesses. */
 static void test_mapping_roundtrip(void)
 {
     static const char *const files[] = {"NCT02210780.json", "NCT02552212.json", "NCT00763412.json",
@@ -165,20 +180,38 @@ static void test_mapping_roundtrip(void)
     for (size_t i = 0; i < 4; i++)
         propose_into(all, files[i]);
     CU_ASSERT_EQUAL(all->n_items, 24 + 76 + 20 + 26);
-    const char *path = ctgov_write_temp("proposal.csv", "");
-    FILE *out = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-    CU_ASSERT_EQUAL(meta_ctgov_mapping_write(all, out, "proposal.csv", &err), META_OK);
-    fclose(out);
+    const char *path = write_proposal(all, "proposal.csv");
     char *text = ctgov_slurp(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    CU_ASSERT(!strncmp(text, "nct,section,group_id,group_title,treatment,confidence,reason\n", 61));
+    CU_ASSERT(!strncmp(
+        text, "nct,section,group_id,group_title,treatment,confidence,confirmed,reason\n", 71));
     free(text);
 
-    struct meta_ctgov_mapping *back = NULL;
-    CU_ASSERT_EQUAL_FATAL(meta_ctgov_mapping_read(path, "proposal.csv", &back, &err), META_OK);
+    /* as proposed: NCT02552212's first guess is outcome 4's switch group
+     * (after the header, NCT02210780's 24 groups and 3 measures of 2 groups:
+     * line 1 + 24 + 6 + 2 = 33), then 19 more lines of that record */
+    struct meta_ctgov_mapping *back = (struct meta_ctgov_mapping *)&back;
+    CU_ASSERT_EQUAL(meta_ctgov_mapping_read(path, "proposal.csv", &back, &err), META_EINVAL);
+    CU_ASSERT_PTR_NULL(back);
+    CU_ASSERT(strstr(err.msg, "proposal.csv:33:7: NCT02552212 outcome 4 group OG001 "
+                              "('Placebo->OL CZP (SS)'): treatment 'placebo -> certolizumab "
+                              "pegol' has confidence low (not high) and is not confirmed: write "
+                              "yes in its confirmed column to import it, no to leave the group "
+                              "out (or empty the treatment); ") == err.msg);
+    CU_ASSERT(strstr(err.msg,
+                     "19 more lines like it: 35, 37, 39, 41, 43, 45, 47, 84, 85, 86 and 9 more") !=
+              NULL);
+    if (!strstr(err.msg, "proposal.csv:33:7: NCT02552212 outcome 4 group OG001"))
+        fprintf(stderr, "\n%s\n", err.msg);
+
+    /* confirmed by the analyst: every field comes back */
+    for (size_t i = 0; i < all->n_items; i++)
+        all->items[i].confirmed =
+            i % 2 && *all->items[i].treatment ? META_CTGOV_CONFIRMED_YES : META_CTGOV_CONFIRMED_NO;
+    path = write_proposal(all, "confirmed.csv");
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_mapping_read(path, "confirmed.csv", &back, &err), META_OK);
     CU_ASSERT_EQUAL_FATAL(back->n_items, all->n_items);
-    CHECK_STR(back->source, "proposal.csv");
+    CHECK_STR(back->source, "confirmed.csv");
     for (size_t i = 0; i < all->n_items; i++) {
         const struct meta_ctgov_assignment *a = &all->items[i], *b = &back->items[i];
         CHECK_STR(b->nct, a->nct);
@@ -188,6 +221,7 @@ static void test_mapping_roundtrip(void)
         CHECK_STR(b->treatment, a->treatment);
         CHECK_STR(b->reason, a->reason);
         CU_ASSERT_EQUAL(b->confidence, a->confidence);
+        CU_ASSERT_EQUAL(b->confirmed, a->confirmed);
         CU_ASSERT_EQUAL(b->line, (long)i + 2);
     }
     meta_ctgov_mapping_free(back);
@@ -221,24 +255,25 @@ static void test_without_mapping(void)
     meta_ctgov_file_free(f);
 }
 
-/* An analyst's mapping: only its lines are used, whatever the confidence;
- * an empty treatment leaves a group out; other trials' lines are ignored;
- * headers by name, in any order and case. */
+/* An analyst's mapping: only its lines are used, whatever the confidence,
+ * once confirmed; an empty treatment or a confirmed no leaves a group out;
+ * other trials' lines are ignored; headers by name, in any order and case. */
 static void test_confirmed_mapping(void)
 {
     const char *csv =
-        "Section,NCT,Group ID,Proposed Treatment,group_title,note\n"
-        "adverse events,NCT02552212,EG000,placebo,Placebo (SS),\n"
-        "adverse events,NCT02552212,EG001,certolizumab pegol,CZP 200 mg Q2W (SS),checked\n"
+        "Section,NCT,Group ID,Proposed Treatment,group_title,note,Confirmed\n"
+        "adverse events,NCT02552212,EG000,placebo,Placebo (SS),,yes\n"
+        "adverse events,NCT02552212,EG001,certolizumab pegol,CZP 200 mg Q2W (SS),checked,Yes\n"
         "adverse events,NCT02552212,EG004,certolizumab pegol (extension),"
-        "\"SFE OL CZP 200 mg Q2W (SS)\",\"open label, all comers\"\n"
-        "adverse events,NCT02552212,EG002,,Placebo->OL CZP (SS),left out\n"
-        "outcome 1,NCT02210780,OG000,placebo,Placebo qw,\n";
+        "\"SFE OL CZP 200 mg Q2W (SS)\",\"open label, all comers\", yes \n"
+        "adverse events,NCT02552212,EG002,,Placebo->OL CZP (SS),left out,\n"
+        "adverse events,NCT02552212,EG003,certolizumab pegol,CZP->OL CZP (SS),repeats EG001,no\n"
+        "outcome 1,NCT02210780,OG000,placebo,Placebo qw,,yes\n";
     const char *path = ctgov_write_temp("confirmed.csv", csv);
     struct meta_ctgov_mapping *map = NULL;
     struct meta_error err;
     CU_ASSERT_EQUAL_FATAL(meta_ctgov_mapping_read(path, "confirmed.csv", &map, &err), META_OK);
-    CU_ASSERT_EQUAL(map->n_items, 5);
+    CU_ASSERT_EQUAL(map->n_items, 6);
     struct meta_ctgov_file *f;
     struct meta_ctgov_result *r = ctgov_load("NCT02552212.json", map, &f);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -254,7 +289,7 @@ static void test_confirmed_mapping(void)
         CU_ASSERT(!strncmp(r->records[i].outcome, "AE ", 3) ||
                   !strcmp(r->records[i].outcome, META_CTGOV_DEATHS));
     }
-    int eg002 = 0, eg003 = 0;
+    int eg002 = 0, eg003 = 0, og000 = 0;
     for (size_t i = 0; i < r->n_unmapped; i++) {
         const struct meta_ctgov_assignment *u = &r->unmapped[i];
         if (!strcmp(u->section, "adverse events") && !strcmp(u->group_id, "EG002")) {
@@ -264,13 +299,63 @@ static void test_confirmed_mapping(void)
         }
         if (!strcmp(u->section, "adverse events") && !strcmp(u->group_id, "EG003")) {
             eg003 = 1;
+            CHECK_STR(u->reason, "the mapping leaves it out (confirmed: no)");
+            CHECK_STR(u->treatment, "certolizumab pegol");
+            CU_ASSERT_EQUAL(u->line, 6);
+        }
+        if (!strcmp(u->section, "outcome 1") && !strcmp(u->group_id, "OG000")) {
+            og000 = 1;
             CHECK_STR(u->reason, "not in the mapping");
         }
     }
-    CU_ASSERT(eg002 && eg003);
+    CU_ASSERT(eg002 && eg003 && og000);
     meta_ctgov_result_free(r);
     meta_ctgov_file_free(f);
     meta_ctgov_mapping_free(map);
+}
+
+/* A proposal passed back with its guesses emptied (all the analyst must do
+ * to accept the high-confidence groups alone) imports exactly what an
+ * import without a mapping does, record for record. */
+static void test_proposal_passed_back(void)
+{
+    static const char *const files[] = {"NCT02210780.json", "NCT02552212.json", "NCT00763412.json",
+                                        "NCT00734539.xml", "variants.json"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        struct meta_ctgov_mapping *m = propose(files[i]);
+        size_t emptied = 0;
+        for (size_t k = 0; k < m->n_items; k++) {
+            if (m->items[k].confidence != META_CTGOV_HIGH && *m->items[k].treatment) {
+                m->items[k].treatment = "";
+                emptied++;
+            }
+        }
+        struct meta_ctgov_mapping *back = NULL;
+        struct meta_error err;
+        CU_ASSERT_EQUAL_FATAL(
+            meta_ctgov_mapping_read(write_proposal(m, "emptied.csv"), "emptied.csv", &back, &err),
+            META_OK);
+        struct meta_ctgov_file *f1, *f2;
+        struct meta_ctgov_result *with = ctgov_load(files[i], back, &f1);
+        struct meta_ctgov_result *without = ctgov_load(files[i], NULL, &f2);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(with);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(without);
+        CU_ASSERT_EQUAL(with->n_records, without->n_records);
+        CU_ASSERT_EQUAL(with->n_unmapped, without->n_unmapped);
+        for (size_t k = 0; k < with->n_records && k < without->n_records; k++) {
+            const struct meta_record *a = &with->records[k], *b = &without->records[k];
+            CU_ASSERT(!strcmp(a->outcome, b->outcome) && !strcmp(a->treatment, b->treatment));
+            CU_ASSERT(a->kind == b->kind);
+        }
+        /* NCT02552212 and the variants hold guesses; the three others none */
+        CU_ASSERT_EQUAL(emptied > 0, i == 1 || i == 4);
+        meta_ctgov_result_free(with);
+        meta_ctgov_result_free(without);
+        meta_ctgov_file_free(f1);
+        meta_ctgov_file_free(f2);
+        meta_ctgov_mapping_free(back);
+        meta_ctgov_mapping_free(m);
+    }
 }
 
 static int cleanup(void)
@@ -289,6 +374,7 @@ int main(void)
         {"mapping CSV written and read back", test_mapping_roundtrip},
         {"import without a mapping", test_without_mapping},
         {"import with a confirmed mapping", test_confirmed_mapping},
+        {"a proposal passed back with its guesses emptied", test_proposal_passed_back},
         {NULL, NULL}};
     return meta_test_run_suite("ctgov mapping", NULL, cleanup, cases);
 }

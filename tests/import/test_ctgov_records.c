@@ -375,6 +375,35 @@ static void test_variants(void)
     meta_ctgov_file_free(f);
 }
 
+/* A measure without a title (found by fuzzing): nothing to name its outcome
+ * by, so neither its arm rows nor its analyses give records, and both are
+ * listed as skipped with the reason. */
+static void test_untitled_measure(void)
+{
+    char *text = ctgov_slurp(ctgov_data("variants.json"), NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    char *variant = ctgov_replace(text, "\"title\": \"Pain score, 95% interval\",", "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(variant);
+    const char *path = ctgov_write_temp("untitled.json", variant);
+    struct meta_ctgov_file *f = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_file_read(path, "untitled.json", &f, &err), META_OK);
+    struct meta_ctgov_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(meta_ctgov_study_records(&f->studies[0], NULL, &r, &err), META_OK);
+    for (size_t i = 0; i < r->n_records; i++)
+        CU_ASSERT(r->records[i].outcome && *r->records[i].outcome);
+    CU_ASSERT_EQUAL(ctgov_count(r, "Pain score, 95% interval"), 0);
+    CU_ASSERT(ctgov_skips(r, "", "the measure has no title") >= 1);
+    CU_ASSERT(ctgov_skips(r, "", "analysis 1: the measure has no title") >= 1);
+    /* the other measures are untouched */
+    CU_ASSERT_PTR_NOT_NULL(
+        ctgov_find(r, META_RECORD_CONTINUOUS, "Pain score, 90% interval", "Ketamine"));
+    meta_ctgov_result_free(r);
+    meta_ctgov_file_free(f);
+    free(variant);
+    free(text);
+}
+
 /* Every record of every file is complete: the strings the registry requires
  * are set and nothing points into the freed file model. */
 static void test_records_outlive_file(void)
@@ -453,6 +482,7 @@ int main(void)
         {"skipped measures", test_skipped},
         {"synthetic variants", test_variants},
         {"records outlive the file model", test_records_outlive_file},
+        {"a measure without a title gives no record", test_untitled_measure},
         {"a JSON array of studies", test_array_of_studies},
         {NULL, NULL}};
     return meta_test_run_suite("ctgov records", NULL, NULL, cases);

@@ -216,7 +216,9 @@ static void test_cd015373_model(void)
     CU_ASSERT_EQUAL(an->type, META_REVIEW_CONTINUOUS);
     CU_ASSERT(an->type_inferred);
     CU_ASSERT_EQUAL(an->model, META_REVIEW_MODEL_UNSET);
-    CU_ASSERT_PTR_NULL(an->effect_measure);
+    /* no settings: the measure that reproduces the printed effects */
+    CU_ASSERT_STRING_EQUAL(an->effect_measure, "Mean Difference");
+    CU_ASSERT(an->measure_inferred);
     CU_ASSERT_FALSE(an->overall.present);
     CU_ASSERT_EQUAL(an->n_rows, 3);
     CU_ASSERT_EQUAL(an->n_subgroups, 0);
@@ -263,9 +265,29 @@ static void test_cd015373_model(void)
     FX_NUM(r->exp.n, 9);
     FX_NUM(r->ctl.events, 0);
     FX_NUM(r->ctl.n, 10);
-    CU_ASSERT_EQUAL(r->estimable, -1);
+    CU_ASSERT_EQUAL(r->estimable, 0); /* its result cells are empty */
     CU_ASSERT(isnan(r->revman.weight));
     CU_ASSERT_EQUAL(r->rob[0], META_REVIEW_ROB_SOME_CONCERNS);
+    CU_ASSERT_EQUAL(fx_row(an, "Lumanauw 2019")->estimable, 1);
+
+    /* The effect measures the printed effects tell: SMD for the depressive
+     * symptoms and quality of life scales of 7.19 and 7.21, RR for the
+     * events; 1.19, whose one study is not estimable, prints none. */
+    CU_ASSERT_STRING_EQUAL(fx_analysis(rv, 7, 19)->effect_measure, "Std. Mean Difference");
+    CU_ASSERT_STRING_EQUAL(fx_analysis(rv, 7, 21)->effect_measure, "Std. Mean Difference");
+    CU_ASSERT_STRING_EQUAL(fx_analysis(rv, 1, 9)->effect_measure, "Risk Ratio");
+    CU_ASSERT_PTR_NULL(fx_analysis(rv, 1, 19)->effect_measure);
+    CU_ASSERT_FALSE(fx_analysis(rv, 1, 19)->measure_inferred);
+    size_t smd = 0, md = 0, rr = 0;
+    for (size_t i = 0; i < rv->n_analyses; i++) {
+        const char *m = rv->analyses[i].effect_measure;
+        smd += m && strcmp(m, "Std. Mean Difference") == 0;
+        md += m && strcmp(m, "Mean Difference") == 0;
+        rr += m && strcmp(m, "Risk Ratio") == 0;
+    }
+    CU_ASSERT_EQUAL(smd, 2);
+    CU_ASSERT_EQUAL(md, 33);
+    CU_ASSERT_EQUAL(rr, 56); /* and 4 whose studies are all not estimable */
 
     /* 2.1: Dadabayev 2020 twice with other data: the second row is "(2)"; the
      * package's "0" in unused fields is no data */
@@ -413,6 +435,9 @@ static void check_fleiss(const struct meta_review *rv)
     FX_NUM(an->overall.n_exp, 106);
     FX_NUM(an->overall.n_ctl, 126);
     fx_check_fleiss_smd_rows(an);
+    /* its rows' results are zeros too: they say nothing, not "not estimable" */
+    for (size_t i = 0; i < an->n_rows; i++)
+        CU_ASSERT_EQUAL(an->rows[i].estimable, -1);
 }
 
 static void test_fleiss_directory(void)

@@ -210,6 +210,7 @@ static void test_estimates_and_skips(void)
     r = fx_find(&got, "A 2001", "CD000020 2.1 Relapse", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_STRING_EQUAL(r->measure, "HR");
+    CU_ASSERT_STRING_EQUAL(r->method, ""); /* a log-rank hazard ratio, not Peto's OR */
     FX_NUM(r->estimate, exp(-4.5 / 12.25));
     FX_NUM(r->se, 1 / 3.5);
     CU_ASSERT_STRING_EQUAL(r->treatment, "Drug A");
@@ -217,6 +218,7 @@ static void test_estimates_and_skips(void)
     FX_NUM(r->n_control, 48);
     r = fx_find(&got, "A 2001", "CD000020 2.2 Events", NULL);
     CU_ASSERT_STRING_EQUAL(r->measure, "OR");
+    CU_ASSERT_STRING_EQUAL(r->method, "peto"); /* the registry's Peto odds ratio */
     FX_NUM(r->estimate, exp(1.5 / 4));
     FX_NUM(r->se, 0.5);
     CU_ASSERT_STRING_EQUAL(r->treatment, "experimental");
@@ -263,6 +265,40 @@ static void test_estimates_and_skips(void)
     sink.skipped = NULL;
     CU_ASSERT_EQUAL(meta_review_records(rv, NULL, &sink, &err), META_OK);
     CU_ASSERT_EQUAL(got.n, 9);
+    fx_records_free(&got);
+    meta_review_free(rv);
+}
+
+/* Log ratios whose exp() overflows or underflows, and an O-E over a tiny
+ * variance (found by fuzzing): not estimable, skipped with the reason,
+ * never a record of an infinite or zero ratio. */
+static const char range_rows_csv[] = HEADER "1,1,Death,,A 2001,2001,800,0.2,,,,,,,,,,,\n"
+                                            "1,1,Death,,B 2002,2002,-800,0.2,,,,,,,,,,,\n"
+                                            "1,1,Death,,C 2003,2003,0.1,0.2,,,,,,,,,,,\n"
+                                            "2,1,Relapse,,A 2001,2001,,,,,,,,,,,1000,1,\n"
+                                            "2,1,Relapse,,C 2003,2003,,,,,,,,,,,2.0,4,\n";
+
+static void test_out_of_range_estimates(void)
+{
+    fx_write("range/CD000021-data-rows.csv", range_rows_csv, sizeof range_rows_csv - 1);
+    fx_write("range/CD000021-overall-estimates-and-settings.csv", settings_csv,
+             sizeof settings_csv - 1);
+    struct meta_review *rv = fx_read_cochrane(fx_path("range"));
+    struct fx_records got = {0};
+    struct meta_review_sink sink = fx_sink(&got);
+    struct meta_error err = {{0}};
+    CU_ASSERT_EQUAL_FATAL(meta_review_records(rv, NULL, &sink, &err), META_OK);
+    CU_ASSERT_EQUAL(got.n, 2);
+    for (size_t i = 0; i < got.n; i++)
+        CU_ASSERT(isfinite(got.v[i].estimate) && got.v[i].estimate > 0);
+    CU_ASSERT_PTR_NOT_NULL(fx_find(&got, "C 2003", "CD000021 1.1 Death", NULL));
+    CU_ASSERT_PTR_NOT_NULL(fx_find(&got, "C 2003", "CD000021 2.1 Relapse", NULL));
+    static const char *const skipped[] = {"A 2001: the estimate is out of range: not estimable",
+                                          "B 2002: the estimate is out of range: not estimable",
+                                          "A 2001: the estimate is out of range: not estimable"};
+    CU_ASSERT_EQUAL_FATAL(got.n_skipped, 3);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_STRING_EQUAL(got.skipped[i], skipped[i]);
     fx_records_free(&got);
     meta_review_free(rv);
 }
@@ -318,6 +354,7 @@ int main(void)
         {"Fleiss1993.rm5: group labels as sides", test_fleiss},
         {"estimates, swaps, skipped rows and safe names", test_estimates_and_skips},
         {"outcome and side names", test_names},
+        {"ratios out of range are not estimable", test_out_of_range_estimates},
         {NULL, NULL}};
     return meta_test_run_suite("review_records", fx_setup, fx_cleanup, cases);
 }

@@ -363,76 +363,394 @@ static double next_uniform(unsigned long *state)
     return (double)((*state >> 11) & ((1UL << 53) - 1)) / 9007199254740992.0;
 }
 
+/* One generated binary study: arm sizes and events, and its log odds ratio
+ * yi with its variance vi (0.5 added to every cell). */
+struct gen_study {
+    long n1, n2, e1, e2;
+    double yi, vi;
+};
+
+static void gen_study(unsigned long *state, struct gen_study *g)
+{
+    g->n1 = 20 + (long)(next_uniform(state) * 300);
+    g->n2 = 20 + (long)(next_uniform(state) * 300);
+    g->e1 = (long)(g->n1 * (0.05 + 0.3 * next_uniform(state)));
+    g->e2 = (long)(g->n2 * (0.08 + 0.3 * next_uniform(state)));
+    double a = g->e1 + 0.5, b = g->n1 - g->e1 + 0.5, c = g->e2 + 0.5, d = g->n2 - g->e2 + 0.5;
+    g->yi = log(a * d / (b * c));
+    g->vi = 1 / a + 1 / b + 1 / c + 1 / d;
+}
+
+/* The row of generated study i (0-based) with weight w percent. */
+static void gen_row(struct meta_forest_study *row, const struct gen_study *g, size_t i, double w,
+                    int long_labels, char *label, size_t size)
+{
+    const double z = 1.959963984540054;
+    meta_forest_study_init(row);
+    if (long_labels)
+        snprintf(label, size, "Trial %zu of a very long multicentre programme in many countries",
+                 i + 1);
+    else
+        snprintf(label, size, "Trial %zu", i + 1);
+    row->label = label;
+    row->year = 1990 + (double)(i % 30);
+    row->treatment.kind = row->control.kind = META_PLOT_ARM_BINARY;
+    row->treatment.events = g->e1;
+    row->treatment.n = g->n1;
+    row->control.events = g->e2;
+    row->control.n = g->n2;
+    row->estimate = g->yi;
+    row->ci_lower = g->yi - z * sqrt(g->vi);
+    row->ci_upper = g->yi + z * sqrt(g->vi);
+    row->weight = w;
+}
+
+/* A pooled summary of weight sum sw and weighted sum swy (inverse variance
+ * with tau2 added), its share `weight` percent of the whole. */
+static void gen_summary(struct meta_forest_summary *s, double sw, double swy, double tau2,
+                        double weight)
+{
+    const double z = 1.959963984540054;
+    double est = swy / sw, se = sqrt(1 / sw);
+    meta_forest_summary_init(s);
+    s->estimate = est;
+    s->ci_lower = est - z * se;
+    s->ci_upper = est + z * se;
+    s->pi_lower = est - z * sqrt(se * se + tau2);
+    s->pi_upper = est + z * sqrt(se * se + tau2);
+    s->weight = weight;
+    s->tau2 = tau2;
+    s->stat = est / se;
+}
+
 struct meta_forest *fixture_many_forest(size_t k, int long_labels)
+{
+    return fixture_rob_forest(k, 0, long_labels, 0);
+}
+
+void fixture_rob_pattern(size_t i, enum meta_rob rob[META_ROB_DOMAINS])
+{
+    /* Five domain patterns: all low; some concerns in two domains; one high;
+     * some concerns and high; some concerns in one. */
+    static const char *const shapes[] = {"LLLLL", "LSLLS", "LLHLL", "SLSHL", "LLLSL"};
+    for (int d = 0; d < META_ROB_DOMAINS; d++)
+        rob[d] = META_ROB_NONE;
+    if (i % 7 == 6)
+        return; /* not assessed at all */
+    if (i % 3 == 2) {
+        rob[META_ROB_D1] = (enum meta_rob)(META_ROB_LOW + (i / 3) % 3); /* the first domain only */
+        return;
+    }
+    const char *shape = shapes[i % 5];
+    rob[META_ROB_OVERALL] = META_ROB_LOW;
+    for (int d = 0; d < META_ROB_OVERALL; d++) {
+        rob[d] = shape[d] == 'L' ? META_ROB_LOW : shape[d] == 'S' ? META_ROB_SOME : META_ROB_HIGH;
+        if (rob[d] > rob[META_ROB_OVERALL])
+            rob[META_ROB_OVERALL] = rob[d]; /* the worst domain */
+    }
+}
+
+struct meta_forest *fixture_rob_forest(size_t k, size_t groups, int long_labels, int rob)
 {
     struct meta_forest *f = meta_forest_alloc();
     unsigned long state = 20240613UL;
-    const double z = 1.959963984540054, tau2 = 0.04;
-    double sw = 0, swy = 0, *w = NULL;
+    const double tau2 = 0.04;
+    double sw = 0, swy = 0, *w = NULL, *yi = NULL;
     struct meta_forest_summary s;
     int ok = f != NULL;
-    char label[128];
+    char label[128], heading[64];
 
-    ok = ok && (w = malloc(k * sizeof *w)) != NULL;
+    ok = ok && (w = malloc((k + 1) * sizeof *w)) != NULL && (yi = malloc((k + 1) * sizeof *yi));
     ok = ok && meta_forest_set_measure(f, "Odds Ratio", 1, NULL) == META_OK &&
          meta_forest_set_arms(f, "Drug", "Placebo", NULL) == META_OK &&
          meta_forest_set_model(f, "Random effects", "DerSimonian-Laird", 95, NULL) == META_OK;
-    /* First pass: weights; second: rows. */
-    for (size_t pass = 0; ok && pass < 2; pass++) {
-        state = 20240613UL;
-        for (size_t i = 0; ok && i < k; i++) {
-            long n1 = 20 + (long)(next_uniform(&state) * 300);
-            long n2 = 20 + (long)(next_uniform(&state) * 300);
-            long e1 = (long)(n1 * (0.05 + 0.3 * next_uniform(&state)));
-            long e2 = (long)(n2 * (0.08 + 0.3 * next_uniform(&state)));
-            double a = e1 + 0.5, b = n1 - e1 + 0.5, c = e2 + 0.5, d = n2 - e2 + 0.5;
-            double yi = log(a * d / (b * c)), vi = 1 / a + 1 / b + 1 / c + 1 / d;
-            if (pass == 0) {
-                w[i] = 1 / (vi + tau2);
-                sw += w[i];
-                swy += w[i] * yi;
-                continue;
-            }
+    if (ok && rob)
+        meta_forest_set_rob(f, 1);
+    for (size_t i = 0; ok && i < k; i++) {
+        struct gen_study g;
+        gen_study(&state, &g);
+        yi[i] = g.yi;
+        w[i] = 1 / (g.vi + tau2);
+        sw += w[i];
+        swy += w[i] * g.yi;
+    }
+    /* Again, the rows: group g holds studies [g k / groups, (g + 1) k / groups). */
+    state = 20240613UL;
+    size_t n_sec = groups > 0 ? groups : 1;
+    for (size_t g = 0; ok && g < n_sec; g++) {
+        size_t first = g * k / n_sec, last = (g + 1) * k / n_sec;
+        double gw = 0, gwy = 0;
+        if (groups > 0) {
+            snprintf(heading, sizeof heading, "Group %c", (char)('A' + g % 26));
+            ok = meta_forest_add_section(f, heading, NULL) == META_OK;
+        }
+        for (size_t i = first; ok && i < last; i++) {
+            struct gen_study st;
             struct meta_forest_study row;
-            meta_forest_study_init(&row);
-            if (long_labels)
-                snprintf(label, sizeof label,
-                         "Trial %zu of a very long multicentre programme in many countries", i + 1);
-            else
-                snprintf(label, sizeof label, "Trial %zu", i + 1);
-            row.label = label;
-            row.year = 1990 + (double)(i % 30);
-            row.treatment.kind = row.control.kind = META_PLOT_ARM_BINARY;
-            row.treatment.events = e1;
-            row.treatment.n = n1;
-            row.control.events = e2;
-            row.control.n = n2;
-            row.estimate = yi;
-            row.ci_lower = yi - z * sqrt(vi);
-            row.ci_upper = yi + z * sqrt(vi);
-            row.weight = 100 * w[i] / sw;
+            gen_study(&state, &st);
+            gen_row(&row, &st, i, 100 * w[i] / sw, long_labels, label, sizeof label);
+            if (rob)
+                fixture_rob_pattern(i, row.rob);
+            gw += w[i];
+            gwy += w[i] * yi[i];
             ok = meta_forest_add_study(f, &row, NULL) == META_OK;
+        }
+        if (ok && groups > 0 && last > first) {
+            gen_summary(&s, gw, gwy, tau2, 100 * gw / sw);
+            ok = meta_forest_add_subtotal(f, &s, NULL) == META_OK;
         }
     }
     if (ok) {
-        double est = swy / sw, se = sqrt(1 / sw);
-        meta_forest_summary_init(&s);
-        s.estimate = est;
-        s.ci_lower = est - z * se;
-        s.ci_upper = est + z * se;
-        s.pi_lower = est - z * sqrt(se * se + tau2);
-        s.pi_upper = est + z * sqrt(se * se + tau2);
-        s.weight = 100;
-        s.tau2 = tau2;
-        s.stat = est / se;
+        gen_summary(&s, sw, swy, tau2, 100);
         ok = meta_forest_add_overall(f, &s, NULL) == META_OK;
     }
     free(w);
+    free(yi);
     if (!ok) {
         meta_forest_free(f);
         return NULL;
     }
     return f;
+}
+
+/* ---- CD015373: RevMan's own per-study results with RoB 2 judgements ---- */
+
+#define CD_FIELDS 64
+
+/* The columns of the data rows that the fixture reads. */
+enum cd_col {
+    CD_GROUP,
+    CD_NUMBER,
+    CD_NAME,
+    CD_SUBGROUP,
+    CD_STUDY,
+    CD_YEAR,
+    CD_EMEAN,
+    CD_ESD,
+    CD_ECASES,
+    CD_EN,
+    CD_CMEAN,
+    CD_CSD,
+    CD_CCASES,
+    CD_CN,
+    CD_WEIGHT,
+    CD_MEAN,
+    CD_LO,
+    CD_HI,
+    CD_ROB, /* the six judgement columns follow */
+    CD_NCOLS = CD_ROB + META_ROB_DOMAINS
+};
+
+static const char *const cd_names[CD_NCOLS] = {
+    "Analysis group",
+    "Analysis number",
+    "Analysis name",
+    "Subgroup",
+    "Study",
+    "Study year",
+    "Experimental mean",
+    "Experimental SD",
+    "Experimental cases",
+    "Experimental N",
+    "Control mean",
+    "Control SD",
+    "Control cases",
+    "Control N",
+    "Weight",
+    "Mean",
+    "CI start",
+    "CI end",
+    "Bias arising from the randomization process (judgement)",
+    "Bias due to deviations from intended interventions (judgement)",
+    "Bias due to missing outcome data (judgement)",
+    "Bias in measurement of the outcome (judgement)",
+    "Bias in selection of the reported result (judgement)",
+    "Overall bias (judgement)"};
+
+/* One study row of the analysis, on the analysis scale. */
+struct cd_row {
+    struct meta_forest_study s;
+    char study[128], subgroup[128];
+    double se;
+};
+
+/* DerSimonian-Laird over the rows whose subgroup is `sub` (NULL: all), from
+ * each study's effect and standard error; weight in percent. */
+static int cd_in(const struct cd_row *r, const char *sub)
+{
+    return !sub || strcmp(r->subgroup, sub) == 0;
+}
+
+static void cd_pool(const struct cd_row *rows, size_t n, const char *sub, double weight,
+                    struct meta_forest_summary *out)
+{
+    const double z = 1.959963984540054;
+    double sw = 0, sw2 = 0, swy = 0, swy2 = 0, tau2 = 0, rw = 0, rwy = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cd_in(&rows[i], sub)) {
+            double w = 1 / (rows[i].se * rows[i].se), y = rows[i].s.estimate;
+            sw += w;
+            sw2 += w * w;
+            swy += w * y;
+            swy2 += w * y * y;
+            k++;
+        }
+    if (k > 1)
+        tau2 = fmax(0, (swy2 - swy * swy / sw - (k - 1)) / (sw - sw2 / sw));
+    for (size_t i = 0; i < n; i++)
+        if (cd_in(&rows[i], sub)) {
+            double w = 1 / (rows[i].se * rows[i].se + tau2);
+            rw += w;
+            rwy += w * rows[i].s.estimate;
+        }
+    meta_forest_summary_init(out);
+    out->estimate = rwy / rw;
+    out->ci_lower = out->estimate - z / sqrt(rw);
+    out->ci_upper = out->estimate + z / sqrt(rw);
+    out->weight = weight;
+    out->tau2 = tau2;
+    out->stat = out->estimate * sqrt(rw);
+    out->p = erfc(fabs(out->stat) / sqrt(2.0));
+}
+
+/* Reads the rows of analysis `analysis` ("2.1") from the data rows into
+ * rows (at most max); fills name with the analysis name. Returns the count,
+ * or 0 on failure. */
+static size_t cd_read(const char *analysis, struct cd_row *rows, size_t max, char *name,
+                      size_t name_size, int *binary)
+{
+    FILE *in = fopen(META_TEST_DATA_DIR "/cochrane/CD015373/CD015373_pub2-data-rows.csv", "r");
+    char *line = NULL, *fld[CD_FIELDS], id[32];
+    size_t cap = 0, n = 0;
+    int col[CD_NCOLS], nf, ok;
+    const double z = 1.959963984540054;
+    if (!in)
+        return 0;
+    ok = getline(&line, &cap, in) > 0;
+    nf = ok ? split_csv(line + (strncmp(line, "\xef\xbb\xbf", 3) == 0 ? 3 : 0), fld, CD_FIELDS) : 0;
+    for (int c = 0; ok && c < CD_NCOLS; c++) {
+        col[c] = -1;
+        for (int j = 0; j < nf; j++)
+            if (strcmp(fld[j], cd_names[c]) == 0)
+                col[c] = j;
+        ok = col[c] >= 0;
+    }
+    while (ok && n < max && getline(&line, &cap, in) > 0) {
+        if (split_csv(line, fld, CD_FIELDS) < nf)
+            continue;
+        snprintf(id, sizeof id, "%s.%s", fld[col[CD_GROUP]], fld[col[CD_NUMBER]]);
+        if (strcmp(id, analysis) != 0)
+            continue;
+        struct cd_row *r = &rows[n++];
+        snprintf(name, name_size, "%s", fld[col[CD_NAME]]);
+        snprintf(r->study, sizeof r->study, "%s", fld[col[CD_STUDY]]);
+        snprintf(r->subgroup, sizeof r->subgroup, "%s", fld[col[CD_SUBGROUP]]);
+        meta_forest_study_init(&r->s);
+        r->s.label = r->study;
+        r->s.year = atof(fld[col[CD_YEAR]]);
+        /* Some continuous rows carry a 0 in the cases columns too. */
+        *binary = fld[col[CD_EMEAN]][0] == '\0' && fld[col[CD_ECASES]][0] != '\0';
+        r->s.treatment.kind = r->s.control.kind =
+            *binary ? META_PLOT_ARM_BINARY : META_PLOT_ARM_CONTINUOUS;
+        r->s.treatment.events = atol(fld[col[CD_ECASES]]);
+        r->s.control.events = atol(fld[col[CD_CCASES]]);
+        r->s.treatment.n = atol(fld[col[CD_EN]]);
+        r->s.control.n = atol(fld[col[CD_CN]]);
+        r->s.treatment.mean = atof(fld[col[CD_EMEAN]]);
+        r->s.treatment.sd = atof(fld[col[CD_ESD]]);
+        r->s.control.mean = atof(fld[col[CD_CMEAN]]);
+        r->s.control.sd = atof(fld[col[CD_CSD]]);
+        r->s.weight = atof(fld[col[CD_WEIGHT]]);
+        /* RevMan's effect and interval, natural scale: logs for a risk ratio. */
+        double est = atof(fld[col[CD_MEAN]]), lo = atof(fld[col[CD_LO]]),
+               hi = atof(fld[col[CD_HI]]);
+        r->s.estimate = *binary ? log(est) : est;
+        r->s.ci_lower = *binary ? log(lo) : lo;
+        r->s.ci_upper = *binary ? log(hi) : hi;
+        r->se = (r->s.ci_upper - r->s.ci_lower) / (2 * z);
+        /* RevMan's words ("Low risk", "Some concerns", "High risk"). */
+        for (int d = 0; ok && d < META_ROB_DOMAINS; d++)
+            ok = meta_plot_rob_parse(fld[col[CD_ROB + d]], &r->s.rob[d], NULL) == META_OK;
+    }
+    free(line);
+    fclose(in);
+    return ok ? n : 0;
+}
+
+struct meta_forest *fixture_cd015373_forest(const char *analysis)
+{
+    enum { CD_MAX = 16 };
+    struct cd_row rows[CD_MAX];
+    struct meta_forest *f = meta_forest_alloc();
+    struct meta_forest_summary sum;
+    char name[256] = "", title[300];
+    int binary = 0;
+    size_t n = f ? cd_read(analysis, rows, CD_MAX, name, sizeof name, &binary) : 0;
+    int ok = n > 0, sections = 0;
+    for (size_t i = 0; i < n; i++)
+        sections |= rows[i].subgroup[0] != '\0';
+    snprintf(title, sizeof title, "CD015373 %s %s", analysis, name);
+    ok = ok && meta_forest_set_title(f, title, NULL) == META_OK &&
+         meta_forest_set_measure(f, binary ? "Risk Ratio" : "Mean Difference", binary, NULL) ==
+             META_OK &&
+         meta_forest_set_arms(f, "Experimental", "Control", NULL) == META_OK &&
+         meta_forest_set_model(f, "Random effects", "DL", 95, NULL) == META_OK &&
+         meta_forest_add_footer(f,
+                                "Data: Ferraro et al. 2025, Cochrane Database Syst Rev, "
+                                "CD015373",
+                                NULL) == META_OK;
+    if (ok)
+        meta_forest_set_rob(f, 1);
+    /* Sections in the order their subgroups first appear. */
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t j = 0;
+        double weight = 0;
+        while (j < i && strcmp(rows[j].subgroup, rows[i].subgroup) != 0)
+            j++;
+        if (sections && j < i)
+            continue; /* the section was drawn already */
+        if (sections)
+            ok = meta_forest_add_section(f, rows[i].subgroup, NULL) == META_OK;
+        for (j = i; ok && j < n; j++)
+            if (!sections || strcmp(rows[j].subgroup, rows[i].subgroup) == 0) {
+                ok = meta_forest_add_study(f, &rows[j].s, NULL) == META_OK;
+                weight += rows[j].s.weight;
+            }
+        if (!sections)
+            break;
+        cd_pool(rows, n, rows[i].subgroup, weight, &sum);
+        ok = ok && meta_forest_add_subtotal(f, &sum, NULL) == META_OK;
+    }
+    if (ok) {
+        cd_pool(rows, n, NULL, 100, &sum);
+        ok = meta_forest_add_overall(f, &sum, NULL) == META_OK;
+    }
+    if (!ok) {
+        meta_forest_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+char *fixture_forest_script(const struct meta_forest *f, enum meta_plot_format fmt,
+                            const char *path, int *ret)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct meta_error err;
+    FILE *mem = open_memstream(&buf, &len);
+    int rc;
+    if (!mem)
+        return NULL;
+    rc = meta_plot_forest_script(f, fmt, path, mem, &err);
+    fclose(mem);
+    if (ret)
+        *ret = rc;
+    if (rc != META_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 int fixture_png_size(const char *path, unsigned *width, unsigned *height)
@@ -494,6 +812,140 @@ char *fixture_svg_text(const char *path)
     }
     xmlFreeDoc(doc);
     return buf;
+}
+
+/* Growing arrays of the SVG reader. */
+struct svg_found {
+    struct svg_label *labels;
+    size_t n_labels, cap_labels;
+    struct svg_shape *shapes;
+    size_t n_shapes, cap_shapes;
+    int failed;
+};
+
+/* The text under node, concatenated (malloc'ed). */
+static char *node_text(xmlNode *node)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    char *copy = content ? strdup((const char *)content) : NULL;
+    xmlFree(content);
+    return copy;
+}
+
+static void svg_add_label(struct svg_found *s, xmlNode *g)
+{
+    xmlChar *tr = xmlGetProp(g, (const xmlChar *)"transform");
+    xmlChar *size = xmlGetProp(g, (const xmlChar *)"font-size");
+    double x, y;
+    for (xmlNode *c = g->children; tr && c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "text") != 0)
+            continue;
+        if (sscanf((const char *)tr, "translate(%lf,%lf)", &x, &y) != 2)
+            break;
+        if (s->n_labels == s->cap_labels) {
+            size_t cap = s->cap_labels ? 2 * s->cap_labels : 64;
+            struct svg_label *grown = realloc(s->labels, cap * sizeof *grown);
+            if (!grown) {
+                s->failed = 1;
+                break;
+            }
+            s->labels = grown;
+            s->cap_labels = cap;
+        }
+        struct svg_label *l = &s->labels[s->n_labels];
+        l->text = node_text(c);
+        l->x = x;
+        l->y = y;
+        l->size = size ? atof((const char *)size) : NAN;
+        if (!l->text) {
+            s->failed = 1;
+            break;
+        }
+        s->n_labels++;
+    }
+    xmlFree(tr);
+    xmlFree(size);
+}
+
+static void svg_add_shape(struct svg_found *s, xmlNode *poly)
+{
+    xmlChar *fill = xmlGetProp(poly, (const xmlChar *)"fill");
+    xmlChar *points = xmlGetProp(poly, (const xmlChar *)"points");
+    int r, g, b, n = 0;
+    double x, y, x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    const char *p = points ? (const char *)points : "";
+    int used = 0;
+    if (fill && sscanf((const char *)fill, "rgb(%d ,%d ,%d )", &r, &g, &b) == 3) {
+        while (sscanf(p, " %lf,%lf%n", &x, &y, &used) == 2) {
+            x0 = fmin(x0, x);
+            x1 = fmax(x1, x);
+            y0 = fmin(y0, y);
+            y1 = fmax(y1, y);
+            p += used;
+            n++;
+        }
+    }
+    if (n > 2) {
+        if (s->n_shapes == s->cap_shapes) {
+            size_t cap = s->cap_shapes ? 2 * s->cap_shapes : 64;
+            struct svg_shape *grown = realloc(s->shapes, cap * sizeof *grown);
+            if (!grown)
+                s->failed = 1;
+            else {
+                s->shapes = grown;
+                s->cap_shapes = cap;
+            }
+        }
+        if (!s->failed) {
+            struct svg_shape *sh = &s->shapes[s->n_shapes++];
+            snprintf(sh->fill, sizeof sh->fill, "#%02x%02x%02x", r & 0xff, g & 0xff, b & 0xff);
+            sh->cx = (x0 + x1) / 2;
+            sh->cy = (y0 + y1) / 2;
+            sh->w = x1 - x0;
+            sh->h = y1 - y0;
+        }
+    }
+    xmlFree(fill);
+    xmlFree(points);
+}
+
+static void svg_walk(xmlNode *node, struct svg_found *s)
+{
+    for (xmlNode *n = node; n && !s->failed; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "g") == 0)
+            svg_add_label(s, n);
+        else if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "polygon") == 0)
+            svg_add_shape(s, n);
+        svg_walk(n->children, s);
+    }
+}
+
+int fixture_svg_read(const char *path, struct svg_label **labels, size_t *n_labels,
+                     struct svg_shape **shapes, size_t *n_shapes)
+{
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_HUGE);
+    struct svg_found s = {0};
+    if (!doc)
+        return -1;
+    svg_walk(xmlDocGetRootElement(doc), &s);
+    xmlFreeDoc(doc);
+    if (s.failed) {
+        fixture_svg_free(s.labels, s.n_labels, s.shapes);
+        return -1;
+    }
+    *labels = s.labels;
+    *n_labels = s.n_labels;
+    *shapes = s.shapes;
+    *n_shapes = s.n_shapes;
+    return 0;
+}
+
+void fixture_svg_free(struct svg_label *labels, size_t n_labels, struct svg_shape *shapes)
+{
+    for (size_t i = 0; labels && i < n_labels; i++)
+        free(labels[i].text);
+    free(labels);
+    free(shapes);
 }
 
 char *fixture_read_file(const char *path, size_t *len)

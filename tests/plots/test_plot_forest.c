@@ -21,28 +21,6 @@
 
 #define GOLDEN_DIR META_SOURCE_DIR "/tests/plots/golden"
 
-/* The script of f as a string (malloc'ed), or NULL with the status in *ret. */
-static char *script_of(const struct meta_forest *f, enum meta_plot_format fmt, const char *path,
-                       int *ret)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    struct meta_error err;
-    FILE *mem = open_memstream(&buf, &len);
-    int rc;
-    if (!mem)
-        return NULL;
-    rc = meta_plot_forest_script(f, fmt, path, mem, &err);
-    fclose(mem);
-    if (ret)
-        *ret = rc;
-    if (rc != META_OK) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0;
@@ -101,7 +79,7 @@ static void test_builder_checks(void)
     char label[32] = "Smith 2019";
     int ret;
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    CU_ASSERT_PTR_NULL(script_of(f, META_PLOT_PNG, "x.png", &ret));
+    CU_ASSERT_PTR_NULL(fixture_forest_script(f, META_PLOT_PNG, "x.png", &ret));
     CU_ASSERT_EQUAL(ret, META_EINVAL);
 
     meta_forest_study_init(&s);
@@ -243,11 +221,11 @@ static void test_golden_scripts(void)
     char *s;
     CU_ASSERT_PTR_NOT_NULL_FATAL(bcg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(fibro);
-    s = script_of(bcg, META_PLOT_PNG, "forest_bcg.png", NULL);
+    s = fixture_forest_script(bcg, META_PLOT_PNG, "forest_bcg.png", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     check_golden(s, "forest_bcg_png.gp");
     free(s);
-    s = script_of(fibro, META_PLOT_SVG, "forest_fibro.svg", NULL);
+    s = fixture_forest_script(fibro, META_PLOT_SVG, "forest_fibro.svg", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     check_golden(s, "forest_fibro_svg.gp");
     free(s);
@@ -260,7 +238,7 @@ static void test_script_content(void)
     struct meta_forest *f = fixture_bcg_forest();
     char line[1024], *s;
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    s = script_of(f, META_PLOT_PDF, "it's.pdf", NULL);
+    s = fixture_forest_script(f, META_PLOT_PDF, "it's.pdf", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT(strstr(s, "set terminal pdfcairo") != NULL);
     CU_ASSERT(strstr(s, "set output 'it'.\"'\".'s.pdf'\n") != NULL);
@@ -287,13 +265,13 @@ static void test_script_content(void)
     free(s);
 
     meta_forest_set_higher_is_better(f, 1);
-    s = script_of(f, META_PLOT_SVG, "x.svg", NULL);
+    s = fixture_forest_script(f, META_PLOT_SVG, "x.svg", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT(strstr(line_with(s, "'Favours BCG'", line, sizeof line), " left ") != NULL);
     CU_ASSERT(strstr(line_with(s, "'Favours Control'", line, sizeof line), " right ") != NULL);
     free(s);
     CU_ASSERT_EQUAL(meta_forest_set_favours(f, "Less TB", NULL, NULL), META_OK);
-    s = script_of(f, META_PLOT_PNG, "x.png", NULL);
+    s = fixture_forest_script(f, META_PLOT_PNG, "x.png", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT(strstr(line_with(s, "'Less TB'", line, sizeof line), " right ") != NULL);
     CU_ASSERT(strstr(s, "'Favours BCG'") != NULL); /* the right side keeps its default */
@@ -317,7 +295,7 @@ static void test_script_arrows(void)
     add_study(f, "off right", NAN, 3.5, 0.5, 2);
     add_study(f, "not estimable", NAN, NAN, NAN, NAN);
     add_summary(f, 1, -0.1, 0.2);
-    s = script_of(f, META_PLOT_PNG, "x.png", NULL);
+    s = fixture_forest_script(f, META_PLOT_PNG, "x.png", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     /* The axis is 0.1 .. 10: it holds all but the two outliers' far ends. */
     CU_ASSERT(strstr(s, "set xrange [0.1:10]") != NULL);
@@ -346,7 +324,7 @@ static void test_bcg_png(void)
     CU_ASSERT(fixture_file_size(out) > 30000);
     /* --script saved exactly the script that ran. */
     saved = fixture_read_file(gp, NULL);
-    s = script_of(f, META_PLOT_PNG, out, NULL);
+    s = fixture_forest_script(f, META_PLOT_PNG, out, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(saved);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_STRING_EQUAL(saved, s);
@@ -489,7 +467,7 @@ static void test_very_tall_png(void)
     char *s, *p;
     unsigned w = 0, h = 0;
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    s = script_of(f, META_PLOT_PNG, "tall.png", NULL);
+    s = fixture_forest_script(f, META_PLOT_PNG, "tall.png", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     p = strstr(s, "set terminal pngcairo size ");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The registry on more than one server, end to end with the built binary: a
 # primary and a streaming hot standby in a temporary directory. Readers run
-# on the standby and agree with the primary; writers are refused there at
-# once, naming the server and the remedy; the schema is never migrated on a
-# standby, and one behind (or ahead of) the program is a clear error; libpq's
-# multi-host strings reach the primary or prefer the standby; the library's
-# calls (test_server_role). Then, under synchronous replication, loads run
-# while the primary is killed with SIGKILL; the standby is promoted, every
-# load that had committed is there whole, and loading works on it.
+# on the standby and agree with the primary; writers (meta load, meta import
+# ctgov) are refused there at once, naming the server and the remedy; the
+# schema is never migrated on a standby, and one behind (or ahead of) the
+# program is a clear error; libpq's multi-host strings reach the primary or
+# prefer the standby; the library's calls (test_server_role). Then, under
+# synchronous replication, loads run while the primary is killed with
+# SIGKILL; the standby is promoted, every load that had committed is there
+# whole, and loading works on it.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/harness.sh"
 source "$here/replica_lib.sh"
@@ -117,7 +118,19 @@ expect "META_DB naming the standby: refused too" 1 "is a hot standby, which take
 run "$META" load --db "$P options='-c default_transaction_read_only=on'" "$work/files/extra.csv"
 expect "a read-only session on the primary is refused" 1 \
     "the server on socket \"$psock\" takes no writes in this session \(default_transaction_read_only is on\): loading needs a read-write session"
-run replica_sql primary "SELECT count(*) FROM trials WHERE name LIKE 'EXTRA-%'"
+run "$META" import cochrane --db "$S" "$here/../data/cochrane/no such package"
+expect "import on the standby: refused before anything is read" 1 \
+    "^meta import: error: the server on socket \"$ssock\" is a hot standby, which takes no writes: importing needs the primary"
+expect_no "no package was opened" "no such package"
+run "$META" import ctgov --db "$S" "$data/ctgov/NCT02210780.json"
+expect "import ctgov on the standby: refused, naming the server and the remedy" 1 \
+    "^meta import ctgov: error: the server on socket \"$ssock\" is a hot standby, which takes no writes: importing needs the primary; name it in --db or META_DB"
+run "$META" import ctgov --db "$S" "$work/files/no such record.json" "$work/files"
+expect "the import's refusal comes before any file or directory is read" 1 "is a hot standby"
+expect_no "no record was opened" "no such record.json|no \*.json"
+run "$META" import ctgov --db "$S" --propose "$work/proposal.csv" "$data/ctgov/NCT02210780.json"
+expect "a proposal reads no registry: it works beside a standby" 0 "24 groups of 1 trial"
+run replica_sql primary "SELECT count(*) FROM trials WHERE name LIKE 'EXTRA-%' OR name = 'NCT02210780'"
 expect "nothing of the refused loads was stored" 0 "^0$"
 
 echo "# several hosts, as libpq defines them"

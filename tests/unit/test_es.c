@@ -27,7 +27,7 @@ static void test_names(void)
     }
     CU_ASSERT_EQUAL(meta_measure_parse("smd", &ms), META_OK);
     CU_ASSERT_EQUAL(ms, META_SMD);
-    CU_ASSERT_EQUAL(meta_measure_parse("HR", &ms), META_EINVAL);
+    CU_ASSERT_EQUAL(meta_measure_parse("IRR", &ms), META_EINVAL);
     CU_ASSERT_EQUAL(meta_measure_parse(NULL, &ms), META_EINVAL);
     CU_ASSERT_EQUAL(meta_method_parse("peto", &me), META_OK);
     CU_ASSERT_EQUAL(me, META_METHOD_PETO);

@@ -308,7 +308,7 @@ static void test_open_file(void)
         /* A FIFO is refused at once, never waited on. */
         CU_ASSERT_EQUAL(meta_fs_open_file(dir, "f", "fifo", modes[i], 0600, NULL, &fd, &err),
                         META_EINVAL);
-        expect_msg(&err, "f/fifo' is not a regular file");
+        expect_msg(&err, "f/fifo' is not a regular file (a FIFO)");
         CU_ASSERT_EQUAL(meta_fs_open_file(dir, "f", "dir", modes[i], 0600, NULL, &fd, &err),
                         META_EINVAL);
         expect_msg(&err, "f/dir' is a directory");
@@ -548,6 +548,48 @@ static void test_out_write_failure(void)
     close(dir);
 }
 
+/* A stream of meta_fs_stream_fd keeps the reason of its first failed write
+ * however late the failure is noticed: stdio drops the buffer it could not
+ * write, and errno is long overwritten by then. */
+static void test_stream_keeps_reason(void)
+{
+    int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    CU_ASSERT_FATAL(fd >= 0);
+    int error = 0;
+    FILE *f = meta_fs_stream_fd(fd, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    static char block[3 * BUFSIZ];
+    memset(block, 'x', sizeof block);
+    CU_ASSERT(fwrite(block, 1, sizeof block, f) < sizeof block);
+    CU_ASSERT(ferror(f));
+    CU_ASSERT_NOT_EQUAL(access("/nonexistent/meta", F_OK), 0); /* errno: ENOENT now */
+    CU_ASSERT_EQUAL(error, ENOSPC);
+    struct meta_error err;
+    fclose(f);
+    /* Closing the stream left the descriptor open. */
+    CU_ASSERT_EQUAL(meta_fs_close(fd, "/dev/full", &err), META_OK);
+
+    /* The same for an output file: the commit names the first failure. */
+    CU_ASSERT_EQUAL_FATAL(mkdir(at((char[512]){0}, 512, "late"), 0700), 0);
+    int dir = openat(root_fd, "late", O_RDONLY | O_DIRECTORY);
+    struct rlimit old, small = {1024, 1024};
+    getrlimit(RLIMIT_FSIZE, &old);
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    small.rlim_max = old.rlim_max;
+    CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_FSIZE, &small), 0);
+    struct meta_fs_out o;
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "late", "out.json", 0644, 0, &err), META_OK);
+    FILE *s = meta_fs_out_stream(&o, &err);
+    CU_ASSERT(fwrite(block, 1, sizeof block, s) < sizeof block);
+    CU_ASSERT_NOT_EQUAL(access("/nonexistent/meta", F_OK), 0);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_EIO);
+    expect_msg(&err, "cannot write 'late/out.json': File too large");
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    CU_ASSERT_EQUAL(hidden_entries("late"), 0);
+    close(dir);
+}
+
 static void test_stream_and_fd_checks(void)
 {
     struct meta_error err;
@@ -574,6 +616,76 @@ static void test_stream_and_fd_checks(void)
     CU_ASSERT_EQUAL(meta_fs_stream_close(f, "a file", &err), META_OK);
 }
 
+/* Inputs the user names: links followed, anything but a regular file
+ * refused without blocking, messages naming the file first. */
+static void test_open_input(void)
+{
+    struct meta_error err;
+    char path[512], target[600];
+    int fd = -1;
+    CU_ASSERT_EQUAL_FATAL(mkdir(at(path, sizeof path, "in"), 0700), 0);
+    write_text("in/data.csv", "a,b\n");
+    make_link("data.csv", "in/link.csv");
+    CU_ASSERT_EQUAL_FATAL(mkfifo(at(path, sizeof path, "in/fifo.csv"), 0600), 0);
+
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in/link.csv"), &fd, &err), META_OK);
+    char buf[8] = "";
+    CU_ASSERT_EQUAL(read(fd, buf, sizeof buf - 1), 4);
+    CU_ASSERT_STRING_EQUAL(buf, "a,b\n");
+    /* Blocking again, as readers expect. */
+    CU_ASSERT_EQUAL(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+    close(fd);
+
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in/fifo.csv"), &fd, &err),
+                    META_EINVAL);
+    CU_ASSERT_EQUAL(fd, -1);
+    snprintf(target, sizeof target, "%s: is a FIFO, not a regular file: refusing to read it", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, target);
+    CU_ASSERT_EQUAL(meta_fs_open_input("/dev/null", &fd, &err), META_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "/dev/null: is a character device, not a regular file: refusing to "
+                           "read it");
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in"), &fd, &err), META_EINVAL);
+    expect_msg(&err, "in: is a directory, not a file");
+    CU_ASSERT_EQUAL(meta_fs_open_input(at(path, sizeof path, "in/none.csv"), &fd, &err), META_EIO);
+    expect_msg(&err, "in/none.csv: cannot read: No such file or directory");
+}
+
+/* An output at a path the user named: the directory as named (a link there
+ * is the user's), the file itself never through a link. */
+static void test_out_open_file(void)
+{
+    struct meta_error err;
+    struct meta_fs_out o;
+    char path[512];
+    CU_ASSERT_EQUAL_FATAL(mkdir(at(path, sizeof path, "named"), 0700), 0);
+    make_link("named", "named-link");
+    write_text("kept", "kept");
+    make_link("../kept", "named/plot.png");
+
+    CU_ASSERT_EQUAL(
+        meta_fs_out_open_file(&o, at(path, sizeof path, "named-link/x.txt"), 0666, 0, &err),
+        META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "new", 3, &err), META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    char text[64];
+    read_text("named/x.txt", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "new");
+
+    CU_ASSERT_EQUAL(
+        meta_fs_out_open_file(&o, at(path, sizeof path, "named/plot.png"), 0666, 0, &err),
+        META_EINVAL);
+    expect_msg(&err, "named/plot.png' is a symbolic link: refusing to write through it");
+    read_text("kept", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "kept");
+    CU_ASSERT_EQUAL(meta_fs_out_open_file(&o, at(path, sizeof path, "named/"), 0666, 0, &err),
+                    META_EINVAL);
+    expect_msg(&err, "names no file");
+    CU_ASSERT_EQUAL(meta_fs_out_open_file(&o, at(path, sizeof path, "none/x.png"), 0666, 0, &err),
+                    META_EIO);
+    expect_msg(&err, "none/x.png': No such file or directory");
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -591,6 +703,9 @@ int main(void)
         {"outputs in subdirectories of an output directory", test_out_under_a_directory},
         {"a failed write names the path and leaves nothing", test_out_write_failure},
         {"stream, write and close checks", test_stream_and_fd_checks},
+        {"a stream keeps the reason of its first failure", test_stream_keeps_reason},
+        {"inputs: links followed, only regular files", test_open_input},
+        {"outputs at a path the user named", test_out_open_file},
         {NULL, NULL},
     };
     return meta_test_run_suite("safe file system", suite_init, suite_cleanup, cases);

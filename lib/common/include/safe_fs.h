@@ -83,6 +83,20 @@ int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int of
                       const struct meta_fs_rule *rule, int *out_fd, struct meta_error *err);
 
 /*
+ * Opens path, an input file the user named (an analysis file, a file to
+ * load), for reading: links are followed, as for any path the user types,
+ * but the open never blocks on a FIFO or a device, and anything but a
+ * regular file is refused before a byte is read. *out_fd receives a
+ * blocking, close-on-exec descriptor (the caller closes it), or -1 on
+ * failure. Messages name the file first, as readers of input do: META_EINVAL
+ * for a directory ("PATH: is a directory, not a file"), a FIFO, a socket or
+ * a device ("PATH: is a FIFO, not a regular file: refusing to read it");
+ * META_EIO when it cannot be opened ("PATH: cannot read: strerror", a
+ * missing file included).
+ */
+int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err);
+
+/*
  * lstat of name (one component) in dir_fd: *exists says whether it is
  * there; a symbolic link is refused (META_EINVAL), and what is there is
  * checked against rule (may be NULL). st may be NULL. META_EIO when it

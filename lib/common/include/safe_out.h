@@ -24,6 +24,7 @@ struct meta_fs_out {
     char *path;   /* the target as messages show it (owned) */
     int flags;
     int own_dir; /* dir_fd when o opened it (meta_fs_out_open_path), else -1 */
+    int error;   /* errno of the first failed write through the stream, or 0 */
 };
 
 /* Flag of meta_fs_out_open: commit fsyncs the file and its directory. */
@@ -54,6 +55,18 @@ int meta_fs_out_open(struct meta_fs_out *o, int dir_fd, const char *dir_path, co
  */
 int meta_fs_out_open_path(struct meta_fs_out *o, int dir_fd, const char *dir_path,
                           const char *relpath, mode_t dir_mode, mode_t mode, int flags,
+                          struct meta_error *err);
+
+/*
+ * As meta_fs_out_open for path, a file the user named (`meta forest -o
+ * PATH`): its directory is opened as named, links included (the user's
+ * choice, like any path they type), and the file itself is written as
+ * meta_fs_out_open writes it: never through a link, whole or not at all.
+ * Messages show path. A path ending in '/' names no file (META_EINVAL); a
+ * directory that cannot be opened is META_EIO, "cannot write 'PATH':
+ * strerror". o holds the directory open until it commits or is discarded.
+ */
+int meta_fs_out_open_file(struct meta_fs_out *o, const char *path, mode_t mode, int flags,
                           struct meta_error *err);
 
 /*
@@ -90,6 +103,17 @@ int meta_fs_write_all(int fd, const void *buf, size_t len, const char *path,
 /* close(2) with its status checked (NFS and full disks report there).
  * META_EIO with "cannot write 'PATH': strerror" on failure. */
 int meta_fs_close(int fd, const char *path, struct meta_error *err);
+
+/*
+ * A stdio stream that writes to fd (all bytes, short writes and EINTR
+ * retried) and keeps in *error the errno of its first failed write, which
+ * stdio forgets once it drops a buffer it could not write: so that a
+ * failure can be reported with its reason however late it is noticed.
+ * *error belongs to the caller (set it to 0 first) and must outlive the
+ * stream; closing the stream does not close fd. Buffered by line when fd is
+ * a terminal, else in blocks. NULL (errno set) when out of memory.
+ */
+FILE *meta_fs_stream_fd(int fd, int *error);
 
 /*
  * Flushes and closes a stdio stream, failing when it had any write error

@@ -204,8 +204,43 @@ int meta_ctgov_file_parse(const char *data, size_t len, const char *name,
 int meta_ctgov_file_read(const char *path, const char *name, struct meta_ctgov_file **out,
                          struct meta_error *err);
 
+/*
+ * Reads the whole regular file at path into *data (a NUL is not added;
+ * the caller frees it) and its size into *len, for a caller that needs the
+ * bytes as well as the model (their SHA-256). A FIFO or a device is refused
+ * without waiting on it. name names the file in messages (NULL: path).
+ * Returns META_OK, META_EIO ("NAME: reason": missing, unreadable, a
+ * directory, not a regular file), META_EINVAL (larger than 512 MiB) or
+ * META_ENOMEM; *data is NULL on failure.
+ */
+int meta_ctgov_file_slurp(const char *path, const char *name, char **data, size_t *len,
+                          struct meta_error *err);
+
 /* Frees a file model; accepts NULL. */
 void meta_ctgov_file_free(struct meta_ctgov_file *f);
+
+/* The files of one import (meta_ctgov_paths_expand). */
+struct meta_ctgov_paths {
+    char **paths; /* owned */
+    size_t n;
+};
+
+/*
+ * Expands the arguments args[0..n-1] of an import: a directory stands for
+ * its entries named *.json or *.xml that are regular files (a link to one
+ * included; names starting with a dot left out), in byte order of name, as
+ * DIR/NAME; any other argument is kept as given, to be read (and refused if
+ * it cannot be) like a file. The same path twice is kept once. On success
+ * out owns the list (release with meta_ctgov_paths_release). Returns
+ * META_OK, META_EIO (a directory that cannot be read: "DIR: ..."),
+ * META_EINVAL (a directory with no such file) or META_ENOMEM; out is empty
+ * on failure.
+ */
+int meta_ctgov_paths_expand(struct meta_ctgov_paths *out, const char *const *args, size_t n,
+                            struct meta_error *err);
+
+/* Frees the list and empties it; accepts NULL. */
+void meta_ctgov_paths_release(struct meta_ctgov_paths *p);
 
 /* ---- Groups to treatments ------------------------------------------------- */
 
@@ -219,11 +254,19 @@ enum meta_ctgov_confidence {
 /* "none", "low", "medium", "high". */
 const char *meta_ctgov_confidence_name(enum meta_ctgov_confidence c);
 
+/* The analyst's word on a line of a mapping file (its `confirmed` column). */
+enum meta_ctgov_confirmed {
+    META_CTGOV_UNCONFIRMED = 0, /* empty: a proposal, or a line of a mapping built in memory */
+    META_CTGOV_CONFIRMED_YES,   /* "yes": import the group with this treatment */
+    META_CTGOV_CONFIRMED_NO     /* "no": leave the group out */
+};
+
 /* One line of a mapping: which treatment a result group received. */
 struct meta_ctgov_assignment {
     const char *nct, *section, *group_id, *group_title;
     const char *treatment; /* "" : not imported */
     enum meta_ctgov_confidence confidence;
+    enum meta_ctgov_confirmed confirmed;
     const char *reason;
     long line; /* its line in a mapping file read back, 0 otherwise */
 };
@@ -253,25 +296,57 @@ int meta_ctgov_mapping_propose(struct meta_ctgov_mapping *m, const struct meta_c
                                struct meta_error *err);
 
 /*
+ * Reads the file at path (meta_ctgov_file_read; path names it in messages)
+ * and appends the proposal for each of its studies to m; *n_studies (may be
+ * NULL) receives their number. Returns as meta_ctgov_file_read, or
+ * META_ENOMEM; m is unchanged on failure.
+ */
+int meta_ctgov_mapping_propose_file(struct meta_ctgov_mapping *m, const char *path,
+                                    size_t *n_studies, struct meta_error *err);
+
+/*
  * Writes the mapping as CSV (RFC 4180, one header line:
- * nct,section,group_id,group_title,treatment,confidence,reason) to out, which
- * the caller owns. Returns META_OK, or META_EIO (err: "NAME: reason", name
- * naming out in messages) when writing fails.
+ * nct,section,group_id,group_title,treatment,confidence,confirmed,reason) to
+ * out, which the caller owns. The proposed treatment is written for every
+ * group, whatever its confidence, and `confirmed` is left empty for the
+ * analyst (yes or no as read back otherwise). Returns META_OK, or META_EIO
+ * (err: "NAME: reason", name naming out in messages) when writing fails.
  */
 int meta_ctgov_mapping_write(const struct meta_ctgov_mapping *m, FILE *out, const char *name,
                              struct meta_error *err);
+
+/*
+ * Writes the mapping as meta_ctgov_mapping_write does to the file at path,
+ * whole or not at all (lib/common safe_out: a temporary file in the same
+ * directory renamed over path once complete; a symbolic link, a directory or
+ * another non-regular file at path is refused and left alone). The
+ * directory must exist. Returns META_OK, META_EINVAL (path is not a file
+ * that may be written), META_EIO ("cannot write 'PATH': reason") or
+ * META_ENOMEM.
+ */
+int meta_ctgov_mapping_save(const struct meta_ctgov_mapping *m, const char *path,
+                            struct meta_error *err);
 
 /*
  * Reads a mapping CSV as meta_ctgov_mapping_write writes it, after an
  * analyst's edits: columns by name in any order and case ("group id" and
  * "proposed treatment" are accepted too); nct, section, group_id and
  * treatment are required, group_title is checked against the record when
- * present, confidence and reason are kept as read but change nothing: every
- * line with a treatment is the analyst's decision. An empty treatment leaves
- * the group out; columns of other names (an analyst's notes) are ignored. On success *out owns a
- * new mapping (source = name). Returns META_EIO (cannot read), META_EINVAL ("NAME:LINE:COLUMN: ..."
- * for malformed CSV, a missing column, an empty key, the same group twice), META_ENOMEM; *out is
- * NULL on failure.
+ * present; columns of other names (an analyst's notes) are ignored.
+ *
+ * Which lines count, so that a proposal passed back unedited can never
+ * import a guess: a line's treatment is imported when its `confirmed` column
+ * says yes, or when it is empty and the line's `confidence` is high. A line
+ * whose confirmed says no, or whose treatment is empty, leaves the group
+ * out. Any other line with a treatment (confidence medium, low, none or
+ * missing, and confirmed empty) is refused, and so is a confirmed yes
+ * without a treatment, or a confirmed value other than yes, no or empty.
+ *
+ * On success *out owns a new mapping (source = name). Returns META_EIO
+ * (cannot read), META_EINVAL ("NAME:LINE:COLUMN: ..." for malformed CSV, a
+ * missing column, an empty key, the same group twice, a line refused as
+ * above: the first such line, with the number and lines of the others),
+ * META_ENOMEM; *out is NULL on failure.
  */
 int meta_ctgov_mapping_read(const char *path, const char *name, struct meta_ctgov_mapping **out,
                             struct meta_error *err);
@@ -330,8 +405,10 @@ struct meta_ctgov_result {
  *   attribute; no time point), and per group `AE serious (any)`, `AE other
  *   (any)` and `Deaths (all causes)`. A group a term does not list has no row.
  * Groups get their treatment from mapping (every line of this trial with a
- * treatment, whatever its confidence; lines of other trials are ignored; a
- * group the mapping does not list is left out) or, when mapping is NULL, from
+ * treatment, whatever its confidence, unless its confirmed says no:
+ * meta_ctgov_mapping_read has refused the unconfirmed guesses; lines of
+ * other trials are ignored; a group the mapping does not list is left out)
+ * or, when mapping is NULL, from
  * meta_ctgov_mapping_propose keeping only the high-confidence groups; groups
  * left out are listed in unmapped. arm = the group's title (with its id when
  * two groups of one section share a title).

@@ -130,7 +130,9 @@ struct meta_review_row {
     struct meta_review_arm exp, ctl;
     double giv_mean, giv_se; /* generic inverse variance; the mean on the analysis scale */
     double oe, variance;     /* O-E and variance */
-    int estimable;           /* RevMan's flag: 1, 0 (not estimable), -1 not said */
+    int estimable;           /* RevMan's flag: 1, 0 (not estimable), -1 not said; a
+                                Cochrane data row: 1 with a result, 0 when its result
+                                cells are empty (RevMan Web's "not estimable") */
     struct meta_review_result revman;
     enum meta_review_applicability applicability;
     const char *applicability_text;
@@ -150,6 +152,8 @@ struct meta_review_analysis {
     enum meta_review_method method;
     const char *method_text;    /* as the file says it, or NULL */
     const char *effect_measure; /* as the file says it ("Risk Ratio", "OR"), or NULL */
+    int measure_inferred;       /* no settings: effect_measure is the measure that
+                                   reproduces RevMan's printed per-study effects */
     enum meta_review_model model;
     enum meta_review_estimator estimator;
     const char *estimator_text;
@@ -354,8 +358,8 @@ struct meta_review_sink {
  *   meta_review_map_settings() says (log-scale ratios: estimate = exp(GIV Mean),
  *   se = GIV SE; GIV: the GIV Mean as given, log_scale set from the settings);
  *   n_treatment and n_control from the Ns when given.
- * - O-E rows: an estimate record of Peto's log odds ratio (or log hazard ratio):
- *   estimate = exp((O-E)/V), se = 1/sqrt(V).
+ * - O-E rows: an estimate record of Peto's log odds ratio (method "peto") or
+ *   log hazard ratio: estimate = exp((O-E)/V), se = 1/sqrt(V).
  * - result attributes: `subgroup` (analyses with subgroups), `rob_d1` ...
  *   `rob_d5`, `rob_overall` (low, some concerns, high; absent when not
  *   assessed); estimate rows carry `year` there too.

@@ -42,8 +42,9 @@ void meta_load_errors_add(struct meta_load_errors *e, const char *msg);
 
 /*
  * Writes value (len bytes) into buf as a quoted string for a message:
- * 'like this', control characters and bytes that are not UTF-8 escaped as
- * \n, \t, \xNN, and cut to META_LOAD_QUOTE_MAX bytes with "..." appended.
+ * 'like this', escaped as meta_escape escapes (\n, \t, \033, a byte that
+ * is not UTF-8 as \xnn, a NUL as \000), and cut to META_LOAD_QUOTE_MAX
+ * bytes with "..." appended.
  * size should be META_LOAD_QUOTE_SIZE. Returns buf.
  */
 const char *meta_load_quote(char *buf, size_t size, const char *value, size_t len);

@@ -26,6 +26,11 @@ struct meta_select_query {
     const char *const *controls; /* the control list, n_controls >= 1 names */
     size_t n_controls;
     const char *by; /* an attribute read for each arm (--by), or NULL */
+    /* Further attributes read for each arm and estimate row, by name (the
+     * moderators of a meta-regression, risk-of-bias columns): n_attributes
+     * names, or NULL. They come back in the same round trip, as `values`. */
+    const char *const *attributes;
+    size_t n_attributes;
     /* How the caller's messages name the time point option ("--timepoint"
      * on a command line, the default when NULL). */
     const char *timepoint_option;
@@ -65,6 +70,9 @@ struct meta_select_arm {
                                        risk-of-bias judgements), in the registry's order */
     size_t n_attrs;
     long long load_id; /* the load that brought the row (0: not read from the registry) */
+    char **values;     /* the query's `attributes`, in its order (sel->n_attributes entries):
+                          the result's own value, else the arm's; NULL where neither has it;
+                          the array is NULL when the query asked for none */
 };
 
 /*
@@ -94,6 +102,8 @@ struct meta_select_estimate {
     struct meta_select_attr *attrs;   /* its attributes, in the registry's order */
     size_t n_attrs;
     long long load_id; /* the load that brought the row (0: not read from the registry) */
+    char **values;     /* the query's `attributes`, in its order (sel->n_attributes entries),
+                          NULL where it lacks one; NULL when the query asked for none */
 };
 
 /* A load that brought rows of a selection (a row of the loads table).
@@ -131,6 +141,10 @@ struct meta_selection {
     /* meta_selection_fingerprint of the rows, set by meta_db_select and
      * meta_db_select_many; "" for a selection built in memory. */
     char fingerprint[META_FINGERPRINT_SIZE];
+    /* The names of the query's `attributes` (owned copies, n_attributes):
+     * what each arm's and estimate's `values` hold. */
+    char **attributes;
+    size_t n_attributes;
 };
 
 /* Sets every field of sel to empty. */
@@ -210,5 +224,15 @@ int meta_selection_fingerprint(const struct meta_selection *sel, char out[META_F
  */
 int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
                               struct meta_error *err);
+
+/*
+ * The same error for any attribute `name` of q's selection that no
+ * treatment arm, result or estimate carries, worded for `purpose` (e.g.
+ * "to regress on"): "no treatment arm has the attribute 'ablt' to regress
+ * on (close matches: ablat; ...)". Returns META_EINVAL with err set, or
+ * META_EDB / META_ENOMEM when the attributes cannot be listed.
+ */
+int meta_db_missing_attribute(struct meta_db *db, const struct meta_select_query *q,
+                              const char *name, const char *purpose, struct meta_error *err);
 
 #endif

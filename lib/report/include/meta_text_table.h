@@ -47,11 +47,12 @@ void meta_text_table_release(struct meta_text_table *t);
 struct meta_text_row *meta_text_table_row(struct meta_text_table *t, enum meta_text_row_kind kind);
 
 /* Sets cell `col` of row r (may be NULL: nothing happens) from a printf
- * format; sets t->oom when out of memory. */
+ * format, escaped for the terminal (meta_escape: control characters of
+ * names show as \033, \n...); sets t->oom when out of memory. */
 void meta_text_table_set(struct meta_text_table *t, struct meta_text_row *r, size_t col,
                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Appends a free line of text. */
+/* Appends a free line of text, escaped as meta_text_table_set escapes. */
 void meta_text_table_text(struct meta_text_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

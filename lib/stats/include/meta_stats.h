@@ -10,8 +10,12 @@
 
 #include <stddef.h>
 
-/* Effect-size measures: the first three need continuous arms, the rest binary. */
-enum meta_measure { META_MD, META_SMD, META_ROM, META_RR, META_OR, META_RD };
+/* Effect-size measures: MD, SMD and ROM come from continuous arms, RR, OR and RD
+ * from binary arms (or any of them from a study-level estimate); HR (hazard
+ * ratio) and GIV (generic inverse variance: an effect on the scale its source
+ * gives, which this library never transforms) come from study-level
+ * estimates only (struct meta_study's `given`). */
+enum meta_measure { META_MD, META_SMD, META_ROM, META_RR, META_OR, META_RD, META_HR, META_GIV };
 
 /* Common (fixed) effect or random effects. */
 enum meta_model { META_MODEL_COMMON, META_MODEL_RANDOM };
@@ -50,8 +54,8 @@ enum meta_prediction { META_PREDICTION_DEFAULT, META_PREDICTION_ON, META_PREDICT
 /* Names                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* The user-facing name of a measure ("MD", "SMD", "ROM", "RR", "OR", "RD");
- * "?" for a value outside the enum. The string is static. */
+/* The user-facing name of a measure ("MD", "SMD", "ROM", "RR", "OR", "RD",
+ * "HR", "GIV"); "?" for a value outside the enum. The string is static. */
 const char *meta_measure_name(enum meta_measure measure);
 
 /* Parses a measure name, case-insensitively, into *out. Returns META_OK, or
@@ -87,12 +91,18 @@ const char *meta_convention_name(enum meta_convention convention);
  * (and *out left alone). */
 int meta_convention_parse(const char *name, enum meta_convention *out);
 
-/* 1 for the binary measures (RR, OR, RD), 0 for the continuous ones. */
+/* 1 for the binary measures (RR, OR, RD), 0 for the others. */
 int meta_measure_is_binary(enum meta_measure measure);
 
-/* 1 for the ratio measures (RR, OR, ROM), which are computed, pooled and
- * reported on the natural-log scale; 0 otherwise. */
+/* 1 for the ratio measures (RR, OR, ROM, HR), which are computed, pooled and
+ * reported on the natural-log scale; 0 otherwise. GIV is 0: its effects are
+ * pooled on the scale given, which is the log scale only when its source
+ * says so (the caller knows; see lib/analysis). */
 int meta_measure_is_ratio(enum meta_measure measure);
+
+/* 1 for the measures of study-level estimates only (HR, GIV), which no arm
+ * data give; 0 for MD ... RD. */
+int meta_measure_is_estimate_only(enum meta_measure measure);
 
 /* 1 for the tau^2 estimators (DL ... EB), which belong to the random model;
  * 0 for IV, MH and PETO. */
@@ -131,12 +141,26 @@ int meta_arm_bin_combine(const struct meta_arm_bin *arms, size_t count, struct m
 /* One study: a treatment group compared with a control group, each already
  * combined from its arms. `binary` selects which pair of arms is read (tb/cb
  * when non-zero, tc/cc otherwise); the other pair is ignored. `label` is
- * borrowed (may be NULL) and only used in error messages. */
+ * borrowed (may be NULL) and only used in error messages.
+ *
+ * A study reported only as an effect (a study-level estimate: INTERFACE.md
+ * 1b) sets `given`: yi and vi are then its effect and sampling variance on
+ * the analysis scale of measure given_measure (the log scale for ratio
+ * measures; GIV's scale as given), `binary` and the arms are not read, and
+ * every function below that computes a study's effect (meta_es_compute(),
+ * meta_es_compute_opts(), and through them the inverse-variance and
+ * random-effects pooling, subgroups, leave-one-out and cumulative runs)
+ * takes yi and vi as they are, under every convention. Mantel-Haenszel and
+ * Peto pooling need counts and refuse such a study. A zeroed study (given
+ * 0) is one of arm data, as before. */
 struct meta_study {
     const char *label;
     int binary;
-    struct meta_arm_cont tc, cc; /* treatment, control: continuous */
-    struct meta_arm_bin tb, cb;  /* treatment, control: binary */
+    struct meta_arm_cont tc, cc;     /* treatment, control: continuous */
+    struct meta_arm_bin tb, cb;      /* treatment, control: binary */
+    int given;                       /* 1: an effect as reported (yi, vi), not arm data */
+    enum meta_measure given_measure; /* the measure of yi when given */
+    double yi, vi;                   /* the effect and its variance when given */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -144,7 +168,8 @@ struct meta_study {
 /* ------------------------------------------------------------------------ */
 
 /* Computes one study's effect size yi and its sampling variance vi, as
- * metafor's escalc() does:
+ * metafor's escalc() does (a study with `given` set: its yi and vi, when
+ * they are of `measure`, finite and vi > 0; META_EINVAL otherwise):
  *   MD   mean difference, vi = sd1^2/n1 + sd2^2/n2;
  *   SMD  Hedges' g with the exact bias correction
  *        c(m) = exp(lgamma(m/2) - log(sqrt(m/2)) - lgamma((m-1)/2)), m = n1+n2-2,
@@ -167,7 +192,8 @@ struct meta_options;
 /* One study's yi and vi as opts->convention computes them for the analysis
  * that opts describes (opts->measure; under revman5 and r-meta also
  * opts->method, since Peto's study effect is its own). Under metafor this is
- * meta_es_compute(opts->measure, ...), bit for bit. The other conventions'
+ * meta_es_compute(opts->measure, ...), bit for bit; a study with `given` set
+ * gives its yi and vi under every convention, as meta_es_compute() does. The other conventions'
  * study-level rules are listed at struct meta_options.
  * A study whose data are valid but that the convention calls "not
  * estimable" (under revman5 and r-meta: no events in either arm for RR, OR
@@ -358,7 +384,10 @@ void meta_results_free(struct meta_result *results, size_t count);
 /* Pooling                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* The whole analysis of `k` studies from their arm data: computes each
+/* The whole analysis of `k` studies from their arm data (or, for studies
+ * with `given` set, their reported effects: under IV and the tau^2
+ * estimators any mix of the two is pooled from the studies' yi/vi, as
+ * meta_pool_yv() pools them): computes each
  * study's yi/vi (meta_es_compute), then pools them as opts asks (IV common,
  * Mantel-Haenszel or Peto from the counts, or random effects with the chosen
  * tau^2 estimator), with heterogeneity, the Q-profile tau^2 interval, the
@@ -370,7 +399,8 @@ void meta_results_free(struct meta_result *results, size_t count);
  * interval and the tau2 interval, which metafor refuses to compute, is NAN.
  * `out` is always initialised (release it with meta_result_release() after
  * any return). Returns META_OK; META_EINVAL for bad options, k = 0 or bad
- * input data; META_EDOM when a study's effect cannot be estimated (err names
+ * input data (a study with `given` set under MH or Peto, which need counts,
+ * included); META_EDOM when a study's effect cannot be estimated (err names
  * the study by label: callers wanting to leave such studies out check each
  * with meta_es_compute() first) or the pooled effect cannot be (all studies
  * double-zero under MH/Peto); META_ENOCONV when an iterative estimator does

@@ -31,10 +31,10 @@ set yrange [45.5:0.5]
 unset ytics
 unset mxtics
 set border 1 lw 1
-set xtics out nomirror scale 0.6,0 font 'Arial,Liberation Sans,Helvetica,sans-serif,8' ('-2' -2, '-1' -1, '0' 0, '1' 1, '2' 2)
+set xtics out nomirror scale 0.6,0 font 'Arial,8' ('-2' -2, '-1' -1, '0' 0, '1' 1, '2' 2)
 set arrow from first 0, graph 0 to first 0, graph 1 nohead lw 1 lc rgb '#000000' back
-set label 'Favours Antidepressant' at screen 0.81325, screen 0.04321 right noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
-set label 'Favours Placebo' at screen 0.83044, screen 0.04321 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Favours Antidepressant' at screen 0.81325, screen 0.04321 right noenhanced font 'Arial,8'
+set label 'Favours Placebo' at screen 0.83044, screen 0.04321 left noenhanced font 'Arial,8'
 # row 1
 set label 'TCA' at screen 0.02006, first 1 left noenhanced font 'Arial Bold,9'
 # row 2
@@ -121,9 +121,9 @@ set label 'Prediction interval' at screen 0.02006, first 9 left noenhanced
 set label '[-1.52, 0.29]' at screen 0.51093, first 9 left noenhanced
 set arrow from first -1.51763, first 9 to first 0.290941, first 9 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 10
-set label 'Heterogeneity: Tau² = 0.17; Chi² = 12.63, df = 5 (P = 0.03); I² = 62%' at screen 0.02006, first 10 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Heterogeneity: Tau² = 0.17; Chi² = 12.63, df = 5 (P = 0.03); I² = 62%' at screen 0.02006, first 10 left noenhanced font 'Arial,8'
 # row 11
-set label 'Test for overall effect: Z = 2.85 (P = 0.004)' at screen 0.02006, first 11 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Test for overall effect: Z = 2.85 (P = 0.004)' at screen 0.02006, first 11 left noenhanced font 'Arial,8'
 # row 13
 set label 'SNRI' at screen 0.02006, first 13 left noenhanced font 'Arial Bold,9'
 # row 14
@@ -186,9 +186,9 @@ set label 'Prediction interval' at screen 0.02006, first 19 left noenhanced
 set label '[-0.60, -0.12]' at screen 0.51093, first 19 left noenhanced
 set arrow from first -0.601202, first 19 to first -0.118881, first 19 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 20
-set label 'Heterogeneity: Tau² = 0.01; Chi² = 4.19, df = 3 (P = 0.24); I² = 33%' at screen 0.02006, first 20 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Heterogeneity: Tau² = 0.01; Chi² = 4.19, df = 3 (P = 0.24); I² = 33%' at screen 0.02006, first 20 left noenhanced font 'Arial,8'
 # row 21
-set label 'Test for overall effect: Z = 4.46 (P < 0.00001)' at screen 0.02006, first 21 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Test for overall effect: Z = 4.46 (P < 0.00001)' at screen 0.02006, first 21 left noenhanced font 'Arial,8'
 # row 23
 set label 'SSRI' at screen 0.02006, first 23 left noenhanced font 'Arial Bold,9'
 # row 24
@@ -275,9 +275,9 @@ set label 'Prediction interval' at screen 0.02006, first 31 left noenhanced
 set label '[-1.20, 0.41]' at screen 0.51093, first 31 left noenhanced
 set arrow from first -1.1965, first 31 to first 0.406988, first 31 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 32
-set label 'Heterogeneity: Tau² = 0.13; Chi² = 11.18, df = 5 (P = 0.05); I² = 56%' at screen 0.02006, first 32 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Heterogeneity: Tau² = 0.13; Chi² = 11.18, df = 5 (P = 0.05); I² = 56%' at screen 0.02006, first 32 left noenhanced font 'Arial,8'
 # row 33
-set label 'Test for overall effect: Z = 2.00 (P = 0.05)' at screen 0.02006, first 33 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Test for overall effect: Z = 2.00 (P = 0.05)' at screen 0.02006, first 33 left noenhanced font 'Arial,8'
 # row 35
 set label 'MAOI' at screen 0.02006, first 35 left noenhanced font 'Arial Bold,9'
 # row 36
@@ -328,9 +328,9 @@ set label 'Prediction interval' at screen 0.02006, first 40 left noenhanced
 set label '[-1.34, 0.25]' at screen 0.51093, first 40 left noenhanced
 set arrow from first -1.33616, first 40 to first 0.245967, first 40 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # row 41
-set label 'Heterogeneity: Tau² = 0.10; Chi² = 4.76, df = 2 (P = 0.09); I² = 58%' at screen 0.02006, first 41 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Heterogeneity: Tau² = 0.10; Chi² = 4.76, df = 2 (P = 0.09); I² = 58%' at screen 0.02006, first 41 left noenhanced font 'Arial,8'
 # row 42
-set label 'Test for overall effect: Z = 2.23 (P = 0.03)' at screen 0.02006, first 42 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Test for overall effect: Z = 2.23 (P = 0.03)' at screen 0.02006, first 42 left noenhanced font 'Arial,8'
 # row 44
 set label 'Total (95% CI)' at screen 0.02006, first 44 left noenhanced font 'Arial Bold,9'
 set label '1153' at screen 0.29669, first 44 right noenhanced font 'Arial Bold,9'
@@ -343,9 +343,9 @@ set label 'Prediction interval' at screen 0.02006, first 45 left noenhanced
 set label '[-0.93, 0.02]' at screen 0.51093, first 45 left noenhanced
 set arrow from first -0.92933, first 45 to first 0.02219, first 45 heads size screen 0.00430,90 lw 1.5 lc rgb '#8b1a1a' front
 # footer
-set label 'Heterogeneity: Tau² = 0.05; Chi² = 35.75, df = 18 (P = 0.008); I² = 51%' at screen 0.02006, screen 0.07088 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
-set label 'Test for overall effect: Z = 5.66 (P < 0.00001)' at screen 0.02006, screen 0.05507 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
-set label 'Test for subgroup differences: Chi² = 1.58, df = 3 (P = 0.66), I² = 0%' at screen 0.02006, screen 0.03926 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
-set label 'Random effects, REML, 95% CI' at screen 0.02006, screen 0.02345 left noenhanced font 'Arial,Liberation Sans,Helvetica,sans-serif,8'
+set label 'Heterogeneity: Tau² = 0.05; Chi² = 35.75, df = 18 (P = 0.008); I² = 51%' at screen 0.02006, screen 0.07088 left noenhanced font 'Arial,8'
+set label 'Test for overall effect: Z = 5.66 (P < 0.00001)' at screen 0.02006, screen 0.05507 left noenhanced font 'Arial,8'
+set label 'Test for subgroup differences: Chi² = 1.58, df = 3 (P = 0.66), I² = 0%' at screen 0.02006, screen 0.03926 left noenhanced font 'Arial,8'
+set label 'Random effects, REML, 95% CI' at screen 0.02006, screen 0.02345 left noenhanced font 'Arial,8'
 plot NaN notitle
 unset output

@@ -1,0 +1,388 @@
+/*
+ * How `meta import cochrane|revman` shows what it did: the import's report
+ * (what was stored, from which file, what was skipped and why) and the
+ * check against RevMan, each as a few lines of text or as JSON. Names from
+ * the files reach the terminal with control characters escaped.
+ */
+#include "cmd_import.h"
+#include "meta_report.h"
+
+#include <json-c/json.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- Text ------------------------------------------------------------------ */
+
+/* s with control characters shown as \n, \t, \xNN: a name read from a file
+ * must not move the cursor or recolour the terminal. */
+static const char *shown(char *buf, size_t size, const char *s)
+{
+    size_t n = 0;
+    for (; s && *s && n + 5 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n' || c == '\t') {
+            buf[n++] = '\\';
+            buf[n++] = c == '\n' ? 'n' : 't';
+        } else if (c < 0x20 || c == 0x7f) {
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+        } else {
+            buf[n++] = (char)c;
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static const char *format_name(enum meta_review_format f)
+{
+    return f == META_REVIEW_REVMAN5 ? "RevMan 5 file" : "Cochrane data package";
+}
+
+/* "58 dichotomous, 37 continuous": the counts per data type that are not 0. */
+static void by_type(char *buf, size_t size, const size_t *counts)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int t = META_REVIEW_TYPE_UNKNOWN; t <= META_REVIEW_OE && n < size; t++) {
+        if (!counts[t])
+            continue;
+        int w = snprintf(buf + n, size - n, "%s%zu %s", n ? ", " : "", counts[t],
+                         meta_review_type_name((enum meta_review_data_type)t));
+        n += w > 0 ? (size_t)w : 0;
+    }
+}
+
+static void print_text_report(FILE *out, const struct meta_import_report *r, const char *dir,
+                              size_t written, size_t skipped)
+{
+    const struct meta_review *rv = r->rv;
+    char a[1024], b[1024];
+    size_t types[META_REVIEW_OE + 1] = {0}, rows = 0, stored = 0;
+    for (size_t i = 0; i < r->n_analyses; i++) {
+        types[r->analyses[i].an->type]++;
+        stored += r->analyses[i].stored;
+    }
+    for (int t = 0; t <= META_REVIEW_OE; t++)
+        rows += r->rows_by_type[t];
+    fprintf(out, "imported %s from %s (%s)\n", shown(a, sizeof a, r->prefix),
+            shown(b, sizeof b, rv->path), format_name(rv->format));
+    by_type(a, sizeof a, types);
+    fprintf(out, "analyses: %zu (%s)\n", r->n_analyses, a);
+    by_type(a, sizeof a, r->rows_by_type);
+    fprintf(out, "data rows: %zu (%s): %zu stored, %zu skipped\n", rows, a, stored, r->n_skipped);
+    fprintf(out,
+            "stored: %lld arm row%s (%lld binary, %lld continuous), %lld estimate row%s; "
+            "%zu trial%s\n",
+            r->binary + r->continuous, plural((size_t)(r->binary + r->continuous)), r->binary,
+            r->continuous, r->estimates, plural((size_t)r->estimates), r->trials,
+            plural(r->trials));
+    for (size_t i = 0; i < r->load.nfiles; i++) {
+        const struct meta_load_file_report *f = &r->load.files[i];
+        fprintf(out,
+                "load %s <- %s: %lld row%s (%lld new, %lld replaced, %lld unchanged, %lld "
+                "removed)\n",
+                shown(a, sizeof a, f->name), shown(b, sizeof b, rv->sources[i].name), f->rows,
+                plural((size_t)f->rows), f->inserted, f->replaced, f->unchanged, f->removed);
+    }
+    if (dir) {
+        fprintf(out, "analysis files: %zu written to %s", written, shown(a, sizeof a, dir));
+        if (skipped)
+            fprintf(out, " (none for %zu analys%s without data or without an estimable study)",
+                    skipped, skipped == 1 ? "is" : "es");
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < r->n_skipped; i++) {
+        const struct meta_import_skip *s = &r->skipped[i];
+        char id[32], c[512];
+        meta_review_analysis_id(s->row->analysis, id, sizeof id);
+        fprintf(out, "skipped %s:%ld: analysis %s, %s: %s\n", shown(a, sizeof a, s->row->source),
+                s->row->line, id, shown(c, sizeof c, s->row->study), s->reason);
+    }
+}
+
+static const char *status_word(enum meta_check_status s)
+{
+    switch (s) {
+    case META_CHECK_AGREE:
+        return "agree";
+    case META_CHECK_DISAGREE:
+        return "disagree";
+    case META_CHECK_NOT_COMPARED:
+        return "not compared";
+    case META_CHECK_NOT_COMPUTED:
+        return "not computed";
+    }
+    return "?";
+}
+
+/* A number as the check shows it: "-" where there is none. */
+static const char *num(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else
+        meta_format_double(buf, size, v);
+    return buf;
+}
+
+static void print_text_check(FILE *out, const struct meta_check_report *c)
+{
+    char name[1024], x[64], y[64];
+    for (size_t i = 0; i < c->n_analyses; i++) {
+        const struct meta_check_analysis *a = &c->analyses[i];
+        shown(name, sizeof name, a->an->name);
+        switch (a->status) {
+        case META_CHECK_AGREE:
+        case META_CHECK_DISAGREE:
+            fprintf(out,
+                    "%-12s %-6s k=%-3zu %zu of %zu number%s agree, max rel diff %.2g%s%s%s  %s\n",
+                    a->status == META_CHECK_AGREE ? "agree" : "DISAGREE", a->id, a->k,
+                    a->n_fields - a->n_disagree, a->n_fields, plural(a->n_fields), a->max_rel_diff,
+                    a->reason ? " (" : "", a->reason ? a->reason : "", a->reason ? ")" : "", name);
+            break;
+        default:
+            fprintf(out, "%-12s %-6s %s  %s\n",
+                    a->status == META_CHECK_NOT_COMPUTED ? "NOT COMPUTED" : "not compared", a->id,
+                    a->reason ? a->reason : "", name);
+            break;
+        }
+        for (size_t j = 0; j < a->n_fields; j++) {
+            const struct meta_check_field *f = &a->fields[j];
+            if (!f->agree)
+                fprintf(out, "    %s: RevMan %s, meta %s\n", shown(name, sizeof name, f->field),
+                        num(x, sizeof x, f->revman), num(y, sizeof y, f->meta));
+        }
+    }
+    fprintf(out, "%zu analys%s: %zu agree, %zu disagree, %zu not computed, %zu not compared\n",
+            c->n_analyses, c->n_analyses == 1 ? "is" : "es", c->agree, c->disagree, c->not_computed,
+            c->not_compared);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Builder state: a failed allocation sets oom, checked once at the end. */
+struct jb {
+    int oom;
+};
+
+static struct json_object *jnum(struct jb *b, double v)
+{
+    if (!isfinite(v))
+        return NULL; /* null */
+    char text[40];
+    meta_format_double(text, sizeof text, v);
+    struct json_object *o = json_object_new_double_s(v, text);
+    b->oom |= !o;
+    return o;
+}
+
+static struct json_object *jint(struct jb *b, long long v)
+{
+    struct json_object *o = json_object_new_int64(v);
+    b->oom |= !o;
+    return o;
+}
+
+static struct json_object *jstr(struct jb *b, const char *s)
+{
+    if (!s)
+        return NULL;
+    struct json_object *o = json_object_new_string(s);
+    b->oom |= !o;
+    return o;
+}
+
+static struct json_object *jcontainer(struct jb *b, int array)
+{
+    struct json_object *o = array ? json_object_new_array() : json_object_new_object();
+    b->oom |= !o;
+    return o;
+}
+
+static void put(struct jb *b, struct json_object *obj, const char *key, struct json_object *v)
+{
+    if (!obj || json_object_object_add(obj, key, v) != 0) {
+        json_object_put(v);
+        b->oom = 1;
+    }
+}
+
+static void push(struct jb *b, struct json_object *arr, struct json_object *v)
+{
+    if (!arr || json_object_array_add(arr, v) != 0) {
+        json_object_put(v);
+        b->oom = 1;
+    }
+}
+
+static int print_json(FILE *out, struct jb *b, struct json_object *root)
+{
+    if (!b->oom)
+        fprintf(out, "%s\n",
+                json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                         JSON_C_TO_STRING_SPACED |
+                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+    return b->oom ? 1 : 0;
+}
+
+static struct json_object *json_review(struct jb *b, const struct meta_import_report *r)
+{
+    const struct meta_review *rv = r->rv;
+    struct json_object *o = jcontainer(b, 0);
+    put(b, o, "format", jstr(b, rv->format == META_REVIEW_REVMAN5 ? "revman" : "cochrane"));
+    put(b, o, "path", jstr(b, rv->path));
+    put(b, o, "name", jstr(b, rv->name));
+    put(b, o, "cd_number", jstr(b, rv->cd_number));
+    put(b, o, "title", jstr(b, rv->title));
+    put(b, o, "prefix", jstr(b, r->prefix));
+    return o;
+}
+
+static struct json_object *json_sources(struct jb *b, const struct meta_import_report *r)
+{
+    struct json_object *arr = jcontainer(b, 1);
+    for (size_t i = 0; i < r->load.nfiles; i++) {
+        const struct meta_load_file_report *f = &r->load.files[i];
+        struct json_object *o = jcontainer(b, 0);
+        put(b, o, "load", jstr(b, f->name));
+        put(b, o, "file", jstr(b, r->rv->sources[i].name));
+        put(b, o, "sha256", jstr(b, f->sha256));
+        put(b, o, "rows", jint(b, f->rows));
+        put(b, o, "estimates", jint(b, f->estimates));
+        put(b, o, "new", jint(b, f->inserted));
+        put(b, o, "replaced", jint(b, f->replaced));
+        put(b, o, "unchanged", jint(b, f->unchanged));
+        put(b, o, "removed", jint(b, f->removed));
+        push(b, arr, o);
+    }
+    return arr;
+}
+
+static struct json_object *json_analyses(struct jb *b, const struct meta_import_report *r)
+{
+    struct json_object *arr = jcontainer(b, 1);
+    for (size_t i = 0; i < r->n_analyses; i++) {
+        const struct meta_import_analysis *a = &r->analyses[i];
+        struct json_object *o = jcontainer(b, 0);
+        put(b, o, "analysis", jstr(b, a->id));
+        put(b, o, "name", jstr(b, a->an->name));
+        put(b, o, "outcome", jstr(b, a->outcome));
+        put(b, o, "data_type", jstr(b, meta_review_type_name(a->an->type)));
+        put(b, o, "subgroups", jint(b, (long long)a->an->n_subgroups));
+        put(b, o, "rows", jint(b, (long long)a->rows));
+        put(b, o, "stored", jint(b, (long long)a->stored));
+        put(b, o, "skipped", jint(b, (long long)a->skipped));
+        push(b, arr, o);
+    }
+    return arr;
+}
+
+static struct json_object *json_skipped(struct jb *b, const struct meta_import_report *r)
+{
+    struct json_object *arr = jcontainer(b, 1);
+    for (size_t i = 0; i < r->n_skipped; i++) {
+        const struct meta_import_skip *s = &r->skipped[i];
+        char id[32];
+        meta_review_analysis_id(s->row->analysis, id, sizeof id);
+        struct json_object *o = jcontainer(b, 0);
+        put(b, o, "file", jstr(b, s->row->source));
+        put(b, o, "line", jint(b, s->row->line));
+        put(b, o, "analysis", jstr(b, id));
+        put(b, o, "study", jstr(b, s->row->study));
+        put(b, o, "reason", jstr(b, s->reason));
+        push(b, arr, o);
+    }
+    return arr;
+}
+
+static int print_json_report(FILE *out, const struct meta_import_report *r, const char *dir,
+                             size_t written, size_t skipped)
+{
+    struct jb b = {0};
+    struct json_object *root = jcontainer(&b, 0);
+    put(&b, root, "review", json_review(&b, r));
+    put(&b, root, "sources", json_sources(&b, r));
+    put(&b, root, "analyses", json_analyses(&b, r));
+    struct json_object *rows = jcontainer(&b, 0);
+    for (int t = META_REVIEW_TYPE_UNKNOWN; t <= META_REVIEW_OE; t++)
+        if (r->rows_by_type[t])
+            put(&b, rows, meta_review_type_name((enum meta_review_data_type)t),
+                jint(&b, (long long)r->rows_by_type[t]));
+    put(&b, root, "data_rows", rows);
+    struct json_object *stored = jcontainer(&b, 0);
+    put(&b, stored, "binary", jint(&b, r->binary));
+    put(&b, stored, "continuous", jint(&b, r->continuous));
+    put(&b, stored, "estimates", jint(&b, r->estimates));
+    put(&b, root, "stored", stored);
+    put(&b, root, "trials", jint(&b, (long long)r->trials));
+    put(&b, root, "skipped", json_skipped(&b, r));
+    if (dir) {
+        struct json_object *files = jcontainer(&b, 0);
+        put(&b, files, "dir", jstr(&b, dir));
+        put(&b, files, "written", jint(&b, (long long)written));
+        put(&b, files, "skipped", jint(&b, (long long)skipped));
+        put(&b, root, "analysis_files", files);
+    }
+    return print_json(out, &b, root);
+}
+
+static int print_json_check(FILE *out, const struct meta_check_report *c)
+{
+    struct jb b = {0};
+    struct json_object *root = jcontainer(&b, 1);
+    for (size_t i = 0; i < c->n_analyses; i++) {
+        const struct meta_check_analysis *a = &c->analyses[i];
+        struct json_object *o = jcontainer(&b, 0);
+        int compared = a->status == META_CHECK_AGREE || a->status == META_CHECK_DISAGREE;
+        put(&b, o, "analysis", jstr(&b, a->id));
+        put(&b, o, "name", jstr(&b, a->an->name));
+        put(&b, o, "k", jint(&b, (long long)a->k));
+        /* null: nothing was compared (the status and reason say why) */
+        put(&b, o, "agree",
+            compared ? json_object_new_boolean(a->status == META_CHECK_AGREE) : NULL);
+        put(&b, o, "status", jstr(&b, status_word(a->status)));
+        if (a->reason)
+            put(&b, o, "reason", jstr(&b, a->reason));
+        put(&b, o, "max_rel_diff", compared ? jnum(&b, a->max_rel_diff) : NULL);
+        struct json_object *fields = jcontainer(&b, 1);
+        for (size_t j = 0; j < a->n_fields; j++) {
+            const struct meta_check_field *f = &a->fields[j];
+            struct json_object *fo = jcontainer(&b, 0);
+            put(&b, fo, "field", jstr(&b, f->field));
+            put(&b, fo, "revman", jnum(&b, f->revman));
+            put(&b, fo, "meta", jnum(&b, f->meta));
+            put(&b, fo, "agree", json_object_new_boolean(f->agree));
+            push(&b, fields, fo);
+        }
+        put(&b, o, "fields", fields);
+        push(&b, root, o);
+    }
+    return print_json(out, &b, root);
+}
+
+/* ---- Entry points ------------------------------------------------------------ */
+
+int cmd_import_print_report(FILE *out, const struct meta_import_report *r, int json,
+                            const char *dir, size_t written, size_t skipped)
+{
+    if (json)
+        return print_json_report(out, r, dir, written, skipped);
+    print_text_report(out, r, dir, written, skipped);
+    return 0;
+}
+
+int cmd_import_print_check(FILE *out, const struct meta_check_report *c, int json)
+{
+    if (json)
+        return print_json_check(out, c);
+    print_text_check(out, c);
+    return 0;
+}
