@@ -7,8 +7,10 @@
 # a conclusion that flips is flagged; the history lists every run with the
 # loads new since the one before; a read-only session says it could not
 # record and --record-db / META_RECORD_DB records elsewhere; the reader role
-# lists the history but cannot write it; loads committing while meta run
-# --changed runs give each run one state of the registry, never a mix.
+# lists the history but cannot write it; an estimate row's value replaced and
+# a result's subgroup or risk-of-bias judgement changed make the analyses
+# that read them stale; loads committing while meta run --changed runs give
+# each run one state of the registry, never a mix.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness.sh"
 fixtures=$here/living
@@ -195,6 +197,62 @@ expect "reader: runs, but cannot record" 0 "warning: the runs were not recorded:
 [[ $(count) -eq $before ]] && ok "reader: nothing recorded" || not_ok "reader recorded a run"
 psql "$reader" -qAt -c "INSERT INTO analysis_runs (path) VALUES ('x')" >/dev/null 2>&1 &&
     not_ok "reader inserted into analysis_runs" || ok "reader: no INSERT into analysis_runs"
+
+# ---- estimate rows and the attributes of results ----------------------------
+
+# Three analyses of their own: hazard ratios from estimate rows; one outcome's
+# arm rows by the `subgroup` attribute of their results, and with their
+# risk-of-bias judgements (`rob_overall`, an attribute of the result too).
+an=$work/more
+mkdir "$an"
+printf '[analysis]\noutcome = survival\ntreatment = drug\ncontrol = placebo\nmeasure = HR\njson = hr.json\n' \
+    >"$an/hr.ini"
+printf '[analysis]\noutcome = ropain\ntreatment = drug\ncontrol = placebo\nby = subgroup\njson = sub.json\n' \
+    >"$an/sub.ini"
+printf '[analysis]\noutcome = ropain\ntreatment = drug\ncontrol = placebo\nrob = true\njson = rob.json\n' \
+    >"$an/rob.ini"
+cat >"$work/more.csv" <<'CSV'
+trial,arm,treatment,control,outcome,timepoint,n,mean,sd,measure,estimate,se,year
+H1,,drug,placebo,survival,,,,,HR,0.70,0.10,2010
+H2,,drug,placebo,survival,,,,,HR,0.80,0.12,2012
+H3,,drug,placebo,survival,,,,,HR,0.75,0.15,2015
+R1,drug,drug,,ropain,,40,2.0,1.0,,,,2011
+R1,placebo,placebo,,ropain,,40,2.5,1.1,,,,2011
+R2,drug,drug,,ropain,,50,2.1,1.2,,,,2013
+R2,placebo,placebo,,ropain,,52,2.9,1.0,,,,2013
+R3,drug,drug,,ropain,,30,1.8,0.9,,,,2016
+R3,placebo,placebo,,ropain,,31,2.2,1.0,,,,2016
+CSV
+printf 'trial,treatment,control,outcome,measure,estimate,se\nH2,drug,placebo,survival,HR,0.90,0.12\n' \
+    >"$work/more_h2.csv"
+load "$work/more.csv"
+# Cochrane imports store these as attributes of each result, not of the arm.
+psql "$DB" -qAt -c "UPDATE continuous_results r SET attributes = jsonb_build_object(
+    'subgroup', CASE WHEN t.name = 'R1' THEN 'a' ELSE 'b' END, 'rob_overall', 'low')
+    FROM arms a JOIN trials t USING (trial_id)
+    WHERE a.arm_id = r.arm_id AND t.name IN ('R1', 'R2', 'R3')" >/dev/null
+run "$META" run --db "$DB" --out "$out_dir" "$an"
+expect "estimate rows and result attributes: the first run" 0 "^3 analyses: 3 ok, 0 failed$"
+changed
+expect "nothing changed: nothing runs" 0 "^3 analyses: 3 unchanged, 0 ok, 0 failed$"
+load "$work/more_h2.csv"
+changed
+expect "an estimate row's value replaced: its analysis" 0 "^3 analyses: 2 unchanged, 1 ok, 0 failed$"
+ran hr
+expect "its change" 0 "hr.ini +HR 0\.74 \[.*\] k=3 -> HR 0\.77 \[.*\] k=3  \(data changed: new data from $work/more_h2.csv\)$"
+psql "$DB" -qAt -c "UPDATE continuous_results r SET attributes = r.attributes || '{\"subgroup\": \"a\"}'
+    FROM arms a JOIN trials t USING (trial_id) WHERE a.arm_id = r.arm_id AND t.name = 'R2'" >/dev/null
+changed
+expect "a result's subgroup changed: the analyses of its outcome" 0 "^3 analyses: 1 unchanged, 2 ok, 0 failed$"
+ran rob sub
+expect "the subgroup analysis sees other rows" 0 "sub.ini .*\(data changed"
+psql "$DB" -qAt -c "UPDATE continuous_results r SET attributes = r.attributes || '{\"rob_overall\": \"high\"}'
+    FROM arms a JOIN trials t USING (trial_id) WHERE a.arm_id = r.arm_id AND t.name = 'R3'" >/dev/null
+changed
+expect "a result's rob_overall changed: the analyses of its outcome" 0 "^3 analyses: 1 unchanged, 2 ok, 0 failed$"
+ran rob sub
+changed
+expect "and then nothing" 0 "^3 analyses: 3 unchanged, 0 ok, 0 failed$"
 
 # ---- one snapshot per run ---------------------------------------------------
 

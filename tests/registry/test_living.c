@@ -139,18 +139,26 @@ static void test_changes(void)
     expect_changes("halluc@=2 pain@24h=5 survival@=2");
     sql("UPDATE estimate_results SET se = 0.2");
     expect_changes("halluc@=2 pain@24h=5 survival@=3");
+    /* A result's own attributes (a subgroup, a risk-of-bias judgement). */
+    sql("UPDATE binary_results SET attributes = coalesce(attributes, '{}') || '{\"rob_overall\": "
+        "\"high\"}'"
+        " WHERE events = 5");
+    expect_changes("halluc@=3 pain@24h=5 survival@=3");
+    sql("UPDATE estimate_results SET attributes = coalesce(attributes, '{}') || '{\"subgroup\": "
+        "\"b\"}'");
+    expect_changes("halluc@=3 pain@24h=5 survival@=4");
     sql("DELETE FROM trials WHERE name = 'T2'");
-    expect_changes("halluc@=3 pain@24h=6 survival@=3");
+    expect_changes("halluc@=4 pain@24h=6 survival@=4");
     /* An UPDATE that writes nothing changes nothing. */
     sql("UPDATE continuous_results SET n = n + 1 WHERE false");
-    expect_changes("halluc@=3 pain@24h=6 survival@=3");
+    expect_changes("halluc@=4 pain@24h=6 survival@=4");
     /* Statements in replica mode (how the loader may skip foreign-key
      * triggers) are counted as well. */
     sql("BEGIN; SET LOCAL session_replication_role = replica;"
         " UPDATE binary_results SET events = events WHERE events = 5; COMMIT");
-    expect_changes("halluc@=4 pain@24h=6 survival@=3");
+    expect_changes("halluc@=5 pain@24h=6 survival@=4");
     sql("TRUNCATE estimate_results");
-    expect_changes("halluc@=5 pain@24h=7 survival@=4");
+    expect_changes("halluc@=6 pain@24h=7 survival@=5");
 }
 
 /* ---- Fingerprints -------------------------------------------------------- */
@@ -225,12 +233,68 @@ static void test_fingerprint(void)
     select_pain(db, &c, "dose");
     CU_ASSERT_STRING_NOT_EQUAL(c.fingerprint, a.fingerprint);
     meta_selection_release(&c);
+    /* The attributes read by name (moderators, risk-of-bias columns): which
+     * are asked for, and each value, the arm's included. */
+    const char *treat[] = {"ketamine"}, *ctrl[] = {"placebo"}, *names[] = {"dose", "rob_overall"};
+    struct meta_select_query q = {.outcome = "pain",
+                                  .timepoint = "24h",
+                                  .treatments = treat,
+                                  .n_treatments = 1,
+                                  .controls = ctrl,
+                                  .n_controls = 1,
+                                  .attributes = names,
+                                  .n_attributes = 2};
+    struct meta_selection d;
+    struct meta_error err;
+    select_pain(db, &c, NULL);
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q, &d, &err), META_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d.fingerprint, c.fingerprint);
+    CU_ASSERT_EQUAL_FATAL(d.count, c.count);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d.arms[0].values);
+    CU_ASSERT_STRING_EQUAL(d.arms[0].values[0], "high");
+    CU_ASSERT_EQUAL(meta_selection_fingerprint(&d, fp), META_OK);
+    CU_ASSERT_STRING_EQUAL(fp, d.fingerprint);
+    char *kept = d.arms[0].values[0];
+    d.arms[0].values[0] = "low";
+    meta_selection_fingerprint(&d, fp);
+    CU_ASSERT_STRING_NOT_EQUAL(fp, d.fingerprint);
+    d.arms[0].values[0] = kept;
+    meta_selection_release(&d);
+    sql("UPDATE continuous_results SET attributes = coalesce(attributes, '{}') || "
+        "'{\"rob_overall\": \"high\"}'");
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q, &d, &err), META_OK);
+    struct meta_selection e;
+    select_pain(db, &e, NULL);
+    CU_ASSERT_STRING_NOT_EQUAL(e.fingerprint, c.fingerprint);
+    CU_ASSERT_STRING_EQUAL(d.arms[0].values[1], "high");
+    meta_selection_release(&e);
+    meta_selection_release(&c);
+    meta_selection_release(&d);
+    /* An estimate row's value. */
+    const struct meta_select_query hr = {.outcome = "survival",
+                                         .treatments = treat,
+                                         .n_treatments = 1,
+                                         .controls = ctrl,
+                                         .n_controls = 1};
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &hr, &c, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(c.n_estimates, 1);
+    sql("UPDATE estimate_results SET estimate = 0.71");
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &hr, &d, &err), META_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d.fingerprint, c.fingerprint);
+    meta_selection_release(&c);
+    meta_selection_release(&d);
     meta_selection_release(&a);
     meta_selection_release(&b);
     meta_db_close(other);
 }
 
 /* ---- Many selections in one statement ------------------------------------ */
+
+/* Whether two texts, either NULL, are equal. */
+static int same_text(const char *x, const char *y)
+{
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
 
 /* Asserts that two selections hold the same rows. */
 static void expect_same(const struct meta_selection *a, const struct meta_selection *b)
@@ -252,6 +316,14 @@ static void expect_same(const struct meta_selection *a, const struct meta_select
         CU_ASSERT((!x->by_value && !y->by_value) ||
                   (x->by_value && y->by_value && strcmp(x->by_value, y->by_value) == 0));
     }
+    CU_ASSERT_EQUAL_FATAL(a->n_attributes, b->n_attributes);
+    for (size_t j = 0; j < a->n_attributes; j++) {
+        CU_ASSERT_STRING_EQUAL(a->attributes[j], b->attributes[j]);
+        for (size_t i = 0; i < a->count; i++)
+            CU_ASSERT(same_text(a->arms[i].values[j], b->arms[i].values[j]));
+        for (size_t i = 0; i < a->n_estimates; i++)
+            CU_ASSERT(same_text(a->estimates[i].values[j], b->estimates[i].values[j]));
+    }
     for (size_t i = 0; i < a->n_estimates; i++) {
         CU_ASSERT_STRING_EQUAL(a->estimates[i].trial, b->estimates[i].trial);
         CU_ASSERT_EQUAL(a->estimates[i].swapped, b->estimates[i].swapped);
@@ -269,7 +341,8 @@ static void test_select_many(void)
                                           "T9,x,xanomeline,,halluc,1y,,,,1,9,,,,,\n";
     load(db, "more.csv", more_csv);
     const char *k[] = {"ketamine"}, *p[] = {"placebo"}, *kx[] = {"ketamine", "esketamine"},
-               *both[] = {"ketamine", "placebo"}, *x[] = {"xanomeline"};
+               *both[] = {"ketamine", "placebo"}, *x[] = {"xanomeline"},
+               *attrs[] = {"dose", "year", "no such"};
     static const char bad_utf8[] = {'p', (char)0xff, 0};
     const struct meta_select_query q[] = {
         {.outcome = "pain",
@@ -278,7 +351,9 @@ static void test_select_many(void)
          .n_treatments = 1,
          .controls = p,
          .n_controls = 1,
-         .by = "dose"},
+         .by = "dose",
+         .attributes = attrs,
+         .n_attributes = 3},
         {.outcome = "pain", .treatments = p, .n_treatments = 1, .controls = k, .n_controls = 1},
         {.outcome = "halluc",
          .treatments = k,
@@ -291,7 +366,13 @@ static void test_select_many(void)
          .n_treatments = 1,
          .controls = p,
          .n_controls = 1},
-        {.outcome = "survival", .treatments = p, .n_treatments = 1, .controls = k, .n_controls = 1},
+        {.outcome = "survival",
+         .treatments = p,
+         .n_treatments = 1,
+         .controls = k,
+         .n_controls = 1,
+         .attributes = attrs + 1,
+         .n_attributes = 1},
         {.outcome = "pian", .treatments = k, .n_treatments = 1, .controls = p, .n_controls = 1},
         {.outcome = "pain",
          .timepoint = "48h",
@@ -349,6 +430,11 @@ static void test_select_many(void)
     CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 1, many, status, errs, &err), META_OK);
     CU_ASSERT_EQUAL(many[0].count, 8);
     CU_ASSERT_STRING_EQUAL(many[0].arms[0].by_value, "high");
+    /* with the attributes asked for by name: the arm's, NULL where none */
+    CU_ASSERT_EQUAL_FATAL(many[0].n_attributes, 3);
+    CU_ASSERT_STRING_EQUAL(many[0].arms[0].values[0], "high");
+    CU_ASSERT_STRING_EQUAL(many[0].arms[0].values[1], "2015");
+    CU_ASSERT_PTR_NULL(many[0].arms[0].values[2]);
     meta_selection_release(&many[0]);
 }
 
