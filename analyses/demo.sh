@@ -51,6 +51,11 @@ if [[ -s $main ]]; then
 fi
 
 echo
+echo "== a living review: one more (SIMULATED) trial, then only what it touches runs again"
+"$meta" load analyses/living/ketamine_trial21_simulated.csv
+"$meta" run --changed --out "$out" analyses/ || status=$?
+
+echo
 echo "== plots"
 sed -n 's/^ok .* -> //p' "$runlog" | tr ' ' '\n' | grep -E '\.(png|svg|pdf)$' |
     while IFS= read -r plot; do echo "  $PWD/$plot"; done

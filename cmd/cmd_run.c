@@ -1,14 +1,19 @@
 /*
- * `meta run [--out DIR] [--db CONNINFO] FILE.ini|DIR...`: runs declared
- * analyses (analysis_file.h) one after the other on one registry connection,
- * writes their tables and plots under DIR, keeps going past a failing one,
- * and ends with a summary. Report scripts name analyses instead of spelling
- * out long command lines.
+ * `meta run [--out DIR] [--db CONNINFO] [--changed] FILE.ini|DIR...`: runs
+ * declared analyses (analysis_file.h) on one registry connection, in one
+ * snapshot of it, writes their tables and plots under DIR, keeps going past
+ * a failing one, ends with a summary, and records every run in the
+ * registry's history. Report scripts name analyses instead of spelling out
+ * long command lines; a living review re-runs only what new data touched.
+ * Selections are read for many analyses at a time (meta_analysis_run_many).
  */
 #include "analysis_file.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "living_cli.h"
+#include "meta_load.h"
 #include "meta_report.h"
+#include "meta_runs.h"
 #include "parse_options.h"
 #include "safe_out.h"
 
@@ -24,7 +29,8 @@
 #include <unistd.h>
 
 const char cmd_run_usage[] =
-    "usage: meta run [--out DIR] [--db CONNINFO] FILE.ini|DIR...\n"
+    "usage: meta run [--out DIR] [--db CONNINFO] [--changed] [--record-db CONNINFO]\n"
+    "                FILE.ini|DIR...\n"
     "\n"
     "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
     "name order. An analysis file has one [analysis] section whose keys are the\n"
@@ -53,11 +59,28 @@ const char cmd_run_usage[] =
     "analysis does not stop the others. The README's section \"Analyses\" has the\n"
     "whole format; analyses/ holds examples.\n"
     "\n"
+    "Every analysis reads the same state of the registry (one snapshot: a load\n"
+    "that commits meanwhile is seen by all or none), and every run is recorded\n"
+    "in the registry: the file's path and SHA-256, the request, the result, and\n"
+    "a fingerprint of the rows used with the loads that brought them ('meta\n"
+    "history FILE.ini' lists them).\n"
+    "\n"
     "Options\n"
     "  --out DIR      where outputs go, created as needed (default: out)\n"
     "  --db CONNINFO  the registry's PostgreSQL (libpq string or URI); also META_DB\n"
+    "  --changed      run only the analyses whose file or data changed since their\n"
+    "                 last recorded run, or that never ran (a result added, replaced\n"
+    "                 or removed at their outcome and time point, or a trial or arm\n"
+    "                 they read changed), decided by one query without reading rows;\n"
+    "                 print for each the change, 'MD -0.69 [-0.90, -0.48] k=10 ->\n"
+    "                 MD -0.75 [-0.95, -0.55] k=11', and whether the conclusion flips\n"
+    "  --record-db CONNINFO  record the runs on this server (a primary) rather than\n"
+    "                 on --db; also META_RECORD_DB. Without it, on a server that\n"
+    "                 takes no writes (a hot standby) the runs are not recorded, and\n"
+    "                 meta run says so\n"
     "\n"
-    "Exit status: 0 every analysis succeeded, 1 any failed, 2 usage error.\n";
+    "Exit status: 0 every analysis succeeded, 1 any failed (or the runs could not\n"
+    "be recorded on --record-db), 2 usage error.\n";
 
 /* One analysis to run, or an argument that could not be expanded into any. */
 struct entry {
@@ -68,18 +91,53 @@ struct entry {
 struct entries {
     struct entry *items;
     size_t n, cap;
+    /* The real paths of the files listed, for naming each once: an open
+     * addressing hash set (NULL slots free), cap_seen slots. */
+    char **seen;
+    size_t n_seen, cap_seen;
+};
+
+/* How many analyses read their selections in one round trip. */
+#define RUN_BATCH 256
+
+/* What becomes of one analysis. */
+enum item_state {
+    ITEM_FAILED,  /* failure holds the FAIL line */
+    ITEM_READY,   /* its file is read: to run */
+    ITEM_CURRENT, /* --changed: nothing changed since its last run */
+    ITEM_OK       /* ran, outputs written */
+};
+
+/* One analysis of the invocation, from its file to its record. */
+struct item {
+    const struct entry *e;
+    enum item_state state;
+    char *failure; /* the FAIL message */
+    struct meta_analysis_file af;
+    char *identity;                   /* its absolute path: its name in the history */
+    char sha256[META_CSV_SHA256_HEX]; /* of its bytes */
+    struct meta_run_state rs;         /* the history's verdict (zeros without a registry) */
+    /* What is recorded of a run that succeeded. */
+    struct meta_run_result result;
+    char *options_json;
+    char fingerprint[META_FINGERPRINT_SIZE];
+    long long *load_ids; /* by load_id */
+    char **load_files;   /* their file names */
+    size_t n_loads;
 };
 
 /* What the analyses of one invocation share. */
 struct run_ctx {
-    const char *out;      /* output directory, without a trailing slash */
-    int out_fd;           /* it, opened: every output is created relative to it */
-    const char *conninfo; /* --db, or NULL for META_DB / the private cluster */
-    struct meta_db *db;   /* opened by the first analysis that needs it */
-    int db_failed;        /* opening failed once: do not try again */
-    char **claimed;       /* output paths (relative) declared so far */
-    char **claimed_by;    /* the analysis file that declared each */
+    const char *out;       /* output directory, without a trailing slash */
+    int out_fd;            /* it, opened: every output is created relative to it */
+    const char *conninfo;  /* --db, or NULL for META_DB / the private cluster */
+    const char *record_db; /* --record-db or META_RECORD_DB, or NULL */
+    int changed;           /* --changed */
+    struct meta_db *db;    /* opened once a file needs it */
+    char **claimed;        /* output paths (relative) declared so far */
+    char **claimed_by;     /* the analysis file that declared each */
     size_t n_claimed;
+    int width; /* of the path column of the lines printed */
 };
 
 static int add_entry(struct entries *list, const char *path, const char *problem)
@@ -111,6 +169,9 @@ static void entries_free(struct entries *list)
         free(list->items[i].problem);
     }
     free(list->items);
+    for (size_t i = 0; i < list->cap_seen; i++)
+        free(list->seen[i]);
+    free(list->seen);
 }
 
 static int by_name(const void *a, const void *b)
@@ -179,15 +240,50 @@ cleanup:
     return ret;
 }
 
-/* Whether `path` names the same file as an entry already listed. */
-static int listed(const struct entries *list, const char *path)
+static size_t hash_text(const char *s)
 {
-    char a[PATH_MAX], b[PATH_MAX];
-    if (!realpath(path, a))
+    size_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Whether `path` names a file already listed; if not, remembers it (one
+ * realpath per file, one hash probe: naming thousands of files stays
+ * linear). A path that does not resolve is listed as given, to fail later. */
+static int listed(struct entries *list, const char *path, int *ret)
+{
+    char real[PATH_MAX];
+    *ret = META_OK;
+    if (!realpath(path, real))
         return 0;
-    for (size_t i = 0; i < list->n; i++)
-        if (!list->items[i].problem && realpath(list->items[i].path, b) && strcmp(a, b) == 0)
+    if (2 * (list->n_seen + 1) > list->cap_seen) {
+        size_t cap = list->cap_seen ? 2 * list->cap_seen : 64;
+        char **grown = calloc(cap, sizeof *grown);
+        if (!grown) {
+            *ret = META_ENOMEM;
+            return 0;
+        }
+        for (size_t i = 0; i < list->cap_seen; i++) {
+            if (!list->seen[i])
+                continue;
+            size_t h = hash_text(list->seen[i]) & (cap - 1);
+            while (grown[h])
+                h = (h + 1) & (cap - 1);
+            grown[h] = list->seen[i];
+        }
+        free(list->seen);
+        list->seen = grown;
+        list->cap_seen = cap;
+    }
+    size_t h = hash_text(real) & (list->cap_seen - 1);
+    for (; list->seen[h]; h = (h + 1) & (list->cap_seen - 1))
+        if (strcmp(list->seen[h], real) == 0)
             return 1;
+    if (!(list->seen[h] = strdup(real)))
+        *ret = META_ENOMEM;
+    else
+        list->n_seen++;
     return 0;
 }
 
@@ -200,11 +296,14 @@ static int collect(struct entries *list, char **args, size_t n_args)
         if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             struct entries found = {0};
             ret = add_directory(&found, args[i]);
-            for (size_t j = 0; ret == META_OK && j < found.n; j++)
-                if (found.items[j].problem || !listed(list, found.items[j].path))
+            for (size_t j = 0; ret == META_OK && j < found.n; j++) {
+                if (!found.items[j].problem && listed(list, found.items[j].path, &ret))
+                    continue;
+                if (ret == META_OK)
                     ret = add_entry(list, found.items[j].path, found.items[j].problem);
+            }
             entries_free(&found);
-        } else if (!listed(list, args[i])) {
+        } else if (!listed(list, args[i], &ret) && ret == META_OK) {
             ret = add_entry(list, args[i], NULL);
         }
         if (ret != META_OK)
@@ -387,81 +486,357 @@ static void describe_result(char *buf, size_t size, const struct meta_analysis *
         snprintf(buf + used, size - (size_t)used, "  %zu subgroups", an->n_groups);
 }
 
-/* Runs one analysis file; prints its line. Returns 1 when it succeeded. */
-static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
+/* Writes the outputs af declares for the computed analysis an under the
+ * output directory; `written` (size bytes) receives their paths. */
+static int write_outputs(struct run_ctx *ctx, const struct meta_analysis_file *af,
+                         const struct meta_analysis *an, char *written, size_t size,
+                         struct meta_error *err)
 {
-    struct meta_analysis_file af;
-    struct meta_analysis an;
-    struct meta_error err;
-    char written[8192] = "";
-    int ok = 0, ret;
-    meta_error_clear(&err);
-    meta_analysis_file_init(&af);
-    meta_analysis_init(&an);
-
-    if (e->problem) {
-        meta_error_set(&err, META_EINVAL, "%s: %s", e->path, e->problem);
-        goto report;
-    }
-    if ((ret = meta_analysis_file_read(&af, e->path, &err)) != META_OK ||
-        (ret = claim_outputs(ctx, &af, &err)) != META_OK)
-        goto report;
-    if (!ctx->db && ctx->db_failed) {
-        meta_error_set(&err, META_EDB, "%s: no registry database (see the first failure)", e->path);
-        goto report;
-    }
-    if (!ctx->db && ((ret = meta_db_open(ctx->conninfo, &ctx->db, &err)) != META_OK ||
-                     (ret = meta_db_set_read_only(ctx->db, &err)) != META_OK)) {
-        meta_db_close(ctx->db);
-        ctx->db = NULL;
-        ctx->db_failed = 1;
-        prefix_file(&err, e->path);
-        goto report;
-    }
-    struct meta_request_error rerr;
-    meta_request_error_init(&rerr, meta_analysis_file_spell);
-    if ((ret = meta_analysis_run(ctx->db, &af.req, &an, &rerr)) != META_OK) {
-        /* A key at fault points at its line in the file. */
-        char key[64];
-        int line = 0;
-        if (rerr.key) {
-            meta_analysis_file_spell(key, sizeof key, rerr.key);
-            line = meta_analysis_file_key_line(&af, key);
-        }
-        if (line)
-            meta_error_set(&err, ret, "%s:%d: %s", e->path, line, rerr.err.msg);
-        else
-            meta_error_set(&err, ret, "%s: %s", e->path, rerr.err.msg);
-        goto report;
-    }
-    for (size_t i = 0; i < af.n_outputs; i++) {
-        const struct meta_analysis_output *o = &af.outputs[i];
-        if ((ret = write_output(ctx, o, &af, &an, &err)) != META_OK) {
-            prefix_file(&err, e->path);
-            goto report;
+    for (size_t i = 0; i < af->n_outputs; i++) {
+        const struct meta_analysis_output *o = &af->outputs[i];
+        int ret = write_output(ctx, o, af, an, err);
+        if (ret != META_OK) {
+            prefix_file(err, af->name);
+            return ret;
         }
         size_t used = strlen(written);
-        snprintf(written + used, sizeof written - used, " %s/%s", ctx->out, o->path);
+        snprintf(written + used, size - used, " %s/%s", ctx->out, o->path);
     }
-    ok = 1;
-report:
-    if (ok) {
-        char result[256];
-        describe_result(result, sizeof result, &an);
-        cli_print_line("ok   %-*s  %s  ->%s", width, e->path, result, written);
-    } else {
-        cli_print_line("FAIL %s", err.msg);
+    return META_OK;
+}
+
+/* ---- One invocation: items from files to records --------------------------- */
+
+static void item_fail(struct item *it, const struct meta_error *err)
+{
+    free(it->failure);
+    it->failure = strdup(err->msg[0] ? err->msg : "out of memory");
+    it->state = ITEM_FAILED;
+}
+
+static void items_free(struct item *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        free(items[i].failure);
+        meta_analysis_file_release(&items[i].af);
+        free(items[i].identity);
+        meta_run_states_release(&items[i].rs, 1);
+        free(items[i].options_json);
+        for (size_t j = 0; j < items[i].n_loads; j++)
+            free(items[i].load_files[j]);
+        free(items[i].load_files);
+        free(items[i].load_ids);
     }
-    fflush(stdout);
-    meta_analysis_release(&an);
-    meta_analysis_file_release(&af);
-    return ok;
+    free(items);
+}
+
+/* Reads an item's file and everything about it that needs no registry:
+ * its request and outputs, its identity in the history, its SHA-256. */
+static void prepare(struct run_ctx *ctx, struct item *it)
+{
+    struct meta_error err;
+    char identity[PATH_MAX];
+    meta_error_clear(&err);
+    meta_analysis_file_init(&it->af);
+    if (it->e->problem) {
+        meta_error_set(&err, META_EINVAL, "%s: %s", it->e->path, it->e->problem);
+        item_fail(it, &err);
+        return;
+    }
+    if (meta_analysis_file_read(&it->af, it->e->path, &err) != META_OK ||
+        claim_outputs(ctx, &it->af, &err) != META_OK ||
+        cli_analysis_identity(it->e->path, identity, sizeof identity, &err) != META_OK ||
+        meta_load_sha256_file(it->e->path, it->sha256, &err) != META_OK) {
+        item_fail(it, &err);
+        return;
+    }
+    if (!(it->identity = strdup(identity))) {
+        item_fail(it, &err);
+        return;
+    }
+    it->state = ITEM_READY;
+}
+
+/* Opens the registry, starts the snapshot every analysis reads and asks the
+ * history which analyses must run (all without --changed). A failure fails
+ * every analysis that was ready, the first with the reason. */
+static void check(struct run_ctx *ctx, struct item *items, size_t n)
+{
+    struct meta_error err;
+    struct meta_run_key *keys = NULL;
+    struct meta_run_state *states = NULL;
+    size_t *index = NULL, m = 0;
+    int ret;
+    meta_error_clear(&err);
+    for (size_t i = 0; i < n; i++)
+        m += items[i].state == ITEM_READY;
+    if (m == 0)
+        return;
+    keys = calloc(m, sizeof *keys);
+    states = calloc(m, sizeof *states);
+    index = calloc(m, sizeof *index);
+    if (!keys || !states || !index) {
+        ret = meta_error_set(&err, META_ENOMEM, "out of memory");
+        goto failed;
+    }
+    if ((ret = meta_db_open(ctx->conninfo, &ctx->db, &err)) != META_OK ||
+        (ret = meta_db_set_read_only(ctx->db, &err)) != META_OK ||
+        (ret = meta_db_snapshot_begin(ctx->db, &err)) != META_OK)
+        goto failed;
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (items[i].state != ITEM_READY)
+            continue;
+        index[j] = i;
+        keys[j++] = (struct meta_run_key){items[i].identity, items[i].sha256,
+                                          items[i].af.req.outcome, items[i].af.req.timepoint};
+    }
+    if ((ret = meta_db_runs_check(ctx->db, keys, m, states, &err)) != META_OK)
+        goto failed;
+    for (size_t j = 0; j < m; j++) {
+        struct item *it = &items[index[j]];
+        it->rs = states[j]; /* now the item's */
+        if (ctx->changed && it->rs.stale == META_RUN_CURRENT)
+            it->state = ITEM_CURRENT;
+    }
+    goto cleanup;
+failed:
+    meta_db_close(ctx->db);
+    ctx->db = NULL;
+    for (size_t i = 0, first = 1; i < n; i++) {
+        if (items[i].state != ITEM_READY)
+            continue;
+        struct meta_error why;
+        if (first)
+            meta_error_set(&why, ret, "%s", err.msg);
+        else
+            meta_error_set(&why, ret, "%s: no registry database (see the first failure)",
+                           items[i].e->path);
+        if (first)
+            prefix_file(&why, items[i].e->path);
+        first = 0;
+        item_fail(&items[i], &why);
+    }
+cleanup:
+    free(keys);
+    free(states);
+    free(index);
+}
+
+/* Keeps what the record of a successful run needs once an is gone. */
+static int keep_record(struct item *it, const struct meta_analysis *an)
+{
+    meta_report_run_result(an, &it->result);
+    memcpy(it->fingerprint, an->sel.fingerprint, sizeof it->fingerprint);
+    if (!(it->options_json = meta_report_options_json(an)))
+        return META_ENOMEM;
+    size_t n = an->sel.n_loads;
+    if (n > 0 && (!(it->load_ids = malloc(n * sizeof *it->load_ids)) ||
+                  !(it->load_files = calloc(n, sizeof *it->load_files))))
+        return META_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        it->load_ids[i] = an->sel.loads[i].load_id;
+        if (!(it->load_files[i] = strdup(an->sel.loads[i].file)))
+            return META_ENOMEM;
+        it->n_loads++;
+    }
+    return META_OK;
+}
+
+/* The failure of a request, pointing at the key's line in the file. */
+static void request_failure(struct item *it, int status, const struct meta_request_error *rerr)
+{
+    struct meta_error err;
+    char key[64];
+    int line = 0;
+    if (rerr->key) {
+        meta_analysis_file_spell(key, sizeof key, rerr->key);
+        line = meta_analysis_file_key_line(&it->af, key);
+    }
+    if (line)
+        meta_error_set(&err, status, "%s:%d: %s", it->e->path, line, rerr->err.msg);
+    else
+        meta_error_set(&err, status, "%s: %s", it->e->path, rerr->err.msg);
+    item_fail(it, &err);
+}
+
+/* Runs the ready items of items[0..n-1] in one batch and writes their
+ * outputs; `lines` receives each item's ok line (ITEM_OK) in plain runs. */
+static int run_batch(struct run_ctx *ctx, struct item *items, size_t n, char **lines)
+{
+    const struct meta_analysis_request *reqs[RUN_BATCH];
+    struct item *its[RUN_BATCH];
+    struct meta_analysis *ans = calloc(RUN_BATCH, sizeof *ans);
+    struct meta_request_error *errs = calloc(RUN_BATCH, sizeof *errs);
+    int status[RUN_BATCH];
+    size_t m = 0;
+    struct meta_error err;
+    meta_error_clear(&err);
+    if (!ans || !errs) {
+        free(ans);
+        free(errs);
+        return META_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].state != ITEM_READY)
+            continue;
+        its[m] = &items[i];
+        reqs[m] = &items[i].af.req;
+        meta_analysis_init(&ans[m]);
+        meta_request_error_init(&errs[m], meta_analysis_file_spell);
+        m++;
+    }
+    int ret = m > 0 ? meta_analysis_run_many(ctx->db, reqs, m, ans, errs, status, &err) : META_OK;
+    for (size_t j = 0; j < m; j++) {
+        struct item *it = its[j];
+        if (status[j] != META_OK) {
+            request_failure(it, status[j], &errs[j]);
+            continue;
+        }
+        char written[8192] = "";
+        int rc = write_outputs(ctx, &it->af, &ans[j], written, sizeof written, &err);
+        if (rc == META_OK)
+            rc = keep_record(it, &ans[j]);
+        if (rc != META_OK) {
+            item_fail(it, &err);
+            continue;
+        }
+        it->state = ITEM_OK;
+        if (!ctx->changed) {
+            char result[256];
+            describe_result(result, sizeof result, &ans[j]);
+            size_t len = strlen(result) + strlen(written) + 8;
+            if ((lines[it - items] = malloc(len)))
+                snprintf(lines[it - items], len, "%s  ->%s", result, written);
+        }
+    }
+    for (size_t j = 0; j < m; j++)
+        meta_analysis_release(&ans[j]);
+    free(ans);
+    free(errs);
+    return ret;
+}
+
+static int by_load_id(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* What --changed says of an analysis that ran: the change of its result
+ * and why it ran. */
+static void print_change(const struct run_ctx *ctx, const struct item *it)
+{
+    char now[128], before[128], why[512];
+    meta_report_run_brief(&it->result, now, sizeof now);
+    const struct meta_run_state *rs = &it->rs;
+    switch (rs->stale) {
+    case META_RUN_NEVER_RAN:
+    case META_RUN_CURRENT:
+        cli_print_line("ok   %-*s  %s  (first run)", ctx->width, it->e->path, now);
+        return;
+    case META_RUN_FILE_CHANGED:
+        snprintf(why, sizeof why, "file changed");
+        break;
+    case META_RUN_DATA_CHANGED:
+        if (strcmp(rs->last_fingerprint, it->fingerprint) == 0) {
+            snprintf(why, sizeof why, "data of its outcome changed, not the rows it uses");
+        } else {
+            char names[400] = "";
+            size_t used = 0;
+            for (size_t i = 0; i < it->n_loads && used < sizeof names; i++) {
+                if (bsearch(&it->load_ids[i], rs->last_load_ids, rs->n_last_loads,
+                            sizeof *rs->last_load_ids, by_load_id))
+                    continue;
+                int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+                                 it->load_files[i]);
+                used += w > 0 ? (size_t)w : 0;
+            }
+            snprintf(why, sizeof why, "data changed%s%s", names[0] ? ": new data from " : "",
+                     names);
+        }
+        break;
+    }
+    meta_report_run_brief(&rs->last, before, sizeof before);
+    cli_print_line("ok   %-*s  %s -> %s  (%s)", ctx->width, it->e->path, before, now, why);
+    const char *flip = meta_report_flip(&rs->last, &it->result);
+    if (flip)
+        printf("     %*s  conclusion flips: %s\n", ctx->width, "", flip);
+}
+
+/* Records the runs that succeeded: on --record-db when given, else on the
+ * registry read, unless it takes no writes. Returns 0, or 1 when recording
+ * on --record-db failed (an error: it was asked for); other failures to
+ * record are warnings. */
+static int record(struct run_ctx *ctx, const struct item *items, size_t n)
+{
+    struct meta_run_record *runs = calloc(n ? n : 1, sizeof *runs);
+    struct meta_error err;
+    struct meta_db *rdb = NULL;
+    size_t m = 0, unrecordable = 0;
+    int status = 0, ret;
+    meta_error_clear(&err);
+    if (!runs)
+        return cli_error("run", "out of memory recording the runs");
+    for (size_t i = 0; i < n; i++) {
+        const struct item *it = &items[i];
+        if (it->state != ITEM_OK)
+            continue;
+        if (!it->rs.recordable) {
+            unrecordable++;
+            continue;
+        }
+        runs[m++] =
+            (struct meta_run_record){it->identity,    it->sha256,   it->options_json, &it->rs,
+                                     it->fingerprint, it->load_ids, it->n_loads,      it->result};
+    }
+    if (unrecordable)
+        fprintf(stderr,
+                "meta run: warning: %zu run%s not recorded: the history holds UTF-8 paths, "
+                "outcomes and time points only\n",
+                unrecordable, unrecordable == 1 ? " was" : "s were");
+    if (m == 0)
+        goto cleanup;
+    if (ctx->record_db) {
+        ret = meta_db_open(ctx->record_db, &rdb, &err);
+        if (ret == META_OK)
+            ret = meta_db_require_writable(rdb, "recording the runs", &err);
+        if (ret == META_OK)
+            ret = meta_db_runs_record(rdb, runs, m, &err);
+        if (ret != META_OK)
+            status = cli_error("run", "the runs were not recorded on --record-db: %s", err.msg);
+    } else if (meta_db_read_only(ctx->db)) {
+        fprintf(stderr,
+                "meta run: warning: the runs were not recorded: the %s takes no writes (%s); "
+                "name a primary to record them on with --record-db CONNINFO or "
+                "META_RECORD_DB%s\n",
+                meta_db_server(ctx->db), meta_db_server_state(ctx->db),
+                ctx->changed ? " (until they are, --changed runs them again)" : "");
+    } else if ((ret = meta_db_runs_record(ctx->db, runs, m, &err)) != META_OK) {
+        fprintf(stderr, "meta run: warning: the runs were not recorded: %s\n", err.msg);
+    }
+cleanup:
+    meta_db_close(rdb);
+    free(runs);
+    return status;
+}
+
+/* Prints the line of item `it` (ok, or FAIL with the reason). */
+static void print_item(const struct run_ctx *ctx, const struct item *it, const char *line)
+{
+    if (it->state == ITEM_FAILED)
+        cli_print_line("FAIL %s", it->failure ? it->failure : "out of memory");
+    else if (it->state == ITEM_OK && ctx->changed)
+        print_change(ctx, it);
+    else if (it->state == ITEM_OK)
+        cli_print_line("ok   %-*s  %s", ctx->width, it->e->path, line ? line : "");
 }
 
 int cmd_run(int argc, char **argv)
 {
     struct run_ctx ctx = {.out = "out", .out_fd = -1};
     struct entries list = {0};
+    struct item *items = NULL;
+    char **lines = NULL;
     struct meta_error err;
     char **files = NULL;
     char out[PATH_MAX];
@@ -472,6 +847,8 @@ int cmd_run(int argc, char **argv)
     const struct cli_option options[] = {
         CLI_STRING("out", 0, &ctx.out),
         CLI_STRING("db", 0, &ctx.conninfo),
+        CLI_FLAG("changed", &ctx.changed),
+        CLI_STRING("record-db", 0, &ctx.record_db),
         CLI_END,
     };
     if ((status = cli_parse_options("run", argc, argv, options, &n_files)) != CLI_CONTINUE)
@@ -485,6 +862,13 @@ int cmd_run(int argc, char **argv)
     }
     if (!*ctx.out) {
         status = cli_usage_error("run", "--out needs a directory");
+        goto cleanup;
+    }
+    if (!ctx.record_db) {
+        const char *env = getenv("META_RECORD_DB");
+        ctx.record_db = env && *env ? env : NULL;
+    } else if (!*ctx.record_db) {
+        status = cli_usage_error("run", "--record-db needs a connection string");
         goto cleanup;
     }
     /* Output paths are joined to the directory with one slash. */
@@ -503,25 +887,51 @@ int cmd_run(int argc, char **argv)
             cli_error("run", "output directory: cannot open '%s': %s", ctx.out, strerror(errno));
         goto cleanup;
     }
-    if (collect(&list, files, (size_t)n_files) != META_OK) {
+    if (collect(&list, files, (size_t)n_files) != META_OK ||
+        !(items = calloc(list.n ? list.n : 1, sizeof *items)) ||
+        !(lines = calloc(list.n ? list.n : 1, sizeof *lines))) {
         status = cli_error("run", "out of memory");
         goto cleanup;
     }
 
-    int width = 0;
     for (size_t i = 0; i < list.n; i++) {
         int len = (int)strlen(list.items[i].path);
-        if (len > width)
-            width = len;
+        if (len > ctx.width)
+            ctx.width = len;
     }
-    if (width > 48)
-        width = 48;
-    size_t passed = 0;
-    for (size_t i = 0; i < list.n; i++)
-        passed += (size_t)run_one(&ctx, &list.items[i], width);
-    size_t failed = list.n - passed;
-    printf("%zu %s: %zu ok, %zu failed\n", list.n, list.n == 1 ? "analysis" : "analyses", passed,
-           failed);
+    if (ctx.width > 48)
+        ctx.width = 48;
+    for (size_t i = 0; i < list.n; i++) {
+        items[i].e = &list.items[i];
+        prepare(&ctx, &items[i]);
+    }
+    check(&ctx, items, list.n);
+    for (size_t first = 0; first < list.n; first += RUN_BATCH) {
+        size_t n = list.n - first < RUN_BATCH ? list.n - first : RUN_BATCH;
+        if (ctx.db && run_batch(&ctx, items + first, n, lines + first) != META_OK) {
+            /* the batch failed as a whole: its items say why */
+        }
+        for (size_t i = first; i < first + n; i++)
+            print_item(&ctx, &items[i], lines[i]);
+        fflush(stdout);
+    }
+    if (ctx.db && meta_db_snapshot_end(ctx.db, &err) != META_OK)
+        fprintf(stderr, "meta run: warning: %s\n", err.msg);
+
+    size_t passed = 0, current = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        passed += items[i].state == ITEM_OK;
+        current += items[i].state == ITEM_CURRENT;
+    }
+    size_t failed = list.n - passed - current;
+    if (ctx.db)
+        status = record(&ctx, items, list.n);
+    if (ctx.changed)
+        printf("%zu %s: %zu unchanged, %zu ok, %zu failed\n", list.n,
+               list.n == 1 ? "analysis" : "analyses", current, passed, failed);
+    else
+        printf("%zu %s: %zu ok, %zu failed\n", list.n, list.n == 1 ? "analysis" : "analyses",
+               passed, failed);
     if (failed)
         status = cli_error("run", "%zu of %zu %s failed", failed, list.n,
                            list.n == 1 ? "analysis" : "analyses");
@@ -535,6 +945,10 @@ cleanup:
     }
     free(ctx.claimed);
     free(ctx.claimed_by);
+    for (size_t i = 0; lines && i < list.n; i++)
+        free(lines[i]);
+    free(lines);
+    items_free(items, list.n);
     entries_free(&list);
     return status;
 }

@@ -22,6 +22,8 @@ const struct meta_command meta_commands[] = {
      cmd_forest_usage},
     {"funnel", cmd_funnel, "funnel plot of an analysis", cmd_funnel_usage},
     {"run", cmd_run, "run declared analyses (analyses/*.ini): tables and plots", cmd_run_usage},
+    {"history", cmd_history, "the recorded runs of an analysis file, oldest first",
+     cmd_history_usage},
     {"help", cmd_help, "show help for meta or one of its commands", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

@@ -35,6 +35,7 @@ int cmd_regress(int argc, char **argv);
 int cmd_forest(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const char cmd_db_usage[];
@@ -47,6 +48,7 @@ extern const char cmd_regress_usage[];
 extern const char cmd_forest_usage[];
 extern const char cmd_funnel_usage[];
 extern const char cmd_run_usage[];
+extern const char cmd_history_usage[];
 extern const char cmd_help_usage[];
 
 #endif

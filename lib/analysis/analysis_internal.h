@@ -1,7 +1,8 @@
 /*
  * What the files of lib/analysis share and do not export: messages that
- * name the key at fault in the caller's spelling, and the pieces of a
- * trial's contrast that contrasts.c and estimates.c share.
+ * name the key at fault in the caller's spelling, the selection a request
+ * reads (run.c, run_many.c), and the pieces of a trial's contrast that
+ * contrasts.c and estimates.c share.
  */
 #ifndef META_ANALYSIS_INTERNAL_H
 #define META_ANALYSIS_INTERNAL_H
@@ -26,6 +27,18 @@ const char *analysis_key_word(const struct meta_request_error *e, const char *ke
 int analysis_key_error(struct meta_request_error *e, int status, const char *key, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
 
+/* The selection query of req (strings borrowed from req); the time point
+ * option is named in e's spelling, written into timepoint_word. */
+void analysis_select_query(const struct meta_analysis_request *req,
+                           const struct meta_request_error *e, char *timepoint_word, size_t size,
+                           struct meta_select_query *q);
+
+/* META_OK unless q names a moderator (q->attributes) that no treatment arm
+ * or estimate row of sel carries (meta_db_missing_attribute's error), or a
+ * `by` attribute that none carries (meta_db_unknown_attribute's error);
+ * e->key NULL. */
+int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q,
+                             const struct meta_selection *sel, struct meta_request_error *e);
 /* contrast_info.c: "T1: why; T2: why" for the first five of the n trials left
  * out (x), then "; and N more", into buf (size bytes, always terminated). */
 void analysis_list_exclusions(char *buf, size_t size, const struct meta_exclusion *x, size_t n);

@@ -5,6 +5,24 @@
  */
 #include "analysis_internal.h"
 
+void analysis_select_query(const struct meta_analysis_request *req,
+                           const struct meta_request_error *e, char *timepoint_word, size_t size,
+                           struct meta_select_query *q)
+{
+    *q = (struct meta_select_query){
+        .outcome = req->outcome,
+        .timepoint = req->timepoint,
+        .treatments = (const char *const *)req->treatments,
+        .n_treatments = req->n_treatments,
+        .controls = (const char *const *)req->controls,
+        .n_controls = req->n_controls,
+        .by = req->by,
+        .attributes = (const char *const *)req->mods,
+        .n_attributes = req->n_mods,
+        .timepoint_option = analysis_key_word(e, "timepoint", timepoint_word, size),
+    };
+}
+
 /* A moderator that no treatment arm or estimate of the selection carries
  * is a mistake (a typo, most likely): the error lists what they do have. */
 static int check_mods(struct meta_db *db, const struct meta_select_query *q,
@@ -23,42 +41,39 @@ static int check_mods(struct meta_db *db, const struct meta_select_query *q,
     return META_OK;
 }
 
+int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q,
+                             const struct meta_selection *sel, struct meta_request_error *e)
+{
+    e->key = NULL;
+    int ret = check_mods(db, q, sel, e);
+    if (ret != META_OK || !q->by)
+        return ret;
+    /* A `by` attribute that no treatment arm or estimate row carries is a
+     * mistake (a typo, most likely), not one subgroup of rows that lack it. */
+    for (size_t i = 0; i < sel->count; i++)
+        if (sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].by_value)
+            return META_OK;
+    for (size_t i = 0; i < sel->n_estimates; i++)
+        if (sel->estimates[i].by_value)
+            return META_OK;
+    if (sel->count == 0 && sel->n_estimates == 0)
+        return META_OK;
+    return meta_db_unknown_attribute(db, q, &e->err);
+}
+
 /* Reads the arms and estimate rows of req's selection into an->sel. */
 static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
                  struct meta_analysis *an, struct meta_request_error *e)
 {
     char timepoint_word[64];
-    struct meta_select_query q = {
-        .outcome = req->outcome,
-        .timepoint = req->timepoint,
-        .treatments = (const char *const *)req->treatments,
-        .n_treatments = req->n_treatments,
-        .controls = (const char *const *)req->controls,
-        .n_controls = req->n_controls,
-        .by = req->by,
-        .attributes = (const char *const *)req->mods,
-        .n_attributes = req->n_mods,
-        .timepoint_option =
-            analysis_key_word(e, "timepoint", timepoint_word, sizeof timepoint_word),
-    };
+    struct meta_select_query q;
+    analysis_select_query(req, e, timepoint_word, sizeof timepoint_word, &q);
     e->key = NULL;
     meta_selection_release(&an->sel);
     int ret = meta_db_select(db, &q, &an->sel, &e->err);
-    if (ret == META_OK)
-        ret = check_mods(db, &q, &an->sel, e);
-    if (ret != META_OK || !req->by)
+    if (ret != META_OK)
         return ret;
-    /* A `by` attribute that no treatment arm or estimate row carries is a
-     * mistake (a typo, most likely), not one subgroup of rows that lack it. */
-    for (size_t i = 0; i < an->sel.count; i++)
-        if (an->sel.arms[i].side == META_SIDE_TREATMENT && an->sel.arms[i].by_value)
-            return META_OK;
-    for (size_t i = 0; i < an->sel.n_estimates; i++)
-        if (an->sel.estimates[i].by_value)
-            return META_OK;
-    if (an->sel.count == 0 && an->sel.n_estimates == 0)
-        return META_OK;
-    return meta_db_unknown_attribute(db, &q, &e->err);
+    return analysis_check_selection(db, &q, &an->sel, e);
 }
 
 int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,

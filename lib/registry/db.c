@@ -13,11 +13,17 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* How many statements a connection may have prepared with meta_db_prepare. */
+#define MAX_PREPARED 8
 
 struct meta_db {
     PGconn *conn;
     struct meta_server_role role;    /* as found when it was opened */
     struct meta_load_wait load_wait; /* how its loads wait for the load lock */
+    char prepared[MAX_PREPARED][32];
+    int n_prepared;
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
@@ -95,6 +101,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     }
     db->conn = conn;
     db->role = role;
+    db->n_prepared = 0;
     db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;
@@ -123,6 +130,35 @@ int meta_db_schema_version(struct meta_db *db, int *version, struct meta_error *
         *version = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     return ret;
+}
+
+int meta_db_prepare(struct meta_db *db, const char *name, const char *sql, int n_params,
+                    struct meta_error *err)
+{
+    for (int i = 0; i < db->n_prepared; i++)
+        if (strcmp(db->prepared[i], name) == 0)
+            return META_OK;
+    if (db->n_prepared == MAX_PREPARED || strlen(name) >= sizeof db->prepared[0])
+        return meta_error_set(err, META_EDB, "cannot prepare '%s': too many statements", name);
+    PGresult *res = PQprepare(db->conn, name, sql, n_params, NULL);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        ret = meta_pg_error(err, db->conn, res, "cannot prepare '%s'", name);
+    else
+        snprintf(db->prepared[db->n_prepared++], sizeof db->prepared[0], "%s", name);
+    PQclear(res);
+    return ret;
+}
+
+int meta_db_snapshot_begin(struct meta_db *db, struct meta_error *err)
+{
+    return meta_pg_exec(db->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                        "cannot start a snapshot of the registry");
+}
+
+int meta_db_snapshot_end(struct meta_db *db, struct meta_error *err)
+{
+    return meta_pg_exec(db->conn, "COMMIT", err, "cannot end the snapshot of the registry");
 }
 
 bool meta_db_read_only(const struct meta_db *db)

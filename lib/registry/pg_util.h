@@ -37,6 +37,12 @@ long long meta_pg_int(const PGresult *res, int row, const char *name);
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);
 
+/* Prepares sql as the statement `name` (no more than 31 characters, a
+ * constant of the caller) on db's connection, once per connection: later
+ * calls with the same name do nothing. Statements that run again and again
+ * are planned once. Returns META_OK, or META_EDB with err set. */
+int meta_db_prepare(struct meta_db *db, const char *name, const char *sql, int n_params,
+                    struct meta_error *err);
 /* How the loads of db wait for the load lock (load_lock.h), kept with the
  * connection; for the modules of lib/registry only. */
 struct meta_load_wait;

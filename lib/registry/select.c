@@ -9,6 +9,7 @@
 #include "close_match.h"
 #include "meta_select.h"
 #include "pg_util.h"
+#include "select_rows.h"
 
 #include <ctype.h>
 #include <json-c/json.h>
@@ -85,7 +86,7 @@ static const char arms_sql_fmt[] =
     "       a.treatment = ANY ($3::text[]) AS is_treatment, %s,"
     "       coalesce(r.attributes ->> 'year', a.year) AS year,"
     "       coalesce(r.attributes ->> $5::text, a.by_value) AS by_value,"
-    "       r.attributes::text AS attrs,"
+    "       r.attributes::text AS attrs, r.load_id,"
     "       CASE WHEN $6::text[] IS NOT NULL THEN"
     "         (SELECT json_agg(coalesce(r.attributes ->> u.n, a.arm_attributes ->> u.n)"
     "                 ORDER BY u.i) FROM unnest($6::text[]) WITH ORDINALITY u(n, i))::text"
@@ -109,7 +110,7 @@ static const char estimates_sql[] =
     "       NULL::float8 AS n, NULL::float8 AS mean, NULL::float8 AS sd,"
     "       NULL::float8 AS events, NULL::float8 AS total,"
     "       e.attributes ->> 'year' AS year, e.attributes ->> $5::text AS by_value,"
-    "       e.attributes::text AS attrs,"
+    "       e.attributes::text AS attrs, e.load_id,"
     "       CASE WHEN $6::text[] IS NOT NULL THEN"
     "         (SELECT json_agg(e.attributes ->> u.n ORDER BY u.i)"
     "            FROM unnest($6::text[]) WITH ORDINALITY u(n, i))::text"
@@ -207,6 +208,12 @@ void meta_selection_release(struct meta_selection *sel)
         free_strings(e->values, sel->n_attributes);
     }
     free(sel->estimates);
+    for (size_t i = 0; i < sel->n_loads; i++) {
+        free(sel->loads[i].file);
+        free(sel->loads[i].sha256);
+        free(sel->loads[i].loaded_at);
+    }
+    free(sel->loads);
     for (size_t i = 0; i < sel->n_unmatched; i++)
         free(sel->unmatched[i]);
     free(sel->unmatched);
@@ -218,9 +225,7 @@ void meta_selection_release(struct meta_selection *sel)
 
 /* ---- Helpers --------------------------------------------------------------- */
 
-/* A PostgreSQL array literal of the names, each element double-quoted with
- * backslashes and quotes escaped: safe for any text. Caller frees. */
-static char *array_literal(const char *const *names, size_t count)
+char *meta_select_array_literal(const char *const *names, size_t count)
 {
     size_t len = 3;
     for (size_t i = 0; i < count; i++)
@@ -388,7 +393,7 @@ static int unknown_treatments(PGconn *conn, char *const *names, size_t count,
 {
     int ret = META_OK;
     PGresult *known = NULL, *all = NULL;
-    char *lit = array_literal((const char *const *)names, count);
+    char *lit = meta_select_array_literal((const char *const *)names, count);
     if (!lit)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     known = query_rows(conn, known_names_sql, lit, err, "cannot check the treatments", &ret);
@@ -414,7 +419,7 @@ cleanup:
 
 /* ---- The selection --------------------------------------------------------- */
 
-static int check_query(const struct meta_select_query *q, struct meta_error *err)
+int meta_select_check_query(const struct meta_select_query *q, struct meta_error *err)
 {
     if (!q->outcome || !*q->outcome)
         return meta_error_set(err, META_EINVAL, "no outcome given");
@@ -505,7 +510,7 @@ cleanup:
 
 /* The columns of the selection query. */
 enum {
-    C_KIND,
+    C_KIND = 0,
     C_TID,
     C_TRIAL,
     C_LABEL,
@@ -532,8 +537,11 @@ enum {
     C_LEVEL,
     C_NT,
     C_NC,
+    C_LOAD,
     NCOLS
 };
+
+_Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 
 static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
                     struct meta_select_arm *a, struct meta_error *err)
@@ -551,6 +559,7 @@ static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
     a->total = number_or_nan(res, i, c[C_TOT]);
     a->year = dup_or_null(res, i, c[C_YEAR]);
     a->by_value = dup_or_null(res, i, c[C_BY]);
+    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
     if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -581,6 +590,7 @@ static int read_estimate(const PGresult *res, int i, const int *c, size_t n_valu
     e->n_control = number_or_nan(res, i, c[C_NC]);
     e->year = dup_or_null(res, i, c[C_YEAR]);
     e->by_value = dup_or_null(res, i, c[C_BY]);
+    e->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
     if (!e->trial || !e->treatment || !e->control || !e->measure ||
         (!e->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!e->by_value && !PQgetisnull(res, i, c[C_BY])))
@@ -591,41 +601,63 @@ static int read_estimate(const PGresult *res, int i, const int *c, size_t n_valu
     return read_attrs(res, i, c[C_ATTRS], &e->attrs, &e->n_attrs, err);
 }
 
-/* Reads the arm and estimate rows of res into sel. */
-static int read_rows(const PGresult *res, struct meta_selection *sel, struct meta_error *err)
+int meta_select_columns(const PGresult *res, int *c, struct meta_error *err)
 {
     static const char *const names[NCOLS] = {
         "row_kind",    "trial_id", "trial",    "label",  "treatment",   "is_treatment", "n",
         "mean",        "sd",       "events",   "total",  "year",        "by_value",     "attrs",
         "attr_values", "control",  "measure",  "method", "log_scale",   "estimate",     "se",
-        "se_given",    "ci_lower", "ci_upper", "level",  "n_treatment", "n_control"};
-    int c[NCOLS];
+        "se_given",    "ci_lower", "ci_upper", "level",  "n_treatment", "n_control",    "load_id"};
     for (int k = 0; k < NCOLS; k++)
         if ((c[k] = PQfnumber(res, names[k])) < 0)
             return meta_error_set(err, META_EDB, "the selection query lacks column '%s'", names[k]);
-    int rows = PQntuples(res);
+    return META_OK;
+}
+
+int meta_select_read(const PGresult *res, const int *c, int first, int last,
+                     struct meta_selection *sel, struct meta_error *err)
+{
     size_t n_est = 0, n_arms = 0;
-    for (int i = 0; i < rows; i++) {
+    for (int i = first; i < last; i++) {
         if (PQgetvalue(res, i, c[C_KIND])[0] == 'e')
             n_est++;
-        else
+        else if (PQgetvalue(res, i, c[C_KIND])[0] == 'a')
             n_arms++;
     }
     if (n_arms > 0 && !(sel->arms = calloc(n_arms, sizeof *sel->arms)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
     if (n_est > 0 && !(sel->estimates = calloc(n_est, sizeof *sel->estimates)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
-    for (int i = 0; i < rows; i++) {
-        int ret;
-        if (PQgetvalue(res, i, c[C_KIND])[0] == 'e')
+    for (int i = first; i < last; i++) {
+        int ret = META_OK;
+        char kind = PQgetvalue(res, i, c[C_KIND])[0];
+        if (kind == 'e')
             ret = read_estimate(res, i, c, sel->n_attributes, &sel->estimates[sel->n_estimates++],
                                 err);
-        else
+        else if (kind == 'a')
             ret = read_arm(res, i, c, sel->n_attributes, &sel->arms[sel->count++], err);
         if (ret != META_OK)
             return ret;
     }
     return META_OK;
+}
+
+int meta_select_unmatched(const struct meta_select_query *q, const struct meta_selection *sel)
+{
+    size_t total = q->n_treatments + q->n_controls;
+    for (size_t i = 0; i < total; i++) {
+        const char *name =
+            i < q->n_treatments ? q->treatments[i] : q->controls[i - q->n_treatments];
+        int seen = 0;
+        for (size_t j = 0; j < sel->count && !seen; j++)
+            seen = strcmp(sel->arms[j].treatment, name) == 0;
+        for (size_t j = 0; j < sel->n_estimates && !seen; j++)
+            seen = strcmp(sel->estimates[j].treatment, name) == 0 ||
+                   strcmp(sel->estimates[j].control, name) == 0;
+        if (!seen)
+            return 1;
+    }
+    return 0;
 }
 
 /* Names of the lists that no selected arm or estimate carries: unknown
@@ -670,8 +702,7 @@ cleanup:
     return ret;
 }
 
-/* Copies the names of the attributes asked for into sel. */
-static int copy_names(const struct meta_select_query *q, struct meta_selection *sel)
+int meta_select_copy_names(const struct meta_select_query *q, struct meta_selection *sel)
 {
     if (q->n_attributes == 0)
         return META_OK;
@@ -688,15 +719,17 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
                    struct meta_selection *out, struct meta_error *err)
 {
     meta_selection_init(out);
-    int ret = check_query(q, err);
+    int ret = meta_select_check_query(q, err);
     if (ret != META_OK)
         return ret;
     PGconn *conn = meta_db_pg(db);
     PGresult *res = NULL, *arms = NULL;
-    char *treat = array_literal(q->treatments, q->n_treatments);
-    char *ctrl = array_literal(q->controls, q->n_controls);
-    char *wanted = q->n_attributes ? array_literal(q->attributes, q->n_attributes) : NULL;
-    if (!treat || !ctrl || (q->n_attributes && !wanted) || copy_names(q, out) != META_OK) {
+    char *treat = meta_select_array_literal(q->treatments, q->n_treatments);
+    char *ctrl = meta_select_array_literal(q->controls, q->n_controls);
+    char *wanted =
+        q->n_attributes ? meta_select_array_literal(q->attributes, q->n_attributes) : NULL;
+    if (!treat || !ctrl || (q->n_attributes && !wanted) ||
+        meta_select_copy_names(q, out) != META_OK) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -748,9 +781,12 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
         ret = meta_pg_error(err, conn, arms, "cannot read the arms of the selection");
         goto cleanup;
     }
-    if ((ret = read_rows(arms, out, err)) != META_OK)
+    int cols[NCOLS];
+    if ((ret = meta_select_columns(arms, cols, err)) != META_OK ||
+        (ret = meta_select_read(arms, cols, 0, PQntuples(arms), out, err)) != META_OK ||
+        (ret = check_names(conn, q, out, err)) != META_OK)
         goto cleanup;
-    ret = check_names(conn, q, out, err);
+    ret = meta_select_provenance(conn, out, 1, NULL, err);
 cleanup:
     PQclear(arms);
     PQclear(res);
@@ -784,7 +820,7 @@ int meta_db_missing_attribute(struct meta_db *db, const struct meta_select_query
 {
     int ret = META_OK;
     PGconn *conn = meta_db_pg(db);
-    char *lit = array_literal(q->treatments, q->n_treatments);
+    char *lit = meta_select_array_literal(q->treatments, q->n_treatments);
     if (!lit)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     const char *params[2] = {lit, q->outcome};

@@ -220,6 +220,7 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
         report_json_regression(&b, reg, an);
         report_jput(&b, root, "regression", reg);
     }
+    report_json_data(&b, root, an);
     if (b.oom) {
         json_object_put(root);
         return NULL;

@@ -197,7 +197,7 @@ void report_json_regression(struct report_jb *b, struct json_object *obj,
 }
 
 /* `meta bias --format json`: the selection and model, k, the tests, the
- * studies tested and the trials left out. */
+ * studies tested, the trials left out and the data block. */
 static struct json_object *bias_root(const struct meta_analysis *an)
 {
     struct report_jb b = {0};
@@ -217,6 +217,7 @@ static struct json_object *bias_root(const struct meta_analysis *an)
     report_jput(&b, root, "studies", studies);
     report_jput(&b, root, "excluded",
                 report_json_excluded(&b, NULL, an->contrasts.excluded, an->contrasts.n_excluded));
+    report_json_data(&b, root, an);
     if (b.oom) {
         json_object_put(root);
         return NULL;
@@ -230,6 +231,7 @@ static struct json_object *regress_root(const struct meta_analysis *an)
     struct json_object *root = report_jobj(&b);
     report_json_head(&b, root, an);
     report_json_regression(&b, root, an);
+    report_json_data(&b, root, an);
     if (b.oom) {
         json_object_put(root);
         return NULL;

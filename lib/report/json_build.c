@@ -126,3 +126,10 @@ int report_json_print(FILE *out, struct json_object *root, struct meta_error *er
     json_object_put(root);
     return ret;
 }
+
+void report_json_data(struct report_jb *b, struct json_object *root, const struct meta_analysis *an)
+{
+    struct json_object *data = meta_report_data_json(an->data);
+    b->oom |= !data;
+    report_jput(b, root, "data", data);
+}

@@ -45,6 +45,12 @@ void report_jpush(struct report_jb *b, struct json_object *arr, struct json_obje
 void report_json_head(struct report_jb *b, struct json_object *root,
                       const struct meta_analysis *an);
 
+/* Adds the "data" object every JSON output of an analysis ends with: the
+ * fingerprint of an's rows and the loads they came from
+ * (meta_report_data_json). */
+void report_json_data(struct report_jb *b, struct json_object *root,
+                      const struct meta_analysis *an);
+
 /* The trials left out of an analysis, [{"trial", "reason"}], appended to
  * arr (a new array when NULL), which is returned. */
 struct json_object *report_json_excluded(struct report_jb *b, struct json_object *arr,

@@ -42,6 +42,18 @@ int meta_db_schema_version(struct meta_db *db, int *version, struct meta_error *
 /* The number of migrations this program carries (the version it expects). */
 int meta_db_expected_version(void);
 
+/*
+ * Starts a transaction in which every statement sees one state of the
+ * registry (REPEATABLE READ, READ ONLY): a load that commits meanwhile is
+ * seen by none of them or, had it committed before, by all. `meta run`
+ * reads the staleness of its analyses and all their selections in one
+ * snapshot. Works on a hot standby too. Returns META_OK or META_EDB.
+ */
+int meta_db_snapshot_begin(struct meta_db *db, struct meta_error *err);
+
+/* Ends the snapshot's transaction (COMMIT). Returns META_OK or META_EDB. */
+int meta_db_snapshot_end(struct meta_db *db, struct meta_error *err);
+
 /* ---- Primaries and hot standbys ----------------------------------------- */
 
 /*

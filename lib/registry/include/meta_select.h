@@ -5,6 +5,10 @@
  * with a control of the other, in one round trip to the server. When the
  * selection does not resolve (unknown outcome or treatment, an ambiguous or
  * unknown time point), further queries find the choices to offer the user.
+ * Many selections can be read in one round trip (meta_db_select_many, for
+ * `meta run`). Every selection read from the registry knows the loads that
+ * brought its rows and a fingerprint of them (living analyses: where every
+ * number came from, and whether the data changed).
  */
 #ifndef META_SELECT_H
 #define META_SELECT_H
@@ -65,9 +69,10 @@ struct meta_select_arm {
     struct meta_select_attr *attrs; /* the result's own attributes (a Cochrane subgroup,
                                        risk-of-bias judgements), in the registry's order */
     size_t n_attrs;
-    char **values; /* the query's `attributes`, in its order (sel->n_attributes entries):
-                      the result's own value, else the arm's; NULL where neither has it;
-                      the array is NULL when the query asked for none */
+    long long load_id; /* the load that brought the row (0: not read from the registry) */
+    char **values;     /* the query's `attributes`, in its order (sel->n_attributes entries):
+                          the result's own value, else the arm's; NULL where neither has it;
+                          the array is NULL when the query asked for none */
 };
 
 /*
@@ -96,9 +101,22 @@ struct meta_select_estimate {
     char *by_value;                   /* its `by` attribute, NULL when absent or no `by` */
     struct meta_select_attr *attrs;   /* its attributes, in the registry's order */
     size_t n_attrs;
-    char **values; /* the query's `attributes`, in its order (sel->n_attributes entries),
-                      NULL where it lacks one; NULL when the query asked for none */
+    long long load_id; /* the load that brought the row (0: not read from the registry) */
+    char **values;     /* the query's `attributes`, in its order (sel->n_attributes entries),
+                          NULL where it lacks one; NULL when the query asked for none */
 };
+
+/* A load that brought rows of a selection (a row of the loads table).
+ * Strings are owned by the selection. */
+struct meta_select_load {
+    long long load_id;
+    char *file;      /* the file name as loaded */
+    char *sha256;    /* the SHA-256 of its bytes, 64 lowercase hex digits */
+    char *loaded_at; /* when, ISO 8601 in UTC: "2024-11-22T10:15:02.123456Z" */
+};
+
+/* The length of a fingerprint: 64 hex digits and a NUL. */
+#define META_FINGERPRINT_SIZE 65
 
 /* What a selection holds, in the order of loading: by trial, then its arms
  * by arm, then its estimates by treatment and control. */
@@ -116,6 +134,13 @@ struct meta_selection {
      * registry knows them: owned, n_unmatched entries. */
     char **unmatched;
     size_t n_unmatched;
+    /* The loads that brought the arms and estimates, by load_id (none for a
+     * selection held in memory). */
+    struct meta_select_load *loads;
+    size_t n_loads;
+    /* meta_selection_fingerprint of the rows, set by meta_db_select and
+     * meta_db_select_many; "" for a selection built in memory. */
+    char fingerprint[META_FINGERPRINT_SIZE];
     /* The names of the query's `attributes` (owned copies, n_attributes):
      * what each arm's and estimate's `values` hold. */
     char **attributes;
@@ -135,12 +160,13 @@ void meta_selection_release(struct meta_selection *sel);
  * The time point defaults to the outcome's only one (among its arm rows and
  * estimate rows). Arms are those whose treatment is in either list; an
  * arm's side follows its treatment's list. Estimates are those whose
- * treatment is in one list and control in the other. The happy path is two
+ * treatment is in one list and control in the other. The happy path is three
  * round trips: the outcome and time point (primary-key probes), then the
  * arms and estimates in one statement (a range of the results' primary key
  * (outcome_id, timepoint, arm_id) and a probe of the arms' and trials'
- * primary keys per result row; a range of the estimates' primary key). The
- * connection's JIT compilation is turned off on the way.
+ * primary keys per result row; a range of the estimates' primary key), then
+ * the loads the rows came from. The connection's JIT compilation is turned
+ * off on the way.
  *
  * Returns META_OK; META_EINVAL for an invalid query (no outcome, an empty
  * list, a name in both lists) or a selection that does not resolve, with err
@@ -149,9 +175,45 @@ void meta_selection_release(struct meta_selection *sel);
  * distance, prefix or substring), an outcome with several time points and no
  * q->timepoint (listing them), a time point the outcome does not have
  * (listing those it has); META_EDB when the database fails; META_ENOMEM.
+ * On success out also holds the loads its rows came from and its
+ * fingerprint (one more short query).
  */
 int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
                    struct meta_selection *out, struct meta_error *err);
+
+/*
+ * Reads the selections of queries q[0..n-1] into out[0..n-1] (each
+ * initialised by this call; release them with meta_selection_release after
+ * any return) in one statement for all of them, and one more for the loads
+ * their rows came from, so that many small analyses cost two round trips in
+ * all rather than three each. Each query gets what meta_db_select would
+ * give it: status[i] is META_OK with out[i] filled, or meta_db_select's
+ * error with errs[i] saying why; a query that does not resolve in the batch
+ * (unknown outcome, time point to choose, a listed name that no row
+ * carries) is read again by meta_db_select, which finds out why and words
+ * it. Rows are ordered as meta_db_select orders them. A caller that wants
+ * every selection from one state of the registry runs this inside one
+ * snapshot (meta_db_snapshot_begin).
+ *
+ * Returns META_OK when every query has its status; META_EDB or META_ENOMEM
+ * (err says why) when the batch itself failed, and then every status[i] is
+ * that failure too.
+ */
+int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, size_t n,
+                        struct meta_selection *out, int *status, struct meta_error *errs,
+                        struct meta_error *err);
+
+/*
+ * The fingerprint of the rows of sel: the SHA-256, as 64 lowercase hex
+ * digits, of the outcome, the time point and every arm and estimate row
+ * with each value the selection holds (trial and arm names, treatments,
+ * counts, means, SDs, estimates and their intervals, `year`, the `by`
+ * value, the result's attributes), in a canonical order: the same rows
+ * give the same fingerprint whatever their order, their ids or the loads
+ * that brought them, and any change to a selected value changes it.
+ * Returns META_OK, or META_ENOMEM (out is then "").
+ */
+int meta_selection_fingerprint(const struct meta_selection *sel, char out[META_FINGERPRINT_SIZE]);
 
 /*
  * The error for a q->by attribute that no treatment arm of the selection

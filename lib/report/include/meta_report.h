@@ -11,6 +11,7 @@
 
 #include "meta_analysis.h"
 #include "meta_plot.h"
+#include "meta_runs.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -100,9 +101,9 @@ int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_erro
  * study says its
  * `source`: "arms" (with treatment_arm and control_arm) or "estimate" (with
  * n_treatment and n_control when given, and `reported`: the estimate row as
- * stored, its sides, measure, estimate, se, interval and level). Values that
- * do not apply are null. Returns a new object owned by the caller
- * (json_object_put), or NULL when out of memory. */
+ * stored, its sides, measure, estimate, se, interval and level); last,
+ * "data" (meta_report_data_json). Values that do not apply are null. Returns a new object owned by
+ * the caller (json_object_put), or NULL when out of memory. */
 struct json_object *meta_report_to_json(const struct meta_analysis *an);
 
 /*
@@ -116,8 +117,8 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an);
  *   `excluded`, `egger`, `regtest`, `begg`, `trimfill`, `trimfill_study`;
  * - json: the selection and model fields, k, "egger", "regtest", "begg",
  *   "trimfill" (null when the pooling has none), "notes", "studies" (the
- *   trials tested, with yi and vi) and "excluded"; `exp` objects for ratio
- *   measures.
+ *   trials tested, with yi and vi), "excluded" and last "data"
+ *   (meta_report_data_json); `exp` objects for ratio measures.
  * Writes nothing but the heading when an has no bias results. Returns
  * META_OK, META_EIO or META_ENOMEM with err set.
  */
@@ -137,7 +138,8 @@ int meta_report_bias_json(FILE *out, const struct meta_analysis *an, struct meta
  * - json: the selection and model fields, k, "mods", "coefficients", "QM",
  *   "QM_df", "QM_p", "QE", "QE_df", "QE_p", "df", "tau2", "I2", "H2", "R2",
  *   "studies" (yi, vi, weight and the moderators' values of each trial
- *   regressed) and "excluded" (the selection's and the regression's).
+ *   regressed), "excluded" (the selection's and the regression's) and last
+ *   "data" (meta_report_data_json).
  * Returns as meta_report_bias_write().
  */
 int meta_report_regress_write(FILE *out, enum meta_report_format format,
@@ -151,6 +153,61 @@ int meta_report_regress_json(FILE *out, const struct meta_analysis *an, struct m
  * has no such results. */
 struct json_object *meta_report_bias_to_json(const struct meta_analysis *an);
 struct json_object *meta_report_regress_to_json(const struct meta_analysis *an);
+
+/* ---- Living analyses ----------------------------------------------------- */
+
+/*
+ * The `"data"` object of a JSON output: {"fingerprint": the selection's
+ * fingerprint (meta_selection_fingerprint), "loads": [{"file", "sha256",
+ * "loaded_at"}] (the loads its rows came from; [] for data held in
+ * memory)}, so that a published number can be traced to its files. Every
+ * JSON output of an analysis carries it: add it to the root object as
+ * "data" (meta_report_to_json does). Returns a new object owned by the
+ * caller, or NULL when out of memory.
+ */
+struct json_object *meta_report_data_json(const struct meta_selection *sel);
+
+/* The loads as a JSON array of {"file", "sha256", "loaded_at"}; with only
+ * non-NULL, just those whose only[i] is set. A new array owned by the
+ * caller, or NULL when out of memory. */
+struct json_object *meta_report_loads_json(const struct meta_select_load *loads, size_t n,
+                                           const int *only);
+
+/* The request of the computed analysis an as it ran, as a JSON object's
+ * text (outcome, the resolved time point, the lists, measure, model,
+ * method, ci, level, convention, by, prediction, leave_one_out,
+ * cumulative): what a run records as its options. Caller frees; NULL when
+ * out of memory. */
+char *meta_report_options_json(const struct meta_analysis *an);
+
+/* The result a run of an records: k as the table shows it, the pooled
+ * estimate and interval (analysis scale), tau^2 (random model), I^2, p,
+ * and where the interval lies against no effect. */
+void meta_report_run_result(const struct meta_analysis *an, struct meta_run_result *out);
+
+/* "MD -0.69 [-0.90, -0.48] k=10": a recorded result in one line, ratio
+ * measures back-transformed, into buf (size bytes, always terminated). */
+void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t size);
+
+/* Whether the conclusion flips from before to after: the interval now
+ * excludes or includes no effect, or lies on its other side, or the
+ * estimate changed direction. A static description, or NULL when it does
+ * not flip (or either run has no interval). */
+const char *meta_report_flip(const struct meta_run_result *before,
+                             const struct meta_run_result *after);
+
+/*
+ * Writes the recorded runs h of the analysis file at path (`meta history`):
+ * table (one line per run: when, k, the result, tau^2, I^2, p, the
+ * conclusion, the loads new since the run before), csv (the same with
+ * full precision, the file's SHA-256 and the fingerprint; new loads joined
+ * by ';') or json ({"path", "runs": [{"run_id", "ran_at", "file_sha256",
+ * "options", "k", "measure", "estimate", "ci_lower", "ci_upper", "exp",
+ * "tau2", "I2", "p", "conclusion", "data": {"fingerprint", "loads"},
+ * "new_loads"}]}), oldest first. Returns META_OK, META_EIO or META_ENOMEM.
+ */
+int meta_report_history(FILE *out, enum meta_report_format format, const char *path,
+                        const struct meta_history *h, struct meta_error *err);
 
 /* ---- Plots --------------------------------------------------------------- */
 

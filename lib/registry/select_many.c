@@ -1,0 +1,408 @@
+/*
+ * Reading many selections in one statement (see meta_db_select_many): the
+ * queries go to the server as one JSON array; each resolves its outcome and
+ * time point and reads its arms and estimates by the same index probes as
+ * meta_db_select, and the rows come back ordered by query. `meta run` of
+ * thousands of small analyses so costs two round trips per batch instead of
+ * three per analysis. What does not resolve here is handed to
+ * meta_db_select, which finds out why and says so.
+ */
+#include "csv_reader.h"
+#include "pg_util.h"
+#include "select_rows.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * q: the queries; r: those whose outcome exists and whose time point
+ * resolves (given and present, or the outcome's only one), with the
+ * outcome's id and kind. Then one 's' row per resolved query (its time
+ * point and kind), and its arms ('a') and estimates ('e') as in select.c:
+ * results by a range of their primary key, each arm and trial by its
+ * primary key (OFFSET 0 keeps every lateral subquery a per-row probe),
+ * estimates by a range of theirs. The result's own attributes come first
+ * for year, the `by` value and the attributes asked for by name (`at`, as
+ * one JSON array in their order), then the arm's.
+ */
+static const char resolve_sql[] =
+    "WITH q AS MATERIALIZED ("
+    "  SELECT x.qi, x.outcome, x.tp, x.tr, x.ct, x.by, x.at"
+    "    FROM jsonb_to_recordset($1::jsonb)"
+    "      AS x(qi int, outcome text, tp text, tr text[], ct text[], by text, at text[])),"
+    " r AS MATERIALIZED ("
+    "  SELECT q.qi, q.tr, q.ct, q.by, q.at, m.outcome_id, m.kind, m.tp FROM q CROSS JOIN LATERAL ("
+    "    SELECT o.outcome_id, o.kind, CASE WHEN q.tp IS NULL THEN ("
+    "        SELECT CASE WHEN least(s.a_min, s.e_min) = greatest(s.a_max, s.e_max)"
+    "                    THEN least(s.a_min, s.e_min) END"
+    "          FROM (SELECT"
+    "            CASE o.kind"
+    "              WHEN 'continuous' THEN (SELECT min(c.timepoint) FROM continuous_results c"
+    "                                       WHERE c.outcome_id = o.outcome_id)"
+    "              WHEN 'binary' THEN (SELECT min(b.timepoint) FROM binary_results b"
+    "                                   WHERE b.outcome_id = o.outcome_id) END AS a_min,"
+    "            CASE o.kind"
+    "              WHEN 'continuous' THEN (SELECT max(c.timepoint) FROM continuous_results c"
+    "                                       WHERE c.outcome_id = o.outcome_id)"
+    "              WHEN 'binary' THEN (SELECT max(b.timepoint) FROM binary_results b"
+    "                                   WHERE b.outcome_id = o.outcome_id) END AS a_max,"
+    "            (SELECT min(e.timepoint) FROM estimate_results e"
+    "              WHERE e.outcome_id = o.outcome_id) AS e_min,"
+    "            (SELECT max(e.timepoint) FROM estimate_results e"
+    "              WHERE e.outcome_id = o.outcome_id) AS e_max) s)"
+    "      WHEN (o.kind = 'continuous' AND EXISTS (SELECT FROM continuous_results c"
+    "             WHERE c.outcome_id = o.outcome_id AND c.timepoint = q.tp))"
+    "        OR (o.kind = 'binary' AND EXISTS (SELECT FROM binary_results b"
+    "             WHERE b.outcome_id = o.outcome_id AND b.timepoint = q.tp))"
+    "        OR EXISTS (SELECT FROM estimate_results e"
+    "             WHERE e.outcome_id = o.outcome_id AND e.timepoint = q.tp)"
+    "      THEN q.tp END AS tp"
+    "      FROM outcomes o WHERE o.name = q.outcome OFFSET 0) m"
+    "   WHERE m.tp IS NOT NULL) ";
+
+/* One 's' row per resolved query: its time point and the outcome's kind.
+ * Its trial_id is NULL, so it sorts after the query's rows. */
+static const char status_sql[] =
+    "SELECT 's' AS row_kind, r.qi, NULL::bigint AS trial_id, NULL::text AS trial,"
+    "       NULL::bigint AS arm_id, NULL::text AS label, NULL::text AS treatment,"
+    "       NULL::boolean AS is_treatment, NULL::float8 AS n, NULL::float8 AS mean,"
+    "       NULL::float8 AS sd, NULL::float8 AS events, NULL::float8 AS total,"
+    "       NULL::text AS year, NULL::text AS by_value, NULL::text AS attrs,"
+    "       NULL::bigint AS load_id, NULL::text AS attr_values, NULL::text AS control, NULL::text "
+    "AS measure,"
+    "       NULL::text AS method, NULL::boolean AS log_scale, NULL::float8 AS estimate,"
+    "       NULL::float8 AS se, NULL::boolean AS se_given, NULL::float8 AS ci_lower,"
+    "       NULL::float8 AS ci_upper, NULL::float8 AS level, NULL::float8 AS n_treatment,"
+    "       NULL::float8 AS n_control, r.tp AS resolved_tp, r.kind AS outcome_kind"
+    "  FROM r";
+
+/* The arm rows of the queries of one kind; %s: the value columns, the
+ * results table, the kind (constants of this file, never user input). */
+static const char arms_sql_fmt[] =
+    " UNION ALL "
+    "SELECT 'a', r.qi, a.trial_id, a.trial, c.arm_id, a.label, a.treatment,"
+    "       a.treatment = ANY (r.tr), %s,"
+    "       coalesce(c.attributes ->> 'year', a.year), coalesce(c.attributes ->> r.by, a.by_value),"
+    "       c.attributes::text, c.load_id,"
+    "       CASE WHEN r.at IS NOT NULL THEN"
+    "         (SELECT json_agg(coalesce(c.attributes ->> u.n, a.arm_attributes ->> u.n)"
+    "                 ORDER BY u.i) FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
+    "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
+    "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp OFFSET 0) c"
+    "  CROSS JOIN LATERAL (SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
+    "        x.attributes ->> 'year' AS year, x.attributes ->> r.by AS by_value,"
+    "        x.attributes AS arm_attributes"
+    "        FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
+    "       WHERE x.arm_id = c.arm_id"
+    "         AND (x.treatment = ANY (r.tr) OR x.treatment = ANY (r.ct)) OFFSET 0) a"
+    " WHERE r.kind = '%s'";
+
+static const char continuous_values[] = "c.n::float8, c.mean, c.sd, NULL, NULL";
+static const char binary_values[] = "NULL, NULL, NULL, c.events::float8, c.total::float8";
+
+/* The estimate rows, both ways round, and the order of all rows. */
+static const char estimates_sql[] =
+    " UNION ALL "
+    "SELECT 'e', r.qi, e.trial_id, t.name, NULL, NULL, e.treatment,"
+    "       e.treatment = ANY (r.tr), NULL, NULL, NULL, NULL, NULL,"
+    "       e.attributes ->> 'year', e.attributes ->> r.by, e.attributes::text, e.load_id,"
+    "       CASE WHEN r.at IS NOT NULL THEN"
+    "         (SELECT json_agg(e.attributes ->> u.n ORDER BY u.i)"
+    "            FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
+    "       e.control, e.measure, e.method, e.log_scale, e.estimate, e.se, e.se_given,"
+    "       e.ci_lower, e.ci_upper, e.level, e.n_treatment::float8, e.n_control::float8,"
+    "       NULL, NULL"
+    "  FROM r CROSS JOIN LATERAL (SELECT * FROM estimate_results x"
+    "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp"
+    "          AND ((x.treatment = ANY (r.tr) AND x.control = ANY (r.ct))"
+    "            OR (x.treatment = ANY (r.ct) AND x.control = ANY (r.tr))) OFFSET 0) e"
+    "  JOIN trials t ON t.trial_id = e.trial_id"
+    " ORDER BY qi, trial_id, row_kind, arm_id, treatment, control";
+
+/* The whole statement into sql (size bytes). */
+static void many_sql(char *sql, size_t size)
+{
+    int used = snprintf(sql, size, "%s%s", resolve_sql, status_sql);
+    used += snprintf(sql + used, size - (size_t)used, arms_sql_fmt, continuous_values,
+                     "continuous_results", "continuous");
+    used += snprintf(sql + used, size - (size_t)used, arms_sql_fmt, binary_values, "binary_results",
+                     "binary");
+    snprintf(sql + used, size - (size_t)used, "%s", estimates_sql);
+}
+
+#define MANY_SQL_SIZE                                                                              \
+    (sizeof resolve_sql + sizeof status_sql + 2 * sizeof arms_sql_fmt + 2 * 64 +                   \
+     sizeof estimates_sql)
+
+/* Whether s is text the server takes: valid UTF-8 (never NULL here). */
+static int valid_text(const char *s)
+{
+    size_t bad;
+    return meta_csv_utf8_valid(s, strlen(s), &bad);
+}
+
+/* Whether query q can go into the batch: a valid query (else
+ * meta_db_select words what is wrong) whose names are all valid UTF-8
+ * (text the server would refuse would fail the whole batch). */
+static int batchable(const struct meta_select_query *q)
+{
+    struct meta_error ignored;
+    if (meta_select_check_query(q, &ignored) != META_OK || !valid_text(q->outcome) ||
+        (q->timepoint && !valid_text(q->timepoint)) || (q->by && !valid_text(q->by)))
+        return 0;
+    for (size_t i = 0; i < q->n_treatments; i++)
+        if (!valid_text(q->treatments[i]))
+            return 0;
+    for (size_t i = 0; i < q->n_controls; i++)
+        if (!valid_text(q->controls[i]))
+            return 0;
+    for (size_t i = 0; i < q->n_attributes; i++)
+        if (!valid_text(q->attributes[i]))
+            return 0;
+    return 1;
+}
+
+static struct json_object *names_json(const char *const *names, size_t n, int *oom)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        struct json_object *s = json_object_new_string(names[i]);
+        if (!s || json_object_array_add(arr, s) != 0) {
+            json_object_put(s);
+            *oom = 1;
+        }
+    }
+    *oom |= !arr;
+    return arr;
+}
+
+static void add(struct json_object *obj, const char *key, struct json_object *val, int *oom)
+{
+    if (json_object_object_add(obj, key, val) != 0) {
+        json_object_put(val);
+        *oom = 1;
+    }
+}
+
+/* The JSON array of the batchable queries (those with in_batch[i] set). */
+static struct json_object *queries_json(const struct meta_select_query *q, size_t n,
+                                        const int *in_batch)
+{
+    int oom = 0;
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        if (!in_batch[i])
+            continue;
+        struct json_object *o = json_object_new_object();
+        if (!o || json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            oom = 1;
+            break;
+        }
+        add(o, "qi", json_object_new_int64((int64_t)i), &oom);
+        add(o, "outcome", json_object_new_string(q[i].outcome), &oom);
+        add(o, "tp", q[i].timepoint ? json_object_new_string(q[i].timepoint) : NULL, &oom);
+        add(o, "tr", names_json(q[i].treatments, q[i].n_treatments, &oom), &oom);
+        add(o, "ct", names_json(q[i].controls, q[i].n_controls, &oom), &oom);
+        add(o, "by", q[i].by ? json_object_new_string(q[i].by) : NULL, &oom);
+        add(o, "at",
+            q[i].n_attributes ? names_json(q[i].attributes, q[i].n_attributes, &oom) : NULL, &oom);
+    }
+    if (oom || !arr) {
+        json_object_put(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* Fills sel's outcome, time point, kind and the names of the attributes
+ * asked for from query q and the 's' row r
+ * of res. */
+static int set_outcome(const PGresult *res, int r, const struct meta_select_query *q,
+                       struct meta_selection *sel, struct meta_error *err)
+{
+    const char *kind = meta_pg_text(res, r, "outcome_kind");
+    sel->binary = strcmp(kind, "binary") == 0;
+    sel->kind = sel->binary                          ? META_KIND_BINARY
+                : strcmp(kind, "continuous") == 0    ? META_KIND_CONTINUOUS
+                : strcmp(kind, "time-to-event") == 0 ? META_KIND_TIME_TO_EVENT
+                                                     : META_KIND_GENERIC;
+    sel->outcome = strdup(q->outcome);
+    sel->timepoint = strdup(meta_pg_text(res, r, "resolved_tp"));
+    if (!sel->outcome || !sel->timepoint || meta_select_copy_names(q, sel) != META_OK)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    return META_OK;
+}
+
+/* Reads the rows of res, ordered by query, into out; resolved[i] says
+ * whether query i came back resolved. */
+static int read_batch(const PGresult *res, const struct meta_select_query *q, size_t n,
+                      struct meta_selection *out, int *resolved, struct meta_error *errs,
+                      struct meta_error *err)
+{
+    int cols[META_SELECT_NCOLS];
+    int ret = meta_select_columns(res, cols, err);
+    int c_qi = PQfnumber(res, "qi"), c_kind = PQfnumber(res, "row_kind");
+    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || PQfnumber(res, "resolved_tp") < 0 ||
+                           PQfnumber(res, "outcome_kind") < 0))
+        ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
+    if (ret != META_OK)
+        return ret;
+    int rows = PQntuples(res);
+    for (int first = 0, last; first < rows; first = last) {
+        long long qi = strtoll(PQgetvalue(res, first, c_qi), NULL, 10);
+        for (last = first + 1; last < rows && strtoll(PQgetvalue(res, last, c_qi), NULL, 10) == qi;
+             last++)
+            ;
+        if (qi < 0 || (size_t)qi >= n)
+            return meta_error_set(err, META_EDB, "the selection query returned query %lld", qi);
+        /* The 's' row sorts last: its trial_id is NULL. */
+        if (PQgetvalue(res, last - 1, c_kind)[0] != 's')
+            return meta_error_set(err, META_EDB, "query %lld has rows but no outcome", qi);
+        struct meta_selection *sel = &out[qi];
+        int rc = set_outcome(res, last - 1, &q[qi], sel, &errs[qi]);
+        if (rc == META_OK)
+            rc = meta_select_read(res, cols, first, last - 1, sel, &errs[qi]);
+        if (rc == META_ENOMEM)
+            return meta_error_set(err, rc, "out of memory");
+        resolved[qi] = rc == META_OK;
+    }
+    return META_OK;
+}
+
+/*
+ * The statement is prepared once per connection and planned once, with
+ * settings that fit it: JIT would compile for longer than it runs, and the
+ * per-row probes of arms and trials must stay index probes even where the
+ * planner prices a sequential scan of a small table lower (scanning it for
+ * each of thousands of result rows costs several times more). The
+ * settings hold while it runs and are reset after.
+ */
+static int run_batch(struct meta_db *db, const char *json, PGresult **res, struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    int ret = meta_pg_exec(conn,
+                           "SET jit = off; SET enable_seqscan = off;"
+                           " SET plan_cache_mode = force_generic_plan",
+                           err, "cannot read the selections");
+    if (ret == META_OK) {
+        char sql[MANY_SQL_SIZE];
+        many_sql(sql, sizeof sql);
+        ret = meta_db_prepare(db, "meta_select_many", sql, 1, err);
+    }
+    if (ret == META_OK) {
+        const char *params[1] = {json};
+        *res = PQexecPrepared(conn, "meta_select_many", 1, params, NULL, NULL, 0);
+        if (PQresultStatus(*res) != PGRES_TUPLES_OK)
+            ret = meta_pg_error(err, conn, *res, "cannot read the selections");
+    }
+    /* After an error in a transaction (a snapshot), which then takes no
+     * command, the settings go with it at its end. */
+    if (PQtransactionStatus(conn) != PQTRANS_INERROR) {
+        int rc = meta_pg_exec(conn, "RESET enable_seqscan; RESET plan_cache_mode",
+                              ret == META_OK ? err : NULL, "cannot read the selections");
+        if (ret == META_OK)
+            ret = rc;
+    }
+    return ret;
+}
+
+/*
+ * Reads query q alone with meta_db_select into *status and *qerr. Inside a
+ * transaction (a snapshot) a statement that fails would abort it, and every
+ * later selection with it: a savepoint keeps the failure to this query.
+ * Returns META_OK, or the failure that ends the batch (the connection lost,
+ * out of memory).
+ */
+static int select_alone(struct meta_db *db, const struct meta_select_query *q,
+                        struct meta_selection *out, int *status, struct meta_error *qerr,
+                        struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    int in_tx = PQtransactionStatus(conn) == PQTRANS_INTRANS;
+    int ret;
+    if (in_tx &&
+        (ret = meta_pg_exec(conn, "SAVEPOINT meta_select", err, "cannot read a selection")))
+        return ret;
+    *status = meta_db_select(db, q, out, qerr);
+    if (*status == META_ENOMEM)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    if (PQstatus(conn) != CONNECTION_OK)
+        return meta_error_set(err, META_EDB, "%s", qerr->msg);
+    if (!in_tx)
+        return META_OK;
+    if (*status == META_EDB)
+        return meta_pg_exec(conn, "ROLLBACK TO SAVEPOINT meta_select", err,
+                            "cannot read a selection");
+    return meta_pg_exec(conn, "RELEASE SAVEPOINT meta_select", err, "cannot read a selection");
+}
+
+int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, size_t n,
+                        struct meta_selection *out, int *status, struct meta_error *errs,
+                        struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    int ret = META_OK;
+    struct json_object *arr = NULL;
+    PGresult *res = NULL;
+    int *in_batch = calloc(n ? n : 1, sizeof *in_batch);
+    int *resolved = calloc(n ? n : 1, sizeof *resolved);
+    for (size_t i = 0; i < n; i++) {
+        meta_selection_init(&out[i]);
+        meta_error_clear(&errs[i]);
+        status[i] = META_OK;
+    }
+    if (!in_batch || !resolved) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    size_t batched = 0;
+    for (size_t i = 0; i < n; i++)
+        batched += (size_t)(in_batch[i] = batchable(&q[i]));
+    if (batched > 0) {
+        if (!(arr = queries_json(q, n, in_batch))) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        const char *params[1] = {json_object_to_json_string_ext(
+            arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)};
+        if (!params[0]) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if ((ret = run_batch(db, params[0], &res, err)) != META_OK)
+            goto cleanup;
+        if ((ret = read_batch(res, q, n, out, resolved, errs, err)) != META_OK)
+            goto cleanup;
+    }
+    /* A query that did not resolve, or names what no row carries, is read
+     * alone: meta_db_select says why, or finds the names known. */
+    for (size_t i = 0; i < n; i++) {
+        if (resolved[i] && !meta_select_unmatched(&q[i], &out[i])) {
+            status[i] = META_OK;
+            continue;
+        }
+        resolved[i] = 0;
+        meta_selection_release(&out[i]);
+        if ((ret = select_alone(db, &q[i], &out[i], &status[i], &errs[i], err)) != META_OK)
+            goto cleanup;
+    }
+    /* Those read alone have their provenance from meta_db_select. */
+    for (size_t i = 0; i < n; i++)
+        resolved[i] = resolved[i] ? META_OK : META_EINVAL;
+    ret = meta_select_provenance(conn, out, n, resolved, err);
+
+cleanup:
+    if (ret != META_OK)
+        for (size_t i = 0; i < n; i++) {
+            status[i] = ret;
+            meta_error_set(&errs[i], ret, "%s", err->msg);
+        }
+    PQclear(res);
+    json_object_put(arr);
+    free(in_batch);
+    free(resolved);
+    return ret;
+}

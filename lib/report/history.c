@@ -1,0 +1,261 @@
+/*
+ * The recorded runs of an analysis file (`meta history`) as a table for
+ * people, CSV or JSON for the report scripts that draw a living review's
+ * evolution: when each run was made, the data it used (the loads new since
+ * the run before), and its result.
+ */
+#include "meta_report.h"
+#include "meta_text_table.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Whether the measure named is pooled on the log scale. */
+static int is_ratio(const char *measure)
+{
+    enum meta_measure m;
+    return meta_measure_parse(measure, &m) == META_OK && meta_measure_is_ratio(m);
+}
+
+static double shown(const struct meta_run_result *r, double v)
+{
+    return is_ratio(r->measure) ? exp(v) : v;
+}
+
+/* "below 0", "includes 1", ...: the conclusion with the value of no effect. */
+static void conclusion_text(const struct meta_run_result *r, char *buf, size_t size)
+{
+    if (strcmp(r->conclusion, "none") == 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%s %d", r->conclusion, is_ratio(r->measure) ? 1 : 0);
+}
+
+/* The file names of the loads new in run, joined by sep ("-" when none). */
+static void new_loads_text(const struct meta_history_run *run, const char *sep, char *buf,
+                           size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < run->n_loads && used < size; i++) {
+        if (!run->new_load[i])
+            continue;
+        int w = snprintf(buf + used, size - used, "%s%s", used ? sep : "", run->loads[i].file);
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+static int history_table(FILE *out, const char *path, const struct meta_history *h,
+                         struct meta_error *err)
+{
+    fprintf(out, "History of %s: %zu run%s, oldest first\n\n", path, h->n, h->n == 1 ? "" : "s");
+    if (h->n == 0)
+        return ferror(out) ? meta_error_set(err, META_EIO, "cannot write the output") : META_OK;
+    struct meta_text_table t;
+    meta_text_table_init(&t, 9);
+    t.right[0] = t.right[2] = t.right[4] = t.right[5] = t.right[6] = 1;
+    struct meta_text_row *row = meta_text_table_row(&t, META_TEXT_ROW_CELLS);
+    static const char *const heads[] = {"run", "ran at (UTC)", "k",       "result", "tau^2", "I^2",
+                                        "p",   "conclusion",   "new data"};
+    for (size_t c = 0; c < 9; c++)
+        meta_text_table_set(&t, row, c, "%s", heads[c]);
+    meta_text_table_row(&t, META_TEXT_ROW_COLUMN_RULE);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct meta_history_run *run = &h->runs[i];
+        const struct meta_run_result *r = &run->result;
+        char when[32], what[96], concl[32], news[1024];
+        snprintf(when, sizeof when, "%.10s %.8s", run->ran_at, run->ran_at + 11);
+        if (isnan(r->estimate))
+            snprintf(what, sizeof what, "%s (not estimable)", r->measure);
+        else
+            snprintf(what, sizeof what, "%s %.2f [%.2f, %.2f]", r->measure, shown(r, r->estimate),
+                     shown(r, r->ci_lower), shown(r, r->ci_upper));
+        conclusion_text(r, concl, sizeof concl);
+        new_loads_text(run, ", ", news, sizeof news);
+        row = meta_text_table_row(&t, META_TEXT_ROW_CELLS);
+        meta_text_table_set(&t, row, 0, "%lld", run->run_id);
+        meta_text_table_set(&t, row, 1, "%s", when);
+        meta_text_table_set(&t, row, 2, "%lld", r->k);
+        meta_text_table_set(&t, row, 3, "%s", what);
+        if (isnan(r->tau2))
+            meta_text_table_set(&t, row, 4, "-");
+        else
+            meta_text_table_set(&t, row, 4, "%.4f", r->tau2);
+        if (isnan(r->I2))
+            meta_text_table_set(&t, row, 5, "-");
+        else
+            meta_text_table_set(&t, row, 5, "%.1f%%", r->I2);
+        if (isnan(r->p))
+            meta_text_table_set(&t, row, 6, "-");
+        else if (r->p < 0.0001)
+            meta_text_table_set(&t, row, 6, "<0.0001");
+        else
+            meta_text_table_set(&t, row, 6, "%.4f", r->p);
+        meta_text_table_set(&t, row, 7, "%s", concl);
+        meta_text_table_set(&t, row, 8, "%s", news[0] ? news : "-");
+    }
+    int ret = META_OK;
+    if (t.oom)
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+    else
+        meta_text_table_print(out, &t);
+    meta_text_table_release(&t);
+    if (ret == META_OK && ferror(out))
+        ret = meta_error_set(err, META_EIO, "cannot write the output");
+    return ret;
+}
+
+static void csv_number(FILE *out, double v)
+{
+    char text[40];
+    meta_format_double(text, sizeof text, v);
+    fputs(text, out);
+}
+
+static int history_csv(FILE *out, const struct meta_history *h, struct meta_error *err)
+{
+    fputs("run_id,ran_at,file_sha256,fingerprint,k,measure,estimate,ci_lower,ci_upper,"
+          "exp_estimate,exp_ci_lower,exp_ci_upper,tau2,I2,p,conclusion,loads,new_loads\n",
+          out);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct meta_history_run *run = &h->runs[i];
+        const struct meta_run_result *r = &run->result;
+        int ratio = is_ratio(r->measure);
+        fprintf(out, "%lld,%s,%s,%s,%lld,", run->run_id, run->ran_at, run->file_sha256,
+                run->fingerprint, r->k);
+        meta_csv_field(out, r->measure);
+        const double values[] = {r->estimate,
+                                 r->ci_lower,
+                                 r->ci_upper,
+                                 ratio ? exp(r->estimate) : NAN,
+                                 ratio ? exp(r->ci_lower) : NAN,
+                                 ratio ? exp(r->ci_upper) : NAN,
+                                 r->tau2,
+                                 r->I2,
+                                 r->p};
+        for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+            fputc(',', out);
+            csv_number(out, values[v]);
+        }
+        fprintf(out, ",%s,%zu,", r->conclusion, run->n_loads);
+        char news[4096];
+        new_loads_text(run, ";", news, sizeof news);
+        meta_csv_field(out, news);
+        fputc('\n', out);
+    }
+    return ferror(out) ? meta_error_set(err, META_EIO, "cannot write the output") : META_OK;
+}
+
+/* A number for JSON: null when it does not apply. */
+static struct json_object *jnum(int *oom, double v)
+{
+    if (!isfinite(v))
+        return NULL;
+    char text[40];
+    meta_format_double(text, sizeof text, v);
+    struct json_object *o = json_object_new_double_s(v, text);
+    *oom |= !o;
+    return o;
+}
+
+static void put(int *oom, struct json_object *obj, const char *key, struct json_object *val)
+{
+    if (!obj || json_object_object_add(obj, key, val) != 0) {
+        json_object_put(val);
+        *oom = 1;
+    }
+}
+
+static struct json_object *jstr(int *oom, const char *s)
+{
+    struct json_object *o = json_object_new_string(s ? s : "");
+    *oom |= !o;
+    return o;
+}
+
+static struct json_object *run_json(int *oom, const struct meta_history_run *run)
+{
+    const struct meta_run_result *r = &run->result;
+    struct json_object *o = json_object_new_object();
+    *oom |= !o;
+    put(oom, o, "run_id", json_object_new_int64(run->run_id));
+    put(oom, o, "ran_at", jstr(oom, run->ran_at));
+    put(oom, o, "file_sha256", jstr(oom, run->file_sha256));
+    struct json_object *options = json_tokener_parse(run->options);
+    *oom |= !options;
+    put(oom, o, "options", options);
+    put(oom, o, "k", json_object_new_int64(r->k));
+    put(oom, o, "measure", jstr(oom, r->measure));
+    put(oom, o, "estimate", jnum(oom, r->estimate));
+    put(oom, o, "ci_lower", jnum(oom, r->ci_lower));
+    put(oom, o, "ci_upper", jnum(oom, r->ci_upper));
+    struct json_object *e = NULL;
+    if (is_ratio(r->measure) && isfinite(r->estimate)) {
+        e = json_object_new_object();
+        *oom |= !e;
+        put(oom, e, "estimate", jnum(oom, exp(r->estimate)));
+        put(oom, e, "ci_lower", jnum(oom, exp(r->ci_lower)));
+        put(oom, e, "ci_upper", jnum(oom, exp(r->ci_upper)));
+    }
+    put(oom, o, "exp", e);
+    put(oom, o, "tau2", jnum(oom, r->tau2));
+    put(oom, o, "I2", jnum(oom, r->I2));
+    put(oom, o, "p", jnum(oom, r->p));
+    put(oom, o, "conclusion", jstr(oom, r->conclusion));
+    struct json_object *data = json_object_new_object();
+    *oom |= !data;
+    put(oom, data, "fingerprint", jstr(oom, run->fingerprint));
+    struct json_object *loads = meta_report_loads_json(run->loads, run->n_loads, NULL);
+    *oom |= !loads;
+    put(oom, data, "loads", loads);
+    put(oom, o, "data", data);
+    struct json_object *news = meta_report_loads_json(run->loads, run->n_loads, run->new_load);
+    *oom |= !news;
+    put(oom, o, "new_loads", news);
+    return o;
+}
+
+static int history_json(FILE *out, const char *path, const struct meta_history *h,
+                        struct meta_error *err)
+{
+    int oom = 0;
+    struct json_object *root = json_object_new_object();
+    struct json_object *runs = json_object_new_array();
+    oom |= !root || !runs;
+    put(&oom, root, "path", jstr(&oom, path));
+    for (size_t i = 0; runs && i < h->n; i++) {
+        struct json_object *o = run_json(&oom, &h->runs[i]);
+        if (!o || json_object_array_add(runs, o) != 0) {
+            json_object_put(o);
+            oom = 1;
+        }
+    }
+    put(&oom, root, "runs", runs);
+    int ret = META_OK;
+    const char *text = oom ? NULL
+                           : json_object_to_json_string_ext(
+                                 root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                           JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!text)
+        ret = meta_error_set(err, META_ENOMEM, "out of memory writing the json output");
+    else if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
+        ret = meta_error_set(err, META_EIO, "cannot write the output");
+    json_object_put(root);
+    return ret;
+}
+
+int meta_report_history(FILE *out, enum meta_report_format format, const char *path,
+                        const struct meta_history *h, struct meta_error *err)
+{
+    switch (format) {
+    case META_REPORT_TABLE:
+        return history_table(out, path, h, err);
+    case META_REPORT_CSV:
+        return history_csv(out, h, err);
+    case META_REPORT_JSON:
+        return history_json(out, path, h, err);
+    }
+    return meta_error_set(err, META_EINVAL, "unknown output format %d", (int)format);
+}

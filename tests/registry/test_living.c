@@ -1,0 +1,685 @@
+/*
+ * Living analyses in lib/registry against a real PostgreSQL: the
+ * bookkeeping of changes (sql/004_living.sql) counts what changes a
+ * selection and nothing else; fingerprints are stable under the order of
+ * loading and change with any selected value; many selections in one
+ * statement equal one at a time, errors included; the history decides
+ * which analyses are stale, records runs and lists them; a load committing
+ * during a snapshot is seen by none of its reads; the reader role reads the
+ * history but cannot write it.
+ */
+#include "cunit_main.h"
+#include "meta_runs.h"
+#include "meta_select.h"
+#include "pg_util.h"
+#include "test_load_util.h"
+
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER                                                                                     \
+    "trial,arm,treatment,control,outcome,timepoint,n,mean,sd,events,total,measure,estimate,se,"    \
+    "year,dose\n"
+
+/* Three trials of ketamine vs placebo: pain at 24 h (continuous), and
+ * hallucinations (binary, no time point); an estimate of a survival HR. */
+static const char base_csv[] = HEADER "T1,ket,ketamine,,pain,24h,30,2.1,1.4,,,,,,2015,high\n"
+                                      "T1,pla,placebo,,pain,24h,31,3.5,1.6,,,,,,2015,\n"
+                                      "T1,ket,ketamine,,halluc,,,,,5,30,,,,2015,high\n"
+                                      "T1,pla,placebo,,halluc,,,,,1,31,,,,2015,\n"
+                                      "T2,ket,ketamine,,pain,24h,40,2.5,1.2,,,,,,2017,low\n"
+                                      "T2,pla,placebo,,pain,24h,42,3.1,1.3,,,,,,2017,\n"
+                                      "T2,ket,ketamine,,halluc,,,,,7,40,,,,2017,low\n"
+                                      "T2,pla,placebo,,halluc,,,,,2,42,,,,2017,\n"
+                                      "T3,ket,ketamine,,pain,24h,25,1.9,1.5,,,,,,2020,high\n"
+                                      "T3,pla,placebo,,pain,24h,24,3.3,1.4,,,,,,2020,\n"
+                                      "T3,,ketamine,placebo,survival,,,,,,,HR,0.7,0.1,2020,\n";
+
+/* The same rows, the trials the other way round. */
+static const char base_reversed_csv[] =
+    HEADER "T3,,ketamine,placebo,survival,,,,,,,HR,0.7,0.1,2020,\n"
+           "T3,pla,placebo,,pain,24h,24,3.3,1.4,,,,,,2020,\n"
+           "T3,ket,ketamine,,pain,24h,25,1.9,1.5,,,,,,2020,high\n"
+           "T2,pla,placebo,,halluc,,,,,2,42,,,,2017,\n"
+           "T2,ket,ketamine,,halluc,,,,,7,40,,,,2017,low\n"
+           "T2,pla,placebo,,pain,24h,42,3.1,1.3,,,,,,2017,\n"
+           "T2,ket,ketamine,,pain,24h,40,2.5,1.2,,,,,,2017,low\n"
+           "T1,pla,placebo,,halluc,,,,,1,31,,,,2015,\n"
+           "T1,ket,ketamine,,halluc,,,,,5,30,,,,2015,high\n"
+           "T1,pla,placebo,,pain,24h,31,3.5,1.6,,,,,,2015,\n"
+           "T1,ket,ketamine,,pain,24h,30,2.1,1.4,,,,,,2015,high\n";
+
+/* One stored value replaced: T2's ketamine mean at 24 h. */
+static const char replaced_csv[] = HEADER "T2,ket,ketamine,,pain,24h,40,2.6,1.2,,,,,,2017,low\n";
+
+/* A new trial with pain at 24 h only. */
+static const char new_trial_csv[] = HEADER "T4,ket,ketamine,,pain,24h,50,2.0,1.1,,,,,,2023,low\n"
+                                           "T4,pla,placebo,,pain,24h,50,3.0,1.2,,,,,,2023,\n";
+
+/* T1's ketamine arm changes its dose, nothing else. */
+static const char dose_csv[] = HEADER "T1,ket,ketamine,,halluc,,,,,5,30,,,,2015,low\n";
+
+static char conninfo[1024];
+static struct meta_db *db;
+
+static int suite_cleanup(void)
+{
+    return meta_test_load_close(&db);
+}
+
+static void fresh(const char *name)
+{
+    meta_test_load_fresh(name, conninfo, sizeof conninfo, &db);
+}
+
+static void load(struct meta_db *to, const char *name, const char *text)
+{
+    struct meta_load_report r;
+    struct meta_error err;
+    meta_load_report_init(&r);
+    const char *path = meta_test_load_file(name, text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    int ret = meta_test_load_files(to, &r, &err, path, NULL);
+    if (ret != META_OK)
+        fprintf(stderr, "\n  %s\n%s\n", err.msg, meta_test_load_messages(&r));
+    CU_ASSERT_EQUAL_FATAL(ret, META_OK);
+    meta_load_report_release(&r);
+}
+
+/* The bookkeeping as "outcome@timepoint=changes ...". */
+static const char changes_sql[] =
+    "SELECT string_agg(o.name || '@' || d.timepoint || '=' || d.changes, ' '"
+    "                  ORDER BY o.name, d.timepoint)"
+    "  FROM data_changes d JOIN outcomes o USING (outcome_id)";
+
+static void expect_changes(const char *expected)
+{
+    meta_test_load_expect_query(conninfo, changes_sql, expected);
+}
+
+/* Runs statements on a connection of their own; asserts they succeed. */
+static void sql(const char *statements)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    PGresult *res = PQexec(conn, statements);
+    ExecStatusType st = PQresultStatus(res);
+    CU_ASSERT(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fprintf(stderr, "\n  %s: %s\n", statements, PQerrorMessage(conn));
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* ---- The bookkeeping of changes ------------------------------------------ */
+
+static void test_changes(void)
+{
+    fresh("meta_test_living_changes");
+    load(db, "base.csv", base_csv);
+    expect_changes("halluc@=1 pain@24h=1 survival@=1");
+    /* The same file again stores nothing, and counts nothing. */
+    load(db, "base.csv", base_csv);
+    expect_changes("halluc@=1 pain@24h=1 survival@=1");
+    /* One value replaced: its key alone. */
+    load(db, "replaced.csv", replaced_csv);
+    expect_changes("halluc@=1 pain@24h=2 survival@=1");
+    /* A new trial. */
+    load(db, "new.csv", new_trial_csv);
+    expect_changes("halluc@=1 pain@24h=3 survival@=1");
+    /* An arm's attribute (a `by` value): every key the arm has results at. */
+    load(db, "dose.csv", dose_csv);
+    expect_changes("halluc@=2 pain@24h=4 survival@=1");
+    /* Writes by hand count too: a trial renamed, an estimate changed, a
+     * trial removed with everything it has (the cascade removes its arms
+     * before their results). */
+    sql("UPDATE trials SET name = 'T3b' WHERE name = 'T3'");
+    expect_changes("halluc@=2 pain@24h=5 survival@=2");
+    sql("UPDATE estimate_results SET se = 0.2");
+    expect_changes("halluc@=2 pain@24h=5 survival@=3");
+    /* A result's own attributes (a subgroup, a risk-of-bias judgement). */
+    sql("UPDATE binary_results SET attributes = coalesce(attributes, '{}') || '{\"rob_overall\": "
+        "\"high\"}'"
+        " WHERE events = 5");
+    expect_changes("halluc@=3 pain@24h=5 survival@=3");
+    sql("UPDATE estimate_results SET attributes = coalesce(attributes, '{}') || '{\"subgroup\": "
+        "\"b\"}'");
+    expect_changes("halluc@=3 pain@24h=5 survival@=4");
+    sql("DELETE FROM trials WHERE name = 'T2'");
+    expect_changes("halluc@=4 pain@24h=6 survival@=4");
+    /* An UPDATE that writes nothing changes nothing. */
+    sql("UPDATE continuous_results SET n = n + 1 WHERE false");
+    expect_changes("halluc@=4 pain@24h=6 survival@=4");
+    /* Statements in replica mode (how the loader may skip foreign-key
+     * triggers) are counted as well. */
+    sql("BEGIN; SET LOCAL session_replication_role = replica;"
+        " UPDATE binary_results SET events = events WHERE events = 5; COMMIT");
+    expect_changes("halluc@=5 pain@24h=6 survival@=4");
+    sql("TRUNCATE estimate_results");
+    expect_changes("halluc@=6 pain@24h=7 survival@=5");
+}
+
+/* ---- Fingerprints -------------------------------------------------------- */
+
+static void select_pain(struct meta_db *from, struct meta_selection *sel, const char *by)
+{
+    const char *treat[] = {"ketamine"}, *ctrl[] = {"placebo"};
+    struct meta_select_query q = {.outcome = "pain",
+                                  .timepoint = "24h",
+                                  .treatments = treat,
+                                  .n_treatments = 1,
+                                  .controls = ctrl,
+                                  .n_controls = 1,
+                                  .by = by};
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(from, &q, sel, &err), META_OK);
+}
+
+static void test_fingerprint(void)
+{
+    struct meta_db *other = NULL;
+    char other_conninfo[1024];
+    struct meta_selection a, b, c;
+    fresh("meta_test_living_fp_a");
+    meta_test_load_fresh("meta_test_living_fp_b", other_conninfo, sizeof other_conninfo, &other);
+    /* Another order of loading gives other trial and arm ids, and other
+     * loads (a file of another name) for the same rows. */
+    load(other, "new.csv", new_trial_csv);
+    load(other, "reversed.csv", base_reversed_csv);
+    load(db, "base.csv", base_csv);
+    load(db, "new.csv", new_trial_csv);
+    select_pain(db, &a, "dose");
+    select_pain(other, &b, "dose");
+    CU_ASSERT_EQUAL(strlen(a.fingerprint), 64);
+    CU_ASSERT_STRING_EQUAL(a.fingerprint, b.fingerprint);
+    CU_ASSERT_STRING_NOT_EQUAL(a.arms[0].trial, b.arms[0].trial); /* T1 first, T4 first */
+    /* The loads that brought the rows, by load: the files and their
+     * SHA-256. */
+    CU_ASSERT_EQUAL_FATAL(a.n_loads, 2);
+    CU_ASSERT_STRING_EQUAL(a.loads[0].file, "base.csv");
+    CU_ASSERT_STRING_EQUAL(a.loads[1].file, "new.csv");
+    CU_ASSERT_EQUAL(strlen(a.loads[0].sha256), 64);
+    CU_ASSERT_EQUAL(strlen(a.loads[0].loaded_at), 27);
+    CU_ASSERT_EQUAL_FATAL(b.n_loads, 2);
+    CU_ASSERT_STRING_EQUAL(b.loads[0].file, "new.csv");
+    CU_ASSERT_STRING_EQUAL(b.loads[0].sha256, a.loads[1].sha256);
+    for (size_t i = 0; i < a.count; i++)
+        CU_ASSERT(a.arms[i].load_id == a.loads[0].load_id ||
+                  a.arms[i].load_id == a.loads[1].load_id);
+    /* The same rows in memory, in another order, give the same
+     * fingerprint. */
+    char fp[META_FINGERPRINT_SIZE];
+    struct meta_select_arm first = a.arms[0];
+    a.arms[0] = a.arms[a.count - 1];
+    a.arms[a.count - 1] = first;
+    CU_ASSERT_EQUAL(meta_selection_fingerprint(&a, fp), META_OK);
+    CU_ASSERT_STRING_EQUAL(fp, b.fingerprint);
+    /* Any selected value changes it: a mean, the `by` value, a name. */
+    double mean = a.arms[0].mean;
+    a.arms[0].mean = mean + 1e-12;
+    meta_selection_fingerprint(&a, fp);
+    CU_ASSERT_STRING_NOT_EQUAL(fp, b.fingerprint);
+    a.arms[0].mean = mean;
+    select_pain(db, &c, NULL);
+    CU_ASSERT_STRING_NOT_EQUAL(c.fingerprint, a.fingerprint);
+    meta_selection_release(&c);
+    load(db, "replaced.csv", replaced_csv);
+    select_pain(db, &c, "dose");
+    CU_ASSERT_STRING_NOT_EQUAL(c.fingerprint, a.fingerprint);
+    meta_selection_release(&c);
+    sql("UPDATE trials SET name = 'T1b' WHERE name = 'T1'");
+    select_pain(db, &c, "dose");
+    CU_ASSERT_STRING_NOT_EQUAL(c.fingerprint, a.fingerprint);
+    meta_selection_release(&c);
+    /* The attributes read by name (moderators, risk-of-bias columns): which
+     * are asked for, and each value, the arm's included. */
+    const char *treat[] = {"ketamine"}, *ctrl[] = {"placebo"}, *names[] = {"dose", "rob_overall"};
+    struct meta_select_query q = {.outcome = "pain",
+                                  .timepoint = "24h",
+                                  .treatments = treat,
+                                  .n_treatments = 1,
+                                  .controls = ctrl,
+                                  .n_controls = 1,
+                                  .attributes = names,
+                                  .n_attributes = 2};
+    struct meta_selection d;
+    struct meta_error err;
+    select_pain(db, &c, NULL);
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q, &d, &err), META_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d.fingerprint, c.fingerprint);
+    CU_ASSERT_EQUAL_FATAL(d.count, c.count);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d.arms[0].values);
+    CU_ASSERT_STRING_EQUAL(d.arms[0].values[0], "high");
+    CU_ASSERT_EQUAL(meta_selection_fingerprint(&d, fp), META_OK);
+    CU_ASSERT_STRING_EQUAL(fp, d.fingerprint);
+    char *kept = d.arms[0].values[0];
+    d.arms[0].values[0] = "low";
+    meta_selection_fingerprint(&d, fp);
+    CU_ASSERT_STRING_NOT_EQUAL(fp, d.fingerprint);
+    d.arms[0].values[0] = kept;
+    meta_selection_release(&d);
+    sql("UPDATE continuous_results SET attributes = coalesce(attributes, '{}') || "
+        "'{\"rob_overall\": \"high\"}'");
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q, &d, &err), META_OK);
+    struct meta_selection e;
+    select_pain(db, &e, NULL);
+    CU_ASSERT_STRING_NOT_EQUAL(e.fingerprint, c.fingerprint);
+    CU_ASSERT_STRING_EQUAL(d.arms[0].values[1], "high");
+    meta_selection_release(&e);
+    meta_selection_release(&c);
+    meta_selection_release(&d);
+    /* An estimate row's value. */
+    const struct meta_select_query hr = {.outcome = "survival",
+                                         .treatments = treat,
+                                         .n_treatments = 1,
+                                         .controls = ctrl,
+                                         .n_controls = 1};
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &hr, &c, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(c.n_estimates, 1);
+    sql("UPDATE estimate_results SET estimate = 0.71");
+    CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &hr, &d, &err), META_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d.fingerprint, c.fingerprint);
+    meta_selection_release(&c);
+    meta_selection_release(&d);
+    meta_selection_release(&a);
+    meta_selection_release(&b);
+    meta_db_close(other);
+}
+
+/* ---- Many selections in one statement ------------------------------------ */
+
+/* Whether two texts, either NULL, are equal. */
+static int same_text(const char *x, const char *y)
+{
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* Asserts that two selections hold the same rows. */
+static void expect_same(const struct meta_selection *a, const struct meta_selection *b)
+{
+    CU_ASSERT_STRING_EQUAL(a->outcome, b->outcome);
+    CU_ASSERT_STRING_EQUAL(a->timepoint, b->timepoint);
+    CU_ASSERT_EQUAL(a->kind, b->kind);
+    CU_ASSERT_EQUAL_FATAL(a->count, b->count);
+    CU_ASSERT_EQUAL_FATAL(a->n_estimates, b->n_estimates);
+    CU_ASSERT_EQUAL(a->n_unmatched, b->n_unmatched);
+    CU_ASSERT_STRING_EQUAL(a->fingerprint, b->fingerprint);
+    CU_ASSERT_EQUAL(a->n_loads, b->n_loads);
+    for (size_t i = 0; i < a->count; i++) {
+        const struct meta_select_arm *x = &a->arms[i], *y = &b->arms[i];
+        CU_ASSERT_STRING_EQUAL(x->trial, y->trial);
+        CU_ASSERT_STRING_EQUAL(x->label, y->label);
+        CU_ASSERT_EQUAL(x->side, y->side);
+        CU_ASSERT_EQUAL(x->load_id, y->load_id);
+        CU_ASSERT((!x->by_value && !y->by_value) ||
+                  (x->by_value && y->by_value && strcmp(x->by_value, y->by_value) == 0));
+    }
+    CU_ASSERT_EQUAL_FATAL(a->n_attributes, b->n_attributes);
+    for (size_t j = 0; j < a->n_attributes; j++) {
+        CU_ASSERT_STRING_EQUAL(a->attributes[j], b->attributes[j]);
+        for (size_t i = 0; i < a->count; i++)
+            CU_ASSERT(same_text(a->arms[i].values[j], b->arms[i].values[j]));
+        for (size_t i = 0; i < a->n_estimates; i++)
+            CU_ASSERT(same_text(a->estimates[i].values[j], b->estimates[i].values[j]));
+    }
+    for (size_t i = 0; i < a->n_estimates; i++) {
+        CU_ASSERT_STRING_EQUAL(a->estimates[i].trial, b->estimates[i].trial);
+        CU_ASSERT_EQUAL(a->estimates[i].swapped, b->estimates[i].swapped);
+        CU_ASSERT_DOUBLE_EQUAL(a->estimates[i].estimate, b->estimates[i].estimate, 0);
+    }
+}
+
+static void test_select_many(void)
+{
+    fresh("meta_test_living_many");
+    load(db, "base.csv", base_csv);
+    load(db, "new.csv", new_trial_csv);
+    /* A second time point of halluc for one query's error. */
+    static const char more_csv[] = HEADER "T9,ket,ketamine,,halluc,1y,,,,1,9,,,,,\n"
+                                          "T9,x,xanomeline,,halluc,1y,,,,1,9,,,,,\n";
+    load(db, "more.csv", more_csv);
+    const char *k[] = {"ketamine"}, *p[] = {"placebo"}, *kx[] = {"ketamine", "esketamine"},
+               *both[] = {"ketamine", "placebo"}, *x[] = {"xanomeline"},
+               *attrs[] = {"dose", "year", "no such"};
+    static const char bad_utf8[] = {'p', (char)0xff, 0};
+    const struct meta_select_query q[] = {
+        {.outcome = "pain",
+         .timepoint = "24h",
+         .treatments = k,
+         .n_treatments = 1,
+         .controls = p,
+         .n_controls = 1,
+         .by = "dose",
+         .attributes = attrs,
+         .n_attributes = 3},
+        {.outcome = "pain", .treatments = p, .n_treatments = 1, .controls = k, .n_controls = 1},
+        {.outcome = "halluc",
+         .treatments = k,
+         .n_treatments = 1,
+         .controls = p,
+         .n_controls = 1}, /* two time points now */
+        {.outcome = "halluc",
+         .timepoint = "",
+         .treatments = k,
+         .n_treatments = 1,
+         .controls = p,
+         .n_controls = 1},
+        {.outcome = "survival",
+         .treatments = p,
+         .n_treatments = 1,
+         .controls = k,
+         .n_controls = 1,
+         .attributes = attrs + 1,
+         .n_attributes = 1},
+        {.outcome = "pian", .treatments = k, .n_treatments = 1, .controls = p, .n_controls = 1},
+        {.outcome = "pain",
+         .timepoint = "48h",
+         .treatments = k,
+         .n_treatments = 1,
+         .controls = p,
+         .n_controls = 1},
+        {.outcome = "pain",
+         .timepoint = "24h",
+         .treatments = kx,
+         .n_treatments = 2,
+         .controls = p,
+         .n_controls = 1}, /* esketamine: unknown */
+        {.outcome = "pain",
+         .timepoint = "24h",
+         .treatments = x,
+         .n_treatments = 1,
+         .controls = p,
+         .n_controls = 1}, /* xanomeline: known, not here */
+        {.outcome = "pain",
+         .timepoint = "24h",
+         .treatments = both,
+         .n_treatments = 2,
+         .controls = p,
+         .n_controls = 1},
+        {.outcome = bad_utf8, .treatments = k, .n_treatments = 1, .controls = p, .n_controls = 1},
+    };
+    size_t n = sizeof q / sizeof q[0];
+    struct meta_selection many[sizeof q / sizeof q[0]], one;
+    struct meta_error errs[sizeof q / sizeof q[0]], err;
+    int status[sizeof q / sizeof q[0]];
+    /* Inside a snapshot, so that a statement failing in a query read alone
+     * must not end the others. */
+    CU_ASSERT_EQUAL_FATAL(meta_db_snapshot_begin(db, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, n, many, status, errs, &err), META_OK);
+    CU_ASSERT_EQUAL(meta_db_snapshot_end(db, &err), META_OK);
+    static const int expected[] = {META_OK, META_OK,     META_EINVAL, META_OK,
+                                   META_OK, META_EINVAL, META_EINVAL, META_EINVAL,
+                                   META_OK, META_EINVAL, META_EDB};
+    for (size_t i = 0; i < n; i++) {
+        int ret = meta_db_select(db, &q[i], &one, &err);
+        CU_ASSERT_EQUAL(status[i], expected[i]);
+        CU_ASSERT_EQUAL(status[i], ret);
+        if (ret == META_OK)
+            expect_same(&many[i], &one);
+        else if (ret != META_EDB)
+            CU_ASSERT_STRING_EQUAL(errs[i].msg, err.msg);
+        meta_selection_release(&one);
+        meta_selection_release(&many[i]);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(errs[2].msg, "several time points"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(errs[5].msg, "unknown outcome 'pian'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(errs[7].msg, "esketamine"));
+    /* k for the first: four trials, eight arms, with the `by` value. */
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 1, many, status, errs, &err), META_OK);
+    CU_ASSERT_EQUAL(many[0].count, 8);
+    CU_ASSERT_STRING_EQUAL(many[0].arms[0].by_value, "high");
+    /* with the attributes asked for by name: the arm's, NULL where none */
+    CU_ASSERT_EQUAL_FATAL(many[0].n_attributes, 3);
+    CU_ASSERT_STRING_EQUAL(many[0].arms[0].values[0], "high");
+    CU_ASSERT_STRING_EQUAL(many[0].arms[0].values[1], "2015");
+    CU_ASSERT_PTR_NULL(many[0].arms[0].values[2]);
+    meta_selection_release(&many[0]);
+}
+
+/* ---- The history --------------------------------------------------------- */
+
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* Records a run of key with state st and a result from sel. */
+static int record(struct meta_db *to, const struct meta_run_key *key,
+                  const struct meta_run_state *st, const struct meta_selection *sel, double est)
+{
+    long long ids[8];
+    size_t n = 0;
+    for (size_t i = 0; i < sel->n_loads && n < 8; i++)
+        ids[n++] = sel->loads[i].load_id;
+    struct meta_run_record r = {.path = key->path,
+                                .file_sha256 = key->file_sha256,
+                                .options_json = "{\"outcome\": \"pain\"}",
+                                .state = st,
+                                .fingerprint = sel->fingerprint,
+                                .load_ids = ids,
+                                .n_loads = n};
+    r.result.k = (long long)sel->count / 2;
+    snprintf(r.result.measure, sizeof r.result.measure, "MD");
+    r.result.estimate = est;
+    r.result.ci_lower = est - 0.2;
+    r.result.ci_upper = est + 0.2;
+    r.result.tau2 = NAN;
+    r.result.I2 = 12.5;
+    r.result.p = 0.01;
+    snprintf(r.result.conclusion, sizeof r.result.conclusion, "below");
+    struct meta_error err;
+    int ret = meta_db_runs_record(to, &r, 1, &err);
+    if (ret != META_OK)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    return ret;
+}
+
+static void check(const struct meta_run_key *keys, size_t n, struct meta_run_state *st)
+{
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_runs_check(db, keys, n, st, &err), META_OK);
+}
+
+static void test_history(void)
+{
+    fresh("meta_test_living_history");
+    load(db, "base.csv", base_csv);
+    struct meta_run_key keys[] = {
+        {"/a/pain.ini", SHA_A, "pain", "24h"},
+        {"/a/halluc.ini", SHA_A, "halluc", NULL},
+        {"/a/none.ini", SHA_A, "no such outcome", NULL},
+    };
+    struct meta_run_state st[3], again[3];
+    struct meta_selection sel;
+    check(keys, 3, st);
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(st[i].stale, META_RUN_NEVER_RAN);
+        CU_ASSERT(st[i].recordable);
+    }
+    CU_ASSERT(st[0].outcome_id > 0 && st[0].data_version == 1 && st[0].data_timepoints == -1);
+    CU_ASSERT(st[1].data_version == 1 && st[1].data_timepoints == 1);
+    CU_ASSERT(st[2].outcome_id == 0 && st[2].data_version == 0 && st[2].data_timepoints == 0);
+    select_pain(db, &sel, NULL);
+    CU_ASSERT_EQUAL(record(db, &keys[0], &st[0], &sel, -0.7), META_OK);
+    CU_ASSERT_EQUAL(record(db, &keys[1], &st[1], &sel, 1.5), META_OK);
+    meta_selection_release(&sel);
+    meta_run_states_release(st, 3);
+    check(keys, 3, st);
+    CU_ASSERT_EQUAL(st[0].stale, META_RUN_CURRENT);
+    CU_ASSERT_EQUAL(st[1].stale, META_RUN_CURRENT);
+    CU_ASSERT_EQUAL(st[2].stale, META_RUN_NEVER_RAN);
+    CU_ASSERT_EQUAL(st[0].last.k, 3);
+    CU_ASSERT_DOUBLE_EQUAL(st[0].last.estimate, -0.7, 0);
+    CU_ASSERT(isnan(st[0].last.tau2));
+    CU_ASSERT_STRING_EQUAL(st[0].last.conclusion, "below");
+    CU_ASSERT_EQUAL(st[0].n_last_loads, 1);
+    /* New data at pain@24h: that analysis alone. */
+    load(db, "new.csv", new_trial_csv);
+    check(keys, 3, again);
+    CU_ASSERT_EQUAL(again[0].stale, META_RUN_DATA_CHANGED);
+    CU_ASSERT_EQUAL(again[1].stale, META_RUN_CURRENT);
+    /* Its file changed. */
+    keys[1].file_sha256 = SHA_B;
+    meta_run_states_release(again, 3);
+    check(keys, 3, again);
+    CU_ASSERT_EQUAL(again[1].stale, META_RUN_FILE_CHANGED);
+    /* A second time point of halluc, named by no analysis file: the one
+     * that names none is stale (its choice is now ambiguous). */
+    keys[1].file_sha256 = SHA_A;
+    static const char tp_csv[] = HEADER "T8,ket,ketamine,,halluc,1y,,,,1,9,,,,,\n";
+    load(db, "tp.csv", tp_csv);
+    meta_run_states_release(again, 3);
+    check(keys, 3, again);
+    CU_ASSERT_EQUAL(again[1].stale, META_RUN_DATA_CHANGED);
+    CU_ASSERT_EQUAL(again[1].data_timepoints, 2);
+    /* Record the second run of pain; the history lists both, oldest first,
+     * the second with the new load. */
+    select_pain(db, &sel, NULL);
+    CU_ASSERT_EQUAL(record(db, &keys[0], &again[0], &sel, -0.75), META_OK);
+    meta_selection_release(&sel);
+    struct meta_history h;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_history(db, "/a/pain.ini", &h, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(h.n, 2);
+    CU_ASSERT(h.runs[0].run_id < h.runs[1].run_id);
+    CU_ASSERT_EQUAL(h.runs[0].n_loads, 1);
+    CU_ASSERT_EQUAL(h.runs[0].n_new, 1);
+    CU_ASSERT_EQUAL_FATAL(h.runs[1].n_loads, 2);
+    CU_ASSERT_EQUAL(h.runs[1].n_new, 1);
+    CU_ASSERT(!h.runs[1].new_load[0] && h.runs[1].new_load[1]);
+    CU_ASSERT_STRING_EQUAL(h.runs[1].loads[1].file, "new.csv");
+    CU_ASSERT_DOUBLE_EQUAL(h.runs[1].result.estimate, -0.75, 0);
+    CU_ASSERT_STRING_EQUAL(h.runs[1].options, "{\"outcome\": \"pain\"}");
+    CU_ASSERT_EQUAL(strlen(h.runs[1].ran_at), 27);
+    meta_history_release(&h);
+    CU_ASSERT_EQUAL(meta_db_history(db, "/a/never.ini", &h, &err), META_OK);
+    CU_ASSERT_EQUAL(h.n, 0);
+    meta_history_release(&h);
+    /* A record the table refuses: nothing recorded. */
+    struct meta_run_record bad = {.path = "/a/pain.ini",
+                                  .file_sha256 = SHA_A,
+                                  .options_json = "{}",
+                                  .state = &again[0],
+                                  .fingerprint = "not a fingerprint"};
+    snprintf(bad.result.measure, sizeof bad.result.measure, "MD");
+    snprintf(bad.result.conclusion, sizeof bad.result.conclusion, "includes");
+    CU_ASSERT_EQUAL(meta_db_runs_record(db, &bad, 1, &err), META_EINVAL);
+    meta_test_load_expect_query(conninfo, "SELECT count(*) FROM analysis_runs", "3");
+    /* A path that is not UTF-8 is checked as never run, not sent. */
+    static const char odd_path[] = {'/', 'x', (char)0xfe, '.', 'i', 'n', 'i', 0};
+    struct meta_run_key odd = {odd_path, SHA_A, "pain", "24h"};
+    struct meta_run_state odd_st;
+    check(&odd, 1, &odd_st);
+    CU_ASSERT_EQUAL(odd_st.stale, META_RUN_NEVER_RAN);
+    CU_ASSERT_EQUAL(odd_st.recordable, 0);
+    meta_run_states_release(st, 3);
+    meta_run_states_release(again, 3);
+}
+
+/* ---- One snapshot per run ------------------------------------------------ */
+
+static void test_snapshot(void)
+{
+    struct meta_db *loader = NULL;
+    struct meta_error err;
+    fresh("meta_test_living_snapshot");
+    load(db, "base.csv", base_csv);
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(conninfo, &loader, &err), META_OK);
+    struct meta_run_key key = {"/s/pain.ini", SHA_A, "pain", "24h"};
+    struct meta_run_state st, later;
+    const char *k[] = {"ketamine"}, *p[] = {"placebo"};
+    struct meta_select_query q = {.outcome = "pain",
+                                  .timepoint = "24h",
+                                  .treatments = k,
+                                  .n_treatments = 1,
+                                  .controls = p,
+                                  .n_controls = 1};
+    struct meta_selection sel;
+    int status;
+    /* The run's snapshot starts, then a load of a new trial commits: every
+     * read of the run sees the registry as it was. */
+    CU_ASSERT_EQUAL_FATAL(meta_db_snapshot_begin(db, &err), META_OK);
+    check(&key, 1, &st);
+    load(loader, "new.csv", new_trial_csv);
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, &q, 1, &sel, &status, &err, &err), META_OK);
+    CU_ASSERT_EQUAL(status, META_OK);
+    CU_ASSERT_EQUAL(sel.count, 6);
+    CU_ASSERT_EQUAL(sel.n_loads, 1);
+    struct meta_run_state inside;
+    check(&key, 1, &inside);
+    CU_ASSERT_EQUAL(inside.data_version, st.data_version);
+    CU_ASSERT_EQUAL(meta_db_snapshot_end(db, &err), META_OK);
+    CU_ASSERT_EQUAL(record(db, &key, &st, &sel, -0.7), META_OK);
+    meta_selection_release(&sel);
+    /* The run recorded the state it read: the analysis is stale now. */
+    check(&key, 1, &later);
+    CU_ASSERT_EQUAL(later.stale, META_RUN_DATA_CHANGED);
+    CU_ASSERT(later.data_version > st.data_version);
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, &q, 1, &sel, &status, &err, &err), META_OK);
+    CU_ASSERT_EQUAL(sel.count, 8);
+    meta_selection_release(&sel);
+    meta_run_states_release(&st, 1);
+    meta_run_states_release(&inside, 1);
+    meta_run_states_release(&later, 1);
+    meta_db_close(loader);
+}
+
+/* ---- The reader role ------------------------------------------------------ */
+
+static void test_reader(void)
+{
+    struct meta_db *reader = NULL;
+    struct meta_error err;
+    fresh("meta_test_living_reader");
+    load(db, "base.csv", base_csv);
+    struct meta_run_key key = {"/r/pain.ini", SHA_A, "pain", "24h"};
+    struct meta_run_state st;
+    struct meta_selection sel;
+    check(&key, 1, &st);
+    select_pain(db, &sel, NULL);
+    CU_ASSERT_EQUAL(record(db, &key, &st, &sel, -0.7), META_OK);
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(conninfo, &reader, &err), META_OK);
+    PGresult *res = PQexec(meta_db_pg(reader), "SET ROLE meta_reader");
+    CU_ASSERT_EQUAL_FATAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    /* It lists the history and checks staleness... */
+    struct meta_history h;
+    CU_ASSERT_EQUAL(meta_db_history(reader, "/r/pain.ini", &h, &err), META_OK);
+    CU_ASSERT_EQUAL(h.n, 1);
+    meta_history_release(&h);
+    struct meta_run_state rst;
+    CU_ASSERT_EQUAL(meta_db_runs_check(reader, &key, 1, &rst, &err), META_OK);
+    CU_ASSERT_EQUAL(rst.stale, META_RUN_CURRENT);
+    meta_run_states_release(&rst, 1);
+    /* ...but cannot record a run, nor write the bookkeeping. */
+    CU_ASSERT_EQUAL(record(reader, &key, &st, &sel, -0.7), META_EDB);
+    res = PQexec(meta_db_pg(reader), "UPDATE data_changes SET changes = changes + 1");
+    CU_ASSERT_STRING_EQUAL(PQresultErrorField(res, PG_DIAG_SQLSTATE), "42501");
+    PQclear(res);
+    res = PQexec(meta_db_pg(reader), "DELETE FROM analysis_runs");
+    CU_ASSERT_STRING_EQUAL(PQresultErrorField(res, PG_DIAG_SQLSTATE), "42501");
+    PQclear(res);
+    meta_test_load_expect_query(conninfo, "SELECT count(*) FROM analysis_runs", "1");
+    /* The loader role records. */
+    res = PQexec(meta_db_pg(reader), "RESET ROLE; SET ROLE meta_loader");
+    PQclear(res);
+    CU_ASSERT_EQUAL(record(reader, &key, &st, &sel, -0.7), META_OK);
+    meta_test_load_expect_query(conninfo, "SELECT count(*) FROM analysis_runs", "2");
+    meta_selection_release(&sel);
+    meta_run_states_release(&st, 1);
+    meta_db_close(reader);
+}
+
+int main(void)
+{
+    static const struct meta_test_case cases[] = {
+        {"bookkeeping counts what changes a selection", test_changes},
+        {"fingerprints: stable, and changed by any value", test_fingerprint},
+        {"many selections equal one at a time", test_select_many},
+        {"history: staleness, records, list", test_history},
+        {"one snapshot: a load committing meanwhile is not seen", test_snapshot},
+        {"the reader role reads the history, cannot write it", test_reader},
+        {NULL, NULL},
+    };
+    return meta_test_run_suite("living", NULL, suite_cleanup, cases);
+}
