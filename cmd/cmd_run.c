@@ -9,6 +9,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "meta_report.h"
+#include "meta_study_attr.h"
 #include "parse_options.h"
 #include "safe_out.h"
 
@@ -273,6 +274,8 @@ static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
     enum meta_plot_format fmt;
     int ret = meta_plot_format_from_path(o->path, &fmt, err);
     meta_analysis_file_plot_settings(af, &settings);
+    settings.study_attr = meta_analysis_study_attr_cb;
+    settings.study_attr_ctx = (void *)an;
     if (ret == META_OK && kind == META_OUTPUT_FOREST) {
         ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
