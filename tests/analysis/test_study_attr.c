@@ -1,0 +1,152 @@
+/*
+ * Tests of meta_analysis_study_attr (lib/analysis/study_attr.c) on arms and
+ * estimate rows held in memory: a study's per-result attribute (a risk-of-
+ * bias judgement) from its treatment arms, else its control arms, the arm
+ * of its own subgroup when the total pools the subgroups, an estimate row's
+ * own, and NULL for what is absent or out of range.
+ */
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arms.h"
+#include "cunit_main.h"
+#include "meta_study_attr.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct meta_select_attr low[] = {{"rob_d1", "low"}, {"subgroup", "CRPS"}};
+static struct meta_select_attr high[] = {{"rob_d1", "high"}};
+static struct meta_select_attr some[] = {{"rob_overall", "some concerns"},
+                                         {"rob_d1", "some concerns"}};
+
+/* The pain example (trials T1, T2, T3, T6 pooled) with judgements: T1 only
+ * on its placebo arm, T2's 0.15 mg/kg arm low and 0.5 mg/kg arm high, T3
+ * none, T6 low. */
+static void judge(struct meta_selection *sel)
+{
+    sel->arms[1].attrs = some, sel->arms[1].n_attrs = N(some); /* T1 placebo */
+    sel->arms[2].attrs = low, sel->arms[2].n_attrs = N(low);   /* T2 0.15 */
+    sel->arms[3].attrs = high, sel->arms[3].n_attrs = N(high); /* T2 0.5 */
+    sel->arms[9].attrs = low, sel->arms[9].n_attrs = N(low);   /* T6 ketamine */
+}
+
+static int run(struct meta_analysis_request *req, struct meta_selection *sel,
+               struct meta_analysis *an, const char *const *options)
+{
+    struct meta_request_error e;
+    meta_analysis_init(an);
+    meta_request_error_init(&e, NULL);
+    meta_selection_init(sel);
+    int ret = test_request(req, "pain", "ketamine", "placebo", options);
+    if (ret == META_OK && test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h"))
+        ret = META_ENOMEM;
+    if (ret == META_OK) {
+        judge(sel);
+        ret = meta_analysis_compute(req, sel, an, &e);
+    }
+    return ret;
+}
+
+static const char *attr_of(const struct meta_analysis *an, const char *trial, const char *group,
+                           const char *name)
+{
+    for (size_t i = 0; i < an->contrasts.k; i++) {
+        const struct meta_subgroup *g = meta_analysis_subgroup_of(an, i);
+        if (strcmp(an->contrasts.info[i].trial, trial) != 0)
+            continue;
+        if (!group || (g && g->value && strcmp(g->value, group) == 0))
+            return meta_analysis_study_attr(an, i, name);
+    }
+    CU_FAIL("no such study");
+    return NULL;
+}
+
+static int same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void test_arms(void)
+{
+    struct meta_analysis_request req;
+    struct meta_selection sel;
+    struct meta_analysis an;
+    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, NULL), META_OK);
+    CU_ASSERT_EQUAL(an.contrasts.k, 4);
+    CU_ASSERT(same(attr_of(&an, "T1", NULL, "rob_d1"), "some concerns")); /* the control arm's */
+    CU_ASSERT(same(attr_of(&an, "T1", NULL, "rob_overall"), "some concerns"));
+    CU_ASSERT(same(attr_of(&an, "T2", NULL, "rob_d1"), "low")); /* the first treatment arm's */
+    CU_ASSERT(same(attr_of(&an, "T3", NULL, "rob_d1"), NULL));
+    CU_ASSERT(same(attr_of(&an, "T6", NULL, "rob_d1"), "low"));
+    CU_ASSERT(same(attr_of(&an, "T6", NULL, "rob_d5"), NULL));
+    CU_ASSERT_PTR_NULL(meta_analysis_study_attr(&an, an.contrasts.k, "rob_d1"));
+    CU_ASSERT_PTR_NULL(meta_analysis_study_attr(&an, 0, NULL));
+    CU_ASSERT_PTR_NULL(meta_analysis_study_attr(NULL, 0, "rob_d1"));
+    CU_ASSERT(same(meta_analysis_study_attr_cb(&an, 0, "rob_d1"), "some concerns"));
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    free(sel.arms);
+}
+
+/* Under revman5 with by, T2 is a study in each dose subgroup: each shows
+ * the judgement of its own arm. */
+static void test_subgroups(void)
+{
+    static const char *const options[] = {"convention", "revman5", "method", "DL",
+                                          "by",         "dose",    NULL};
+    struct meta_analysis_request req;
+    struct meta_selection sel;
+    struct meta_analysis an;
+    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, options), META_OK);
+    CU_ASSERT_FATAL(an.subgroups_in_total);
+    CU_ASSERT(same(attr_of(&an, "T2", "0.15", "rob_d1"), "low"));
+    CU_ASSERT(same(attr_of(&an, "T2", "0.5", "rob_d1"), "high"));
+    CU_ASSERT(same(attr_of(&an, "T6", "0.15", "rob_d1"), "low"));
+    CU_ASSERT(same(attr_of(&an, "T1", "0.5", "rob_d1"), "some concerns"));
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    free(sel.arms);
+}
+
+/* A study taken from its estimate row shows that row's own attributes. */
+static void test_estimates(void)
+{
+    static const struct test_estimate rows[] = {
+        {1, "E1", "ketamine", "placebo", 0, "MD", 0, -1.0, 0.5, NAN, NAN, NAN, NAN, NAN, NULL,
+         NULL},
+        {2, "E2", "ketamine", "placebo", 0, "MD", 0, -0.5, 0.4, NAN, NAN, NAN, NAN, NAN, NULL,
+         NULL},
+    };
+    struct meta_analysis_request req;
+    struct meta_selection sel;
+    struct meta_analysis an;
+    struct meta_request_error e;
+    meta_analysis_init(&an);
+    meta_request_error_init(&e, NULL);
+    meta_selection_init(&sel);
+    CU_ASSERT_EQUAL_FATAL(test_request(&req, "pain", "ketamine", "placebo", NULL), META_OK);
+    CU_ASSERT_EQUAL_FATAL(test_selection(&sel, NULL, 0, 0, "pain", ""), 0);
+    CU_ASSERT_EQUAL_FATAL(test_selection_estimates(&sel, rows, N(rows), META_KIND_CONTINUOUS), 0);
+    sel.estimates[1].attrs = high, sel.estimates[1].n_attrs = N(high);
+    CU_ASSERT_EQUAL_FATAL(meta_analysis_compute(&req, &sel, &an, &e), META_OK);
+    CU_ASSERT_EQUAL(an.contrasts.k, 2);
+    CU_ASSERT(same(attr_of(&an, "E1", NULL, "rob_d1"), NULL));
+    CU_ASSERT(same(attr_of(&an, "E2", NULL, "rob_d1"), "high"));
+    meta_analysis_release(&an);
+    meta_analysis_request_release(&req);
+    free(sel.arms);
+    free(sel.estimates);
+}
+
+int main(void)
+{
+    static const struct meta_test_case cases[] = {
+        {"a study's attribute from its arms", test_arms},
+        {"each subgroup's arm under revman5", test_subgroups},
+        {"an estimate row's own attribute", test_estimates},
+        {NULL, NULL},
+    };
+    return meta_test_run_suite("study_attr", NULL, NULL, cases);
+}
