@@ -32,21 +32,54 @@ static void judge(struct meta_selection *sel)
     sel->arms[9].attrs = low, sel->arms[9].n_attrs = N(low);   /* T6 ketamine */
 }
 
+/* Fills sel with the judged pain example. */
+static int pain_rows(struct meta_selection *sel)
+{
+    if (test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h") != 0)
+        return META_ENOMEM;
+    judge(sel);
+    return META_OK;
+}
+
+/* Two estimate rows of MD, E2 judged high. */
+static int estimate_rows(struct meta_selection *sel)
+{
+    static const struct test_estimate rows[] = {
+        {1, "E1", "ketamine", "placebo", 0, "MD", 0, -1.0, 0.5, NAN, NAN, NAN, NAN, NAN, NULL,
+         NULL},
+        {2, "E2", "ketamine", "placebo", 0, "MD", 0, -0.5, 0.4, NAN, NAN, NAN, NAN, NAN, NULL,
+         NULL},
+    };
+    if (test_selection(sel, NULL, 0, 0, "pain", "") != 0 ||
+        test_selection_estimates(sel, rows, N(rows), META_KIND_CONTINUOUS) != 0)
+        return META_ENOMEM;
+    sel->estimates[1].attrs = high, sel->estimates[1].n_attrs = N(high);
+    return META_OK;
+}
+
+/* Computes "ketamine vs placebo" with options on the rows fill puts in sel;
+ * release with done() after any return. */
 static int run(struct meta_analysis_request *req, struct meta_selection *sel,
-               struct meta_analysis *an, const char *const *options)
+               struct meta_analysis *an, const char *const *options,
+               int (*fill)(struct meta_selection *))
 {
     struct meta_request_error e;
     meta_analysis_init(an);
     meta_request_error_init(&e, NULL);
     meta_selection_init(sel);
     int ret = test_request(req, "pain", "ketamine", "placebo", options);
-    if (ret == META_OK && test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h"))
-        ret = META_ENOMEM;
-    if (ret == META_OK) {
-        judge(sel);
-        ret = meta_analysis_compute(req, sel, an, &e);
-    }
-    return ret;
+    if (ret == META_OK)
+        ret = fill(sel);
+    return ret == META_OK ? meta_analysis_compute(req, sel, an, &e) : ret;
+}
+
+static void done(struct meta_analysis_request *req, struct meta_selection *sel,
+                 struct meta_analysis *an)
+{
+    meta_analysis_release(an);
+    meta_analysis_request_release(req);
+    free(sel->arms);
+    free(sel->estimates);
 }
 
 static const char *attr_of(const struct meta_analysis *an, const char *trial, const char *group,
@@ -73,7 +106,7 @@ static void test_arms(void)
     struct meta_analysis_request req;
     struct meta_selection sel;
     struct meta_analysis an;
-    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, NULL), META_OK);
+    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, NULL, pain_rows), META_OK);
     CU_ASSERT_EQUAL(an.contrasts.k, 4);
     CU_ASSERT(same(attr_of(&an, "T1", NULL, "rob_d1"), "some concerns")); /* the control arm's */
     CU_ASSERT(same(attr_of(&an, "T1", NULL, "rob_overall"), "some concerns"));
@@ -85,9 +118,7 @@ static void test_arms(void)
     CU_ASSERT_PTR_NULL(meta_analysis_study_attr(&an, 0, NULL));
     CU_ASSERT_PTR_NULL(meta_analysis_study_attr(NULL, 0, "rob_d1"));
     CU_ASSERT(same(meta_analysis_study_attr_cb(&an, 0, "rob_d1"), "some concerns"));
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    free(sel.arms);
+    done(&req, &sel, &an);
 }
 
 /* Under revman5 with by, T2 is a study in each dose subgroup: each shows
@@ -99,45 +130,26 @@ static void test_subgroups(void)
     struct meta_analysis_request req;
     struct meta_selection sel;
     struct meta_analysis an;
-    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, options), META_OK);
+    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, options, pain_rows), META_OK);
     CU_ASSERT_FATAL(an.subgroups_in_total);
     CU_ASSERT(same(attr_of(&an, "T2", "0.15", "rob_d1"), "low"));
     CU_ASSERT(same(attr_of(&an, "T2", "0.5", "rob_d1"), "high"));
     CU_ASSERT(same(attr_of(&an, "T6", "0.15", "rob_d1"), "low"));
     CU_ASSERT(same(attr_of(&an, "T1", "0.5", "rob_d1"), "some concerns"));
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    free(sel.arms);
+    done(&req, &sel, &an);
 }
 
 /* A study taken from its estimate row shows that row's own attributes. */
 static void test_estimates(void)
 {
-    static const struct test_estimate rows[] = {
-        {1, "E1", "ketamine", "placebo", 0, "MD", 0, -1.0, 0.5, NAN, NAN, NAN, NAN, NAN, NULL,
-         NULL},
-        {2, "E2", "ketamine", "placebo", 0, "MD", 0, -0.5, 0.4, NAN, NAN, NAN, NAN, NAN, NULL,
-         NULL},
-    };
     struct meta_analysis_request req;
     struct meta_selection sel;
     struct meta_analysis an;
-    struct meta_request_error e;
-    meta_analysis_init(&an);
-    meta_request_error_init(&e, NULL);
-    meta_selection_init(&sel);
-    CU_ASSERT_EQUAL_FATAL(test_request(&req, "pain", "ketamine", "placebo", NULL), META_OK);
-    CU_ASSERT_EQUAL_FATAL(test_selection(&sel, NULL, 0, 0, "pain", ""), 0);
-    CU_ASSERT_EQUAL_FATAL(test_selection_estimates(&sel, rows, N(rows), META_KIND_CONTINUOUS), 0);
-    sel.estimates[1].attrs = high, sel.estimates[1].n_attrs = N(high);
-    CU_ASSERT_EQUAL_FATAL(meta_analysis_compute(&req, &sel, &an, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, NULL, estimate_rows), META_OK);
     CU_ASSERT_EQUAL(an.contrasts.k, 2);
     CU_ASSERT(same(attr_of(&an, "E1", NULL, "rob_d1"), NULL));
     CU_ASSERT(same(attr_of(&an, "E2", NULL, "rob_d1"), "high"));
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    free(sel.arms);
-    free(sel.estimates);
+    done(&req, &sel, &an);
 }
 
 int main(void)
