@@ -36,9 +36,11 @@ static const struct file_key file_keys[] = {
     {"favours_right", KEY_TEXT, 0, 0},
     {"higher_is_better", KEY_FLAG, 0, 0},
     {"rob", KEY_FLAG, 0, 0},
+    {"contours", KEY_FLAG, 0, 0},
     {"sort", KEY_SORT, 0, 0},
     {"forest", KEY_OUTPUT, 1, META_OUTPUT_FOREST},
     {"funnel", KEY_OUTPUT, 1, META_OUTPUT_FUNNEL},
+    {"bubble", KEY_OUTPUT, 1, META_OUTPUT_BUBBLE},
     {"table", KEY_OUTPUT, 0, META_OUTPUT_TABLE},
     {"csv", KEY_OUTPUT, 0, META_OUTPUT_CSV},
     {"json", KEY_OUTPUT, 0, META_OUTPUT_JSON},
@@ -107,6 +109,7 @@ void meta_analysis_file_plot_settings(const struct meta_analysis_file *af,
     settings->higher_is_better = af->higher_is_better;
     settings->rob = af->rob;
     settings->note = af->note;
+    settings->contours = af->contours;
 }
 
 /* Copies an option name in file spelling ('-' becomes '_'). */
@@ -258,8 +261,9 @@ static const char *closest_key(const char *name)
 
 static const char known_keys[] =
     "outcome, timepoint, treatment, control, measure, model, method, ci, level, by, "
-    "leave_one_out, cumulative, convention, prediction, title, note, favours_left, "
-    "favours_right, higher_is_better, rob, sort, forest, funnel, table, csv, json";
+    "leave_one_out, cumulative, convention, prediction, bias, trimfill, estimator, influence, "
+    "mods, title, note, favours_left, favours_right, higher_is_better, rob, sort, contours, "
+    "forest, funnel, bubble, table, csv, json";
 
 /* Checks an output path (relative, not through "..", naming a file, no
  * control characters) and writes it to dst without "." components and
@@ -311,7 +315,8 @@ static int add_output(struct parser *p, const struct file_key *k, const char *va
         if (strcmp(af->outputs[i].path, path) == 0)
             ok = fail(p, p->line, META_EINVAL, "'%s' is already an output (line %d)", path,
                       af->outputs[i].line);
-    if (ok && (k->output == META_OUTPUT_FOREST || k->output == META_OUTPUT_FUNNEL)) {
+    if (ok && (k->output == META_OUTPUT_FOREST || k->output == META_OUTPUT_FUNNEL ||
+               k->output == META_OUTPUT_BUBBLE)) {
         enum meta_plot_format fmt;
         struct meta_error ferr;
         meta_error_clear(&ferr);
@@ -344,6 +349,16 @@ static int set_text(struct parser *p, char **slot, const char *value)
 }
 
 /* Applies one of the file's own keys. */
+/* Where the flag key `name` of an analysis file is kept. */
+static int *flag_of(struct meta_analysis_file *af, const char *name)
+{
+    if (strcmp(name, "rob") == 0)
+        return &af->rob;
+    if (strcmp(name, "contours") == 0)
+        return &af->contours;
+    return &af->higher_is_better;
+}
+
 static int apply_file_key(struct parser *p, const struct file_key *k, const char *value)
 {
     struct meta_analysis_file *af = p->af;
@@ -351,8 +366,7 @@ static int apply_file_key(struct parser *p, const struct file_key *k, const char
         return fail(p, p->line, META_EINVAL, "'%s' needs a value", k->name);
     switch (k->kind) {
     case KEY_FLAG:
-        if (meta_flag_parse(value, strcmp(k->name, "rob") == 0 ? &af->rob
-                                                               : &af->higher_is_better) != META_OK)
+        if (meta_flag_parse(value, flag_of(af, k->name)) != META_OK)
             return fail(p, p->line, META_EINVAL, "'%s' takes true or false, got '%s'", k->name,
                         value);
         return 1;
@@ -470,17 +484,30 @@ static void check_complete(struct parser *p)
     }
     if (af->n_outputs == 0) {
         fail(p, at, META_EINVAL,
-             "[analysis] declares no output (forest, funnel, table, csv or json)");
+             "[analysis] declares no output (forest, funnel, bubble, table, csv or json)");
         return;
     }
-    int tables = 0;
-    for (size_t i = 0; i < af->n_outputs; i++)
-        tables +=
-            af->outputs[i].kind != META_OUTPUT_FOREST && af->outputs[i].kind != META_OUTPUT_FUNNEL;
+    int tables = 0, bubbles = 0;
+    for (size_t i = 0; i < af->n_outputs; i++) {
+        enum meta_output_kind kind = af->outputs[i].kind;
+        bubbles += kind == META_OUTPUT_BUBBLE;
+        tables += kind == META_OUTPUT_TABLE || kind == META_OUTPUT_CSV || kind == META_OUTPUT_JSON;
+    }
     if ((af->req.leave_one_out || af->req.cumulative) && !tables) {
         fail(p, at, META_EINVAL,
              "leave_one_out and cumulative show in table, csv and json outputs, not in plots: "
              "add one");
+        return;
+    }
+    if ((af->req.bias || af->req.influence || (af->req.n_mods && !bubbles)) && !tables) {
+        fail(p, at, META_EINVAL,
+             "bias, influence and mods show in table, csv and json outputs (mods also in a "
+             "bubble plot): add one");
+        return;
+    }
+    if (bubbles && af->req.n_mods == 0) {
+        fail(p, meta_analysis_file_key_line(af, "bubble"), META_EINVAL,
+             "a bubble plot shows a meta-regression: add 'mods = ATTR' (one numeric attribute)");
         return;
     }
     struct meta_options opts;

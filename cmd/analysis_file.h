@@ -20,7 +20,8 @@ enum meta_output_kind {
     META_OUTPUT_FUNNEL, /* funnel plot: .png, .svg or .pdf */
     META_OUTPUT_TABLE,  /* the `meta pool` table, under the title and note */
     META_OUTPUT_CSV,    /* `meta pool --format csv` */
-    META_OUTPUT_JSON    /* `meta pool --format json` */
+    META_OUTPUT_JSON,   /* `meta pool --format json` */
+    META_OUTPUT_BUBBLE  /* bubble plot of the meta-regression: .png, .svg or .pdf */
 };
 
 /* One output: a path relative to the output directory (never absolute, never
@@ -49,6 +50,7 @@ struct meta_analysis_file {
     char *favours_right;
     int higher_is_better;
     int rob;                              /* risk-of-bias columns on the forest plot */
+    int contours;                         /* funnel plots shade the contours of significance */
     struct meta_analysis_output *outputs; /* in the order declared */
     size_t n_outputs;
     struct meta_analysis_key *keys; /* every key set, in order */
@@ -69,7 +71,10 @@ void meta_analysis_file_release(struct meta_analysis_file *af);
  * repeated), values (measure, model, method, ci, level, flags, sort order,
  * plot formats), outputs relative and inside the output directory and not
  * declared twice, outcome, treatment, control and at least one output
- * present, and the pooling options consistent with each other. Returns
+ * present, what is asked for shown by some output (leave_one_out,
+ * cumulative, bias, influence: a table, csv or json; mods: those or a
+ * bubble plot, which needs mods), and the pooling options consistent with
+ * each other. Returns
  * META_OK; META_EINVAL with err holding "PATH:LINE: what is wrong" (or
  * "PATH: ..." for the file as a whole, such as a FIFO, a device or a
  * directory, which are refused without being opened for reading);

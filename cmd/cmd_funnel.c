@@ -1,7 +1,8 @@
 /*
  * `meta funnel SELECTION [OPTIONS] -o FILE.png|.svg|.pdf`: the funnel plot of
  * an analysis, drawn by gnuplot: each trial's estimate against its standard
- * error. Takes the selection and pooling options of `meta pool`.
+ * error, with trim-and-fill's filled trials or the contours of significance
+ * on request. Takes the selection and pooling options of `meta pool`.
  */
 #include "analysis_cli.h"
 #include "cli_common.h"
@@ -22,6 +23,13 @@ const char cmd_funnel_usage[] =
     "Selection and pooling: as for 'meta pool', --convention included; trials\n"
     "that the convention does not estimate have no point.\n"
     "  -o, --output FILE   where to draw: .png, .svg or .pdf (required)\n"
+    "  --trimfill          trim-and-fill: the filled trials as open markers and\n"
+    "                      the adjusted estimate (dashed), the region around it\n"
+    "                      (as metafor's funnel(trimfill(fit)))\n"
+    "  --estimator E       trim-and-fill's estimator: L0 (default) or R0\n"
+    "  --contours          the contour-enhanced funnel: the areas where a trial\n"
+    "                      would be significant at 10%, 5% and 1% (two-sided,\n"
+    "                      against no effect) shaded instead of the region\n"
     "  --title TEXT        a title above the plot\n"
     "  --script FILE       also save the gnuplot script\n"
     "\n"
@@ -43,8 +51,10 @@ static int draw_funnel(const struct meta_analysis *an, const struct cli_plot *pl
 int cmd_funnel(int argc, char **argv)
 {
     struct cli_plot plot = {0};
+    plot.shows = CLI_SHOWS_TRIMFILL;
     const struct cli_option options[] = {
         CLI_STRING("title", 0, &plot.settings.title),
+        CLI_FLAG("contours", &plot.settings.contours),
         CLI_END,
     };
     return cli_plot_command("funnel", argc, argv, &plot, options, draw_funnel);

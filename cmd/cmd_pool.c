@@ -18,8 +18,7 @@ const char cmd_pool_usage[] =
     "Pools the trials of the registry that compare the treatment list with the\n"
     "control list on one outcome at one time point: the pooled effect with its\n"
     "confidence and prediction intervals, heterogeneity and the test of the\n"
-    "overall effect, agreeing with metafor 3.8 (or with RevMan or R's meta:\n"
-    "see Conventions).\n"
+    "overall effect, agreeing with metafor 3.8 (or RevMan, R's meta: Conventions).\n"
     "\n"
     "Selection\n"
     "  --outcome NAME        the outcome (required)\n"
@@ -29,12 +28,12 @@ const char cmd_pool_usage[] =
     "                        (\\, is a comma inside a name; repeating adds names)\n"
     "\n"
     "In each trial, the arms whose treatment is in the treatment list are compared\n"
-    "with the arms whose treatment is in the control list; several arms on one\n"
-    "side are combined (binary: events and totals summed; continuous: Cochrane\n"
-    "Handbook table 6.5.a); a trial without both sides is taken from its estimate\n"
-    "row, turned round when its sides are the lists' swapped. Trials that cannot\n"
-    "be pooled (a side missing, no estimate of the measure, an estimate under MH\n"
-    "or PETO...) are left out and listed with the reason.\n"
+    "with those in the control list; several arms on one side are combined\n"
+    "(binary: events and totals summed; continuous: Cochrane Handbook table\n"
+    "6.5.a); a trial without both sides is taken from its estimate row, turned\n"
+    "round when its sides are the lists' swapped. Trials that cannot be pooled\n"
+    "(a side missing, no estimate of the measure, an estimate under MH or\n"
+    "PETO...) are left out and listed with the reason.\n"
     "\n"
     "Pooling options\n"
     "  --measure M    continuous: MD, SMD, ROM (default MD);\n"
@@ -47,17 +46,16 @@ const char cmd_pool_usage[] =
     "  --ci C         z (default) or hksj (Hartung-Knapp-Sidik-Jonkman)\n"
     "  --level L      confidence level in percent (default 95)\n"
     "  --by ATTR      subgroups by an attribute of the results (else of their\n"
-    "                 treatment arms; of estimate rows), each pooled\n"
-    "                 on its own, with the test for subgroup differences; arms\n"
-    "                 lacking the attribute form their own subgroup (value null);\n"
-    "                 a control arm shared by two subgroups serves in both; an\n"
-    "                 attribute no treatment arm has is an error\n"
+    "                 treatment arms, or estimate rows), each pooled on its own,\n"
+    "                 with the test for subgroup differences; arms lacking it form\n"
+    "                 their own subgroup (null); a control arm shared by two\n"
+    "                 subgroups serves in both; an attribute no row has is an error\n"
     "  --leave-one-out  also pool with each trial omitted in turn\n"
-    "  --cumulative     also pool adding trials one by one, by the `year`\n"
-    "                 attribute when trials have one (the others after them),\n"
-    "                 else in the order loaded\n"
-    "  --convention C metafor (default), revman5 or r-meta: whose numbers\n"
-    "                 to reproduce (below)\n"
+    "  --cumulative     also pool adding trials one by one, by `year` (trials\n"
+    "                 without one after them), else in the order loaded\n"
+    "  --influence    also each trial's influence diagnostics (metafor's)\n"
+    "  --bias, --trimfill, --mods A[,B]  also what 'meta bias' or 'meta regress' show\n"
+    "  --convention C metafor (default), revman5 or r-meta (below)\n"
     "  --prediction   prediction interval (revman5 omits it unless asked;\n"
     "                 --prediction=false omits it under any convention)\n"
     "\n"
@@ -68,8 +66,7 @@ const char cmd_pool_usage[] =
     "           events in either arm: not estimable (listed, out of Q's df);\n"
     "           SMD approximate correction; random: DL (default), REML, or\n"
     "           MH (DL around the MH estimate); I^2 from Q; RevMan's weights\n"
-    "           (with --by: share of the overall total); no tau^2 or\n"
-    "           prediction interval\n"
+    "           (--by: share of the overall total); no tau^2 or prediction interval\n"
     "  r-meta   R meta 8.x: binary outcomes by MH (random: DL around MH);\n"
     "           zero-cell RR +0.5 to events and totals; double zeros out\n"
     "           of k; SMD unbiased variance; I^2, H^2 from Q; Jackson's tau^2\n"
@@ -85,43 +82,8 @@ const char cmd_pool_usage[] =
     "Exit status: 0 success, 1 data or database error (unknown outcome or\n"
     "treatment, ambiguous time point, nothing to pool), 2 usage error.\n";
 
-/* --format: table, csv or json, checked where it is given. */
-static int set_format(const struct cli_option *o, const char *value, struct meta_request_error *e)
-{
-    if (meta_report_format_parse(value, o->value) != META_OK)
-        return meta_error_set(&e->err, META_EINVAL, "unknown format '%s' (use table, csv or json)",
-                              value);
-    return META_OK;
-}
-
 int cmd_pool(int argc, char **argv)
 {
-    struct meta_analysis_request req;
-    struct meta_analysis an;
-    struct meta_error err;
-    const char *conninfo = NULL;
-    enum meta_report_format format = META_REPORT_TABLE;
-    meta_error_clear(&err);
-    meta_analysis_request_init(&req);
-    meta_analysis_init(&an);
-    const struct cli_option options[] = {
-        CLI_REQUEST(&req),
-        CLI_CALLBACK("format", &format, set_format),
-        CLI_STRING("db", 0, &conninfo),
-        CLI_END,
-    };
-
-    int status = cli_parse_options("pool", argc, argv, options, NULL);
-    if (status != CLI_CONTINUE)
-        goto cleanup;
-    if ((status = cli_analysis_run("pool", &req, conninfo, &an)) != 0)
-        goto cleanup;
-    /* A failure to write standard output is main's to report. */
-    int ret = meta_report_write(stdout, format, &an, &err);
-    if (ret != META_OK && ret != META_EIO)
-        status = cli_fail("pool", ret, &err);
-cleanup:
-    meta_analysis_release(&an);
-    meta_analysis_request_release(&req);
-    return status;
+    const struct cli_report report = {.shows = CLI_SHOWS_ALL, .write = meta_report_write};
+    return cli_report_command("pool", argc, argv, &report);
 }

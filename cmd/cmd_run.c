@@ -30,10 +30,15 @@ const char cmd_run_usage[] =
     "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
     "name order. An analysis file has one [analysis] section whose keys are the\n"
     "options of 'meta pool' (outcome, timepoint, treatment, control, measure,\n"
-    "model, method, ci, level, by, leave_one_out, cumulative) and its outputs:\n"
+    "model, method, ci, level, by, leave_one_out, cumulative, convention,\n"
+    "prediction; bias, trimfill, estimator, influence, mods as for 'meta bias'\n"
+    "and 'meta regress': their results join the table, csv and json) and its\n"
+    "outputs:\n"
     "\n"
     "  forest = FILE.png|.svg|.pdf  forest plot (may be given several times)\n"
-    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise)\n"
+    "  funnel = FILE.png|.svg|.pdf  funnel plot (likewise; trimfill = true draws\n"
+    "                               the filled trials, contours = true the contours)\n"
+    "  bubble = FILE.png|.svg|.pdf  bubble plot of the meta-regression on mods\n"
     "  table = FILE                 the 'meta pool' table, under title and note\n"
     "  csv = FILE, json = FILE      'meta pool --format csv' or 'json'\n"
     "  title, note                  plot title and footnote (also head the table)\n"
@@ -263,7 +268,7 @@ static int write_text(struct meta_fs_out *o, enum meta_output_kind kind,
     return ret == META_EIO ? META_OK : ret;
 }
 
-/* Draws a forest or funnel plot into o (open, not committed). */
+/* Draws a forest, funnel or bubble plot into o (open, not committed). */
 static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
                       const struct meta_analysis_file *af, const struct meta_analysis *an,
                       struct meta_error *err)
@@ -271,6 +276,7 @@ static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
     struct meta_plot_settings settings;
     struct meta_forest *forest = NULL;
     struct meta_funnel *funnel = NULL;
+    struct meta_bubble *bubble = NULL;
     enum meta_plot_format fmt;
     int ret = meta_plot_format_from_path(o->path, &fmt, err);
     meta_analysis_file_plot_settings(af, &settings);
@@ -280,6 +286,10 @@ static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
         ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
             ret = meta_plot_forest_write(forest, fmt, o, err);
+    } else if (ret == META_OK && kind == META_OUTPUT_BUBBLE) {
+        ret = meta_report_bubble(an, &settings, &bubble, err);
+        if (ret == META_OK)
+            ret = meta_plot_bubble_write(bubble, fmt, o, err);
     } else if (ret == META_OK) {
         ret = meta_report_funnel(an, &settings, &funnel, err);
         if (ret == META_OK)
@@ -287,6 +297,7 @@ static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
     }
     meta_forest_free(forest);
     meta_funnel_free(funnel);
+    meta_bubble_free(bubble);
     return ret;
 }
 
@@ -305,7 +316,8 @@ static int write_output(const struct run_ctx *ctx, const struct meta_analysis_ou
     int ret = meta_fs_out_open_path(&o, ctx->out_fd, ctx->out, out->path, 0777, 0666, 0, err);
     if (ret != META_OK)
         return ret;
-    if (out->kind == META_OUTPUT_FOREST || out->kind == META_OUTPUT_FUNNEL)
+    if (out->kind == META_OUTPUT_FOREST || out->kind == META_OUTPUT_FUNNEL ||
+        out->kind == META_OUTPUT_BUBBLE)
         ret = write_plot(&o, out->kind, af, an, err);
     else
         ret = write_text(&o, out->kind, af, an, err);

@@ -16,6 +16,8 @@ const struct meta_command meta_commands[] = {
     {"list", cmd_list, "what the registry holds: trials, outcomes, treatments", cmd_list_usage},
     {"pool", cmd_pool, "pooled effect, confidence and prediction intervals, heterogeneity",
      cmd_pool_usage},
+    {"bias", cmd_bias, "small-study tests (Egger, Begg) and trim-and-fill", cmd_bias_usage},
+    {"regress", cmd_regress, "meta-regression on trial attributes, bubble plot", cmd_regress_usage},
     {"forest", cmd_forest, "forest plot of an analysis (PNG, SVG, PDF) through gnuplot",
      cmd_forest_usage},
     {"funnel", cmd_funnel, "funnel plot of an analysis", cmd_funnel_usage},

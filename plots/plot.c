@@ -1,7 +1,7 @@
 /*
  * Drawing a plot: the output format from the file name, and the drivers
- * that write a forest or funnel script, save it on request and hand it to
- * gnuplot, whose plot meta writes into the output file itself (temporary
+ * that write a forest, funnel or bubble script, save it on request and hand
+ * it to gnuplot, whose plot meta writes into the output file itself (temporary
  * file, renamed once whole).
  */
 #include <errno.h>
@@ -91,7 +91,7 @@ static int save_script(script_fn write, const void *plot, enum meta_plot_format 
     return ret;
 }
 
-/* The whole of meta_plot_forest and meta_plot_funnel. */
+/* The whole of meta_plot_forest, meta_plot_funnel and meta_plot_bubble. */
 static int draw(script_fn write, const void *plot, const char *output_path, const char *script_path,
                 struct meta_error *err)
 {
@@ -122,6 +122,12 @@ static int write_funnel(const void *plot, enum meta_plot_format fmt, const char 
     return meta_plot_funnel_script(plot, fmt, path, out, err);
 }
 
+static int write_bubble(const void *plot, enum meta_plot_format fmt, const char *path, FILE *out,
+                        struct meta_error *err)
+{
+    return meta_plot_bubble_script(plot, fmt, path, out, err);
+}
+
 int meta_plot_forest_write(const struct meta_forest *f, enum meta_plot_format fmt,
                            struct meta_fs_out *out, struct meta_error *err)
 {
@@ -134,6 +140,12 @@ int meta_plot_funnel_write(const struct meta_funnel *f, enum meta_plot_format fm
     return draw_into(write_funnel, f, fmt, out, err);
 }
 
+int meta_plot_bubble_write(const struct meta_bubble *b, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err)
+{
+    return draw_into(write_bubble, b, fmt, out, err);
+}
+
 int meta_plot_forest(const struct meta_forest *f, const char *output_path, const char *script_path,
                      struct meta_error *err)
 {
@@ -144,4 +156,10 @@ int meta_plot_funnel(const struct meta_funnel *f, const char *output_path, const
                      struct meta_error *err)
 {
     return draw(write_funnel, f, output_path, script_path, err);
+}
+
+int meta_plot_bubble(const struct meta_bubble *b, const char *output_path, const char *script_path,
+                     struct meta_error *err)
+{
+    return draw(write_bubble, b, output_path, script_path, err);
 }

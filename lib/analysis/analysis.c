@@ -1,8 +1,9 @@
 /*
  * Computing one analysis (see meta_analysis.h) on arms and estimate rows in
  * memory: one contrast per trial, pooled, and the subgroup, leave-one-out
- * and cumulative variants, all with lib/stats. Where the rows come from
- * (the registry, a test) does not matter here.
+ * and cumulative variants, then the small-study tests, influence diagnostics
+ * and meta-regression asked for (bias.c, regression.c), all with lib/stats.
+ * Where the rows come from (the registry, a test) does not matter here.
  */
 #include "analysis_internal.h"
 
@@ -31,6 +32,9 @@ void meta_analysis_release(struct meta_analysis *an)
     meta_results_free(an->loo, an->n_loo);
     meta_results_free(an->cum, an->n_cum);
     free(an->cum_order);
+    analysis_bias_release(&an->bias);
+    analysis_influence_release(&an->influence);
+    analysis_regression_release(&an->regression);
     meta_result_release(&an->overall);
     meta_contrasts_release(&an->contrasts);
     meta_selection_release(&an->sel);
@@ -50,16 +54,9 @@ static int build(const struct meta_analysis_request *req, struct meta_analysis *
 static int nothing_to_pool(const struct meta_analysis_request *req, const struct meta_analysis *an,
                            struct meta_error *err)
 {
-    char why[2048] = "";
-    size_t used = 0;
+    char why[2048];
     const struct meta_contrasts *c = &an->contrasts;
-    for (size_t i = 0; i < c->n_excluded && i < 5 && used < sizeof why; i++) {
-        int w = snprintf(why + used, sizeof why - used, "%s%s: %s", i ? "; " : "",
-                         c->excluded[i].trial, c->excluded[i].reason);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (c->n_excluded > 5 && used < sizeof why)
-        snprintf(why + used, sizeof why - used, "; and %zu more", c->n_excluded - 5);
+    analysis_list_exclusions(why, sizeof why, c->excluded, c->n_excluded);
     if (c->n_excluded == 0)
         return meta_error_set(err, META_EDOM,
                               "no trial of outcome '%s' at time point '%s' has a treatment or "
@@ -305,6 +302,12 @@ static int compute(const struct meta_analysis_request *req, struct meta_analysis
         an->n_loo = an->contrasts.k;
     }
     if (req->cumulative && (ret = run_cumulative(an, err)) != META_OK)
+        return ret;
+    if ((req->bias || req->trimfill) && (ret = analysis_bias(req, an, err)) != META_OK)
+        return ret;
+    if (req->influence && (ret = analysis_influence(an, err)) != META_OK)
+        return ret;
+    if (req->n_mods > 0 && (ret = analysis_regression(req, an, err)) != META_OK)
         return ret;
     return META_OK;
 }

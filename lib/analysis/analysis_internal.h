@@ -26,6 +26,50 @@ const char *analysis_key_word(const struct meta_request_error *e, const char *ke
 int analysis_key_error(struct meta_request_error *e, int status, const char *key, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
 
+/* contrast_info.c: "T1: why; T2: why" for the first five of the n trials left
+ * out (x), then "; and N more", into buf (size bytes, always terminated). */
+void analysis_list_exclusions(char *buf, size_t size, const struct meta_exclusion *x, size_t n);
+
+/* bias.c: META_OK when opts pool by inverse variance; META_EINVAL saying that
+ * `what` ("trim-and-fill") has no method under Mantel-Haenszel or Peto
+ * pooling (metafor has none) and what to use instead. */
+int analysis_check_iv(const struct meta_options *opts, const char *what, struct meta_error *err);
+
+/* bias.c: the small-study tests (req->bias) and trim-and-fill (req->bias or
+ * req->trimfill) into an->bias, on the overall analysis's studies with an
+ * estimate. Under Mantel-Haenszel and Peto pooling the tests run and
+ * trim-and-fill is skipped with the reason (an error when req->trimfill asks
+ * for it). Returns META_OK or lib/stats' status with err naming the test. */
+int analysis_bias(const struct meta_analysis_request *req, struct meta_analysis *an,
+                  struct meta_error *err);
+
+/* bias.c: the influence diagnostics into an->influence. Failure as
+ * analysis_bias. */
+int analysis_influence(struct meta_analysis *an, struct meta_error *err);
+
+/* Free what the results own and empty them; accept NULL. */
+void analysis_bias_release(struct meta_analysis_bias *b);
+void analysis_influence_release(struct meta_analysis_influence *inf);
+void analysis_regression_release(struct meta_analysis_regression *r);
+
+/* regression.c: the meta-regression on req->mods into an->regression.
+ * Returns META_OK; META_EINVAL for a moderator no trial has, a moderator
+ * with one value, too many coefficients or collinear moderators (err names
+ * it); META_EDOM when no trial has every moderator; the fit's failures. */
+int analysis_regression(const struct meta_analysis_request *req, struct meta_analysis *an,
+                        struct meta_error *err);
+
+/* moderators.c: the value of each of the n moderators `names` for each
+ * study of c, from the attributes sel read (which must include them):
+ * values[i * n + j] borrowed from sel, all NULL for a study whose trial is
+ * left out, with reasons[i] (owned; NULL for the others) saying why: a
+ * treatment arm lacks a moderator, or the treatment arms disagree on one.
+ * present[j] says whether any row of the studies' trials has moderator j.
+ * Returns META_OK, META_EINVAL (a moderator sel did not read) or
+ * META_ENOMEM; reasons set so far are the caller's to free. */
+int analysis_moderator_values(const struct meta_selection *sel, const struct meta_contrasts *c,
+                              char *const *names, size_t n, const char **values, char **reasons,
+                              int *present, struct meta_error *err);
 /* Appends to c the exclusion of trial (borrowed) with a copy of reason.
  * META_OK or META_ENOMEM (err set). */
 int analysis_exclude(struct meta_contrasts *c, const char *trial, const char *reason,

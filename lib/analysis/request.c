@@ -30,6 +30,11 @@ const struct meta_analysis_option meta_analysis_options[] = {
     {"cumulative", 0, 0, "trials added one by one (by year when present)"},
     {"convention", 1, 0, "metafor (default), revman5 or r-meta: whose formulas the numbers follow"},
     {"prediction", 0, 0, "prediction interval of a random-effects result: true or false"},
+    {"bias", 0, 0, "small-study tests (Egger, regression, Begg) and trim-and-fill"},
+    {"trimfill", 0, 0, "trim-and-fill: the filled trials and the adjusted estimate"},
+    {"estimator", 1, 0, "trim-and-fill's estimator of the missing trials: L0 (default) or R0"},
+    {"influence", 0, 0, "influence diagnostics of each trial (metafor's influence())"},
+    {"mods", 1, 1, "moderators of a meta-regression: trial attributes ATTR[,ATTR...]"},
     {NULL, 0, 0, NULL},
 };
 
@@ -98,6 +103,7 @@ void meta_analysis_request_release(struct meta_analysis_request *req)
     free_list(req->treatments, req->n_treatments);
     free_list(req->controls, req->n_controls);
     free(req->by);
+    free_list(req->mods, req->n_mods);
     meta_analysis_request_init(req);
 }
 
@@ -274,6 +280,21 @@ int meta_analysis_request_set(struct meta_analysis_request *req, const char *nam
     }
     if (strcmp(name, "leave-one-out") == 0)
         return parse_flag(o->name, value, &req->leave_one_out, e);
+    if (strcmp(name, "bias") == 0)
+        return parse_flag(o->name, value, &req->bias, e);
+    if (strcmp(name, "trimfill") == 0)
+        return parse_flag(o->name, value, &req->trimfill, e);
+    if (strcmp(name, "influence") == 0)
+        return parse_flag(o->name, value, &req->influence, e);
+    if (strcmp(name, "mods") == 0)
+        return add_list(o->name, value, &req->mods, &req->n_mods, e);
+    if (strcmp(name, "estimator") == 0) {
+        if (meta_tf_estimator_parse(value, &req->estimator) != META_OK)
+            return analysis_key_error(e, META_EINVAL, o->name,
+                                      "unknown estimator '%s' (use L0 or R0)", value);
+        req->given |= META_GIVEN_ESTIMATOR;
+        return META_OK;
+    }
     if (strcmp(name, "convention") == 0) {
         if (meta_convention_parse(value, &req->opts.convention) != META_OK)
             return analysis_key_error(e, META_EINVAL, o->name,

@@ -218,6 +218,14 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
     int ret = meta_options_check(opts, &check);
     if (ret != META_OK)
         return analysis_key_error(e, ret, checked_key(opts), "%s", check.msg);
+    if ((given & META_GIVEN_ESTIMATOR) && !req->bias && !req->trimfill) {
+        char k1[64], k2[64], k3[64];
+        return analysis_key_error(e, META_EINVAL, "estimator",
+                                  "%s is trim-and-fill's: add %s (or %s)",
+                                  analysis_key_word(e, "estimator", k1, sizeof k1),
+                                  analysis_key_word(e, "trimfill", k2, sizeof k2),
+                                  analysis_key_word(e, "bias", k3, sizeof k3));
+    }
     if (opts->prediction == META_PREDICTION_ON && opts->model == META_MODEL_COMMON)
         return analysis_key_error(e, META_EINVAL, "prediction",
                                   "%s needs the random model: a common-effect analysis has no "

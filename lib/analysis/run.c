@@ -5,6 +5,24 @@
  */
 #include "analysis_internal.h"
 
+/* A moderator that no treatment arm or estimate of the selection carries
+ * is a mistake (a typo, most likely): the error lists what they do have. */
+static int check_mods(struct meta_db *db, const struct meta_select_query *q,
+                      const struct meta_selection *sel, struct meta_request_error *e)
+{
+    for (size_t j = 0; j < q->n_attributes; j++) {
+        int seen = 0;
+        for (size_t i = 0; i < sel->count && !seen; i++)
+            seen = sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].values &&
+                   sel->arms[i].values[j];
+        for (size_t i = 0; i < sel->n_estimates && !seen; i++)
+            seen = sel->estimates[i].values && sel->estimates[i].values[j];
+        if (!seen && (sel->count > 0 || sel->n_estimates > 0))
+            return meta_db_missing_attribute(db, q, q->attributes[j], "to regress on", &e->err);
+    }
+    return META_OK;
+}
+
 /* Reads the arms and estimate rows of req's selection into an->sel. */
 static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
                  struct meta_analysis *an, struct meta_request_error *e)
@@ -18,12 +36,16 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
         .controls = (const char *const *)req->controls,
         .n_controls = req->n_controls,
         .by = req->by,
+        .attributes = (const char *const *)req->mods,
+        .n_attributes = req->n_mods,
         .timepoint_option =
             analysis_key_word(e, "timepoint", timepoint_word, sizeof timepoint_word),
     };
     e->key = NULL;
     meta_selection_release(&an->sel);
     int ret = meta_db_select(db, &q, &an->sel, &e->err);
+    if (ret == META_OK)
+        ret = check_mods(db, &q, &an->sel, e);
     if (ret != META_OK || !req->by)
         return ret;
     /* A `by` attribute that no treatment arm or estimate row carries is a

@@ -76,16 +76,23 @@ static const char resolve_sql[] =
  * it the planner may hash-join a sequential scan of all arms, which costs
  * the whole registry on every call. %s is the results table and %s its
  * result columns (constants of this file, never user input). A result's own
- * attributes come first for year and the --by value, then the arm's.
+ * attributes come first for year, the --by value and the attributes asked
+ * for by name ($6, a text array, or NULL: then nothing is computed), then
+ * the arm's; those asked for by name come as one JSON array, in their order.
  */
 static const char arms_sql_fmt[] =
     "SELECT 'a' AS row_kind, a.trial_id, a.trial, r.arm_id, a.label, a.treatment,"
     "       a.treatment = ANY ($3::text[]) AS is_treatment, %s,"
     "       coalesce(r.attributes ->> 'year', a.year) AS year,"
     "       coalesce(r.attributes ->> $5::text, a.by_value) AS by_value,"
-    "       r.attributes::text AS attrs," ESTIMATE_NULLS "  FROM %s r CROSS JOIN LATERAL ("
+    "       r.attributes::text AS attrs,"
+    "       CASE WHEN $6::text[] IS NOT NULL THEN"
+    "         (SELECT json_agg(coalesce(r.attributes ->> u.n, a.arm_attributes ->> u.n)"
+    "                 ORDER BY u.i) FROM unnest($6::text[]) WITH ORDINALITY u(n, i))::text"
+    "       END AS attr_values," ESTIMATE_NULLS "  FROM %s r CROSS JOIN LATERAL ("
     "    SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
-    "           x.attributes ->> 'year' AS year, x.attributes ->> $5::text AS by_value"
+    "           x.attributes ->> 'year' AS year, x.attributes ->> $5::text AS by_value,"
+    "           x.attributes AS arm_attributes"
     "      FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
     "     WHERE x.arm_id = r.arm_id"
     "       AND (x.treatment = ANY ($3::text[]) OR x.treatment = ANY ($4::text[]))"
@@ -102,7 +109,11 @@ static const char estimates_sql[] =
     "       NULL::float8 AS n, NULL::float8 AS mean, NULL::float8 AS sd,"
     "       NULL::float8 AS events, NULL::float8 AS total,"
     "       e.attributes ->> 'year' AS year, e.attributes ->> $5::text AS by_value,"
-    "       e.attributes::text AS attrs, e.control, e.measure, e.method,"
+    "       e.attributes::text AS attrs,"
+    "       CASE WHEN $6::text[] IS NOT NULL THEN"
+    "         (SELECT json_agg(e.attributes ->> u.n ORDER BY u.i)"
+    "            FROM unnest($6::text[]) WITH ORDINALITY u(n, i))::text"
+    "       END AS attr_values, e.control, e.measure, e.method,"
     "       e.log_scale, e.estimate, e.se, e.se_given, e.ci_lower, e.ci_upper, e.level,"
     "       e.n_treatment::float8 AS n_treatment, e.n_control::float8 AS n_control"
     "  FROM estimate_results e JOIN trials t ON t.trial_id = e.trial_id"
@@ -162,6 +173,13 @@ static void free_attrs(struct meta_select_attr *attrs, size_t n)
     free(attrs);
 }
 
+static void free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 void meta_selection_release(struct meta_selection *sel)
 {
     if (!sel)
@@ -174,6 +192,7 @@ void meta_selection_release(struct meta_selection *sel)
         free(a->year);
         free(a->by_value);
         free_attrs(a->attrs, a->n_attrs);
+        free_strings(a->values, sel->n_attributes);
     }
     free(sel->arms);
     for (size_t i = 0; i < sel->n_estimates; i++) {
@@ -185,11 +204,13 @@ void meta_selection_release(struct meta_selection *sel)
         free(e->year);
         free(e->by_value);
         free_attrs(e->attrs, e->n_attrs);
+        free_strings(e->values, sel->n_attributes);
     }
     free(sel->estimates);
     for (size_t i = 0; i < sel->n_unmatched; i++)
         free(sel->unmatched[i]);
     free(sel->unmatched);
+    free_strings(sel->attributes, sel->n_attributes);
     free(sel->outcome);
     free(sel->timepoint);
     meta_selection_init(sel);
@@ -408,6 +429,9 @@ static int check_query(const struct meta_select_query *q, struct meta_error *err
                                       "'%s' is both a treatment and a control: an arm can be on "
                                       "one side only",
                                       q->treatments[i]);
+    for (size_t i = 0; i < q->n_attributes; i++)
+        if (!q->attributes || !q->attributes[i] || !*q->attributes[i])
+            return meta_error_set(err, META_EINVAL, "attribute %zu to read has no name", i + 1);
     return META_OK;
 }
 
@@ -449,6 +473,36 @@ cleanup:
     return ret;
 }
 
+/* The values of the attributes asked for by name, from the JSON array of
+ * column col (NULL when none were asked for): n owned strings or NULLs. */
+static int read_values(const PGresult *res, int row, int col, size_t n, char ***out,
+                       struct meta_error *err)
+{
+    *out = NULL;
+    if (n == 0 || PQgetisnull(res, row, col))
+        return META_OK;
+    struct json_object *arr = json_tokener_parse(PQgetvalue(res, row, col));
+    int ret = META_OK;
+    if (!arr || !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) != n) {
+        ret = meta_error_set(err, META_EDB, "the attributes asked for came back malformed");
+        goto cleanup;
+    }
+    if (!(*out = calloc(n, sizeof **out))) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *v = json_object_array_get_idx(arr, i);
+        if (v && !((*out)[i] = strdup(json_object_get_string(v)))) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+cleanup:
+    json_object_put(arr);
+    return ret;
+}
+
 /* The columns of the selection query. */
 enum {
     C_KIND,
@@ -465,6 +519,7 @@ enum {
     C_YEAR,
     C_BY,
     C_ATTRS,
+    C_VALUES,
     C_CONTROL,
     C_MEASURE,
     C_METHOD,
@@ -480,8 +535,8 @@ enum {
     NCOLS
 };
 
-static int read_arm(const PGresult *res, int i, const int *c, struct meta_select_arm *a,
-                    struct meta_error *err)
+static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
+                    struct meta_select_arm *a, struct meta_error *err)
 {
     a->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
     a->trial = dup_or_null(res, i, c[C_TRIAL]);
@@ -499,11 +554,14 @@ static int read_arm(const PGresult *res, int i, const int *c, struct meta_select
     if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
         return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = read_values(res, i, c[C_VALUES], n_values, &a->values, err);
+    if (ret != META_OK)
+        return ret;
     return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, err);
 }
 
-static int read_estimate(const PGresult *res, int i, const int *c, struct meta_select_estimate *e,
-                         struct meta_error *err)
+static int read_estimate(const PGresult *res, int i, const int *c, size_t n_values,
+                         struct meta_select_estimate *e, struct meta_error *err)
 {
     e->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
     e->trial = dup_or_null(res, i, c[C_TRIAL]);
@@ -527,6 +585,9 @@ static int read_estimate(const PGresult *res, int i, const int *c, struct meta_s
         (!e->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!e->by_value && !PQgetisnull(res, i, c[C_BY])))
         return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = read_values(res, i, c[C_VALUES], n_values, &e->values, err);
+    if (ret != META_OK)
+        return ret;
     return read_attrs(res, i, c[C_ATTRS], &e->attrs, &e->n_attrs, err);
 }
 
@@ -534,10 +595,10 @@ static int read_estimate(const PGresult *res, int i, const int *c, struct meta_s
 static int read_rows(const PGresult *res, struct meta_selection *sel, struct meta_error *err)
 {
     static const char *const names[NCOLS] = {
-        "row_kind", "trial_id", "trial",  "label",       "treatment", "is_treatment", "n",
-        "mean",     "sd",       "events", "total",       "year",      "by_value",     "attrs",
-        "control",  "measure",  "method", "log_scale",   "estimate",  "se",           "se_given",
-        "ci_lower", "ci_upper", "level",  "n_treatment", "n_control"};
+        "row_kind",    "trial_id", "trial",    "label",  "treatment",   "is_treatment", "n",
+        "mean",        "sd",       "events",   "total",  "year",        "by_value",     "attrs",
+        "attr_values", "control",  "measure",  "method", "log_scale",   "estimate",     "se",
+        "se_given",    "ci_lower", "ci_upper", "level",  "n_treatment", "n_control"};
     int c[NCOLS];
     for (int k = 0; k < NCOLS; k++)
         if ((c[k] = PQfnumber(res, names[k])) < 0)
@@ -557,9 +618,10 @@ static int read_rows(const PGresult *res, struct meta_selection *sel, struct met
     for (int i = 0; i < rows; i++) {
         int ret;
         if (PQgetvalue(res, i, c[C_KIND])[0] == 'e')
-            ret = read_estimate(res, i, c, &sel->estimates[sel->n_estimates++], err);
+            ret = read_estimate(res, i, c, sel->n_attributes, &sel->estimates[sel->n_estimates++],
+                                err);
         else
-            ret = read_arm(res, i, c, &sel->arms[sel->count++], err);
+            ret = read_arm(res, i, c, sel->n_attributes, &sel->arms[sel->count++], err);
         if (ret != META_OK)
             return ret;
     }
@@ -608,6 +670,20 @@ cleanup:
     return ret;
 }
 
+/* Copies the names of the attributes asked for into sel. */
+static int copy_names(const struct meta_select_query *q, struct meta_selection *sel)
+{
+    if (q->n_attributes == 0)
+        return META_OK;
+    if (!(sel->attributes = calloc(q->n_attributes, sizeof *sel->attributes)))
+        return META_ENOMEM;
+    sel->n_attributes = q->n_attributes;
+    for (size_t i = 0; i < q->n_attributes; i++)
+        if (!(sel->attributes[i] = strdup(q->attributes[i])))
+            return META_ENOMEM;
+    return META_OK;
+}
+
 int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
                    struct meta_selection *out, struct meta_error *err)
 {
@@ -619,7 +695,8 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
     PGresult *res = NULL, *arms = NULL;
     char *treat = array_literal(q->treatments, q->n_treatments);
     char *ctrl = array_literal(q->controls, q->n_controls);
-    if (!treat || !ctrl) {
+    char *wanted = q->n_attributes ? array_literal(q->attributes, q->n_attributes) : NULL;
+    if (!treat || !ctrl || (q->n_attributes && !wanted) || copy_names(q, out) != META_OK) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -665,8 +742,8 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
         snprintf(sql, sizeof sql, arms_sql_fmt, out->binary ? binary_columns : continuous_columns,
                  out->binary ? "binary_results" : "continuous_results");
     strncat(sql, estimates_sql, sizeof sql - strlen(sql) - 1);
-    const char *params[5] = {outcome_id, out->timepoint, treat, ctrl, q->by};
-    arms = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
+    const char *params[6] = {outcome_id, out->timepoint, treat, ctrl, q->by, wanted};
+    arms = PQexecParams(conn, sql, 6, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(arms) != PGRES_TUPLES_OK) {
         ret = meta_pg_error(err, conn, arms, "cannot read the arms of the selection");
         goto cleanup;
@@ -679,6 +756,7 @@ cleanup:
     PQclear(res);
     free(treat);
     free(ctrl);
+    free(wanted);
     return ret;
 }
 
@@ -697,6 +775,12 @@ static const char attribute_names_sql[] =
 
 int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
                               struct meta_error *err)
+{
+    return meta_db_missing_attribute(db, q, q->by, "to form subgroups by", err);
+}
+
+int meta_db_missing_attribute(struct meta_db *db, const struct meta_select_query *q,
+                              const char *name, const char *purpose, struct meta_error *err)
 {
     int ret = META_OK;
     PGconn *conn = meta_db_pg(db);
@@ -719,33 +803,33 @@ int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query
             snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", PQgetvalue(res, i, 0));
         used += w > 0 ? (size_t)w : 0;
     }
-    if ((ret = close_matches_in(res, q->by, near, sizeof near, err)) != META_OK) {
+    if ((ret = close_matches_in(res, name, near, sizeof near, err)) != META_OK) {
         PQclear(res);
         return ret;
     }
     int elsewhere = 0;
     for (int i = 0; i < rows && !elsewhere; i++)
-        elsewhere = strcmp(PQgetvalue(res, i, 0), q->by) == 0;
+        elsewhere = strcmp(PQgetvalue(res, i, 0), name) == 0;
     if (elsewhere)
         ret = meta_error_set(err, META_EINVAL,
-                             "no treatment arm has the attribute '%s' to form subgroups by (only "
-                             "results or estimates of outcome '%s' have it)",
-                             q->by, q->outcome);
+                             "no treatment arm has the attribute '%s' %s (only results or "
+                             "estimates of outcome '%s' have it)",
+                             name, purpose, q->outcome);
     else if (rows == 0)
         ret = meta_error_set(err, META_EINVAL,
-                             "no treatment arm has the attribute '%s' to form subgroups by "
-                             "(these arms have no attributes)",
-                             q->by);
+                             "no treatment arm has the attribute '%s' %s (these arms have no "
+                             "attributes)",
+                             name, purpose);
     else if (near[0])
         ret = meta_error_set(err, META_EINVAL,
-                             "no treatment arm has the attribute '%s' to form subgroups by "
-                             "(close matches: %s; the treatment arms have: %s)",
-                             q->by, near, all);
+                             "no treatment arm has the attribute '%s' %s (close matches: %s; the "
+                             "treatment arms have: %s)",
+                             name, purpose, near, all);
     else
         ret = meta_error_set(err, META_EINVAL,
-                             "no treatment arm has the attribute '%s' to form subgroups by "
-                             "(the treatment arms have: %s)",
-                             q->by, all);
+                             "no treatment arm has the attribute '%s' %s (the treatment arms "
+                             "have: %s)",
+                             name, purpose, all);
     PQclear(res);
     return ret;
 }

@@ -1,9 +1,9 @@
 /*
  * Filling the forest and funnel descriptions of plots/ from an analysis (see
- * meta_report_forest). The numbers are the analysis' own, on its scale (logs
- * for ratio measures): plots/ back-transforms the axis. A trial reported by
- * an estimate row has no arm columns and shows its interval as reported.
- * Risk-of-bias judgements come from a lookup the caller provides.
+ * meta_report_forest), trim-and-fill's studies included. The numbers are the analysis' own, on its
+ * scale (logs for ratio measures): plots/ back-transforms the axis. A trial reported by an estimate
+ * row has no arm columns and shows its interval as reported. Risk-of-bias judgements come from a
+ * lookup the caller provides.
  */
 #include "meta_report.h"
 
@@ -275,6 +275,16 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
         if (!isfinite(r->yi) || !(r->vi > 0))
             continue;
         ret = meta_funnel_add_point(f, r->yi, sqrt(r->vi), an->contrasts.info[i].trial, err);
+        if (ret != META_OK)
+            goto cleanup;
+    }
+    meta_funnel_set_contours(f, settings->contours);
+    const struct meta_trimfill *tf = &an->bias.trimfill;
+    if (an->req->trimfill && an->have_bias && an->bias.have_trimfill) {
+        for (size_t i = 0; i < tf->k0 && ret == META_OK; i++)
+            ret = meta_funnel_add_filled(f, tf->filled[i].yi, sqrt(tf->filled[i].vi), err);
+        if (ret == META_OK)
+            ret = meta_funnel_set_adjusted(f, tf->estimate, err);
         if (ret != META_OK)
             goto cleanup;
     }

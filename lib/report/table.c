@@ -7,8 +7,7 @@
  * ratio measures back-transformed. Columns are sized to their contents
  * (counting UTF-8 characters, not bytes) so numbers line up.
  */
-#include "meta_report.h"
-#include "meta_text_table.h"
+#include "report_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -17,42 +16,9 @@
 
 /* ---- Numbers ------------------------------------------------------------- */
 
-struct fmt {
-    enum meta_measure measure;
-    int log_scale;    /* values on the log scale are shown back-transformed */
-    int decimals;     /* of estimates and CIs */
-    int arm_decimals; /* of arm means and SDs */
-};
-
-static double shown(const struct fmt *f, double v)
+static double shown(const struct report_fmt *f, double v)
 {
-    return f->log_scale ? exp(v) : v;
-}
-
-static void num(char *buf, size_t size, double v, int decimals)
-{
-    if (!isfinite(v))
-        snprintf(buf, size, "-");
-    else
-        snprintf(buf, size, "%.*f", decimals, v == 0.0 ? 0.0 : v);
-}
-
-static void pvalue(char *buf, size_t size, double p)
-{
-    if (!isfinite(p))
-        snprintf(buf, size, "-");
-    else if (p < 0.0001)
-        snprintf(buf, size, "< 0.0001");
-    else
-        snprintf(buf, size, "%.4f", p);
-}
-
-/* "p < 0.0001" or "p = 0.0123". */
-static void pclause(char *buf, size_t size, double p)
-{
-    char v[32];
-    pvalue(v, sizeof v, p);
-    snprintf(buf, size, "p %s%s", v[0] == '<' ? "" : "= ", v);
+    return report_shown(f, v);
 }
 
 /* Arm data: counts as integers, means and SDs with `decimals` decimals. */
@@ -99,13 +65,8 @@ static int arm_decimals_for(const struct meta_contrasts *c)
 /* Decimals that show the pooled CI width with two significant digits. */
 static int decimals_for(const struct meta_result *r, int log_scale)
 {
-    double lo = log_scale ? exp(r->ci_lower) : r->ci_lower;
-    double hi = log_scale ? exp(r->ci_upper) : r->ci_upper;
-    double width = fabs(hi - lo);
-    if (!(width > 0.0) || !isfinite(width))
-        return 2;
-    int d = 1 - (int)floor(log10(width));
-    return d < 2 ? 2 : d > 4 ? 4 : d;
+    return report_decimals(log_scale ? exp(r->ci_lower) : r->ci_lower,
+                           log_scale ? exp(r->ci_upper) : r->ci_upper);
 }
 
 /* ---- The main table --------------------------------------------------------- */
@@ -157,26 +118,12 @@ static struct layout layout_for(const struct meta_analysis *an)
     return l;
 }
 
-/* A list of names for a column header: joined by "/", or `fallback` when long. */
-static void side_title(char *buf, size_t size, char *const *names, size_t count,
-                       const char *fallback)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < count && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%s", i ? "/" : "", names[i]);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (meta_text_width(buf) > 28)
-        snprintf(buf, size, "%s", fallback);
-}
-
 static void header_rows(struct meta_text_table *t, const struct layout *l,
                         const struct meta_analysis_request *req, const struct meta_analysis *an)
 {
     char tname[512], cname[512];
-    side_title(tname, sizeof tname, req->treatments, req->n_treatments, "Treatment");
-    side_title(cname, sizeof cname, req->controls, req->n_controls, "Control");
+    report_side_title(tname, sizeof tname, req->treatments, req->n_treatments, "Treatment");
+    report_side_title(cname, sizeof cname, req->controls, req->n_controls, "Control");
     struct meta_text_row *s = meta_text_table_row(t, META_TEXT_ROW_SPAN);
     if (s && l->arm_cols > 0) {
         meta_text_table_set(t, s, l->c_t, "%s", tname);
@@ -245,13 +192,13 @@ static void reported_cells(struct meta_text_table *t, struct meta_text_row *r,
 
 /* Estimate and CI cells: "0.41", "[0.13,", "1.26]". */
 static void estimate_cells(struct meta_text_table *t, struct meta_text_row *r,
-                           const struct layout *l, const struct fmt *f, double est, double lo,
-                           double hi)
+                           const struct layout *l, const struct report_fmt *f, double est,
+                           double lo, double hi)
 {
     char a[64], b[64], c[64];
-    num(a, sizeof a, shown(f, est), f->decimals);
-    num(b, sizeof b, shown(f, lo), f->decimals);
-    num(c, sizeof c, shown(f, hi), f->decimals);
+    report_num(a, sizeof a, shown(f, est), f->decimals);
+    report_num(b, sizeof b, shown(f, lo), f->decimals);
+    report_num(c, sizeof c, shown(f, hi), f->decimals);
     if (!isfinite(est)) {
         meta_text_table_set(t, r, l->c_est, "not estimable");
         return;
@@ -267,9 +214,10 @@ static void estimate_cells(struct meta_text_table *t, struct meta_text_row *r,
  * them. */
 #define NO_GROUP ((size_t)-1)
 
-static void study_rows(struct meta_text_table *t, const struct layout *l, const struct fmt *f,
-                       const struct meta_contrasts *c, const struct meta_result *res,
-                       const char *pooled_label, const struct meta_analysis *an, size_t g)
+static void study_rows(struct meta_text_table *t, const struct layout *l,
+                       const struct report_fmt *f, const struct meta_contrasts *c,
+                       const struct meta_result *res, const char *pooled_label,
+                       const struct meta_analysis *an, size_t g)
 {
     double total_weight = 0.0;
     struct meta_arm_bin tb = {0, 0}, cb = {0, 0};
@@ -331,8 +279,8 @@ static void study_rows(struct meta_text_table *t, const struct layout *l, const 
         meta_text_table_set(t, r, l->c_w, "100.0%%");
     if (isfinite(res->pi_lower)) {
         char b[64], c2[64];
-        num(b, sizeof b, shown(f, res->pi_lower), f->decimals);
-        num(c2, sizeof c2, shown(f, res->pi_upper), f->decimals);
+        report_num(b, sizeof b, shown(f, res->pi_lower), f->decimals);
+        report_num(c2, sizeof c2, shown(f, res->pi_upper), f->decimals);
         r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
         meta_text_table_set(t, r, l->c_trial, "Prediction interval");
         meta_text_table_set(t, r, l->c_lo, "[%s,", b);
@@ -355,11 +303,11 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sNot estimable: no trial has an estimate", indent);
         return;
     }
-    pclause(p, sizeof p, r->Q_p);
+    report_pclause(p, sizeof p, r->Q_p);
     if (r->model == META_MODEL_RANDOM) {
         char lo[32], hi[32], ci[80] = "";
-        num(lo, sizeof lo, r->tau2_ci_lower, 4);
-        num(hi, sizeof hi, r->tau2_ci_upper, 4);
+        report_num(lo, sizeof lo, r->tau2_ci_lower, 4);
+        report_num(hi, sizeof hi, r->tau2_ci_upper, 4);
         /* RevMan reports no interval, nor does R meta around the MH estimate */
         if (r->convention == META_CONVENTION_METAFOR || isfinite(r->tau2_ci_lower))
             snprintf(ci, sizeof ci, " [%s, %s]", lo, hi);
@@ -371,7 +319,7 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sHeterogeneity: I^2 = %.1f%%; H^2 = %.2f; Q = %.2f, df = %d, %s",
                              indent, r->I2, r->H2, r->Q, r->Q_df, p);
     }
-    pclause(p, sizeof p, r->p);
+    report_pclause(p, sizeof p, r->p);
     if (isfinite(r->df))
         meta_text_table_text(t, "%sTest for overall effect: t(%g) = %.2f, %s", indent, r->df,
                              r->statistic, p);
@@ -379,33 +327,8 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sTest for overall effect: z = %.2f, %s", indent, r->statistic, p);
 }
 
-static const char *model_label(const struct meta_options *o)
-{
-    return o->model == META_MODEL_RANDOM ? "random effects" : "common effect";
-}
-
-/* The method in words where its name alone would mislead: MH under the
- * random model is DerSimonian-Laird around the Mantel-Haenszel estimate. */
-static const char *method_label(const struct meta_options *o)
-{
-    if (o->model == META_MODEL_RANDOM && o->method == META_METHOD_MH)
-        return "MH, DL tau^2 around the MH estimate";
-    return meta_method_name(o->method);
-}
-
-static void excluded_lines(struct meta_text_table *t, const struct meta_contrasts *c,
-                           const char *indent)
-{
-    if (c->n_excluded == 0)
-        return;
-    meta_text_table_text(t, "%sLeft out (%zu trial%s):", indent, c->n_excluded,
-                         c->n_excluded == 1 ? "" : "s");
-    for (size_t i = 0; i < c->n_excluded; i++)
-        meta_text_table_text(t, "%s  %s: %s", indent, c->excluded[i].trial, c->excluded[i].reason);
-}
-
 static void main_table(struct meta_text_table *t, const struct meta_analysis_request *req,
-                       const struct meta_analysis *an, const struct fmt *f)
+                       const struct meta_analysis *an, const struct report_fmt *f)
 {
     struct layout l = layout_for(an);
     meta_text_table_init(t, l.ncols);
@@ -413,24 +336,7 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
         t->right[c] = 1;
     t->gap[l.c_hi] = 1;
     const struct meta_options *o = &an->opts;
-    char tname[512], cname[512];
-    side_title(tname, sizeof tname, req->treatments, req->n_treatments, "the treatment list");
-    side_title(cname, sizeof cname, req->controls, req->n_controls, "the control list");
-    meta_text_table_text(t, "Outcome: %s, time point %s%s%s; %s vs %s", an->data->outcome,
-                         an->data->timepoint[0] ? "'" : "",
-                         an->data->timepoint[0] ? an->data->timepoint : "(none)",
-                         an->data->timepoint[0] ? "'" : "", tname, cname);
-    char convention[128] = "";
-    if (o->convention != META_CONVENTION_METAFOR)
-        snprintf(convention, sizeof convention, "; convention %s (%s)",
-                 meta_convention_name(o->convention), meta_convention_title(o->convention));
-    meta_text_table_text(t, "Measure: %s, %s%s; %s (%s); %g%% CI (%s)%s",
-                         meta_measure_name(o->measure), meta_measure_title(o->measure),
-                         o->measure != META_GIV ? ""
-                         : an->log_scale        ? " (log scale, shown back-transformed)"
-                                                : " (on the scale reported)",
-                         model_label(o), method_label(o), o->level,
-                         o->ci == META_CI_HKSJ ? "Hartung-Knapp-Sidik-Jonkman" : "z", convention);
+    report_table_heading(t, an);
     meta_text_table_text(t, "%s", "");
     header_rows(t, &l, req, an);
     char label[128];
@@ -445,26 +351,26 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
             } else {
                 meta_text_table_text(t, "  no trial to pool");
             }
-            excluded_lines(t, &sg->contrasts, "  ");
+            report_excluded_lines(t, sg->contrasts.excluded, sg->contrasts.n_excluded, "  ");
             meta_text_table_text(t, "%s", "");
         }
         meta_text_table_row(t, META_TEXT_ROW_RULE);
         struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
-        meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", model_label(o),
+        meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", report_model_label(o),
                             meta_report_k(&an->overall));
         estimate_cells(t, r, &l, f, an->overall.estimate, an->overall.ci_lower,
                        an->overall.ci_upper);
         if (isfinite(an->overall.pi_lower)) {
             char b[64], c2[64];
-            num(b, sizeof b, shown(f, an->overall.pi_lower), f->decimals);
-            num(c2, sizeof c2, shown(f, an->overall.pi_upper), f->decimals);
+            report_num(b, sizeof b, shown(f, an->overall.pi_lower), f->decimals);
+            report_num(c2, sizeof c2, shown(f, an->overall.pi_upper), f->decimals);
             r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
             meta_text_table_set(t, r, l.c_trial, "Prediction interval");
             meta_text_table_set(t, r, l.c_lo, "[%s,", b);
             meta_text_table_set(t, r, l.c_hi, "%s]", c2);
         }
     } else {
-        snprintf(label, sizeof label, "Total, %s (k = %zu)", model_label(o),
+        snprintf(label, sizeof label, "Total, %s (k = %zu)", report_model_label(o),
                  meta_report_k(&an->overall));
         study_rows(t, &l, f, &an->contrasts, &an->overall, label, an, NO_GROUP);
     }
@@ -473,7 +379,7 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
     if (req->by) {
         if (an->have_test) {
             char p[64];
-            pclause(p, sizeof p, an->test.p);
+            report_pclause(p, sizeof p, an->test.p);
             char i2[32] = "";
             if (o->convention != META_CONVENTION_METAFOR) /* RevMan prints it */
                 snprintf(i2, sizeof i2, "; I^2 = %.1f%%", an->test.I2);
@@ -486,24 +392,24 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
     }
     if (f->log_scale) {
         char e[32], s[32], lo[32], hi[32];
-        num(e, sizeof e, an->overall.estimate, 4);
-        num(s, sizeof s, an->overall.se, 4);
-        num(lo, sizeof lo, an->overall.ci_lower, 4);
-        num(hi, sizeof hi, an->overall.ci_upper, 4);
+        report_num(e, sizeof e, an->overall.estimate, 4);
+        report_num(s, sizeof s, an->overall.se, 4);
+        report_num(lo, sizeof lo, an->overall.ci_lower, 4);
+        report_num(hi, sizeof hi, an->overall.ci_upper, 4);
         meta_text_table_text(
             t, "Log scale: %s%s = %s (SE %s) [%s, %s]; --format json has every figure",
             o->measure == META_GIV ? "" : "log ", meta_measure_name(o->measure), e, s, lo, hi);
     }
     if (an->contrasts.n_excluded) {
         meta_text_table_text(t, "%s", "");
-        excluded_lines(t, &an->contrasts, "");
+        report_excluded_lines(t, an->contrasts.excluded, an->contrasts.n_excluded, "");
     }
 }
 
 /* ---- Leave-one-out and cumulative ------------------------------------------ */
 
 static void steps_table(struct meta_text_table *t, const struct meta_analysis *an,
-                        const struct fmt *f, const struct meta_result *steps, size_t count,
+                        const struct report_fmt *f, const struct meta_result *steps, size_t count,
                         const size_t *order, const char *title)
 {
     int random = an->opts.model == META_MODEL_RANDOM;
@@ -546,16 +452,16 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
                 meta_text_table_set(t, r, c_year, "%g", y);
             meta_text_table_set(t, r, c_k, "%zu", meta_report_k(x));
         }
-        num(a, sizeof a, shown(f, x->estimate), f->decimals);
-        num(b, sizeof b, shown(f, x->ci_lower), f->decimals);
-        num(d, sizeof d, shown(f, x->ci_upper), f->decimals);
+        report_num(a, sizeof a, shown(f, x->estimate), f->decimals);
+        report_num(b, sizeof b, shown(f, x->ci_lower), f->decimals);
+        report_num(d, sizeof d, shown(f, x->ci_upper), f->decimals);
         meta_text_table_set(t, r, c_est, "%s", a);
         meta_text_table_set(t, r, c_lo, "[%s,", b);
         meta_text_table_set(t, r, c_hi, "%s]", d);
-        pvalue(a, sizeof a, x->p);
+        report_pvalue(a, sizeof a, x->p);
         meta_text_table_set(t, r, c_p, "%s", a);
         if (random) {
-            num(a, sizeof a, x->tau2, 4);
+            report_num(a, sizeof a, x->tau2, 4);
             meta_text_table_set(t, r, c_tau2, "%s", a);
         }
         if (isfinite(x->I2))
@@ -568,8 +474,9 @@ static void steps_table(struct meta_text_table *t, const struct meta_analysis *a
 int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
     const struct meta_analysis_request *req = an->req;
-    struct fmt f = {an->opts.measure, an->log_scale, decimals_for(&an->overall, an->log_scale),
-                    arm_decimals_for(&an->contrasts)};
+    struct report_fmt f = {an->opts.measure, an->log_scale,
+                           decimals_for(&an->overall, an->log_scale),
+                           arm_decimals_for(&an->contrasts)};
     struct meta_text_table t;
     int oom = 0;
     main_table(&t, req, an, &f);
@@ -594,6 +501,12 @@ int meta_report_table(FILE *out, const struct meta_analysis *an, struct meta_err
             meta_text_table_print(out, &t);
         meta_text_table_release(&t);
     }
+    if (!oom && an->have_influence)
+        oom = report_table_influence(out, an) != 0;
+    if (!oom && an->have_bias)
+        oom = report_table_bias(out, an) != 0;
+    if (!oom && an->have_regression)
+        oom = report_table_regression(out, an) != 0;
     if (oom)
         return meta_error_set(err, META_ENOMEM, "out of memory writing the table");
     if (ferror(out))

@@ -1,11 +1,12 @@
 /*
  * The one vocabulary of measures and conventions for every output: the
  * RevMan label of a plot, the words of a table heading, the back-transform
- * of the ratio measures (and of GIV effects on the log scale), whose program a convention follows
- * and the number of studies it reports. The codes themselves ("RR", "revman5") are lib/stats'
+ * of the ratio measures (and of GIV effects on the log scale), whose program
+ * a convention follows, the number of studies it reports and the notes beside
+ * the small-study tests. The codes themselves ("RR", "revman5") are lib/stats'
  * (meta_measure_name, meta_convention_name).
  */
-#include "meta_report.h"
+#include "report_internal.h"
 
 #include <math.h>
 
@@ -68,4 +69,14 @@ const char *meta_convention_title(enum meta_convention convention)
 size_t meta_report_k(const struct meta_result *r)
 {
     return r->convention == META_CONVENTION_RMETA ? r->k_estimable : r->k;
+}
+
+size_t report_bias_notes(const struct meta_analysis *an, const char **notes)
+{
+    size_t n = 0;
+    if (an->bias.have_tests && an->bias.k < 10)
+        notes[n++] = "below 10 studies the tests have little power (they still run)";
+    if (an->bias.trimfill_missing)
+        notes[n++] = an->bias.trimfill_missing;
+    return n;
 }

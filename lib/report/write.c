@@ -1,9 +1,10 @@
 /*
  * The writers of a result, by format (see meta_report_write): one table
  * from format name to writer, so that a front end parses a --format value
- * or an output kind and writes without a chain of conditions.
+ * or an output kind and writes without a chain of conditions; and the
+ * writers of `meta bias` and `meta regress` by format.
  */
-#include "meta_report.h"
+#include "report_internal.h"
 
 #include <string.h>
 
@@ -35,5 +36,43 @@ int meta_report_write(FILE *out, enum meta_report_format format, const struct me
     for (size_t i = 0; i < N_WRITERS; i++)
         if (writers[i].format == format)
             return writers[i].write(out, an, err);
+    return meta_error_set(err, META_EINVAL, "unknown output format %d", (int)format);
+}
+
+int meta_report_bias_json(FILE *out, const struct meta_analysis *an, struct meta_error *err)
+{
+    return report_json_print(out, meta_report_bias_to_json(an), err);
+}
+
+int meta_report_regress_json(FILE *out, const struct meta_analysis *an, struct meta_error *err)
+{
+    return report_json_print(out, meta_report_regress_to_json(an), err);
+}
+
+int meta_report_bias_write(FILE *out, enum meta_report_format format,
+                           const struct meta_analysis *an, struct meta_error *err)
+{
+    switch (format) {
+    case META_REPORT_TABLE:
+        return meta_report_bias_table(out, an, err);
+    case META_REPORT_CSV:
+        return meta_report_bias_csv(out, an, err);
+    case META_REPORT_JSON:
+        return meta_report_bias_json(out, an, err);
+    }
+    return meta_error_set(err, META_EINVAL, "unknown output format %d", (int)format);
+}
+
+int meta_report_regress_write(FILE *out, enum meta_report_format format,
+                              const struct meta_analysis *an, struct meta_error *err)
+{
+    switch (format) {
+    case META_REPORT_TABLE:
+        return meta_report_regress_table(out, an, err);
+    case META_REPORT_CSV:
+        return meta_report_regress_csv(out, an, err);
+    case META_REPORT_JSON:
+        return meta_report_regress_json(out, an, err);
+    }
     return meta_error_set(err, META_EINVAL, "unknown output format %d", (int)format);
 }

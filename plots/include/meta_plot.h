@@ -1,6 +1,6 @@
 /*
- * Forest and funnel plots: a plain description of what a plot shows, filled
- * by the caller from its pooling results, and the functions that turn it into
+ * Forest, funnel and bubble plots: a plain description of what a plot shows,
+ * filled by the caller from its results, and the functions that turn it into
  * a gnuplot script and run gnuplot. This layer knows nothing of lib/stats or
  * the registry: everything arrives as numbers and text in these structs.
  */
@@ -281,7 +281,12 @@ struct meta_funnel_point {
 
 /* The description of a funnel plot: estimates against their standard errors
  * (the axis inverted, precise studies on top), the pooled estimate and the
- * pseudo 95% confidence region estimate +- 1.96 se. */
+ * pseudo 95% confidence region estimate +- 1.96 se. Trim-and-fill adds the
+ * filled studies (open markers) and the adjusted estimate, around which the
+ * region is then drawn, as metafor does; contours replace the region with
+ * the contour-enhanced funnel (Peters et al. 2008): the areas where a study
+ * would be significant at 10%, 5% and 1% in a two-sided test of no effect,
+ * shaded around the null. */
 struct meta_funnel {
     char *title;     /* NULL: no title */
     char *measure;   /* x axis label, e.g. "Risk Ratio" */
@@ -291,6 +296,12 @@ struct meta_funnel {
     struct meta_funnel_point *points;
     size_t n_points;
     size_t cap_points;
+    struct meta_funnel_point *filled; /* trim-and-fill's filled studies (labels NULL) */
+    size_t n_filled;
+    size_t cap_filled;
+    double adjusted;   /* trim-and-fill's estimate, analysis scale; NAN: none */
+    int contours;      /* shade the significance contours instead of the region */
+    double null_value; /* no effect, analysis scale (0) */
 };
 
 /* Allocates an empty funnel (measure "Effect", linear axis, no estimate).
@@ -316,6 +327,92 @@ int meta_funnel_set_estimate(struct meta_funnel *f, double estimate, struct meta
  * Returns META_OK, META_EINVAL or META_ENOMEM. */
 int meta_funnel_add_point(struct meta_funnel *f, double yi, double sei, const char *label,
                           struct meta_error *err);
+
+/* Appends a study filled in by trim-and-fill (drawn as an open marker); as
+ * meta_funnel_add_point() without a label. */
+int meta_funnel_add_filled(struct meta_funnel *f, double yi, double sei, struct meta_error *err);
+
+/* Sets trim-and-fill's adjusted estimate (analysis scale): drawn as a
+ * dashed line, the pseudo confidence region around it. Returns META_OK or
+ * META_EINVAL (not finite). */
+int meta_funnel_set_adjusted(struct meta_funnel *f, double estimate, struct meta_error *err);
+
+/* Shades the contours of statistical significance (p < 0.10, 0.05 and
+ * 0.01, two-sided, against the null value 0 of the analysis scale) instead
+ * of the pseudo confidence region; on (non-zero) or off. */
+void meta_funnel_set_contours(struct meta_funnel *f, int on);
+
+/* One trial of a bubble plot: its moderator value, effect (analysis scale)
+ * and weight (percent, > 0). The label is owned by the plot. */
+struct meta_bubble_point {
+    double x, y, weight;
+    char *label;
+};
+
+/* One point of the fitted line: the moderator value, the fitted effect and
+ * its confidence interval (analysis scale). */
+struct meta_bubble_fit {
+    double x, fit, lo, hi;
+};
+
+/*
+ * The description of a bubble plot (a meta-regression on one numeric
+ * moderator, as metafor's regplot()): each trial's effect against the
+ * moderator, the marker's area proportional to its weight, the fitted line
+ * with its confidence band, and the line of no effect. Build it with the
+ * functions below, which copy every string.
+ */
+struct meta_bubble {
+    char *title;     /* NULL: no title */
+    char *moderator; /* x axis label: the moderator's name */
+    char *measure;   /* y axis label, e.g. "Risk Ratio" */
+    int log_scale;   /* y values are logs of a ratio; the axis is logarithmic */
+    double level;    /* of the band, percent */
+    struct meta_bubble_point *points;
+    size_t n_points, cap_points;
+    struct meta_bubble_fit *line; /* in increasing x */
+    size_t n_line, cap_line;
+    char **footer; /* lines under the plot */
+    size_t n_footer;
+};
+
+/* Allocates an empty bubble plot (moderator "Moderator", measure "Effect",
+ * linear axis, level 95). NULL when out of memory; free with
+ * meta_bubble_free(), which accepts NULL. */
+struct meta_bubble *meta_bubble_alloc(void);
+void meta_bubble_free(struct meta_bubble *b);
+
+/* Sets the title (NULL removes it). META_OK or META_ENOMEM. */
+int meta_bubble_set_title(struct meta_bubble *b, const char *title, struct meta_error *err);
+
+/* Sets the axes: the moderator's name, the measure's label, whether the
+ * effects are logs of a ratio, and the band's level in (0, 100). META_OK,
+ * META_EINVAL (NULL name or label, a bad level) or META_ENOMEM. */
+int meta_bubble_set_axes(struct meta_bubble *b, const char *moderator, const char *measure,
+                         int log_scale, double level, struct meta_error *err);
+
+/* Appends a trial: x and y finite, weight finite and > 0, label may be
+ * NULL. META_OK, META_EINVAL or META_ENOMEM. */
+int meta_bubble_add_point(struct meta_bubble *b, double x, double y, double weight,
+                          const char *label, struct meta_error *err);
+
+/* Appends a point of the fitted line (x increasing from call to call; every
+ * value finite, lo <= fit <= hi). META_OK, META_EINVAL or META_ENOMEM. */
+int meta_bubble_add_fit(struct meta_bubble *b, double x, double fit, double lo, double hi,
+                        struct meta_error *err);
+
+/* Appends a line under the plot. META_OK, META_EINVAL (NULL) or META_ENOMEM. */
+int meta_bubble_add_footer(struct meta_bubble *b, const char *line, struct meta_error *err);
+
+/* Writes the gnuplot script of a bubble plot; as meta_plot_forest_script().
+ * Needs at least one point and two points of the fitted line (META_EINVAL
+ * otherwise). */
+int meta_plot_bubble_script(const struct meta_bubble *b, enum meta_plot_format fmt,
+                            const char *output_path, FILE *out, struct meta_error *err);
+
+/* Draws a bubble plot; as meta_plot_forest(). */
+int meta_plot_bubble(const struct meta_bubble *b, const char *output_path, const char *script_path,
+                     struct meta_error *err);
 
 /* Picks the format from the output path's extension (.png, .svg, .pdf, in any
  * case). Returns META_OK or META_EINVAL for any other or no extension. */
@@ -386,6 +483,10 @@ int meta_plot_forest_write(const struct meta_forest *f, enum meta_plot_format fm
 
 /* Draws a funnel plot into out; as meta_plot_forest_write(). */
 int meta_plot_funnel_write(const struct meta_funnel *f, enum meta_plot_format fmt,
+                           struct meta_fs_out *out, struct meta_error *err);
+
+/* Draws a bubble plot into out; as meta_plot_forest_write(). */
+int meta_plot_bubble_write(const struct meta_bubble *b, enum meta_plot_format fmt,
                            struct meta_fs_out *out, struct meta_error *err);
 
 /*

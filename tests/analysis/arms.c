@@ -1,7 +1,8 @@
 /*
  * The in-memory arms of arms.h and the examples shared by the analysis and
- * report suites: the continuous one (values in analysis_reference.R) and
- * the binary one with a zero cell and a double zero (conventions_reference.R).
+ * report suites: the continuous one (values in analysis_reference.R), the
+ * binary one with a zero cell and a double zero (conventions_reference.R)
+ * and the BCG trials with their attributes (bias_reference.json).
  */
 #include "arms.h"
 
@@ -54,33 +55,86 @@ const struct test_arm test_subgroup_zero_arms[] = {
 const size_t test_subgroup_zero_count =
     sizeof test_subgroup_zero_arms / sizeof test_subgroup_zero_arms[0];
 
-int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
-                   int binary, const char *outcome, const char *timepoint)
+/* tests/data/bcg_regression.csv: trial, arm, side, events, total, ablat, year, alloc */
+#define BCG(id, trial, arm, side, events, total, ablat, year, alloc)                               \
+    {                                                                                              \
+        id, trial, arm, side, NAN, NAN, NAN, events, total,                                        \
+        {                                                                                          \
+            ablat, year, alloc, NULL                                                               \
+        }                                                                                          \
+    }
+const struct test_attr_arm test_bcg_arms[] = {
+    BCG(1, "Aronson 1948", "treated", K, 4, 123, "44", "1948", "random"),
+    BCG(1, "Aronson 1948", "control", P, 11, 139, "44", "1948", "random"),
+    BCG(2, "Ferguson & Simes 1949", "treated", K, 6, 306, "55", "1949", "random"),
+    BCG(2, "Ferguson & Simes 1949", "control", P, 29, 303, "55", "1949", "random"),
+    BCG(3, "Rosenthal et al 1960", "treated", K, 3, 231, "42", "1960", "random"),
+    BCG(3, "Rosenthal et al 1960", "control", P, 11, 220, "42", "1960", "random"),
+    BCG(4, "Hart & Sutherland 1977", "treated", K, 62, 13598, "52", "1977", "random"),
+    BCG(4, "Hart & Sutherland 1977", "control", P, 248, 12867, "52", "1977", "random"),
+    BCG(5, "Frimodt-Moller et al 1973", "treated", K, 33, 5069, "13", "1973", "alternate"),
+    BCG(5, "Frimodt-Moller et al 1973", "control", P, 47, 5808, "13", "1973", "alternate"),
+    BCG(6, "Stein & Aronson 1953", "treated", K, 180, 1541, "44", "1953", "alternate"),
+    BCG(6, "Stein & Aronson 1953", "control", P, 372, 1451, "44", "1953", "alternate"),
+    BCG(7, "Vandiviere et al 1973", "treated", K, 8, 2545, "19", "1973", "random"),
+    BCG(7, "Vandiviere et al 1973", "control", P, 10, 629, "19", "1973", "random"),
+    BCG(8, "TPT Madras 1980", "treated", K, 505, 88391, "13", "1980", "random"),
+    BCG(8, "TPT Madras 1980", "control", P, 499, 88391, "13", "1980", "random"),
+    BCG(9, "Coetzee & Berjak 1968", "treated", K, 29, 7499, "27", "1968", "random"),
+    BCG(9, "Coetzee & Berjak 1968", "control", P, 45, 7277, "27", "1968", "random"),
+    BCG(10, "Rosenthal et al 1961", "treated", K, 17, 1716, "42", "1961", "systematic"),
+    BCG(10, "Rosenthal et al 1961", "control", P, 65, 1665, "42", "1961", "systematic"),
+    BCG(11, "Comstock et al 1974", "treated", K, 186, 50634, "18", "1974", "systematic"),
+    BCG(11, "Comstock et al 1974", "control", P, 141, 27338, "18", "1974", "systematic"),
+    BCG(12, "Comstock & Webster 1969", "treated", K, 5, 2498, "33", "1969", "systematic"),
+    BCG(12, "Comstock & Webster 1969", "control", P, 3, 2341, "33", "1969", "systematic"),
+    BCG(13, "Comstock et al 1976", "treated", K, 27, 16913, "33", "1976", "systematic"),
+    BCG(13, "Comstock et al 1976", "control", P, 29, 17854, "33", "1976", "systematic"),
+};
+const size_t test_bcg_count = sizeof test_bcg_arms / sizeof test_bcg_arms[0];
+const char *const test_bcg_attributes[3] = {"ablat", "year", "alloc"};
+
+/* One arm of a selection, its strings borrowed. */
+static void fill(struct meta_select_arm *s, long long trial_id, const char *trial,
+                 const char *treatment, enum meta_select_side side, const double data[5])
+{
+    s->trial_id = trial_id;
+    s->trial = (char *)trial;
+    s->label = (char *)treatment;
+    s->treatment = (char *)treatment;
+    s->side = side;
+    s->n = data[0];
+    s->mean = data[1];
+    s->sd = data[2];
+    s->events = data[3];
+    s->total = data[4];
+}
+
+/* An empty selection of count arms of an outcome. */
+static int start(struct meta_selection *sel, size_t count, int binary, const char *outcome,
+                 const char *timepoint)
 {
     meta_selection_init(sel);
     sel->outcome = (char *)outcome;
     sel->timepoint = (char *)timepoint;
     sel->binary = binary;
     sel->arms = calloc(count ? count : 1, sizeof *sel->arms);
-    if (!sel->arms)
+    sel->count = count;
+    return sel->arms ? 0 : -1;
+}
+
+int test_selection(struct meta_selection *sel, const struct test_arm *arms, size_t count,
+                   int binary, const char *outcome, const char *timepoint)
+{
+    if (start(sel, count, binary, outcome, timepoint) != 0)
         return -1;
     for (size_t i = 0; i < count; i++) {
         const struct test_arm *a = &arms[i];
-        struct meta_select_arm *s = &sel->arms[i];
-        s->trial_id = a->trial_id;
-        s->trial = (char *)a->trial;
-        s->label = (char *)a->treatment;
-        s->treatment = (char *)a->treatment;
-        s->side = a->side;
-        s->n = a->n;
-        s->mean = a->mean;
-        s->sd = a->sd;
-        s->events = a->events;
-        s->total = a->total;
-        s->year = (char *)a->year;
-        s->by_value = (char *)a->by;
+        const double data[5] = {a->n, a->mean, a->sd, a->events, a->total};
+        fill(&sel->arms[i], a->trial_id, a->trial, a->treatment, a->side, data);
+        sel->arms[i].year = (char *)a->year;
+        sel->arms[i].by_value = (char *)a->by;
     }
-    sel->count = count;
     return 0;
 }
 
@@ -145,4 +199,20 @@ int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection 
     if (test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h") != 0)
         return META_ENOMEM;
     return meta_analysis_compute(req, sel, an, e);
+}
+
+int test_attr_selection(struct meta_selection *sel, const struct test_attr_arm *arms, size_t count,
+                        int binary, const char *outcome, const char *const *names, size_t n)
+{
+    if (n > TEST_MAX_ATTRS || start(sel, count, binary, outcome, "") != 0)
+        return -1;
+    sel->attributes = (char **)names;
+    sel->n_attributes = n;
+    for (size_t i = 0; i < count; i++) {
+        const struct test_attr_arm *a = &arms[i];
+        const double data[5] = {a->n, a->mean, a->sd, a->events, a->total};
+        fill(&sel->arms[i], a->trial_id, a->trial, a->treatment, a->side, data);
+        sel->arms[i].values = n ? (char **)a->values : NULL;
+    }
+    return 0;
 }

@@ -84,6 +84,34 @@ extern const size_t test_zero_cell_count;
 extern const struct test_arm test_subgroup_zero_arms[];
 extern const size_t test_subgroup_zero_count;
 
+/* The most attributes an arm of test_attr_selection() carries. */
+#define TEST_MAX_ATTRS 4
+
+/* One arm with attributes read by name (moderators): values[j] is the
+ * selection's attribute j, NULL when the arm lacks it. The treatment is the
+ * label (as in test_selection). */
+struct test_attr_arm {
+    long long trial_id;
+    const char *trial;
+    const char *treatment;
+    enum meta_select_side side;
+    double n, mean, sd, events, total;
+    const char *values[TEST_MAX_ATTRS];
+};
+
+/* Fills sel as test_selection() does, with the attributes `names` (n of
+ * them, at most TEST_MAX_ATTRS) read for every arm. Strings are borrowed:
+ * never release sel; free sel->arms after. Returns 0, or -1. */
+int test_attr_selection(struct meta_selection *sel, const struct test_attr_arm *arms, size_t count,
+                        int binary, const char *outcome, const char *const *names, size_t n);
+
+/* The BCG trials (tests/data/bcg_regression.csv): "treated" vs "control",
+ * tuberculosis cases, with the attributes of test_bcg_attributes: ablat,
+ * year, alloc. */
+extern const struct test_attr_arm test_bcg_arms[];
+extern const size_t test_bcg_count;
+extern const char *const test_bcg_attributes[3];
+
 /* Computes the pain example (ketamine vs placebo, time point "24h") with
  * `options` into *an, initialising req, sel (see test_selection), an and e
  * (keys spelt as in the table). Returns the status of the first failing

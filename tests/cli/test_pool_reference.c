@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define REL_TOL META_REF_REL_TOL
 #define ABS_TOL META_REF_ZERO_TOL
@@ -25,56 +23,6 @@ static char conninfo[1024];
 static int loaded;
 
 /* ---- Running the binary ---------------------------------------------------- */
-
-/* Runs META_BIN with args (NULL-terminated, without the program name);
- * returns its exit status (-1 if it could not run) and its stdout in *out
- * (owned by the caller). stderr goes to the test log. */
-static int run_meta(const char *const *args, char **out)
-{
-    *out = NULL;
-    const char *bin = meta_test_binary();
-    if (!bin)
-        return -1;
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = bin;
-    for (; *args && n < 63; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    size_t len = 0, cap = 65536;
-    char *buf = malloc(cap);
-    ssize_t got;
-    while (buf && (got = read(fds[0], buf + len, cap - len - 1)) > 0) {
-        len += (size_t)got;
-        if (cap - len < 4096) {
-            char *grown = realloc(buf, cap *= 2);
-            if (!grown)
-                free(buf);
-            buf = grown;
-        }
-    }
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    if (buf)
-        buf[len] = '\0';
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* Runs `meta pool --db CONNINFO --format json ARGS...` and parses stdout. */
 static struct json_object *pool_json(const char *const *args)
@@ -85,7 +33,7 @@ static struct json_object *pool_json(const char *const *args)
         full[n++] = *args;
     full[n] = NULL;
     char *out = NULL;
-    int status = run_meta(full, &out);
+    int status = meta_test_run(full, &out);
     struct json_object *obj = status == 0 && out ? json_tokener_parse(out) : NULL;
     if (!obj)
         fprintf(stderr, "meta pool exited %d; output: %.500s\n", status, out ? out : "");
@@ -105,7 +53,7 @@ static int suite_init(void)
                           META_TEST_DATA_DIR "/haeuser2009_fibromyalgia.csv",
                           NULL};
     char *out = NULL;
-    int status = run_meta(args, &out);
+    int status = meta_test_run(args, &out);
     free(out);
     if (status != 0) {
         fprintf(stderr, "meta load exited %d\n", status);

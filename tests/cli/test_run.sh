@@ -52,7 +52,7 @@ for f in "${files[@]}"; do
         *.csv) head -1 "$file" | grep -q '^type,subgroup,trial,' ;;
         *) grep -q '^Outcome: ' "$file" ;;
         esac && ok "$name: $path is a valid $kind output" || not_ok "$name: $path is not a valid $kind output"
-    done < <(grep -E '^(forest|funnel|table|csv|json) *=' "$f")
+    done < <(grep -E '^(forest|funnel|bubble|table|csv|json) *=' "$f")
 done
 
 # k, the sign of the estimate and subgroups of each analysis, from its JSON;
@@ -78,6 +78,9 @@ EOF
 check_json bcg 13 - 0 -0.714532342158212
 check_json fibromyalgia_duloxetine 3 - 0 -0.345262001397004
 check_json fibromyalgia_pain_by_class 17 - 4
+check_json bcg_latitude 13 - 0 -0.714532342158212
+run python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["regression"]["mods"], len(d["influence"]), d["trimfill"]["k0"], "egger" in d)' "$run_out/bcg_latitude.json"
+expect "bcg_latitude.json: regression on ablat, influence, trim-and-fill, the tests" 0 "^\['ablat'\] 13 1 True$"
 # The real ketamine example (the Cochrane review CD015373; tests/examples
 # checks every number of it), each analysis under revman5 and metafor.
 for name in ketamine_pain_immediate ketamine_pain_short ketamine_adverse_events \

@@ -18,6 +18,7 @@
 #include "cunit_main.h"
 #include "meta_report.h"
 #include "reference_rule.h"
+#include "report_util.h"
 
 #define CLOSE TEST_CLOSE
 
@@ -202,30 +203,6 @@ static void test_numbers(void)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-/* The fields of one CSV line without quotes (the BCG names have no commas). */
-static size_t split(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    for (char *p = line; n < max;) {
-        fields[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
-
-static int column(char **header, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(header[i], name) == 0)
-            return (int)i;
-    CU_FAIL("missing column");
-    return 0;
-}
-
 static void test_csv(void)
 {
     struct fixture fx;
@@ -234,18 +211,20 @@ static void test_csv(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     char *header[64], *f[64];
-    size_t nh = split(line, header, 64);
+    size_t nh = test_csv_split(line, header, 64);
     CU_ASSERT_EQUAL(nh, 40);
-    int c_type = column(header, nh, "type"), c_trial = column(header, nh, "trial"),
-        c_est = column(header, nh, "estimate"), c_se = column(header, nh, "se"),
-        c_lo = column(header, nh, "ci_lower"), c_hi = column(header, nh, "ci_upper"),
-        c_w = column(header, nh, "weight"), c_exp = column(header, nh, "exp_estimate"),
-        c_tau2 = column(header, nh, "tau2"), c_qp = column(header, nh, "Q_p"),
-        c_i2 = column(header, nh, "I2"), c_pi = column(header, nh, "pi_lower"),
-        c_ev = column(header, nh, "treatment_events");
+    int c_type = test_csv_column(header, nh, "type"),
+        c_trial = test_csv_column(header, nh, "trial"),
+        c_est = test_csv_column(header, nh, "estimate"), c_se = test_csv_column(header, nh, "se"),
+        c_lo = test_csv_column(header, nh, "ci_lower"),
+        c_hi = test_csv_column(header, nh, "ci_upper"), c_w = test_csv_column(header, nh, "weight"),
+        c_exp = test_csv_column(header, nh, "exp_estimate"),
+        c_tau2 = test_csv_column(header, nh, "tau2"), c_qp = test_csv_column(header, nh, "Q_p"),
+        c_i2 = test_csv_column(header, nh, "I2"), c_pi = test_csv_column(header, nh, "pi_lower"),
+        c_ev = test_csv_column(header, nh, "treatment_events");
     size_t studies = 0, pooled = 0;
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-        size_t n = split(line, f, 64);
+        size_t n = test_csv_split(line, f, 64);
         CU_ASSERT_EQUAL_FATAL(n, nh);
         if (strcmp(f[c_type], "study") == 0) {
             size_t i = studies++;
@@ -334,32 +313,6 @@ static void test_json(void)
 
 /* ---- Table --------------------------------------------------------------- */
 
-/* Compares text with golden/NAME (or rewrites it under META_UPDATE_GOLDEN). */
-static void check_golden(const char *name, const char *text)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/report/golden/%s", META_SOURCE_DIR, name);
-    const char *update = getenv("META_UPDATE_GOLDEN");
-    if (update && *update) {
-        FILE *out = fopen(path, "w");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-        fputs(text, out);
-        fclose(out);
-        return;
-    }
-    FILE *in = fopen(path, "r");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
-    char *want = NULL;
-    size_t cap = 0;
-    ssize_t len = getdelim(&want, &cap, '\0', in);
-    fclose(in);
-    CU_ASSERT_FATAL(len >= 0);
-    if (strcmp(want, text) != 0)
-        printf("\n    %s differs:\n%s", name, text);
-    CU_ASSERT_STRING_EQUAL(text, want);
-    free(want);
-}
-
 static void test_table(void)
 {
     struct fixture fx;
@@ -372,7 +325,7 @@ static void test_table(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "I^2 = 92.2%"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "Q = 152.23, df = 12, p < 0.0001"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "Prediction interval"));
-    check_golden("bcg_table.txt", text);
+    test_check_golden("bcg_table.txt", text);
     free(text);
     fixture_release(&fx);
 
@@ -387,7 +340,7 @@ static void test_table(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "dose = 0.15"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "T4: no placebo arm"));
-    check_golden("pain_by_dose_table.txt", text);
+    test_check_golden("pain_by_dose_table.txt", text);
     free(text);
     meta_analysis_release(&an);
     meta_analysis_request_release(&req);

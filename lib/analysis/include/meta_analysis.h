@@ -2,14 +2,16 @@
  * The analysis engine: what to analyse (a request: selection and pooling
  * options, no output format and no database handle), its defaults, and
  * running it (contrasts, overall pooling, subgroups, leave-one-out,
- * cumulative) on arms and estimate rows read from the registry or held in
- * memory. Front ends (the meta program, analysis files, tests) drive it
- * through this header.
+ * cumulative, small-study tests, influence diagnostics, meta-regression) on
+ * arms and estimate rows read from the registry or held in memory. Front ends (the meta program,
+ * analysis files, tests) drive it through this header.
  */
 #ifndef META_ANALYSIS_H
 #define META_ANALYSIS_H
 
+#include "meta_bias.h"
 #include "meta_contrasts.h"
+#include "meta_metareg.h"
 #include "meta_registry.h"
 #include "meta_select.h"
 #include "meta_stats.h"
@@ -20,11 +22,12 @@
 
 /* Which pooling options were given explicitly (the others take defaults that
  * depend on the outcome type and on each other). */
-#define META_GIVEN_MEASURE (1u << 0)
-#define META_GIVEN_MODEL   (1u << 1)
-#define META_GIVEN_METHOD  (1u << 2)
-#define META_GIVEN_CI      (1u << 3)
-#define META_GIVEN_LEVEL   (1u << 4)
+#define META_GIVEN_MEASURE   (1u << 0)
+#define META_GIVEN_MODEL     (1u << 1)
+#define META_GIVEN_METHOD    (1u << 2)
+#define META_GIVEN_CI        (1u << 3)
+#define META_GIVEN_LEVEL     (1u << 4)
+#define META_GIVEN_ESTIMATOR (1u << 5)
 
 /* What to analyse and how. Every string is owned by the request. New
  * options (a convention, moderators, the source of a contrast) are new
@@ -42,6 +45,13 @@ struct meta_analysis_request {
     char *by; /* attribute for subgroups (of the results, else of the treatment arms), or NULL */
     int leave_one_out;
     int cumulative;
+    int bias;                         /* Egger's and the regression test, Begg's test and
+                                         trim-and-fill */
+    int trimfill;                     /* trim-and-fill (also without the tests) */
+    enum meta_tf_estimator estimator; /* of trim-and-fill: L0 (default) or R0 */
+    int influence;                    /* influence diagnostics of each trial */
+    char **mods;                      /* moderators of a meta-regression: trial attributes */
+    size_t n_mods;                    /* 0: no meta-regression */
 };
 
 /* A key of the request: the long name shared by the command line (--name)
@@ -152,10 +162,58 @@ struct meta_subgroup {
                      and an->overall.studies */
 };
 
+/*
+ * Small-study effects (req->bias; trim-and-fill alone with req->trimfill) on
+ * the studies of the overall analysis that have an estimate (under
+ * Mantel-Haenszel and Peto the studies' own yi and vi, as metafor's
+ * regtest() and ranktest() take them; under revman5 and r-meta those the
+ * convention estimates). Every number is on the analysis scale.
+ */
+struct meta_analysis_bias {
+    size_t k;                    /* studies tested */
+    size_t *index;               /* k entries: the study's index in an->contrasts */
+    int have_tests;              /* egger, regtest and begg hold results (req->bias) */
+    struct meta_regtest egger;   /* metafor's regtest(fit, model = "lm") */
+    struct meta_regtest regtest; /* metafor's regtest(fit) */
+    struct meta_ranktest begg;   /* metafor's ranktest(fit) */
+    int have_trimfill;           /* trimfill holds a result */
+    struct meta_trimfill trimfill;
+    char *trimfill_missing; /* owned: why trim-and-fill was not run (Mantel-Haenszel or Peto
+                               pooling, for which metafor has none), else NULL */
+};
+
+/* Influence diagnostics (req->influence), one row per study with an
+ * estimate, as metafor's influence(fit). */
+struct meta_analysis_influence {
+    size_t k;
+    size_t *index;              /* k entries: the study's index in an->contrasts */
+    struct meta_influence *row; /* k entries */
+};
+
+/*
+ * A meta-regression (req->mods) of the studies' effects on trial attributes.
+ * A trial's value of a moderator is the one its treatment arms carry (each
+ * result's own attribute, else its arm's; an estimate row's own for a trial
+ * with no treatment arm); a trial whose treatment arms lack the moderator,
+ * or disagree on it (two drug classes against one placebo), is left out with
+ * the reason, as is a study with no estimate.
+ */
+struct meta_analysis_regression {
+    size_t k;                        /* trials regressed */
+    size_t *index;                   /* k entries: the study's index in an->contrasts */
+    double *yi, *vi;                 /* k entries each: the studies' effects */
+    const char **values;             /* k x n_mods, row-major: the moderators' values,
+                                        borrowed from the selection */
+    double *weight;                  /* k entries: weight in percent (the bubble plot's) */
+    struct meta_design design;       /* the columns (intercept, moderators, indicators) */
+    struct meta_metareg fit;         /* metafor's rma(yi, vi, mods, method, test) */
+    struct meta_exclusion *excluded; /* trials of an->contrasts left out, and why */
+    size_t n_excluded;
+};
+
 /* Everything one analysis computes. Pointers into the request and the arms
- * are borrowed: both must outlive the analysis. Later analyses (bias tests,
- * influence, meta-regression, a data fingerprint) are further fields, empty
- * unless the request asks for them. */
+ * are borrowed: both must outlive the analysis. Later analyses (a data
+ * fingerprint) are further fields, empty unless the request asks for them. */
 struct meta_analysis {
     const struct meta_analysis_request *req; /* what was asked */
     const struct meta_selection *data;       /* the arms and estimate rows analysed: &sel or
@@ -186,6 +244,13 @@ struct meta_analysis {
     struct meta_result *cum; /* cumulative: result i adds trial cum_order[i] */
     size_t *cum_order;       /* indexes into contrasts, by year, then as loaded */
     size_t n_cum;
+
+    int have_bias; /* bias holds results (req->bias or req->trimfill) */
+    struct meta_analysis_bias bias;
+    int have_influence; /* influence holds results (req->influence) */
+    struct meta_analysis_influence influence;
+    int have_regression; /* regression holds results (req->n_mods > 0) */
+    struct meta_analysis_regression regression;
 };
 
 /* The weight in percent shown beside study j of subgroup g (an index into
@@ -210,17 +275,23 @@ void meta_analysis_release(struct meta_analysis *an);
  * options for data (meta_analysis_resolve_selection), builds the contrasts
  * (arms first, estimate rows otherwise: meta_contrasts_build), pools them
  * and, as req asks, the subgroups with their test, leave-one-out and
- * cumulative results; trials of arms and of estimates mix freely under
- * inverse variance and the tau^2 estimators, pooled from their yi and vi.
- * an must be initialised (or released); req and data are borrowed and must
- * outlive it. data's arms are ordered by trial (trial_id), each trial's
- * arms together, and so are its estimate rows. Returns META_OK; META_EINVAL
- * with e->key set when the options do not fit the outcome (e->key NULL when
- * estimate rows of several measures leave the measure open); META_EDOM when
- * no trial can be pooled (e->err lists why trials were left out) or
- * leave-one-out has fewer than two trials; otherwise the status of lib/stats
- * (META_ENOCONV, META_EINVAL, META_ENOMEM) with e->err naming the step that
- * failed and e->key NULL.
+ * cumulative results, the small-study tests and trim-and-fill, the
+ * influence diagnostics and the meta-regression (whose moderators data must
+ * have read by name: meta_selection.attributes); trials of arms and of
+ * estimates mix freely under inverse variance and the tau^2 estimators,
+ * pooled, tested and regressed from their yi and vi. an must be initialised
+ * (or released); req and data are borrowed and must outlive it. data's arms
+ * are ordered by trial (trial_id), each trial's arms together, and so are
+ * its estimate rows. Returns META_OK; META_EINVAL with e->key set when the
+ * options do not fit the outcome (e->key NULL when estimate rows of several
+ * measures leave the measure open); META_EDOM when no trial can be pooled
+ * (e->err lists why trials were left out), leave-one-out has fewer than two
+ * trials or no trial has a value of every moderator; otherwise the status
+ * of lib/stats (META_ENOCONV; META_EINVAL for too few studies for a test,
+ * trim-and-fill, influence or a meta-regression under Mantel-Haenszel or
+ * Peto pooling, a moderator with one value, more coefficients than trials,
+ * collinear moderators; META_ENOMEM) with e->err naming the step that failed
+ * and e->key NULL.
  */
 int meta_analysis_compute(const struct meta_analysis_request *req,
                           const struct meta_selection *data, struct meta_analysis *an,
@@ -231,9 +302,9 @@ int meta_analysis_compute(const struct meta_analysis_request *req,
  * data, reads the arms of req's selection from db into an->sel (one query;
  * see meta_db_select), then meta_analysis_compute on them. Returns META_OK
  * or the first failure: the request's (META_EINVAL, e->key set), the
- * registry's (unknown names with close matches, time point choices, an
- * attribute no treatment arm has: META_EINVAL with e->key NULL; META_EDB),
- * or the computation's.
+ * registry's (unknown names with close matches, time point choices, a `by`
+ * attribute no treatment arm has, a moderator no treatment arm or estimate
+ * has: META_EINVAL with e->key NULL; META_EDB), or the computation's.
  */
 int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,
                       struct meta_analysis *an, struct meta_request_error *e);

@@ -22,6 +22,11 @@ struct meta_select_query {
     const char *const *controls; /* the control list, n_controls >= 1 names */
     size_t n_controls;
     const char *by; /* an attribute read for each arm (--by), or NULL */
+    /* Further attributes read for each arm and estimate row, by name (the
+     * moderators of a meta-regression, risk-of-bias columns): n_attributes
+     * names, or NULL. They come back in the same round trip, as `values`. */
+    const char *const *attributes;
+    size_t n_attributes;
     /* How the caller's messages name the time point option ("--timepoint"
      * on a command line, the default when NULL). */
     const char *timepoint_option;
@@ -60,6 +65,9 @@ struct meta_select_arm {
     struct meta_select_attr *attrs; /* the result's own attributes (a Cochrane subgroup,
                                        risk-of-bias judgements), in the registry's order */
     size_t n_attrs;
+    char **values; /* the query's `attributes`, in its order (sel->n_attributes entries):
+                      the result's own value, else the arm's; NULL where neither has it;
+                      the array is NULL when the query asked for none */
 };
 
 /*
@@ -88,6 +96,8 @@ struct meta_select_estimate {
     char *by_value;                   /* its `by` attribute, NULL when absent or no `by` */
     struct meta_select_attr *attrs;   /* its attributes, in the registry's order */
     size_t n_attrs;
+    char **values; /* the query's `attributes`, in its order (sel->n_attributes entries),
+                      NULL where it lacks one; NULL when the query asked for none */
 };
 
 /* What a selection holds, in the order of loading: by trial, then its arms
@@ -106,6 +116,10 @@ struct meta_selection {
      * registry knows them: owned, n_unmatched entries. */
     char **unmatched;
     size_t n_unmatched;
+    /* The names of the query's `attributes` (owned copies, n_attributes):
+     * what each arm's and estimate's `values` hold. */
+    char **attributes;
+    size_t n_attributes;
 };
 
 /* Sets every field of sel to empty. */
@@ -148,5 +162,15 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
  */
 int meta_db_unknown_attribute(struct meta_db *db, const struct meta_select_query *q,
                               struct meta_error *err);
+
+/*
+ * The same error for any attribute `name` of q's selection that no
+ * treatment arm, result or estimate carries, worded for `purpose` (e.g.
+ * "to regress on"): "no treatment arm has the attribute 'ablt' to regress
+ * on (close matches: ablat; ...)". Returns META_EINVAL with err set, or
+ * META_EDB / META_ENOMEM when the attributes cannot be listed.
+ */
+int meta_db_missing_attribute(struct meta_db *db, const struct meta_select_query *q,
+                              const char *name, const char *purpose, struct meta_error *err);
 
 #endif

@@ -67,14 +67,20 @@ int meta_report_format_parse(const char *name, enum meta_report_format *out);
  * - table: one row per trial (its arms' data, estimate with CI, weight), the
  *   pooled row, the prediction interval, heterogeneity and the test of the
  *   overall effect, ratio measures back-transformed; subgroups, trials left
- *   out, leave-one-out and cumulative tables as computed. A trial reported
- *   by an estimate row shows its participants where given (no other arm
- *   data), its estimate and interval as reported (turned round when its
- *   sides are swapped; the interval when given at the analysis' level), and
- *   is marked when the analysis also has trials of arms;
+ *   out, leave-one-out and cumulative tables as computed; then the tables of
+ *   the influence diagnostics (a column per field), the small-study tests
+ *   and the meta-regression, when an holds them. A trial reported by an
+ *   estimate row shows its participants where given (no other arm data),
+ *   its estimate and interval as reported (turned round when its sides are
+ *   swapped; the interval when given at the analysis' level), and is marked
+ *   when the analysis also has trials of arms;
  * - csv: one header and one row per trial, per pooled result and per trial
  *   left out, the same columns whatever the analysis, full precision (a
- *   study of an estimate row fills no arm column but its participants);
+ *   study of an estimate row fills no arm column but its participants); an
+ *   analysis with influence diagnostics, small-study tests or a
+ *   meta-regression adds the columns they fill (a column per influence
+ *   field, among others) and their rows (`influence`, those of
+ *   meta_report_bias_csv and meta_report_regress_csv);
  * - json: the object of meta_report_to_json, pretty-printed.
  * Returns META_OK, or META_EIO (writing failed) / META_ENOMEM with err set.
  */
@@ -87,13 +93,64 @@ int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_erro
 /* The analysis as the JSON object of INTERFACE.md: the request, the pooled
  * result (log scale for ratio measures and GIV on the log scale, with `exp`
  * back-transformed), studies, excluded trials, and, as requested, subgroups
- * with their test, leave_one_out and cumulative. Each study says its
+ * with their test, leave_one_out, cumulative, "influence" (INTERFACE.md
+ * section 3), the fields of meta_report_bias_json ("egger", "regtest",
+ * "begg", "trimfill", "notes") and "regression" (the object of
+ * meta_report_regress_json without the selection and model fields). Each
+ * study says its
  * `source`: "arms" (with treatment_arm and control_arm) or "estimate" (with
  * n_treatment and n_control when given, and `reported`: the estimate row as
  * stored, its sides, measure, estimate, se, interval and level). Values that
  * do not apply are null. Returns a new object owned by the caller
  * (json_object_put), or NULL when out of memory. */
 struct json_object *meta_report_to_json(const struct meta_analysis *an);
+
+/*
+ * The output of `meta bias`: the selection and model, then the small-study
+ * tests and trim-and-fill of an->bias (INTERFACE.md section 3):
+ * - table: the heading, the three tests (slope on the standard errors, its
+ *   test, the limit estimate back-transformed for ratio measures), the
+ *   observed and filled-in analyses with the filled trials, the note that
+ *   below 10 studies the tests have little power, the trials left out;
+ * - csv: the columns of meta_report_csv with every extra column, rows
+ *   `excluded`, `egger`, `regtest`, `begg`, `trimfill`, `trimfill_study`;
+ * - json: the selection and model fields, k, "egger", "regtest", "begg",
+ *   "trimfill" (null when the pooling has none), "notes", "studies" (the
+ *   trials tested, with yi and vi) and "excluded"; `exp` objects for ratio
+ *   measures.
+ * Writes nothing but the heading when an has no bias results. Returns
+ * META_OK, META_EIO or META_ENOMEM with err set.
+ */
+int meta_report_bias_write(FILE *out, enum meta_report_format format,
+                           const struct meta_analysis *an, struct meta_error *err);
+int meta_report_bias_table(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_bias_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_bias_json(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+
+/*
+ * The output of `meta regress`: the meta-regression of an->regression:
+ * - table: the heading, one row per coefficient (estimate, se, z or t, p,
+ *   interval, on the analysis scale), the test of the moderators (QM, or F
+ *   under hksj), residual heterogeneity and R^2, the trials left out;
+ * - csv: rows `excluded`, `regression`, `coefficient`, `regression_study`,
+ *   `regression_excluded`;
+ * - json: the selection and model fields, k, "mods", "coefficients", "QM",
+ *   "QM_df", "QM_p", "QE", "QE_df", "QE_p", "df", "tau2", "I2", "H2", "R2",
+ *   "studies" (yi, vi, weight and the moderators' values of each trial
+ *   regressed) and "excluded" (the selection's and the regression's).
+ * Returns as meta_report_bias_write().
+ */
+int meta_report_regress_write(FILE *out, enum meta_report_format format,
+                              const struct meta_analysis *an, struct meta_error *err);
+int meta_report_regress_table(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_regress_csv(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+int meta_report_regress_json(FILE *out, const struct meta_analysis *an, struct meta_error *err);
+
+/* The JSON objects of meta_report_bias_json() and meta_report_regress_json(),
+ * owned by the caller (json_object_put); NULL when out of memory or when an
+ * has no such results. */
+struct json_object *meta_report_bias_to_json(const struct meta_analysis *an);
+struct json_object *meta_report_regress_to_json(const struct meta_analysis *an);
 
 /* ---- Plots --------------------------------------------------------------- */
 
@@ -106,8 +163,9 @@ struct meta_plot_settings {
     const char *favours_right; /* label under the axis, right of the null */
     int higher_is_better;      /* higher outcome values are better for patients */
     const char *note;          /* an extra footer line (e.g. "Simulated data") */
+    int contours;              /* funnel: shade the contours of significance */
     int rob; /* risk-of-bias columns for the studies judged (the results' rob_d1 ...
-                rob_d5, rob_overall attributes; analysis key `rob`) */
+                rob_d5, rob_overall attributes; --rob, analysis key `rob`) */
     /*
      * Where the judgements come from: the value of attribute `name` (rob_d1
      * ... rob_d5, rob_overall: INTERFACE.md section 4) of study `study`, an
@@ -138,9 +196,22 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
 
 /* Builds the funnel plot of an into *out (meta_funnel_free): each trial's
  * estimate against its standard error (those of its arms or its estimate
- * row), and the pooled estimate. Returns META_OK, META_EINVAL or
- * META_ENOMEM. */
+ * row), and the pooled estimate; with trim-and-fill asked for
+ * (req->trimfill), the filled studies and the adjusted estimate; with
+ * settings->contours, the contours of significance around no effect.
+ * Returns META_OK, META_EINVAL or META_ENOMEM. */
 int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_settings *settings,
                        struct meta_funnel **out, struct meta_error *err);
+
+/* Builds the bubble plot of an's meta-regression into *out
+ * (meta_bubble_free): each trial's effect against the moderator with the
+ * marker's area proportional to its weight in the regression, the fitted
+ * line and its confidence band at the analysis's level (101 points across
+ * the moderator's range, meta_metareg_predict()), the model, slope and test
+ * in the footer, and settings' title and note. Returns META_OK; META_EINVAL
+ * when an has no meta-regression, or one on anything but a single numeric
+ * moderator (err says which); META_ENOMEM. */
+int meta_report_bubble(const struct meta_analysis *an, const struct meta_plot_settings *settings,
+                       struct meta_bubble **out, struct meta_error *err);
 
 #endif
