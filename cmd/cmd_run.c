@@ -423,6 +423,7 @@ static int run_one(struct run_ctx *ctx, const struct entry *e, int width)
     }
     struct meta_request_error rerr;
     meta_request_error_init(&rerr, meta_analysis_file_spell);
+    af.req.rob = af.rob; /* the forest plots' judgements, read with the data */
     if ((ret = meta_analysis_run(ctx->db, &af.req, &an, &rerr)) != META_OK) {
         /* A key at fault points at its line in the file. */
         char key[64];

@@ -4,13 +4,17 @@
  * read with lib/registry and computed in memory.
  */
 #include "analysis_internal.h"
+#include "meta_study_attr.h"
 
-/* A moderator that no treatment arm or estimate of the selection carries
- * is a mistake (a typo, most likely): the error lists what they do have. */
-static int check_mods(struct meta_db *db, const struct meta_select_query *q,
+#include <stdlib.h>
+
+/* A moderator (the first n_mods attributes of q) that no treatment arm or
+ * estimate of the selection carries is a mistake (a typo, most likely): the
+ * error lists what they do have. */
+static int check_mods(struct meta_db *db, const struct meta_select_query *q, size_t n_mods,
                       const struct meta_selection *sel, struct meta_request_error *e)
 {
-    for (size_t j = 0; j < q->n_attributes; j++) {
+    for (size_t j = 0; j < n_mods; j++) {
         int seen = 0;
         for (size_t i = 0; i < sel->count && !seen; i++)
             seen = sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].values &&
@@ -23,11 +27,38 @@ static int check_mods(struct meta_db *db, const struct meta_select_query *q,
     return META_OK;
 }
 
+/* 1 when some treatment arm or estimate row of sel has its `by` value, or
+ * sel is empty (nothing to form subgroups of). */
+static int by_seen(const struct meta_selection *sel)
+{
+    for (size_t i = 0; i < sel->count; i++)
+        if (sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].by_value)
+            return 1;
+    for (size_t i = 0; i < sel->n_estimates; i++)
+        if (sel->estimates[i].by_value)
+            return 1;
+    return sel->count == 0 && sel->n_estimates == 0;
+}
+
 /* Reads the arms and estimate rows of req's selection into an->sel. */
 static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
                  struct meta_analysis *an, struct meta_request_error *e)
 {
     char timepoint_word[64];
+    e->key = NULL;
+    /* The moderators, then the risk-of-bias judgements when asked for:
+     * read by name in the selection's one round trip. */
+    size_t n_attributes = req->n_mods + (req->rob ? META_ROB_ATTRIBUTES : 0);
+    const char **attributes = NULL;
+    if (n_attributes) {
+        attributes = malloc(n_attributes * sizeof *attributes);
+        if (!attributes)
+            return meta_error_set(&e->err, META_ENOMEM, "out of memory");
+        for (size_t j = 0; j < req->n_mods; j++)
+            attributes[j] = req->mods[j];
+        for (size_t j = req->n_mods; j < n_attributes; j++)
+            attributes[j] = meta_rob_attributes[j - req->n_mods];
+    }
     struct meta_select_query q = {
         .outcome = req->outcome,
         .timepoint = req->timepoint,
@@ -36,29 +67,21 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
         .controls = (const char *const *)req->controls,
         .n_controls = req->n_controls,
         .by = req->by,
-        .attributes = (const char *const *)req->mods,
-        .n_attributes = req->n_mods,
+        .attributes = attributes,
+        .n_attributes = n_attributes,
         .timepoint_option =
             analysis_key_word(e, "timepoint", timepoint_word, sizeof timepoint_word),
     };
-    e->key = NULL;
     meta_selection_release(&an->sel);
     int ret = meta_db_select(db, &q, &an->sel, &e->err);
     if (ret == META_OK)
-        ret = check_mods(db, &q, &an->sel, e);
-    if (ret != META_OK || !req->by)
-        return ret;
+        ret = check_mods(db, &q, req->n_mods, &an->sel, e);
     /* A `by` attribute that no treatment arm or estimate row carries is a
      * mistake (a typo, most likely), not one subgroup of rows that lack it. */
-    for (size_t i = 0; i < an->sel.count; i++)
-        if (an->sel.arms[i].side == META_SIDE_TREATMENT && an->sel.arms[i].by_value)
-            return META_OK;
-    for (size_t i = 0; i < an->sel.n_estimates; i++)
-        if (an->sel.estimates[i].by_value)
-            return META_OK;
-    if (an->sel.count == 0 && an->sel.n_estimates == 0)
-        return META_OK;
-    return meta_db_unknown_attribute(db, &q, &e->err);
+    if (ret == META_OK && req->by && !by_seen(&an->sel))
+        ret = meta_db_unknown_attribute(db, &q, &e->err);
+    free(attributes);
+    return ret;
 }
 
 int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,

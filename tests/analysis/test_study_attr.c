@@ -41,6 +41,18 @@ static int pain_rows(struct meta_selection *sel)
     return META_OK;
 }
 
+/* The same, with rob_d1 read by name as well: T3's ketamine arm has it as
+ * an arm attribute (values), the others only on their results (attrs). */
+static int pain_rows_by_name(struct meta_selection *sel)
+{
+    static char *names[] = {"rob_d1"};
+    static char *t3[] = {"high"};
+    int ret = pain_rows(sel);
+    sel->attributes = names, sel->n_attributes = N(names);
+    sel->arms[5].values = t3;
+    return ret;
+}
+
 /* Two estimate rows of MD, E2 judged high. */
 static int estimate_rows(struct meta_selection *sel)
 {
@@ -121,6 +133,21 @@ static void test_arms(void)
     done(&req, &sel, &an);
 }
 
+/* An attribute the selection read by name comes from the arm when its
+ * result lacks it; the results' own still count. */
+static void test_by_name(void)
+{
+    struct meta_analysis_request req;
+    struct meta_selection sel;
+    struct meta_analysis an;
+    CU_ASSERT_EQUAL_FATAL(run(&req, &sel, &an, NULL, pain_rows_by_name), META_OK);
+    CU_ASSERT(same(attr_of(&an, "T3", NULL, "rob_d1"), "high"));
+    CU_ASSERT(same(attr_of(&an, "T2", NULL, "rob_d1"), "low"));
+    CU_ASSERT(same(attr_of(&an, "T1", NULL, "rob_d1"), "some concerns"));
+    CU_ASSERT(same(attr_of(&an, "T3", NULL, "rob_d2"), NULL));
+    done(&req, &sel, &an);
+}
+
 /* Under revman5 with by, T2 is a study in each dose subgroup: each shows
  * the judgement of its own arm. */
 static void test_subgroups(void)
@@ -156,6 +183,7 @@ int main(void)
 {
     static const struct meta_test_case cases[] = {
         {"a study's attribute from its arms", test_arms},
+        {"an attribute read by name", test_by_name},
         {"each subgroup's arm under revman5", test_subgroups},
         {"an estimate row's own attribute", test_estimates},
         {NULL, NULL},

@@ -139,6 +139,36 @@ expect "without --rob, no risk-of-bias columns" 1 "^0$"
 run "$META" forest --help
 expect "forest --help names --rob" 0 "^  --rob  "
 
+# Judgements given as arm attributes of meta load's CSV (the result's own
+# value first, else the arm's: here the treatment arm's) reach the plot too.
+cat >"$work/arm_rob.csv" <<'CSV'
+trial,arm,treatment,outcome,timepoint,n,mean,sd,events,total,rob_d1,rob_overall
+A 2001,drug,drug,pain_rob,,20,3.1,1.2,,,low,low
+A 2001,placebo,placebo,pain_rob,,20,4.0,1.3,,,,
+B 2002,drug,drug,pain_rob,,25,3.5,1.1,,,high,some concerns
+B 2002,placebo,placebo,pain_rob,,24,3.9,1.0,,,,
+C 2003,drug,drug,pain_rob,,30,3.0,1.4,,,,
+C 2003,placebo,placebo,pain_rob,,31,4.1,1.5,,,,
+CSV
+run "$META" load --db "$DB" "$work/arm_rob.csv"
+expect "arm attributes rob_d1 and rob_overall load" 0
+run "$META" forest --db "$DB" --outcome pain_rob --treatment drug --control placebo --rob \
+    -o "$work/arm_rob.svg"
+expect "meta forest --rob on arm attributes" 0
+run python3 - "$work/arm_rob.svg" <<'PY'
+import re, sys
+texts = re.findall(r'<g transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>\s*<text>([^<]*)</text>',
+                   open(sys.argv[1], encoding="utf-8").read())
+col = {t: float(x) for x, y, t in texts if t in ("D1", "Overall")}
+row = {t: float(y) for x, y, t in texts if t in ("A 2001", "B 2002", "C 2003")}
+marks = sorted((t, c, r) for x, y, t in texts if t in "+?\u2212" and len(t) == 1
+               for c in col for r in row
+               if abs(float(x) - col[c]) < 0.5 and abs(float(y) - row[r]) < 0.5)
+print(marks)
+PY
+expect "each trial's marks from its arm attributes, on its row" 0 \
+    "^\[\('\+', 'D1', 'A 2001'\), \('\+', 'Overall', 'A 2001'\), \('\?', 'Overall', 'B 2002'\), \('−', 'D1', 'B 2002'\)\]$"
+
 # The files meta import --analyses writes draw the columns by themselves.
 run "$META" import cochrane --db "$DB" "$package" --analyses "$work/review"
 expect "import --analyses" 0
