@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The demo, from a fresh clone: installs what is missing (tests/setup.sh),
-# builds meta quietly, starts its private database, loads the example data
-# (analyses/data/*.csv), runs every analysis of analyses/ into out/, then
-# prints the main pooled table (ketamine vs placebo, pain at 24 h: SIMULATED
-# data) and where the plots are. Safe to run again: loading is idempotent and
-# the outputs are rewritten.
+# builds meta quietly, starts its private database, imports the Cochrane
+# review CD015373 (real ketamine trials: analyses/data/CD015373/) with `meta
+# import cochrane`, loads the other example data (analyses/data/*.csv), runs
+# every analysis of analyses/ into out/, then prints the main pooled tables
+# (intravenous ketamine vs placebo, as the review reports them) and where the
+# plots are. Safe to run again: importing and loading are idempotent and the
+# outputs are rewritten.
 # Environment: META_BUILD_DIR (default build), META_HOME (the private
 # database, default ~/.local/share/meta), META_DB (use that server instead).
 set -euo pipefail
@@ -33,22 +35,26 @@ else
     "$meta" db start
 fi
 
-echo "== loading the example data"
+runlog=$(mktemp)
+trap 'rm -f "$runlog"' EXIT
+echo "== importing the Cochrane review CD015373 (ketamine for chronic pain, real data)"
+"$meta" import cochrane analyses/data/CD015373 >"$runlog"
+head -n 4 "$runlog"
+echo "== loading the other example data"
 "$meta" load analyses/data/*.csv
 
 echo "== running the analyses: meta run --out $out analyses/"
-runlog=$(mktemp)
-trap 'rm -f "$runlog"' EXIT
 status=0
 "$meta" run --out "$out" analyses/ | tee "$runlog" || status=$?
 
-main=$out/ketamine_pain_24h.txt
-if [[ -s $main ]]; then
-    echo
-    echo "== the main pooled table ($main, from analyses/ketamine_pain_24h.ini)"
-    echo "== (the ketamine trials are SIMULATED: see analyses/data/README.md)"
-    cat "$main"
-fi
+for name in ketamine_pain_immediate ketamine_adverse_events; do
+    main=$out/$name.txt
+    if [[ -s $main ]]; then
+        echo
+        echo "== $main (from analyses/$name.ini; real trials of the Cochrane review CD015373)"
+        cat "$main"
+    fi
+done
 
 echo
 echo "== a living review: one more (SIMULATED) trial, then only what it touches runs again"
@@ -60,7 +66,9 @@ echo "== plots"
 sed -n 's/^ok .* -> //p' "$runlog" | tr ' ' '\n' | grep -E '\.(png|svg|pdf)$' |
     while IFS= read -r plot; do echo "  $PWD/$plot"; done
 echo
-echo "Open $PWD/$out/ketamine_pain_24h.png for the ketamine forest plot;"
+echo "Open $PWD/$out/ketamine_pain_immediate.png for the ketamine forest plot"
+echo "(pain, immediate-term, with each trial's risk of bias); the files named"
+echo "simulated_* are drawn from SIMULATED trials, every other ketamine file is real;"
 echo "tables (.txt), CSV and JSON are beside the plots in $PWD/$out/."
 if [[ $status -ne 0 ]]; then
     echo "demo: some analyses failed (see FAIL above)" >&2

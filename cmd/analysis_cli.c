@@ -108,6 +108,7 @@ int cli_plot_command(const char *cmd, int argc, char **argv, struct cli_plot *pl
     int status = cli_parse_options(cmd, argc, argv, options, NULL);
     if (status != CLI_CONTINUE)
         goto cleanup;
+    req.rob = plot->settings.rob;
     if ((status = cli_check_shown(cmd, &req,
                                   plot->shows | CLI_SHOWS_SUBGROUPS | CLI_SHOWS_STEPS)) != 0 ||
         (status = cli_analysis_run(cmd, &req, conninfo, &an)) != 0 ||

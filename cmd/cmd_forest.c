@@ -7,6 +7,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "meta_report.h"
+#include "meta_study_attr.h"
 #include "parse_options.h"
 
 #include <stdio.h>
@@ -37,6 +38,10 @@ const char cmd_forest_usage[] =
     "  --higher-is-better     higher outcome values are good: the treatment is\n"
     "                         favoured on the right\n"
     "  --note TEXT            an extra line under the plot (e.g. the data's source)\n"
+    "  --rob                  risk-of-bias columns (RoB 2: D1-D5 and overall) for\n"
+    "                         the trials whose results carry judgements (rob_d1 ...\n"
+    "                         rob_d5, rob_overall: as meta import cochrane stores\n"
+    "                         them, or arm columns of meta load's CSV)\n"
     "  --script FILE          also save the gnuplot script, to tweak by hand\n"
     "\n"
     "gnuplot is found on PATH, or META_GNUPLOT names it; it gets\n"
@@ -48,7 +53,10 @@ static int draw_forest(const struct meta_analysis *an, const struct cli_plot *pl
                        struct meta_error *err)
 {
     struct meta_forest *forest = NULL;
-    int ret = meta_report_forest(an, &plot->settings, &forest, err);
+    struct meta_plot_settings settings = plot->settings;
+    settings.study_attr = meta_analysis_study_attr_cb;
+    settings.study_attr_ctx = (void *)an;
+    int ret = meta_report_forest(an, &settings, &forest, err);
     if (ret == META_OK) {
         ret = meta_plot_forest(forest, plot->output, plot->script, err);
         if (ret == META_EINVAL)
@@ -68,6 +76,7 @@ int cmd_forest(int argc, char **argv)
         CLI_STRING("favours-right", 0, &plot.settings.favours_right),
         CLI_FLAG("higher-is-better", &plot.settings.higher_is_better),
         CLI_STRING("note", 0, &plot.settings.note),
+        CLI_FLAG("rob", &plot.settings.rob),
         CLI_END,
     };
     return cli_plot_command("forest", argc, argv, &plot, options, draw_forest);

@@ -14,6 +14,7 @@
 #include "meta_load.h"
 #include "meta_report.h"
 #include "meta_runs.h"
+#include "meta_study_attr.h"
 #include "parse_options.h"
 #include "safe_out.h"
 
@@ -378,6 +379,8 @@ static int write_plot(struct meta_fs_out *o, enum meta_output_kind kind,
     enum meta_plot_format fmt;
     int ret = meta_plot_format_from_path(o->path, &fmt, err);
     meta_analysis_file_plot_settings(af, &settings);
+    settings.study_attr = meta_analysis_study_attr_cb;
+    settings.study_attr_ctx = (void *)an;
     if (ret == META_OK && kind == META_OUTPUT_FOREST) {
         ret = meta_report_forest(an, &settings, &forest, err);
         if (ret == META_OK)
@@ -680,6 +683,8 @@ static int run_batch(struct run_ctx *ctx, struct item *items, size_t n, char **l
         if (items[i].state != ITEM_READY)
             continue;
         its[m] = &items[i];
+        items[i].af.req.rob =
+            items[i].af.rob; /* the forest plots' judgements, read with the data */
         reqs[m] = &items[i].af.req;
         meta_analysis_init(&ans[m]);
         meta_request_error_init(&errs[m], meta_analysis_file_spell);

@@ -28,16 +28,20 @@ int analysis_key_error(struct meta_request_error *e, int status, const char *key
                        ...) __attribute__((format(printf, 4, 5)));
 
 /* The selection query of req (strings borrowed from req); the time point
- * option is named in e's spelling, written into timepoint_word. */
-void analysis_select_query(const struct meta_analysis_request *req,
-                           const struct meta_request_error *e, char *timepoint_word, size_t size,
-                           struct meta_select_query *q);
+ * option is named in e's spelling, written into timepoint_word. Its
+ * attributes (req's moderators, then with req->rob the risk-of-bias
+ * judgements) are an array q owns: analysis_select_query_release frees it.
+ * Returns META_OK or META_ENOMEM. */
+int analysis_select_query(const struct meta_analysis_request *req,
+                          const struct meta_request_error *e, char *timepoint_word, size_t size,
+                          struct meta_select_query *q);
+void analysis_select_query_release(struct meta_select_query *q);
 
-/* META_OK unless q names a moderator (q->attributes) that no treatment arm
- * or estimate row of sel carries (meta_db_missing_attribute's error), or a
- * `by` attribute that none carries (meta_db_unknown_attribute's error);
- * e->key NULL. */
-int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q,
+/* META_OK unless q names a moderator (the first n_mods of q->attributes)
+ * that no treatment arm or estimate row of sel carries
+ * (meta_db_missing_attribute's error), or a `by` attribute that none carries
+ * (meta_db_unknown_attribute's error); e->key NULL. */
+int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q, size_t n_mods,
                              const struct meta_selection *sel, struct meta_request_error *e);
 /* contrast_info.c: "T1: why; T2: why" for the first five of the n trials left
  * out (x), then "; and N more", into buf (size bytes, always terminated). */

@@ -4,11 +4,27 @@
  * read with lib/registry and computed in memory.
  */
 #include "analysis_internal.h"
+#include "meta_study_attr.h"
 
-void analysis_select_query(const struct meta_analysis_request *req,
-                           const struct meta_request_error *e, char *timepoint_word, size_t size,
-                           struct meta_select_query *q)
+#include <stdlib.h>
+
+int analysis_select_query(const struct meta_analysis_request *req,
+                          const struct meta_request_error *e, char *timepoint_word, size_t size,
+                          struct meta_select_query *q)
 {
+    /* The moderators, then the risk-of-bias judgements when asked for:
+     * read by name in the selection's one round trip. */
+    size_t n_attributes = req->n_mods + (req->rob ? META_ROB_ATTRIBUTES : 0);
+    const char **attributes = NULL;
+    if (n_attributes) {
+        attributes = malloc(n_attributes * sizeof *attributes);
+        if (!attributes)
+            return META_ENOMEM;
+        for (size_t j = 0; j < req->n_mods; j++)
+            attributes[j] = req->mods[j];
+        for (size_t j = req->n_mods; j < n_attributes; j++)
+            attributes[j] = meta_rob_attributes[j - req->n_mods];
+    }
     *q = (struct meta_select_query){
         .outcome = req->outcome,
         .timepoint = req->timepoint,
@@ -17,18 +33,27 @@ void analysis_select_query(const struct meta_analysis_request *req,
         .controls = (const char *const *)req->controls,
         .n_controls = req->n_controls,
         .by = req->by,
-        .attributes = (const char *const *)req->mods,
-        .n_attributes = req->n_mods,
+        .attributes = attributes,
+        .n_attributes = n_attributes,
         .timepoint_option = analysis_key_word(e, "timepoint", timepoint_word, size),
     };
+    return META_OK;
 }
 
-/* A moderator that no treatment arm or estimate of the selection carries
- * is a mistake (a typo, most likely): the error lists what they do have. */
-static int check_mods(struct meta_db *db, const struct meta_select_query *q,
+void analysis_select_query_release(struct meta_select_query *q)
+{
+    free((void *)q->attributes);
+    q->attributes = NULL;
+    q->n_attributes = 0;
+}
+
+/* A moderator (the first n_mods attributes of q) that no treatment arm or
+ * estimate of the selection carries is a mistake (a typo, most likely): the
+ * error lists what they do have. */
+static int check_mods(struct meta_db *db, const struct meta_select_query *q, size_t n_mods,
                       const struct meta_selection *sel, struct meta_request_error *e)
 {
-    for (size_t j = 0; j < q->n_attributes; j++) {
+    for (size_t j = 0; j < n_mods; j++) {
         int seen = 0;
         for (size_t i = 0; i < sel->count && !seen; i++)
             seen = sel->arms[i].side == META_SIDE_TREATMENT && sel->arms[i].values &&
@@ -41,11 +66,11 @@ static int check_mods(struct meta_db *db, const struct meta_select_query *q,
     return META_OK;
 }
 
-int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q,
+int analysis_check_selection(struct meta_db *db, const struct meta_select_query *q, size_t n_mods,
                              const struct meta_selection *sel, struct meta_request_error *e)
 {
     e->key = NULL;
-    int ret = check_mods(db, q, sel, e);
+    int ret = check_mods(db, q, n_mods, sel, e);
     if (ret != META_OK || !q->by)
         return ret;
     /* A `by` attribute that no treatment arm or estimate row carries is a
@@ -67,13 +92,15 @@ static int fetch(struct meta_db *db, const struct meta_analysis_request *req,
 {
     char timepoint_word[64];
     struct meta_select_query q;
-    analysis_select_query(req, e, timepoint_word, sizeof timepoint_word, &q);
     e->key = NULL;
+    if (analysis_select_query(req, e, timepoint_word, sizeof timepoint_word, &q) != META_OK)
+        return meta_error_set(&e->err, META_ENOMEM, "out of memory");
     meta_selection_release(&an->sel);
     int ret = meta_db_select(db, &q, &an->sel, &e->err);
-    if (ret != META_OK)
-        return ret;
-    return analysis_check_selection(db, &q, &an->sel, e);
+    if (ret == META_OK)
+        ret = analysis_check_selection(db, &q, req->n_mods, &an->sel, e);
+    analysis_select_query_release(&q);
+    return ret;
 }
 
 int meta_analysis_run(struct meta_db *db, const struct meta_analysis_request *req,

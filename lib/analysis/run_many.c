@@ -35,9 +35,12 @@ int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_reques
         struct meta_options opts;
         if ((status[i] = meta_analysis_resolve(reqs[i], -1, &opts, &errs[i])) != META_OK)
             continue;
+        if (analysis_select_query(reqs[i], &errs[i], p[m].timepoint_word,
+                                  sizeof p[m].timepoint_word, &q[m]) != META_OK) {
+            status[i] = meta_error_set(&errs[i].err, META_ENOMEM, "out of memory");
+            continue;
+        }
         p[m].index = i;
-        analysis_select_query(reqs[i], &errs[i], p[m].timepoint_word, sizeof p[m].timepoint_word,
-                              &q[m]);
         m++;
     }
     if (m > 0 && (ret = meta_db_select_many(db, q, m, sels, qstatus, qerrs, err)) != META_OK)
@@ -53,7 +56,8 @@ int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_reques
             errs[i].err = qerrs[j];
             continue;
         }
-        if ((status[i] = analysis_check_selection(db, &q[j], &an->sel, &errs[i])) == META_OK)
+        if ((status[i] = analysis_check_selection(db, &q[j], reqs[i]->n_mods, &an->sel,
+                                                  &errs[i])) == META_OK)
             status[i] = meta_analysis_compute(reqs[i], &an->sel, an, &errs[i]);
     }
 cleanup:
@@ -65,6 +69,8 @@ cleanup:
         }
     for (size_t j = 0; sels && j < m; j++)
         meta_selection_release(&sels[j]);
+    for (size_t j = 0; q && j < m; j++)
+        analysis_select_query_release(&q[j]);
     free(p);
     free(q);
     free(sels);

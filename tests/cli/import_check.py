@@ -1,10 +1,10 @@
 """What `meta run` of the analysis files `meta import --analyses` wrote gives,
 against the numbers RevMan printed in the package's data rows:
 
-  python3 import_check.py DATA_ROWS.csv OUT_DIR [ANALYSIS...]
+  python3 import_check.py DATA_ROWS.csv OUT_DIR [ANALYSIS[=NAME.json]...]
 
 For every analysis with a JSON output OUT_DIR/<group>.<number>.json (or only
-those named), every study RevMan gives a result for must have the same weight,
+those named, from OUT_DIR/NAME.json where a name is given), every study RevMan gives a result for must have the same weight,
 effect (natural scale) and interval to the printed precision (6 decimals),
 and every study RevMan shows as not estimable must have none in meta either.
 A study's trial name is the study's, "(2)", "(3)"... for its later rows in one
@@ -65,13 +65,16 @@ def check(analysis, rows, result):
 
 def main():
     data, out = sys.argv[1], sys.argv[2]
-    wanted = set(sys.argv[3:])
+    wanted = {}
+    for arg in sys.argv[3:]:
+        analysis, _, name = arg.partition("=")
+        wanted[analysis] = name or analysis + ".json"
     analyses = rows_by_analysis(data)
     failed = checked = numbers = 0
     for analysis in sorted(analyses, key=lambda a: [int(x) for x in a.split(".")]):
         if wanted and analysis not in wanted:
             continue
-        path = os.path.join(out, analysis + ".json")
+        path = os.path.join(out, wanted.get(analysis, analysis + ".json"))
         if not os.path.exists(path):
             if wanted:
                 failed += 1

@@ -16,6 +16,8 @@ trap 'rm -rf "$work"' EXIT
 fresh_db meta_test_run
 run "$META" load --db "$DB" "$analyses"/data/*.csv
 expect "load the example data" 0
+run "$META" import cochrane --db "$DB" "$analyses"/data/CD015373
+expect "import the example review (the real ketamine trials)" 0
 
 # ---- analyses/ ----------------------------------------------------------
 
@@ -76,35 +78,49 @@ EOF
 check_json bcg 13 - 0 -0.714532342158212
 check_json fibromyalgia_duloxetine 3 - 0 -0.345262001397004
 check_json fibromyalgia_pain_by_class 17 - 4
-check_json ketamine_pain_30min 12 - 0
-check_json ketamine_pain_2h 15 - 0
-check_json ketamine_pain_24h 10 - 0
-check_json ketamine_pain_48h 8 - 0
-check_json ketamine_pain_2h_by_dose 15 - 3
-check_json ketamine_opioid_24h 10 - 0
-check_json ketamine_hallucinations 20 + 0
-check_json ketamine_nausea_vomiting 17 + 0
-check_json ketamine_dizziness 16 + 0
 check_json bcg_latitude 13 - 0 -0.714532342158212
 run python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["regression"]["mods"], len(d["influence"]), d["trimfill"]["k0"], "egger" in d)' "$run_out/bcg_latitude.json"
 expect "bcg_latitude.json: regression on ablat, influence, trim-and-fill, the tests" 0 "^\['ablat'\] 13 1 True$"
+# The real ketamine example (the Cochrane review CD015373; tests/examples
+# checks every number of it), each analysis under revman5 and metafor.
+for name in ketamine_pain_immediate ketamine_pain_short ketamine_adverse_events \
+    ketamine_psychotomimetic ketamine_nausea; do
+    for twin in "" _metafor; do
+        case $name in
+        ketamine_pain_immediate | ketamine_psychotomimetic | ketamine_nausea) k=3 ;;
+        *) k=4 ;;
+        esac
+        case $name in ketamine_pain*) sign=- ;; *) sign=+ ;; esac
+        check_json "$name$twin" $k $sign 0
+    done
+done
+check_json ketamine_pain_short_by_condition 4 - 3
+check_json ketamine_pain_short_by_condition_metafor 4 - 3
+check_json simulated_ketamine_pain_2h_by_dose 15 - 3
+check_json simulated_ketamine_hallucinations 20 + 0
 
-# The ketamine example is simulated and every analysis of it says so on its
-# plots; the labels put ketamine on the left (lower pain, fewer harms).
+# The real example names its source; the simulated one says it is simulated
+# on its plots, and only what the real data cannot show is simulated.
 for f in "$analyses"/ketamine_*.ini; do
+    grep -Eq '^note *= Ferraro et al\. 2025, Cochrane Database Syst Rev CD015373: real trial data$' "$f" &&
+        ok "$(basename "$f") cites the review" || not_ok "$(basename "$f") does not cite the review"
+    grep -q SIMULATED "$f" && not_ok "$(basename "$f") (real) mentions SIMULATED" || true
+done
+for f in "$analyses"/simulated_*.ini; do
     grep -Eq '^(title|note) *=.*SIMULATED' "$f" && ok "$(basename "$f") says SIMULATED" ||
         not_ok "$(basename "$f") does not say the data are simulated"
 done
-svg=$run_out/ketamine_pain_24h.svg
+svg=$run_out/simulated_ketamine_pain_2h_by_dose.svg
 for label in "SIMULATED DATA" "SIMULATED trials" "Favours ketamine" "Favours placebo" \
-    "SIM-KET-01 (simulated)" "-0.69 [-0.90, -0.48]"; do
-    grep -qF -- "$label" "$svg" && ok "ketamine SVG shows '$label'" || not_ok "ketamine SVG lacks '$label'"
+    "SIM-KET-03 (simulated)" "-1.07 [-1.28, -0.86]"; do
+    grep -qF -- "$label" "$svg" && ok "simulated ketamine SVG shows '$label'" ||
+        not_ok "simulated ketamine SVG lacks '$label'"
 done
-run head -1 "$run_out/ketamine_pain_24h.txt"
-expect "the table starts with the title" 0 "^Ketamine vs placebo: pain \(0-10\) at 24 h \[SIMULATED DATA\]$"
-run sed -n 2p "$run_out/ketamine_pain_24h.txt"
+run head -1 "$run_out/simulated_ketamine_pain_2h_by_dose.txt"
+expect "the table starts with the title" 0 "^Ketamine vs placebo: pain \(0-10\) at 2 h by dose \[SIMULATED DATA\]$"
+run sed -n 2p "$run_out/simulated_ketamine_pain_2h_by_dose.txt"
 expect "then the note" 0 "^SIMULATED trials \(meta-simulate, seed 20241122\)"
-run grep -c "SIM-KET-07 (simulated)" "$run_out/ketamine_hallucinations.txt"
+run grep -c "SIM-KET-07 (simulated)" "$run_out/simulated_ketamine_hallucinations.txt"
 expect "hallucinations keep the double-zero trial in the table" 0 "^1$"
 
 # Running again overwrites the outputs and gives the same JSON.

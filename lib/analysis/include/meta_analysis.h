@@ -52,6 +52,9 @@ struct meta_analysis_request {
     int influence;                    /* influence diagnostics of each trial */
     char **mods;                      /* moderators of a meta-regression: trial attributes */
     size_t n_mods;                    /* 0: no meta-regression */
+    int rob; /* read each result's risk-of-bias judgements (rob_d1 ... rob_overall, the
+                result's own, else the arm's) for meta_analysis_study_attr; not a key of
+                its own: set by whoever draws the forest plot's risk-of-bias columns */
 };
 
 /* A key of the request: the long name shared by the command line (--name)
