@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -278,7 +279,7 @@ static void test_fifo_refused(void)
 {
     struct seen s = {0};
     struct meta_error err;
-    char path[128];
+    char path[PATH_MAX];
     char hex[META_CSV_SHA256_HEX];
     const char *regular = write_file("swapped.csv", "a\n1\n", 4);
     struct stat st;
