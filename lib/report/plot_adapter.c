@@ -100,9 +100,12 @@ static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
         s.label = info->trial;
         s.year = info->year;
         int estimate = info->source == META_SOURCE_ESTIMATE;
-        if (!estimate) { /* an estimate row's study keeps META_PLOT_ARM_NONE */
+        if (!estimate) {
             fill_arm(&s.treatment, &c->studies[i], 1);
             fill_arm(&s.control, &c->studies[i], 0);
+        } else { /* META_PLOT_ARM_NONE, with the participant counts the row gives */
+            s.treatment.n = isfinite(info->n_treatment) ? lround(info->n_treatment) : 0;
+            s.control.n = isfinite(info->n_control) ? lround(info->n_control) : 0;
         }
         const struct meta_study_result *r = &res->studies[i];
         s.weight = g == NO_GROUP ? r->weight : meta_analysis_shown_weight(an, g, i);

@@ -18,7 +18,7 @@ enum meta_plot_format { META_PLOT_PNG, META_PLOT_SVG, META_PLOT_PDF };
 
 /* What an arm's data columns show. */
 enum meta_plot_arm_kind {
-    META_PLOT_ARM_NONE = 0,  /* no arm columns for this study */
+    META_PLOT_ARM_NONE = 0,  /* no arm data (an estimate row): n > 0 its participants, if known */
     META_PLOT_ARM_BINARY,    /* events / n */
     META_PLOT_ARM_CONTINUOUS /* mean, sd, n */
 };
@@ -27,7 +27,8 @@ enum meta_plot_arm_kind {
 struct meta_plot_arm {
     enum meta_plot_arm_kind kind;
     long events; /* binary: participants with the event */
-    long n;      /* binary: participants at risk; continuous: participants analysed */
+    long n;      /* binary: participants at risk; continuous: participants analysed;
+                    none: participants on the side when > 0, shown in the total column */
     double mean; /* continuous */
     double sd;   /* continuous */
 };
