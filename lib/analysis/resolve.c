@@ -16,6 +16,7 @@ struct facts {
     int counts;         /* 0 when the selection holds no arm rows (nothing for MH) */
     const char *shared; /* estimate rows only: the measure they all have, else NULL */
     char several[512];  /* estimate rows only, of several measures: their list, else "" */
+    int default_among;  /* several measures, the kind's default (RR, MD) one of them */
 };
 
 /* The key a lib/stats option check is about. */
@@ -185,7 +186,7 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
         opts->measure = META_OR;
     } else if (facts->shared && meta_measure_parse(facts->shared, &opts->measure) == META_OK) {
         /* the measure every estimate row of the selection has */
-    } else if (facts->several[0]) {
+    } else if (facts->several[0] && !facts->default_among) {
         return analysis_key_error(e, META_EINVAL, NULL,
                                   "outcome '%s' has only estimate rows here, of several measures "
                                   "(%s): choose one with %s",
@@ -245,7 +246,10 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
 }
 
 /* The measures of sel's estimate rows: *shared when they all have one, else
- * their list (distinct, in order of first appearance) in several. */
+ * their list (distinct, in order of first appearance) in several, and
+ * whether the default measure of the outcome's kind (RR binary, MD
+ * continuous) is among them: it is then the one pooled, the others' trials
+ * left out with the reason. */
 static void estimate_measures(const struct meta_selection *sel, struct facts *facts)
 {
     size_t used = 0;
@@ -259,6 +263,9 @@ static void estimate_measures(const struct meta_selection *sel, struct facts *fa
             continue;
         if (distinct++ == 0)
             facts->shared = m;
+        if ((facts->kind == META_KIND_BINARY && strcmp(m, "RR") == 0) ||
+            (facts->kind == META_KIND_CONTINUOUS && strcmp(m, "MD") == 0))
+            facts->default_among = 1;
         if (used < sizeof facts->several) {
             int w = snprintf(facts->several + used, sizeof facts->several - used, "%s%s",
                              distinct > 1 ? ", " : "", m);

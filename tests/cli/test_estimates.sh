@@ -250,4 +250,21 @@ run "$META" pool --db "$DB" --outcome relapse --treatment drug --control placebo
     --format json
 expect "OR: the RR estimate rows left out instead" 0 "its estimate is of another measure \(RR, not OR\)"
 
+# without --measure an outcome's default (RR, MD) is pooled when its estimate
+# rows are of several measures, one of them the default; else a measure is asked for
+printf '%s\n' "trial,treatment,control,outcome,measure,estimate,se" "M1,drug,placebo,mixed,RR,2,0.3" \
+    "M2,drug,placebo,mixed,RR,1.5,0.2" "M3,drug,placebo,mixed,OR,2.5,0.4" \
+    "M1,drug,placebo,mixed2,OR,2,0.3" "M2,drug,placebo,mixed2,RD,0.1,0.03" >"$work/mixed.csv"
+run "$META" load --db "$DB" "$work/mixed.csv"
+expect "load estimate rows of several measures" 0
+run "$META" pool --db "$DB" --outcome mixed --treatment drug --control placebo --format json
+expect "RR and OR rows, no --measure: RR pooled" 0 '"measure": "RR"'
+python3 -c 'import json, sys; d = json.load(sys.stdin)
+sys.exit(d["excluded"] != [{"trial": "M3", "reason": "its estimate is of another measure (OR, not RR)"}]
+         or [s["trial"] for s in d["studies"]] != ["M1", "M2"])' <<<"$out" &&
+    ok "RR and OR rows, no --measure: the OR trial left out" ||
+    not_ok "RR and OR rows, no --measure: the OR trial left out"
+run "$META" pool --db "$DB" --outcome mixed2 --treatment drug --control placebo
+expect "OR and RD rows, no --measure: a measure is asked for" 1 "several measures \(OR, RD\)"
+
 finish
