@@ -61,10 +61,12 @@ static int fits_model(enum meta_method method, enum meta_model model,
  * convention's estimator under the random one (metafor and R meta: REML;
  * RevMan: DerSimonian-Laird); R meta pools binary outcomes by
  * Mantel-Haenszel under both models (metabin's default), except with
- * Hartung-Knapp, which needs inverse-variance weights. */
-static enum meta_method default_method(const struct meta_options *opts, int binary)
+ * Hartung-Knapp, and for influence diagnostics, meta-regression and
+ * trim-and-fill (needs_iv), which need inverse-variance weights. */
+static enum meta_method default_method(const struct meta_options *opts, int binary, int needs_iv)
 {
-    if (opts->convention == META_CONVENTION_RMETA && binary == 1 && opts->ci != META_CI_HKSJ)
+    if (opts->convention == META_CONVENTION_RMETA && binary == 1 && opts->ci != META_CI_HKSJ &&
+        !needs_iv)
         return META_METHOD_MH;
     if (opts->model == META_MODEL_COMMON)
         return META_METHOD_IV;
@@ -142,8 +144,13 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
         binary_counts = meta_measure_is_binary(opts->measure);
     if ((given & META_GIVEN_METHOD) && !(given & META_GIVEN_MODEL))
         opts->model = meta_method_is_random(opts->method) ? META_MODEL_RANDOM : META_MODEL_COMMON;
+    /* what needs inverse-variance weights, and the key that asks for it */
+    const char *iv_key = req->influence  ? "influence"
+                         : req->n_mods   ? "mods"
+                         : req->trimfill ? "trimfill"
+                                         : NULL;
     if (!(given & META_GIVEN_METHOD))
-        opts->method = default_method(opts, binary_counts);
+        opts->method = default_method(opts, binary_counts, iv_key != NULL);
     analysis_key_word(e, "model", w1, sizeof w1);
     if (!fits_model(opts->method, opts->model, conv)) {
         if (opts->model == META_MODEL_RANDOM && meta_method_is_random(opts->method))
@@ -167,6 +174,15 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
                                   random_methods(conv));
     }
     int needs_counts = opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO;
+    if (iv_key && needs_counts) {
+        static const char *const what[] = {"influence diagnostics", "a meta-regression",
+                                           "trim-and-fill"};
+        int i = req->influence ? 0 : req->n_mods ? 1 : 2;
+        return analysis_key_error(e, META_EINVAL, "method",
+                                  "%s needs an inverse-variance analysis, and metafor has none "
+                                  "for method %s: use method IV or a random-effects method",
+                                  what[i], meta_method_name(opts->method));
+    }
     if (kind == META_KIND_CONTINUOUS && needs_counts)
         return analysis_key_error(e, META_EINVAL, "method",
                                   "outcome '%s' is continuous: method '%s' needs a binary outcome "
