@@ -99,6 +99,10 @@ expect "regress under r-meta's defaults" 0 '"method": "REML"'
 [[ $(json 'd["method"], [round(c["estimate"], 12) for c in d["coefficients"]], round(d["tau2"], 12)') == "$metafor_fit" ]] &&
     ok "regress under r-meta's defaults: REML as metafor" ||
     not_ok "regress under r-meta's defaults: $metafor_fit"
+run "$META" regress "${bcg[@]}" --mods ablat --convention revman5 --plot "$work/bubble_revman5.svg"
+expect "bubble plot under revman5" 0
+grep -q "Convention: revman5 (RevMan 5 and RevMan Web)" "$work/bubble_revman5.svg" &&
+    ok "bubble plot names its convention" || not_ok "bubble plot does not name its convention"
 run "$META" pool "${bcg[@]}" --influence --convention r-meta
 expect "influence under r-meta's defaults" 0 "random effects \(REML\)"
 run "$META" funnel "${bcg[@]}" --trimfill --convention r-meta -o "$work/rmeta.png"
