@@ -30,6 +30,7 @@ void meta_funnel_free(struct meta_funnel *f)
     if (!f)
         return;
     free(f->title);
+    free(f->note);
     free(f->measure);
     for (size_t i = 0; i < f->n_points; i++)
         free(f->points[i].label);
@@ -45,6 +46,16 @@ int meta_funnel_set_title(struct meta_funnel *f, const char *title, struct meta_
         return meta_error_set(err, META_ENOMEM, "out of memory");
     free(f->title);
     f->title = copy;
+    return META_OK;
+}
+
+int meta_funnel_set_note(struct meta_funnel *f, const char *note, struct meta_error *err)
+{
+    char *copy = NULL;
+    if (note && !(copy = strdup(note)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    free(f->note);
+    f->note = copy;
     return META_OK;
 }
 

@@ -273,6 +273,14 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
                                        err)) ||
         (ret = meta_funnel_set_estimate(f, an->overall.estimate, err)))
         goto cleanup;
+    if (an->opts.convention != META_CONVENTION_METAFOR) { /* as forest plots name it */
+        char note[256];
+        snprintf(note, sizeof note, "Convention: %s (%s)",
+                 meta_convention_name(an->opts.convention),
+                 meta_convention_title(an->opts.convention));
+        if ((ret = meta_funnel_set_note(f, note, err)) != META_OK)
+            goto cleanup;
+    }
     for (size_t i = 0; i < an->contrasts.k; i++) {
         const struct meta_study_result *r = &an->overall.studies[i];
         if (!isfinite(r->yi) || !(r->vi > 0))

@@ -303,6 +303,7 @@ struct meta_funnel {
     double adjusted;   /* trim-and-fill's estimate, analysis scale; NAN: none */
     int contours;      /* shade the significance contours instead of the region */
     double null_value; /* no effect, analysis scale (0) */
+    char *note;        /* a line under the plot (whose formulas); NULL: none */
 };
 
 /* Allocates an empty funnel (measure "Effect", linear axis, no estimate).
@@ -314,6 +315,10 @@ void meta_funnel_free(struct meta_funnel *f);
 
 /* Sets the title (NULL removes it). Returns META_OK or META_ENOMEM. */
 int meta_funnel_set_title(struct meta_funnel *f, const char *title, struct meta_error *err);
+
+/* Sets the line written under the plot (NULL removes it). Returns META_OK
+ * or META_ENOMEM. */
+int meta_funnel_set_note(struct meta_funnel *f, const char *note, struct meta_error *err);
 
 /* Sets the measure's label and the log flag, as for the forest. Returns
  * META_OK, META_EINVAL or META_ENOMEM. */
