@@ -153,14 +153,16 @@ import sys, xml.etree.ElementTree as ET
 print("\n".join(t.strip() for t in ET.parse(sys.argv[1]).getroot().itertext() if t.strip()))' "$1"
 }
 svg_text "$work/mixed.svg"
+# svg_row LABEL PATTERN NAME: the row of $out's texts that begins with the line
+# LABEL, with the next two, matches PATTERN
+svg_row() {
+    grep -A2 -x -- "$1" <<<"$out" | tr '\n' ' ' | grep -q -- "$2" && ok "$3" || not_ok "$3"
+}
 # the participant counts of an estimate row (n_treatment, n_control) are shown
 # and counted in the totals, beside arm rows and alone
-grep -A2 -x "bcg: Ferguson & Simes 1949" <<<"$out" | tr '\n' ' ' | grep -q "^bcg: Ferguson & Simes 1949 306 303 " &&
-    ok "forest shows an estimate row's participants" ||
-    not_ok "forest lacks the participants of an estimate row"
-grep -A2 -x "Total (95% CI)" <<<"$out" | tr '\n' ' ' | grep -q "96918 72435" &&
-    ok "forest totals count the estimate rows' participants" ||
-    not_ok "forest totals lack the estimate rows' participants"
+svg_row "bcg: Ferguson & Simes 1949" "^bcg: Ferguson & Simes 1949 306 303 " \
+    "forest shows an estimate row's participants"
+svg_row "Total (95% CI)" "96918 72435" "forest totals count the estimate rows' participants"
 printf '%s\n' "trial,treatment,control,outcome,measure,estimate,se,n_treatment,n_control" \
     "E1,drug,placebo,est_n,MD,-1.5,0.5,40,41" "E2,drug,placebo,est_n,MD,-0.5,0.4,55,50" \
     "E3,drug,placebo,est_n,MD,-1,0.6,," >"$work/est_n.csv"
@@ -169,12 +171,8 @@ expect "load estimate rows with participant counts" 0
 run "$META" forest --db "$DB" --outcome est_n --treatment drug --control placebo -o "$work/est_n.svg"
 expect "forest of estimate rows alone" 0 "forest plot of 3 trials"
 svg_text "$work/est_n.svg"
-grep -A2 -x "E1" <<<"$out" | tr '\n' ' ' | grep -q "^E1 40 41 " &&
-    ok "forest of estimate rows alone shows their participants" ||
-    not_ok "forest of estimate rows alone lacks their participants"
-grep -A2 -x "Total (95% CI)" <<<"$out" | tr '\n' ' ' | grep -q "95 91" &&
-    ok "forest of estimate rows alone totals their participants" ||
-    not_ok "forest of estimate rows alone lacks the participants' totals"
+svg_row "E1" "^E1 40 41 " "forest of estimate rows alone shows their participants"
+svg_row "Total (95% CI)" "95 91" "forest of estimate rows alone totals their participants"
 run "$META" forest --db "$DB" "${hr[@]}" --by timing -o "$work/hr.png"
 expect "forest of hazard ratios by timing" 0 "forest plot of 65 trials"
 run "$META" funnel --db "$DB" "${hr[@]}" -o "$work/hr_funnel.png"
