@@ -13,6 +13,14 @@
 
 const char *const forest_sub_binary[3] = {"Events", "Total", ""};
 const char *const forest_sub_continuous[3] = {"Mean", "SD", "Total"};
+const char *const forest_sub_total[3] = {"Total", "", ""};
+
+const char *const *forest_subs(const struct forest_layout *L)
+{
+    if (L->arms == META_PLOT_ARM_BINARY)
+        return forest_sub_binary;
+    return L->arms == META_PLOT_ARM_CONTINUOUS ? forest_sub_continuous : forest_sub_total;
+}
 
 double forest_disp(const struct meta_forest *f, double v)
 {
@@ -90,6 +98,10 @@ static void study_cells(const struct forest_layout *L, const struct meta_forest_
     const struct meta_plot_arm *arm[2] = {&s->treatment, &s->control};
     for (int side = 0; side < 2; side++) {
         const struct meta_plot_arm *a = arm[side];
+        if (a->kind == META_PLOT_ARM_NONE && a->n > 0 && L->nsub > 0) {
+            snprintf(d->arm[side][L->nsub - 1], sizeof d->arm[0][0], "%ld", a->n);
+            continue;
+        }
         if (a->kind != L->arms)
             continue;
         if (a->kind == META_PLOT_ARM_BINARY) {
@@ -116,7 +128,8 @@ static int summary_totals(const struct forest_layout *L, size_t first, size_t la
         if (r->kind != META_FOREST_STUDY)
             continue;
         for (int side = 0; side < 2; side++)
-            if (arm[side]->kind == L->arms && L->arms != META_PLOT_ARM_NONE) {
+            if (L->nsub > 0 && (arm[side]->kind == L->arms ||
+                                (arm[side]->kind == META_PLOT_ARM_NONE && arm[side]->n > 0))) {
                 n[side] += arm[side]->n;
                 ev[side] += arm[side]->events;
                 any[side] = 1;
@@ -169,8 +182,7 @@ static int add_summary_rows(struct forest_layout *L, size_t idx, size_t first,
         events = &L->d[L->nd - 1];
     }
     d = &L->d[di]; /* push may have moved the array */
-    if (L->arms != META_PLOT_ARM_NONE && !summary_totals(L, overall ? 0 : first, idx, d, events) &&
-        events) {
+    if (L->nsub > 0 && !summary_totals(L, overall ? 0 : first, idx, d, events) && events) {
         free(events->label);
         L->nd--; /* no binary arms counted: no events row */
     }
@@ -347,8 +359,7 @@ static double widest(const struct forest_layout *L, int col)
 static int place_columns(struct forest_layout *L, struct meta_error *err)
 {
     const struct meta_forest *f = L->f;
-    const char *const *subs =
-        L->arms == META_PLOT_ARM_BINARY ? forest_sub_binary : forest_sub_continuous;
+    const char *const *subs = forest_subs(L);
     const char *names[2] = {f->treatment ? f->treatment : "Treatment",
                             f->control ? f->control : "Control"};
     int has_sections = 0;
@@ -523,6 +534,11 @@ int forest_layout_build(struct forest_layout *L, const struct meta_forest *f,
                           ? f->rows[i].study.treatment.kind
                           : f->rows[i].study.control.kind;
     L->nsub = L->arms == META_PLOT_ARM_BINARY ? 2 : L->arms == META_PLOT_ARM_CONTINUOUS ? 3 : 0;
+    /* Estimate rows alone: a participants column when any of them gives counts. */
+    for (size_t i = 0; i < f->n_rows && L->nsub == 0; i++)
+        if (f->rows[i].kind == META_FOREST_STUDY &&
+            (f->rows[i].study.treatment.n > 0 || f->rows[i].study.control.n > 0))
+            L->nsub = 1;
     /* Means and SDs line up with as many decimals as the data need, at most 2. */
     for (size_t i = 0; i < f->n_rows; i++) {
         const struct meta_forest_row *r = &f->rows[i];

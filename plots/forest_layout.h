@@ -54,7 +54,7 @@ struct forest_layout {
     const struct meta_forest *f;
     enum meta_plot_format fmt;
     enum meta_plot_arm_kind arms; /* the kind of the arm columns */
-    int nsub;                     /* sub-columns per arm: 0, 2 or 3 */
+    int nsub;                     /* sub-columns per arm: 0, 1 (totals only), 2 or 3 */
     int arm_decimals;             /* decimals of means and SDs, the same for all */
     struct drow *d;
     size_t nd, capd;
@@ -81,6 +81,11 @@ struct forest_layout {
 /* The sub-column headers of an arm: binary and continuous. */
 extern const char *const forest_sub_binary[3];
 extern const char *const forest_sub_continuous[3];
+extern const char *const forest_sub_total[3];
+
+/* The sub-column headings of an arm group of L: events and total, mean, SD
+ * and total, or (estimate rows alone, with participant counts) total. */
+const char *const *forest_subs(const struct forest_layout *L);
 
 /* A value of forest f on its display scale (exp for a log axis). */
 double forest_disp(const struct meta_forest *f, double v);

@@ -51,8 +51,7 @@ static int put_label(FILE *out, const struct forest_layout *L, const char *text,
 static int write_header(FILE *out, const struct forest_layout *L)
 {
     const struct meta_forest *f = L->f;
-    const char *const *subs =
-        L->arms == META_PLOT_ARM_BINARY ? forest_sub_binary : forest_sub_continuous;
+    const char *const *subs = forest_subs(L);
     int has_sections = 0, ret = META_OK;
     char level[16], ci[32];
 

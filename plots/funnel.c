@@ -30,6 +30,7 @@ void meta_funnel_free(struct meta_funnel *f)
     if (!f)
         return;
     free(f->title);
+    free(f->note);
     free(f->measure);
     for (size_t i = 0; i < f->n_points; i++)
         free(f->points[i].label);
@@ -38,14 +39,25 @@ void meta_funnel_free(struct meta_funnel *f)
     free(f);
 }
 
-int meta_funnel_set_title(struct meta_funnel *f, const char *title, struct meta_error *err)
+/* Replaces *slot with a copy of text (NULL: none). */
+static int set_text(char **slot, const char *text, struct meta_error *err)
 {
     char *copy = NULL;
-    if (title && !(copy = strdup(title)))
+    if (text && !(copy = strdup(text)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
-    free(f->title);
-    f->title = copy;
+    free(*slot);
+    *slot = copy;
     return META_OK;
+}
+
+int meta_funnel_set_title(struct meta_funnel *f, const char *title, struct meta_error *err)
+{
+    return set_text(&f->title, title, err);
+}
+
+int meta_funnel_set_note(struct meta_funnel *f, const char *note, struct meta_error *err)
+{
+    return set_text(&f->note, note, err);
 }
 
 int meta_funnel_set_measure(struct meta_funnel *f, const char *label, int log_scale,

@@ -15,6 +15,8 @@
 #define FUNNEL_H_PT    380.0
 #define KEY_W_PT       150.0 /* room for the key beside the plot */
 #define TITLE_EXTRA_PT 20.0
+#define NOTE_EXTRA_PT  16.0              /* room for the note under the x axis label */
+#define BOTTOM_PT      44.0              /* the x tics and label above the note */
 #define Z95            1.959963984540054 /* standard normal 97.5% quantile */
 #define POINT_COLOUR   "#2b5c8a"
 #define ADJUST_COLOUR  "#b03a2e"
@@ -199,7 +201,8 @@ static int write_funnel(const struct meta_funnel *f, enum meta_plot_format fmt,
 {
     int key = f->contours || f->n_filled > 0 || isfinite(f->adjusted);
     double centre = isfinite(f->adjusted) ? f->adjusted : f->estimate;
-    double semax = 0, lo, hi, pad, ymax, h = FUNNEL_H_PT + (f->title ? TITLE_EXTRA_PT : 0);
+    double semax = 0, lo, hi, pad, ymax;
+    double h = FUNNEL_H_PT + (f->title ? TITLE_EXTRA_PT : 0) + (f->note ? NOTE_EXTRA_PT : 0);
     struct plot_axis ax;
     char xlabel[512];
     int ret;
@@ -243,6 +246,14 @@ static int write_funnel(const struct meta_funnel *f, enum meta_plot_format fmt,
             return meta_error_set(err, META_ENOMEM, "out of memory");
         fputs(" noenhanced", out);
         plot_put_font(out, fmt, PLOT_FONT_TITLE);
+        fputc('\n', out);
+    }
+    if (f->note) {
+        fprintf(out, "set bmargin at screen %.6g\nset label ", (BOTTOM_PT + NOTE_EXTRA_PT) / h);
+        if (plot_put_quoted(out, f->note) != META_OK)
+            return meta_error_set(err, META_ENOMEM, "out of memory");
+        fprintf(out, " noenhanced at screen 0.02, screen %.6g left", 8.0 / h);
+        plot_put_font(out, fmt, PLOT_FONT_SMALL);
         fputc('\n', out);
     }
     snprintf(xlabel, sizeof xlabel, "%s%s", f->measure, f->log_scale ? " (log scale)" : "");

@@ -16,6 +16,7 @@ struct facts {
     int counts;         /* 0 when the selection holds no arm rows (nothing for MH) */
     const char *shared; /* estimate rows only: the measure they all have, else NULL */
     char several[512];  /* estimate rows only, of several measures: their list, else "" */
+    int default_among;  /* several measures, the kind's default (RR, MD) one of them */
 };
 
 /* The key a lib/stats option check is about. */
@@ -60,10 +61,12 @@ static int fits_model(enum meta_method method, enum meta_model model,
  * convention's estimator under the random one (metafor and R meta: REML;
  * RevMan: DerSimonian-Laird); R meta pools binary outcomes by
  * Mantel-Haenszel under both models (metabin's default), except with
- * Hartung-Knapp, which needs inverse-variance weights. */
-static enum meta_method default_method(const struct meta_options *opts, int binary)
+ * Hartung-Knapp, and for influence diagnostics, meta-regression and
+ * trim-and-fill (needs_iv), which need inverse-variance weights. */
+static enum meta_method default_method(const struct meta_options *opts, int binary, int needs_iv)
 {
-    if (opts->convention == META_CONVENTION_RMETA && binary == 1 && opts->ci != META_CI_HKSJ)
+    if (opts->convention == META_CONVENTION_RMETA && binary == 1 && opts->ci != META_CI_HKSJ &&
+        !needs_iv)
         return META_METHOD_MH;
     if (opts->model == META_MODEL_COMMON)
         return META_METHOD_IV;
@@ -141,8 +144,13 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
         binary_counts = meta_measure_is_binary(opts->measure);
     if ((given & META_GIVEN_METHOD) && !(given & META_GIVEN_MODEL))
         opts->model = meta_method_is_random(opts->method) ? META_MODEL_RANDOM : META_MODEL_COMMON;
+    /* what needs inverse-variance weights, and the key that asks for it */
+    const char *iv_key = req->influence  ? "influence"
+                         : req->n_mods   ? "mods"
+                         : req->trimfill ? "trimfill"
+                                         : NULL;
     if (!(given & META_GIVEN_METHOD))
-        opts->method = default_method(opts, binary_counts);
+        opts->method = default_method(opts, binary_counts, iv_key != NULL);
     analysis_key_word(e, "model", w1, sizeof w1);
     if (!fits_model(opts->method, opts->model, conv)) {
         if (opts->model == META_MODEL_RANDOM && meta_method_is_random(opts->method))
@@ -166,6 +174,15 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
                                   random_methods(conv));
     }
     int needs_counts = opts->method == META_METHOD_MH || opts->method == META_METHOD_PETO;
+    if (iv_key && needs_counts) {
+        static const char *const what[] = {"influence diagnostics", "a meta-regression",
+                                           "trim-and-fill"};
+        int i = req->influence ? 0 : req->n_mods ? 1 : 2;
+        return analysis_key_error(e, META_EINVAL, "method",
+                                  "%s needs an inverse-variance analysis, and metafor has none "
+                                  "for method %s: use method IV or a random-effects method",
+                                  what[i], meta_method_name(opts->method));
+    }
     if (kind == META_KIND_CONTINUOUS && needs_counts)
         return analysis_key_error(e, META_EINVAL, "method",
                                   "outcome '%s' is continuous: method '%s' needs a binary outcome "
@@ -185,7 +202,7 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
         opts->measure = META_OR;
     } else if (facts->shared && meta_measure_parse(facts->shared, &opts->measure) == META_OK) {
         /* the measure every estimate row of the selection has */
-    } else if (facts->several[0]) {
+    } else if (facts->several[0] && !facts->default_among) {
         return analysis_key_error(e, META_EINVAL, NULL,
                                   "outcome '%s' has only estimate rows here, of several measures "
                                   "(%s): choose one with %s",
@@ -245,7 +262,10 @@ int meta_analysis_resolve(const struct meta_analysis_request *req, int binary,
 }
 
 /* The measures of sel's estimate rows: *shared when they all have one, else
- * their list (distinct, in order of first appearance) in several. */
+ * their list (distinct, in order of first appearance) in several, and
+ * whether the default measure of the outcome's kind (RR binary, MD
+ * continuous) is among them: it is then the one pooled, the others' trials
+ * left out with the reason. */
 static void estimate_measures(const struct meta_selection *sel, struct facts *facts)
 {
     size_t used = 0;
@@ -259,6 +279,9 @@ static void estimate_measures(const struct meta_selection *sel, struct facts *fa
             continue;
         if (distinct++ == 0)
             facts->shared = m;
+        if ((facts->kind == META_KIND_BINARY && strcmp(m, "RR") == 0) ||
+            (facts->kind == META_KIND_CONTINUOUS && strcmp(m, "MD") == 0))
+            facts->default_among = 1;
         if (used < sizeof facts->several) {
             int w = snprintf(facts->several + used, sizeof facts->several - used, "%s%s",
                              distinct > 1 ? ", " : "", m);

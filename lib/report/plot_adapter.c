@@ -100,9 +100,12 @@ static int add_studies(struct meta_forest *f, const struct meta_contrasts *c,
         s.label = info->trial;
         s.year = info->year;
         int estimate = info->source == META_SOURCE_ESTIMATE;
-        if (!estimate) { /* an estimate row's study keeps META_PLOT_ARM_NONE */
+        if (!estimate) {
             fill_arm(&s.treatment, &c->studies[i], 1);
             fill_arm(&s.control, &c->studies[i], 0);
+        } else { /* META_PLOT_ARM_NONE, with the participant counts the row gives */
+            s.treatment.n = isfinite(info->n_treatment) ? lround(info->n_treatment) : 0;
+            s.control.n = isfinite(info->n_control) ? lround(info->n_control) : 0;
         }
         const struct meta_study_result *r = &res->studies[i];
         s.weight = g == NO_GROUP ? r->weight : meta_analysis_shown_weight(an, g, i);
@@ -270,6 +273,14 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
                                        err)) ||
         (ret = meta_funnel_set_estimate(f, an->overall.estimate, err)))
         goto cleanup;
+    if (an->opts.convention != META_CONVENTION_METAFOR) { /* as forest plots name it */
+        char note[256];
+        snprintf(note, sizeof note, "Convention: %s (%s)",
+                 meta_convention_name(an->opts.convention),
+                 meta_convention_title(an->opts.convention));
+        if ((ret = meta_funnel_set_note(f, note, err)) != META_OK)
+            goto cleanup;
+    }
     for (size_t i = 0; i < an->contrasts.k; i++) {
         const struct meta_study_result *r = &an->overall.studies[i];
         if (!isfinite(r->yi) || !(r->vi > 0))

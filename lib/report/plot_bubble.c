@@ -53,6 +53,12 @@ static int footer(struct meta_bubble *b, const struct meta_analysis *an, struct 
              "Marker area proportional to weight; band: %g%% confidence interval "
              "of the fitted line",
              an->opts.level);
+    if ((ret = meta_bubble_add_footer(b, line, err)) != META_OK ||
+        an->opts.convention == META_CONVENTION_METAFOR)
+        return ret;
+    /* whose formulas, unless metafor's (the default), as forest plots say it */
+    snprintf(line, sizeof line, "Convention: %s (%s)", meta_convention_name(an->opts.convention),
+             meta_convention_title(an->opts.convention));
     return meta_bubble_add_footer(b, line, err);
 }
 

@@ -18,7 +18,7 @@ enum meta_plot_format { META_PLOT_PNG, META_PLOT_SVG, META_PLOT_PDF };
 
 /* What an arm's data columns show. */
 enum meta_plot_arm_kind {
-    META_PLOT_ARM_NONE = 0,  /* no arm columns for this study */
+    META_PLOT_ARM_NONE = 0,  /* no arm data (an estimate row): n > 0 its participants, if known */
     META_PLOT_ARM_BINARY,    /* events / n */
     META_PLOT_ARM_CONTINUOUS /* mean, sd, n */
 };
@@ -27,7 +27,8 @@ enum meta_plot_arm_kind {
 struct meta_plot_arm {
     enum meta_plot_arm_kind kind;
     long events; /* binary: participants with the event */
-    long n;      /* binary: participants at risk; continuous: participants analysed */
+    long n;      /* binary: participants at risk; continuous: participants analysed;
+                    none: participants on the side when > 0, shown in the total column */
     double mean; /* continuous */
     double sd;   /* continuous */
 };
@@ -302,6 +303,7 @@ struct meta_funnel {
     double adjusted;   /* trim-and-fill's estimate, analysis scale; NAN: none */
     int contours;      /* shade the significance contours instead of the region */
     double null_value; /* no effect, analysis scale (0) */
+    char *note;        /* a line under the plot (whose formulas); NULL: none */
 };
 
 /* Allocates an empty funnel (measure "Effect", linear axis, no estimate).
@@ -313,6 +315,10 @@ void meta_funnel_free(struct meta_funnel *f);
 
 /* Sets the title (NULL removes it). Returns META_OK or META_ENOMEM. */
 int meta_funnel_set_title(struct meta_funnel *f, const char *title, struct meta_error *err);
+
+/* Sets the line written under the plot (NULL removes it). Returns META_OK
+ * or META_ENOMEM. */
+int meta_funnel_set_note(struct meta_funnel *f, const char *note, struct meta_error *err);
 
 /* Sets the measure's label and the log flag, as for the forest. Returns
  * META_OK, META_EINVAL or META_ENOMEM. */

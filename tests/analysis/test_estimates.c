@@ -631,12 +631,24 @@ static void test_default_measure(void)
         {2, "Y", "a", "b", 0, "RR", 0, 0.7, 0.2, NAN, NAN, NAN, NAN, NAN, NULL, NULL},
         {3, "Z", "a", "b", 0, "OR", 0, 0.6, 0.4, NAN, NAN, NAN, NAN, NAN, NULL, NULL},
     };
+    static const struct test_estimate no_default[] = {
+        {1, "X", "a", "b", 0, "OR", 0, 0.5, 0.3, NAN, NAN, NAN, NAN, NAN, NULL, NULL},
+        {2, "Y", "a", "b", 0, "RD", 0, 0.1, 0.05, NAN, NAN, NAN, NAN, NAN, NULL, NULL},
+    };
     struct run r;
-    CU_ASSERT_EQUAL(compute(&r, "a", "b", NULL, NULL, 0, mixed, 3, 1, META_KIND_BINARY),
+    /* several measures, the outcome type's default (RR) among them: it is pooled */
+    CU_ASSERT_EQUAL_FATAL(compute(&r, "a", "b", NULL, NULL, 0, mixed, 3, 1, META_KIND_BINARY),
+                          META_OK);
+    CU_ASSERT_EQUAL(r.an.opts.measure, META_RR);
+    CU_ASSERT_EQUAL(r.an.contrasts.k, 1);
+    CU_ASSERT_EQUAL(r.an.overall.estimate, log(0.7));
+    done(&r);
+    /* several measures, the default not among them: one must be chosen */
+    CU_ASSERT_EQUAL(compute(&r, "a", "b", NULL, NULL, 0, no_default, 2, 1, META_KIND_BINARY),
                     META_EINVAL);
     CU_ASSERT_PTR_NULL(r.e.key);
     CU_ASSERT_STRING_EQUAL(r.e.err.msg, "outcome 'o' has only estimate rows here, of several "
-                                        "measures (OR, RR): choose one with measure");
+                                        "measures (OR, RD): choose one with measure");
     done(&r);
     static const char *const or [] = {"measure", "OR", NULL};
     CU_ASSERT_EQUAL_FATAL(compute(&r, "a", "b", or, NULL, 0, mixed, 3, 1, META_KIND_BINARY),

@@ -84,9 +84,29 @@ run "$META" bias "${bcg[@]}" --method MH --format json
 run "$META" bias "${bcg[@]}" --method MH
 expect "bias under MH: the table says why" 0 "^Note: trim-and-fill needs an inverse-variance analysis"
 run "$META" funnel "${bcg[@]}" --method MH --trimfill -o "$work/x.png"
-expect "funnel --trimfill under MH: an error" 1 "metafor has none for method MH"
+expect "funnel --trimfill under MH: a usage error" 2 "metafor has none for method MH"
 run "$META" pool "${bcg[@]}" --method PETO --measure OR --influence
-expect "influence under Peto: an error" 1 "influence diagnostics needs an inverse-variance analysis"
+expect "influence under Peto: a usage error" 2 \
+    "influence diagnostics needs an inverse-variance analysis"
+run "$META" regress "${bcg[@]}" --mods ablat --method MH --model common
+expect "regress under MH: a usage error" 2 "a meta-regression needs an inverse-variance analysis"
+# r-meta pools binary outcomes by MH unless asked for what needs inverse-variance
+# weights: then its default is REML, here (no zero cells) metafor's numbers
+run "$META" regress "${bcg[@]}" --mods ablat --format json
+metafor_fit=$(json 'd["method"], [round(c["estimate"], 12) for c in d["coefficients"]], round(d["tau2"], 12)')
+run "$META" regress "${bcg[@]}" --mods ablat --convention r-meta --format json
+expect "regress under r-meta's defaults" 0 '"method": "REML"'
+[[ $(json 'd["method"], [round(c["estimate"], 12) for c in d["coefficients"]], round(d["tau2"], 12)') == "$metafor_fit" ]] &&
+    ok "regress under r-meta's defaults: REML as metafor" ||
+    not_ok "regress under r-meta's defaults: $metafor_fit"
+run "$META" regress "${bcg[@]}" --mods ablat --convention revman5 --plot "$work/bubble_revman5.svg"
+expect "bubble plot under revman5" 0
+grep -q "Convention: revman5 (RevMan 5 and RevMan Web)" "$work/bubble_revman5.svg" &&
+    ok "bubble plot names its convention" || not_ok "bubble plot does not name its convention"
+run "$META" pool "${bcg[@]}" --influence --convention r-meta
+expect "influence under r-meta's defaults" 0 "random effects \(REML\)"
+run "$META" funnel "${bcg[@]}" --trimfill --convention r-meta -o "$work/rmeta.png"
+expect "funnel --trimfill under r-meta's defaults" 0 "funnel plot of 13 trials"
 
 # Conventions: the effects are the convention's (revman5: S3, no events in
 # either arm, is not estimable and not tested).

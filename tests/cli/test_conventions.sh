@@ -130,6 +130,12 @@ expect "forest PNG under revman5" 0
 run "$META" funnel --db "$DB" "${zero[@]}" --convention revman5 --measure OR --method MH \
     -o "$work/funnel.svg"
 expect "funnel leaves the study that is not estimable out" 0 "funnel plot"
+grep -qF "Convention: revman5 (RevMan 5 and RevMan Web)" "$work/funnel.svg" &&
+    ok "funnel SVG names its convention" || not_ok "funnel SVG does not name its convention"
+run "$META" funnel --db "$DB" "${zero[@]}" --measure OR -o "$work/funnel_metafor.svg"
+expect "funnel under metafor" 0 "funnel plot"
+grep -qF "Convention:" "$work/funnel_metafor.svg" &&
+    not_ok "funnel SVG under metafor, the default, names it" || ok "funnel SVG under metafor: no note"
 
 # ---- An analysis file ----------------------------------------------------------
 

@@ -146,6 +146,33 @@ print("\n".join(t for t in ET.parse(sys.argv[1]).getroot().itertext()))' "$work/
 for label in "bcg: Ferguson & Simes 1949" "bcg: Aronson 1948" "0.20 \[0.09, 0.49\]" "0.24 \[0.18, 0.31\]"; do
     grep -q -- "$label" <<<"$out" && ok "forest shows '$label'" || not_ok "forest lacks '$label'"
 done
+# svg_text FILE: the texts of an SVG, one a line, into $out
+svg_text() {
+    run python3 -c '
+import sys, xml.etree.ElementTree as ET
+print("\n".join(t.strip() for t in ET.parse(sys.argv[1]).getroot().itertext() if t.strip()))' "$1"
+}
+svg_text "$work/mixed.svg"
+# svg_row LABEL PATTERN NAME: the row of $out's texts that begins with the line
+# LABEL, with the next two, matches PATTERN
+svg_row() {
+    grep -A2 -x -- "$1" <<<"$out" | tr '\n' ' ' | grep -q -- "$2" && ok "$3" || not_ok "$3"
+}
+# the participant counts of an estimate row (n_treatment, n_control) are shown
+# and counted in the totals, beside arm rows and alone
+svg_row "bcg: Ferguson & Simes 1949" "^bcg: Ferguson & Simes 1949 306 303 " \
+    "forest shows an estimate row's participants"
+svg_row "Total (95% CI)" "96918 72435" "forest totals count the estimate rows' participants"
+printf '%s\n' "trial,treatment,control,outcome,measure,estimate,se,n_treatment,n_control" \
+    "E1,drug,placebo,est_n,MD,-1.5,0.5,40,41" "E2,drug,placebo,est_n,MD,-0.5,0.4,55,50" \
+    "E3,drug,placebo,est_n,MD,-1,0.6,," >"$work/est_n.csv"
+run "$META" load --db "$DB" "$work/est_n.csv"
+expect "load estimate rows with participant counts" 0
+run "$META" forest --db "$DB" --outcome est_n --treatment drug --control placebo -o "$work/est_n.svg"
+expect "forest of estimate rows alone" 0 "forest plot of 3 trials"
+svg_text "$work/est_n.svg"
+svg_row "E1" "^E1 40 41 " "forest of estimate rows alone shows their participants"
+svg_row "Total (95% CI)" "95 91" "forest of estimate rows alone totals their participants"
 run "$META" forest --db "$DB" "${hr[@]}" --by timing -o "$work/hr.png"
 expect "forest of hazard ratios by timing" 0 "forest plot of 65 trials"
 run "$META" funnel --db "$DB" "${hr[@]}" -o "$work/hr_funnel.png"
@@ -220,5 +247,22 @@ expect "--by rob_overall: estimate rows in their subgroups" 0 "rob ok"
 run "$META" pool --db "$DB" --outcome relapse --treatment drug --control placebo --measure OR \
     --format json
 expect "OR: the RR estimate rows left out instead" 0 "its estimate is of another measure \(RR, not OR\)"
+
+# without --measure an outcome's default (RR, MD) is pooled when its estimate
+# rows are of several measures, one of them the default; else a measure is asked for
+printf '%s\n' "trial,treatment,control,outcome,measure,estimate,se" "M1,drug,placebo,mixed,RR,2,0.3" \
+    "M2,drug,placebo,mixed,RR,1.5,0.2" "M3,drug,placebo,mixed,OR,2.5,0.4" \
+    "M1,drug,placebo,mixed2,OR,2,0.3" "M2,drug,placebo,mixed2,RD,0.1,0.03" >"$work/mixed.csv"
+run "$META" load --db "$DB" "$work/mixed.csv"
+expect "load estimate rows of several measures" 0
+run "$META" pool --db "$DB" --outcome mixed --treatment drug --control placebo --format json
+expect "RR and OR rows, no --measure: RR pooled" 0 '"measure": "RR"'
+python3 -c 'import json, sys; d = json.load(sys.stdin)
+sys.exit(d["excluded"] != [{"trial": "M3", "reason": "its estimate is of another measure (OR, not RR)"}]
+         or [s["trial"] for s in d["studies"]] != ["M1", "M2"])' <<<"$out" &&
+    ok "RR and OR rows, no --measure: the OR trial left out" ||
+    not_ok "RR and OR rows, no --measure: the OR trial left out"
+run "$META" pool --db "$DB" --outcome mixed2 --treatment drug --control placebo
+expect "OR and RD rows, no --measure: a measure is asked for" 1 "several measures \(OR, RD\)"
 
 finish
