@@ -86,6 +86,7 @@ const char cmd_run_usage[] =
 /* One analysis to run, or an argument that could not be expanded into any. */
 struct entry {
     char *path;
+    char *real;    /* the path resolved (realpath), or NULL when it does not resolve */
     char *problem; /* why it cannot run at all (e.g. an empty directory), or NULL */
 };
 
@@ -141,7 +142,7 @@ struct run_ctx {
     int width; /* of the path column of the lines printed */
 };
 
-static int add_entry(struct entries *list, const char *path, const char *problem)
+static int add_entry(struct entries *list, const char *path, const char *real, const char *problem)
 {
     if (list->n == list->cap) {
         size_t cap = list->cap ? 2 * list->cap : 16;
@@ -153,9 +154,11 @@ static int add_entry(struct entries *list, const char *path, const char *problem
     }
     struct entry *e = &list->items[list->n];
     e->path = strdup(path);
+    e->real = real ? strdup(real) : NULL;
     e->problem = problem ? strdup(problem) : NULL;
-    if (!e->path || (problem && !e->problem)) {
+    if (!e->path || (real && !e->real) || (problem && !e->problem)) {
         free(e->path);
+        free(e->real);
         free(e->problem);
         return META_ENOMEM;
     }
@@ -167,6 +170,7 @@ static void entries_free(struct entries *list)
 {
     for (size_t i = 0; i < list->n; i++) {
         free(list->items[i].path);
+        free(list->items[i].real);
         free(list->items[i].problem);
     }
     free(list->items);
@@ -175,9 +179,10 @@ static void entries_free(struct entries *list)
     free(list->seen);
 }
 
-static int by_name(const void *a, const void *b)
+/* Orders names that carry a leading flag byte by the names themselves. */
+static int by_flagged_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static int is_ini(const char *name)
@@ -186,18 +191,22 @@ static int is_ini(const char *name)
     return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".ini") == 0;
 }
 
-/* Adds the *.ini files of directory `dir`, in name order (bytewise). */
+/* Adds the *.ini files of directory `dir`, in name order (bytewise). The
+ * real path of a regular file (not a link) is the directory's, resolved
+ * once, and its name: no file costs a realpath of its own. */
 static int add_directory(struct entries *list, const char *dir)
 {
     char **names = NULL;
     size_t n = 0, cap = 0;
     int ret = META_OK;
     char problem[PATH_MAX + 64];
+    char real_dir[PATH_MAX];
     DIR *d = opendir(dir);
     if (!d) {
         snprintf(problem, sizeof problem, "cannot read the directory: %s", strerror(errno));
-        return add_entry(list, dir, problem);
+        return add_entry(list, dir, NULL, problem);
     }
+    int resolved = realpath(dir, real_dir) != NULL;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (!is_ini(de->d_name))
@@ -212,26 +221,33 @@ static int add_directory(struct entries *list, const char *dir)
             names = grown;
             cap = grown_cap;
         }
-        if (!(names[n] = strdup(de->d_name))) {
+        /* A leading byte says whether the name is a regular file's. */
+        size_t len = strlen(de->d_name);
+        if (!(names[n] = malloc(len + 2))) {
             ret = META_ENOMEM;
             goto cleanup;
         }
+        names[n][0] = de->d_type == DT_REG ? 'r' : '?';
+        memcpy(names[n] + 1, de->d_name, len + 1);
         n++;
     }
     if (n == 0) {
-        ret = add_entry(list, dir, "no *.ini analysis files in this directory");
+        ret = add_entry(list, dir, NULL, "no *.ini analysis files in this directory");
         goto cleanup;
     }
-    qsort(names, n, sizeof *names, by_name);
+    qsort(names, n, sizeof *names, by_flagged_name);
     size_t dlen = strlen(dir);
     int slash = dlen > 0 && dir[dlen - 1] == '/';
     for (size_t i = 0; i < n && ret == META_OK; i++) {
-        char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s%s%s", dir, slash ? "" : "/", names[i]) >=
-            (int)sizeof path)
-            ret = add_entry(list, names[i], "path too long");
+        const char *name = names[i] + 1;
+        char path[PATH_MAX], real[PATH_MAX];
+        int known = resolved && names[i][0] == 'r' &&
+                    snprintf(real, sizeof real, "%s/%s", strcmp(real_dir, "/") == 0 ? "" : real_dir,
+                             name) < (int)sizeof real;
+        if (snprintf(path, sizeof path, "%s%s%s", dir, slash ? "" : "/", name) >= (int)sizeof path)
+            ret = add_entry(list, name, NULL, "path too long");
         else
-            ret = add_entry(list, path, NULL);
+            ret = add_entry(list, path, known ? real : NULL, NULL);
     }
 cleanup:
     for (size_t i = 0; i < n; i++)
@@ -250,13 +266,16 @@ static size_t hash_text(const char *s)
 }
 
 /* Whether `path` names a file already listed; if not, remembers it (one
- * realpath per file, one hash probe: naming thousands of files stays
- * linear). A path that does not resolve is listed as given, to fail later. */
-static int listed(struct entries *list, const char *path, int *ret)
+ * realpath per file at most, one hash probe: naming thousands of files stays
+ * linear). *real is the path resolved: the caller's when known (not NULL),
+ * else realpath's into buf, else NULL for a path that does not resolve,
+ * which is listed as given, to fail later. */
+static int listed(struct entries *list, const char *path, const char **real, char *buf, int *ret)
 {
-    char real[PATH_MAX];
     *ret = META_OK;
-    if (!realpath(path, real))
+    if (!*real)
+        *real = realpath(path, buf);
+    if (!*real)
         return 0;
     if (2 * (list->n_seen + 1) > list->cap_seen) {
         size_t cap = list->cap_seen ? 2 * list->cap_seen : 64;
@@ -277,11 +296,11 @@ static int listed(struct entries *list, const char *path, int *ret)
         list->seen = grown;
         list->cap_seen = cap;
     }
-    size_t h = hash_text(real) & (list->cap_seen - 1);
+    size_t h = hash_text(*real) & (list->cap_seen - 1);
     for (; list->seen[h]; h = (h + 1) & (list->cap_seen - 1))
-        if (strcmp(list->seen[h], real) == 0)
+        if (strcmp(list->seen[h], *real) == 0)
             return 1;
-    if (!(list->seen[h] = strdup(real)))
+    if (!(list->seen[h] = strdup(*real)))
         *ret = META_ENOMEM;
     else
         list->n_seen++;
@@ -298,14 +317,20 @@ static int collect(struct entries *list, char **args, size_t n_args)
             struct entries found = {0};
             ret = add_directory(&found, args[i]);
             for (size_t j = 0; ret == META_OK && j < found.n; j++) {
-                if (!found.items[j].problem && listed(list, found.items[j].path, &ret))
+                const struct entry *f = &found.items[j];
+                const char *real = f->real;
+                char buf[PATH_MAX];
+                if (!f->problem && listed(list, f->path, &real, buf, &ret))
                     continue;
                 if (ret == META_OK)
-                    ret = add_entry(list, found.items[j].path, found.items[j].problem);
+                    ret = add_entry(list, f->path, f->problem ? NULL : real, f->problem);
             }
             entries_free(&found);
-        } else if (!listed(list, args[i], &ret) && ret == META_OK) {
-            ret = add_entry(list, args[i], NULL);
+        } else {
+            const char *real = NULL;
+            char buf[PATH_MAX];
+            if (!listed(list, args[i], &real, buf, &ret) && ret == META_OK)
+                ret = add_entry(list, args[i], real, NULL);
         }
         if (ret != META_OK)
             return ret;
@@ -533,6 +558,17 @@ static void items_free(struct item *items, size_t n)
     free(items);
 }
 
+/* An analysis' identity in the history: its real path, resolved when it
+ * was listed, else what cli_analysis_identity makes of the path. */
+static int entry_identity(const struct entry *e, char *out, size_t size, struct meta_error *err)
+{
+    if (!e->real)
+        return cli_analysis_identity(e->path, out, size, err);
+    if (snprintf(out, size, "%s", e->real) >= (int)size)
+        return meta_error_set(err, META_EIO, "%s: path too long", e->path);
+    return META_OK;
+}
+
 /* Reads an item's file and everything about it that needs no registry:
  * its request and outputs, its identity in the history, its SHA-256. */
 static void prepare(struct run_ctx *ctx, struct item *it)
@@ -548,7 +584,7 @@ static void prepare(struct run_ctx *ctx, struct item *it)
     }
     if (meta_analysis_file_read(&it->af, it->e->path, &err) != META_OK ||
         claim_outputs(ctx, &it->af, &err) != META_OK ||
-        cli_analysis_identity(it->e->path, identity, sizeof identity, &err) != META_OK ||
+        entry_identity(it->e, identity, sizeof identity, &err) != META_OK ||
         meta_load_sha256_file(it->e->path, it->sha256, &err) != META_OK) {
         item_fail(it, &err);
         return;
