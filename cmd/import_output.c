@@ -5,6 +5,7 @@
  * the files reach the terminal with control characters escaped.
  */
 #include "cmd_import.h"
+#include "meta_json_build.h"
 #include "meta_report.h"
 
 #include <json-c/json.h>
@@ -167,62 +168,7 @@ static void print_text_check(FILE *out, const struct meta_check_report *c)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-/* Builder state: a failed allocation sets oom, checked once at the end. */
-struct jb {
-    int oom;
-};
-
-static struct json_object *jnum(struct jb *b, double v)
-{
-    if (!isfinite(v))
-        return NULL; /* null */
-    char text[40];
-    meta_format_double(text, sizeof text, v);
-    struct json_object *o = json_object_new_double_s(v, text);
-    b->oom |= !o;
-    return o;
-}
-
-static struct json_object *jint(struct jb *b, long long v)
-{
-    struct json_object *o = json_object_new_int64(v);
-    b->oom |= !o;
-    return o;
-}
-
-static struct json_object *jstr(struct jb *b, const char *s)
-{
-    if (!s)
-        return NULL;
-    struct json_object *o = json_object_new_string(s);
-    b->oom |= !o;
-    return o;
-}
-
-static struct json_object *jcontainer(struct jb *b, int array)
-{
-    struct json_object *o = array ? json_object_new_array() : json_object_new_object();
-    b->oom |= !o;
-    return o;
-}
-
-static void put(struct jb *b, struct json_object *obj, const char *key, struct json_object *v)
-{
-    if (!obj || json_object_object_add(obj, key, v) != 0) {
-        json_object_put(v);
-        b->oom = 1;
-    }
-}
-
-static void push(struct jb *b, struct json_object *arr, struct json_object *v)
-{
-    if (!arr || json_object_array_add(arr, v) != 0) {
-        json_object_put(v);
-        b->oom = 1;
-    }
-}
-
-static int print_json(FILE *out, struct jb *b, struct json_object *root)
+static int print_json(FILE *out, struct meta_jb *b, struct json_object *root)
 {
     if (!b->oom)
         fprintf(out, "%s\n",
@@ -233,72 +179,73 @@ static int print_json(FILE *out, struct jb *b, struct json_object *root)
     return b->oom ? 1 : 0;
 }
 
-static struct json_object *json_review(struct jb *b, const struct meta_import_report *r)
+static struct json_object *json_review(struct meta_jb *b, const struct meta_import_report *r)
 {
     const struct meta_review *rv = r->rv;
-    struct json_object *o = jcontainer(b, 0);
-    put(b, o, "format", jstr(b, rv->format == META_REVIEW_REVMAN5 ? "revman" : "cochrane"));
-    put(b, o, "path", jstr(b, rv->path));
-    put(b, o, "name", jstr(b, rv->name));
-    put(b, o, "cd_number", jstr(b, rv->cd_number));
-    put(b, o, "title", jstr(b, rv->title));
-    put(b, o, "prefix", jstr(b, r->prefix));
+    struct json_object *o = meta_jobj(b);
+    meta_jput(b, o, "format",
+              meta_jstr(b, rv->format == META_REVIEW_REVMAN5 ? "revman" : "cochrane"));
+    meta_jput(b, o, "path", meta_jstr(b, rv->path));
+    meta_jput(b, o, "name", meta_jstr(b, rv->name));
+    meta_jput(b, o, "cd_number", meta_jstr(b, rv->cd_number));
+    meta_jput(b, o, "title", meta_jstr(b, rv->title));
+    meta_jput(b, o, "prefix", meta_jstr(b, r->prefix));
     return o;
 }
 
-static struct json_object *json_sources(struct jb *b, const struct meta_import_report *r)
+static struct json_object *json_sources(struct meta_jb *b, const struct meta_import_report *r)
 {
-    struct json_object *arr = jcontainer(b, 1);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < r->load.nfiles; i++) {
         const struct meta_load_file_report *f = &r->load.files[i];
-        struct json_object *o = jcontainer(b, 0);
-        put(b, o, "load", jstr(b, f->name));
-        put(b, o, "file", jstr(b, r->rv->sources[i].name));
-        put(b, o, "sha256", jstr(b, f->sha256));
-        put(b, o, "rows", jint(b, f->rows));
-        put(b, o, "estimates", jint(b, f->estimates));
-        put(b, o, "new", jint(b, f->inserted));
-        put(b, o, "replaced", jint(b, f->replaced));
-        put(b, o, "unchanged", jint(b, f->unchanged));
-        put(b, o, "removed", jint(b, f->removed));
-        push(b, arr, o);
+        struct json_object *o = meta_jobj(b);
+        meta_jput(b, o, "load", meta_jstr(b, f->name));
+        meta_jput(b, o, "file", meta_jstr(b, r->rv->sources[i].name));
+        meta_jput(b, o, "sha256", meta_jstr(b, f->sha256));
+        meta_jput(b, o, "rows", meta_jint(b, f->rows));
+        meta_jput(b, o, "estimates", meta_jint(b, f->estimates));
+        meta_jput(b, o, "new", meta_jint(b, f->inserted));
+        meta_jput(b, o, "replaced", meta_jint(b, f->replaced));
+        meta_jput(b, o, "unchanged", meta_jint(b, f->unchanged));
+        meta_jput(b, o, "removed", meta_jint(b, f->removed));
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
 
-static struct json_object *json_analyses(struct jb *b, const struct meta_import_report *r)
+static struct json_object *json_analyses(struct meta_jb *b, const struct meta_import_report *r)
 {
-    struct json_object *arr = jcontainer(b, 1);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < r->n_analyses; i++) {
         const struct meta_import_analysis *a = &r->analyses[i];
-        struct json_object *o = jcontainer(b, 0);
-        put(b, o, "analysis", jstr(b, a->id));
-        put(b, o, "name", jstr(b, a->an->name));
-        put(b, o, "outcome", jstr(b, a->outcome));
-        put(b, o, "data_type", jstr(b, meta_review_type_name(a->an->type)));
-        put(b, o, "subgroups", jint(b, (long long)a->an->n_subgroups));
-        put(b, o, "rows", jint(b, (long long)a->rows));
-        put(b, o, "stored", jint(b, (long long)a->stored));
-        put(b, o, "skipped", jint(b, (long long)a->skipped));
-        push(b, arr, o);
+        struct json_object *o = meta_jobj(b);
+        meta_jput(b, o, "analysis", meta_jstr(b, a->id));
+        meta_jput(b, o, "name", meta_jstr(b, a->an->name));
+        meta_jput(b, o, "outcome", meta_jstr(b, a->outcome));
+        meta_jput(b, o, "data_type", meta_jstr(b, meta_review_type_name(a->an->type)));
+        meta_jput(b, o, "subgroups", meta_jint(b, (long long)a->an->n_subgroups));
+        meta_jput(b, o, "rows", meta_jint(b, (long long)a->rows));
+        meta_jput(b, o, "stored", meta_jint(b, (long long)a->stored));
+        meta_jput(b, o, "skipped", meta_jint(b, (long long)a->skipped));
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
 
-static struct json_object *json_skipped(struct jb *b, const struct meta_import_report *r)
+static struct json_object *json_skipped(struct meta_jb *b, const struct meta_import_report *r)
 {
-    struct json_object *arr = jcontainer(b, 1);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < r->n_skipped; i++) {
         const struct meta_import_skip *s = &r->skipped[i];
         char id[32];
         meta_review_analysis_id(s->row->analysis, id, sizeof id);
-        struct json_object *o = jcontainer(b, 0);
-        put(b, o, "file", jstr(b, s->row->source));
-        put(b, o, "line", jint(b, s->row->line));
-        put(b, o, "analysis", jstr(b, id));
-        put(b, o, "study", jstr(b, s->row->study));
-        put(b, o, "reason", jstr(b, s->reason));
-        push(b, arr, o);
+        struct json_object *o = meta_jobj(b);
+        meta_jput(b, o, "file", meta_jstr(b, s->row->source));
+        meta_jput(b, o, "line", meta_jint(b, s->row->line));
+        meta_jput(b, o, "analysis", meta_jstr(b, id));
+        meta_jput(b, o, "study", meta_jstr(b, s->row->study));
+        meta_jput(b, o, "reason", meta_jstr(b, s->reason));
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
@@ -306,64 +253,64 @@ static struct json_object *json_skipped(struct jb *b, const struct meta_import_r
 static int print_json_report(FILE *out, const struct meta_import_report *r, const char *dir,
                              size_t written, size_t skipped)
 {
-    struct jb b = {0};
-    struct json_object *root = jcontainer(&b, 0);
-    put(&b, root, "review", json_review(&b, r));
-    put(&b, root, "sources", json_sources(&b, r));
-    put(&b, root, "analyses", json_analyses(&b, r));
-    struct json_object *rows = jcontainer(&b, 0);
+    struct meta_jb b = {0};
+    struct json_object *root = meta_jobj(&b);
+    meta_jput(&b, root, "review", json_review(&b, r));
+    meta_jput(&b, root, "sources", json_sources(&b, r));
+    meta_jput(&b, root, "analyses", json_analyses(&b, r));
+    struct json_object *rows = meta_jobj(&b);
     for (int t = META_REVIEW_TYPE_UNKNOWN; t <= META_REVIEW_OE; t++)
         if (r->rows_by_type[t])
-            put(&b, rows, meta_review_type_name((enum meta_review_data_type)t),
-                jint(&b, (long long)r->rows_by_type[t]));
-    put(&b, root, "data_rows", rows);
-    struct json_object *stored = jcontainer(&b, 0);
-    put(&b, stored, "binary", jint(&b, r->binary));
-    put(&b, stored, "continuous", jint(&b, r->continuous));
-    put(&b, stored, "estimates", jint(&b, r->estimates));
-    put(&b, root, "stored", stored);
-    put(&b, root, "trials", jint(&b, (long long)r->trials));
-    put(&b, root, "skipped", json_skipped(&b, r));
+            meta_jput(&b, rows, meta_review_type_name((enum meta_review_data_type)t),
+                      meta_jint(&b, (long long)r->rows_by_type[t]));
+    meta_jput(&b, root, "data_rows", rows);
+    struct json_object *stored = meta_jobj(&b);
+    meta_jput(&b, stored, "binary", meta_jint(&b, r->binary));
+    meta_jput(&b, stored, "continuous", meta_jint(&b, r->continuous));
+    meta_jput(&b, stored, "estimates", meta_jint(&b, r->estimates));
+    meta_jput(&b, root, "stored", stored);
+    meta_jput(&b, root, "trials", meta_jint(&b, (long long)r->trials));
+    meta_jput(&b, root, "skipped", json_skipped(&b, r));
     if (dir) {
-        struct json_object *files = jcontainer(&b, 0);
-        put(&b, files, "dir", jstr(&b, dir));
-        put(&b, files, "written", jint(&b, (long long)written));
-        put(&b, files, "skipped", jint(&b, (long long)skipped));
-        put(&b, root, "analysis_files", files);
+        struct json_object *files = meta_jobj(&b);
+        meta_jput(&b, files, "dir", meta_jstr(&b, dir));
+        meta_jput(&b, files, "written", meta_jint(&b, (long long)written));
+        meta_jput(&b, files, "skipped", meta_jint(&b, (long long)skipped));
+        meta_jput(&b, root, "analysis_files", files);
     }
     return print_json(out, &b, root);
 }
 
 static int print_json_check(FILE *out, const struct meta_check_report *c)
 {
-    struct jb b = {0};
-    struct json_object *root = jcontainer(&b, 1);
+    struct meta_jb b = {0};
+    struct json_object *root = meta_jarr(&b);
     for (size_t i = 0; i < c->n_analyses; i++) {
         const struct meta_check_analysis *a = &c->analyses[i];
-        struct json_object *o = jcontainer(&b, 0);
+        struct json_object *o = meta_jobj(&b);
         int compared = a->status == META_CHECK_AGREE || a->status == META_CHECK_DISAGREE;
-        put(&b, o, "analysis", jstr(&b, a->id));
-        put(&b, o, "name", jstr(&b, a->an->name));
-        put(&b, o, "k", jint(&b, (long long)a->k));
+        meta_jput(&b, o, "analysis", meta_jstr(&b, a->id));
+        meta_jput(&b, o, "name", meta_jstr(&b, a->an->name));
+        meta_jput(&b, o, "k", meta_jint(&b, (long long)a->k));
         /* null: nothing was compared (the status and reason say why) */
-        put(&b, o, "agree",
-            compared ? json_object_new_boolean(a->status == META_CHECK_AGREE) : NULL);
-        put(&b, o, "status", jstr(&b, status_word(a->status)));
+        meta_jput(&b, o, "agree",
+                  compared ? json_object_new_boolean(a->status == META_CHECK_AGREE) : NULL);
+        meta_jput(&b, o, "status", meta_jstr(&b, status_word(a->status)));
         if (a->reason)
-            put(&b, o, "reason", jstr(&b, a->reason));
-        put(&b, o, "max_rel_diff", compared ? jnum(&b, a->max_rel_diff) : NULL);
-        struct json_object *fields = jcontainer(&b, 1);
+            meta_jput(&b, o, "reason", meta_jstr(&b, a->reason));
+        meta_jput(&b, o, "max_rel_diff", compared ? meta_jnum(&b, a->max_rel_diff) : NULL);
+        struct json_object *fields = meta_jarr(&b);
         for (size_t j = 0; j < a->n_fields; j++) {
             const struct meta_check_field *f = &a->fields[j];
-            struct json_object *fo = jcontainer(&b, 0);
-            put(&b, fo, "field", jstr(&b, f->field));
-            put(&b, fo, "revman", jnum(&b, f->revman));
-            put(&b, fo, "meta", jnum(&b, f->meta));
-            put(&b, fo, "agree", json_object_new_boolean(f->agree));
-            push(&b, fields, fo);
+            struct json_object *fo = meta_jobj(&b);
+            meta_jput(&b, fo, "field", meta_jstr(&b, f->field));
+            meta_jput(&b, fo, "revman", meta_jnum(&b, f->revman));
+            meta_jput(&b, fo, "meta", meta_jnum(&b, f->meta));
+            meta_jput(&b, fo, "agree", json_object_new_boolean(f->agree));
+            meta_jpush(&b, fields, fo);
         }
-        put(&b, o, "fields", fields);
-        push(&b, root, o);
+        meta_jput(&b, o, "fields", fields);
+        meta_jpush(&b, root, o);
     }
     return print_json(out, &b, root);
 }

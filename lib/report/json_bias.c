@@ -14,120 +14,120 @@
 
 /* {"estimate", "ci_lower", "ci_upper"} back-transformed, under the given
  * names, when log_scale (meta_analysis.log_scale); NULL (null) otherwise. */
-static struct json_object *exp_json(struct report_jb *b, int log_scale, const char *const names[3],
+static struct json_object *exp_json(struct meta_jb *b, int log_scale, const char *const names[3],
                                     const double v[3])
 {
     if (!log_scale)
         return NULL;
-    struct json_object *o = report_jobj(b);
+    struct json_object *o = meta_jobj(b);
     for (int i = 0; i < 3; i++)
-        report_jput(b, o, names[i], report_jnum(b, exp(v[i])));
+        meta_jput(b, o, names[i], meta_jnum(b, exp(v[i])));
     return o;
 }
 
-static struct json_object *regtest_json(struct report_jb *b, const struct meta_regtest *r,
+static struct json_object *regtest_json(struct meta_jb *b, const struct meta_regtest *r,
                                         int log_scale)
 {
     static const char *const limits[3] = {"limit_estimate", "limit_ci_lower", "limit_ci_upper"};
     const double v[3] = {r->limit_estimate, r->limit_ci_lower, r->limit_ci_upper};
-    struct json_object *o = report_jobj(b);
-    report_jput(b, o, "coefficient", report_jnum(b, r->coefficient));
-    report_jput(b, o, "se", report_jnum(b, r->se));
-    report_jput(b, o, "statistic", report_jnum(b, r->statistic));
-    report_jput(b, o, "df", report_jnum(b, r->df));
-    report_jput(b, o, "p", report_jnum(b, r->p));
+    struct json_object *o = meta_jobj(b);
+    meta_jput(b, o, "coefficient", meta_jnum(b, r->coefficient));
+    meta_jput(b, o, "se", meta_jnum(b, r->se));
+    meta_jput(b, o, "statistic", meta_jnum(b, r->statistic));
+    meta_jput(b, o, "df", meta_jnum(b, r->df));
+    meta_jput(b, o, "p", meta_jnum(b, r->p));
     for (int i = 0; i < 3; i++)
-        report_jput(b, o, limits[i], report_jnum(b, v[i]));
-    report_jput(b, o, "exp", exp_json(b, log_scale, limits, v));
+        meta_jput(b, o, limits[i], meta_jnum(b, v[i]));
+    meta_jput(b, o, "exp", exp_json(b, log_scale, limits, v));
     return o;
 }
 
-static struct json_object *trimfill_json(struct report_jb *b, const struct meta_trimfill *t,
+static struct json_object *trimfill_json(struct meta_jb *b, const struct meta_trimfill *t,
                                          int log_scale)
 {
     static const char *const names[3] = {"estimate", "ci_lower", "ci_upper"};
     const double v[3] = {t->estimate, t->ci_lower, t->ci_upper};
-    struct json_object *o = report_jobj(b);
-    report_jput(b, o, "estimator", report_jstr(b, meta_tf_estimator_name(t->estimator)));
-    report_jput(b, o, "side", report_jstr(b, meta_tf_side_name(t->side)));
-    report_jput(b, o, "k0", report_jint(b, (long long)t->k0));
-    report_jput(b, o, "estimate", report_jnum(b, t->estimate));
-    report_jput(b, o, "se", report_jnum(b, t->se));
-    report_jput(b, o, "ci_lower", report_jnum(b, t->ci_lower));
-    report_jput(b, o, "ci_upper", report_jnum(b, t->ci_upper));
-    report_jput(b, o, "tau2", report_jnum(b, t->tau2));
-    struct json_object *filled = report_jarr(b);
+    struct json_object *o = meta_jobj(b);
+    meta_jput(b, o, "estimator", meta_jstr(b, meta_tf_estimator_name(t->estimator)));
+    meta_jput(b, o, "side", meta_jstr(b, meta_tf_side_name(t->side)));
+    meta_jput(b, o, "k0", meta_jint(b, (long long)t->k0));
+    meta_jput(b, o, "estimate", meta_jnum(b, t->estimate));
+    meta_jput(b, o, "se", meta_jnum(b, t->se));
+    meta_jput(b, o, "ci_lower", meta_jnum(b, t->ci_lower));
+    meta_jput(b, o, "ci_upper", meta_jnum(b, t->ci_upper));
+    meta_jput(b, o, "tau2", meta_jnum(b, t->tau2));
+    struct json_object *filled = meta_jarr(b);
     for (size_t i = 0; i < t->k0; i++) {
-        struct json_object *f = report_jobj(b);
-        report_jput(b, f, "yi", report_jnum(b, t->filled[i].yi));
-        report_jput(b, f, "vi", report_jnum(b, t->filled[i].vi));
-        report_jpush(b, filled, f);
+        struct json_object *f = meta_jobj(b);
+        meta_jput(b, f, "yi", meta_jnum(b, t->filled[i].yi));
+        meta_jput(b, f, "vi", meta_jnum(b, t->filled[i].vi));
+        meta_jpush(b, filled, f);
     }
-    report_jput(b, o, "filled", filled);
-    report_jput(b, o, "exp", exp_json(b, log_scale, names, v));
+    meta_jput(b, o, "filled", filled);
+    meta_jput(b, o, "exp", exp_json(b, log_scale, names, v));
     return o;
 }
 
-void report_json_bias(struct report_jb *b, struct json_object *root, const struct meta_analysis *an)
+void report_json_bias(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an)
 {
     const struct meta_analysis_bias *bias = &an->bias;
     int log_scale = an->log_scale;
     if (bias->have_tests) {
-        report_jput(b, root, "egger", regtest_json(b, &bias->egger, log_scale));
-        report_jput(b, root, "regtest", regtest_json(b, &bias->regtest, log_scale));
-        struct json_object *begg = report_jobj(b);
-        report_jput(b, begg, "tau", report_jnum(b, bias->begg.tau));
-        report_jput(b, begg, "p", report_jnum(b, bias->begg.p));
-        report_jput(b, root, "begg", begg);
+        meta_jput(b, root, "egger", regtest_json(b, &bias->egger, log_scale));
+        meta_jput(b, root, "regtest", regtest_json(b, &bias->regtest, log_scale));
+        struct json_object *begg = meta_jobj(b);
+        meta_jput(b, begg, "tau", meta_jnum(b, bias->begg.tau));
+        meta_jput(b, begg, "p", meta_jnum(b, bias->begg.p));
+        meta_jput(b, root, "begg", begg);
     }
-    report_jput(b, root, "trimfill",
-                bias->have_trimfill ? trimfill_json(b, &bias->trimfill, log_scale) : NULL);
+    meta_jput(b, root, "trimfill",
+              bias->have_trimfill ? trimfill_json(b, &bias->trimfill, log_scale) : NULL);
     const char *notes[REPORT_BIAS_NOTES];
     size_t n = report_bias_notes(an, notes);
-    struct json_object *arr = report_jarr(b);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < n; i++)
-        report_jpush(b, arr, report_jstr(b, notes[i]));
-    report_jput(b, root, "notes", arr);
+        meta_jpush(b, arr, meta_jstr(b, notes[i]));
+    meta_jput(b, root, "notes", arr);
 }
 
-struct json_object *report_json_influence(struct report_jb *b, const struct meta_analysis *an)
+struct json_object *report_json_influence(struct meta_jb *b, const struct meta_analysis *an)
 {
     const struct meta_analysis_influence *inf = &an->influence;
-    struct json_object *arr = report_jarr(b);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < inf->k; i++) {
         const struct meta_influence *r = &inf->row[i];
-        struct json_object *o = report_jobj(b);
-        report_jput(b, o, "trial", report_jstr(b, an->contrasts.info[inf->index[i]].trial));
-        report_jput(b, o, "rstudent", report_jnum(b, r->rstudent));
-        report_jput(b, o, "dffits", report_jnum(b, r->dffits));
-        report_jput(b, o, "cook_d", report_jnum(b, r->cook_d));
-        report_jput(b, o, "cov_r", report_jnum(b, r->cov_r));
-        report_jput(b, o, "tau2_del", report_jnum(b, r->tau2_del));
-        report_jput(b, o, "QE_del", report_jnum(b, r->QE_del));
-        report_jput(b, o, "hat", report_jnum(b, r->hat));
-        report_jput(b, o, "weight", report_jnum(b, r->weight));
+        struct json_object *o = meta_jobj(b);
+        meta_jput(b, o, "trial", meta_jstr(b, an->contrasts.info[inf->index[i]].trial));
+        meta_jput(b, o, "rstudent", meta_jnum(b, r->rstudent));
+        meta_jput(b, o, "dffits", meta_jnum(b, r->dffits));
+        meta_jput(b, o, "cook_d", meta_jnum(b, r->cook_d));
+        meta_jput(b, o, "cov_r", meta_jnum(b, r->cov_r));
+        meta_jput(b, o, "tau2_del", meta_jnum(b, r->tau2_del));
+        meta_jput(b, o, "QE_del", meta_jnum(b, r->QE_del));
+        meta_jput(b, o, "hat", meta_jnum(b, r->hat));
+        meta_jput(b, o, "weight", meta_jnum(b, r->weight));
         struct json_object *flag = json_object_new_boolean(r->influential);
         b->oom |= !flag;
-        report_jput(b, o, "influential", flag);
-        report_jpush(b, arr, o);
+        meta_jput(b, o, "influential", flag);
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
 
-static struct json_object *coefficients_json(struct report_jb *b, const struct meta_metareg *f)
+static struct json_object *coefficients_json(struct meta_jb *b, const struct meta_metareg *f)
 {
-    struct json_object *arr = report_jarr(b);
+    struct json_object *arr = meta_jarr(b);
     for (size_t j = 0; j < f->p; j++) {
         const struct meta_metareg_coef *c = &f->coefficients[j];
-        struct json_object *o = report_jobj(b);
-        report_jput(b, o, "name", report_jstr(b, c->name));
-        report_jput(b, o, "estimate", report_jnum(b, c->estimate));
-        report_jput(b, o, "se", report_jnum(b, c->se));
-        report_jput(b, o, "statistic", report_jnum(b, c->statistic));
-        report_jput(b, o, "p", report_jnum(b, c->p));
-        report_jput(b, o, "ci_lower", report_jnum(b, c->ci_lower));
-        report_jput(b, o, "ci_upper", report_jnum(b, c->ci_upper));
-        report_jpush(b, arr, o);
+        struct json_object *o = meta_jobj(b);
+        meta_jput(b, o, "name", meta_jstr(b, c->name));
+        meta_jput(b, o, "estimate", meta_jnum(b, c->estimate));
+        meta_jput(b, o, "se", meta_jnum(b, c->se));
+        meta_jput(b, o, "statistic", meta_jnum(b, c->statistic));
+        meta_jput(b, o, "p", meta_jnum(b, c->p));
+        meta_jput(b, o, "ci_lower", meta_jnum(b, c->ci_lower));
+        meta_jput(b, o, "ci_upper", meta_jnum(b, c->ci_upper));
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
@@ -143,80 +143,79 @@ static int numeric_moderator(const struct meta_design *d, const char *name)
 
 /* Each regressed trial: its effect, weight and moderators' values (numbers
  * for numeric moderators). */
-static struct json_object *regression_studies(struct report_jb *b, const struct meta_analysis *an)
+static struct json_object *regression_studies(struct meta_jb *b, const struct meta_analysis *an)
 {
     const struct meta_analysis_regression *r = &an->regression;
     const struct meta_analysis_request *req = an->req;
-    struct json_object *arr = report_jarr(b);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < r->k; i++) {
-        struct json_object *o = report_jobj(b), *values = report_jobj(b);
-        report_jput(b, o, "trial", report_jstr(b, an->contrasts.info[r->index[i]].trial));
-        report_jput(b, o, "yi", report_jnum(b, r->yi[i]));
-        report_jput(b, o, "vi", report_jnum(b, r->vi[i]));
-        report_jput(b, o, "weight", report_jnum(b, r->weight[i]));
+        struct json_object *o = meta_jobj(b), *values = meta_jobj(b);
+        meta_jput(b, o, "trial", meta_jstr(b, an->contrasts.info[r->index[i]].trial));
+        meta_jput(b, o, "yi", meta_jnum(b, r->yi[i]));
+        meta_jput(b, o, "vi", meta_jnum(b, r->vi[i]));
+        meta_jput(b, o, "weight", meta_jnum(b, r->weight[i]));
         for (size_t j = 0; j < req->n_mods; j++) {
             const char *v = r->values[i * req->n_mods + j];
-            report_jput(b, values, req->mods[j],
-                        numeric_moderator(&r->design, req->mods[j])
-                            ? report_jnum(b, strtod(v, NULL))
-                            : report_jstr(b, v));
+            meta_jput(b, values, req->mods[j],
+                      numeric_moderator(&r->design, req->mods[j]) ? meta_jnum(b, strtod(v, NULL))
+                                                                  : meta_jstr(b, v));
         }
-        report_jput(b, o, "mods", values);
-        report_jpush(b, arr, o);
+        meta_jput(b, o, "mods", values);
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
 
-void report_json_regression(struct report_jb *b, struct json_object *obj,
+void report_json_regression(struct meta_jb *b, struct json_object *obj,
                             const struct meta_analysis *an)
 {
     const struct meta_analysis_regression *r = &an->regression;
     const struct meta_metareg *f = &r->fit;
     const struct meta_analysis_request *req = an->req;
-    report_jput(b, obj, "k", report_jint(b, (long long)r->k));
-    struct json_object *mods = report_jarr(b);
+    meta_jput(b, obj, "k", meta_jint(b, (long long)r->k));
+    struct json_object *mods = meta_jarr(b);
     for (size_t j = 0; j < req->n_mods; j++)
-        report_jpush(b, mods, report_jstr(b, req->mods[j]));
-    report_jput(b, obj, "mods", mods);
-    report_jput(b, obj, "coefficients", coefficients_json(b, f));
-    report_jput(b, obj, "QM", report_jnum(b, f->QM));
-    report_jput(b, obj, "QM_df", report_jint(b, f->QM_df));
-    report_jput(b, obj, "QM_p", report_jnum(b, f->QM_p));
-    report_jput(b, obj, "QE", report_jnum(b, f->QE));
-    report_jput(b, obj, "QE_df", report_jint(b, f->QE_df));
-    report_jput(b, obj, "QE_p", report_jnum(b, f->QE_p));
-    report_jput(b, obj, "df", report_jnum(b, f->df));
-    report_jput(b, obj, "tau2", report_jnum(b, f->tau2));
-    report_jput(b, obj, "I2", report_jnum(b, f->I2));
-    report_jput(b, obj, "H2", report_jnum(b, f->H2));
-    report_jput(b, obj, "R2", report_jnum(b, f->R2));
-    report_jput(b, obj, "studies", regression_studies(b, an));
+        meta_jpush(b, mods, meta_jstr(b, req->mods[j]));
+    meta_jput(b, obj, "mods", mods);
+    meta_jput(b, obj, "coefficients", coefficients_json(b, f));
+    meta_jput(b, obj, "QM", meta_jnum(b, f->QM));
+    meta_jput(b, obj, "QM_df", meta_jint(b, f->QM_df));
+    meta_jput(b, obj, "QM_p", meta_jnum(b, f->QM_p));
+    meta_jput(b, obj, "QE", meta_jnum(b, f->QE));
+    meta_jput(b, obj, "QE_df", meta_jint(b, f->QE_df));
+    meta_jput(b, obj, "QE_p", meta_jnum(b, f->QE_p));
+    meta_jput(b, obj, "df", meta_jnum(b, f->df));
+    meta_jput(b, obj, "tau2", meta_jnum(b, f->tau2));
+    meta_jput(b, obj, "I2", meta_jnum(b, f->I2));
+    meta_jput(b, obj, "H2", meta_jnum(b, f->H2));
+    meta_jput(b, obj, "R2", meta_jnum(b, f->R2));
+    meta_jput(b, obj, "studies", regression_studies(b, an));
     struct json_object *excluded =
         report_json_excluded(b, NULL, an->contrasts.excluded, an->contrasts.n_excluded);
-    report_jput(b, obj, "excluded", report_json_excluded(b, excluded, r->excluded, r->n_excluded));
+    meta_jput(b, obj, "excluded", report_json_excluded(b, excluded, r->excluded, r->n_excluded));
 }
 
 /* `meta bias --format json`: the selection and model, k, the tests, the
  * studies tested, the trials left out and the data block. */
 static struct json_object *bias_root(const struct meta_analysis *an)
 {
-    struct report_jb b = {0};
-    struct json_object *root = report_jobj(&b);
+    struct meta_jb b = {0};
+    struct json_object *root = meta_jobj(&b);
     report_json_head(&b, root, an);
-    report_jput(&b, root, "k", report_jint(&b, (long long)an->bias.k));
+    meta_jput(&b, root, "k", meta_jint(&b, (long long)an->bias.k));
     report_json_bias(&b, root, an);
-    struct json_object *studies = report_jarr(&b);
+    struct json_object *studies = meta_jarr(&b);
     for (size_t i = 0; i < an->bias.k; i++) {
         size_t at = an->bias.index[i];
-        struct json_object *o = report_jobj(&b);
-        report_jput(&b, o, "trial", report_jstr(&b, an->contrasts.info[at].trial));
-        report_jput(&b, o, "yi", report_jnum(&b, an->overall.studies[at].yi));
-        report_jput(&b, o, "vi", report_jnum(&b, an->overall.studies[at].vi));
-        report_jpush(&b, studies, o);
+        struct json_object *o = meta_jobj(&b);
+        meta_jput(&b, o, "trial", meta_jstr(&b, an->contrasts.info[at].trial));
+        meta_jput(&b, o, "yi", meta_jnum(&b, an->overall.studies[at].yi));
+        meta_jput(&b, o, "vi", meta_jnum(&b, an->overall.studies[at].vi));
+        meta_jpush(&b, studies, o);
     }
-    report_jput(&b, root, "studies", studies);
-    report_jput(&b, root, "excluded",
-                report_json_excluded(&b, NULL, an->contrasts.excluded, an->contrasts.n_excluded));
+    meta_jput(&b, root, "studies", studies);
+    meta_jput(&b, root, "excluded",
+              report_json_excluded(&b, NULL, an->contrasts.excluded, an->contrasts.n_excluded));
     report_json_data(&b, root, an);
     if (b.oom) {
         json_object_put(root);
@@ -227,8 +226,8 @@ static struct json_object *bias_root(const struct meta_analysis *an)
 
 static struct json_object *regress_root(const struct meta_analysis *an)
 {
-    struct report_jb b = {0};
-    struct json_object *root = report_jobj(&b);
+    struct meta_jb b = {0};
+    struct json_object *root = meta_jobj(&b);
     report_json_head(&b, root, an);
     report_json_regression(&b, root, an);
     report_json_data(&b, root, an);

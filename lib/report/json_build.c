@@ -1,5 +1,5 @@
 /*
- * Building the JSON outputs (see report_internal.h): values that cannot be
+ * Building the JSON outputs (see meta_json_build.h): values that cannot be
  * written as JSON numbers become null, numbers carry as many digits as it
  * takes to read them back, and allocation failures are collected in the
  * builder and checked once, so that the writers read as the contract does.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct json_object *report_jnum(struct report_jb *b, double v)
+struct json_object *meta_jnum(struct meta_jb *b, double v)
 {
     if (!isfinite(v))
         return NULL; /* null */
@@ -21,14 +21,14 @@ struct json_object *report_jnum(struct report_jb *b, double v)
     return o;
 }
 
-struct json_object *report_jint(struct report_jb *b, long long v)
+struct json_object *meta_jint(struct meta_jb *b, long long v)
 {
     struct json_object *o = json_object_new_int64(v);
     b->oom |= !o;
     return o;
 }
 
-struct json_object *report_jstr(struct report_jb *b, const char *s)
+struct json_object *meta_jstr(struct meta_jb *b, const char *s)
 {
     if (!s)
         return NULL;
@@ -37,29 +37,28 @@ struct json_object *report_jstr(struct report_jb *b, const char *s)
     return o;
 }
 
-struct json_object *report_jbool(struct report_jb *b, int v)
+struct json_object *meta_jbool(struct meta_jb *b, int v)
 {
     struct json_object *o = json_object_new_boolean(v);
     b->oom |= !o;
     return o;
 }
 
-struct json_object *report_jobj(struct report_jb *b)
+struct json_object *meta_jobj(struct meta_jb *b)
 {
     struct json_object *o = json_object_new_object();
     b->oom |= !o;
     return o;
 }
 
-struct json_object *report_jarr(struct report_jb *b)
+struct json_object *meta_jarr(struct meta_jb *b)
 {
     struct json_object *o = json_object_new_array();
     b->oom |= !o;
     return o;
 }
 
-void report_jput(struct report_jb *b, struct json_object *obj, const char *key,
-                 struct json_object *val)
+void meta_jput(struct meta_jb *b, struct json_object *obj, const char *key, struct json_object *val)
 {
     if (!obj || json_object_object_add(obj, key, val) != 0) {
         json_object_put(val);
@@ -67,7 +66,7 @@ void report_jput(struct report_jb *b, struct json_object *obj, const char *key,
     }
 }
 
-void report_jpush(struct report_jb *b, struct json_object *arr, struct json_object *val)
+void meta_jpush(struct meta_jb *b, struct json_object *arr, struct json_object *val)
 {
     if (!arr || !val || json_object_array_add(arr, val) != 0) {
         json_object_put(val);
@@ -75,39 +74,39 @@ void report_jpush(struct report_jb *b, struct json_object *arr, struct json_obje
     }
 }
 
-static struct json_object *names_json(struct report_jb *b, char *const *names, size_t count)
+static struct json_object *names_json(struct meta_jb *b, char *const *names, size_t count)
 {
-    struct json_object *arr = report_jarr(b);
+    struct json_object *arr = meta_jarr(b);
     for (size_t i = 0; i < count; i++)
-        report_jpush(b, arr, report_jstr(b, names[i]));
+        meta_jpush(b, arr, meta_jstr(b, names[i]));
     return arr;
 }
 
-void report_json_head(struct report_jb *b, struct json_object *root, const struct meta_analysis *an)
+void report_json_head(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an)
 {
     const struct meta_analysis_request *req = an->req;
-    report_jput(b, root, "outcome", report_jstr(b, an->data->outcome));
-    report_jput(b, root, "timepoint", report_jstr(b, an->data->timepoint));
-    report_jput(b, root, "treatment", names_json(b, req->treatments, req->n_treatments));
-    report_jput(b, root, "control", names_json(b, req->controls, req->n_controls));
-    report_jput(b, root, "measure", report_jstr(b, meta_measure_name(an->opts.measure)));
-    report_jput(b, root, "model", report_jstr(b, meta_model_name(an->opts.model)));
-    report_jput(b, root, "method", report_jstr(b, meta_method_name(an->opts.method)));
-    report_jput(b, root, "ci", report_jstr(b, meta_ci_name(an->opts.ci)));
-    report_jput(b, root, "level", report_jnum(b, an->opts.level));
-    report_jput(b, root, "convention", report_jstr(b, meta_convention_name(an->opts.convention)));
+    meta_jput(b, root, "outcome", meta_jstr(b, an->data->outcome));
+    meta_jput(b, root, "timepoint", meta_jstr(b, an->data->timepoint));
+    meta_jput(b, root, "treatment", names_json(b, req->treatments, req->n_treatments));
+    meta_jput(b, root, "control", names_json(b, req->controls, req->n_controls));
+    meta_jput(b, root, "measure", meta_jstr(b, meta_measure_name(an->opts.measure)));
+    meta_jput(b, root, "model", meta_jstr(b, meta_model_name(an->opts.model)));
+    meta_jput(b, root, "method", meta_jstr(b, meta_method_name(an->opts.method)));
+    meta_jput(b, root, "ci", meta_jstr(b, meta_ci_name(an->opts.ci)));
+    meta_jput(b, root, "level", meta_jnum(b, an->opts.level));
+    meta_jput(b, root, "convention", meta_jstr(b, meta_convention_name(an->opts.convention)));
 }
 
-struct json_object *report_json_excluded(struct report_jb *b, struct json_object *arr,
+struct json_object *report_json_excluded(struct meta_jb *b, struct json_object *arr,
                                          const struct meta_exclusion *x, size_t n)
 {
     if (!arr)
-        arr = report_jarr(b);
+        arr = meta_jarr(b);
     for (size_t i = 0; i < n; i++) {
-        struct json_object *o = report_jobj(b);
-        report_jput(b, o, "trial", report_jstr(b, x[i].trial));
-        report_jput(b, o, "reason", report_jstr(b, x[i].reason));
-        report_jpush(b, arr, o);
+        struct json_object *o = meta_jobj(b);
+        meta_jput(b, o, "trial", meta_jstr(b, x[i].trial));
+        meta_jput(b, o, "reason", meta_jstr(b, x[i].reason));
+        meta_jpush(b, arr, o);
     }
     return arr;
 }
@@ -127,9 +126,9 @@ int report_json_print(FILE *out, struct json_object *root, struct meta_error *er
     return ret;
 }
 
-void report_json_data(struct report_jb *b, struct json_object *root, const struct meta_analysis *an)
+void report_json_data(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an)
 {
     struct json_object *data = meta_report_data_json(an->data);
     b->oom |= !data;
-    report_jput(b, root, "data", data);
+    meta_jput(b, root, "data", data);
 }

@@ -12,48 +12,25 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include "meta_json_build.h"
+
 #include <stdio.h>
 
 /* ---- JSON (json_build.c) ------------------------------------------------- */
 
-/* Builder state: any failed allocation sets oom, checked once at the end. */
-struct report_jb {
-    int oom;
-};
-
-/* A number (null when not finite, so no NaN or Infinity reaches the output;
- * written with as many digits as it takes to read it back), an integer, a
- * string (null for NULL), a boolean, an empty object and array. NULL (null) and oom
- * set when out of memory. */
-struct json_object *report_jnum(struct report_jb *b, double v);
-struct json_object *report_jint(struct report_jb *b, long long v);
-struct json_object *report_jstr(struct report_jb *b, const char *s);
-struct json_object *report_jbool(struct report_jb *b, int v);
-struct json_object *report_jobj(struct report_jb *b);
-struct json_object *report_jarr(struct report_jb *b);
-
-/* Adds val to obj under key (val NULL is null); on failure frees val. */
-void report_jput(struct report_jb *b, struct json_object *obj, const char *key,
-                 struct json_object *val);
-
-/* Appends val to arr; on failure frees val. */
-void report_jpush(struct report_jb *b, struct json_object *arr, struct json_object *val);
-
 /* The selection and model fields every JSON output starts with: outcome,
  * timepoint, treatment, control, measure, model, method, ci, level,
  * convention. */
-void report_json_head(struct report_jb *b, struct json_object *root,
-                      const struct meta_analysis *an);
+void report_json_head(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an);
 
 /* Adds the "data" object every JSON output of an analysis ends with: the
  * fingerprint of an's rows and the loads they came from
  * (meta_report_data_json). */
-void report_json_data(struct report_jb *b, struct json_object *root,
-                      const struct meta_analysis *an);
+void report_json_data(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an);
 
 /* The trials left out of an analysis, [{"trial", "reason"}], appended to
  * arr (a new array when NULL), which is returned. */
-struct json_object *report_json_excluded(struct report_jb *b, struct json_object *arr,
+struct json_object *report_json_excluded(struct meta_jb *b, struct json_object *arr,
                                          const struct meta_exclusion *x, size_t n);
 
 /* Writes root pretty-printed to out and releases it; root NULL means out of
@@ -64,15 +41,14 @@ int report_json_print(FILE *out, struct json_object *root, struct meta_error *er
 
 /* Adds to root what an->bias holds: "egger", "regtest" and "begg" (when
  * the tests ran), "trimfill" (null when it could not run) and "notes". */
-void report_json_bias(struct report_jb *b, struct json_object *root,
-                      const struct meta_analysis *an);
+void report_json_bias(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an);
 
 /* The "influence" array: one object per study with an estimate. */
-struct json_object *report_json_influence(struct report_jb *b, const struct meta_analysis *an);
+struct json_object *report_json_influence(struct meta_jb *b, const struct meta_analysis *an);
 
 /* Adds the fields of a meta-regression to obj: k, mods, coefficients,
  * QM ... R2, studies and excluded. */
-void report_json_regression(struct report_jb *b, struct json_object *obj,
+void report_json_regression(struct meta_jb *b, struct json_object *obj,
                             const struct meta_analysis *an);
 
 /* The notes that go with the small-study tests (vocabulary.c): that below
