@@ -186,8 +186,10 @@ ALTER TABLE trials ENABLE ALWAYS TRIGGER trials_noted_update;
 -- fingerprint is the SHA-256 of the rows it read, in a canonical order
 -- (independent of row ids and the order of loading), load_ids the loads
 -- that brought them. The result is on the analysis scale (log for ratio
--- measures), NULL where it does not apply; conclusion says where the
--- interval lies against no effect.
+-- measures), NULL where it does not apply; log_scale says whether it is on
+-- the log scale (the ratio measures, and GIV when its rows are log ratios),
+-- to be shown back-transformed; conclusion says where the interval lies
+-- against no effect.
 CREATE TABLE analysis_runs (
     run_id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     path            text        NOT NULL CHECK (path <> ''),
@@ -201,6 +203,7 @@ CREATE TABLE analysis_runs (
     load_ids        bigint[]    NOT NULL,
     k               integer     NOT NULL CHECK (k >= 0),
     measure         text        NOT NULL CHECK (measure <> ''),
+    log_scale       boolean     NOT NULL DEFAULT false,
     estimate        double precision,
     ci_lower        double precision,
     ci_upper        double precision,

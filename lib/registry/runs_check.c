@@ -37,7 +37,7 @@ static const char check_sql[] =
     "       END AS data_timepoints,"
     "       l.run_id, l.file_sha256, l.outcome_id AS last_outcome_id,"
     "       l.data_version AS last_version, l.data_timepoints AS last_timepoints,"
-    "       l.k, l.measure, l.estimate, l.ci_lower, l.ci_upper, l.tau2, l.i2, l.p,"
+    "       l.k, l.measure, l.log_scale, l.estimate, l.ci_lower, l.ci_upper, l.tau2, l.i2, l.p,"
     "       l.conclusion, l.fingerprint, l.load_ids::text AS load_ids"
     "  FROM q LEFT JOIN outcomes o ON o.name = q.outcome"
     "  LEFT JOIN LATERAL (SELECT * FROM analysis_runs r WHERE r.path = q.path"
@@ -80,6 +80,7 @@ void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result 
     memset(out, 0, sizeof *out);
     out->k = meta_pg_int(res, row, "k");
     snprintf(out->measure, sizeof out->measure, "%s", meta_pg_text(res, row, "measure"));
+    out->log_scale = meta_pg_text(res, row, "log_scale")[0] == 't';
     out->estimate = number_or_nan(res, row, PQfnumber(res, "estimate"));
     out->ci_lower = number_or_nan(res, row, PQfnumber(res, "ci_lower"));
     out->ci_upper = number_or_nan(res, row, PQfnumber(res, "ci_upper"));

@@ -17,7 +17,8 @@
 /* The columns of a record, in the order of the COPY rows below. */
 static const char copy_sql[] =
     "COPY analysis_runs (path, file_sha256, options, outcome_id, data_version, data_timepoints,"
-    " fingerprint, load_ids, k, measure, estimate, ci_lower, ci_upper, tau2, i2, p, conclusion)"
+    " fingerprint, load_ids, k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p, "
+    "conclusion)"
     " FROM STDIN";
 
 /* A text field; an absent one (NULL) as the empty text. */
@@ -69,6 +70,7 @@ static void record_row(struct meta_load_buf *b, const struct meta_run_record *r)
     META_LOAD_BUF_LITERAL(b, "}\t");
     integer(b, r->result.k);
     field(b, r->result.measure);
+    field(b, r->result.log_scale ? "t" : "f");
     number(b, r->result.estimate, "\t");
     number(b, r->result.ci_lower, "\t");
     number(b, r->result.ci_upper, "\t");

@@ -12,16 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Whether the measure named is pooled on the log scale. */
-static int is_ratio(const char *measure)
-{
-    enum meta_measure m;
-    return meta_measure_parse(measure, &m) == META_OK && meta_measure_is_ratio(m);
-}
-
 static double shown(const struct meta_run_result *r, double v)
 {
-    return is_ratio(r->measure) ? exp(v) : v;
+    return r->log_scale ? exp(v) : v;
 }
 
 /* "below 0", "includes 1", ...: the conclusion with the value of no effect. */
@@ -30,7 +23,7 @@ static void conclusion_text(const struct meta_run_result *r, char *buf, size_t s
     if (strcmp(r->conclusion, "none") == 0)
         snprintf(buf, size, "-");
     else
-        snprintf(buf, size, "%s %d", r->conclusion, is_ratio(r->measure) ? 1 : 0);
+        snprintf(buf, size, "%s %d", r->conclusion, r->log_scale ? 1 : 0);
 }
 
 /* The file names of the loads new in run, joined by sep ("-" when none). */
@@ -122,7 +115,7 @@ static int history_csv(FILE *out, const struct meta_history *h, struct meta_erro
     for (size_t i = 0; i < h->n; i++) {
         const struct meta_history_run *run = &h->runs[i];
         const struct meta_run_result *r = &run->result;
-        int ratio = is_ratio(r->measure);
+        int ratio = r->log_scale;
         fprintf(out, "%lld,%s,%s,%s,%lld,", run->run_id, run->ran_at, run->file_sha256,
                 run->fingerprint, r->k);
         meta_csv_field(out, r->measure);
@@ -192,7 +185,7 @@ static struct json_object *run_json(int *oom, const struct meta_history_run *run
     put(oom, o, "ci_lower", jnum(oom, r->ci_lower));
     put(oom, o, "ci_upper", jnum(oom, r->ci_upper));
     struct json_object *e = NULL;
-    if (is_ratio(r->measure) && isfinite(r->estimate)) {
+    if (r->log_scale && isfinite(r->estimate)) {
         e = json_object_new_object();
         *oom |= !e;
         put(oom, e, "estimate", jnum(oom, exp(r->estimate)));

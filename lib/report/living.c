@@ -138,6 +138,7 @@ void meta_report_run_result(const struct meta_analysis *an, struct meta_run_resu
     memset(out, 0, sizeof *out);
     out->k = (long long)meta_report_k(r);
     snprintf(out->measure, sizeof out->measure, "%s", meta_measure_name(an->opts.measure));
+    out->log_scale = an->log_scale;
     out->estimate = r->estimate;
     out->ci_lower = r->ci_lower;
     out->ci_upper = r->ci_upper;
@@ -149,8 +150,7 @@ void meta_report_run_result(const struct meta_analysis *an, struct meta_run_resu
 
 void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t size)
 {
-    enum meta_measure m;
-    int ratio = meta_measure_parse(r->measure, &m) == META_OK && meta_measure_is_ratio(m);
+    int ratio = r->log_scale;
     double est = ratio ? exp(r->estimate) : r->estimate;
     double lo = ratio ? exp(r->ci_lower) : r->ci_lower;
     double hi = ratio ? exp(r->ci_upper) : r->ci_upper;

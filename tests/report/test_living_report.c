@@ -214,6 +214,8 @@ static struct meta_run_result result(const char *measure, double est, double lo,
     struct meta_run_result r;
     memset(&r, 0, sizeof r);
     snprintf(r.measure, sizeof r.measure, "%s", measure);
+    /* the ratio measures of these tests; GIV says its scale itself */
+    r.log_scale = strcmp(measure, "RR") == 0 || strcmp(measure, "HR") == 0;
     r.estimate = est;
     r.ci_lower = lo;
     r.ci_upper = hi;
@@ -235,6 +237,15 @@ static void test_brief_and_flips(void)
     struct meta_run_result none = result("RR", NAN, NAN, NAN, 2, "none");
     meta_report_run_brief(&none, b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "RR (not estimable) k=2");
+    /* GIV is shown back-transformed when its rows are log ratios, and as
+     * given otherwise: the scale travels with the result, not the name. */
+    struct meta_run_result giv_log = result("GIV", log(0.5), log(0.25), log(1.1), 4, "includes");
+    giv_log.log_scale = 1;
+    meta_report_run_brief(&giv_log, b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "GIV 0.50 [0.25, 1.10] k=4");
+    struct meta_run_result giv = result("GIV", -0.3, -0.6, 0.05, 4, "includes");
+    meta_report_run_brief(&giv, b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "GIV -0.30 [-0.60, 0.05] k=4");
 
     struct meta_run_result in_neg = result("MD", -0.2, -0.5, 0.1, 8, "includes");
     struct meta_run_result in_pos = result("MD", 0.2, -0.1, 0.5, 9, "includes");

@@ -16,9 +16,11 @@
 
 /* The result of a run, as recorded and compared. */
 struct meta_run_result {
-    long long k;                         /* studies */
-    char measure[16];                    /* "MD", "RR", ... */
-    double estimate, ci_lower, ci_upper; /* on the analysis scale (log for ratio measures) */
+    long long k;      /* studies */
+    char measure[16]; /* "MD", "RR", ... */
+    int log_scale;    /* estimate and interval on the log scale, shown back-transformed: the
+                         ratio measures, and GIV when its rows are log ratios */
+    double estimate, ci_lower, ci_upper; /* on the analysis scale (log when log_scale) */
     double tau2, I2, p;                  /* NAN where they do not apply */
     char conclusion[16];                 /* where the interval lies against no effect:
                                             "below", "above", "includes", or "none" */
