@@ -437,11 +437,15 @@ static int write_output(const struct run_ctx *ctx, const struct meta_analysis_ou
                         struct meta_error *err)
 {
     struct meta_fs_out o;
-    int ret = meta_fs_out_open_path(&o, ctx->out_fd, ctx->out, out->path, 0777, 0666, 0, err);
+    int plot = out->kind == META_OUTPUT_FOREST || out->kind == META_OUTPUT_FUNNEL ||
+               out->kind == META_OUTPUT_BUBBLE;
+    /* A table, CSV or JSON file that a re-run finds unchanged is left alone
+     * (no new file per output and run); plots are drawn into the file. */
+    int ret = meta_fs_out_open_path(&o, ctx->out_fd, ctx->out, out->path, 0777, 0666,
+                                    plot ? 0 : META_FS_KEEP_SAME, err);
     if (ret != META_OK)
         return ret;
-    if (out->kind == META_OUTPUT_FOREST || out->kind == META_OUTPUT_FUNNEL ||
-        out->kind == META_OUTPUT_BUBBLE)
+    if (plot)
         ret = write_plot(&o, out->kind, af, an, err);
     else
         ret = write_text(&o, out->kind, af, an, err);

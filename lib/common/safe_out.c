@@ -134,6 +134,15 @@ int meta_fs_out_open(struct meta_fs_out *o, int dir_fd, const char *dir_path, co
         ret = write_error(o->path, errno, err);
         goto fail;
     }
+    if (flags & META_FS_KEEP_SAME) {
+        o->mode = mode;
+        o->stream = open_memstream(&o->mem, &o->mem_len);
+        if (!o->stream) {
+            ret = write_error(o->path, errno, err);
+            goto fail;
+        }
+        return META_OK;
+    }
     o->fd = create_temp(dir_fd, name, mode, &o->tmp);
     if (o->fd < 0) {
         ret = write_error(o->path, errno, err);
@@ -290,13 +299,69 @@ static void out_release(struct meta_fs_out *o)
     free(o->name);
     free(o->tmp);
     free(o->path);
+    free(o->mem);
     memset(o, 0, sizeof *o);
     o->fd = -1;
     o->own_dir = -1;
 }
 
+/* Whether the regular file `name` in dir_fd holds exactly the len bytes of
+ * buf (read without following a link; any failure counts as different). */
+static bool holds_same(int dir_fd, const char *name, const char *buf, size_t len)
+{
+    int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+    char chunk[8192];
+    for (size_t at = 0; same && at < len;) {
+        size_t want = len - at < sizeof chunk ? len - at : sizeof chunk;
+        ssize_t got = read(fd, chunk, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        same = got == (ssize_t)want && memcmp(chunk, buf + at, want) == 0;
+        at += want;
+    }
+    close(fd);
+    return same;
+}
+
+/* Commit of a META_FS_KEEP_SAME output: the gathered bytes, unless the
+ * target already holds them, through a temporary file as usual. */
+static int commit_kept(struct meta_fs_out *o, struct meta_error *err)
+{
+    int e = 0;
+    bool failed = ferror(o->stream) != 0;
+    if (fclose(o->stream) != 0 || failed)
+        e = errno ? errno : ENOMEM;
+    o->stream = NULL;
+    if (!e && holds_same(o->dir_fd, o->name, o->mem, o->mem_len)) {
+        out_release(o);
+        return META_OK;
+    }
+    if (!e && (o->fd = create_temp(o->dir_fd, o->name, o->mode, &o->tmp)) < 0)
+        e = errno;
+    if (e) {
+        int ret = write_error(o->path, e, err);
+        out_release(o);
+        return ret;
+    }
+    int ret = meta_fs_write_all(o->fd, o->mem, o->mem_len, o->path, err);
+    if (ret != META_OK) {
+        meta_fs_out_discard(o);
+        return ret;
+    }
+    free(o->mem);
+    o->mem = NULL;
+    o->mem_len = 0;
+    return meta_fs_out_commit(o, err);
+}
+
 int meta_fs_out_commit(struct meta_fs_out *o, struct meta_error *err)
 {
+    if (!o->tmp && o->stream && (o->flags & META_FS_KEEP_SAME))
+        return commit_kept(o, err);
     if (!o->tmp)
         return meta_error_set(err, META_EINVAL, "no output file is open");
     int e = 0;
@@ -329,6 +394,12 @@ int meta_fs_out_commit(struct meta_fs_out *o, struct meta_error *err)
 
 void meta_fs_out_discard(struct meta_fs_out *o)
 {
+    if (o && !o->tmp && o->stream && (o->flags & META_FS_KEEP_SAME)) {
+        fclose(o->stream);
+        o->stream = NULL;
+        out_release(o);
+        return;
+    }
     if (!o || !o->tmp)
         return;
     if (o->stream)

@@ -417,6 +417,73 @@ static void test_out_whole_or_nothing(void)
     close(dir);
 }
 
+/* META_FS_KEEP_SAME: bytes gathered in memory; a target that already holds
+ * them keeps its inode (no new file), one that differs is replaced whole, a
+ * new one is created, a link in its place is replaced (never written
+ * through), and a discard leaves nothing. */
+static void test_out_keep_same(void)
+{
+    struct meta_error err;
+    char buf[512], text[64];
+    CU_ASSERT_EQUAL_FATAL(mkdir(at(buf, sizeof buf, "k"), 0700), 0);
+    int dir = openat(root_fd, "k", O_RDONLY | O_DIRECTORY);
+    struct meta_fs_out o;
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "k", "r.json", 0644, META_FS_KEEP_SAME, &err),
+                          META_OK);
+    CU_ASSERT_EQUAL(o.fd, -1);
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "{\"k\": 1}\n", 9, &err), META_OK);
+    CU_ASSERT(!exists("k/r.json"));
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    read_text("k/r.json", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "{\"k\": 1}\n");
+    struct stat first, again;
+    CU_ASSERT_EQUAL_FATAL(stat(at(buf, sizeof buf, "k/r.json"), &first), 0);
+
+    /* The same bytes again: the file is left as it is. */
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "k", "r.json", 0644, META_FS_KEEP_SAME, &err),
+                          META_OK);
+    FILE *f = meta_fs_out_stream(&o, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "{\"k\": %d}\n", 1);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(stat(at(buf, sizeof buf, "k/r.json"), &again), 0);
+    CU_ASSERT_EQUAL(again.st_ino, first.st_ino);
+    CU_ASSERT_EQUAL(hidden_entries("k"), 0);
+
+    /* Other bytes, even of the same length: replaced by a new file. */
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "k", "r.json", 0644, META_FS_KEEP_SAME, &err),
+                          META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "{\"k\": 2}\n", 9, &err), META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    read_text("k/r.json", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "{\"k\": 2}\n");
+    CU_ASSERT_EQUAL_FATAL(stat(at(buf, sizeof buf, "k/r.json"), &again), 0);
+    CU_ASSERT_NOT_EQUAL(again.st_ino, first.st_ino);
+
+    /* A discard leaves the target and no temporary file. */
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "k", "r.json", 0644, META_FS_KEEP_SAME, &err),
+                          META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "partial", 7, &err), META_OK);
+    meta_fs_out_discard(&o);
+    read_text("k/r.json", text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "{\"k\": 2}\n");
+    CU_ASSERT_EQUAL(hidden_entries("k"), 0);
+
+    /* A link planted after the open, pointing at a file with the same bytes:
+     * not read through, and replaced by the file, the link's target untouched. */
+    CU_ASSERT_EQUAL_FATAL(meta_fs_out_open(&o, dir, "k", "l.json", 0644, META_FS_KEEP_SAME, &err),
+                          META_OK);
+    CU_ASSERT_EQUAL(meta_fs_out_write(&o, "{\"k\": 2}\n", 9, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(symlinkat("r.json", dir, "l.json"), 0);
+    CU_ASSERT_EQUAL(meta_fs_out_commit(&o, &err), META_OK);
+    struct stat l;
+    CU_ASSERT_EQUAL_FATAL(lstat(at(buf, sizeof buf, "k/l.json"), &l), 0);
+    CU_ASSERT(S_ISREG(l.st_mode));
+    CU_ASSERT_EQUAL_FATAL(stat(at(buf, sizeof buf, "k/r.json"), &again), 0);
+    CU_ASSERT_NOT_EQUAL(again.st_ino, l.st_ino);
+    close(dir);
+}
+
 static void test_out_refuses_links(void)
 {
     struct meta_error err;
@@ -700,6 +767,7 @@ int main(void)
         {"open_dir and stat refuse links", test_open_dir_and_stat},
         {"an output file appears whole or not at all", test_out_whole_or_nothing},
         {"an output file never goes through a link", test_out_refuses_links},
+        {"an output that would not change is left alone", test_out_keep_same},
         {"outputs in subdirectories of an output directory", test_out_under_a_directory},
         {"a failed write names the path and leaves nothing", test_out_write_failure},
         {"stream, write and close checks", test_stream_and_fd_checks},

@@ -25,10 +25,22 @@ struct meta_fs_out {
     int flags;
     int own_dir; /* dir_fd when o opened it (meta_fs_out_open_path), else -1 */
     int error;   /* errno of the first failed write through the stream, or 0 */
+    char *mem;   /* META_FS_KEEP_SAME: the bytes written so far (the stream's buffer) */
+    size_t mem_len;
+    mode_t mode; /* META_FS_KEEP_SAME: of the file, when it must be written */
 };
 
 /* Flag of meta_fs_out_open: commit fsyncs the file and its directory. */
 #define META_FS_SYNC 1
+/*
+ * Flag of meta_fs_out_open: the bytes are gathered in memory (write through
+ * meta_fs_out_stream or meta_fs_out_write; o->fd is -1) and commit leaves an
+ * existing target alone when it already holds exactly those bytes; else it
+ * writes them as without the flag (temporary file, rename). A re-run whose
+ * outputs did not change then costs no new file. For outputs that fit in
+ * memory (reports, not plots that a child process writes to o->fd).
+ */
+#define META_FS_KEEP_SAME 2
 
 /*
  * Starts writing the file name (one path component) in the directory dir_fd
