@@ -123,6 +123,16 @@ expect "then the note" 0 "^SIMULATED trials \(meta-simulate, seed 20241122\)"
 run grep -c "SIM-KET-07 (simulated)" "$run_out/simulated_ketamine_hallucinations.txt"
 expect "hallucinations keep the double-zero trial in the table" 0 "^1$"
 
+# The demo's living-review step: the one more (simulated) trial of
+# analyses/living/ is selected by exactly one analysis of analyses/, which
+# meta run --changed re-runs; the others are found current.
+run "$META" load --db "$DB" "$analyses"/living/*.csv
+expect "load the living-review trial" 0 "2 rows \(2 new"
+run "$META" run --db "$DB" --out "$work/living" --changed "$analyses"
+expect "the new trial re-runs exactly one analysis" 0 "^$n analyses: $((n - 1)) unchanged, 1 ok, 0 failed$"
+expect "the analysis of its dose, from 15 trials to 16" 0 \
+    "^ok   $analyses/simulated_ketamine_pain_2h_by_dose.ini +MD .* k=15 -> MD .* k=16 "
+
 # Running again overwrites the outputs and gives the same JSON.
 cp "$run_out/bcg.json" "$work/bcg-first.json"
 run "$META" run --db "$DB" --out "$out" "$analyses/bcg.ini"
