@@ -4,6 +4,7 @@
  * evolution: when each run was made, the data it used (the loads new since
  * the run before), and its result.
  */
+#include "meta_json_build.h"
 #include "meta_report.h"
 #include "meta_text_table.h"
 
@@ -141,99 +142,78 @@ static int history_csv(FILE *out, const struct meta_history *h, struct meta_erro
     return ferror(out) ? meta_error_set(err, META_EIO, "cannot write the output") : META_OK;
 }
 
-/* A number for JSON: null when it does not apply. */
-static struct json_object *jnum(int *oom, double v)
+/* A string for JSON; NULL as the empty string, as these outputs have it. */
+static struct json_object *jtext(struct meta_jb *b, const char *s)
 {
-    if (!isfinite(v))
-        return NULL;
-    char text[40];
-    meta_format_double(text, sizeof text, v);
-    struct json_object *o = json_object_new_double_s(v, text);
-    *oom |= !o;
-    return o;
+    return meta_jstr(b, s ? s : "");
 }
 
-static void put(int *oom, struct json_object *obj, const char *key, struct json_object *val)
-{
-    if (!obj || json_object_object_add(obj, key, val) != 0) {
-        json_object_put(val);
-        *oom = 1;
-    }
-}
-
-static struct json_object *jstr(int *oom, const char *s)
-{
-    struct json_object *o = json_object_new_string(s ? s : "");
-    *oom |= !o;
-    return o;
-}
-
-static struct json_object *run_json(int *oom, const struct meta_history_run *run)
+static struct json_object *run_json(struct meta_jb *b, const struct meta_history_run *run)
 {
     const struct meta_run_result *r = &run->result;
     struct json_object *o = json_object_new_object();
-    *oom |= !o;
-    put(oom, o, "run_id", json_object_new_int64(run->run_id));
-    put(oom, o, "ran_at", jstr(oom, run->ran_at));
-    put(oom, o, "file_sha256", jstr(oom, run->file_sha256));
+    b->oom |= !o;
+    meta_jput(b, o, "run_id", json_object_new_int64(run->run_id));
+    meta_jput(b, o, "ran_at", jtext(b, run->ran_at));
+    meta_jput(b, o, "file_sha256", jtext(b, run->file_sha256));
     struct json_object *options = json_tokener_parse(run->options);
-    *oom |= !options;
-    put(oom, o, "options", options);
-    put(oom, o, "k", json_object_new_int64(r->k));
-    put(oom, o, "measure", jstr(oom, r->measure));
-    put(oom, o, "estimate", jnum(oom, r->estimate));
-    put(oom, o, "ci_lower", jnum(oom, r->ci_lower));
-    put(oom, o, "ci_upper", jnum(oom, r->ci_upper));
+    b->oom |= !options;
+    meta_jput(b, o, "options", options);
+    meta_jput(b, o, "k", json_object_new_int64(r->k));
+    meta_jput(b, o, "measure", jtext(b, r->measure));
+    meta_jput(b, o, "estimate", meta_jnum(b, r->estimate));
+    meta_jput(b, o, "ci_lower", meta_jnum(b, r->ci_lower));
+    meta_jput(b, o, "ci_upper", meta_jnum(b, r->ci_upper));
     struct json_object *e = NULL;
     if (r->log_scale && isfinite(r->estimate)) {
         e = json_object_new_object();
-        *oom |= !e;
-        put(oom, e, "estimate", jnum(oom, exp(r->estimate)));
-        put(oom, e, "ci_lower", jnum(oom, exp(r->ci_lower)));
-        put(oom, e, "ci_upper", jnum(oom, exp(r->ci_upper)));
+        b->oom |= !e;
+        meta_jput(b, e, "estimate", meta_jnum(b, exp(r->estimate)));
+        meta_jput(b, e, "ci_lower", meta_jnum(b, exp(r->ci_lower)));
+        meta_jput(b, e, "ci_upper", meta_jnum(b, exp(r->ci_upper)));
     }
-    put(oom, o, "exp", e);
-    put(oom, o, "tau2", jnum(oom, r->tau2));
-    put(oom, o, "I2", jnum(oom, r->I2));
-    put(oom, o, "p", jnum(oom, r->p));
-    put(oom, o, "conclusion", jstr(oom, r->conclusion));
+    meta_jput(b, o, "exp", e);
+    meta_jput(b, o, "tau2", meta_jnum(b, r->tau2));
+    meta_jput(b, o, "I2", meta_jnum(b, r->I2));
+    meta_jput(b, o, "p", meta_jnum(b, r->p));
+    meta_jput(b, o, "conclusion", jtext(b, r->conclusion));
     struct json_object *data = json_object_new_object();
-    *oom |= !data;
-    put(oom, data, "fingerprint", jstr(oom, run->fingerprint));
+    b->oom |= !data;
+    meta_jput(b, data, "fingerprint", jtext(b, run->fingerprint));
     struct json_object *loads = meta_report_loads_json(run->loads, run->n_loads, NULL);
-    *oom |= !loads;
-    put(oom, data, "loads", loads);
-    put(oom, o, "data", data);
+    b->oom |= !loads;
+    meta_jput(b, data, "loads", loads);
+    meta_jput(b, o, "data", data);
     struct json_object *news = meta_report_loads_json(run->loads, run->n_loads, run->new_load);
-    *oom |= !news;
-    put(oom, o, "new_loads", news);
+    b->oom |= !news;
+    meta_jput(b, o, "new_loads", news);
     return o;
 }
 
 static int history_json(FILE *out, const char *path, const struct meta_history *h,
                         struct meta_error *err)
 {
-    int oom = 0;
+    struct meta_jb b = {0};
     struct json_object *root = json_object_new_object();
     struct json_object *runs = json_object_new_array();
-    oom |= !root || !runs;
-    put(&oom, root, "path", jstr(&oom, path));
+    b.oom |= !root || !runs;
+    meta_jput(&b, root, "path", jtext(&b, path));
     for (size_t i = 0; runs && i < h->n; i++) {
-        struct json_object *o = run_json(&oom, &h->runs[i]);
+        struct json_object *o = run_json(&b, &h->runs[i]);
         if (!o || json_object_array_add(runs, o) != 0) {
             json_object_put(o);
-            oom = 1;
+            b.oom = 1;
         }
     }
-    put(&oom, root, "runs", runs);
+    meta_jput(&b, root, "runs", runs);
     int ret = META_OK;
-    const char *text = oom ? NULL
-                           : json_object_to_json_string_ext(
-                                 root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                           JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!text)
+    const char *json = b.oom ? NULL
+                             : json_object_to_json_string_ext(
+                                   root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!json)
         ret = meta_error_set(err, META_ENOMEM, "out of memory writing the json output");
-    else if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
+    else if (fputs(json, out) == EOF || fputc('\n', out) == EOF)
         ret = meta_error_set(err, META_EIO, "cannot write the output");
     json_object_put(root);
     return ret;

@@ -5,6 +5,7 @@
  * run records, the one-line summary of a result, and whether a conclusion
  * flipped between two runs.
  */
+#include "meta_json_build.h"
 #include "meta_report.h"
 
 #include <json-c/json.h>
@@ -13,45 +14,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Adds val under key; on failure frees val and notes it. */
-static void put(int *oom, struct json_object *obj, const char *key, struct json_object *val)
+/* A string for JSON; NULL as the empty string, as these outputs have it. */
+static struct json_object *jtext(struct meta_jb *b, const char *s)
 {
-    if (!obj || json_object_object_add(obj, key, val) != 0) {
-        json_object_put(val);
-        *oom = 1;
-    }
-}
-
-static struct json_object *str(int *oom, const char *s)
-{
-    struct json_object *o = json_object_new_string(s ? s : "");
-    *oom |= !o;
-    return o;
-}
-
-static void push(int *oom, struct json_object *arr, struct json_object *val)
-{
-    if (!arr || !val || json_object_array_add(arr, val) != 0) {
-        json_object_put(val);
-        *oom = 1;
-    }
+    return meta_jstr(b, s ? s : "");
 }
 
 struct json_object *meta_report_loads_json(const struct meta_select_load *loads, size_t n,
                                            const int *only)
 {
-    int oom = 0;
+    struct meta_jb b = {0};
     struct json_object *arr = json_object_new_array();
     for (size_t i = 0; arr && i < n; i++) {
         if (only && !only[i])
             continue;
         struct json_object *o = json_object_new_object();
-        put(&oom, o, "file", str(&oom, loads[i].file));
-        put(&oom, o, "sha256", str(&oom, loads[i].sha256));
-        put(&oom, o, "loaded_at", str(&oom, loads[i].loaded_at));
-        push(&oom, arr, o);
+        meta_jput(&b, o, "file", jtext(&b, loads[i].file));
+        meta_jput(&b, o, "sha256", jtext(&b, loads[i].sha256));
+        meta_jput(&b, o, "loaded_at", jtext(&b, loads[i].loaded_at));
+        meta_jpush(&b, arr, o);
     }
-    if (oom || !arr) {
+    if (b.oom || !arr) {
         json_object_put(arr);
         return NULL;
     }
@@ -65,14 +48,14 @@ struct json_object *meta_report_data_json(const struct meta_selection *sel)
         memcpy(fingerprint, sel->fingerprint, sizeof fingerprint);
     else if (meta_selection_fingerprint(sel, fingerprint) != META_OK)
         return NULL;
-    int oom = 0;
+    struct meta_jb b = {0};
     struct json_object *o = json_object_new_object();
-    oom |= !o;
-    put(&oom, o, "fingerprint", str(&oom, fingerprint));
+    b.oom |= !o;
+    meta_jput(&b, o, "fingerprint", jtext(&b, fingerprint));
     struct json_object *loads = meta_report_loads_json(sel->loads, sel->n_loads, NULL);
-    oom |= !loads;
-    put(&oom, o, "loads", loads);
-    if (oom) {
+    b.oom |= !loads;
+    meta_jput(&b, o, "loads", loads);
+    if (b.oom) {
         json_object_put(o);
         return NULL;
     }
@@ -82,36 +65,36 @@ struct json_object *meta_report_data_json(const struct meta_selection *sel)
 char *meta_report_options_json(const struct meta_analysis *an)
 {
     const struct meta_analysis_request *req = an->req;
-    int oom = 0;
+    struct meta_jb b = {0};
     struct json_object *o = json_object_new_object();
-    oom |= !o;
-    put(&oom, o, "outcome", str(&oom, an->data->outcome));
-    put(&oom, o, "timepoint", str(&oom, an->data->timepoint));
+    b.oom |= !o;
+    meta_jput(&b, o, "outcome", jtext(&b, an->data->outcome));
+    meta_jput(&b, o, "timepoint", jtext(&b, an->data->timepoint));
     struct json_object *lists[2] = {json_object_new_array(), json_object_new_array()};
     for (size_t i = 0; i < req->n_treatments; i++)
-        push(&oom, lists[0], str(&oom, req->treatments[i]));
+        meta_jpush(&b, lists[0], jtext(&b, req->treatments[i]));
     for (size_t i = 0; i < req->n_controls; i++)
-        push(&oom, lists[1], str(&oom, req->controls[i]));
-    oom |= !lists[0] || !lists[1];
-    put(&oom, o, "treatment", lists[0]);
-    put(&oom, o, "control", lists[1]);
-    put(&oom, o, "measure", str(&oom, meta_measure_name(an->opts.measure)));
-    put(&oom, o, "model", str(&oom, meta_model_name(an->opts.model)));
-    put(&oom, o, "method", str(&oom, meta_method_name(an->opts.method)));
-    put(&oom, o, "ci", str(&oom, meta_ci_name(an->opts.ci)));
+        meta_jpush(&b, lists[1], jtext(&b, req->controls[i]));
+    b.oom |= !lists[0] || !lists[1];
+    meta_jput(&b, o, "treatment", lists[0]);
+    meta_jput(&b, o, "control", lists[1]);
+    meta_jput(&b, o, "measure", jtext(&b, meta_measure_name(an->opts.measure)));
+    meta_jput(&b, o, "model", jtext(&b, meta_model_name(an->opts.model)));
+    meta_jput(&b, o, "method", jtext(&b, meta_method_name(an->opts.method)));
+    meta_jput(&b, o, "ci", jtext(&b, meta_ci_name(an->opts.ci)));
     struct json_object *level = json_object_new_double(an->opts.level);
-    oom |= !level;
-    put(&oom, o, "level", level);
-    put(&oom, o, "convention", str(&oom, meta_convention_name(an->opts.convention)));
-    put(&oom, o, "by", req->by ? str(&oom, req->by) : NULL);
-    put(&oom, o, "prediction",
-        an->opts.prediction == META_PREDICTION_DEFAULT
-            ? NULL
-            : json_object_new_boolean(an->opts.prediction == META_PREDICTION_ON));
-    put(&oom, o, "leave_one_out", json_object_new_boolean(req->leave_one_out));
-    put(&oom, o, "cumulative", json_object_new_boolean(req->cumulative));
+    b.oom |= !level;
+    meta_jput(&b, o, "level", level);
+    meta_jput(&b, o, "convention", jtext(&b, meta_convention_name(an->opts.convention)));
+    meta_jput(&b, o, "by", req->by ? jtext(&b, req->by) : NULL);
+    meta_jput(&b, o, "prediction",
+              an->opts.prediction == META_PREDICTION_DEFAULT
+                  ? NULL
+                  : json_object_new_boolean(an->opts.prediction == META_PREDICTION_ON));
+    meta_jput(&b, o, "leave_one_out", json_object_new_boolean(req->leave_one_out));
+    meta_jput(&b, o, "cumulative", json_object_new_boolean(req->cumulative));
     char *text = NULL;
-    if (!oom) {
+    if (!b.oom) {
         const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
         text = s ? strdup(s) : NULL;
