@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* R computes the exact distribution in counts divided by gamma(n + 1),
  * which overflows from n = 171 on (its p-value is then NaN). */
@@ -102,23 +103,26 @@ static int64_t merge_count(const double *y, double *o, size_t lo, size_t mid, si
     size_t i = lo, j = mid, ie = mid, je = hi, f = lo, b = hi, half = (hi - lo) / 2;
     int64_t front = 0, back = 0;
     for (size_t n = 0; n < half; n++) {
-        double yi = i < mid ? y[i] : INFINITY, yj = j < hi ? y[j] : INFINITY;
-        size_t take = (size_t)(yj < yi);
+        /* the exhausted run's index stays on a valid entry; its value is
+         * not taken (no infinite sentinel, which real infinities would tie) */
+        double yi = y[i < mid ? i : lo], yj = y[j < hi ? j : lo];
+        size_t take = (size_t)(j < hi && (i == mid || yj < yi));
         o[f++] = take ? yj : yi;
         front += (int64_t)(take * (mid - i));
         j += take;
         i += 1 - take;
-        double ti = ie > lo ? y[ie - 1] : -INFINITY, tj = je > mid ? y[je - 1] : -INFINITY;
-        size_t left = (size_t)(ti > tj);
+        double ti = y[ie > lo ? ie - 1 : lo], tj = y[je > mid ? je - 1 : lo];
+        size_t left = (size_t)(ie > lo && (je == mid || ti > tj));
         o[--b] = left ? ti : tj;
         back += (int64_t)((1 - left) * (mid - ie));
         ie -= left;
         je -= 1 - left;
     }
     if (f < b) {
-        double yi = i < mid ? y[i] : INFINITY, yj = j < hi ? y[j] : INFINITY;
-        o[f] = yj < yi ? yj : yi;
-        front += yj < yi ? (int64_t)(mid - i) : 0;
+        double yi = y[i < mid ? i : lo], yj = y[j < hi ? j : lo];
+        size_t take = (size_t)(j < hi && (i == mid || yj < yi));
+        o[f] = take ? yj : yi;
+        front += take ? (int64_t)(mid - i) : 0;
     }
     return front + back;
 }
@@ -210,28 +214,234 @@ static int kendall_cdf(size_t n, int64_t q, double *out)
     return META_OK;
 }
 
+/*
+ * Both sorts start with bucket passes, which on the usual data leave little
+ * for the merge sorts above to do: the values go to NB_MAX or fewer equal
+ * intervals of their range (a bucket number monotone in the value, so the
+ * buckets are in order), and one insertion sort over the whole then only
+ * moves values within their bucket. A bucket of more than SMALL values gets
+ * a pass of its own over its own range, up to DEPTH_MAX passes deep; below
+ * that, and for values that no interval splits (equal, or a range that
+ * overflows), the merge sorts take over, so the cost stays O(n log n)
+ * whatever the data. For the inversion count, the pairs of values in
+ * different buckets are counted by a Fenwick tree over the buckets, the
+ * pairs within one by the insertion sort (each move undoes one inversion)
+ * or by the bucket's own pass.
+ */
+#define SMALL     24
+#define NB_MAX    2048
+#define DEPTH_MAX 3
+
+/* Room for the passes: the bucket of each value, each depth's bucket ends,
+ * the tree. */
+struct scratch {
+    uint32_t *bucket;
+    uint32_t *end[DEPTH_MAX];
+    uint32_t *tree;
+};
+
+/* nb equal intervals of [lo, hi]. */
+struct grid {
+    double lo, scale;
+    uint32_t top; /* nb - 1 */
+};
+
+/* The grid for m values in [lo, hi]; 0 when no interval splits them. */
+static int grid_init(struct grid *g, double lo, double hi, size_t m)
+{
+    size_t nb = m < NB_MAX ? m : NB_MAX;
+    double width = hi - lo;
+    g->lo = lo;
+    g->scale = (double)nb / width;
+    g->top = (uint32_t)(nb - 1);
+    return width > 0.0 && isfinite(width) && isfinite(g->scale);
+}
+
+/* v's bucket: (v - lo) scale is monotone in v and at most nb (1 + 2^-51). */
+static inline uint32_t bucket_of(const struct grid *g, double v)
+{
+    uint32_t b = (uint32_t)(int32_t)((v - g->lo) * g->scale);
+    return b < g->top ? b : g->top;
+}
+
+/* Counts the values of each bucket into end[b + 1] (end[0..nb] zero before)
+ * and turns them into the bucket starts: end[b] = start of bucket b. */
+static void bucket_starts(uint32_t *end, size_t nb)
+{
+    for (size_t j = 1; j <= nb; j++)
+        end[j] += end[j - 1];
+}
+
+static void insert_pairs(struct pair *a, size_t m)
+{
+    for (size_t i = 1; i < m; i++) {
+        struct pair p = a[i];
+        size_t j = i;
+        for (; j > 0 && after(&a[j - 1], &p); j--)
+            a[j] = a[j - 1];
+        a[j] = p;
+    }
+}
+
+static void range_x(const struct pair *a, size_t m, double *lo, double *hi)
+{
+    double l = a[0].x, h = a[0].x;
+    for (size_t i = 1; i < m; i++) {
+        l = a[i].x < l ? a[i].x : l;
+        h = a[i].x > h ? a[i].x : h;
+    }
+    *lo = l;
+    *hi = h;
+}
+
+/* Sorts a[0..m) by (x, y) in place, tmp and b (m entries each) as room,
+ * the x in [lo, hi]. */
+static void sort_pairs_pass(struct pair *a, struct pair *tmp, uint32_t *b, size_t m, double lo,
+                            double hi, int depth, struct scratch *w)
+{
+    struct grid g;
+    if (m <= SMALL) {
+        insert_pairs(a, m);
+        return;
+    }
+    if (depth == DEPTH_MAX || !grid_init(&g, lo, hi, m)) {
+        struct pair *r = sort_pairs(a, tmp, m);
+        if (r != a)
+            memcpy(a, r, m * sizeof *a);
+        return;
+    }
+    size_t nb = (size_t)g.top + 1;
+    uint32_t *end = w->end[depth];
+    memset(end, 0, (nb + 1) * sizeof *end);
+    for (size_t i = 0; i < m; i++)
+        b[i] = bucket_of(&g, a[i].x);
+    for (size_t i = 0; i < m; i++)
+        end[b[i] + 1]++;
+    bucket_starts(end, nb);
+    for (size_t i = 0; i < m; i++)
+        tmp[end[b[i]]++] = a[i];
+    memcpy(a, tmp, m * sizeof *a);
+    for (size_t j = 0, start = 0; j < nb; start = end[j++]) {
+        size_t size = end[j] - start;
+        if (size > SMALL) {
+            double l, h;
+            range_x(a + start, size, &l, &h);
+            sort_pairs_pass(a + start, tmp + start, b + start, size, l, h, depth + 1, w);
+        }
+    }
+    insert_pairs(a, m);
+}
+
+/* Insertion sort of s[0..m); returns the inversions (each shift undoes one). */
+static int64_t insert_count(double *s, size_t m)
+{
+    int64_t swaps = 0;
+    for (size_t i = 1; i < m; i++) {
+        double v = s[i];
+        size_t j = i;
+        for (; j > 0 && s[j - 1] > v; j--)
+            s[j] = s[j - 1];
+        s[j] = v;
+        swaps += (int64_t)(i - j);
+    }
+    return swaps;
+}
+
+/* Sorts s[0..m) in place, tmp and b (m entries each) as room, and returns
+ * the number of pairs i < j with s_i > s_j. */
+static int64_t count_pass(double *s, double *tmp, uint32_t *b, size_t m, int depth,
+                          struct scratch *w)
+{
+    struct grid g;
+    if (m <= SMALL)
+        return insert_count(s, m);
+    double lo = s[0], hi = s[0];
+    for (size_t i = 1; i < m; i++) {
+        lo = s[i] < lo ? s[i] : lo;
+        hi = s[i] > hi ? s[i] : hi;
+    }
+    if (!(hi > lo))
+        return 0; /* all equal */
+    if (depth == DEPTH_MAX || !grid_init(&g, lo, hi, m)) {
+        double *r;
+        int64_t c = sort_count(s, tmp, m, &r);
+        if (r != s)
+            memcpy(s, r, m * sizeof *s);
+        return c;
+    }
+    size_t nb = (size_t)g.top + 1;
+    uint32_t *end = w->end[depth], *tree = w->tree;
+    size_t leaves = 1, levels = 0;
+    while (leaves < nb) {
+        leaves *= 2;
+        levels++;
+    }
+    memset(end, 0, (nb + 1) * sizeof *end);
+    memset(tree, 0, 2 * leaves * sizeof *tree);
+    for (size_t i = 0; i < m; i++)
+        b[i] = bucket_of(&g, s[i]);
+    int64_t inv = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t up_to = 0;
+        for (size_t t = (size_t)b[i] + 1; t; t &= t - 1)
+            up_to += tree[t];
+        inv += (int64_t)(i - up_to);
+        for (size_t t = (size_t)b[i] + 1; t <= nb; t += t & (~t + 1))
+            tree[t]++;
+        end[b[i] + 1]++;
+    }
+    bucket_starts(end, nb);
+    for (size_t i = 0; i < m; i++)
+        tmp[end[b[i]]++] = s[i];
+    memcpy(s, tmp, m * sizeof *s);
+    for (size_t j = 0, start = 0; j < nb; start = end[j++]) {
+        size_t size = end[j] - start;
+        if (size > SMALL)
+            inv += count_pass(s + start, tmp + start, b + start, size, depth + 1, w);
+    }
+    return inv + insert_count(s, m);
+}
+
 int meta_kendall(const double *x, const double *y, size_t n, double *tau, double *pval,
                  struct meta_error *err)
 {
-    struct pair *pr = malloc(2 * n * sizeof *pr), *sorted;
-    double *ys = malloc(2 * n * sizeof *ys), *yo;
+    size_t nb = n < NB_MAX ? n : NB_MAX;
+    size_t bytes =
+        2 * n * sizeof(struct pair) + (n + (DEPTH_MAX + 4) * (nb + 1)) * sizeof(uint32_t);
+    struct pair *pr = n <= UINT32_MAX ? malloc(bytes) : NULL;
     struct ties tx = {0, 0, 0, 0}, ty = {0, 0, 0, 0};
-    int64_t joint = 0, n0 = (int64_t)n * (int64_t)(n - 1) / 2;
+    int64_t joint = 0;
     int ret = META_OK;
     *tau = *pval = NAN;
-    if (!pr || !ys) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
-        goto cleanup;
-    }
+    if (!pr)
+        return meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
+    struct pair *tmp = pr + n;
+    struct scratch w;
+    w.bucket = (uint32_t *)(tmp + n);
+    for (int d = 0; d < DEPTH_MAX; d++)
+        w.end[d] = w.bucket + n + (size_t)d * (nb + 1);
+    w.tree = w.bucket + n + DEPTH_MAX * (nb + 1);
+    /* Pairs with a NaN are left out, as R's cor.test() does. */
+    size_t m = 0;
+    double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        pr[i].x = x[i];
-        pr[i].y = y[i];
+        pr[m].x = x[i];
+        pr[m].y = y[i];
+        m += !isnan(x[i]) && !isnan(y[i]);
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
     }
-    sorted = sort_pairs(pr, pr + n, n);
-    for (size_t i = 0, run = 1, jrun = 1; i < n; i++) {
-        ys[i] = sorted[i].y;
-        int same_x = i + 1 < n && sorted[i + 1].x == sorted[i].x;
-        int same_xy = same_x && sorted[i + 1].y == sorted[i].y;
+    sort_pairs_pass(pr, tmp, w.bucket, m, lo, hi, 0, &w);
+    /* The tie groups are walked only when two neighbours are equal. */
+    double *ys = (double *)tmp;
+    size_t x_equal = 0, y_equal = 0;
+    for (size_t i = 0; i < m; i++)
+        ys[i] = pr[i].y;
+    for (size_t i = 1; i < m; i++)
+        x_equal += pr[i].x == pr[i - 1].x;
+    for (size_t i = 0, run = 1, jrun = 1; x_equal && i < m; i++) {
+        int same_x = i + 1 < m && pr[i + 1].x == pr[i].x;
+        int same_xy = same_x && pr[i + 1].y == pr[i].y;
         if (same_xy) {
             jrun++;
         } else {
@@ -245,15 +455,18 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
             run = 1;
         }
     }
-    int64_t discordant = sort_count(ys, ys + n, n, &yo);
-    for (size_t i = 0, run = 1; i < n; i++) {
-        if (i + 1 < n && yo[i + 1] == yo[i]) {
+    int64_t discordant = count_pass(ys, ys + m, w.bucket, m, 0, &w);
+    for (size_t i = 1; i < m; i++)
+        y_equal += ys[i] == ys[i - 1];
+    for (size_t i = 0, run = 1; y_equal && i < m; i++) {
+        if (i + 1 < m && ys[i + 1] == ys[i]) {
             run++;
         } else {
             add_group(&ty, run);
             run = 1;
         }
     }
+    int64_t n0 = m < 2 ? 0 : (int64_t)m * (int64_t)(m - 1) / 2;
     /* S = concordant - discordant (Knight 1966). */
     int64_t S = n0 - tx.pairs - ty.pairs + joint - 2 * discordant;
     double denom = sqrt((double)(n0 - tx.pairs)) * sqrt((double)(n0 - ty.pairs));
@@ -261,19 +474,19 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
         goto cleanup; /* a constant variable: tau and p undefined, as in R */
     *tau = (double)S / denom;
 
-    if (tx.pairs == 0 && ty.pairs == 0 && n <= KENDALL_EXACT_MAX) {
+    if (tx.pairs == 0 && ty.pairs == 0 && m <= KENDALL_EXACT_MAX) {
         /* cor.test: q = concordant pairs; the lower tail up to q, or the
          * upper one from q (by symmetry the lower up to n0 - q). */
         int64_t q = (n0 + S) / 2;
         double p;
-        ret = kendall_cdf(n, 2 * q > n0 ? n0 - q : q, &p);
+        ret = kendall_cdf(m, 2 * q > n0 ? n0 - q : q, &p);
         if (ret != META_OK) {
             ret = meta_error_set(err, ret, "out of memory for Kendall's exact distribution");
             goto cleanup;
         }
         *pval = fmin(2.0 * p, 1.0);
     } else {
-        double dn = (double)n;
+        double dn = (double)m;
         double var = (dn * (dn - 1.0) * (2.0 * dn + 5.0) - tx.s2 - ty.s2) / 18.0 +
                      tx.s1 * ty.s1 / (2.0 * dn * (dn - 1.0)) +
                      tx.s3 * ty.s3 / (9.0 * dn * (dn - 1.0) * (dn - 2.0));
@@ -283,6 +496,5 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
 
 cleanup:
     free(pr);
-    free(ys);
     return ret;
 }
