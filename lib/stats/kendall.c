@@ -264,6 +264,15 @@ static inline uint32_t bucket_of(const struct grid *g, double v)
     return b < g->top ? b : g->top;
 }
 
+/* The upper 32 bits of a positive double (sign, exponent, 20 bits of the
+ * fraction) as a number: monotone in v. */
+static inline double top_bits(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (double)(int32_t)(u >> 32);
+}
+
 /* Counts the values of each bucket into end[b + 1] (end[0..nb] zero before)
  * and turns them into the bucket starts: end[b] = start of bucket b. */
 static void bucket_starts(uint32_t *end, size_t nb)
@@ -362,7 +371,10 @@ static int64_t count_pass(double *s, double *tmp, uint32_t *b, size_t m, int dep
     }
     if (!(hi > lo))
         return 0; /* all equal */
-    if (depth == DEPTH_MAX || !grid_init(&g, lo, hi, m)) {
+    /* Positive values by their bit patterns' top half, nearly a log scale
+     * (variances spread over orders of magnitude); else by value. */
+    int logs = lo > 0.0 && grid_init(&g, top_bits(lo), top_bits(hi), m);
+    if (depth == DEPTH_MAX || (!logs && !grid_init(&g, lo, hi, m))) {
         double *r;
         int64_t c = sort_count(s, tmp, m, &r);
         if (r != s)
@@ -371,15 +383,14 @@ static int64_t count_pass(double *s, double *tmp, uint32_t *b, size_t m, int dep
     }
     size_t nb = (size_t)g.top + 1;
     uint32_t *end = w->end[depth], *tree = w->tree;
-    size_t leaves = 1, levels = 0;
-    while (leaves < nb) {
-        leaves *= 2;
-        levels++;
-    }
     memset(end, 0, (nb + 1) * sizeof *end);
-    memset(tree, 0, 2 * leaves * sizeof *tree);
-    for (size_t i = 0; i < m; i++)
-        b[i] = bucket_of(&g, s[i]);
+    memset(tree, 0, (nb + 1) * sizeof *tree);
+    if (logs)
+        for (size_t i = 0; i < m; i++)
+            b[i] = bucket_of(&g, top_bits(s[i]));
+    else
+        for (size_t i = 0; i < m; i++)
+            b[i] = bucket_of(&g, s[i]);
     int64_t inv = 0;
     for (size_t i = 0; i < m; i++) {
         uint32_t up_to = 0;
@@ -407,7 +418,7 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
 {
     size_t nb = n < NB_MAX ? n : NB_MAX;
     size_t bytes =
-        2 * n * sizeof(struct pair) + (n + (DEPTH_MAX + 4) * (nb + 1)) * sizeof(uint32_t);
+        2 * n * sizeof(struct pair) + (n + (DEPTH_MAX + 1) * (nb + 1)) * sizeof(uint32_t);
     struct pair *pr = n <= UINT32_MAX ? malloc(bytes) : NULL;
     struct ties tx = {0, 0, 0, 0}, ty = {0, 0, 0, 0};
     int64_t joint = 0;
