@@ -216,17 +216,19 @@ static int kendall_cdf(size_t n, int64_t q, double *out)
 
 /*
  * Both sorts start with bucket passes, which on the usual data leave little
- * for the merge sorts above to do: the values go to NB_MAX or fewer equal
- * intervals of their range (a bucket number monotone in the value, so the
- * buckets are in order), and one insertion sort over the whole then only
- * moves values within their bucket. A bucket of more than SMALL values gets
- * a pass of its own over its own range, up to DEPTH_MAX passes deep; below
- * that, and for values that no interval splits (equal, or a range that
- * overflows), the merge sorts take over, so the cost stays O(n log n)
- * whatever the data. For the inversion count, the pairs of values in
- * different buckets are counted by a Fenwick tree over the buckets, the
- * pairs within one by the insertion sort (each move undoes one inversion)
- * or by the bucket's own pass.
+ * for the merge sorts above to do: the values go to equal intervals of their
+ * range (a bucket number monotone in the value, so the buckets are in
+ * order), and one insertion sort over the whole then only moves values
+ * within their bucket. A bucket of more than SMALL values gets a pass of its
+ * own over its own range, up to DEPTH_MAX passes deep; below that, and for
+ * values that no interval splits (equal, or a range that overflows), the
+ * merge sorts take over, so the cost stays O(n log n) whatever the data.
+ * For the inversion count, the pairs of values in different buckets are
+ * counted by a Fenwick tree over the buckets, the pairs within one by the
+ * insertion sort (each move undoes one inversion) or by the bucket's own
+ * pass. The sort by (x, y) has a bucket per value, up to NB_MAX; the count
+ * one per four values: at k = 1,000 a level less of the tree saves more
+ * than the insertion sort's extra moves cost.
  */
 #define SMALL     24
 #define NB_MAX    2048
@@ -246,10 +248,9 @@ struct grid {
     uint32_t top; /* nb - 1 */
 };
 
-/* The grid for m values in [lo, hi]; 0 when no interval splits them. */
-static int grid_init(struct grid *g, double lo, double hi, size_t m)
+/* A grid of nb intervals of [lo, hi]; 0 when no interval splits it. */
+static int grid_init(struct grid *g, double lo, double hi, size_t nb)
 {
-    size_t nb = m < NB_MAX ? m : NB_MAX;
     double width = hi - lo;
     g->lo = lo;
     g->scale = (double)nb / width;
@@ -292,53 +293,58 @@ static void insert_pairs(struct pair *a, size_t m)
     }
 }
 
-static void range_x(const struct pair *a, size_t m, double *lo, double *hi)
-{
-    double l = a[0].x, h = a[0].x;
-    for (size_t i = 1; i < m; i++) {
-        l = a[i].x < l ? a[i].x : l;
-        h = a[i].x > h ? a[i].x : h;
-    }
-    *lo = l;
-    *hi = h;
-}
-
-/* Sorts a[0..m) by (x, y) in place, tmp and b (m entries each) as room,
- * the x in [lo, hi]. */
-static void sort_pairs_pass(struct pair *a, struct pair *tmp, uint32_t *b, size_t m, double lo,
-                            double hi, int depth, struct scratch *w)
+/*
+ * Sorts the m pairs (sx[i stride], sy[i stride]) by (x, y) into dst, the x
+ * in [lo, hi]; spare (m pairs, which may hold the source: it is read first)
+ * and b (m entries) as room.
+ */
+static void sort_pairs_pass(const double *sx, const double *sy, size_t stride, struct pair *dst,
+                            struct pair *spare, uint32_t *b, size_t m, double lo, double hi,
+                            int depth, struct scratch *w)
 {
     struct grid g;
-    if (m <= SMALL) {
-        insert_pairs(a, m);
-        return;
-    }
-    if (depth == DEPTH_MAX || !grid_init(&g, lo, hi, m)) {
-        struct pair *r = sort_pairs(a, tmp, m);
-        if (r != a)
-            memcpy(a, r, m * sizeof *a);
+    if (m <= SMALL || depth == DEPTH_MAX || !grid_init(&g, lo, hi, m < NB_MAX ? m : NB_MAX)) {
+        for (size_t i = 0; i < m; i++) {
+            dst[i].x = sx[i * stride];
+            dst[i].y = sy[i * stride];
+        }
+        if (m <= SMALL) {
+            insert_pairs(dst, m);
+        } else {
+            struct pair *r = sort_pairs(dst, spare, m);
+            if (r != dst)
+                memcpy(dst, r, m * sizeof *dst);
+        }
         return;
     }
     size_t nb = (size_t)g.top + 1;
     uint32_t *end = w->end[depth];
     memset(end, 0, (nb + 1) * sizeof *end);
     for (size_t i = 0; i < m; i++)
-        b[i] = bucket_of(&g, a[i].x);
+        b[i] = bucket_of(&g, sx[i * stride]);
     for (size_t i = 0; i < m; i++)
         end[b[i] + 1]++;
     bucket_starts(end, nb);
-    for (size_t i = 0; i < m; i++)
-        tmp[end[b[i]]++] = a[i];
-    memcpy(a, tmp, m * sizeof *a);
+    for (size_t i = 0; i < m; i++) {
+        struct pair *d = &dst[end[b[i]]++];
+        d->x = sx[i * stride];
+        d->y = sy[i * stride];
+    }
     for (size_t j = 0, start = 0; j < nb; start = end[j++]) {
         size_t size = end[j] - start;
         if (size > SMALL) {
-            double l, h;
-            range_x(a + start, size, &l, &h);
-            sort_pairs_pass(a + start, tmp + start, b + start, size, l, h, depth + 1, w);
+            struct pair *own = spare + start;
+            double l = dst[start].x, h = l;
+            for (size_t i = 0; i < size; i++) {
+                own[i] = dst[start + i];
+                l = own[i].x < l ? own[i].x : l;
+                h = own[i].x > h ? own[i].x : h;
+            }
+            sort_pairs_pass(&own->x, &own->y, 2, dst + start, own, b + start, size, l, h, depth + 1,
+                            w);
         }
     }
-    insert_pairs(a, m);
+    insert_pairs(dst, m);
 }
 
 /* Insertion sort of s[0..m); returns the inversions (each shift undoes one). */
@@ -356,41 +362,46 @@ static int64_t insert_count(double *s, size_t m)
     return swaps;
 }
 
-/* Sorts s[0..m) in place, tmp and b (m entries each) as room, and returns
- * the number of pairs i < j with s_i > s_j. */
-static int64_t count_pass(double *s, double *tmp, uint32_t *b, size_t m, int depth,
+/*
+ * Sorts the m values src[i stride] into dst and returns the number of pairs
+ * i < j with src_i > src_j; the first m doubles at src (read first) and b
+ * (m entries) as room.
+ */
+static int64_t count_pass(double *src, size_t stride, double *dst, uint32_t *b, size_t m, int depth,
                           struct scratch *w)
 {
     struct grid g;
-    if (m <= SMALL)
-        return insert_count(s, m);
-    double lo = s[0], hi = s[0];
+    double lo = src[0], hi = src[0];
     for (size_t i = 1; i < m; i++) {
-        lo = s[i] < lo ? s[i] : lo;
-        hi = s[i] > hi ? s[i] : hi;
+        lo = src[i * stride] < lo ? src[i * stride] : lo;
+        hi = src[i * stride] > hi ? src[i * stride] : hi;
     }
-    if (!(hi > lo))
-        return 0; /* all equal */
     /* Positive values by their bit patterns' top half, nearly a log scale
      * (variances spread over orders of magnitude); else by value. */
-    int logs = lo > 0.0 && grid_init(&g, top_bits(lo), top_bits(hi), m);
-    if (depth == DEPTH_MAX || (!logs && !grid_init(&g, lo, hi, m))) {
+    size_t nb = m / 4 < NB_MAX ? m / 4 : NB_MAX;
+    int logs = m > SMALL && lo > 0.0 && grid_init(&g, top_bits(lo), top_bits(hi), nb);
+    if (m <= SMALL || !(hi > lo) || depth == DEPTH_MAX || (!logs && !grid_init(&g, lo, hi, nb))) {
+        for (size_t i = 0; i < m; i++)
+            dst[i] = src[i * stride];
+        if (m <= SMALL)
+            return insert_count(dst, m);
+        if (!(hi > lo))
+            return 0; /* all equal */
         double *r;
-        int64_t c = sort_count(s, tmp, m, &r);
-        if (r != s)
-            memcpy(s, r, m * sizeof *s);
+        int64_t c = sort_count(dst, src, m, &r);
+        if (r != dst)
+            memcpy(dst, r, m * sizeof *dst);
         return c;
     }
-    size_t nb = (size_t)g.top + 1;
     uint32_t *end = w->end[depth], *tree = w->tree;
     memset(end, 0, (nb + 1) * sizeof *end);
     memset(tree, 0, (nb + 1) * sizeof *tree);
     if (logs)
         for (size_t i = 0; i < m; i++)
-            b[i] = bucket_of(&g, top_bits(s[i]));
+            b[i] = bucket_of(&g, top_bits(src[i * stride]));
     else
         for (size_t i = 0; i < m; i++)
-            b[i] = bucket_of(&g, s[i]);
+            b[i] = bucket_of(&g, src[i * stride]);
     int64_t inv = 0;
     for (size_t i = 0; i < m; i++) {
         uint32_t up_to = 0;
@@ -403,14 +414,15 @@ static int64_t count_pass(double *s, double *tmp, uint32_t *b, size_t m, int dep
     }
     bucket_starts(end, nb);
     for (size_t i = 0; i < m; i++)
-        tmp[end[b[i]]++] = s[i];
-    memcpy(s, tmp, m * sizeof *s);
+        dst[end[b[i]]++] = src[i * stride];
     for (size_t j = 0, start = 0; j < nb; start = end[j++]) {
         size_t size = end[j] - start;
-        if (size > SMALL)
-            inv += count_pass(s + start, tmp + start, b + start, size, depth + 1, w);
+        if (size > SMALL) {
+            memcpy(src + start, dst + start, size * sizeof *dst);
+            inv += count_pass(src + start, 1, dst + start, b + start, size, depth + 1, w);
+        }
     }
-    return inv + insert_count(s, m);
+    return inv + insert_count(dst, m);
 }
 
 int meta_kendall(const double *x, const double *y, size_t n, double *tau, double *pval,
@@ -432,22 +444,28 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
     for (int d = 0; d < DEPTH_MAX; d++)
         w.end[d] = w.bucket + n + (size_t)d * (nb + 1);
     w.tree = w.bucket + n + DEPTH_MAX * (nb + 1);
-    /* Pairs with a NaN are left out, as R's cor.test() does. */
-    size_t m = 0;
+    /* Pairs with a NaN are left out, as R's cor.test() does: then the
+     * others are gathered in tmp first. */
+    size_t m = 0, nans = 0;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        pr[m].x = x[i];
-        pr[m].y = y[i];
-        m += !isnan(x[i]) && !isnan(y[i]);
+        nans += isnan(x[i]) | isnan(y[i]);
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
     }
-    sort_pairs_pass(pr, tmp, w.bucket, m, lo, hi, 0, &w);
+    if (nans == 0) {
+        m = n;
+        sort_pairs_pass(x, y, 1, pr, tmp, w.bucket, m, lo, hi, 0, &w);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            tmp[m].x = x[i];
+            tmp[m].y = y[i];
+            m += !isnan(x[i]) && !isnan(y[i]);
+        }
+        sort_pairs_pass(&tmp->x, &tmp->y, 2, pr, tmp, w.bucket, m, lo, hi, 0, &w);
+    }
     /* The tie groups are walked only when two neighbours are equal. */
-    double *ys = (double *)tmp;
     size_t x_equal = 0, y_equal = 0;
-    for (size_t i = 0; i < m; i++)
-        ys[i] = pr[i].y;
     for (size_t i = 1; i < m; i++)
         x_equal += pr[i].x == pr[i - 1].x;
     for (size_t i = 0, run = 1, jrun = 1; x_equal && i < m; i++) {
@@ -466,7 +484,9 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
             run = 1;
         }
     }
-    int64_t discordant = count_pass(ys, ys + m, w.bucket, m, 0, &w);
+    /* The y in that order, sorted into tmp; the pairs are room after. */
+    double *ys = (double *)tmp;
+    int64_t discordant = m ? count_pass(&pr->y, 2, ys, w.bucket, m, 0, &w) : 0;
     for (size_t i = 1; i < m; i++)
         y_equal += ys[i] == ys[i - 1];
     for (size_t i = 0, run = 1; y_equal && i < m; i++) {
