@@ -1,7 +1,8 @@
 /*
  * Kendall's rank correlation tau-b and its two-sided p-value as R's
- * cor.test(method = "kendall", exact = TRUE) computes them: tau-b in
- * O(n log n) by Knight's (1966) merge-sort count of discordant pairs, the
+ * cor.test(method = "kendall", exact = TRUE) computes them (pairs with a
+ * NaN left out, as there): tau-b in O(n log n) by Knight's (1966) count of
+ * discordant pairs (two sorts, by bucket passes and merge sorts), the
  * p-value from the exact distribution of the concordant pairs (Mahonian
  * numbers, as probabilities) when there are no ties and R's exact
  * computation works (n <= 170), else from the normal approximation with
@@ -274,8 +275,8 @@ static inline double top_bits(double v)
     return (double)(int32_t)(u >> 32);
 }
 
-/* Counts the values of each bucket into end[b + 1] (end[0..nb] zero before)
- * and turns them into the bucket starts: end[b] = start of bucket b. */
+/* Turns the counts end[b + 1] of the buckets b (end[0] = 0) into their
+ * starts: end[b] = start of bucket b. */
 static void bucket_starts(uint32_t *end, size_t nb)
 {
     for (size_t j = 1; j <= nb; j++)
