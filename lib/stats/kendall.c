@@ -430,23 +430,18 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
                  struct meta_error *err)
 {
     size_t nb = n < NB_MAX ? n : NB_MAX;
-    /* Three blocks rather than one: each stays under glibc's largest mmap
-     * threshold (32 MB) up to some 2,000,000 pairs, so that a repeated call
-     * reuses the heap instead of faulting in fresh pages. */
-    int ok = n <= UINT32_MAX;
-    struct pair *pr = ok ? malloc((n ? n : 1) * sizeof *pr) : NULL;
-    struct pair *tmp = ok ? malloc((n ? n : 1) * sizeof *tmp) : NULL;
-    uint32_t *room = ok ? malloc((n + (DEPTH_MAX + 1) * (nb + 1)) * sizeof *room) : NULL;
+    size_t bytes =
+        2 * n * sizeof(struct pair) + (n + (DEPTH_MAX + 1) * (nb + 1)) * sizeof(uint32_t);
+    struct pair *pr = n <= UINT32_MAX ? malloc(bytes) : NULL;
     struct ties tx = {0, 0, 0, 0}, ty = {0, 0, 0, 0};
     int64_t joint = 0;
     int ret = META_OK;
     *tau = *pval = NAN;
-    if (!pr || !tmp || !room) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
-        goto cleanup;
-    }
+    if (!pr)
+        return meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
+    struct pair *tmp = pr + n;
     struct scratch w;
-    w.bucket = room;
+    w.bucket = (uint32_t *)(tmp + n);
     for (int d = 0; d < DEPTH_MAX; d++)
         w.end[d] = w.bucket + n + (size_t)d * (nb + 1);
     w.tree = w.bucket + n + DEPTH_MAX * (nb + 1);
@@ -533,7 +528,5 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
 
 cleanup:
     free(pr);
-    free(tmp);
-    free(room);
     return ret;
 }
