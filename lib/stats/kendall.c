@@ -1,7 +1,8 @@
 /*
  * Kendall's rank correlation tau-b and its two-sided p-value as R's
- * cor.test(method = "kendall", exact = TRUE) computes them: tau-b in
- * O(n log n) by Knight's (1966) merge-sort count of discordant pairs, the
+ * cor.test(method = "kendall", exact = TRUE) computes them (pairs with a
+ * NaN left out, as there): tau-b in O(n log n) by Knight's (1966) count of
+ * discordant pairs (two sorts, by bucket passes and merge sorts), the
  * p-value from the exact distribution of the concordant pairs (Mahonian
  * numbers, as probabilities) when there are no ties and R's exact
  * computation works (n <= 170), else from the normal approximation with
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* R computes the exact distribution in counts divided by gamma(n + 1),
  * which overflows from n = 171 on (its p-value is then NaN). */
@@ -102,23 +104,26 @@ static int64_t merge_count(const double *y, double *o, size_t lo, size_t mid, si
     size_t i = lo, j = mid, ie = mid, je = hi, f = lo, b = hi, half = (hi - lo) / 2;
     int64_t front = 0, back = 0;
     for (size_t n = 0; n < half; n++) {
-        double yi = i < mid ? y[i] : INFINITY, yj = j < hi ? y[j] : INFINITY;
-        size_t take = (size_t)(yj < yi);
+        /* the exhausted run's index stays on a valid entry; its value is
+         * not taken (no infinite sentinel, which real infinities would tie) */
+        double yi = y[i < mid ? i : lo], yj = y[j < hi ? j : lo];
+        size_t take = (size_t)(j < hi && (i == mid || yj < yi));
         o[f++] = take ? yj : yi;
         front += (int64_t)(take * (mid - i));
         j += take;
         i += 1 - take;
-        double ti = ie > lo ? y[ie - 1] : -INFINITY, tj = je > mid ? y[je - 1] : -INFINITY;
-        size_t left = (size_t)(ti > tj);
+        double ti = y[ie > lo ? ie - 1 : lo], tj = y[je > mid ? je - 1 : lo];
+        size_t left = (size_t)(ie > lo && (je == mid || ti > tj));
         o[--b] = left ? ti : tj;
         back += (int64_t)((1 - left) * (mid - ie));
         ie -= left;
         je -= 1 - left;
     }
     if (f < b) {
-        double yi = i < mid ? y[i] : INFINITY, yj = j < hi ? y[j] : INFINITY;
-        o[f] = yj < yi ? yj : yi;
-        front += yj < yi ? (int64_t)(mid - i) : 0;
+        double yi = y[i < mid ? i : lo], yj = y[j < hi ? j : lo];
+        size_t take = (size_t)(j < hi && (i == mid || yj < yi));
+        o[f] = take ? yj : yi;
+        front += take ? (int64_t)(mid - i) : 0;
     }
     return front + back;
 }
@@ -210,28 +215,263 @@ static int kendall_cdf(size_t n, int64_t q, double *out)
     return META_OK;
 }
 
+/*
+ * Both sorts start with bucket passes, which on the usual data leave little
+ * for the merge sorts above to do: the values go to equal intervals of their
+ * range (a bucket number monotone in the value, so the buckets are in
+ * order), and one insertion sort over the whole then only moves values
+ * within their bucket. A bucket of more than SMALL values gets a pass of its
+ * own over its own range, up to DEPTH_MAX passes deep; below that, and for
+ * values that no interval splits (equal, or a range that overflows), the
+ * merge sorts take over, so the cost stays O(n log n) whatever the data.
+ * For the inversion count, the pairs of values in different buckets are
+ * counted by a Fenwick tree over the buckets, the pairs within one by the
+ * insertion sort (each move undoes one inversion) or by the bucket's own
+ * pass. The sort by (x, y) has a bucket per value, up to NB_MAX; the count
+ * one per four values: at k = 1,000 a level less of the tree saves more
+ * than the insertion sort's extra moves cost.
+ */
+#define SMALL     24
+#define NB_MAX    2048
+#define DEPTH_MAX 3
+
+/* Room for the passes: the bucket of each value, each depth's bucket ends,
+ * the tree. */
+struct scratch {
+    uint32_t *bucket;
+    uint32_t *end[DEPTH_MAX];
+    uint32_t *tree;
+};
+
+/* nb equal intervals of [lo, hi]. */
+struct grid {
+    double lo, scale;
+    uint32_t top; /* nb - 1 */
+};
+
+/* A grid of nb intervals of [lo, hi]; 0 when no interval splits it. */
+static int grid_init(struct grid *g, double lo, double hi, size_t nb)
+{
+    double width = hi - lo;
+    g->lo = lo;
+    g->scale = (double)nb / width;
+    g->top = (uint32_t)(nb - 1);
+    return width > 0.0 && isfinite(width) && isfinite(g->scale);
+}
+
+/* v's bucket: (v - lo) scale is monotone in v and at most nb (1 + 2^-51). */
+static inline uint32_t bucket_of(const struct grid *g, double v)
+{
+    uint32_t b = (uint32_t)(int32_t)((v - g->lo) * g->scale);
+    return b < g->top ? b : g->top;
+}
+
+/* The upper 32 bits of a positive double (sign, exponent, 20 bits of the
+ * fraction) as a number: monotone in v. */
+static inline double top_bits(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (double)(int32_t)(u >> 32);
+}
+
+/* Turns the counts end[b + 1] of the buckets b (end[0] = 0) into their
+ * starts: end[b] = start of bucket b. */
+static void bucket_starts(uint32_t *end, size_t nb)
+{
+    for (size_t j = 1; j <= nb; j++)
+        end[j] += end[j - 1];
+}
+
+static void insert_pairs(struct pair *a, size_t m)
+{
+    for (size_t i = 1; i < m; i++) {
+        struct pair p = a[i];
+        size_t j = i;
+        for (; j > 0 && after(&a[j - 1], &p); j--)
+            a[j] = a[j - 1];
+        a[j] = p;
+    }
+}
+
+/*
+ * Sorts the m pairs (sx[i stride], sy[i stride]) by (x, y) into dst, the x
+ * in [lo, hi]; spare (m pairs, which may hold the source: it is read first)
+ * and b (m entries) as room.
+ */
+static void sort_pairs_pass(const double *sx, const double *sy, size_t stride, struct pair *dst,
+                            struct pair *spare, uint32_t *b, size_t m, double lo, double hi,
+                            int depth, struct scratch *w)
+{
+    struct grid g;
+    if (m <= SMALL || depth == DEPTH_MAX || !grid_init(&g, lo, hi, m < NB_MAX ? m : NB_MAX)) {
+        for (size_t i = 0; i < m; i++) {
+            dst[i].x = sx[i * stride];
+            dst[i].y = sy[i * stride];
+        }
+        if (m <= SMALL) {
+            insert_pairs(dst, m);
+        } else {
+            struct pair *r = sort_pairs(dst, spare, m);
+            if (r != dst)
+                memcpy(dst, r, m * sizeof *dst);
+        }
+        return;
+    }
+    size_t nb = (size_t)g.top + 1;
+    uint32_t *end = w->end[depth];
+    memset(end, 0, (nb + 1) * sizeof *end);
+    for (size_t i = 0; i < m; i++)
+        b[i] = bucket_of(&g, sx[i * stride]);
+    for (size_t i = 0; i < m; i++)
+        end[b[i] + 1]++;
+    bucket_starts(end, nb);
+    for (size_t i = 0; i < m; i++) {
+        struct pair *d = &dst[end[b[i]]++];
+        d->x = sx[i * stride];
+        d->y = sy[i * stride];
+    }
+    for (size_t j = 0, start = 0; j < nb; start = end[j++]) {
+        size_t size = end[j] - start;
+        if (size > SMALL) {
+            struct pair *own = spare + start;
+            double l = dst[start].x, h = l;
+            for (size_t i = 0; i < size; i++) {
+                own[i] = dst[start + i];
+                l = own[i].x < l ? own[i].x : l;
+                h = own[i].x > h ? own[i].x : h;
+            }
+            sort_pairs_pass(&own->x, &own->y, 2, dst + start, own, b + start, size, l, h, depth + 1,
+                            w);
+        }
+    }
+    insert_pairs(dst, m);
+}
+
+/* Insertion sort of s[0..m); returns the inversions (each shift undoes one). */
+static int64_t insert_count(double *s, size_t m)
+{
+    int64_t swaps = 0;
+    for (size_t i = 1; i < m; i++) {
+        double v = s[i];
+        size_t j = i;
+        for (; j > 0 && s[j - 1] > v; j--)
+            s[j] = s[j - 1];
+        s[j] = v;
+        swaps += (int64_t)(i - j);
+    }
+    return swaps;
+}
+
+/*
+ * Sorts the m values src[i stride] into dst and returns the number of pairs
+ * i < j with src_i > src_j; the first m doubles at src (read first) and b
+ * (m entries) as room.
+ */
+static int64_t count_pass(double *src, size_t stride, double *dst, uint32_t *b, size_t m, int depth,
+                          struct scratch *w)
+{
+    struct grid g;
+    double lo = src[0], hi = src[0];
+    for (size_t i = 1; i < m; i++) {
+        lo = src[i * stride] < lo ? src[i * stride] : lo;
+        hi = src[i * stride] > hi ? src[i * stride] : hi;
+    }
+    /* Positive values by their bit patterns' top half, nearly a log scale
+     * (variances spread over orders of magnitude); else by value. */
+    size_t nb = m / 4 < NB_MAX ? m / 4 : NB_MAX;
+    int logs = m > SMALL && lo > 0.0 && grid_init(&g, top_bits(lo), top_bits(hi), nb);
+    if (m <= SMALL || !(hi > lo) || depth == DEPTH_MAX || (!logs && !grid_init(&g, lo, hi, nb))) {
+        for (size_t i = 0; i < m; i++)
+            dst[i] = src[i * stride];
+        if (m <= SMALL)
+            return insert_count(dst, m);
+        if (!(hi > lo))
+            return 0; /* all equal */
+        double *r;
+        int64_t c = sort_count(dst, src, m, &r);
+        if (r != dst)
+            memcpy(dst, r, m * sizeof *dst);
+        return c;
+    }
+    uint32_t *end = w->end[depth], *tree = w->tree;
+    memset(end, 0, (nb + 1) * sizeof *end);
+    memset(tree, 0, (nb + 1) * sizeof *tree);
+    if (logs)
+        for (size_t i = 0; i < m; i++)
+            b[i] = bucket_of(&g, top_bits(src[i * stride]));
+    else
+        for (size_t i = 0; i < m; i++)
+            b[i] = bucket_of(&g, src[i * stride]);
+    int64_t inv = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t up_to = 0;
+        for (size_t t = (size_t)b[i] + 1; t; t &= t - 1)
+            up_to += tree[t];
+        inv += (int64_t)(i - up_to);
+        for (size_t t = (size_t)b[i] + 1; t <= nb; t += t & (~t + 1))
+            tree[t]++;
+        end[b[i] + 1]++;
+    }
+    bucket_starts(end, nb);
+    for (size_t i = 0; i < m; i++)
+        dst[end[b[i]]++] = src[i * stride];
+    for (size_t j = 0, start = 0; j < nb; start = end[j++]) {
+        size_t size = end[j] - start;
+        if (size > SMALL) {
+            memcpy(src + start, dst + start, size * sizeof *dst);
+            inv += count_pass(src + start, 1, dst + start, b + start, size, depth + 1, w);
+        }
+    }
+    return inv + insert_count(dst, m);
+}
+
 int meta_kendall(const double *x, const double *y, size_t n, double *tau, double *pval,
                  struct meta_error *err)
 {
-    struct pair *pr = malloc(2 * n * sizeof *pr), *sorted;
-    double *ys = malloc(2 * n * sizeof *ys), *yo;
+    size_t nb = n < NB_MAX ? n : NB_MAX;
+    size_t bytes =
+        2 * n * sizeof(struct pair) + (n + (DEPTH_MAX + 1) * (nb + 1)) * sizeof(uint32_t);
+    struct pair *pr = n <= UINT32_MAX ? malloc(bytes) : NULL;
     struct ties tx = {0, 0, 0, 0}, ty = {0, 0, 0, 0};
-    int64_t joint = 0, n0 = (int64_t)n * (int64_t)(n - 1) / 2;
+    int64_t joint = 0;
     int ret = META_OK;
     *tau = *pval = NAN;
-    if (!pr || !ys) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
-        goto cleanup;
-    }
+    if (!pr)
+        return meta_error_set(err, META_ENOMEM, "out of memory for Kendall's tau of %zu pairs", n);
+    struct pair *tmp = pr + n;
+    struct scratch w;
+    w.bucket = (uint32_t *)(tmp + n);
+    for (int d = 0; d < DEPTH_MAX; d++)
+        w.end[d] = w.bucket + n + (size_t)d * (nb + 1);
+    w.tree = w.bucket + n + DEPTH_MAX * (nb + 1);
+    /* Pairs with a NaN are left out, as R's cor.test() does: then the
+     * others are gathered in tmp first. */
+    size_t m = 0, nans = 0;
+    double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        pr[i].x = x[i];
-        pr[i].y = y[i];
+        nans += isnan(x[i]) | isnan(y[i]);
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
     }
-    sorted = sort_pairs(pr, pr + n, n);
-    for (size_t i = 0, run = 1, jrun = 1; i < n; i++) {
-        ys[i] = sorted[i].y;
-        int same_x = i + 1 < n && sorted[i + 1].x == sorted[i].x;
-        int same_xy = same_x && sorted[i + 1].y == sorted[i].y;
+    if (nans == 0) {
+        m = n;
+        sort_pairs_pass(x, y, 1, pr, tmp, w.bucket, m, lo, hi, 0, &w);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            tmp[m].x = x[i];
+            tmp[m].y = y[i];
+            m += !isnan(x[i]) && !isnan(y[i]);
+        }
+        sort_pairs_pass(&tmp->x, &tmp->y, 2, pr, tmp, w.bucket, m, lo, hi, 0, &w);
+    }
+    /* The tie groups are walked only when two neighbours are equal. */
+    size_t x_equal = 0, y_equal = 0;
+    for (size_t i = 1; i < m; i++)
+        x_equal += pr[i].x == pr[i - 1].x;
+    for (size_t i = 0, run = 1, jrun = 1; x_equal && i < m; i++) {
+        int same_x = i + 1 < m && pr[i + 1].x == pr[i].x;
+        int same_xy = same_x && pr[i + 1].y == pr[i].y;
         if (same_xy) {
             jrun++;
         } else {
@@ -245,15 +485,20 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
             run = 1;
         }
     }
-    int64_t discordant = sort_count(ys, ys + n, n, &yo);
-    for (size_t i = 0, run = 1; i < n; i++) {
-        if (i + 1 < n && yo[i + 1] == yo[i]) {
+    /* The y in that order, sorted into tmp; the pairs are room after. */
+    double *ys = (double *)tmp;
+    int64_t discordant = m ? count_pass(&pr->y, 2, ys, w.bucket, m, 0, &w) : 0;
+    for (size_t i = 1; i < m; i++)
+        y_equal += ys[i] == ys[i - 1];
+    for (size_t i = 0, run = 1; y_equal && i < m; i++) {
+        if (i + 1 < m && ys[i + 1] == ys[i]) {
             run++;
         } else {
             add_group(&ty, run);
             run = 1;
         }
     }
+    int64_t n0 = m < 2 ? 0 : (int64_t)m * (int64_t)(m - 1) / 2;
     /* S = concordant - discordant (Knight 1966). */
     int64_t S = n0 - tx.pairs - ty.pairs + joint - 2 * discordant;
     double denom = sqrt((double)(n0 - tx.pairs)) * sqrt((double)(n0 - ty.pairs));
@@ -261,19 +506,19 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
         goto cleanup; /* a constant variable: tau and p undefined, as in R */
     *tau = (double)S / denom;
 
-    if (tx.pairs == 0 && ty.pairs == 0 && n <= KENDALL_EXACT_MAX) {
+    if (tx.pairs == 0 && ty.pairs == 0 && m <= KENDALL_EXACT_MAX) {
         /* cor.test: q = concordant pairs; the lower tail up to q, or the
          * upper one from q (by symmetry the lower up to n0 - q). */
         int64_t q = (n0 + S) / 2;
         double p;
-        ret = kendall_cdf(n, 2 * q > n0 ? n0 - q : q, &p);
+        ret = kendall_cdf(m, 2 * q > n0 ? n0 - q : q, &p);
         if (ret != META_OK) {
             ret = meta_error_set(err, ret, "out of memory for Kendall's exact distribution");
             goto cleanup;
         }
         *pval = fmin(2.0 * p, 1.0);
     } else {
-        double dn = (double)n;
+        double dn = (double)m;
         double var = (dn * (dn - 1.0) * (2.0 * dn + 5.0) - tx.s2 - ty.s2) / 18.0 +
                      tx.s1 * ty.s1 / (2.0 * dn * (dn - 1.0)) +
                      tx.s3 * ty.s3 / (9.0 * dn * (dn - 1.0) * (dn - 2.0));
@@ -283,6 +528,5 @@ int meta_kendall(const double *x, const double *y, size_t n, double *tau, double
 
 cleanup:
     free(pr);
-    free(ys);
     return ret;
 }

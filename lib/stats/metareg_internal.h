@@ -146,8 +146,11 @@ void meta_wls_fit_predict(const struct meta_wls_fit *fit, const double *x0, doub
 /* Kendall's tau-b of the n pairs (x, y) and its two-sided p-value as R's
  * cor.test(x, y, method = "kendall", exact = TRUE): exact null distribution
  * without ties for n <= 170, the normal approximation with tie-corrected
- * variance otherwise. Both NAN when x or y is constant. O(n log n) time
- * (plus O(n^3) at most for the exact p, n <= 170). META_OK or META_ENOMEM. */
+ * variance otherwise. A pair with a NaN is left out, as cor.test() leaves
+ * out incomplete cases; infinities are values like others. Both NAN when x
+ * or y is constant (or fewer than 2 pairs are left). O(n log n) time (plus
+ * O(n^3) at most for the exact p, n <= 170), O(n) memory, allocated per
+ * call. META_OK or META_ENOMEM. */
 int meta_kendall(const double *x, const double *y, size_t n, double *tau, double *pval,
                  struct meta_error *err);
 

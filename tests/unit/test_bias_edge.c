@@ -833,6 +833,104 @@ static void test_kendall_sizes(void)
     }
 }
 
+/* The bucket passes of the sorts against all pairs on shapes that defeat
+ * equal intervals: one far outlier (a pass within a pass, then the merge
+ * sorts), values over hundreds of orders of magnitude, subnormals, signed
+ * zeros (equal), infinities (no interval splits them), few distinct values
+ * (buckets of equal values), sorted and reversed runs. */
+static double shape(int kind, size_t i, uint64_t h)
+{
+    double u = (double)(h >> 11) / 9007199254740992.0, sign = (h & 1) ? -1.0 : 1.0;
+    switch (kind) {
+    case 0:
+        return i == 3 ? 1e300 : u;
+    case 1:
+        return ldexp(sign, (int)(h % 1200) - 600);
+    case 2:
+        return (double)(h % 1000) * 1e-310;
+    case 3:
+        return (h & 2) ? 0.0 : -0.0;
+    case 4:
+        return i % 3 == 2 ? u : (i % 3 ? -INFINITY : INFINITY);
+    case 5:
+        return (double)(h % 3);
+    case 6:
+        return (double)i + (i % 50 == 0 ? -1000.0 : 0.0);
+    default:
+        return exp(20.0 * u);
+    }
+}
+
+static void test_kendall_shapes(void)
+{
+    static double x[3001], y[3001];
+    const size_t ns[] = {24, 25, 36, 100, 210, 1000, 3001};
+    struct meta_error err = {""};
+    for (size_t j = 0; j < N(ns); j++)
+        for (int kx = 0; kx < 8; kx++)
+            for (int ky = 0; ky < 8; ky++) {
+                for (size_t i = 0; i < ns[j]; i++) {
+                    uint64_t h = (i + 1) * 0x9e3779b97f4a7c15u;
+                    x[i] = shape(kx, i, h ^ (h >> 29));
+                    y[i] = shape(ky, i, (h >> 17) * 0xbf58476d1ce4e5b9u);
+                }
+                double tau, p, want = tau_brute(x, y, ns[j]);
+                char what[64];
+                snprintf(what, sizeof what, "tau n=%zu shapes %d %d", ns[j], kx, ky);
+                CU_ASSERT_EQUAL_FATAL(meta_kendall(x, y, ns[j], &tau, &p, &err), META_OK);
+                if (isnan(want)) {
+                    CU_ASSERT(isnan(tau) && isnan(p));
+                } else {
+                    CU_ASSERT(test_close(tau, want, what));
+                }
+            }
+    /* Infinities where the merge of a long run and a short one exhausts
+     * the short one first (infinite sentinels once tied them). */
+    for (size_t i = 0; i < 50; i++) {
+        x[i] = (double)i;
+        y[i] = i < 44 ? -INFINITY : (double)(i - 43);
+    }
+    double tau, p;
+    CU_ASSERT_EQUAL_FATAL(meta_kendall(x, y, 50, &tau, &p, &err), META_OK);
+    CU_ASSERT(test_close(tau, tau_brute(x, y, 50), "tau with infinities"));
+}
+
+/* A pair with a NaN is left out, as cor.test() leaves out incomplete
+ * cases: the result is that of the complete pairs, to the bit. */
+static void test_kendall_nan(void)
+{
+    static double x[600], y[600], xc[600], yc[600];
+    struct meta_error err = {""};
+    size_t m = 0;
+    for (size_t i = 0; i < 600; i++) {
+        x[i] = (double)((i * 7919) % 1009);
+        y[i] = (double)((i * 104729) % 1013) + 0.5 * x[i];
+        if (i % 11 == 0)
+            x[i] = NAN;
+        if (i % 13 == 0)
+            y[i] = NAN;
+        if (!isnan(x[i]) && !isnan(y[i])) {
+            xc[m] = x[i];
+            yc[m++] = y[i];
+        }
+    }
+    const size_t ns[] = {30, 600};
+    for (size_t j = 0; j < N(ns); j++) {
+        size_t mc = 0;
+        for (size_t i = 0; i < ns[j]; i++)
+            mc += !isnan(x[i]) && !isnan(y[i]);
+        double tau, p, tc, pc;
+        CU_ASSERT_EQUAL_FATAL(meta_kendall(x, y, ns[j], &tau, &p, &err), META_OK);
+        CU_ASSERT_EQUAL_FATAL(meta_kendall(xc, yc, mc, &tc, &pc, &err), META_OK);
+        CU_ASSERT(tau == tc && p == pc);
+        CU_ASSERT(test_close(tau, tau_brute(xc, yc, mc), "tau of the complete pairs"));
+    }
+    double tau, p;
+    const double nan2[] = {NAN, NAN}, one2[] = {1.0, 2.0};
+    CU_ASSERT_EQUAL(meta_kendall(nan2, one2, 2, &tau, &p, &err), META_OK);
+    CU_ASSERT(isnan(tau) && isnan(p));
+}
+
 /* The design builder: numbers, categories in byte order, names, errors. */
 static void test_design(void)
 {
@@ -993,6 +1091,8 @@ int main(void)
         {"predictions and weights", test_predict},
         {"Kendall's tau and its p-values", test_kendall},
         {"Kendall's tau against all pairs", test_kendall_sizes},
+        {"Kendall's tau on hard shapes against all pairs", test_kendall_shapes},
+        {"Kendall's tau leaves out pairs with a NaN", test_kendall_nan},
         {"design from attributes", test_design},
         {"bad input and too few studies", test_errors},
         {NULL, NULL}};
