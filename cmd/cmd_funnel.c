@@ -39,6 +39,10 @@ static int draw_funnel(const struct meta_analysis *an, const struct cli_plot *pl
                        struct meta_error *err)
 {
     struct meta_funnel *funnel = NULL;
+    if (an->subgroup_totals_only) /* the user's option: a usage error */
+        return meta_error_set(err, META_EINVAL,
+                              "--totals subgroups leaves no overall estimate to centre a funnel "
+                              "plot on (use --totals both)");
     int ret = meta_report_funnel(an, &plot->settings, &funnel, err);
     if (ret == META_OK)
         ret = meta_plot_funnel(funnel, plot->output, plot->script, err);
