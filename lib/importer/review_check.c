@@ -106,7 +106,6 @@ static long find_study(const struct meta_analysis *res, const char *trial)
     return -1;
 }
 
-
 static void check_study(struct check_ctx *c, const struct meta_review_row *row, double z)
 {
     const struct meta_review_result *rm = &row->revman;

@@ -175,14 +175,15 @@ struct json_object *meta_report_loads_json(const struct meta_select_load *loads,
 
 /* The request of the computed analysis an as it ran, as a JSON object's
  * text (outcome, the resolved time point, the lists, measure, model,
- * method, ci, level, convention, by, prediction, leave_one_out,
+ * method, ci, level, convention, by, totals when not both, prediction, leave_one_out,
  * cumulative): what a run records as its options. Caller frees; NULL when
  * out of memory. */
 char *meta_report_options_json(const struct meta_analysis *an);
 
 /* The result a run of an records: k as the table shows it, the pooled
  * estimate and interval (analysis scale), tau^2 (random model), I^2, p,
- * and where the interval lies against no effect. */
+ * and where the interval lies against no effect; with subgroup totals only
+ * (no overall total) k alone, the rest NAN and "none". */
 void meta_report_run_result(const struct meta_analysis *an, struct meta_run_result *out);
 
 /* "MD -0.69 [-0.90, -0.48] k=10": a recorded result in one line, ratio
