@@ -36,7 +36,7 @@ const char cmd_run_usage[] =
     "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
     "name order. An analysis file has one [analysis] section whose keys are the\n"
     "options of 'meta pool' (outcome, timepoint, treatment, control, measure,\n"
-    "model, method, ci, level, by, leave_one_out, cumulative, convention,\n"
+    "model, method, ci, level, by, totals, leave_one_out, cumulative, convention,\n"
     "prediction; bias, trimfill, estimator, influence, mods as for 'meta bias'\n"
     "and 'meta regress': their results join the table, csv and json) and its\n"
     "outputs:\n"
