@@ -227,38 +227,32 @@ static const struct expected_group c_dl[] = {
      3.2238796832343111},
 };
 
-static void test_iv_fixed(void)
+/* Set C under each convention, by inverse variance (common model) and by
+ * DerSimonian-Laird: the weights, totals and test of totals_reference.R. */
+static void test_set_c(void)
 {
+    static const struct {
+        const char *key, *value;
+        const struct expected_group *x;
+        double q, p;
+    } fits[] = {
+        {"model", "common", c_fe, 0.285864088007567, 0.592883192768283},
+        {"method", "DL", c_dl, 0.260078881994116, 0.610065967001252},
+    };
+    static const char *const conventions[] = {"metafor", "revman5", "r-meta"};
     struct meta_analysis_request req;
     struct meta_selection sel;
     struct meta_analysis an;
     struct meta_request_error e;
-    static const char *const conventions[] = {"metafor", "revman5", "r-meta"};
-    for (size_t c = 0; c < N(conventions); c++) {
-        const char *opts[] = {"convention", conventions[c], "model",     "common", "by",
-                              "sub",        "totals",       "subgroups", NULL};
-        CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_c, N(set_c), 0, opts, &e), META_OK);
-        CU_ASSERT_EQUAL(an.opts.method, META_METHOD_IV);
-        check_groups(&an, c_fe, 0.285864088007567, 0.592883192768283);
-        done(&req, &sel, &an);
-    }
-}
-
-static void test_dl_random(void)
-{
-    struct meta_analysis_request req;
-    struct meta_selection sel;
-    struct meta_analysis an;
-    struct meta_request_error e;
-    static const char *const conventions[] = {"metafor", "revman5", "r-meta"};
-    for (size_t c = 0; c < N(conventions); c++) {
-        const char *opts[] = {"convention", conventions[c], "method",    "DL", "by",
-                              "sub",        "totals",       "subgroups", NULL};
-        CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_c, N(set_c), 0, opts, &e), META_OK);
-        CU_ASSERT_EQUAL(an.opts.model, META_MODEL_RANDOM);
-        check_groups(&an, c_dl, 0.260078881994116, 0.610065967001252);
-        done(&req, &sel, &an);
-    }
+    for (size_t f = 0; f < N(fits); f++)
+        for (size_t c = 0; c < N(conventions); c++) {
+            const char *opts[] = {"convention", conventions[c], fits[f].key, fits[f].value, "by",
+                                  "sub",        "totals",       "subgroups", NULL};
+            CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_c, N(set_c), 0, opts, &e), META_OK);
+            CU_ASSERT_EQUAL(an.opts.method, f == 0 ? META_METHOD_IV : META_METHOD_DL);
+            check_groups(&an, fits[f].x, fits[f].q, fits[f].p);
+            done(&req, &sel, &an);
+        }
 }
 
 /* With both totals (the default) the weights stay those of the overall
@@ -329,8 +323,7 @@ int main(void)
     gsl_set_error_handler_off();
     static const struct meta_test_case tests[] = {
         {"the totals key and its checks", test_key},
-        {"subgroup totals only: inverse variance, every convention", test_iv_fixed},
-        {"subgroup totals only: DerSimonian-Laird, every convention", test_dl_random},
+        {"subgroup totals only: inverse variance and DL, every convention", test_set_c},
         {"both totals: the weights as before", test_both_unchanged},
         {"subgroup totals only: Mantel-Haenszel under revman5", test_mh_revman5},
         {NULL, NULL},

@@ -111,14 +111,14 @@ write_csv <- function(dir, name, header, rows) {
   for (r in rows) writeLines(paste(r, collapse = ","), con, sep = "\n")
   close(con)
 }
-s <- data.frame(
-  study = c("Abel 2001", "Baker 2004", "Cole 2008", "Dunn 2010", "Ellis 2013", "Ford 2016"),
-  year = c(2001, 2004, 2008, 2010, 2013, 2016),
-  sub = c("Adults", "Adults", "Adults", "Children", "Children", "Children"),
-  m1 = c(42.1, 38.5, 53.0, 30.2, 28.9, 35.5), sd1 = c(12.3, 10.1, 14.2, 9.8, 8.7, 11.0),
-  n1 = c(40, 55, 32, 28, 60, 45),
-  m2 = c(48.3, 44.0, 46.1, 36.8, 31.0, 41.2), sd2 = c(13.0, 11.5, 12.9, 10.4, 9.1, 12.2),
-  n2 = c(38, 57, 30, 30, 58, 44))
+# the trials of constructed_subgroups, as its data rows give them
+rows0 <- read.csv(file.path(out, "cochrane", "constructed_subgroups",
+                            "constructed_subgroups-data-rows.csv"),
+                  check.names = FALSE, fileEncoding = "UTF-8-BOM", stringsAsFactors = FALSE)
+s <- data.frame(study = rows0$Study, year = rows0$`Study year`, sub = rows0$Subgroup,
+                m1 = rows0$`Experimental mean`, sd1 = rows0$`Experimental SD`,
+                n1 = rows0$`Experimental N`, m2 = rows0$`Control mean`,
+                sd2 = rows0$`Control SD`, n2 = rows0$`Control N`, stringsAsFactors = FALSE)
 s$yi <- s$m1 - s$m2
 s$vi <- s$sd1^2 / s$n1 + s$sd2^2 / s$n2
 groups <- c("Adults", "Children")
