@@ -3,11 +3,11 @@
  * trial, per pooled result and per trial left out, for scripts. The columns are the same whatever
  * the outcome and options, so that outputs can be stacked; a `type` column says what a row is
  * (study, pooled, excluded; subgroup_study, subgroup_pooled, subgroup_excluded, subgroup_test;
- * leave_one_out; cumulative). Numbers are in full precision on the analysis scale, with exp_* for
- * ratio measures (and GIV on the log scale). A study of an estimate row has no arm data: its
- * participants, when given, fill the n (or, for a binary outcome, total) columns. An analysis
- * with influence diagnostics, small-study tests or a meta-regression adds their rows (csv_bias.c)
- * and the columns only they fill.
+ * leave_one_out; cumulative; no overall pooled row with subgroup totals only). Numbers are in full
+ * precision on the analysis scale, with exp_* for ratio measures (and GIV on the log scale). A
+ * study of an estimate row has no arm data: its participants, when given, fill the n (or, for a
+ * binary outcome, total) columns. An analysis with influence diagnostics, small-study tests or a
+ * meta-regression adds their rows (csv_bias.c) and the columns only they fill.
  */
 #include "report_internal.h"
 
