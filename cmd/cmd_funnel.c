@@ -21,7 +21,8 @@ const char cmd_funnel_usage[] =
     "confidence region around it.\n"
     "\n"
     "Selection and pooling: as for 'meta pool', --convention included; trials\n"
-    "that the convention does not estimate have no point.\n"
+    "that the convention does not estimate have no point; --totals subgroups\n"
+    "(no overall estimate) is refused.\n"
     "  -o, --output FILE   where to draw: .png, .svg or .pdf (required)\n"
     "  --trimfill          trim-and-fill: the filled trials as open markers and\n"
     "                      the adjusted estimate (dashed), the region around it\n"
@@ -39,6 +40,10 @@ static int draw_funnel(const struct meta_analysis *an, const struct cli_plot *pl
                        struct meta_error *err)
 {
     struct meta_funnel *funnel = NULL;
+    if (an->subgroup_totals_only) /* the user's option: a usage error */
+        return meta_error_set(err, META_EINVAL,
+                              "--totals subgroups leaves no overall estimate to centre a funnel "
+                              "plot on (use --totals both)");
     int ret = meta_report_funnel(an, &plot->settings, &funnel, err);
     if (ret == META_OK)
         ret = meta_plot_funnel(funnel, plot->output, plot->script, err);

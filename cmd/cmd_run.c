@@ -36,7 +36,7 @@ const char cmd_run_usage[] =
     "Runs declared analyses: each FILE.ini, and every *.ini file of each DIR in\n"
     "name order. An analysis file has one [analysis] section whose keys are the\n"
     "options of 'meta pool' (outcome, timepoint, treatment, control, measure,\n"
-    "model, method, ci, level, by, leave_one_out, cumulative, convention,\n"
+    "model, method, ci, level, by, totals, leave_one_out, cumulative, convention,\n"
     "prediction; bias, trimfill, estimator, influence, mods as for 'meta bias'\n"
     "and 'meta regress': their results join the table, csv and json) and its\n"
     "outputs:\n"
@@ -512,8 +512,11 @@ static void describe_result(char *buf, size_t size, const struct meta_analysis *
     const struct meta_result *r = &an->overall;
     double est = meta_report_display(an, r->estimate), lo = meta_report_display(an, r->ci_lower),
            hi = meta_report_display(an, r->ci_upper);
-    int used = snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", meta_report_k(r),
-                        meta_measure_name(an->opts.measure), est, lo, hi);
+    int used = an->subgroup_totals_only /* no overall total */
+                   ? snprintf(buf, size, "k=%-3zu %s subgroup totals only", meta_report_k(r),
+                              meta_measure_name(an->opts.measure))
+                   : snprintf(buf, size, "k=%-3zu %s %.2f [%.2f, %.2f]", meta_report_k(r),
+                              meta_measure_name(an->opts.measure), est, lo, hi);
     if (an->n_groups > 0 && used > 0 && (size_t)used < size)
         snprintf(buf + used, size - (size_t)used, "  %zu subgroups", an->n_groups);
 }

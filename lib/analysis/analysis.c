@@ -87,7 +87,9 @@ static int subgroup_error(const struct meta_analysis_request *req, const struct 
 
 /* Pools the subgroups' studies (groups' contrasts, subgroup after subgroup)
  * with meta_pool_subgroups(): each subgroup's total, the test between them
- * and, under revman5 and r-meta, the overall total with its weights. */
+ * and, under revman5 and r-meta, the overall total with its weights. With
+ * subgroup totals only the studies are listed subgroup after subgroup under
+ * every convention, each shown with its weight within its subgroup. */
 static int pool_subgroups(const struct meta_analysis_request *req, struct meta_analysis *an,
                           struct meta_error *err)
 {
@@ -129,7 +131,8 @@ static int pool_subgroups(const struct meta_analysis_request *req, struct meta_a
     }
     an->test = sub.test;
     an->have_test = sub.have_test;
-    if (an->opts.convention != META_CONVENTION_METAFOR) {
+    an->subgroup_totals_only = req->totals == META_TOTALS_SUBGROUPS;
+    if (an->opts.convention != META_CONVENTION_METAFOR || an->subgroup_totals_only) {
         meta_result_release(&an->overall);
         an->overall = sub.overall;
         memset(&sub.overall, 0, sizeof sub.overall);
@@ -197,9 +200,18 @@ const struct meta_subgroup *meta_analysis_subgroup_of(const struct meta_analysis
 double meta_analysis_shown_weight(const struct meta_analysis *an, size_t g, size_t j)
 {
     const struct meta_subgroup *sg = &an->groups[g];
-    if (an->subgroups_in_total)
+    if (an->subgroups_in_total && !an->subgroup_totals_only)
         return an->overall.studies[sg->first + j].weight;
     return sg->result.studies[j].weight;
+}
+
+double meta_analysis_study_weight(const struct meta_analysis *an, size_t i)
+{
+    const struct meta_subgroup *sg =
+        an->subgroup_totals_only ? meta_analysis_subgroup_of(an, i) : NULL;
+    if (sg)
+        return sg->result.studies[i - sg->first].weight;
+    return an->overall.studies[i].weight;
 }
 
 /* Cumulative order: trials with a year by year, then the others; ties and

@@ -26,6 +26,9 @@ const struct meta_analysis_option meta_analysis_options[] = {
     {"ci", 1, 0, "z or hksj"},
     {"level", 1, 0, "confidence level in percent"},
     {"by", 1, 0, "attribute to form subgroups by (of the results, else of the treatment arms)"},
+    {"totals", 1, 0,
+     "with by: both (subgroup and overall totals, the default) or subgroups (subgroup totals "
+     "only, weights within each subgroup, as RevMan's \"subgroup totals only\")"},
     {"leave-one-out", 0, 0, "one analysis per omitted trial"},
     {"cumulative", 0, 0, "trials added one by one (by year when present)"},
     {"convention", 1, 0, "metafor (default), revman5 or r-meta: whose formulas the numbers follow"},
@@ -216,6 +219,33 @@ static int parse_level(const char *value, double *out, struct meta_request_error
     return META_OK;
 }
 
+const char *meta_analysis_totals_name(enum meta_analysis_totals totals)
+{
+    return totals == META_TOTALS_SUBGROUPS ? "subgroups" : "both";
+}
+
+/* RevMan's third choice, no totals at all, is not offered: every output of
+ * meta is built around pooled results, and the per-study rows it would
+ * leave are those of any analysis. */
+static int parse_totals(const char *value, enum meta_analysis_totals *out,
+                        struct meta_request_error *e)
+{
+    char word[64];
+    analysis_key_word(e, "totals", word, sizeof word);
+    if (strcasecmp(value, "both") == 0 || strcasecmp(value, "subgroups") == 0) {
+        *out = strcasecmp(value, "both") == 0 ? META_TOTALS_BOTH : META_TOTALS_SUBGROUPS;
+        return META_OK;
+    }
+    if (strcasecmp(value, "none") == 0)
+        return analysis_key_error(e, META_EINVAL, "totals",
+                                  "%s 'none' (study rows without any total) is not offered: use "
+                                  "both or subgroups",
+                                  word);
+    return analysis_key_error(e, META_EINVAL, "totals",
+                              "unknown %s '%s' (use both, or subgroups for subgroup totals only)",
+                              word, value);
+}
+
 int meta_analysis_request_set(struct meta_analysis_request *req, const char *name,
                               const char *value, struct meta_request_error *e)
 {
@@ -278,6 +308,8 @@ int meta_analysis_request_set(struct meta_analysis_request *req, const char *nam
             return analysis_key_error(e, META_EINVAL, o->name, "%s needs an attribute name", word);
         return set_string(&req->by, value, e);
     }
+    if (strcmp(name, "totals") == 0)
+        return parse_totals(value, &req->totals, e);
     if (strcmp(name, "leave-one-out") == 0)
         return parse_flag(o->name, value, &req->leave_one_out, e);
     if (strcmp(name, "bias") == 0)

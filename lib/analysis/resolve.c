@@ -111,6 +111,33 @@ static int measure_mismatch(const struct meta_analysis_request *req, int kind,
                               what[kind], meta_measure_name(measure), use[kind]);
 }
 
+/* Subgroup totals only need subgroups, and leave nothing for what analyses
+ * the overall total (leave-one-out, cumulative, small-study tests,
+ * trim-and-fill, influence, meta-regression). */
+static int check_totals(const struct meta_analysis_request *req, struct meta_request_error *e)
+{
+    if (req->totals != META_TOTALS_SUBGROUPS)
+        return META_OK;
+    char w1[64], w2[64];
+    analysis_key_word(e, "totals", w1, sizeof w1);
+    if (!req->by)
+        return analysis_key_error(e, META_EINVAL, "totals",
+                                  "%s subgroups needs subgroups: add %s ATTR (without subgroups "
+                                  "the only total is the overall one)",
+                                  w1, analysis_key_word(e, "by", w2, sizeof w2));
+    static const char *const keys[] = {"leave-one-out", "cumulative", "bias",
+                                       "trimfill",      "influence",  "mods"};
+    int asked[] = {req->leave_one_out, req->cumulative, req->bias,
+                   req->trimfill,      req->influence,  req->n_mods > 0};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (asked[i])
+            return analysis_key_error(e, META_EINVAL, "totals",
+                                      "%s analyses the overall total, which %s subgroups does "
+                                      "not compute (use %s both)",
+                                      analysis_key_word(e, keys[i], w2, sizeof w2), w1, w1);
+    return META_OK;
+}
+
 static int resolve(const struct meta_analysis_request *req, const struct facts *facts,
                    struct meta_options *opts, struct meta_request_error *e)
 {
@@ -243,6 +270,8 @@ static int resolve(const struct meta_analysis_request *req, const struct facts *
                                   analysis_key_word(e, "trimfill", k2, sizeof k2),
                                   analysis_key_word(e, "bias", k3, sizeof k3));
     }
+    if ((ret = check_totals(req, e)) != META_OK)
+        return ret;
     if (opts->prediction == META_PREDICTION_ON && opts->model == META_MODEL_COMMON)
         return analysis_key_error(e, META_EINVAL, "prediction",
                                   "%s needs the random model: a common-effect analysis has no "

@@ -107,6 +107,8 @@ int meta_review_write_analysis(FILE *out, const struct meta_review *rv,
     fprintf(out, "%-10s = %s\n", "convention", "revman5");
     if (an->n_subgroups)
         fprintf(out, "%-10s = %s\n", "by", "subgroup");
+    if (an->n_subgroups && map.totals)
+        fprintf(out, "%-10s = %s\n", "totals", map.totals);
     if (an->has_rob)
         fprintf(out, "%-10s = %s\n", "rob", "true");
     fprintf(out, "\n%-10s = %s\n", "title", outcome);

@@ -177,6 +177,56 @@ static void map_model(const struct meta_review_analysis *an, struct meta_review_
         map->method = "IV"; /* IV, and O-E's Exp[(O-E)/V]: (O-E)/V weighted by V */
 }
 
+int meta_review_weights_within_subgroups(const struct meta_review_analysis *an)
+{
+    enum { MAX_SUMMED = 64 };
+    if (an->n_subgroups < 2 || an->n_subgroups > MAX_SUMMED)
+        return 0;
+    double sum[MAX_SUMMED] = {0}, total = 0;
+    for (size_t i = 0; i < an->n_rows; i++) {
+        const struct meta_review_row *row = &an->rows[i];
+        double w = row->revman.weight;
+        if (isnan(w)) {
+            if (row->estimable != 0)
+                return 0; /* a weight not printed: nothing to infer from */
+            continue;
+        }
+        if (!row->subgroup)
+            return 0;
+        size_t g = (size_t)(row->subgroup - an->subgroups);
+        if (g >= an->n_subgroups)
+            return 0;
+        sum[g] += w;
+        total += w;
+    }
+    size_t weighed = 0;
+    for (size_t g = 0; g < an->n_subgroups; g++) {
+        if (sum[g] == 0)
+            continue; /* no study of it is estimable */
+        if (fabs(sum[g] - 100) > 1e-3)
+            return 0;
+        weighed++;
+    }
+    return weighed >= 2 && fabs(total - 100) > 1e-3;
+}
+
+/* Which totals RevMan shows: subgroup totals only, as said or inferred from
+ * the printed weights; what meta cannot show is noted. */
+static void map_totals(const struct meta_review_analysis *an, struct meta_review_map *map)
+{
+    if (an->n_subgroups && an->show_overall == 0 && an->show_subgroups != 0) {
+        map->totals = "subgroups";
+    } else if (an->show_overall == 0) {
+        note(map, an->n_subgroups ? "RevMan shows no totals here; meta shows them"
+                                  : "RevMan shows no overall total here; meta shows it");
+    } else if (an->show_overall < 0 && meta_review_weights_within_subgroups(an)) {
+        map->totals = "subgroups";
+        map->totals_inferred = 1;
+        note(map, "the package does not say which totals RevMan shows: subgroup totals only, "
+                  "because each subgroup's printed weights sum to 100%");
+    }
+}
+
 void meta_review_map_settings(const struct meta_review_analysis *an, struct meta_review_map *map)
 {
     memset(map, 0, sizeof *map);
@@ -190,8 +240,7 @@ void meta_review_map_settings(const struct meta_review_analysis *an, struct meta
                   "the totals'");
     if (an->swap_events == 1)
         note(map, "RevMan swaps events and non-events here: the stored events are N - cases");
-    if (an->show_overall == 0)
-        note(map, "RevMan shows subgroup totals only; meta shows the overall total too");
+    map_totals(an, map);
     for (size_t i = 0; i < an->n_rows; i++) {
         enum meta_review_applicability ap = an->rows[i].applicability;
         if (ap != META_REVIEW_APPLIES_UNSET && ap != META_REVIEW_APPLIES_BOTH) {

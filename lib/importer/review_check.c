@@ -82,6 +82,8 @@ static int make_request(const struct meta_review *rv, const struct meta_review_a
         ret = meta_analysis_request_set(req, keys[i][0], keys[i][1], e);
     if (ret == META_OK && an->n_subgroups)
         ret = meta_analysis_request_set(req, "by", "subgroup", e);
+    if (ret == META_OK && an->n_subgroups && map->totals)
+        ret = meta_analysis_request_set(req, "totals", map->totals, e);
     return ret;
 }
 
@@ -104,17 +106,6 @@ static long find_study(const struct meta_analysis *res, const char *trial)
     return -1;
 }
 
-/* The weight meta shows beside study i, as RevMan shows it: of the overall
- * total, or of its subgroup when RevMan shows subgroup totals only. */
-static double shown_weight(const struct check_ctx *c, size_t i)
-{
-    const struct meta_analysis *res = c->res;
-    const struct meta_subgroup *sg = meta_analysis_subgroup_of(res, i);
-    if (sg && c->an->show_overall == 0)
-        return sg->result.studies[i - sg->first].weight;
-    return res->overall.studies[i].weight;
-}
-
 static void check_study(struct check_ctx *c, const struct meta_review_row *row, double z)
 {
     const struct meta_review_result *rm = &row->revman;
@@ -133,7 +124,7 @@ static void check_study(struct check_ctx *c, const struct meta_review_row *row, 
     double y = estimable ? s->yi : NAN, se = estimable ? sqrt(s->vi) : NAN;
     if (!isnan(rm->weight))
         check_field(&c->f, row->trial, "weight", rm->weight,
-                    estimable ? shown_weight(c, (size_t)i) : NAN, c->full);
+                    estimable ? meta_analysis_study_weight(c->res, (size_t)i) : NAN, c->full);
     if (!isnan(rm->estimate))
         check_field(&c->f, row->trial, "estimate", rm->estimate, natural(c, y), c->full);
     if (!isnan(rm->ci_lower))
@@ -278,7 +269,8 @@ static int compare(struct check_ctx *c, struct meta_check_analysis *a)
     c->f.a = a;
     for (size_t i = 0; i < c->an->n_rows; i++)
         check_study(c, &c->an->rows[i], z);
-    if (c->an->overall.present && c->an->show_overall != 0)
+    /* with subgroup totals only RevMan computed no overall total */
+    if (c->an->overall.present && c->an->show_overall != 0 && !c->map.totals)
         check_totals(c, NULL, &c->an->overall, &c->res->overall);
     check_subgroups(c);
     if (c->f.failed)

@@ -3,11 +3,11 @@
  * trial, per pooled result and per trial left out, for scripts. The columns are the same whatever
  * the outcome and options, so that outputs can be stacked; a `type` column says what a row is
  * (study, pooled, excluded; subgroup_study, subgroup_pooled, subgroup_excluded, subgroup_test;
- * leave_one_out; cumulative). Numbers are in full precision on the analysis scale, with exp_* for
- * ratio measures (and GIV on the log scale). A study of an estimate row has no arm data: its
- * participants, when given, fill the n (or, for a binary outcome, total) columns. An analysis
- * with influence diagnostics, small-study tests or a meta-regression adds their rows (csv_bias.c)
- * and the columns only they fill.
+ * leave_one_out; cumulative; no overall pooled row with subgroup totals only). Numbers are in full
+ * precision on the analysis scale, with exp_* for ratio measures (and GIV on the log scale). A
+ * study of an estimate row has no arm data: its participants, when given, fill the n (or, for a
+ * binary outcome, total) columns. An analysis with influence diagnostics, small-study tests or a
+ * meta-regression adds their rows (csv_bias.c) and the columns only they fill.
  */
 #include "report_internal.h"
 
@@ -43,7 +43,10 @@ static void result_cells(struct report_csv_row *r, const struct meta_result *x, 
     report_csv_exp(r, REPORT_CSV_EXP_PI_HI, x->pi_upper, log_scale);
 }
 
-/* The study rows, the pooled row and the excluded rows of one analysis. */
+/* The study rows, the pooled row and the excluded rows of one analysis; `an`
+ * is given for the whole analysis, whose studies show the weights
+ * meta_analysis_study_weight() gives and which has no pooled row with
+ * subgroup totals only. */
 static void write_block(struct report_csv *out, const char *prefix, const char *subgroup,
                         const struct meta_contrasts *c, const struct meta_result *res, int pooled,
                         int log_scale, const struct meta_analysis *an)
@@ -83,8 +86,12 @@ static void write_block(struct report_csv *out, const char *prefix, const char *
         report_csv_exp(&r, REPORT_CSV_EXP_EST, sr->yi, log_scale);
         report_csv_exp(&r, REPORT_CSV_EXP_LO, sr->ci_lower, log_scale);
         report_csv_exp(&r, REPORT_CSV_EXP_HI, sr->ci_upper, log_scale);
-        report_csv_num(&r, REPORT_CSV_WEIGHT, sr->weight);
+        report_csv_num(&r, REPORT_CSV_WEIGHT, an ? meta_analysis_study_weight(an, i) : sr->weight);
         report_csv_emit(out, &r);
+    }
+    if (an && an->subgroup_totals_only) { /* no overall total: no pooled row */
+        report_csv_excluded(out, "excluded", NULL, c->excluded, c->n_excluded);
+        return;
     }
     snprintf(type, sizeof type, "%spooled", prefix);
     report_csv_text(&r, REPORT_CSV_TYPE, type);

@@ -22,8 +22,11 @@ static void result_fields(struct meta_jb *b, struct json_object *o, const struct
     double nan = NAN;
     const struct meta_result *x = r;
     struct meta_result empty;
-    if (!pooled) {
+    if (!pooled) { /* every pooled number null; k as the result counts its studies */
         memset(&empty, 0, sizeof empty);
+        empty.k = r->k;
+        empty.k_estimable = r->k_estimable;
+        empty.convention = r->convention;
         empty.estimate = empty.se = empty.ci_lower = empty.ci_upper = nan;
         empty.statistic = empty.df = empty.p = nan;
         empty.tau2 = empty.tau2_ci_lower = empty.tau2_ci_upper = empty.tau = nan;
@@ -100,7 +103,8 @@ static struct json_object *arm_json(struct meta_jb *b, int binary, const struct 
 
 /* The studies of contrasts c with their results from r; `an` is given for
  * the overall list of an analysis whose total pools its subgroups' studies,
- * whose entries then name their subgroup. */
+ * whose entries then name their subgroup and show the weights
+ * meta_analysis_study_weight() gives. */
 static struct json_object *studies_json(struct meta_jb *b, const struct meta_contrasts *c,
                                         const struct meta_result *r, int pooled,
                                         const struct meta_analysis *an)
@@ -122,7 +126,8 @@ static struct json_object *studies_json(struct meta_jb *b, const struct meta_con
         meta_jput(b, o, "vi", meta_jnum(b, sr->vi));
         meta_jput(b, o, "ci_lower", meta_jnum(b, sr->ci_lower));
         meta_jput(b, o, "ci_upper", meta_jnum(b, sr->ci_upper));
-        meta_jput(b, o, "weight", meta_jnum(b, sr->weight));
+        meta_jput(b, o, "weight",
+                  meta_jnum(b, an ? meta_analysis_study_weight(an, i) : sr->weight));
         if (estimate) {
             if (isfinite(info->n_treatment))
                 meta_jput(b, o, "n_treatment", meta_jnum(b, info->n_treatment));
@@ -183,7 +188,8 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
     struct meta_jb b = {0};
     struct json_object *root = meta_jobj(&b);
     report_json_head(&b, root, an);
-    result_fields(&b, root, &an->overall, 1, an->log_scale);
+    /* subgroup totals only: no overall total, its fields null */
+    result_fields(&b, root, &an->overall, !an->subgroup_totals_only, an->log_scale);
     meta_jput(
         &b, root, "studies",
         studies_json(&b, &an->contrasts, &an->overall, 1, an->subgroups_in_total ? an : NULL));
@@ -191,6 +197,8 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
               report_json_excluded(&b, NULL, an->contrasts.excluded, an->contrasts.n_excluded));
     if (req->by) {
         meta_jput(&b, root, "by", meta_jstr(&b, req->by));
+        if (an->subgroup_totals_only)
+            meta_jput(&b, root, "totals", meta_jstr(&b, "subgroups"));
         meta_jput(&b, root, "subgroups", subgroups_json(&b, an));
         struct json_object *t = NULL;
         if (an->have_test) {

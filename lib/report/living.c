@@ -87,6 +87,8 @@ char *meta_report_options_json(const struct meta_analysis *an)
     meta_jput(&b, o, "level", level);
     meta_jput(&b, o, "convention", jtext(&b, meta_convention_name(an->opts.convention)));
     meta_jput(&b, o, "by", req->by ? jtext(&b, req->by) : NULL);
+    if (req->totals != META_TOTALS_BOTH) /* absent by default, as before the key existed */
+        meta_jput(&b, o, "totals", jtext(&b, meta_analysis_totals_name(req->totals)));
     meta_jput(&b, o, "prediction",
               an->opts.prediction == META_PREDICTION_DEFAULT
                   ? NULL
@@ -122,13 +124,17 @@ void meta_report_run_result(const struct meta_analysis *an, struct meta_run_resu
     out->k = (long long)meta_report_k(r);
     snprintf(out->measure, sizeof out->measure, "%s", meta_measure_name(an->opts.measure));
     out->log_scale = an->log_scale;
-    out->estimate = r->estimate;
-    out->ci_lower = r->ci_lower;
-    out->ci_upper = r->ci_upper;
-    out->tau2 = an->opts.model == META_MODEL_RANDOM ? r->tau2 : NAN;
-    out->I2 = r->I2;
-    out->p = r->p;
-    snprintf(out->conclusion, sizeof out->conclusion, "%s", conclusion(r->ci_lower, r->ci_upper));
+    out->estimate = out->ci_lower = out->ci_upper = out->tau2 = out->I2 = out->p = NAN;
+    if (!an->subgroup_totals_only) { /* else there is no overall total to record */
+        out->estimate = r->estimate;
+        out->ci_lower = r->ci_lower;
+        out->ci_upper = r->ci_upper;
+        out->tau2 = an->opts.model == META_MODEL_RANDOM ? r->tau2 : NAN;
+        out->I2 = r->I2;
+        out->p = r->p;
+    }
+    snprintf(out->conclusion, sizeof out->conclusion, "%s",
+             conclusion(out->ci_lower, out->ci_upper));
 }
 
 void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t size)

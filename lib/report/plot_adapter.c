@@ -246,8 +246,14 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
         goto cleanup;
     struct meta_forest_summary total;
     fill_summary(&total, &an->overall);
-    if ((ret = meta_forest_add_overall(f, &total, err)) != META_OK ||
-        (ret = add_convention(f, &an->opts, err)) != META_OK ||
+    if (an->subgroup_totals_only) /* no overall diamond: say why there is none */
+        ret = meta_forest_add_footer(f,
+                                     "Subgroup totals only: no overall total; weights are within "
+                                     "each subgroup",
+                                     err);
+    else
+        ret = meta_forest_add_overall(f, &total, err);
+    if (ret != META_OK || (ret = add_convention(f, &an->opts, err)) != META_OK ||
         (ret = add_exclusions(f, &an->contrasts, err)) != META_OK)
         goto cleanup;
     if (settings->note && (ret = meta_forest_add_footer(f, settings->note, err)) != META_OK)
@@ -268,6 +274,12 @@ int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_se
     if (!f)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     int ret = META_OK;
+    if (an->subgroup_totals_only) {
+        ret = meta_error_set(err, META_EINVAL,
+                             "a funnel plot is drawn around the overall estimate, which an "
+                             "analysis with subgroup totals only does not compute");
+        goto cleanup;
+    }
     if ((ret = meta_funnel_set_title(f, settings->title, err)) ||
         (ret = meta_funnel_set_measure(f, meta_measure_label(an->opts.measure), an->log_scale,
                                        err)) ||

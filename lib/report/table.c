@@ -327,6 +327,37 @@ static void summary_lines(struct meta_text_table *t, const struct meta_result *r
         meta_text_table_text(t, "%sTest for overall effect: z = %.2f, %s", indent, r->statistic, p);
 }
 
+/* The test for subgroup differences, as RevMan prints it under revman5. */
+static void subgroup_test_line(struct meta_text_table *t, const struct meta_analysis *an)
+{
+    if (!an->have_test) {
+        meta_text_table_text(t, "Test for subgroup differences: needs two subgroups with trials");
+        return;
+    }
+    char p[64];
+    report_pclause(p, sizeof p, an->test.p);
+    char i2[32] = "";
+    if (an->opts.convention != META_CONVENTION_METAFOR) /* RevMan prints it */
+        snprintf(i2, sizeof i2, "; I^2 = %.1f%%", an->test.I2);
+    meta_text_table_text(t, "Test for subgroup differences: Q = %.2f, df = %d, %s%s", an->test.Q,
+                         an->test.df, p, i2);
+}
+
+/* The end of a table with subgroup totals only: no overall total, what the
+ * weights are, the test between the subgroups and the trials left out. */
+static void subgroups_only_lines(struct meta_text_table *t, const struct meta_analysis *an)
+{
+    meta_text_table_row(t, META_TEXT_ROW_RULE);
+    meta_text_table_text(t, "Subgroup totals only: no overall total; each trial's weight is "
+                            "within its subgroup");
+    meta_text_table_text(t, "%s", "");
+    subgroup_test_line(t, an);
+    if (an->contrasts.n_excluded) {
+        meta_text_table_text(t, "%s", "");
+        report_excluded_lines(t, an->contrasts.excluded, an->contrasts.n_excluded, "");
+    }
+}
+
 static void main_table(struct meta_text_table *t, const struct meta_analysis_request *req,
                        const struct meta_analysis *an, const struct report_fmt *f)
 {
@@ -354,6 +385,10 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
             report_excluded_lines(t, sg->contrasts.excluded, sg->contrasts.n_excluded, "  ");
             meta_text_table_text(t, "%s", "");
         }
+        if (an->subgroup_totals_only) {
+            subgroups_only_lines(t, an);
+            return;
+        }
         meta_text_table_row(t, META_TEXT_ROW_RULE);
         struct meta_text_row *r = meta_text_table_row(t, META_TEXT_ROW_CELLS);
         meta_text_table_set(t, r, l.c_trial, "Overall, %s (k = %zu)", report_model_label(o),
@@ -376,20 +411,8 @@ static void main_table(struct meta_text_table *t, const struct meta_analysis_req
     }
     meta_text_table_text(t, "%s", "");
     summary_lines(t, &an->overall, "");
-    if (req->by) {
-        if (an->have_test) {
-            char p[64];
-            report_pclause(p, sizeof p, an->test.p);
-            char i2[32] = "";
-            if (o->convention != META_CONVENTION_METAFOR) /* RevMan prints it */
-                snprintf(i2, sizeof i2, "; I^2 = %.1f%%", an->test.I2);
-            meta_text_table_text(t, "Test for subgroup differences: Q = %.2f, df = %d, %s%s",
-                                 an->test.Q, an->test.df, p, i2);
-        } else {
-            meta_text_table_text(t,
-                                 "Test for subgroup differences: needs two subgroups with trials");
-        }
-    }
+    if (req->by)
+        subgroup_test_line(t, an);
     if (f->log_scale) {
         char e[32], s[32], lo[32], hi[32];
         report_num(e, sizeof e, an->overall.estimate, 4);

@@ -273,7 +273,7 @@ static void test_mapping(void)
     CU_ASSERT_EQUAL(rc, META_EINVAL);
     free(text);
 
-    /* levels, swapped events, subgroup totals only, rows for one total only */
+    /* levels, swapped events, no overall total, rows for one total only */
     an = bare(D, MH, "Risk Ratio", FIX, E0, 1);
     an.total_level = 99;
     an.study_level = 95;
@@ -296,7 +296,9 @@ static void test_mapping(void)
     meta_review_map_settings(&an, &map);
     CU_ASSERT_EQUAL_FATAL(map.n_notes, 3);
     CU_ASSERT_PTR_NOT_NULL(strstr(map.notes[0], "the stored events are N - cases"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(map.notes[1], "subgroup totals only"));
+    /* no subgroups: RevMan shows no total at all, meta its overall one */
+    CU_ASSERT_PTR_NOT_NULL(strstr(map.notes[1], "RevMan shows no overall total here"));
+    CU_ASSERT_PTR_NULL(map.totals);
     CU_ASSERT_PTR_NOT_NULL(strstr(map.notes[2], "Applicability"));
 
     /* the notes, a comma in a treatment, subgroups and RoB in the file */
@@ -309,7 +311,10 @@ static void test_mapping(void)
     text = write_ini(&rv, &an, NULL, &rc);
     CU_ASSERT_EQUAL(rc, META_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\ntreatment  = Ketamine\\, IV\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nby         = subgroup\nrob        = true\n"));
+    /* with subgroups and no overall total: subgroup totals only */
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(text, "\nby         = subgroup\ntotals     = subgroups\nrob        = true\n"));
+    CU_ASSERT_PTR_NULL(strstr(text, "RevMan shows no overall total"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nsort       = weight\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\noutcome    = CD000009 1.1 X\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n; Note: RevMan swaps events and non-events here"));

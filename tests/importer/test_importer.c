@@ -452,6 +452,133 @@ static void test_constructed(void)
     meta_review_free(rv);
 }
 
+/* ---- Subgroup totals only ------------------------------------------------- */
+
+/* Which totals the map says RevMan shows: said by a RevMan 5 file's TOTALS
+ * or a package's settings, inferred from the printed weights of data rows
+ * alone, and never inferred where the weights are of the overall total
+ * (every analysis of CD015373, whose subgroup analyses show both). */
+static void test_totals_map(void)
+{
+    static const struct {
+        const char *path;
+        int revman;
+        const char *totals;
+        int inferred;
+    } cases[] = {
+        {"revman/Fleiss1993_subgroup_totals.rm5", 1, "subgroups", 0},
+        {"revman/Fleiss1993.rm5", 1, NULL, 0},
+        {"cochrane/constructed_subgroup_totals", 0, "subgroups", 0},
+        {"cochrane/constructed_subgroup_totals_rows", 0, "subgroups", 1},
+        {"cochrane/constructed_subgroups", 0, NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct meta_review *rv = cases[i].revman ? fx_read_revman(fx_data(cases[i].path))
+                                                 : fx_read_cochrane(fx_data(cases[i].path));
+        struct meta_review_map map;
+        meta_review_map_settings(&rv->analyses[0], &map);
+        int said = map.totals && cases[i].totals && strcmp(map.totals, cases[i].totals) == 0;
+        CU_ASSERT(cases[i].totals ? said : map.totals == NULL);
+        CU_ASSERT_EQUAL(map.totals_inferred, cases[i].inferred);
+        CU_ASSERT_EQUAL(meta_review_weights_within_subgroups(&rv->analyses[0]),
+                        cases[i].totals != NULL);
+        meta_review_free(rv);
+    }
+    struct meta_review *rv = fx_read_cochrane(fx_data("cochrane/CD015373"));
+    size_t with_subgroups = 0;
+    for (size_t i = 0; i < rv->n_analyses; i++) {
+        struct meta_review_map map;
+        meta_review_map_settings(&rv->analyses[i], &map);
+        CU_ASSERT_PTR_NULL(map.totals);
+        CU_ASSERT_FALSE(meta_review_weights_within_subgroups(&rv->analyses[i]));
+        with_subgroups += rv->analyses[i].n_subgroups >= 2;
+    }
+    CU_ASSERT_EQUAL(with_subgroups, 10);
+    meta_review_free(rv);
+}
+
+/* The RevMan 5 file with TOTALS="SUB" and the package with "Overall
+ * estimates" false, with and without its settings: every weight within its
+ * subgroup (ISIS-2 weighs 84.5% of its subgroup, 72.9% of the overall total
+ * of Fleiss1993.rm5), the subgroups' totals and the test agree with what
+ * subgroup_totals_packages.R computed, and no overall total is looked for;
+ * the analysis file says totals = subgroups. */
+static void test_subgroup_totals(void)
+{
+    fresh("meta_test_importer_totals");
+    struct meta_review *rv = fx_read_revman(fx_data("revman/Fleiss1993_subgroup_totals.rm5"));
+    struct meta_import_report r;
+    import_ok(rv, "RMSUB", &r);
+    struct meta_check_report c;
+    check_ok(rv, "RMSUB", &c);
+    const struct meta_check_analysis *a = checked(&c, "1.1");
+    CU_ASSERT_EQUAL(a->status, META_CHECK_AGREE);
+    CU_ASSERT_EQUAL(a->n_disagree, 0);
+    /* 7 studies x 4; 2 subgroups: 9 totals (no tau^2: fixed) and the weight; the test: 4 */
+    CU_ASSERT_EQUAL(a->n_fields, 7 * 4 + 2 * 10 + 4);
+    CU_ASSERT_PTR_NULL(field(a, "estimate")); /* no overall total */
+    const struct meta_check_field *f = field(a, "ISIS-2: weight");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_DOUBLE_EQUAL(f->revman, 84.49742910156068, 1e-9);
+    CU_ASSERT(f->agree && f->rel_diff < 1e-12);
+    f = field(a, "subgroup Before 1980: weight");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT(f->agree && f->revman == 100);
+    f = field(a, "subgroup test: chi2");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT(f->agree && fabs(f->revman - 3.8364729860533537) < 1e-12);
+    CU_ASSERT_EQUAL(c.agree, 1);
+    CU_ASSERT_EQUAL(c.disagree, 0);
+    meta_check_report_release(&c);
+    meta_import_report_release(&r);
+
+    struct meta_error err;
+    int fd = -1;
+    const char *dir = fx_path("analyses/totals");
+    CU_ASSERT_EQUAL_FATAL(meta_import_open_dir(dir, &fd, &err), META_OK);
+    size_t written = 0, skipped = 0;
+    CU_ASSERT_EQUAL(meta_import_write_analyses(rv, "RMSUB", fd, dir, &written, &skipped, &err),
+                    META_OK);
+    close(fd);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/1.1.ini", dir);
+    char *text = fx_slurp(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nby         = subgroup\ntotals     = subgroups\n"));
+    free(text);
+    snprintf(path, sizeof path, "%s/1.2.ini", dir);
+    text = fx_slurp(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NULL(strstr(text, "\ntotals"));
+    free(text);
+    meta_review_free(rv);
+
+    static const struct {
+        const char *package;
+        size_t fields;
+    } packages[] = {
+        /* 6 studies x 4; 2 subgroups: 10 totals and the weight; the test: 4 */
+        {"cochrane/constructed_subgroup_totals", 6 * 4 + 2 * 11 + 4},
+        /* the data rows alone: the studies' numbers, weights within subgroups */
+        {"cochrane/constructed_subgroup_totals_rows", 6 * 4},
+    };
+    for (size_t i = 0; i < sizeof packages / sizeof *packages; i++) {
+        rv = fx_read_cochrane(fx_data(packages[i].package));
+        import_ok(rv, NULL, &r);
+        check_ok(rv, NULL, &c);
+        a = checked(&c, "1.1");
+        CU_ASSERT_EQUAL(a->status, META_CHECK_AGREE);
+        CU_ASSERT_EQUAL(a->n_fields, packages[i].fields);
+        CU_ASSERT_PTR_NULL(field(a, "estimate"));
+        f = field(a, "Ellis 2013: weight");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        CU_ASSERT(f->agree && f->revman == 47.835218); /* of the Children; 21.3 overall */
+        meta_check_report_release(&c);
+        meta_import_report_release(&r);
+        meta_review_free(rv);
+    }
+}
+
 /* ---- Names and files -------------------------------------------------------- */
 
 static void test_source_names(void)
@@ -527,6 +654,8 @@ int main(void)
         {"a record the registry refuses: nothing stored, the row named", test_refused},
         {"Fleiss 1993 from RevMan 5: the stored totals", test_fleiss_revman},
         {"constructed packages: subgroup totals, the test, estimate rows", test_constructed},
+        {"subgroup totals only: said or inferred", test_totals_map},
+        {"subgroup totals only: imported, checked, analysis files", test_subgroup_totals},
         {"loads named by the review and the file's part", test_source_names},
         {"analysis files: written whole, no link followed", test_analysis_files},
         {NULL, NULL},

@@ -29,6 +29,15 @@
 #define META_GIVEN_LEVEL     (1u << 4)
 #define META_GIVEN_ESTIMATOR (1u << 5)
 
+/* Which totals an analysis with subgroups shows (RevMan's "Totals" setting).
+ * Under META_TOTALS_SUBGROUPS there is no overall total: each study's weight
+ * is its weight within its subgroup (the subgroup pooled on its own, with its
+ * own tau^2), as RevMan prints it for "subgroup totals only". */
+enum meta_analysis_totals {
+    META_TOTALS_BOTH = 0,  /* the subgroup totals and the overall total (the default) */
+    META_TOTALS_SUBGROUPS, /* the subgroup totals only */
+};
+
 /* What to analyse and how. Every string is owned by the request. New
  * options (a convention, moderators, the source of a contrast) are new
  * fields with a default set by meta_analysis_request_init and a key of
@@ -43,6 +52,7 @@ struct meta_analysis_request {
     struct meta_options opts; /* as given; see meta_analysis_resolve */
     unsigned given;           /* META_GIVEN_* bits */
     char *by; /* attribute for subgroups (of the results, else of the treatment arms), or NULL */
+    enum meta_analysis_totals totals; /* with by: which totals are shown */
     int leave_one_out;
     int cumulative;
     int bias;                         /* Egger's and the regression test, Begg's test and
@@ -125,7 +135,9 @@ int meta_analysis_request_set(struct meta_analysis_request *req, const char *nam
  * with ci hksj). Method and model must fit the convention: MH under the
  * random model only under revman5 and r-meta (DerSimonian-Laird around the
  * MH estimate), and revman5's random methods are DL, REML and MH. An
- * explicit prediction interval needs the random model. Also requires
+ * explicit prediction interval needs the random model. totals = subgroups
+ * needs by, and refuses what analyses the overall total it leaves out
+ * (leave-one-out, cumulative, bias, trimfill, influence, mods). Also requires
  * outcome, treatment and control. Returns META_OK or META_EINVAL with
  * e->key naming the key at fault and e->err what would be valid.
  */
@@ -234,12 +246,18 @@ struct meta_analysis {
     size_t n_groups;
     int have_test; /* 1 when at least two subgroups have an estimate */
     struct meta_subgroup_test test;
-    int subgroups_in_total; /* 1 under revman5 and r-meta with by: as in RevMan and R meta,
-                               the overall total pools the subgroups' studies, so contrasts
-                               and overall hold them subgroup after subgroup (a trial whose
-                               treatment arms fall in two subgroups counts in each) and each
-                               study is shown with its weight in that total; 0 under metafor:
-                               the total pools one contrast per trial, as without by */
+    int subgroups_in_total;   /* 1 under revman5 and r-meta with by: as in RevMan and R meta,
+                                 the overall total pools the subgroups' studies, so contrasts
+                                 and overall hold them subgroup after subgroup (a trial whose
+                                 treatment arms fall in two subgroups counts in each) and each
+                                 study is shown with its weight in that total; 0 under metafor:
+                                 the total pools one contrast per trial, as without by; 1
+                                 under every convention with req->totals = subgroups, whose
+                                 studies are then listed subgroup after subgroup */
+    int subgroup_totals_only; /* req->totals = subgroups: no overall total is shown (overall
+                                 still holds each study's own yi, vi and interval, and an
+                                 overall pooling that no output reports), and each study's
+                                 weight is the one within its subgroup */
 
     struct meta_result *loo; /* leave-one-out: one result per omitted trial */
     size_t n_loo;
@@ -258,14 +276,23 @@ struct meta_analysis {
 
 /* The weight in percent shown beside study j of subgroup g (an index into
  * an->groups[g].contrasts): its weight in the overall total when
- * an->subgroups_in_total (RevMan's and R meta's weights), else its weight
- * within the subgroup. 0 for a study that is not estimable. */
+ * an->subgroups_in_total (RevMan's and R meta's weights) unless
+ * an->subgroup_totals_only, else its weight within the subgroup. 0 for a
+ * study that is not estimable. */
 double meta_analysis_shown_weight(const struct meta_analysis *an, size_t g, size_t j);
 
 /* The subgroup that study i of an->contrasts belongs to when
  * an->subgroups_in_total; NULL otherwise (the contrasts are then one per
  * trial, whatever its subgroups). */
 const struct meta_subgroup *meta_analysis_subgroup_of(const struct meta_analysis *an, size_t i);
+
+/* The weight in percent shown beside study i of an->contrasts: within its
+ * subgroup when an->subgroup_totals_only, else its weight in the overall
+ * total (an->overall.studies[i].weight). */
+double meta_analysis_study_weight(const struct meta_analysis *an, size_t i);
+
+/* "both" or "subgroups": the name of a totals value, as the key takes it. */
+const char *meta_analysis_totals_name(enum meta_analysis_totals totals);
 
 /* Empties an analysis. */
 void meta_analysis_init(struct meta_analysis *an);

@@ -311,6 +311,9 @@ struct meta_review_map {
     const char *method;  /* MH, IV, PETO (common); MH (random, revman5), DL, REML, PM */
     double level;        /* confidence level in percent */
     int log_scale;       /* GIV rows: the estimate is on the log scale */
+    const char *totals;  /* "subgroups" when RevMan shows subgroup totals only (the analysis
+                            key totals), else NULL */
+    int totals_inferred; /* totals was inferred from the printed weights, not said */
     const char *notes[META_REVIEW_MAP_NOTES]; /* static sentences */
     size_t n_notes;
 };
@@ -328,11 +331,27 @@ struct meta_review_map {
  *   revman5 convention's MH random effects). O-E data pool by inverse variance:
  *   (O-E)/V with weight V is Peto's estimate.
  * - level: the totals' confidence level (Estimate CI), else the studies', else 95.
+ * - totals: "subgroups" for an analysis with subgroups whose totals RevMan shows
+ *   for the subgroups only: RevMan 5's TOTALS="SUB", a package's "Subgroup
+ *   estimates" true and "Overall estimates" false; or, when the files say
+ *   nothing (a data-rows CSV alone), inferred from RevMan's printed weights
+ *   (meta_review_weights_within_subgroups()), with a note saying so.
  * notes lists what cannot be mapped (a Peto random-effects analysis, a
  * study CI level other than the totals', rows that count in the subgroup or
  * overall totals only, an unknown estimator...). Always succeeds.
  */
 void meta_review_map_settings(const struct meta_review_analysis *an, struct meta_review_map *map);
+
+/*
+ * Whether RevMan's printed weights of an analysis are within each subgroup
+ * rather than of the overall total: the analysis has at least two subgroups
+ * whose rows print a weight above 0, every row with data prints its weight
+ * (or is not estimable), each of those subgroups' weights sums to 100 (within
+ * 0.001, the rounding of 6 decimals), and all of them together do not. A
+ * single subgroup, or weights that sum to 100 overall, say nothing: they are
+ * then read as RevMan's default, the overall total.
+ */
+int meta_review_weights_within_subgroups(const struct meta_review_analysis *an);
 
 /* ---- Records --------------------------------------------------------------- */
 
@@ -380,6 +399,7 @@ int meta_review_records(const struct meta_review *rv, const char *prefix,
  * Writes the analysis file (INI) that recomputes one analysis with RevMan's
  * settings: outcome, treatment, control, measure, model, method, level,
  * `convention = revman5`, `by = subgroup` when the analysis has subgroups,
+ * `totals = subgroups` when RevMan shows subgroup totals only (meta_review_map),
  * `rob = true` when its rows carry risk-of-bias judgements, favours labels and
  * sort order where RevMan 5 gives them, a title, and the outputs ID.json,
  * ID.txt and ID.png (ID from meta_review_analysis_id(), so the file itself is

@@ -163,14 +163,17 @@ void meta_check_report_release(struct meta_check_report *r);
  * Recomputes every analysis of rv from the registry (the rows that
  * meta_db_import_review stored with the same prefix) with RevMan's settings
  * as meta_review_map_settings maps them, under the revman5 convention and by
- * subgroup where the analysis has subgroups, and compares:
- * - per study, RevMan's weight, effect (natural scale) and interval at the
+ * subgroup where the analysis has subgroups (with subgroup totals only where
+ * RevMan shows them, said or inferred: map.totals), and compares:
+ * - per study, RevMan's weight (within its subgroup under subgroup totals
+ *   only), effect (natural scale) and interval at the
  *   studies' confidence level; a study RevMan shows without numbers must be
  *   not estimable in meta too;
  * - the totals RevMan gives (a RevMan 5 file's stored totals, a Cochrane
  *   package's overall and subgroup estimates): estimate and interval, Z and
  *   its p, heterogeneity chi^2, df, p, I^2, tau^2 (random effects), each
- *   subgroup's totals and weight, the test for subgroup differences.
+ *   subgroup's totals and weight, the test for subgroup differences; no
+ *   overall total under subgroup totals only, where RevMan computed none.
  * Tolerances: half a unit of the sixth decimal for a Cochrane package's
  * numbers (printed rounded to 6 decimals); 1e-6 relative for RevMan 5's
  * full-precision numbers, except the p-values of chi^2 tests (heterogeneity,

@@ -175,14 +175,15 @@ struct json_object *meta_report_loads_json(const struct meta_select_load *loads,
 
 /* The request of the computed analysis an as it ran, as a JSON object's
  * text (outcome, the resolved time point, the lists, measure, model,
- * method, ci, level, convention, by, prediction, leave_one_out,
+ * method, ci, level, convention, by, totals when not both, prediction, leave_one_out,
  * cumulative): what a run records as its options. Caller frees; NULL when
  * out of memory. */
 char *meta_report_options_json(const struct meta_analysis *an);
 
 /* The result a run of an records: k as the table shows it, the pooled
  * estimate and interval (analysis scale), tau^2 (random model), I^2, p,
- * and where the interval lies against no effect. */
+ * and where the interval lies against no effect; with subgroup totals only
+ * (no overall total) k alone, the rest NAN and "none". */
 void meta_report_run_result(const struct meta_analysis *an, struct meta_run_result *out);
 
 /* "MD -0.69 [-0.90, -0.48] k=10": a recorded result in one line, ratio
@@ -241,7 +242,8 @@ struct meta_plot_settings {
  * reported by an estimate row, whose estimate and interval are drawn as
  * reported), estimate, CI and weight, subgroup sections with their diamonds
  * and the test between them, the overall diamond, heterogeneity and the test
- * of the overall effect, the trials left out and, with settings->rob, each
+ * of the overall effect (with subgroup totals only, an->subgroup_totals_only,
+ * no overall diamond but a footer saying so), the trials left out and, with settings->rob, each
  * study's risk-of-bias judgements from settings->study_attr. Values stay on
  * the analysis scale (logs for ratio measures). Returns META_OK, META_EINVAL
  * (a bad sort name, with err saying which exist; a judgement that is not
@@ -256,7 +258,9 @@ int meta_report_forest(const struct meta_analysis *an, const struct meta_plot_se
  * row), and the pooled estimate; with trim-and-fill asked for
  * (req->trimfill), the filled studies and the adjusted estimate; with
  * settings->contours, the contours of significance around no effect.
- * Returns META_OK, META_EINVAL or META_ENOMEM. */
+ * Returns META_OK, META_EINVAL (also for an analysis with subgroup totals
+ * only, which has no overall estimate to centre the funnel on) or
+ * META_ENOMEM. */
 int meta_report_funnel(const struct meta_analysis *an, const struct meta_plot_settings *settings,
                        struct meta_funnel **out, struct meta_error *err);
 
