@@ -794,14 +794,17 @@ static void batch_receive(struct run_ctx *ctx, struct batch_run *br)
 
 /* Computes the analyses of a batch received, writes their outputs and
  * frees the batch; `lines` receives each item's ok line (ITEM_OK) in plain
- * runs, indexed from `items`. */
-static void batch_finish(struct run_ctx *ctx, struct batch_run *br, struct item *items,
-                         char **lines)
+ * runs, indexed from `items`. The rows of the next batch, `next` (NULL:
+ * none), are read as they come meanwhile. */
+static void batch_finish(struct run_ctx *ctx, struct batch_run *br, struct batch_run *next,
+                         struct item *items, char **lines)
 {
     struct meta_error err;
     meta_error_clear(&err);
     for (size_t j = 0; br->ans && br->errs && j < br->m; j++) {
         struct item *it = br->its[j];
+        if (next)
+            meta_analysis_batch_poll(ctx->db, next->batch);
         if (br->status[j] == META_OK)
             br->status[j] =
                 meta_analysis_compute(br->reqs[j], &br->ans[j].sel, &br->ans[j], &br->errs[j]);
@@ -1043,7 +1046,8 @@ int cmd_run(int argc, char **argv)
             if (next < list.n)
                 batch_send(&ctx, items + next,
                            list.n - next < RUN_BATCH ? list.n - next : RUN_BATCH, &runs[k ^ 1]);
-            batch_finish(&ctx, &runs[k], items + first, lines + first);
+            batch_finish(&ctx, &runs[k], next < list.n ? &runs[k ^ 1] : NULL, items + first,
+                         lines + first);
         }
         for (size_t i = first; i < first + n; i++)
             print_item(&ctx, &items[i], lines[i]);

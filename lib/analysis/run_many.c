@@ -89,6 +89,12 @@ int meta_analysis_run_many_send(struct meta_db *db, const struct meta_analysis_r
     return META_OK;
 }
 
+void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *batch)
+{
+    if (batch && batch->sent)
+        meta_select_batch_poll(db, &batch->sel);
+}
+
 int meta_analysis_run_many_finish(struct meta_db *db, struct meta_analysis_batch *batch,
                                   struct meta_analysis *ans, struct meta_request_error *errs,
                                   int *status, struct meta_error *err)

@@ -385,6 +385,13 @@ int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query 
     return ret;
 }
 
+void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch)
+{
+    /* A failure shows when the rows are read. */
+    if (batch->sent)
+        (void)PQconsumeInput(meta_db_pg(db));
+}
+
 void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch)
 {
     if (batch->sent) {

@@ -353,4 +353,9 @@ int meta_analysis_run_many_finish(struct meta_db *db, struct meta_analysis_batch
                                   int *status, struct meta_error *err);
 void meta_analysis_batch_free(struct meta_db *db, struct meta_analysis_batch *batch);
 
+/* Between _send and _finish: reads what the server has sent so far, so
+ * that it goes on reading while the caller works (a batch's rows exceed
+ * what the connection holds). batch may be NULL. */
+void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *batch);
+
 #endif

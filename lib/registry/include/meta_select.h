@@ -227,6 +227,11 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
                                struct meta_selection *out, int *status, struct meta_error *errs,
                                struct meta_error *err);
 
+/* Reads what the server has sent of the batch's rows so far, without
+ * waiting: called now and then between _send and _finish, it keeps the
+ * server from waiting on a full connection while the caller works. */
+void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch);
+
 /* Drops a batch that is not to be finished: reads and discards any rows
  * on their way, and frees it. */
 void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch);
