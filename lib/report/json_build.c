@@ -285,8 +285,3 @@ int report_json_print(FILE *out, struct meta_jb *b, struct meta_jv *root, struct
     meta_jb_release(b);
     return ret;
 }
-
-void report_json_data(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an)
-{
-    meta_jput(b, root, "data", report_data_json(b, an->data));
-}

@@ -58,6 +58,11 @@ struct meta_jv *report_data_json(struct meta_jb *b, const struct meta_selection 
     return o;
 }
 
+void report_json_data(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an)
+{
+    meta_jput(b, root, "data", report_data_json(b, an->data));
+}
+
 struct json_object *meta_report_data_json(const struct meta_selection *sel)
 {
     struct meta_jb b = {0};

@@ -24,7 +24,7 @@ void report_json_head(struct meta_jb *b, struct meta_jv *root, const struct meta
 
 /* Adds the "data" object every JSON output of an analysis ends with: the
  * fingerprint of an's rows and the loads they came from
- * (meta_report_data_json). */
+ * (meta_report_data_json; living.c). */
 void report_json_data(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an);
 
 /* The trials left out of an analysis, [{"trial", "reason"}], appended to
