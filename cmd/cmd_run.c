@@ -139,6 +139,9 @@ struct run_ctx {
     char **claimed;        /* output paths (relative) declared so far */
     char **claimed_by;     /* the analysis file that declared each */
     size_t n_claimed;
+    /* An open addressing hash set over claimed: index + 1 (0 free), cap_slots
+     * slots, so that checking thousands of outputs stays linear. */
+    size_t *slots, cap_slots;
     int width; /* of the path column of the lines printed */
 };
 
@@ -456,23 +459,55 @@ static int write_output(const struct run_ctx *ctx, const struct meta_analysis_ou
     return meta_fs_out_commit(&o, err);
 }
 
+/* The slot of output path `path` in ctx->slots: where it is, or the free
+ * slot where it goes. */
+static size_t claim_slot(const struct run_ctx *ctx, const char *path)
+{
+    size_t mask = ctx->cap_slots - 1, h = hash_text(path) & mask;
+    while (ctx->slots[h] && strcmp(ctx->claimed[ctx->slots[h] - 1], path) != 0)
+        h = (h + 1) & mask;
+    return h;
+}
+
+/* Room in ctx->slots for n claimed paths (at most half full). */
+static int claim_room(struct run_ctx *ctx, size_t n)
+{
+    if (2 * n <= ctx->cap_slots)
+        return META_OK;
+    size_t cap = ctx->cap_slots ? ctx->cap_slots : 64;
+    while (2 * n > cap)
+        cap *= 2;
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return META_ENOMEM;
+    free(ctx->slots);
+    ctx->slots = slots;
+    ctx->cap_slots = cap;
+    for (size_t i = 0; i < ctx->n_claimed; i++)
+        ctx->slots[claim_slot(ctx, ctx->claimed[i])] = i + 1;
+    return META_OK;
+}
+
 /* Refuses outputs that an earlier analysis of this run declared, then claims
  * this analysis' outputs. */
 static int claim_outputs(struct run_ctx *ctx, const struct meta_analysis_file *af,
                          struct meta_error *err)
 {
-    for (size_t i = 0; i < af->n_outputs; i++)
-        for (size_t j = 0; j < ctx->n_claimed; j++)
-            if (strcmp(af->outputs[i].path, ctx->claimed[j]) == 0)
-                return meta_error_set(err, META_EINVAL,
-                                      "%s:%d: %s '%s' is also an output of %s: give each "
-                                      "analysis its own files",
-                                      af->name, af->outputs[i].line,
-                                      meta_output_kind_name(af->outputs[i].kind),
-                                      af->outputs[i].path, ctx->claimed_by[j]);
+    for (size_t i = 0; ctx->n_claimed && i < af->n_outputs; i++) {
+        size_t at = ctx->slots[claim_slot(ctx, af->outputs[i].path)];
+        if (at)
+            return meta_error_set(err, META_EINVAL,
+                                  "%s:%d: %s '%s' is also an output of %s: give each "
+                                  "analysis its own files",
+                                  af->name, af->outputs[i].line,
+                                  meta_output_kind_name(af->outputs[i].kind), af->outputs[i].path,
+                                  ctx->claimed_by[at - 1]);
+    }
     if (af->n_outputs == 0)
         return META_OK;
     size_t n = ctx->n_claimed + af->n_outputs;
+    if (claim_room(ctx, n) != META_OK)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
     char **paths = realloc(ctx->claimed, n * sizeof *paths);
     if (paths)
         ctx->claimed = paths;
@@ -489,6 +524,10 @@ static int claim_outputs(struct run_ctx *ctx, const struct meta_analysis_file *a
         ctx->claimed[ctx->n_claimed] = path;
         ctx->claimed_by[ctx->n_claimed] = owner;
         ctx->n_claimed++;
+        /* Two outputs of the same file with one path: the first is kept. */
+        size_t h = claim_slot(ctx, path);
+        if (!ctx->slots[h])
+            ctx->slots[h] = ctx->n_claimed;
     }
     if (ctx->n_claimed != n)
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -705,45 +744,81 @@ static void request_failure(struct item *it, int status, const struct meta_reque
     item_fail(it, &err);
 }
 
-/* Runs the ready items of items[0..n-1] in one batch and writes their
- * outputs; `lines` receives each item's ok line (ITEM_OK) in plain runs. */
-static int run_batch(struct run_ctx *ctx, struct item *items, size_t n, char **lines)
-{
+/* One batch of the invocation's items on its way: its requests sent to
+ * the registry (batch_send), then computed and written (batch_finish). */
+struct batch_run {
     const struct meta_analysis_request *reqs[RUN_BATCH];
     struct item *its[RUN_BATCH];
-    struct meta_analysis *ans = calloc(RUN_BATCH, sizeof *ans);
-    struct meta_request_error *errs = calloc(RUN_BATCH, sizeof *errs);
+    struct meta_analysis *ans;
+    struct meta_request_error *errs;
     int status[RUN_BATCH];
-    size_t m = 0;
+    size_t m;
+    struct meta_analysis_batch *batch;
+    int ret;
     struct meta_error err;
-    meta_error_clear(&err);
-    if (!ans || !errs) {
-        free(ans);
-        free(errs);
-        return META_ENOMEM;
-    }
+};
+
+/* Sends the ready items of items[0..n-1] as one batch. Their selections are
+ * read while the caller works on the previous batch. */
+static int batch_send(struct run_ctx *ctx, struct item *items, size_t n, struct batch_run *br)
+{
+    br->m = 0;
+    br->batch = NULL;
+    br->ret = META_OK;
+    meta_error_clear(&br->err);
+    br->ans = calloc(RUN_BATCH, sizeof *br->ans);
+    br->errs = calloc(RUN_BATCH, sizeof *br->errs);
+    if (!br->ans || !br->errs)
+        return br->ret = META_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         if (items[i].state != ITEM_READY)
             continue;
-        its[m] = &items[i];
+        br->its[br->m] = &items[i];
         items[i].af.req.rob =
             items[i].af.rob; /* the forest plots' judgements, read with the data */
-        reqs[m] = &items[i].af.req;
-        meta_analysis_init(&ans[m]);
-        meta_request_error_init(&errs[m], meta_analysis_file_spell);
-        m++;
+        br->reqs[br->m] = &items[i].af.req;
+        meta_analysis_init(&br->ans[br->m]);
+        meta_request_error_init(&br->errs[br->m], meta_analysis_file_spell);
+        br->m++;
     }
-    int ret = m > 0 ? meta_analysis_run_many(ctx->db, reqs, m, ans, errs, status, &err) : META_OK;
-    for (size_t j = 0; j < m; j++) {
-        struct item *it = its[j];
-        if (status[j] != META_OK) {
-            request_failure(it, status[j], &errs[j]);
+    if (br->m > 0)
+        br->ret = meta_analysis_run_many_send(ctx->db, br->reqs, br->m, br->errs, br->status,
+                                              &br->batch, &br->err);
+    return br->ret;
+}
+
+/* Reads the selections of a batch sent: the registry is free again. */
+static void batch_receive(struct run_ctx *ctx, struct batch_run *br)
+{
+    if (br->ret == META_OK && br->m > 0)
+        br->ret = meta_analysis_run_many_finish(ctx->db, br->batch, br->ans, br->errs, br->status,
+                                                &br->err);
+}
+
+/* Computes the analyses of a batch received, writes their outputs and
+ * frees the batch; `lines` receives each item's ok line (ITEM_OK) in plain
+ * runs, indexed from `items`. The rows of the next batch, `next` (NULL:
+ * none), are read as they come meanwhile. */
+static void batch_finish(struct run_ctx *ctx, struct batch_run *br, struct batch_run *next,
+                         struct item *items, char **lines)
+{
+    struct meta_error err;
+    meta_error_clear(&err);
+    for (size_t j = 0; br->ans && br->errs && j < br->m; j++) {
+        struct item *it = br->its[j];
+        if (next)
+            meta_analysis_batch_poll(ctx->db, next->batch);
+        if (br->status[j] == META_OK)
+            br->status[j] =
+                meta_analysis_compute(br->reqs[j], &br->ans[j].sel, &br->ans[j], &br->errs[j]);
+        if (br->status[j] != META_OK) {
+            request_failure(it, br->status[j], &br->errs[j]);
             continue;
         }
         char written[8192] = "";
-        int rc = write_outputs(ctx, &it->af, &ans[j], written, sizeof written, &err);
+        int rc = write_outputs(ctx, &it->af, &br->ans[j], written, sizeof written, &err);
         if (rc == META_OK)
-            rc = keep_record(it, &ans[j]);
+            rc = keep_record(it, &br->ans[j]);
         if (rc != META_OK) {
             item_fail(it, &err);
             continue;
@@ -751,17 +826,20 @@ static int run_batch(struct run_ctx *ctx, struct item *items, size_t n, char **l
         it->state = ITEM_OK;
         if (!ctx->changed) {
             char result[256];
-            describe_result(result, sizeof result, &ans[j]);
+            describe_result(result, sizeof result, &br->ans[j]);
             size_t len = strlen(result) + strlen(written) + 8;
             if ((lines[it - items] = malloc(len)))
                 snprintf(lines[it - items], len, "%s  ->%s", result, written);
         }
     }
-    for (size_t j = 0; j < m; j++)
-        meta_analysis_release(&ans[j]);
-    free(ans);
-    free(errs);
-    return ret;
+    for (size_t j = 0; br->ans && j < br->m; j++)
+        meta_analysis_release(&br->ans[j]);
+    meta_analysis_batch_free(ctx->db, br->batch);
+    br->batch = NULL;
+    free(br->ans);
+    free(br->errs);
+    br->ans = NULL;
+    br->errs = NULL;
 }
 
 static int by_load_id(const void *a, const void *b)
@@ -954,15 +1032,31 @@ int cmd_run(int argc, char **argv)
         prepare(&ctx, &items[i]);
     }
     check(&ctx, items, list.n);
-    for (size_t first = 0; first < list.n; first += RUN_BATCH) {
+    /* The server reads the next batch's selections while this one is
+     * computed and written. */
+    struct batch_run *runs = calloc(2, sizeof *runs);
+    if (!runs && ctx.db) {
+        status = cli_error("run", "out of memory");
+        goto cleanup;
+    }
+    if (ctx.db)
+        batch_send(&ctx, items, list.n < RUN_BATCH ? list.n : RUN_BATCH, &runs[0]);
+    for (size_t first = 0, k = 0; first < list.n; first += RUN_BATCH, k ^= 1) {
         size_t n = list.n - first < RUN_BATCH ? list.n - first : RUN_BATCH;
-        if (ctx.db && run_batch(&ctx, items + first, n, lines + first) != META_OK) {
-            /* the batch failed as a whole: its items say why */
+        if (ctx.db) {
+            batch_receive(&ctx, &runs[k]);
+            size_t next = first + RUN_BATCH;
+            if (next < list.n)
+                batch_send(&ctx, items + next,
+                           list.n - next < RUN_BATCH ? list.n - next : RUN_BATCH, &runs[k ^ 1]);
+            batch_finish(&ctx, &runs[k], next < list.n ? &runs[k ^ 1] : NULL, items + first,
+                         lines + first);
         }
         for (size_t i = first; i < first + n; i++)
             print_item(&ctx, &items[i], lines[i]);
         fflush(stdout);
     }
+    free(runs);
     if (ctx.db && meta_db_snapshot_end(ctx.db, &err) != META_OK)
         fprintf(stderr, "meta run: warning: %s\n", err.msg);
 
@@ -993,6 +1087,7 @@ cleanup:
     }
     free(ctx.claimed);
     free(ctx.claimed_by);
+    free(ctx.slots);
     for (size_t i = 0; lines && i < list.n; i++)
         free(lines[i]);
     free(lines);

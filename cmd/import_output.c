@@ -8,10 +8,9 @@
 #include "meta_json_build.h"
 #include "meta_report.h"
 
-#include <json-c/json.h>
-
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- Text ------------------------------------------------------------------ */
@@ -168,21 +167,20 @@ static void print_text_check(FILE *out, const struct meta_check_report *c)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static int print_json(FILE *out, struct meta_jb *b, struct json_object *root)
+static int print_json(FILE *out, struct meta_jb *b, struct meta_jv *root)
 {
-    if (!b->oom)
-        fprintf(out, "%s\n",
-                json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                         JSON_C_TO_STRING_SPACED |
-                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(root);
-    return b->oom ? 1 : 0;
+    char *text = meta_jtext(b, root, META_JSON_PRETTY, NULL);
+    if (text)
+        fprintf(out, "%s\n", text);
+    free(text);
+    meta_jb_release(b);
+    return text ? 0 : 1;
 }
 
-static struct json_object *json_review(struct meta_jb *b, const struct meta_import_report *r)
+static struct meta_jv *json_review(struct meta_jb *b, const struct meta_import_report *r)
 {
     const struct meta_review *rv = r->rv;
-    struct json_object *o = meta_jobj(b);
+    struct meta_jv *o = meta_jobj(b);
     meta_jput(b, o, "format",
               meta_jstr(b, rv->format == META_REVIEW_REVMAN5 ? "revman" : "cochrane"));
     meta_jput(b, o, "path", meta_jstr(b, rv->path));
@@ -193,12 +191,12 @@ static struct json_object *json_review(struct meta_jb *b, const struct meta_impo
     return o;
 }
 
-static struct json_object *json_sources(struct meta_jb *b, const struct meta_import_report *r)
+static struct meta_jv *json_sources(struct meta_jb *b, const struct meta_import_report *r)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < r->load.nfiles; i++) {
         const struct meta_load_file_report *f = &r->load.files[i];
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "load", meta_jstr(b, f->name));
         meta_jput(b, o, "file", meta_jstr(b, r->rv->sources[i].name));
         meta_jput(b, o, "sha256", meta_jstr(b, f->sha256));
@@ -213,12 +211,12 @@ static struct json_object *json_sources(struct meta_jb *b, const struct meta_imp
     return arr;
 }
 
-static struct json_object *json_analyses(struct meta_jb *b, const struct meta_import_report *r)
+static struct meta_jv *json_analyses(struct meta_jb *b, const struct meta_import_report *r)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < r->n_analyses; i++) {
         const struct meta_import_analysis *a = &r->analyses[i];
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "analysis", meta_jstr(b, a->id));
         meta_jput(b, o, "name", meta_jstr(b, a->an->name));
         meta_jput(b, o, "outcome", meta_jstr(b, a->outcome));
@@ -232,14 +230,14 @@ static struct json_object *json_analyses(struct meta_jb *b, const struct meta_im
     return arr;
 }
 
-static struct json_object *json_skipped(struct meta_jb *b, const struct meta_import_report *r)
+static struct meta_jv *json_skipped(struct meta_jb *b, const struct meta_import_report *r)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < r->n_skipped; i++) {
         const struct meta_import_skip *s = &r->skipped[i];
         char id[32];
         meta_review_analysis_id(s->row->analysis, id, sizeof id);
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "file", meta_jstr(b, s->row->source));
         meta_jput(b, o, "line", meta_jint(b, s->row->line));
         meta_jput(b, o, "analysis", meta_jstr(b, id));
@@ -254,17 +252,17 @@ static int print_json_report(FILE *out, const struct meta_import_report *r, cons
                              size_t written, size_t skipped)
 {
     struct meta_jb b = {0};
-    struct json_object *root = meta_jobj(&b);
+    struct meta_jv *root = meta_jobj(&b);
     meta_jput(&b, root, "review", json_review(&b, r));
     meta_jput(&b, root, "sources", json_sources(&b, r));
     meta_jput(&b, root, "analyses", json_analyses(&b, r));
-    struct json_object *rows = meta_jobj(&b);
+    struct meta_jv *rows = meta_jobj(&b);
     for (int t = META_REVIEW_TYPE_UNKNOWN; t <= META_REVIEW_OE; t++)
         if (r->rows_by_type[t])
             meta_jput(&b, rows, meta_review_type_name((enum meta_review_data_type)t),
                       meta_jint(&b, (long long)r->rows_by_type[t]));
     meta_jput(&b, root, "data_rows", rows);
-    struct json_object *stored = meta_jobj(&b);
+    struct meta_jv *stored = meta_jobj(&b);
     meta_jput(&b, stored, "binary", meta_jint(&b, r->binary));
     meta_jput(&b, stored, "continuous", meta_jint(&b, r->continuous));
     meta_jput(&b, stored, "estimates", meta_jint(&b, r->estimates));
@@ -272,7 +270,7 @@ static int print_json_report(FILE *out, const struct meta_import_report *r, cons
     meta_jput(&b, root, "trials", meta_jint(&b, (long long)r->trials));
     meta_jput(&b, root, "skipped", json_skipped(&b, r));
     if (dir) {
-        struct json_object *files = meta_jobj(&b);
+        struct meta_jv *files = meta_jobj(&b);
         meta_jput(&b, files, "dir", meta_jstr(&b, dir));
         meta_jput(&b, files, "written", meta_jint(&b, (long long)written));
         meta_jput(&b, files, "skipped", meta_jint(&b, (long long)skipped));
@@ -284,29 +282,28 @@ static int print_json_report(FILE *out, const struct meta_import_report *r, cons
 static int print_json_check(FILE *out, const struct meta_check_report *c)
 {
     struct meta_jb b = {0};
-    struct json_object *root = meta_jarr(&b);
+    struct meta_jv *root = meta_jarr(&b);
     for (size_t i = 0; i < c->n_analyses; i++) {
         const struct meta_check_analysis *a = &c->analyses[i];
-        struct json_object *o = meta_jobj(&b);
+        struct meta_jv *o = meta_jobj(&b);
         int compared = a->status == META_CHECK_AGREE || a->status == META_CHECK_DISAGREE;
         meta_jput(&b, o, "analysis", meta_jstr(&b, a->id));
         meta_jput(&b, o, "name", meta_jstr(&b, a->an->name));
         meta_jput(&b, o, "k", meta_jint(&b, (long long)a->k));
         /* null: nothing was compared (the status and reason say why) */
-        meta_jput(&b, o, "agree",
-                  compared ? json_object_new_boolean(a->status == META_CHECK_AGREE) : NULL);
+        meta_jput(&b, o, "agree", compared ? meta_jbool(&b, a->status == META_CHECK_AGREE) : NULL);
         meta_jput(&b, o, "status", meta_jstr(&b, status_word(a->status)));
         if (a->reason)
             meta_jput(&b, o, "reason", meta_jstr(&b, a->reason));
         meta_jput(&b, o, "max_rel_diff", compared ? meta_jnum(&b, a->max_rel_diff) : NULL);
-        struct json_object *fields = meta_jarr(&b);
+        struct meta_jv *fields = meta_jarr(&b);
         for (size_t j = 0; j < a->n_fields; j++) {
             const struct meta_check_field *f = &a->fields[j];
-            struct json_object *fo = meta_jobj(&b);
+            struct meta_jv *fo = meta_jobj(&b);
             meta_jput(&b, fo, "field", meta_jstr(&b, f->field));
             meta_jput(&b, fo, "revman", meta_jnum(&b, f->revman));
             meta_jput(&b, fo, "meta", meta_jnum(&b, f->meta));
-            meta_jput(&b, fo, "agree", json_object_new_boolean(f->agree));
+            meta_jput(&b, fo, "agree", meta_jbool(&b, f->agree));
             meta_jpush(&b, fields, fo);
         }
         meta_jput(&b, o, "fields", fields);

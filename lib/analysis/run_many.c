@@ -3,7 +3,9 @@
  * request's options are checked as meta_analysis_run checks them, the
  * selections of those that pass are read in one batch
  * (meta_db_select_many), and each is computed in memory. What a request
- * gets, result or error, is what meta_analysis_run would give it.
+ * gets, result or error, is what meta_analysis_run would give it. The
+ * batch can be sent ahead (meta_analysis_run_many_send), so that the
+ * server reads one batch while the caller computes and writes another.
  */
 #include "analysis_internal.h"
 
@@ -16,37 +18,104 @@ struct pending {
     char timepoint_word[64];
 };
 
-int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_request *const *reqs,
-                           size_t n, struct meta_analysis *ans, struct meta_request_error *errs,
-                           int *status, struct meta_error *err)
+struct meta_analysis_batch {
+    const struct meta_analysis_request *const *reqs;
+    size_t n, m; /* requests, and those whose selections were asked for */
+    struct pending *p;
+    struct meta_select_query *q;
+    struct meta_select_batch sel;
+    int sent; /* sel awaits meta_db_select_many_finish */
+};
+
+/* Gives every request the failure ret of the batch as a whole. */
+static int fail_all(size_t n, struct meta_request_error *errs, int *status, int ret,
+                    const struct meta_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        status[i] = ret;
+        errs[i].key = NULL;
+        meta_error_set(&errs[i].err, ret, "%s", err->msg);
+    }
+    return ret;
+}
+
+void meta_analysis_batch_free(struct meta_db *db, struct meta_analysis_batch *batch)
+{
+    if (!batch)
+        return;
+    if (batch->sent)
+        meta_select_batch_release(db, &batch->sel);
+    for (size_t j = 0; batch->q && j < batch->m; j++)
+        analysis_select_query_release(&batch->q[j]);
+    free(batch->p);
+    free(batch->q);
+    free(batch);
+}
+
+int meta_analysis_run_many_send(struct meta_db *db, const struct meta_analysis_request *const *reqs,
+                                size_t n, struct meta_request_error *errs, int *status,
+                                struct meta_analysis_batch **out, struct meta_error *err)
 {
     int ret = META_OK;
-    size_t m = 0;
-    struct pending *p = calloc(n ? n : 1, sizeof *p);
-    struct meta_select_query *q = calloc(n ? n : 1, sizeof *q);
-    struct meta_selection *sels = calloc(n ? n : 1, sizeof *sels);
-    struct meta_error *qerrs = calloc(n ? n : 1, sizeof *qerrs);
-    int *qstatus = calloc(n ? n : 1, sizeof *qstatus);
-    if (!p || !q || !sels || !qerrs || !qstatus) {
+    struct meta_analysis_batch *batch = calloc(1, sizeof *batch);
+    *out = batch;
+    if (!batch || !(batch->p = calloc(n ? n : 1, sizeof *batch->p)) ||
+        !(batch->q = calloc(n ? n : 1, sizeof *batch->q))) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
+        return fail_all(n, errs, status, ret, err);
     }
+    batch->reqs = reqs;
+    batch->n = n;
+    struct pending *p = batch->p;
     for (size_t i = 0; i < n; i++) {
         struct meta_options opts;
         if ((status[i] = meta_analysis_resolve(reqs[i], -1, &opts, &errs[i])) != META_OK)
             continue;
-        if (analysis_select_query(reqs[i], &errs[i], p[m].timepoint_word,
-                                  sizeof p[m].timepoint_word, &q[m]) != META_OK) {
+        if (analysis_select_query(reqs[i], &errs[i], p[batch->m].timepoint_word,
+                                  sizeof p[batch->m].timepoint_word,
+                                  &batch->q[batch->m]) != META_OK) {
             status[i] = meta_error_set(&errs[i].err, META_ENOMEM, "out of memory");
             continue;
         }
-        p[m].index = i;
-        m++;
+        p[batch->m].index = i;
+        batch->m++;
     }
-    if (m > 0 && (ret = meta_db_select_many(db, q, m, sels, qstatus, qerrs, err)) != META_OK)
+    if (batch->m == 0)
+        return META_OK;
+    ret = meta_db_select_many_send(db, batch->q, batch->m, &batch->sel, err);
+    batch->sent = 1; /* released by finish or free, whatever the outcome */
+    if (ret != META_OK)
+        return fail_all(n, errs, status, ret, err);
+    return META_OK;
+}
+
+void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *batch)
+{
+    if (batch && batch->sent)
+        meta_select_batch_poll(db, &batch->sel);
+}
+
+int meta_analysis_run_many_finish(struct meta_db *db, struct meta_analysis_batch *batch,
+                                  struct meta_analysis *ans, struct meta_request_error *errs,
+                                  int *status, struct meta_error *err)
+{
+    int ret = META_OK;
+    size_t m = batch->m;
+    struct meta_selection *sels = calloc(m ? m : 1, sizeof *sels);
+    struct meta_error *qerrs = calloc(m ? m : 1, sizeof *qerrs);
+    int *qstatus = calloc(m ? m : 1, sizeof *qstatus);
+    if (!sels || !qerrs || !qstatus) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
+    }
+    if (m > 0) {
+        batch->sent = 0;
+        ret = meta_db_select_many_finish(db, &batch->sel, sels, qstatus, qerrs, err);
+        if (ret != META_OK)
+            goto cleanup;
+    }
     for (size_t j = 0; j < m; j++) {
-        size_t i = p[j].index;
+        size_t i = batch->p[j].index;
         struct meta_analysis *an = &ans[i];
         errs[i].key = NULL;
         meta_selection_release(&an->sel);
@@ -56,25 +125,31 @@ int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_reques
             errs[i].err = qerrs[j];
             continue;
         }
-        if ((status[i] = analysis_check_selection(db, &q[j], reqs[i]->n_mods, &an->sel,
-                                                  &errs[i])) == META_OK)
-            status[i] = meta_analysis_compute(reqs[i], &an->sel, an, &errs[i]);
+        status[i] =
+            analysis_check_selection(db, &batch->q[j], batch->reqs[i]->n_mods, &an->sel, &errs[i]);
     }
 cleanup:
     if (ret != META_OK)
-        for (size_t i = 0; i < n; i++) {
-            status[i] = ret;
-            errs[i].key = NULL;
-            meta_error_set(&errs[i].err, ret, "%s", err->msg);
-        }
+        fail_all(batch->n, errs, status, ret, err);
     for (size_t j = 0; sels && j < m; j++)
         meta_selection_release(&sels[j]);
-    for (size_t j = 0; q && j < m; j++)
-        analysis_select_query_release(&q[j]);
-    free(p);
-    free(q);
     free(sels);
     free(qerrs);
     free(qstatus);
+    return ret;
+}
+
+int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_request *const *reqs,
+                           size_t n, struct meta_analysis *ans, struct meta_request_error *errs,
+                           int *status, struct meta_error *err)
+{
+    struct meta_analysis_batch *batch = NULL;
+    int ret = meta_analysis_run_many_send(db, reqs, n, errs, status, &batch, err);
+    if (ret == META_OK)
+        ret = meta_analysis_run_many_finish(db, batch, ans, errs, status, err);
+    for (size_t i = 0; ret == META_OK && i < n; i++)
+        if (status[i] == META_OK)
+            status[i] = meta_analysis_compute(reqs[i], &ans[i].sel, &ans[i], &errs[i]);
+    meta_analysis_batch_free(db, batch);
     return ret;
 }

@@ -272,15 +272,27 @@ static int read_batch(const PGresult *res, const struct meta_select_query *q, si
     return META_OK;
 }
 
+/* Resets what send_batch set. After an error in a transaction (a
+ * snapshot), which then takes no command, the settings go with it at its
+ * end. */
+static int reset_settings(PGconn *conn, struct meta_error *err)
+{
+    if (PQtransactionStatus(conn) == PQTRANS_INERROR)
+        return META_OK;
+    return meta_pg_exec(conn, "RESET enable_seqscan; RESET plan_cache_mode", err,
+                        "cannot read the selections");
+}
+
 /*
  * The statement is prepared once per connection and planned once, with
  * settings that fit it: JIT would compile for longer than it runs, and the
  * per-row probes of arms and trials must stay index probes even where the
  * planner prices a sequential scan of a small table lower (scanning it for
  * each of thousands of result rows costs several times more). The
- * settings hold while it runs and are reset after.
+ * settings hold while it runs and are reset once its rows are read
+ * (batch_rows). The statement is sent without waiting for its rows.
  */
-static int run_batch(struct meta_db *db, const char *json, PGresult **res, struct meta_error *err)
+static int send_batch(struct meta_db *db, const char *json, struct meta_error *err)
 {
     PGconn *conn = meta_db_pg(db);
     int ret = meta_pg_exec(conn,
@@ -292,21 +304,28 @@ static int run_batch(struct meta_db *db, const char *json, PGresult **res, struc
         many_sql(sql, sizeof sql);
         ret = meta_db_prepare(db, "meta_select_many", sql, 1, err);
     }
-    if (ret == META_OK) {
-        const char *params[1] = {json};
-        *res = PQexecPrepared(conn, "meta_select_many", 1, params, NULL, NULL, 0);
-        if (PQresultStatus(*res) != PGRES_TUPLES_OK)
-            ret = meta_pg_error(err, conn, *res, "cannot read the selections");
-    }
-    /* After an error in a transaction (a snapshot), which then takes no
-     * command, the settings go with it at its end. */
-    if (PQtransactionStatus(conn) != PQTRANS_INERROR) {
-        int rc = meta_pg_exec(conn, "RESET enable_seqscan; RESET plan_cache_mode",
-                              ret == META_OK ? err : NULL, "cannot read the selections");
-        if (ret == META_OK)
-            ret = rc;
-    }
+    const char *params[1] = {json};
+    if (ret == META_OK && !PQsendQueryPrepared(conn, "meta_select_many", 1, params, NULL, NULL, 0))
+        ret = meta_pg_error(err, conn, NULL, "cannot read the selections");
+    if (ret != META_OK)
+        reset_settings(conn, NULL);
     return ret;
+}
+
+/* Waits for the rows of the statement send_batch sent into *res, then
+ * resets the settings. */
+static int batch_rows(struct meta_db *db, PGresult **res, struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    int ret = META_OK;
+    *res = PQgetResult(conn);
+    if (PQresultStatus(*res) != PGRES_TUPLES_OK)
+        ret = meta_pg_error(err, conn, *res, "cannot read the selections");
+    PGresult *more;
+    while ((more = PQgetResult(conn)) != NULL)
+        PQclear(more);
+    int rc = reset_settings(conn, ret == META_OK ? err : NULL);
+    return ret == META_OK ? rc : ret;
 }
 
 /*
@@ -339,40 +358,74 @@ static int select_alone(struct meta_db *db, const struct meta_select_query *q,
     return meta_pg_exec(conn, "RELEASE SAVEPOINT meta_select", err, "cannot read a selection");
 }
 
-int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, size_t n,
-                        struct meta_selection *out, int *status, struct meta_error *errs,
-                        struct meta_error *err)
+int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query *q, size_t n,
+                             struct meta_select_batch *batch, struct meta_error *err)
 {
-    PGconn *conn = meta_db_pg(db);
     int ret = META_OK;
     struct json_object *arr = NULL;
+    *batch = (struct meta_select_batch){q, n, calloc(n ? n : 1, sizeof *batch->in_batch), 0};
+    if (!batch->in_batch)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    size_t batched = 0;
+    for (size_t i = 0; i < n; i++)
+        batched += (size_t)(batch->in_batch[i] = batchable(&q[i]));
+    if (batched == 0)
+        return META_OK;
+    if (!(arr = queries_json(q, n, batch->in_batch))) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+    } else {
+        const char *json = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!json)
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        else if ((ret = send_batch(db, json, err)) == META_OK)
+            batch->sent = 1;
+    }
+    json_object_put(arr);
+    return ret;
+}
+
+void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch)
+{
+    /* A failure shows when the rows are read. */
+    if (batch->sent)
+        (void)PQconsumeInput(meta_db_pg(db));
+}
+
+void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch)
+{
+    if (batch->sent) {
+        PGresult *res;
+        while ((res = PQgetResult(meta_db_pg(db))) != NULL)
+            PQclear(res);
+        reset_settings(meta_db_pg(db), NULL);
+    }
+    free(batch->in_batch);
+    *batch = (struct meta_select_batch){0};
+}
+
+int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *batch,
+                               struct meta_selection *out, int *status, struct meta_error *errs,
+                               struct meta_error *err)
+{
+    PGconn *conn = meta_db_pg(db);
+    const struct meta_select_query *q = batch->q;
+    size_t n = batch->n;
+    int ret = META_OK;
     PGresult *res = NULL;
-    int *in_batch = calloc(n ? n : 1, sizeof *in_batch);
     int *resolved = calloc(n ? n : 1, sizeof *resolved);
     for (size_t i = 0; i < n; i++) {
         meta_selection_init(&out[i]);
         meta_error_clear(&errs[i]);
         status[i] = META_OK;
     }
-    if (!in_batch || !resolved) {
+    if (!resolved || !batch->in_batch) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
-    size_t batched = 0;
-    for (size_t i = 0; i < n; i++)
-        batched += (size_t)(in_batch[i] = batchable(&q[i]));
-    if (batched > 0) {
-        if (!(arr = queries_json(q, n, in_batch))) {
-            ret = meta_error_set(err, META_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-        const char *params[1] = {json_object_to_json_string_ext(
-            arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)};
-        if (!params[0]) {
-            ret = meta_error_set(err, META_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-        if ((ret = run_batch(db, params[0], &res, err)) != META_OK)
+    if (batch->sent) {
+        batch->sent = 0;
+        if ((ret = batch_rows(db, &res, err)) != META_OK)
             goto cleanup;
         if ((ret = read_batch(res, q, n, out, resolved, errs, err)) != META_OK)
             goto cleanup;
@@ -401,8 +454,25 @@ cleanup:
             meta_error_set(&errs[i], ret, "%s", err->msg);
         }
     PQclear(res);
-    json_object_put(arr);
-    free(in_batch);
     free(resolved);
+    meta_select_batch_release(db, batch);
     return ret;
+}
+
+int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, size_t n,
+                        struct meta_selection *out, int *status, struct meta_error *errs,
+                        struct meta_error *err)
+{
+    struct meta_select_batch batch;
+    int ret = meta_db_select_many_send(db, q, n, &batch, err);
+    if (ret != META_OK) {
+        meta_select_batch_release(db, &batch);
+        for (size_t i = 0; i < n; i++) {
+            meta_selection_init(&out[i]);
+            status[i] = ret;
+            meta_error_set(&errs[i], ret, "%s", err->msg);
+        }
+        return ret;
+    }
+    return meta_db_select_many_finish(db, &batch, out, status, errs, err);
 }

@@ -17,13 +17,32 @@
 
 __extension__ typedef unsigned __int128 u128;
 
+/* 10^k for 0 <= k <= 19: every one that fits 64 bits. */
+static const uint64_t pow10_u64[20] = {1u,
+                                       10u,
+                                       100u,
+                                       1000u,
+                                       10000u,
+                                       100000u,
+                                       1000000u,
+                                       10000000u,
+                                       100000000u,
+                                       1000000000u,
+                                       10000000000u,
+                                       100000000000u,
+                                       1000000000000u,
+                                       10000000000000u,
+                                       100000000000000u,
+                                       1000000000000000u,
+                                       10000000000000000u,
+                                       100000000000000000u,
+                                       1000000000000000000u,
+                                       10000000000000000000u};
+
 /* 10^k for 0 <= k <= 21, exactly. */
 static u128 pow10_u128(int k)
 {
-    u128 r = 1;
-    while (k-- > 0)
-        r *= 10;
-    return r;
+    return k <= 19 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * pow10_u64[k - 19];
 }
 
 /* Writes the p significant digits of d (10^(p-1) <= d < 10^p), whose
@@ -137,7 +156,14 @@ void meta_format_double(char *buf, size_t size, double v)
             fast[0] = '-';
             len++;
         }
-        snprintf(buf, size, "%s", fast);
+        if (len < size)
+            memcpy(buf, fast, len + 1);
+        else
+            snprintf(buf, size, "%s", fast);
+        return;
+    }
+    if (v == 0) { /* what %.15g writes, sign included */
+        snprintf(buf, size, "%s", signbit(v) ? "-0" : "0");
         return;
     }
     for (int prec = 15; prec <= 17; prec++) {

@@ -4,9 +4,7 @@
  * evolution: when each run was made, the data it used (the loads new since
  * the run before), and its result.
  */
-#include "meta_json_build.h"
-#include "meta_report.h"
-#include "meta_text_table.h"
+#include "report_internal.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -143,31 +141,37 @@ static int history_csv(FILE *out, const struct meta_history *h, struct meta_erro
 }
 
 /* A string for JSON; NULL as the empty string, as these outputs have it. */
-static struct json_object *jtext(struct meta_jb *b, const char *s)
+static struct meta_jv *jtext(struct meta_jb *b, const char *s)
 {
     return meta_jstr(b, s ? s : "");
 }
 
-static struct json_object *run_json(struct meta_jb *b, const struct meta_history_run *run)
+/* The request a run recorded (JSON text), as the registry holds it. */
+static struct meta_jv *options_json(struct meta_jb *b, const char *text)
+{
+    struct json_object *options = json_tokener_parse(text);
+    struct meta_jv *o = options ? meta_jfrom_c(b, options) : NULL;
+    b->oom |= !o;
+    json_object_put(options);
+    return o;
+}
+
+static struct meta_jv *run_json(struct meta_jb *b, const struct meta_history_run *run)
 {
     const struct meta_run_result *r = &run->result;
-    struct json_object *o = json_object_new_object();
-    b->oom |= !o;
-    meta_jput(b, o, "run_id", json_object_new_int64(run->run_id));
+    struct meta_jv *o = meta_jobj(b);
+    meta_jput(b, o, "run_id", meta_jint(b, run->run_id));
     meta_jput(b, o, "ran_at", jtext(b, run->ran_at));
     meta_jput(b, o, "file_sha256", jtext(b, run->file_sha256));
-    struct json_object *options = json_tokener_parse(run->options);
-    b->oom |= !options;
-    meta_jput(b, o, "options", options);
-    meta_jput(b, o, "k", json_object_new_int64(r->k));
+    meta_jput(b, o, "options", options_json(b, run->options));
+    meta_jput(b, o, "k", meta_jint(b, r->k));
     meta_jput(b, o, "measure", jtext(b, r->measure));
     meta_jput(b, o, "estimate", meta_jnum(b, r->estimate));
     meta_jput(b, o, "ci_lower", meta_jnum(b, r->ci_lower));
     meta_jput(b, o, "ci_upper", meta_jnum(b, r->ci_upper));
-    struct json_object *e = NULL;
+    struct meta_jv *e = NULL;
     if (r->log_scale && isfinite(r->estimate)) {
-        e = json_object_new_object();
-        b->oom |= !e;
+        e = meta_jobj(b);
         meta_jput(b, e, "estimate", meta_jnum(b, exp(r->estimate)));
         meta_jput(b, e, "ci_lower", meta_jnum(b, exp(r->ci_lower)));
         meta_jput(b, e, "ci_upper", meta_jnum(b, exp(r->ci_upper)));
@@ -177,16 +181,11 @@ static struct json_object *run_json(struct meta_jb *b, const struct meta_history
     meta_jput(b, o, "I2", meta_jnum(b, r->I2));
     meta_jput(b, o, "p", meta_jnum(b, r->p));
     meta_jput(b, o, "conclusion", jtext(b, r->conclusion));
-    struct json_object *data = json_object_new_object();
-    b->oom |= !data;
+    struct meta_jv *data = meta_jobj(b);
     meta_jput(b, data, "fingerprint", jtext(b, run->fingerprint));
-    struct json_object *loads = meta_report_loads_json(run->loads, run->n_loads, NULL);
-    b->oom |= !loads;
-    meta_jput(b, data, "loads", loads);
+    meta_jput(b, data, "loads", report_loads_json(b, run->loads, run->n_loads, NULL));
     meta_jput(b, o, "data", data);
-    struct json_object *news = meta_report_loads_json(run->loads, run->n_loads, run->new_load);
-    b->oom |= !news;
-    meta_jput(b, o, "new_loads", news);
+    meta_jput(b, o, "new_loads", report_loads_json(b, run->loads, run->n_loads, run->new_load));
     return o;
 }
 
@@ -194,29 +193,13 @@ static int history_json(FILE *out, const char *path, const struct meta_history *
                         struct meta_error *err)
 {
     struct meta_jb b = {0};
-    struct json_object *root = json_object_new_object();
-    struct json_object *runs = json_object_new_array();
-    b.oom |= !root || !runs;
+    struct meta_jv *root = meta_jobj(&b);
+    struct meta_jv *runs = meta_jarr(&b);
     meta_jput(&b, root, "path", jtext(&b, path));
-    for (size_t i = 0; runs && i < h->n; i++) {
-        struct json_object *o = run_json(&b, &h->runs[i]);
-        if (!o || json_object_array_add(runs, o) != 0) {
-            json_object_put(o);
-            b.oom = 1;
-        }
-    }
+    for (size_t i = 0; runs && i < h->n; i++)
+        meta_jpush(&b, runs, run_json(&b, &h->runs[i]));
     meta_jput(&b, root, "runs", runs);
-    int ret = META_OK;
-    const char *json = b.oom ? NULL
-                             : json_object_to_json_string_ext(
-                                   root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                             JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!json)
-        ret = meta_error_set(err, META_ENOMEM, "out of memory writing the json output");
-    else if (fputs(json, out) == EOF || fputc('\n', out) == EOF)
-        ret = meta_error_set(err, META_EIO, "cannot write the output");
-    json_object_put(root);
-    return ret;
+    return report_json_print(out, &b, root, err);
 }
 
 int meta_report_history(FILE *out, enum meta_report_format format, const char *path,

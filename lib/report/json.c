@@ -16,7 +16,7 @@
 
 /* k, the pooled estimate and its tests, heterogeneity, the prediction
  * interval and `exp` (when log_scale): the fields every result shares. */
-static void result_fields(struct meta_jb *b, struct json_object *o, const struct meta_result *r,
+static void result_fields(struct meta_jb *b, struct meta_jv *o, const struct meta_result *r,
                           int pooled, int log_scale)
 {
     double nan = NAN;
@@ -57,7 +57,7 @@ static void result_fields(struct meta_jb *b, struct json_object *o, const struct
         meta_jput(b, o, "exp", NULL);
         return;
     }
-    struct json_object *e = meta_jobj(b);
+    struct meta_jv *e = meta_jobj(b);
     meta_jput(b, e, "estimate", meta_jnum(b, exp(x->estimate)));
     meta_jput(b, e, "ci_lower", meta_jnum(b, exp(x->ci_lower)));
     meta_jput(b, e, "ci_upper", meta_jnum(b, exp(x->ci_upper)));
@@ -67,9 +67,9 @@ static void result_fields(struct meta_jb *b, struct json_object *o, const struct
 }
 
 /* The estimate row a study was taken from, as stored. */
-static struct json_object *reported_json(struct meta_jb *b, const struct meta_select_estimate *e)
+static struct meta_jv *reported_json(struct meta_jb *b, const struct meta_select_estimate *e)
 {
-    struct json_object *o = meta_jobj(b);
+    struct meta_jv *o = meta_jobj(b);
     meta_jput(b, o, "treatment", meta_jstr(b, e->treatment));
     meta_jput(b, o, "control", meta_jstr(b, e->control));
     meta_jput(b, o, "measure", meta_jstr(b, e->measure));
@@ -86,10 +86,10 @@ static struct json_object *reported_json(struct meta_jb *b, const struct meta_se
     return o;
 }
 
-static struct json_object *arm_json(struct meta_jb *b, int binary, const struct meta_arm_cont *c,
-                                    const struct meta_arm_bin *bin)
+static struct meta_jv *arm_json(struct meta_jb *b, int binary, const struct meta_arm_cont *c,
+                                const struct meta_arm_bin *bin)
 {
-    struct json_object *o = meta_jobj(b);
+    struct meta_jv *o = meta_jobj(b);
     if (binary) {
         meta_jput(b, o, "events", meta_jnum(b, bin->events));
         meta_jput(b, o, "total", meta_jnum(b, bin->total));
@@ -105,15 +105,15 @@ static struct json_object *arm_json(struct meta_jb *b, int binary, const struct 
  * the overall list of an analysis whose total pools its subgroups' studies,
  * whose entries then name their subgroup and show the weights
  * meta_analysis_study_weight() gives. */
-static struct json_object *studies_json(struct meta_jb *b, const struct meta_contrasts *c,
-                                        const struct meta_result *r, int pooled,
-                                        const struct meta_analysis *an)
+static struct meta_jv *studies_json(struct meta_jb *b, const struct meta_contrasts *c,
+                                    const struct meta_result *r, int pooled,
+                                    const struct meta_analysis *an)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < c->k && pooled; i++) {
         const struct meta_study *s = &c->studies[i];
         const struct meta_study_result *sr = &r->studies[i];
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "trial", meta_jstr(b, c->info[i].trial));
         if (an) {
             const struct meta_subgroup *sg = meta_analysis_subgroup_of(an, i);
@@ -148,12 +148,12 @@ static struct json_object *studies_json(struct meta_jb *b, const struct meta_con
     return arr;
 }
 
-static struct json_object *subgroups_json(struct meta_jb *b, const struct meta_analysis *an)
+static struct meta_jv *subgroups_json(struct meta_jb *b, const struct meta_analysis *an)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t g = 0; g < an->n_groups; g++) {
         const struct meta_subgroup *sg = &an->groups[g];
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "value", meta_jstr(b, sg->value));
         result_fields(b, o, &sg->result, sg->pooled, an->log_scale);
         meta_jput(b, o, "studies", studies_json(b, &sg->contrasts, &sg->result, sg->pooled, NULL));
@@ -165,14 +165,14 @@ static struct json_object *subgroups_json(struct meta_jb *b, const struct meta_a
 }
 
 /* leave_one_out ("omitted") or cumulative ("added"): one object per step. */
-static struct json_object *steps_json(struct meta_jb *b, const struct meta_analysis *an,
-                                      const struct meta_result *steps, size_t count,
-                                      const size_t *order, const char *key)
+static struct meta_jv *steps_json(struct meta_jb *b, const struct meta_analysis *an,
+                                  const struct meta_result *steps, size_t count,
+                                  const size_t *order, const char *key)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < count; i++) {
         size_t idx = order ? order[i] : i;
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, key, meta_jstr(b, an->contrasts.info[idx].trial));
         if (order)
             meta_jput(b, o, "year", meta_jnum(b, an->contrasts.info[idx].year));
@@ -182,11 +182,12 @@ static struct json_object *steps_json(struct meta_jb *b, const struct meta_analy
     return arr;
 }
 
-struct json_object *meta_report_to_json(const struct meta_analysis *an)
+/* The JSON of a result, built in *out (which the caller releases). */
+static struct meta_jv *result_json(const struct meta_analysis *an, struct meta_jb *out)
 {
     const struct meta_analysis_request *req = an->req;
     struct meta_jb b = {0};
-    struct json_object *root = meta_jobj(&b);
+    struct meta_jv *root = meta_jobj(&b);
     report_json_head(&b, root, an);
     /* subgroup totals only: no overall total, its fields null */
     result_fields(&b, root, &an->overall, !an->subgroup_totals_only, an->log_scale);
@@ -200,7 +201,7 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
         if (an->subgroup_totals_only)
             meta_jput(&b, root, "totals", meta_jstr(&b, "subgroups"));
         meta_jput(&b, root, "subgroups", subgroups_json(&b, an));
-        struct json_object *t = NULL;
+        struct meta_jv *t = NULL;
         if (an->have_test) {
             t = meta_jobj(&b);
             meta_jput(&b, t, "Q", meta_jnum(&b, an->test.Q));
@@ -221,19 +222,27 @@ struct json_object *meta_report_to_json(const struct meta_analysis *an)
     if (an->have_bias)
         report_json_bias(&b, root, an);
     if (an->have_regression) {
-        struct json_object *reg = meta_jobj(&b);
+        struct meta_jv *reg = meta_jobj(&b);
         report_json_regression(&b, reg, an);
         meta_jput(&b, root, "regression", reg);
     }
     report_json_data(&b, root, an);
-    if (b.oom) {
-        json_object_put(root);
-        return NULL;
-    }
+    *out = b;
     return root;
+}
+
+struct json_object *meta_report_to_json(const struct meta_analysis *an)
+{
+    struct meta_jb b;
+    struct meta_jv *root = result_json(an, &b);
+    struct json_object *o = meta_jto_c(&b, root);
+    meta_jb_release(&b);
+    return o;
 }
 
 int meta_report_json(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
-    return report_json_print(out, meta_report_to_json(an), err);
+    struct meta_jb b;
+    struct meta_jv *root = result_json(an, &b);
+    return report_json_print(out, &b, root, err);
 }

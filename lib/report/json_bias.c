@@ -14,23 +14,22 @@
 
 /* {"estimate", "ci_lower", "ci_upper"} back-transformed, under the given
  * names, when log_scale (meta_analysis.log_scale); NULL (null) otherwise. */
-static struct json_object *exp_json(struct meta_jb *b, int log_scale, const char *const names[3],
-                                    const double v[3])
+static struct meta_jv *exp_json(struct meta_jb *b, int log_scale, const char *const names[3],
+                                const double v[3])
 {
     if (!log_scale)
         return NULL;
-    struct json_object *o = meta_jobj(b);
+    struct meta_jv *o = meta_jobj(b);
     for (int i = 0; i < 3; i++)
         meta_jput(b, o, names[i], meta_jnum(b, exp(v[i])));
     return o;
 }
 
-static struct json_object *regtest_json(struct meta_jb *b, const struct meta_regtest *r,
-                                        int log_scale)
+static struct meta_jv *regtest_json(struct meta_jb *b, const struct meta_regtest *r, int log_scale)
 {
     static const char *const limits[3] = {"limit_estimate", "limit_ci_lower", "limit_ci_upper"};
     const double v[3] = {r->limit_estimate, r->limit_ci_lower, r->limit_ci_upper};
-    struct json_object *o = meta_jobj(b);
+    struct meta_jv *o = meta_jobj(b);
     meta_jput(b, o, "coefficient", meta_jnum(b, r->coefficient));
     meta_jput(b, o, "se", meta_jnum(b, r->se));
     meta_jput(b, o, "statistic", meta_jnum(b, r->statistic));
@@ -42,12 +41,12 @@ static struct json_object *regtest_json(struct meta_jb *b, const struct meta_reg
     return o;
 }
 
-static struct json_object *trimfill_json(struct meta_jb *b, const struct meta_trimfill *t,
-                                         int log_scale)
+static struct meta_jv *trimfill_json(struct meta_jb *b, const struct meta_trimfill *t,
+                                     int log_scale)
 {
     static const char *const names[3] = {"estimate", "ci_lower", "ci_upper"};
     const double v[3] = {t->estimate, t->ci_lower, t->ci_upper};
-    struct json_object *o = meta_jobj(b);
+    struct meta_jv *o = meta_jobj(b);
     meta_jput(b, o, "estimator", meta_jstr(b, meta_tf_estimator_name(t->estimator)));
     meta_jput(b, o, "side", meta_jstr(b, meta_tf_side_name(t->side)));
     meta_jput(b, o, "k0", meta_jint(b, (long long)t->k0));
@@ -56,9 +55,9 @@ static struct json_object *trimfill_json(struct meta_jb *b, const struct meta_tr
     meta_jput(b, o, "ci_lower", meta_jnum(b, t->ci_lower));
     meta_jput(b, o, "ci_upper", meta_jnum(b, t->ci_upper));
     meta_jput(b, o, "tau2", meta_jnum(b, t->tau2));
-    struct json_object *filled = meta_jarr(b);
+    struct meta_jv *filled = meta_jarr(b);
     for (size_t i = 0; i < t->k0; i++) {
-        struct json_object *f = meta_jobj(b);
+        struct meta_jv *f = meta_jobj(b);
         meta_jput(b, f, "yi", meta_jnum(b, t->filled[i].yi));
         meta_jput(b, f, "vi", meta_jnum(b, t->filled[i].vi));
         meta_jpush(b, filled, f);
@@ -68,14 +67,14 @@ static struct json_object *trimfill_json(struct meta_jb *b, const struct meta_tr
     return o;
 }
 
-void report_json_bias(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an)
+void report_json_bias(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an)
 {
     const struct meta_analysis_bias *bias = &an->bias;
     int log_scale = an->log_scale;
     if (bias->have_tests) {
         meta_jput(b, root, "egger", regtest_json(b, &bias->egger, log_scale));
         meta_jput(b, root, "regtest", regtest_json(b, &bias->regtest, log_scale));
-        struct json_object *begg = meta_jobj(b);
+        struct meta_jv *begg = meta_jobj(b);
         meta_jput(b, begg, "tau", meta_jnum(b, bias->begg.tau));
         meta_jput(b, begg, "p", meta_jnum(b, bias->begg.p));
         meta_jput(b, root, "begg", begg);
@@ -84,19 +83,19 @@ void report_json_bias(struct meta_jb *b, struct json_object *root, const struct 
               bias->have_trimfill ? trimfill_json(b, &bias->trimfill, log_scale) : NULL);
     const char *notes[REPORT_BIAS_NOTES];
     size_t n = report_bias_notes(an, notes);
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < n; i++)
         meta_jpush(b, arr, meta_jstr(b, notes[i]));
     meta_jput(b, root, "notes", arr);
 }
 
-struct json_object *report_json_influence(struct meta_jb *b, const struct meta_analysis *an)
+struct meta_jv *report_json_influence(struct meta_jb *b, const struct meta_analysis *an)
 {
     const struct meta_analysis_influence *inf = &an->influence;
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < inf->k; i++) {
         const struct meta_influence *r = &inf->row[i];
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "trial", meta_jstr(b, an->contrasts.info[inf->index[i]].trial));
         meta_jput(b, o, "rstudent", meta_jnum(b, r->rstudent));
         meta_jput(b, o, "dffits", meta_jnum(b, r->dffits));
@@ -106,20 +105,18 @@ struct json_object *report_json_influence(struct meta_jb *b, const struct meta_a
         meta_jput(b, o, "QE_del", meta_jnum(b, r->QE_del));
         meta_jput(b, o, "hat", meta_jnum(b, r->hat));
         meta_jput(b, o, "weight", meta_jnum(b, r->weight));
-        struct json_object *flag = json_object_new_boolean(r->influential);
-        b->oom |= !flag;
-        meta_jput(b, o, "influential", flag);
+        meta_jput(b, o, "influential", meta_jbool(b, r->influential));
         meta_jpush(b, arr, o);
     }
     return arr;
 }
 
-static struct json_object *coefficients_json(struct meta_jb *b, const struct meta_metareg *f)
+static struct meta_jv *coefficients_json(struct meta_jb *b, const struct meta_metareg *f)
 {
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t j = 0; j < f->p; j++) {
         const struct meta_metareg_coef *c = &f->coefficients[j];
-        struct json_object *o = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b);
         meta_jput(b, o, "name", meta_jstr(b, c->name));
         meta_jput(b, o, "estimate", meta_jnum(b, c->estimate));
         meta_jput(b, o, "se", meta_jnum(b, c->se));
@@ -143,13 +140,13 @@ static int numeric_moderator(const struct meta_design *d, const char *name)
 
 /* Each regressed trial: its effect, weight and moderators' values (numbers
  * for numeric moderators). */
-static struct json_object *regression_studies(struct meta_jb *b, const struct meta_analysis *an)
+static struct meta_jv *regression_studies(struct meta_jb *b, const struct meta_analysis *an)
 {
     const struct meta_analysis_regression *r = &an->regression;
     const struct meta_analysis_request *req = an->req;
-    struct json_object *arr = meta_jarr(b);
+    struct meta_jv *arr = meta_jarr(b);
     for (size_t i = 0; i < r->k; i++) {
-        struct json_object *o = meta_jobj(b), *values = meta_jobj(b);
+        struct meta_jv *o = meta_jobj(b), *values = meta_jobj(b);
         meta_jput(b, o, "trial", meta_jstr(b, an->contrasts.info[r->index[i]].trial));
         meta_jput(b, o, "yi", meta_jnum(b, r->yi[i]));
         meta_jput(b, o, "vi", meta_jnum(b, r->vi[i]));
@@ -166,14 +163,13 @@ static struct json_object *regression_studies(struct meta_jb *b, const struct me
     return arr;
 }
 
-void report_json_regression(struct meta_jb *b, struct json_object *obj,
-                            const struct meta_analysis *an)
+void report_json_regression(struct meta_jb *b, struct meta_jv *obj, const struct meta_analysis *an)
 {
     const struct meta_analysis_regression *r = &an->regression;
     const struct meta_metareg *f = &r->fit;
     const struct meta_analysis_request *req = an->req;
     meta_jput(b, obj, "k", meta_jint(b, (long long)r->k));
-    struct json_object *mods = meta_jarr(b);
+    struct meta_jv *mods = meta_jarr(b);
     for (size_t j = 0; j < req->n_mods; j++)
         meta_jpush(b, mods, meta_jstr(b, req->mods[j]));
     meta_jput(b, obj, "mods", mods);
@@ -190,24 +186,24 @@ void report_json_regression(struct meta_jb *b, struct json_object *obj,
     meta_jput(b, obj, "H2", meta_jnum(b, f->H2));
     meta_jput(b, obj, "R2", meta_jnum(b, f->R2));
     meta_jput(b, obj, "studies", regression_studies(b, an));
-    struct json_object *excluded =
+    struct meta_jv *excluded =
         report_json_excluded(b, NULL, an->contrasts.excluded, an->contrasts.n_excluded);
     meta_jput(b, obj, "excluded", report_json_excluded(b, excluded, r->excluded, r->n_excluded));
 }
 
 /* `meta bias --format json`: the selection and model, k, the tests, the
  * studies tested, the trials left out and the data block. */
-static struct json_object *bias_root(const struct meta_analysis *an)
+static struct meta_jv *bias_root(const struct meta_analysis *an, struct meta_jb *out)
 {
     struct meta_jb b = {0};
-    struct json_object *root = meta_jobj(&b);
+    struct meta_jv *root = meta_jobj(&b);
     report_json_head(&b, root, an);
     meta_jput(&b, root, "k", meta_jint(&b, (long long)an->bias.k));
     report_json_bias(&b, root, an);
-    struct json_object *studies = meta_jarr(&b);
+    struct meta_jv *studies = meta_jarr(&b);
     for (size_t i = 0; i < an->bias.k; i++) {
         size_t at = an->bias.index[i];
-        struct json_object *o = meta_jobj(&b);
+        struct meta_jv *o = meta_jobj(&b);
         meta_jput(&b, o, "trial", meta_jstr(&b, an->contrasts.info[at].trial));
         meta_jput(&b, o, "yi", meta_jnum(&b, an->overall.studies[at].yi));
         meta_jput(&b, o, "vi", meta_jnum(&b, an->overall.studies[at].vi));
@@ -217,33 +213,47 @@ static struct json_object *bias_root(const struct meta_analysis *an)
     meta_jput(&b, root, "excluded",
               report_json_excluded(&b, NULL, an->contrasts.excluded, an->contrasts.n_excluded));
     report_json_data(&b, root, an);
-    if (b.oom) {
-        json_object_put(root);
-        return NULL;
-    }
+    *out = b;
     return root;
 }
 
-static struct json_object *regress_root(const struct meta_analysis *an)
+static struct meta_jv *regress_root(const struct meta_analysis *an, struct meta_jb *out)
 {
     struct meta_jb b = {0};
-    struct json_object *root = meta_jobj(&b);
+    struct meta_jv *root = meta_jobj(&b);
     report_json_head(&b, root, an);
     report_json_regression(&b, root, an);
     report_json_data(&b, root, an);
-    if (b.oom) {
-        json_object_put(root);
-        return NULL;
-    }
+    *out = b;
     return root;
+}
+
+struct meta_jv *report_bias_root(struct meta_jb *b, const struct meta_analysis *an)
+{
+    *b = (struct meta_jb){0};
+    return an->have_bias ? bias_root(an, b) : NULL;
+}
+
+struct meta_jv *report_regress_root(struct meta_jb *b, const struct meta_analysis *an)
+{
+    *b = (struct meta_jb){0};
+    return an->have_regression ? regress_root(an, b) : NULL;
 }
 
 struct json_object *meta_report_bias_to_json(const struct meta_analysis *an)
 {
-    return an->have_bias ? bias_root(an) : NULL;
+    struct meta_jb b;
+    struct meta_jv *root = report_bias_root(&b, an);
+    struct json_object *o = root ? meta_jto_c(&b, root) : NULL;
+    meta_jb_release(&b);
+    return o;
 }
 
 struct json_object *meta_report_regress_to_json(const struct meta_analysis *an)
 {
-    return an->have_regression ? regress_root(an) : NULL;
+    struct meta_jb b;
+    struct meta_jv *root = report_regress_root(&b, an);
+    struct json_object *o = root ? meta_jto_c(&b, root) : NULL;
+    meta_jb_release(&b);
+    return o;
 }

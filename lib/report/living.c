@@ -5,86 +5,92 @@
  * run records, the one-line summary of a result, and whether a conclusion
  * flipped between two runs.
  */
-#include "meta_json_build.h"
-#include "meta_report.h"
+#include "report_internal.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A string for JSON; NULL as the empty string, as these outputs have it. */
-static struct json_object *jtext(struct meta_jb *b, const char *s)
+static struct meta_jv *jtext(struct meta_jb *b, const char *s)
 {
     return meta_jstr(b, s ? s : "");
+}
+
+struct meta_jv *report_loads_json(struct meta_jb *b, const struct meta_select_load *loads, size_t n,
+                                  const int *only)
+{
+    struct meta_jv *arr = meta_jarr(b);
+    for (size_t i = 0; arr && i < n; i++) {
+        if (only && !only[i])
+            continue;
+        struct meta_jv *o = meta_jobj(b);
+        meta_jput(b, o, "file", jtext(b, loads[i].file));
+        meta_jput(b, o, "sha256", jtext(b, loads[i].sha256));
+        meta_jput(b, o, "loaded_at", jtext(b, loads[i].loaded_at));
+        meta_jpush(b, arr, o);
+    }
+    return arr;
 }
 
 struct json_object *meta_report_loads_json(const struct meta_select_load *loads, size_t n,
                                            const int *only)
 {
     struct meta_jb b = {0};
-    struct json_object *arr = json_object_new_array();
-    for (size_t i = 0; arr && i < n; i++) {
-        if (only && !only[i])
-            continue;
-        struct json_object *o = json_object_new_object();
-        meta_jput(&b, o, "file", jtext(&b, loads[i].file));
-        meta_jput(&b, o, "sha256", jtext(&b, loads[i].sha256));
-        meta_jput(&b, o, "loaded_at", jtext(&b, loads[i].loaded_at));
-        meta_jpush(&b, arr, o);
-    }
-    if (b.oom || !arr) {
-        json_object_put(arr);
-        return NULL;
-    }
-    return arr;
+    struct json_object *o = meta_jto_c(&b, report_loads_json(&b, loads, n, only));
+    meta_jb_release(&b);
+    return o;
 }
 
-struct json_object *meta_report_data_json(const struct meta_selection *sel)
+struct meta_jv *report_data_json(struct meta_jb *b, const struct meta_selection *sel)
 {
     char fingerprint[META_FINGERPRINT_SIZE];
     if (sel->fingerprint[0])
         memcpy(fingerprint, sel->fingerprint, sizeof fingerprint);
-    else if (meta_selection_fingerprint(sel, fingerprint) != META_OK)
-        return NULL;
-    struct meta_jb b = {0};
-    struct json_object *o = json_object_new_object();
-    b.oom |= !o;
-    meta_jput(&b, o, "fingerprint", jtext(&b, fingerprint));
-    struct json_object *loads = meta_report_loads_json(sel->loads, sel->n_loads, NULL);
-    b.oom |= !loads;
-    meta_jput(&b, o, "loads", loads);
-    if (b.oom) {
-        json_object_put(o);
+    else if (meta_selection_fingerprint(sel, fingerprint) != META_OK) {
+        b->oom = 1;
         return NULL;
     }
+    struct meta_jv *o = meta_jobj(b);
+    meta_jput(b, o, "fingerprint", jtext(b, fingerprint));
+    meta_jput(b, o, "loads", report_loads_json(b, sel->loads, sel->n_loads, NULL));
     return o;
+}
+
+void report_json_data(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an)
+{
+    meta_jput(b, root, "data", report_data_json(b, an->data));
+}
+
+struct json_object *meta_report_data_json(const struct meta_selection *sel)
+{
+    struct meta_jb b = {0};
+    struct meta_jv *o = report_data_json(&b, sel);
+    struct json_object *d = o ? meta_jto_c(&b, o) : NULL;
+    meta_jb_release(&b);
+    return d;
 }
 
 char *meta_report_options_json(const struct meta_analysis *an)
 {
     const struct meta_analysis_request *req = an->req;
     struct meta_jb b = {0};
-    struct json_object *o = json_object_new_object();
-    b.oom |= !o;
+    struct meta_jv *o = meta_jobj(&b);
     meta_jput(&b, o, "outcome", jtext(&b, an->data->outcome));
     meta_jput(&b, o, "timepoint", jtext(&b, an->data->timepoint));
-    struct json_object *lists[2] = {json_object_new_array(), json_object_new_array()};
+    struct meta_jv *lists[2] = {meta_jarr(&b), meta_jarr(&b)};
     for (size_t i = 0; i < req->n_treatments; i++)
         meta_jpush(&b, lists[0], jtext(&b, req->treatments[i]));
     for (size_t i = 0; i < req->n_controls; i++)
         meta_jpush(&b, lists[1], jtext(&b, req->controls[i]));
-    b.oom |= !lists[0] || !lists[1];
     meta_jput(&b, o, "treatment", lists[0]);
     meta_jput(&b, o, "control", lists[1]);
     meta_jput(&b, o, "measure", jtext(&b, meta_measure_name(an->opts.measure)));
     meta_jput(&b, o, "model", jtext(&b, meta_model_name(an->opts.model)));
     meta_jput(&b, o, "method", jtext(&b, meta_method_name(an->opts.method)));
     meta_jput(&b, o, "ci", jtext(&b, meta_ci_name(an->opts.ci)));
-    struct json_object *level = json_object_new_double(an->opts.level);
-    b.oom |= !level;
-    meta_jput(&b, o, "level", level);
+    meta_jput(&b, o, "level", meta_jdouble(&b, an->opts.level));
     meta_jput(&b, o, "convention", jtext(&b, meta_convention_name(an->opts.convention)));
     meta_jput(&b, o, "by", req->by ? jtext(&b, req->by) : NULL);
     if (req->totals != META_TOTALS_BOTH) /* absent by default, as before the key existed */
@@ -92,16 +98,11 @@ char *meta_report_options_json(const struct meta_analysis *an)
     meta_jput(&b, o, "prediction",
               an->opts.prediction == META_PREDICTION_DEFAULT
                   ? NULL
-                  : json_object_new_boolean(an->opts.prediction == META_PREDICTION_ON));
-    meta_jput(&b, o, "leave_one_out", json_object_new_boolean(req->leave_one_out));
-    meta_jput(&b, o, "cumulative", json_object_new_boolean(req->cumulative));
-    char *text = NULL;
-    if (!b.oom) {
-        const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
-        text = s ? strdup(s) : NULL;
-    }
-    json_object_put(o);
+                  : meta_jbool(&b, an->opts.prediction == META_PREDICTION_ON));
+    meta_jput(&b, o, "leave_one_out", meta_jbool(&b, req->leave_one_out));
+    meta_jput(&b, o, "cumulative", meta_jbool(&b, req->cumulative));
+    char *text = meta_jtext(&b, o, META_JSON_PLAIN, NULL);
+    meta_jb_release(&b);
     return text;
 }
 

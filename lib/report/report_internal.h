@@ -10,7 +10,6 @@
 #include "meta_report.h"
 #include "meta_text_table.h"
 
-#include <json-c/json.h>
 #include <stddef.h>
 #include "meta_json_build.h"
 
@@ -21,35 +20,49 @@
 /* The selection and model fields every JSON output starts with: outcome,
  * timepoint, treatment, control, measure, model, method, ci, level,
  * convention. */
-void report_json_head(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an);
+void report_json_head(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an);
 
 /* Adds the "data" object every JSON output of an analysis ends with: the
  * fingerprint of an's rows and the loads they came from
- * (meta_report_data_json). */
-void report_json_data(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an);
+ * (meta_report_data_json; living.c). */
+void report_json_data(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an);
 
 /* The trials left out of an analysis, [{"trial", "reason"}], appended to
  * arr (a new array when NULL), which is returned. */
-struct json_object *report_json_excluded(struct meta_jb *b, struct json_object *arr,
-                                         const struct meta_exclusion *x, size_t n);
+struct meta_jv *report_json_excluded(struct meta_jb *b, struct meta_jv *arr,
+                                     const struct meta_exclusion *x, size_t n);
 
-/* Writes root pretty-printed to out and releases it; root NULL means out of
- * memory. Returns META_OK, META_ENOMEM or META_EIO with err set. */
-int report_json_print(FILE *out, struct json_object *root, struct meta_error *err);
+/* Writes root (built by b) pretty-printed to out and releases b; root NULL
+ * or b->oom means out of memory. Returns META_OK, META_ENOMEM or META_EIO
+ * with err set. */
+int report_json_print(FILE *out, struct meta_jb *b, struct meta_jv *root, struct meta_error *err);
+
+/* The "data" object of selection sel built by b (meta_report_data_json);
+ * NULL with b->oom set when it cannot be made. */
+struct meta_jv *report_data_json(struct meta_jb *b, const struct meta_selection *sel);
+
+/* The loads of meta_report_loads_json, built by b. */
+struct meta_jv *report_loads_json(struct meta_jb *b, const struct meta_select_load *loads, size_t n,
+                                  const int *only);
+
+/* The JSON objects of meta_report_bias_to_json() and
+ * meta_report_regress_to_json(), built by b (NULL when the analysis has no
+ * such part). */
+struct meta_jv *report_bias_root(struct meta_jb *b, const struct meta_analysis *an);
+struct meta_jv *report_regress_root(struct meta_jb *b, const struct meta_analysis *an);
 
 /* ---- JSON of the analyses beside pooling (json_bias.c) -------------------- */
 
 /* Adds to root what an->bias holds: "egger", "regtest" and "begg" (when
  * the tests ran), "trimfill" (null when it could not run) and "notes". */
-void report_json_bias(struct meta_jb *b, struct json_object *root, const struct meta_analysis *an);
+void report_json_bias(struct meta_jb *b, struct meta_jv *root, const struct meta_analysis *an);
 
 /* The "influence" array: one object per study with an estimate. */
-struct json_object *report_json_influence(struct meta_jb *b, const struct meta_analysis *an);
+struct meta_jv *report_json_influence(struct meta_jb *b, const struct meta_analysis *an);
 
 /* Adds the fields of a meta-regression to obj: k, mods, coefficients,
  * QM ... R2, studies and excluded. */
-void report_json_regression(struct meta_jb *b, struct json_object *obj,
-                            const struct meta_analysis *an);
+void report_json_regression(struct meta_jb *b, struct meta_jv *obj, const struct meta_analysis *an);
 
 /* The notes that go with the small-study tests (vocabulary.c): that below
  * 10 studies they have little power, and why trim-and-fill did not run.

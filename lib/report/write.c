@@ -41,12 +41,16 @@ int meta_report_write(FILE *out, enum meta_report_format format, const struct me
 
 int meta_report_bias_json(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
-    return report_json_print(out, meta_report_bias_to_json(an), err);
+    struct meta_jb b;
+    struct meta_jv *root = report_bias_root(&b, an);
+    return report_json_print(out, &b, root, err);
 }
 
 int meta_report_regress_json(FILE *out, const struct meta_analysis *an, struct meta_error *err)
 {
-    return report_json_print(out, meta_report_regress_to_json(an), err);
+    struct meta_jb b;
+    struct meta_jv *root = report_regress_root(&b, an);
+    return report_json_print(out, &b, root, err);
 }
 
 int meta_report_bias_write(FILE *out, enum meta_report_format format,

@@ -356,4 +356,33 @@ int meta_analysis_run_many(struct meta_db *db, const struct meta_analysis_reques
                            size_t n, struct meta_analysis *ans, struct meta_request_error *errs,
                            int *status, struct meta_error *err);
 
+/* A batch of requests whose selections are on their way. */
+struct meta_analysis_batch;
+
+/*
+ * meta_analysis_run_many in steps, so that the caller can compute and
+ * write one batch while the server reads the next: _send checks the
+ * requests (status[i] and errs[i] of those that fail) and sends the
+ * statement that reads the selections of the others into *batch; _finish
+ * waits for it and gives each request still META_OK its selection in
+ * ans[i].sel, checked, for meta_analysis_compute(reqs[i], &ans[i].sel,
+ * &ans[i], &errs[i]), which needs no registry. Between _send and _finish
+ * db takes no other command; reqs stays valid until the batch is freed.
+ * Both return META_OK, or the failure of the batch as a whole (META_EDB,
+ * META_ENOMEM: err says why, and every status[i] is that failure).
+ * meta_analysis_batch_free frees the batch after either, finished or not.
+ */
+int meta_analysis_run_many_send(struct meta_db *db, const struct meta_analysis_request *const *reqs,
+                                size_t n, struct meta_request_error *errs, int *status,
+                                struct meta_analysis_batch **batch, struct meta_error *err);
+int meta_analysis_run_many_finish(struct meta_db *db, struct meta_analysis_batch *batch,
+                                  struct meta_analysis *ans, struct meta_request_error *errs,
+                                  int *status, struct meta_error *err);
+void meta_analysis_batch_free(struct meta_db *db, struct meta_analysis_batch *batch);
+
+/* Between _send and _finish: reads what the server has sent so far, so
+ * that it goes on reading while the caller works (a batch's rows exceed
+ * what the connection holds). batch may be NULL. */
+void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *batch);
+
 #endif

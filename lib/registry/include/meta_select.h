@@ -203,6 +203,39 @@ int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, s
                         struct meta_selection *out, int *status, struct meta_error *errs,
                         struct meta_error *err);
 
+/* A batch of selections whose statement is on its way to the server
+ * (meta_db_select_many_send) and whose rows are not read yet. */
+struct meta_select_batch {
+    const struct meta_select_query *q; /* the caller's, kept until finished */
+    size_t n;
+    int *in_batch; /* which queries the statement reads */
+    int sent;      /* a statement awaits its rows */
+};
+
+/*
+ * meta_db_select_many in two halves, so that the caller works while the
+ * server reads: _send sends the statement for q[0..n-1] (q kept valid by
+ * the caller) without waiting; _finish waits for its rows and does the
+ * rest, with meta_db_select_many's results and returns. Between the two
+ * the connection takes no other command. _send's failure (META_EDB,
+ * META_ENOMEM, err says why) leaves batch to meta_select_batch_release;
+ * _finish releases it in any case.
+ */
+int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query *q, size_t n,
+                             struct meta_select_batch *batch, struct meta_error *err);
+int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *batch,
+                               struct meta_selection *out, int *status, struct meta_error *errs,
+                               struct meta_error *err);
+
+/* Reads what the server has sent of the batch's rows so far, without
+ * waiting: called now and then between _send and _finish, it keeps the
+ * server from waiting on a full connection while the caller works. */
+void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch);
+
+/* Drops a batch that is not to be finished: reads and discards any rows
+ * on their way, and frees it. */
+void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch);
+
 /*
  * The fingerprint of the rows of sel: the SHA-256, as 64 lowercase hex
  * digits, of the outcome, the time point and every arm and estimate row
