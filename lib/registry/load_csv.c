@@ -1,9 +1,11 @@
 /*
  * meta_db_load (see meta_load.h): `meta load` of arm-level CSV files, each
  * one a source of a load (load.c). Files the registry holds as they are
- * need their SHA-256 only (load_summary.c); otherwise each file's rows are
- * checked in C as they stream (load_row.c) and staged; memory holds one
- * record and one COPY buffer, whatever the size of the file.
+ * need their SHA-256 only (load_summary.c); one file of new trials goes
+ * straight into the registry's tables when it can (load_direct.c);
+ * otherwise each file's rows are checked in C as they stream (load_row.c)
+ * and staged; memory holds one record and one COPY buffer, whatever the
+ * size of the file.
  */
 #include "load_row.h"
 #include "load_stage.h"
@@ -105,6 +107,12 @@ int meta_db_load(struct meta_db *db, const char *const *paths, size_t npaths,
     if (ret == META_OK && done)
         return META_OK;
     meta_load_report_release(report);
+    if (ret == META_OK && npaths == 1 && *paths[0]) {
+        ret = meta_load_direct(db, paths[0], report, &done, err);
+        if (ret == META_OK && done)
+            return META_OK;
+        meta_load_report_release(report);
+    }
     if (ret != META_OK) {
         if (ret == META_EDB)
             meta_load_say_nothing_loaded(err);

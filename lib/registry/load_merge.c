@@ -272,7 +272,7 @@ static int store_results(struct meta_loader *run, struct meta_load_report *repor
  * This is what pg_restore --disable-triggers does, made safe by locking the
  * tables against other writers for the rest of the transaction.
  */
-static int skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
+int meta_load_skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err)
 {
     int ret;
     *skipped = 0;
@@ -331,7 +331,7 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
     snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, run->any_rattrs ? STAGED_RATTRS : "NULL::text",
              attrs, attrs);
 
-    if ((ret = skip_fk_triggers(conn, &skipped, err)))
+    if ((ret = meta_load_skip_fk_triggers(conn, &skipped, err)))
         return ret;
 
     if ((ret = update_arm_attributes(run, err)) ||

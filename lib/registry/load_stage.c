@@ -161,8 +161,8 @@ static void put_text(struct meta_load_buf *b, struct meta_load_text t)
  * already gone, which PostgreSQL reads to the same value), or as a record
  * gave it: integers exactly, doubles with 17 significant digits, which
  * read back to the same double. */
-static void put_number_text(struct meta_load_buf *b, const struct meta_load_row *row,
-                            enum meta_load_col col, double value, int integer)
+void meta_load_put_number(struct meta_load_buf *b, const struct meta_load_row *row,
+                          enum meta_load_col col, double value, int integer)
 {
     const struct meta_load_text *t = &row->num_text[col];
     if (t->s) {
@@ -181,7 +181,7 @@ static void put_number_text(struct meta_load_buf *b, const struct meta_load_row 
 static void put_number(struct meta_load_buf *b, const struct meta_load_row *row,
                        enum meta_load_col col, double value, int integer)
 {
-    put_number_text(b, row, col, value, integer);
+    meta_load_put_number(b, row, col, value, integer);
     meta_load_buf_put(b, "\t", 1);
 }
 
@@ -218,7 +218,7 @@ static void json_number(struct meta_load_buf *j, const char *key, const struct m
     meta_load_buf_put(j, ",\"", 2);
     meta_load_buf_puts(j, key);
     meta_load_buf_put(j, "\":\"", 3);
-    put_number_text(j, row, col, value, integer);
+    meta_load_put_number(j, row, col, value, integer);
     meta_load_buf_put(j, "\"", 1);
 }
 

@@ -223,6 +223,47 @@ int meta_load_record_summaries(struct meta_loader *l, const struct meta_load_rep
 int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npaths,
                         struct meta_load_report *report, int *done, struct meta_error *err);
 
+/*
+ * Loads the one CSV file at path by the direct path (load_direct.c) when it
+ * can: every row valid, arm rows only, each trial's rows together (at most
+ * 64 arms and 4,096 rows a trial, 64 outcomes a file), no key given twice
+ * within a trial, an arm of one treatment, an outcome of one kind that the
+ * registry does not hold as another, and no trial of the file in the
+ * registry. Then, in one transaction under the load lock, it writes the
+ * trials, arms (their attributes merged in file order, later rows win) and
+ * results with COPY under ids reserved from the identity sequences, in the
+ * order the staging path gives them, records the load as the staging path
+ * does, fills report (every row inserted) and sets *done = 1. A file it
+ * cannot prove so, in the streaming checks or when the registry's keys
+ * refuse a row (a trial it holds), leaves nothing written and *done = 0:
+ * the caller loads it by the staging path, which words every problem.
+ * report must be empty on entry. Returns META_OK, or META_EDB (the lock's
+ * wait ran out, the database failed) or META_ENOMEM: nothing loaded.
+ */
+int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_report *report,
+                     int *done, struct meta_error *err);
+
+/* Whether meta_db_load tries the direct path (allow 1, the default, or 0:
+ * every file staged), and how many loads the direct path has stored in this
+ * process: the tests compare the two paths with these. */
+void meta_load_direct_allow(int allow);
+long meta_load_direct_count(void);
+
+/*
+ * Runs the rest of the transaction in replica mode where the server lets
+ * this session, which skips the foreign-key triggers (*skipped = 1), and
+ * then locks the registry's tables against other writers until the commit
+ * (load_merge.c). Every id a load writes comes from its own parent rows,
+ * under the load lock, so the keys hold by construction. Returns META_OK
+ * or META_EDB.
+ */
+int meta_load_skip_fk_triggers(PGconn *conn, int *skipped, struct meta_error *err);
+
+/* Appends a number of row as the source wrote it, or as a record gave it
+ * (integers exactly, doubles with 17 significant digits) (load_stage.c). */
+void meta_load_put_number(struct meta_load_buf *b, const struct meta_load_row *row,
+                          enum meta_load_col col, double value, int integer);
+
 /* The key of the transaction-level advisory lock that makes loads run one
  * after the other (meta_load_lock): the bytes of "metaload". */
 #define META_LOAD_LOCK_KEY "7882826103418319204"

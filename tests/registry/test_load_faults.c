@@ -1,7 +1,8 @@
 /*
  * Loads that go wrong, against a real PostgreSQL: a loading process killed
- * with SIGKILL while it streams and while it merges leaves the registry
- * exactly as before; a server that drops the connection midway gives a
+ * with SIGKILL while it streams and while it merges (staging path), or while
+ * it copies new arms or results (direct path), leaves the registry exactly
+ * as before; a server that drops the connection midway gives a
  * clear error and stores nothing; two loads of overlapping files (of arm
  * rows, of estimate rows) at once end as if run one after the other. Loads run in child processes,
  * each with its own connection, identified in pg_stat_activity by application_name.
@@ -154,8 +155,10 @@ static void small_registry(struct meta_db *db)
 
 /* Kills a load of a large file (of arm rows, or of estimate rows) with
  * SIGKILL once its session runs a statement starting with `when`, then
- * checks nothing changed. */
-static void kill_during(const char *dbname, const char *when, int estimates)
+ * checks nothing changed. The arm rows' trials are named from prefix: "K"
+ * makes them all new (the direct path), "S" gives some of the registry's
+ * trials other values (the staging path). */
+static void kill_during(const char *dbname, const char *when, int estimates, const char *prefix)
 {
     struct meta_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_db(dbname, conninfo, sizeof conninfo, &db), 0);
@@ -171,7 +174,7 @@ static void kill_during(const char *dbname, const char *when, int estimates)
     char *before = meta_test_load_snapshot(conninfo, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(before);
     const char *big = estimates ? write_estimates("big.csv", "K", 1, 150000, 0.5, 2001)
-                                : write_trials("big.csv", "K", 1, 150000, 0.5, 2001);
+                                : write_trials("big.csv", prefix, 1, 150000, 0.5, 2001);
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 
     PGconn *watch = PQconnectdb(conninfo);
@@ -205,29 +208,42 @@ static void kill_during(const char *dbname, const char *when, int estimates)
 
 static void test_kill_while_streaming(void)
 {
-    kill_during("meta_test_load_kill_copy", "COPY meta_stage", 0);
+    kill_during("meta_test_load_kill_copy", "COPY meta_stage", 0, "S");
 }
 
 static void test_kill_while_merging(void)
 {
-    kill_during("meta_test_load_kill_merge", "UPDATE arms", 0);
+    kill_during("meta_test_load_kill_merge", "UPDATE arms", 0, "S");
 }
 
 static void test_kill_while_merging_estimates(void)
 {
-    kill_during("meta_test_load_kill_estimates", "WITH u AS", 1);
+    kill_during("meta_test_load_kill_estimates", "WITH u AS", 1, "K");
+}
+
+/* New trials go straight into the registry's tables: killed while their
+ * arms, then their results, stream. */
+static void test_kill_while_copying_arms(void)
+{
+    kill_during("meta_test_load_kill_arms", "COPY arms", 0, "K");
+}
+
+static void test_kill_while_copying_results(void)
+{
+    kill_during("meta_test_load_kill_results", "COPY continuous_results", 0, "K");
 }
 
 /* The server ends the session midway (as when it is stopped): the load
- * reports the database error and nothing is stored. */
-static void terminate_during(const char *dbname, const char *when)
+ * reports the database error and nothing is stored. prefix as for
+ * kill_during. */
+static void terminate_during(const char *dbname, const char *when, const char *prefix)
 {
     struct meta_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_db(dbname, conninfo, sizeof conninfo, &db), 0);
     small_registry(db);
     char *before = meta_test_load_snapshot(conninfo, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-    const char *big = write_trials("big.csv", "K", 1, 150000, 0.5, 2001);
+    const char *big = write_trials("big.csv", prefix, 1, 150000, 0.5, 2001);
     int fds[2];
     CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
     PGconn *watch = PQconnectdb(conninfo);
@@ -263,12 +279,17 @@ static void terminate_during(const char *dbname, const char *when)
 
 static void test_terminated_while_streaming(void)
 {
-    terminate_during("meta_test_load_term_copy", "COPY meta_stage");
+    terminate_during("meta_test_load_term_copy", "COPY meta_stage", "S");
 }
 
 static void test_terminated_while_merging(void)
 {
-    terminate_during("meta_test_load_term_merge", "UPDATE arms");
+    terminate_during("meta_test_load_term_merge", "UPDATE arms", "S");
+}
+
+static void test_terminated_while_copying_results(void)
+{
+    terminate_during("meta_test_load_term_results", "COPY continuous_results", "K");
 }
 
 /* Loads a then b (a registry of its own) and returns the snapshot. */
@@ -390,6 +411,9 @@ int main(void)
         {"SIGKILL while merging estimates", test_kill_while_merging_estimates},
         {"connection ended while streaming", test_terminated_while_streaming},
         {"connection ended while merging", test_terminated_while_merging},
+        {"SIGKILL while copying new arms", test_kill_while_copying_arms},
+        {"SIGKILL while copying new results", test_kill_while_copying_results},
+        {"connection ended while copying new results", test_terminated_while_copying_results},
         {"concurrent loads equal sequential ones", test_concurrent_loads},
         {"concurrent loads of estimates equal sequential ones", test_concurrent_estimate_loads},
         {NULL, NULL},

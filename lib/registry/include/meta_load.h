@@ -87,6 +87,16 @@ void meta_load_report_release(struct meta_load_report *r);
  * (estimate rows). A stored result equal to the new row keeps the load that
  * brought it.
  *
+ * One file of new trials (none of its trials stored; arm rows only, each
+ * trial's rows together; no rule broken) is stored more directly, to the
+ * same end: read once under the load lock, its trials, arms and results
+ * are written with COPY straight into their tables under ids reserved from
+ * their sequences, its arms and results held in temporary files until
+ * their turn. Any other file, or one that proves otherwise on the way (a
+ * trial the registry holds or that the file gives again later, a broken
+ * rule, estimate rows, a trial of more than 64 arms or 4,096 rows, more
+ * than 64 outcomes), is loaded as above, with the same messages.
+ *
  * A call whose files the registry already holds as they are is seen from
  * their SHA-256 alone: when for each file a load of the same bytes is
  * stored and no load since changed anything (stored, replaced or removed a

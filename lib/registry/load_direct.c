@@ -1,0 +1,738 @@
+/*
+ * The direct path of `meta load` (see load_stage.h): a file of new trials,
+ * each trial's rows together, written with COPY straight into trials, arms
+ * and the result tables under ids reserved from their sequences, instead of
+ * being staged and merged in SQL. The file is read once: its trials stream
+ * to the server as it is read, its arms and results go to temporary files
+ * (one COPY at a time per connection) that follow. Every file it cannot
+ * prove new and simple goes back to the staging path, which words every
+ * problem; memory holds one trial's arms and keys, whatever the file's size.
+ */
+#include "load_lock.h"
+#include "load_row.h"
+#include "load_stage.h"
+
+#include "pg_util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A trial with more arms or rows, or a file with more outcomes, goes to
+ * the staging path: the checks here keep them in small tables. */
+#define DIRECT_MAX_ARMS     64
+#define DIRECT_MAX_ROWS     4096
+#define DIRECT_KEY_SLOTS    8192 /* a power of two above twice DIRECT_MAX_ROWS */
+#define DIRECT_MAX_OUTCOMES 64
+
+#define COPY_FLUSH_BYTES (256 * 1024)
+
+/* A reason to leave the file to the staging path, as a stop of the reader. */
+#define DIRECT_STAGE (-1000)
+
+/* One attribute of an arm, its texts in the group's arena; next chains an
+ * arm's attributes (-1 ends). */
+struct direct_attr {
+    size_t name, name_len, value, value_len;
+    int next;
+};
+
+struct direct_arm {
+    size_t label, label_len, treatment, treatment_len;
+    int first_attr, last_attr;
+};
+
+struct direct_outcome {
+    char *name;
+    size_t len;
+    enum meta_load_kind kind;
+    long long id;
+};
+
+/* The rows of the current trial. */
+struct direct_group {
+    struct meta_load_buf arena; /* trial name first, then labels, treatments, attributes */
+    size_t trial_len;
+    int active;
+    struct direct_arm arms[DIRECT_MAX_ARMS];
+    int narms;
+    struct direct_attr *attrs;
+    int nattrs, cap_attrs;
+    uint64_t keys[DIRECT_KEY_SLOTS]; /* hashes of (arm, outcome, timepoint); 0 is empty */
+    int used[DIRECT_MAX_ROWS];       /* the slots of keys in use, to empty them */
+    int nrows;
+};
+
+struct direct {
+    PGconn *conn;
+    const char *path;
+    FILE *arms_file;       /* COPY lines of the arms */
+    FILE *results_file[2]; /* of the continuous and binary results: outcome number first */
+    struct meta_load_layout layout;
+    int have_layout;
+    struct meta_load_errors errs; /* problems here send the file to the staging path */
+    struct direct_group *g;
+    struct direct_outcome outcomes[DIRECT_MAX_OUTCOMES];
+    int noutcomes;
+    long long rows, trials, arms, continuous, binary;
+    long long first_trial, first_arm, load_id;
+    long long group_no, arms_before; /* the current trial's number and the arms before it */
+    struct meta_load_buf copy, json, line;
+    struct meta_error *err;
+};
+
+static uint64_t fnv(uint64_t h, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int same_text(const struct direct_group *g, size_t off, size_t len, struct meta_load_text t)
+{
+    return len == t.len && (len == 0 || memcmp(g->arena.data + off, t.s, len) == 0);
+}
+
+static size_t keep(struct direct_group *g, struct meta_load_text t)
+{
+    size_t off = g->arena.len;
+    meta_load_buf_put(&g->arena, t.s ? t.s : "", t.s ? t.len : 0);
+    return off;
+}
+
+/* ---- COPY ---------------------------------------------------------------------- */
+
+static int flush(struct direct *d, int force)
+{
+    struct meta_load_buf *b = &d->copy;
+    if (b->nomem)
+        return meta_error_set(d->err, META_ENOMEM, "out of memory");
+    if ((force || b->len >= COPY_FLUSH_BYTES) && b->len > 0) {
+        if (PQputCopyData(d->conn, b->data, (int)b->len) != 1)
+            return meta_pg_error(d->err, d->conn, NULL, "cannot send rows to the database");
+        meta_load_buf_reset(b);
+    }
+    return META_OK;
+}
+
+static int start_copy(struct direct *d, const char *sql)
+{
+    PGresult *res = PQexec(d->conn, sql);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COPY_IN)
+        ret = meta_pg_error(d->err, d->conn, res, "cannot start copying rows");
+    PQclear(res);
+    meta_load_buf_reset(&d->copy);
+    return ret;
+}
+
+/* Ends the COPY (discarding it with abort_msg). A row the registry's keys
+ * or constraints refuse (a trial it holds, say) sends the file to the
+ * staging path: DIRECT_STAGE. */
+static int end_copy(struct direct *d, const char *abort_msg)
+{
+    int ret = abort_msg ? META_OK : flush(d, 1);
+    if (PQputCopyEnd(d->conn, ret == META_OK ? abort_msg : "meta load: stopped") != 1 &&
+        ret == META_OK)
+        ret = meta_pg_error(d->err, d->conn, NULL, "cannot send rows to the database");
+    PGresult *res;
+    while ((res = PQgetResult(d->conn)) != NULL) {
+        if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+            if (state && strncmp(state, "23", 2) == 0)
+                ret = DIRECT_STAGE;
+            else
+                ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
+        }
+        PQclear(res);
+    }
+    return ret;
+}
+
+static void put_field(struct meta_load_buf *b, const char *s, size_t len, const char *end)
+{
+    meta_load_buf_copy_field(b, s, len);
+    meta_load_buf_puts(b, end);
+}
+
+/* ---- The current trial ----------------------------------------------------------- */
+
+/* Arms of the group in first appearance: the arm of label (-1: none). */
+static int find_arm(const struct direct_group *g, struct meta_load_text label)
+{
+    for (int i = 0; i < g->narms; i++)
+        if (same_text(g, g->arms[i].label, g->arms[i].label_len, label))
+            return i;
+    return -1;
+}
+
+/* Gives arm a the row's attributes, a later value taking the place of an
+ * earlier one of the same name. */
+static int merge_attrs(struct direct_group *g, int a, const struct meta_load_row *row)
+{
+    struct direct_arm *arm = &g->arms[a];
+    for (size_t i = 0; i < row->n_arm_attrs; i++) {
+        const struct meta_load_attr *at = &row->arm_attrs[i];
+        int k = arm->first_attr;
+        while (k >= 0 && !same_text(g, g->attrs[k].name, g->attrs[k].name_len, at->name))
+            k = g->attrs[k].next;
+        if (k >= 0) {
+            g->attrs[k].value = keep(g, at->value);
+            g->attrs[k].value_len = at->value.len;
+            continue;
+        }
+        if (g->nattrs == g->cap_attrs) {
+            int cap = g->cap_attrs ? 2 * g->cap_attrs : 64;
+            struct direct_attr *attrs = realloc(g->attrs, (size_t)cap * sizeof *attrs);
+            if (!attrs)
+                return META_ENOMEM;
+            g->attrs = attrs;
+            g->cap_attrs = cap;
+        }
+        k = g->nattrs++;
+        g->attrs[k] = (struct direct_attr){keep(g, at->name), at->name.len, keep(g, at->value),
+                                           at->value.len, -1};
+        if (arm->last_attr >= 0)
+            g->attrs[arm->last_attr].next = k;
+        else
+            arm->first_attr = k;
+        arm->last_attr = k;
+    }
+    return META_OK;
+}
+
+/* Adds the row's key to the trial's; 0 when it is there already (or its
+ * hash is: either way the staging path decides). */
+static int add_key(struct direct_group *g, int a, const struct meta_load_row *row)
+{
+    uint64_t h = fnv(14695981039346656037ULL, (const char *)&a, sizeof a);
+    h = fnv(h, row->outcome.s, row->outcome.len);
+    h = fnv(h, "", 1);
+    h = fnv(h, row->timepoint.s ? row->timepoint.s : "", row->timepoint.len);
+    if (h == 0)
+        h = 1;
+    size_t i = (size_t)h & (DIRECT_KEY_SLOTS - 1);
+    while (g->keys[i] != 0) {
+        if (g->keys[i] == h)
+            return 0;
+        i = (i + 1) & (DIRECT_KEY_SLOTS - 1);
+    }
+    g->keys[i] = h;
+    g->used[g->nrows - 1] = (int)i;
+    return 1;
+}
+
+/* Writes one line to a temporary file; a file that cannot be written
+ * (a full disk) sends the file to the staging path. */
+static int write_line(struct direct *d, FILE *f, struct meta_load_buf *b)
+{
+    if (b->nomem)
+        return meta_error_set(d->err, META_ENOMEM, "out of memory");
+    int ok = fwrite(b->data, 1, b->len, f) == b->len;
+    meta_load_buf_reset(b);
+    return ok ? META_OK : DIRECT_STAGE;
+}
+
+/* Writes the arms of the finished trial, their attributes merged. */
+static int end_group(struct direct *d)
+{
+    struct direct_group *g = d->g;
+    if (!g->active)
+        return META_OK;
+    struct meta_load_buf *b = &d->line;
+    for (int i = 0; i < g->narms; i++) {
+        const struct direct_arm *arm = &g->arms[i];
+        meta_load_buf_int(b, d->first_arm + d->arms_before + i);
+        meta_load_buf_put(b, "\t", 1);
+        meta_load_buf_int(b, d->first_trial + d->group_no);
+        meta_load_buf_put(b, "\t", 1);
+        put_field(b, g->arena.data + arm->label, arm->label_len, "\t");
+        put_field(b, g->arena.data + arm->treatment, arm->treatment_len, "\t");
+        struct meta_load_buf *j = &d->json;
+        meta_load_buf_reset(j);
+        meta_load_buf_put(j, "{", 1);
+        for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next) {
+            if (k != arm->first_attr)
+                meta_load_buf_put(j, ",", 1);
+            meta_load_buf_json_string(j, g->arena.data + g->attrs[k].name, g->attrs[k].name_len);
+            meta_load_buf_put(j, ":", 1);
+            meta_load_buf_json_string(j, g->arena.data + g->attrs[k].value, g->attrs[k].value_len);
+        }
+        meta_load_buf_put(j, "}", 1);
+        if (j->nomem)
+            return meta_error_set(d->err, META_ENOMEM, "out of memory");
+        put_field(b, j->data, j->len, "\n");
+    }
+    int ret = write_line(d, d->arms_file, b);
+    if (ret != META_OK)
+        return ret;
+    d->arms_before += g->narms;
+    d->group_no++;
+    g->active = 0;
+    return META_OK;
+}
+
+static int start_group(struct direct *d, const struct meta_load_row *row)
+{
+    struct direct_group *g = d->g;
+    meta_load_buf_reset(&g->arena);
+    keep(g, row->trial);
+    g->trial_len = row->trial.len;
+    g->narms = 0;
+    g->nattrs = 0;
+    for (int i = 0; i < g->nrows && i < DIRECT_MAX_ROWS; i++)
+        g->keys[g->used[i]] = 0;
+    g->nrows = 0;
+    g->active = 1;
+    meta_load_buf_int(&d->copy, d->first_trial + d->group_no);
+    meta_load_buf_put(&d->copy, "\t", 1);
+    put_field(&d->copy, row->trial.s, row->trial.len, "\n");
+    return flush(d, 0);
+}
+
+/* The outcome of the row, added when new (NULL: too many). */
+static struct direct_outcome *outcome_of(struct direct *d, const struct meta_load_row *row)
+{
+    for (int i = 0; i < d->noutcomes; i++)
+        if (d->outcomes[i].len == row->outcome.len &&
+            memcmp(d->outcomes[i].name, row->outcome.s, row->outcome.len) == 0)
+            return &d->outcomes[i];
+    if (d->noutcomes == DIRECT_MAX_OUTCOMES)
+        return NULL;
+    struct direct_outcome *o = &d->outcomes[d->noutcomes];
+    if (!(o->name = malloc(row->outcome.len + 1)))
+        return NULL;
+    memcpy(o->name, row->outcome.s, row->outcome.len);
+    o->name[row->outcome.len] = '\0';
+    o->len = row->outcome.len;
+    o->kind = row->kind;
+    o->id = 0;
+    d->noutcomes++;
+    return o;
+}
+
+/* One result row, to the temporary file of its table: the outcome's
+ * number in the file first, then the columns of its COPY but the first and
+ * the last (send_file puts the outcome's and the load's ids there). */
+static int put_result(struct direct *d, const struct meta_load_row *row, int a, int outcome)
+{
+    struct meta_load_buf *b = &d->line;
+    meta_load_buf_int(b, outcome);
+    meta_load_buf_put(b, "\t", 1);
+    meta_load_buf_int(b, d->first_arm + d->arms_before + a);
+    meta_load_buf_put(b, "\t", 1);
+    put_field(b, row->timepoint.s ? row->timepoint.s : "", row->timepoint.len, "\t");
+    if (row->kind == META_LOAD_CONTINUOUS) {
+        meta_load_put_number(b, row, META_LOAD_COL_N, row->n, 1);
+        meta_load_buf_put(b, "\t", 1);
+        meta_load_put_number(b, row, META_LOAD_COL_MEAN, row->mean, 0);
+        meta_load_buf_put(b, "\t", 1);
+        meta_load_put_number(b, row, META_LOAD_COL_SD, row->sd, 0);
+    } else {
+        meta_load_put_number(b, row, META_LOAD_COL_EVENTS, row->events, 1);
+        meta_load_buf_put(b, "\t", 1);
+        meta_load_put_number(b, row, META_LOAD_COL_TOTAL, row->total, 1);
+    }
+    meta_load_buf_put(b, "\t", 1);
+    if (row->n_result_attrs == 0) {
+        META_LOAD_BUF_LITERAL(b, "\\N");
+    } else {
+        struct meta_load_buf *j = &d->json;
+        meta_load_buf_reset(j);
+        for (size_t i = 0; i < row->n_result_attrs; i++) {
+            meta_load_buf_put(j, i ? "," : "{", 1);
+            meta_load_buf_json_string(j, row->result_attrs[i].name.s,
+                                      row->result_attrs[i].name.len);
+            meta_load_buf_put(j, ":", 1);
+            meta_load_buf_json_string(j, row->result_attrs[i].value.s,
+                                      row->result_attrs[i].value.len);
+        }
+        meta_load_buf_put(j, "}", 1);
+        if (j->nomem)
+            return meta_error_set(d->err, META_ENOMEM, "out of memory");
+        meta_load_buf_copy_field(b, j->data, j->len);
+    }
+    meta_load_buf_put(b, "\n", 1);
+    return write_line(d, d->results_file[row->kind == META_LOAD_BINARY], b);
+}
+
+/* One valid row: checks what spans rows within its trial and the file,
+ * and follows the trials and arms to their ids. */
+static int on_row(struct direct *d, const struct meta_load_row *row)
+{
+    struct direct_group *g = d->g;
+    int ret;
+    if (row->kind != META_LOAD_CONTINUOUS && row->kind != META_LOAD_BINARY)
+        return DIRECT_STAGE;
+    if (!g->active || !same_text(g, 0, g->trial_len, row->trial)) {
+        if ((ret = end_group(d)) != META_OK || (ret = start_group(d, row)) != META_OK)
+            return ret;
+    }
+    if (g->arena.nomem)
+        return meta_error_set(d->err, META_ENOMEM, "out of memory");
+    struct direct_outcome *o = outcome_of(d, row);
+    if (!o || o->kind != row->kind)
+        return DIRECT_STAGE;
+    int a = find_arm(g, row->arm);
+    if (a < 0) {
+        if (g->narms == DIRECT_MAX_ARMS)
+            return DIRECT_STAGE;
+        a = g->narms++;
+        struct direct_arm *arm = &g->arms[a];
+        arm->label = keep(g, row->arm);
+        arm->label_len = row->arm.len;
+        arm->treatment = keep(g, row->treatment);
+        arm->treatment_len = row->treatment.len;
+        arm->first_attr = arm->last_attr = -1;
+    } else if (!same_text(g, g->arms[a].treatment, g->arms[a].treatment_len, row->treatment)) {
+        return DIRECT_STAGE;
+    }
+    if (++g->nrows > DIRECT_MAX_ROWS || !add_key(g, a, row))
+        return DIRECT_STAGE;
+    if (merge_attrs(g, a, row) != META_OK || g->arena.nomem)
+        return meta_error_set(d->err, META_ENOMEM, "out of memory");
+    d->rows++;
+    if (row->kind == META_LOAD_CONTINUOUS)
+        d->continuous++;
+    else
+        d->binary++;
+    return put_result(d, row, a, (int)(o - d->outcomes));
+}
+
+static int on_record(const struct meta_csv_record *rec, void *ctx)
+{
+    struct direct *d = ctx;
+    if (!d->have_layout) {
+        int rc = meta_load_layout_init(&d->layout, d->path, rec, &d->errs);
+        if (rc == META_ENOMEM)
+            return meta_error_set(d->err, rc, "out of memory");
+        if (rc != META_OK)
+            return DIRECT_STAGE;
+        d->have_layout = 1;
+        return d->layout.estimates ? DIRECT_STAGE : META_OK;
+    }
+    if (meta_load_row_blank(rec))
+        return META_OK;
+    struct meta_load_row row;
+    if (meta_load_row_check(&d->layout, d->path, rec, &row, &d->errs) != META_OK)
+        return DIRECT_STAGE; /* the staging path reports it */
+    return on_row(d, &row);
+}
+
+/* Reads the file, streaming its trials into the open COPY. */
+static int read_file(struct direct *d, char sha256[META_CSV_SHA256_HEX])
+{
+    struct meta_error rerr;
+    meta_error_clear(&rerr);
+    int rc = meta_csv_read(d->path, d->path, on_record, d, sha256, &rerr);
+    if (rc == META_OK)
+        rc = end_group(d);
+    if (rc == META_ENOMEM || rc == META_EDB)
+        return rc;
+    if (rc != META_OK || !d->have_layout)
+        return DIRECT_STAGE;
+    for (int i = 0; i < 3; i++) {
+        FILE *f = i == 0 ? d->arms_file : d->results_file[i - 1];
+        if (fflush(f) != 0 || ferror(f))
+            return DIRECT_STAGE;
+    }
+    return META_OK;
+}
+
+/* Streams the temporary file f into the COPY sql. Lines of results get
+ * their outcome's id in place of its number and the load's id at the end. */
+static int send_file(struct direct *d, FILE *f, const char *sql, int results)
+{
+    int ret = start_copy(d, sql);
+    if (ret != META_OK)
+        return ret;
+    rewind(f);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    struct meta_load_buf *b = &d->copy;
+    while (ret == META_OK && (len = getline(&line, &cap, f)) > 0) {
+        if (!results) {
+            meta_load_buf_put(b, line, (size_t)len);
+        } else {
+            char *tab = memchr(line, '\t', (size_t)len);
+            long outcome = strtol(line, NULL, 10);
+            if (!tab || outcome < 0 || outcome >= d->noutcomes || line[len - 1] != '\n') {
+                ret = DIRECT_STAGE;
+                break;
+            }
+            meta_load_buf_int(b, d->outcomes[outcome].id);
+            meta_load_buf_put(b, tab, (size_t)(line + len - 1 - tab));
+            meta_load_buf_put(b, "\t", 1);
+            meta_load_buf_int(b, d->load_id);
+            meta_load_buf_put(b, "\n", 1);
+        }
+        ret = flush(d, 0);
+    }
+    if (ret == META_OK && ferror(f))
+        ret = DIRECT_STAGE;
+    free(line);
+    int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+    return ret != META_OK ? ret : end;
+}
+
+/* ---- Ids and bookkeeping ---------------------------------------------------------- */
+
+/* One value of a query (NULL on failure, err set). */
+static int query_int(struct direct *d, const char *sql, int nparams, const char *const *params,
+                     long long *value)
+{
+    PGresult *res = PQexecParams(d->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
+        ret = meta_pg_error(d->err, d->conn, res, "cannot reserve the ids of the new rows");
+    else
+        *value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return ret;
+}
+
+/* The first id after those table's identity sequence gave (the
+ * sequence is left as it is, so that a file sent back to the staging path
+ * costs no ids). Other writers are locked out: nobody takes ids meanwhile. */
+static int reserve_first(struct direct *d, const char *table, const char *column, long long *first)
+{
+    const char *params[2] = {table, column};
+    return query_int(
+        d,
+        "SELECT coalesce(pg_sequence_last_value(q.s),"
+        "                (SELECT seqstart - 1 FROM pg_sequence WHERE seqrelid = q.s)) + 1"
+        " FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS s) q",
+        2, params, first);
+}
+
+/* Moves the sequence past the block of count ids from first. */
+static int reserve_rest(struct direct *d, const char *table, const char *column, long long first,
+                        long long count)
+{
+    char last[32];
+    long long value;
+    snprintf(last, sizeof last, "%lld", first + count - 1);
+    const char *params[3] = {table, column, last};
+    return query_int(d, "SELECT setval(pg_get_serial_sequence($1, $2), $3::bigint)", 3, params,
+                     &value);
+}
+
+/* Whether this role may read and move the sequences (sql/006 lets
+ * meta_loader); if not, the file is staged. */
+static int may_reserve(struct direct *d)
+{
+    long long may = 0;
+    int ret =
+        query_int(d,
+                  "SELECT (has_sequence_privilege(pg_get_serial_sequence('trials', 'trial_id'),"
+                  "                               'SELECT, UPDATE')"
+                  "    AND has_sequence_privilege(pg_get_serial_sequence('arms', 'arm_id'),"
+                  "                               'SELECT, UPDATE'))::int",
+                  0, NULL, &may);
+    return ret != META_OK ? ret : may ? META_OK : DIRECT_STAGE;
+}
+
+/* The file's outcomes: a stored one of another kind sends the file to the
+ * staging path (which says so); new ones are stored in first appearance. */
+static int store_outcomes(struct direct *d)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < d->noutcomes; i++) {
+            struct direct_outcome *o = &d->outcomes[i];
+            const char *kind = o->kind == META_LOAD_CONTINUOUS ? "continuous" : "binary";
+            const char *params[2] = {o->name, kind};
+            if (pass == 1) {
+                int ret;
+                if (o->id == 0 &&
+                    (ret = query_int(d,
+                                     "INSERT INTO outcomes (name, kind) VALUES ($1, $2)"
+                                     " RETURNING outcome_id",
+                                     2, params, &o->id)) != META_OK)
+                    return ret;
+                continue;
+            }
+            PGresult *res =
+                PQexecParams(d->conn, "SELECT outcome_id, kind FROM outcomes WHERE name = $1", 1,
+                             NULL, params, NULL, NULL, 0);
+            if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+                int ret = meta_pg_error(d->err, d->conn, res, "cannot read the outcomes");
+                PQclear(res);
+                return ret;
+            }
+            int stored = PQntuples(res) == 1;
+            int same = stored && strcmp(PQgetvalue(res, 0, 1), kind) == 0;
+            if (same)
+                o->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+            PQclear(res);
+            if (stored && !same)
+                return DIRECT_STAGE;
+        }
+    }
+    return META_OK;
+}
+
+static int record_load(struct direct *d, const char *sha256)
+{
+    char rows[32];
+    snprintf(rows, sizeof rows, "%lld", d->rows);
+    const char *params[3] = {d->path, sha256, rows};
+    return query_int(d,
+                     "INSERT INTO loads (file_name, sha256, row_count) VALUES ($1, $2, $3)"
+                     " RETURNING load_id",
+                     3, params, &d->load_id);
+}
+
+static int record_summary(struct direct *d)
+{
+    char load_id[32], trials[32], outcomes[32];
+    snprintf(load_id, sizeof load_id, "%lld", d->load_id);
+    snprintf(trials, sizeof trials, "%lld", d->trials);
+    snprintf(outcomes, sizeof outcomes, "%d", d->noutcomes);
+    const char *params[3] = {load_id, trials, outcomes};
+    PGresult *res = PQexecParams(d->conn,
+                                 "UPDATE loads SET changed = true, estimates = 0, trials = $2,"
+                                 " outcomes = $3 WHERE load_id = $1",
+                                 3, NULL, params, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        ret = meta_pg_error(d->err, d->conn, res, "cannot record the load of %s", d->path);
+    PQclear(res);
+    return ret;
+}
+
+/* Everything of the load inside the transaction, under the load lock. */
+static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_SHA256_HEX])
+{
+    int ret, skipped = 0;
+    if ((ret = meta_pg_exec(d->conn,
+                            "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;"
+                            " SET LOCAL client_encoding = 'UTF8'",
+                            d->err, "cannot configure the load")) ||
+        (ret = meta_load_lock(db, META_LOAD_LOCK_KEY, d->err)) ||
+        (ret = meta_load_skip_fk_triggers(d->conn, &skipped, d->err)) ||
+        (ret = meta_pg_exec(d->conn, "LOCK TABLE trials, arms IN SHARE ROW EXCLUSIVE MODE", d->err,
+                            "cannot lock the registry for the load")) ||
+        (ret = may_reserve(d)) || (ret = reserve_first(d, "trials", "trial_id", &d->first_trial)) ||
+        (ret = reserve_first(d, "arms", "arm_id", &d->first_arm)) ||
+        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")))
+        return ret;
+    ret = read_file(d, sha256);
+    int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+    if (ret != META_OK || (ret = end) != META_OK)
+        return ret;
+    d->trials = d->group_no;
+    d->arms = d->arms_before;
+    if (d->rows == 0)
+        return DIRECT_STAGE;
+    if ((ret = store_outcomes(d)) ||
+        (ret = reserve_rest(d, "trials", "trial_id", d->first_trial, d->trials)) ||
+        (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
+        (ret = record_load(d, sha256)) ||
+        (ret =
+             send_file(d, d->arms_file,
+                       "COPY arms (arm_id, trial_id, label, treatment, attributes) FROM STDIN", 0)))
+        return ret;
+    static const char *const results_sql[2] = {
+        "COPY continuous_results (outcome_id, arm_id, timepoint, n, mean, sd, attributes, load_id)"
+        " FROM STDIN",
+        "COPY binary_results (outcome_id, arm_id, timepoint, events, total, attributes, load_id)"
+        " FROM STDIN"};
+    const long long results[2] = {d->continuous, d->binary};
+    for (int k = 0; k < 2; k++)
+        if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
+            return ret;
+    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
+                                       d->err, "cannot store the rows")))
+        return ret;
+    if ((ret = record_summary(d)))
+        return ret;
+    struct meta_loader stats = {.db = db, .conn = d->conn};
+    return meta_load_refresh_statistics(&stats, d->err);
+}
+
+static int fill_report(const struct direct *d, const char *sha256, struct meta_load_report *report)
+{
+    report->files = calloc(1, sizeof *report->files);
+    if (!report->files || !(report->files[0].name = strdup(d->path)))
+        return META_ENOMEM;
+    report->nfiles = 1;
+    struct meta_load_file_report *f = &report->files[0];
+    memcpy(f->sha256, sha256, sizeof f->sha256);
+    f->load_id = d->load_id;
+    f->rows = d->rows;
+    f->inserted = d->rows;
+    f->trials = d->trials;
+    f->outcomes = d->noutcomes;
+    return META_OK;
+}
+
+static int direct_allowed = 1;
+static long direct_loads;
+
+void meta_load_direct_allow(int allow)
+{
+    direct_allowed = allow;
+}
+
+long meta_load_direct_count(void)
+{
+    return direct_loads;
+}
+
+int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_report *report,
+                     int *done, struct meta_error *err)
+{
+    *done = 0;
+    if (!direct_allowed)
+        return META_OK;
+    struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err};
+    meta_load_errors_init(&d.errs);
+    if (!(d.g = calloc(1, sizeof *d.g)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    char sha256[META_CSV_SHA256_HEX];
+    d.arms_file = tmpfile();
+    d.results_file[0] = tmpfile();
+    d.results_file[1] = tmpfile();
+    int ret = META_OK;
+    if (!d.arms_file || !d.results_file[0] || !d.results_file[1])
+        ret = DIRECT_STAGE; /* no temporary files: the staging path needs none */
+    if (ret == META_OK)
+        ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
+    if (ret == META_OK) {
+        ret = load_all(db, &d, sha256);
+        if (ret == META_OK && fill_report(&d, sha256, report) != META_OK)
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        if (ret == META_OK)
+            ret = meta_pg_exec(d.conn, "COMMIT", err, "cannot commit the load");
+        if (ret == META_OK) {
+            *done = 1;
+            direct_loads++;
+        } else
+            PQclear(PQexec(d.conn, "ROLLBACK"));
+    }
+    if (ret == DIRECT_STAGE) {
+        meta_error_clear(err);
+        ret = META_OK;
+    }
+    if (d.have_layout)
+        meta_load_layout_release(&d.layout);
+    for (int i = 0; i < d.noutcomes; i++)
+        free(d.outcomes[i].name);
+    meta_load_errors_release(&d.errs);
+    meta_load_buf_release(&d.copy);
+    meta_load_buf_release(&d.json);
+    meta_load_buf_release(&d.line);
+    for (int i = 0; i < 3; i++) {
+        FILE *f = i == 0 ? d.arms_file : d.results_file[i - 1];
+        if (f)
+            fclose(f);
+    }
+    meta_load_buf_release(&d.g->arena);
+    free(d.g->attrs);
+    free(d.g);
+    return ret;
+}

@@ -1,0 +1,243 @@
+/*
+ * The two ways `meta load` stores a file agree: each case loads the same
+ * files, one call each, into two fresh registries, once with every file
+ * staged and once letting files of new trials go straight into the tables,
+ * and asserts the same registry (every id, value, attribute, load summary
+ * and data_changes count), the same reports and the same messages; and it
+ * asserts which loads the direct path took, so that each rule that sends a
+ * file back to the staging path (a trial stored or given again later, a
+ * key given twice, an arm's treatment or an outcome's kind changing, an
+ * invalid row, estimate rows, a trial of many arms) is shown to.
+ */
+#include "cunit_main.h"
+#include "load_stage.h"
+#include "test_load_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char conninfo[1024];
+static struct meta_db *db;
+
+static int suite_cleanup(void)
+{
+    return meta_test_load_close(&db);
+}
+
+/* Everything stored, ids included (outcome ids aside: the staging path
+ * numbers new outcomes in no particular order). */
+static const char dump_sql[] =
+    "SELECT coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), '') FROM ("
+    " SELECT 'trial|' || trial_id || '|' || name FROM trials"
+    " UNION ALL SELECT 'arm|' || arm_id || '|' || trial_id || '|' || label || '|' || treatment"
+    "   || '|' || attributes::text FROM arms"
+    " UNION ALL SELECT 'outcome|' || name || '|' || kind FROM outcomes"
+    " UNION ALL SELECT 'continuous|' || r.arm_id || '|' || o.name || '|' || r.timepoint || '|'"
+    "   || r.n || '|' || r.mean || '|' || r.sd || '|' || coalesce(r.attributes::text, '-')"
+    "   || '|' || r.load_id FROM continuous_results r JOIN outcomes o USING (outcome_id)"
+    " UNION ALL SELECT 'binary|' || r.arm_id || '|' || o.name || '|' || r.timepoint || '|'"
+    "   || r.events || '|' || r.total || '|' || coalesce(r.attributes::text, '-') || '|'"
+    "   || r.load_id FROM binary_results r JOIN outcomes o USING (outcome_id)"
+    " UNION ALL SELECT 'estimate|' || e.trial_id || '|' || o.name || '|' || e.treatment || '|'"
+    "   || e.control || '|' || e.estimate || '|' || e.se || '|' || e.load_id"
+    "   FROM estimate_results e JOIN outcomes o USING (outcome_id)"
+    " UNION ALL SELECT 'load|' || load_id || '|' || file_name || '|' || sha256 || '|' || row_count"
+    "   || '|' || coalesce(changed::text, '-') || '|' || coalesce(estimates::text, '-') || '|'"
+    "   || coalesce(trials::text, '-') || '|' || coalesce(outcomes::text, '-') FROM loads"
+    " UNION ALL SELECT 'changes|' || o.name || '|' || d.timepoint || '|' || d.changes"
+    "   FROM data_changes d JOIN outcomes o USING (outcome_id)"
+    " UNION ALL SELECT 'next|' || nextval(pg_get_serial_sequence('trials', 'trial_id')) || '|'"
+    "   || nextval(pg_get_serial_sequence('arms', 'arm_id'))) s(x)";
+
+/* Appends what one load said: its status and message, each file's report
+ * and the problems in the input. */
+static void describe(char *buf, size_t size, int ret, const struct meta_error *err,
+                     const struct meta_load_report *r)
+{
+    size_t len = strlen(buf);
+    len += (size_t)snprintf(buf + len, size - len, "status %d: %s\n", ret,
+                            ret == META_OK ? "" : err->msg);
+    for (size_t i = 0; i < r->nfiles && len < size; i++) {
+        const struct meta_load_file_report *f = &r->files[i];
+        len += (size_t)snprintf(buf + len, size - len,
+                                "%s %.64s load %lld rows %lld est %lld new %lld replaced %lld same "
+                                "%lld removed %lld trials %lld outcomes %lld\n",
+                                f->name, f->sha256, f->load_id, f->rows, f->estimates, f->inserted,
+                                f->replaced, f->unchanged, f->removed, f->trials, f->outcomes);
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "%s\n", meta_test_load_messages(r));
+}
+
+/* Loads the NULL-terminated files, one call each, into a fresh registry
+ * name_<direct>; returns what the loads said and the registry after them
+ * (malloc'd), and in *taken the loads the direct path stored. */
+static char *run(const char *name, int direct, const char *const *files, long *taken)
+{
+    char dbname[64];
+    snprintf(dbname, sizeof dbname, "%s_%d", name, direct);
+    meta_test_load_fresh(dbname, conninfo, sizeof conninfo, &db);
+    meta_load_direct_allow(direct);
+    long before = meta_load_direct_count();
+    static char said[16384];
+    said[0] = '\0';
+    for (size_t i = 0; files[i]; i++) {
+        struct meta_load_report r;
+        struct meta_error err;
+        meta_load_report_init(&r);
+        meta_error_clear(&err);
+        int ret = meta_db_load(db, &files[i], 1, &r, &err);
+        describe(said, sizeof said, ret, &err, &r);
+        meta_load_report_release(&r);
+    }
+    *taken = meta_load_direct_count() - before;
+    meta_load_direct_allow(1);
+    char *dump = meta_test_load_query(conninfo, dump_sql);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    size_t size = strlen(said) + strlen(dump) + 2;
+    char *out = malloc(size);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    snprintf(out, size, "%s\n%s", said, dump);
+    free(dump);
+    return out;
+}
+
+/* Both paths end the same; the direct path stored the loads whose bits are
+ * set in direct_loads (bit i: files[i]). Returns the staged run's text. */
+static char *both(const char *name, const char *const *files, unsigned direct_loads)
+{
+    long taken_staged = 0, taken_direct = 0;
+    char *staged = run(name, 0, files, &taken_staged);
+    char *direct = NULL;
+    /* One load at a time, to see which of them took the direct path. */
+    long expected = 0;
+    for (size_t i = 0; files[i]; i++)
+        expected += (direct_loads >> i) & 1u;
+    direct = run(name, 1, files, &taken_direct);
+    CU_ASSERT_EQUAL(taken_staged, 0);
+    CU_ASSERT_EQUAL(taken_direct, expected);
+    CU_ASSERT_STRING_EQUAL(direct, staged);
+    if (strcmp(direct, staged) != 0 || taken_direct != expected)
+        fprintf(stderr, "\n  staged:\n%s\n  direct (%ld loads, expected %ld):\n%s\n", staged,
+                taken_direct, expected, direct);
+    free(direct);
+    return staged;
+}
+
+#define HEADER "trial,arm,treatment,outcome,timepoint,n,mean,sd,events,total,year,dose\n"
+
+/* Continuous and binary rows, outcomes shared by trials, a time point left
+ * out, attributes that differ between an arm's rows (later rows win, a
+ * blank keeps the earlier value), names that need quoting, escaping and
+ * more than ASCII. */
+static void test_mixed_files_agree(void)
+{
+    const char *a = meta_test_load_file(
+        "mixed_a.csv", HEADER "T1,a,ket,pain,24h,30,2.1,1.4,,,2015,low\n"
+                              "T1,b,pla,pain,24h,31,3.5,1.6,,,2015,\n"
+                              "T1,a,ket,ae,,,,,5,30,2016,\n"
+                              "T1,b,pla,ae,,,,,7,31,,\n"
+                              "T1,a,ket,pain,48h,30,1.9,1.3,,,2017,high\n"
+                              "\"T2, \"\"quoted\"\"\",\"arm\\tone\",\"back\\\\slash\",pain,24h,"
+                              "12,0.5,0.25,,,,\n"
+                              "\"T2, \"\"quoted\"\"\",Müller,Placébo,pain,24h,13,1e-3,2E2,,,1999,\n"
+                              "T3,only,ket,ae,,,,,0,10,,x\n");
+    const char *b =
+        meta_test_load_file("mixed_b.csv", HEADER "T4,a,ket,pain,24h,40,2.0,1.0,,,2020,\n"
+                                                  "T4,b,pla,pain,24h,41,2.5,1.1,,,2020,\n"
+                                                  "T4,b,pla,new outcome,1y,41,2.5,1.1,,,2021,\n");
+    /* T1 again, other values: stored trials go to the staging path. */
+    const char *c =
+        meta_test_load_file("mixed_c.csv", HEADER "T1,a,ket,pain,24h,30,2.2,1.4,,,2018,\n"
+                                                  "T5,a,ket,pain,24h,20,2.2,1.4,,,,\n");
+    const char *files[] = {a, b, c, a, NULL};
+    char *staged = both("meta_test_direct_mixed", files, 0x3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "{\"dose\": \"high\", \"year\": \"2017\"}"));
+    free(staged);
+}
+
+/* A file without an arm column (the arm is its treatment), of binary rows
+ * only, then continuous rows only. */
+static void test_without_arm_column_agree(void)
+{
+    const char *a = meta_test_load_file("noarm_a.csv", "trial,treatment,outcome,events,total\n"
+                                                       "N1,ket,death,3,40\n"
+                                                       "N1,pla,death,6,41\n"
+                                                       "N2,ket,death,1,20\n"
+                                                       "N2,pla,death,2,19\n");
+    const char *b = meta_test_load_file("noarm_b.csv", "trial,treatment,outcome,n,mean,sd\n"
+                                                       "N3,ket,pain,10,1,1\n"
+                                                       "N3,pla,pain,11,2,1\n");
+    const char *files[] = {a, b, NULL};
+    free(both("meta_test_direct_noarm", files, 0x3));
+}
+
+/* Files the direct path leaves to the staging path, valid ones: a trial
+ * whose rows come back later in the file, and a trial of more arms than it
+ * keeps at once. */
+static void test_valid_files_it_leaves(void)
+{
+    const char *later =
+        meta_test_load_file("later.csv", HEADER "L1,a,ket,pain,24h,30,2.1,1.4,,,2015,\n"
+                                                "L2,a,ket,pain,24h,30,2.1,1.4,,,2015,\n"
+                                                "L1,b,pla,pain,24h,31,3.5,1.6,,,2016,\n");
+    char text[16384];
+    size_t o = (size_t)snprintf(text, sizeof text, "trial,arm,treatment,outcome,n,mean,sd\n");
+    for (int arm = 0; arm < 70; arm++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "W1,arm%d,t%d,pain,10,1.5,1\n", arm,
+                              arm % 3);
+    const char *wide = meta_test_load_file("wide.csv", text);
+    const char *files[] = {later, wide, NULL};
+    free(both("meta_test_direct_leaves", files, 0x0));
+}
+
+/* Files that break a rule that spans rows, or a row's own: the staging
+ * path words each, the same whether or not the direct path tried first. */
+static void test_refused_files_agree(void)
+{
+    const char *twice = meta_test_load_file("twice.csv", HEADER "D1,a,ket,pain,24h,30,2,1,,,,\n"
+                                                                "D1,b,pla,pain,24h,30,2,1,,,,\n"
+                                                                "D1,a,ket,pain,24h,31,2,1,,,,\n");
+    const char *treatment =
+        meta_test_load_file("treatment.csv", HEADER "D2,a,ket,pain,24h,30,2,1,,,,\n"
+                                                    "D2,a,pla,pain,48h,30,2,1,,,,\n");
+    const char *kind = meta_test_load_file("kind.csv", HEADER "D3,a,ket,pain,24h,30,2,1,,,,\n"
+                                                              "D4,a,ket,pain,48h,,,,3,30,,\n");
+    const char *row = meta_test_load_file("row.csv", HEADER "D5,a,ket,pain,24h,-3,2,1,,,,\n");
+    /* ae is binary in the registry once binary.csv is loaded. */
+    const char *binary = meta_test_load_file("binary.csv", HEADER "D6,a,ket,ae,,,,,1,9,,\n");
+    const char *other = meta_test_load_file("other.csv", HEADER "D7,a,ket,ae,,5,1,1,,,,\n");
+    const char *files[] = {twice, treatment, kind, row, binary, other, NULL};
+    char *staged = both("meta_test_direct_refused", files, 0x10);
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "is already given at twice.csv:2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "has treatment 'ket' at treatment.csv:2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "other.csv:2"));
+    free(staged);
+}
+
+/* Estimate rows are always staged; a file of new trials after them goes
+ * straight in. */
+static void test_estimates_staged(void)
+{
+    const char *est =
+        meta_test_load_file("est.csv", "trial,treatment,control,outcome,measure,estimate,se\n"
+                                       "E1,ket,pla,pain,MD,-1.2,0.4\n");
+    const char *arms =
+        meta_test_load_file("est_arms.csv", HEADER "E2,a,ket,pain,24h,30,2.1,1.4,,,2015,\n");
+    const char *files[] = {est, arms, NULL};
+    free(both("meta_test_direct_estimates", files, 0x2));
+}
+
+int main(void)
+{
+    static const struct meta_test_case cases[] = {
+        {"mixed files: both paths store the same", test_mixed_files_agree},
+        {"files without an arm column: both paths store the same", test_without_arm_column_agree},
+        {"trials given again later, trials of many arms: staged", test_valid_files_it_leaves},
+        {"refused files: the same messages", test_refused_files_agree},
+        {"estimate rows: staged", test_estimates_staged},
+        {NULL, NULL},
+    };
+    return meta_test_run_suite("load_direct", NULL, suite_cleanup, cases);
+}
