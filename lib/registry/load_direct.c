@@ -8,7 +8,6 @@
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
  */
-#include "load_lock.h"
 #include "load_row.h"
 #include "load_stage.h"
 
@@ -495,18 +494,29 @@ static int query_int(struct direct *d, const char *sql, int nparams, const char 
     return ret;
 }
 
-/* The first id after those table's identity sequence gave (the
+/* The first id after those the table's identity sequence gave, read from
+ * the sequence itself (after a RESTART it is the restart value); the
  * sequence is left as it is, so that a file sent back to the staging path
- * costs no ids). Other writers are locked out: nobody takes ids meanwhile. */
+ * before reserve_rest costs no ids. Other writers are locked out: nobody
+ * takes ids meanwhile. */
 static int reserve_first(struct direct *d, const char *table, const char *column, long long *first)
 {
     const char *params[2] = {table, column};
-    return query_int(
-        d,
-        "SELECT coalesce(pg_sequence_last_value(q.s),"
-        "                (SELECT seqstart - 1 FROM pg_sequence WHERE seqrelid = q.s)) + 1"
-        " FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS s) q",
-        2, params, first);
+    PGresult *res = PQexecParams(d->conn, "SELECT pg_get_serial_sequence($1, $2)", 2, NULL, params,
+                                 NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
+        ret = meta_pg_error(d->err, d->conn, res, "cannot reserve the ids of the new rows");
+    char sql[512];
+    /* pg_get_serial_sequence gives the name quoted as SQL needs it. */
+    if (ret == META_OK &&
+        (size_t)snprintf(sql, sizeof sql,
+                         "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END"
+                         " FROM %s",
+                         PQgetvalue(res, 0, 0)) >= sizeof sql)
+        ret = meta_error_set(d->err, META_EDB, "cannot reserve the ids of the new rows");
+    PQclear(res);
+    return ret != META_OK ? ret : query_int(d, sql, 0, NULL, first);
 }
 
 /* Moves the sequence past the block of count ids from first. */
@@ -521,18 +531,18 @@ static int reserve_rest(struct direct *d, const char *table, const char *column,
                      &value);
 }
 
-/* Whether this role may read and move the sequences (sql/006 lets
- * meta_loader); if not, the file is staged. */
+/* Whether this role may both read and move the sequences (sql/006 lets
+ * meta_loader; has_sequence_privilege with a list asks for any of them);
+ * if not, the file is staged. */
 static int may_reserve(struct direct *d)
 {
     long long may = 0;
-    int ret =
-        query_int(d,
-                  "SELECT (has_sequence_privilege(pg_get_serial_sequence('trials', 'trial_id'),"
-                  "                               'SELECT, UPDATE')"
-                  "    AND has_sequence_privilege(pg_get_serial_sequence('arms', 'arm_id'),"
-                  "                               'SELECT, UPDATE'))::int",
-                  0, NULL, &may);
+    int ret = query_int(d,
+                        "SELECT bool_and(has_sequence_privilege(s, 'SELECT')"
+                        "                AND has_sequence_privilege(s, 'UPDATE'))::int"
+                        " FROM (VALUES (pg_get_serial_sequence('trials', 'trial_id')),"
+                        "              (pg_get_serial_sequence('arms', 'arm_id'))) v(s)",
+                        0, NULL, &may);
     return ret != META_OK ? ret : may ? META_OK : DIRECT_STAGE;
 }
 
@@ -604,6 +614,27 @@ static int record_summary(struct direct *d)
     return ret;
 }
 
+/* A lock the direct path takes only when it is free at once: the load
+ * lock (key given; "f" when another load holds it) or the tables' lock.
+ * When it is held elsewhere, or this role may not take it, the file goes to
+ * the staging path, which checks the file before it waits (--wait) and
+ * words what this role may not do. */
+static int take_or_stage(struct direct *d, const char *sql, const char *key, const char *what)
+{
+    PGresult *res = PQexecParams(d->conn, sql, key ? 1 : 0, NULL, key ? &key : NULL, NULL, NULL, 0);
+    ExecStatusType status = PQresultStatus(res);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    int ret = META_OK;
+    if (status == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        ret = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? META_OK : DIRECT_STAGE;
+    else if (status != PGRES_COMMAND_OK)
+        ret = state && strcmp(state, "42501") == 0 /* insufficient_privilege */
+                  ? DIRECT_STAGE
+                  : meta_pg_error(d->err, d->conn, res, "%s", what);
+    PQclear(res);
+    return ret;
+}
+
 /* Everything of the load inside the transaction, under the load lock. */
 static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_SHA256_HEX])
 {
@@ -612,10 +643,11 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
                             "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;"
                             " SET LOCAL client_encoding = 'UTF8'",
                             d->err, "cannot configure the load")) ||
-        (ret = meta_load_lock(db, META_LOAD_LOCK_KEY, d->err)) ||
+        (ret = take_or_stage(d, "SELECT pg_try_advisory_xact_lock($1::bigint)", META_LOAD_LOCK_KEY,
+                             "cannot take the load lock")) ||
         (ret = meta_load_skip_fk_triggers(d->conn, &skipped, d->err)) ||
-        (ret = meta_pg_exec(d->conn, "LOCK TABLE trials, arms IN SHARE ROW EXCLUSIVE MODE", d->err,
-                            "cannot lock the registry for the load")) ||
+        (ret = take_or_stage(d, "LOCK TABLE trials, arms IN SHARE ROW EXCLUSIVE MODE", NULL,
+                             "cannot lock the registry for the load")) ||
         (ret = may_reserve(d)) || (ret = reserve_first(d, "trials", "trial_id", &d->first_trial)) ||
         (ret = reserve_first(d, "arms", "arm_id", &d->first_arm)) ||
         (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")))

@@ -94,6 +94,8 @@ holder_pid=$(psql "$DB" -qAt -c "SELECT pid FROM pg_stat_activity WHERE applicat
 start=$(date +%s)
 bounded load --db "$DB" --wait 2 "$fibro"
 took=$(($(date +%s) - start))
+waits=$(grep -c "waiting for the load lock" <<<"$err$out")
+[[ $waits == 1 ]] && ok "one file of new trials: said it waits once" || not_ok "said it waits $waits times"
 expect "a held lock: meta load says who holds it" 1 \
     "^meta load: waiting for the load lock, held by pid $holder_pid \(application 'lock-holder', user '[^']+', since [0-9-]+ [0-9:]+ [A-Z+0-9-]+\); giving up after 2 seconds \(--wait\)$"
 expect "and gives up after --wait, exit 1" 1 \
@@ -101,6 +103,13 @@ expect "and gives up after --wait, exit 1" 1 \
 ((took >= 2 && took < 30)) && ok "gave up after ${took}s" || not_ok "gave up after ${took}s"
 run "$META" list --db "$DB" outcomes
 expect_no "nothing of the file was loaded" "end of treatment"
+printf 'trial,arm,treatment,outcome,timepoint,n,mean,sd\nT1,a,drug,pain,1,10,oops,1\n' >"$work/bad.csv"
+start=$(date +%s)
+bounded load --db "$DB" --wait 30 "$work/bad.csv"
+took=$(($(date +%s) - start))
+expect "a held lock: a bad file is refused at once, by line and column" 1 "bad.csv:2:"
+expect_no "without waiting for the lock" "waiting"
+((took < 20)) && ok "refused after ${took}s" || not_ok "refused after ${took}s, having waited"
 bounded load --db "$DB" --wait 0 "$fibro"
 expect "--wait 0: gives up at once" 1 "gave up waiting 0 seconds for the load lock"
 bounded load --db "$DB" --wait soon "$fibro"

@@ -229,6 +229,45 @@ static void test_estimates_staged(void)
     free(both("meta_test_direct_estimates", files, 0x2));
 }
 
+/* Loads one file through meta_db_load; returns its status. */
+static int load_one(const char *file)
+{
+    struct meta_load_report r;
+    struct meta_error err;
+    meta_load_report_init(&r);
+    meta_error_clear(&err);
+    int ret = meta_db_load(db, &file, 1, &r, &err);
+    meta_load_report_release(&r);
+    return ret;
+}
+
+/* After a sequence is restarted (is_called false), the next ids are the
+ * restart values, as nextval() would give them, and the sequences move on
+ * from there. */
+static void test_ids_after_a_restart(void)
+{
+    meta_test_load_fresh("meta_test_direct_restart", conninfo, sizeof conninfo, &db);
+    const char *a = meta_test_load_file("restart_a.csv", HEADER "R1,a,ket,pain,24h,30,2,1,,,,\n");
+    const char *b = meta_test_load_file("restart_b.csv", HEADER "R2,a,ket,pain,24h,30,2,1,,,,\n"
+                                                                "R2,b,pla,pain,24h,31,3,1,,,,\n");
+    long before = meta_load_direct_count();
+    CU_ASSERT_EQUAL(load_one(a), META_OK);
+    char *restart = meta_test_load_query(
+        conninfo, "SELECT setval(pg_get_serial_sequence('trials', 'trial_id'), 1000, false)"
+                  " + setval(pg_get_serial_sequence('arms', 'arm_id'), 2000, false)");
+    free(restart);
+    CU_ASSERT_EQUAL(load_one(b), META_OK);
+    CU_ASSERT_EQUAL(meta_load_direct_count() - before, 2);
+    char *ids = meta_test_load_query(
+        conninfo, "SELECT (SELECT string_agg(trial_id || ':' || name, ',' ORDER BY trial_id)"
+                  " FROM trials) || ' ' || (SELECT string_agg(arm_id::text, ',' ORDER BY arm_id)"
+                  " FROM arms) || ' ' || nextval(pg_get_serial_sequence('trials', 'trial_id'))"
+                  " || ' ' || nextval(pg_get_serial_sequence('arms', 'arm_id'))");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
+    CU_ASSERT_STRING_EQUAL(ids, "1:R1,1000:R2 1,2000,2001 1001 2002");
+    free(ids);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -237,6 +276,7 @@ int main(void)
         {"trials given again later, trials of many arms: staged", test_valid_files_it_leaves},
         {"refused files: the same messages", test_refused_files_agree},
         {"estimate rows: staged", test_estimates_staged},
+        {"ids after a sequence restart", test_ids_after_a_restart},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_direct", NULL, suite_cleanup, cases);
