@@ -380,6 +380,65 @@ static void test_upgrade_from_version_1(void)
     PQfinish(conn);
 }
 
+/* A registry at the schema before runs recorded subgroup totals: its runs
+ * of subgroup totals only (totals = subgroups, no estimate) are marked as
+ * such (0: how many subgroups not recorded), the others not. */
+static void test_upgrade_marks_subgroup_totals_runs(void)
+{
+    char old[1024];
+    CU_ASSERT_EQUAL_FATAL(meta_test_db_create("meta_test_schema_totals", old, sizeof old), 0);
+    PGconn *conn = PQconnectdb(old);
+    PQsetNoticeProcessor(conn, quiet, NULL);
+    PGresult *res = PQexec(conn, "CREATE TABLE schema_version (version integer PRIMARY KEY, name "
+                                 "text NOT NULL, checksum text NOT NULL, applied_at timestamptz "
+                                 "NOT NULL DEFAULT now())");
+    PQclear(res);
+    for (int i = 0; i < meta_migration_count && meta_migrations[i].version < 8; i++) {
+        res = PQexec(conn, meta_migrations[i].sql);
+        CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+        PQclear(res);
+        char version[16];
+        snprintf(version, sizeof version, "%d", meta_migrations[i].version);
+        const char *params[3] = {version, meta_migrations[i].name, meta_migrations[i].checksum};
+        res = PQexecParams(conn,
+                           "INSERT INTO schema_version (version, name, checksum) "
+                           "VALUES ($1, $2, $3)",
+                           3, NULL, params, NULL, NULL, 0);
+        CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+        PQclear(res);
+    }
+    res = PQexec(conn, "INSERT INTO analysis_runs (path, file_sha256, options, outcome_id,"
+                       " data_version, fingerprint, load_ids, k, measure, estimate, conclusion)"
+                       " VALUES ('/a/sub.ini', repeat('a', 64), '{\"totals\": \"subgroups\"}', 1,"
+                       " 1, repeat('b', 64), '{}', 7, 'OR', NULL, 'none'),"
+                       " ('/a/both.ini', repeat('a', 64), '{}', 1, 1, repeat('b', 64), '{}', 7,"
+                       " 'OR', 0.5, 'includes'),"
+                       " ('/a/none.ini', repeat('a', 64), '{}', 1, 1, repeat('b', 64), '{}', 0,"
+                       " 'OR', NULL, 'none')");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+
+    struct meta_db *db = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(old, &db, &err), META_OK);
+    meta_db_close(db);
+    conn = PQconnectdb(old);
+    res = PQexec(conn, "SELECT string_agg(path || ' ' || coalesce(subgroup_totals::text, 'null'),"
+                       " ', ' ORDER BY run_id) FROM analysis_runs");
+    CU_ASSERT_EQUAL_FATAL(PQresultStatus(res), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0),
+                           "/a/sub.ini 0, /a/both.ini null, /a/none.ini null");
+    PQclear(res);
+    res = PQexec(conn, "INSERT INTO analysis_runs (path, file_sha256, options, outcome_id,"
+                       " data_version, fingerprint, load_ids, k, measure, conclusion,"
+                       " subgroup_totals) VALUES ('/a/bad.ini', repeat('a', 64), '{}', 1, 1,"
+                       " repeat('b', 64), '{}', 7, 'OR', 'none', -1)");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_FATAL_ERROR);
+    PQclear(res);
+    PQfinish(conn);
+}
+
 static void test_unreachable_server(void)
 {
     struct meta_db *db = NULL;
@@ -402,6 +461,7 @@ int main(void)
         {"a missing earlier migration refused", test_missing_earlier_migration},
         {"concurrent first use", test_concurrent_first_use},
         {"a registry of schema version 1 migrates", test_upgrade_from_version_1},
+        {"runs of subgroup totals only marked on upgrade", test_upgrade_marks_subgroup_totals_runs},
         {"unreachable server", test_unreachable_server},
         {NULL, NULL},
     };
