@@ -38,7 +38,7 @@ static const char check_sql[] =
     "       l.run_id, l.file_sha256, l.outcome_id AS last_outcome_id,"
     "       l.data_version AS last_version, l.data_timepoints AS last_timepoints,"
     "       l.k, l.measure, l.log_scale, l.estimate, l.ci_lower, l.ci_upper, l.tau2, l.i2, l.p,"
-    "       l.conclusion, l.fingerprint, l.load_ids::text AS load_ids"
+    "       l.conclusion, l.subgroup_totals, l.fingerprint, l.load_ids::text AS load_ids"
     "  FROM q LEFT JOIN outcomes o ON o.name = q.outcome"
     "  LEFT JOIN LATERAL (SELECT * FROM analysis_runs r WHERE r.path = q.path"
     "                      ORDER BY r.run_id DESC LIMIT 1) l ON true"
@@ -88,6 +88,9 @@ void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result 
     out->I2 = number_or_nan(res, row, PQfnumber(res, "i2"));
     out->p = number_or_nan(res, row, PQfnumber(res, "p"));
     snprintf(out->conclusion, sizeof out->conclusion, "%s", meta_pg_text(res, row, "conclusion"));
+    int col = PQfnumber(res, "subgroup_totals");
+    out->totals_only = col >= 0 && !PQgetisnull(res, row, col);
+    out->n_subgroups = out->totals_only ? strtoll(PQgetvalue(res, row, col), NULL, 10) : 0;
 }
 
 static int by_id(const void *a, const void *b)

@@ -14,7 +14,8 @@ static const char runs_sql[] =
     "SELECT run_id,"
     "       to_char(ran_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS ran_at,"
     "       file_sha256, fingerprint, options::text AS options, load_ids::text AS load_ids,"
-    "       k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p, conclusion"
+    "       k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p, conclusion,"
+    "       subgroup_totals"
     "  FROM analysis_runs WHERE path = $1 ORDER BY run_id";
 
 static const char loads_sql[] =

@@ -11,7 +11,7 @@
 #include <libpq-fe.h>
 
 /* The result columns of analysis_runs (k, measure, estimate, ci_lower,
- * ci_upper, tau2, i2, p, conclusion) in row `row` of res into *out; NULL
+ * ci_upper, tau2, i2, p, conclusion, subgroup_totals) in row `row` of res into *out; NULL
  * numbers become NAN. */
 void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result *out);
 

@@ -18,7 +18,7 @@
 static const char copy_sql[] =
     "COPY analysis_runs (path, file_sha256, options, outcome_id, data_version, data_timepoints,"
     " fingerprint, load_ids, k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p, "
-    "conclusion)"
+    "conclusion, subgroup_totals)"
     " FROM STDIN";
 
 /* A text field; an absent one (NULL) as the empty text. */
@@ -78,7 +78,13 @@ static void record_row(struct meta_load_buf *b, const struct meta_run_record *r)
     number(b, r->result.I2, "\t");
     number(b, r->result.p, "\t");
     meta_load_buf_copy_field(b, r->result.conclusion, strlen(r->result.conclusion));
-    META_LOAD_BUF_LITERAL(b, "\n");
+    if (r->result.totals_only) {
+        META_LOAD_BUF_LITERAL(b, "\t");
+        meta_load_buf_int(b, r->result.n_subgroups);
+        META_LOAD_BUF_LITERAL(b, "\n");
+    } else {
+        META_LOAD_BUF_LITERAL(b, "\t\\N\n");
+    }
 }
 
 static int utf8(const char *s)

@@ -59,7 +59,12 @@ static int history_table(FILE *out, const char *path, const struct meta_history 
         const struct meta_run_result *r = &run->result;
         char when[32], what[96], concl[32], news[1024];
         snprintf(when, sizeof when, "%.10s %.8s", run->ran_at, run->ran_at + 11);
-        if (isnan(r->estimate))
+        if (r->totals_only && r->n_subgroups > 0)
+            snprintf(what, sizeof what, "%s subgroup totals only (%lld subgroup%s)", r->measure,
+                     r->n_subgroups, r->n_subgroups == 1 ? "" : "s");
+        else if (r->totals_only)
+            snprintf(what, sizeof what, "%s subgroup totals only", r->measure);
+        else if (isnan(r->estimate))
             snprintf(what, sizeof what, "%s (not estimable)", r->measure);
         else
             snprintf(what, sizeof what, "%s %.2f [%.2f, %.2f]", r->measure, shown(r, r->estimate),
@@ -109,7 +114,8 @@ static void csv_number(FILE *out, double v)
 static int history_csv(FILE *out, const struct meta_history *h, struct meta_error *err)
 {
     fputs("run_id,ran_at,file_sha256,fingerprint,k,measure,estimate,ci_lower,ci_upper,"
-          "exp_estimate,exp_ci_lower,exp_ci_upper,tau2,I2,p,conclusion,loads,new_loads\n",
+          "exp_estimate,exp_ci_lower,exp_ci_upper,tau2,I2,p,conclusion,loads,new_loads,"
+          "subgroup_totals\n",
           out);
     for (size_t i = 0; i < h->n; i++) {
         const struct meta_history_run *run = &h->runs[i];
@@ -135,7 +141,10 @@ static int history_csv(FILE *out, const struct meta_history *h, struct meta_erro
         char news[4096];
         new_loads_text(run, ";", news, sizeof news);
         meta_csv_field(out, news);
-        fputc('\n', out);
+        if (r->totals_only)
+            fprintf(out, ",%lld\n", r->n_subgroups);
+        else
+            fputs(",\n", out);
     }
     return ferror(out) ? meta_error_set(err, META_EIO, "cannot write the output") : META_OK;
 }
@@ -181,6 +190,7 @@ static struct meta_jv *run_json(struct meta_jb *b, const struct meta_history_run
     meta_jput(b, o, "I2", meta_jnum(b, r->I2));
     meta_jput(b, o, "p", meta_jnum(b, r->p));
     meta_jput(b, o, "conclusion", jtext(b, r->conclusion));
+    meta_jput(b, o, "subgroup_totals", r->totals_only ? meta_jint(b, r->n_subgroups) : NULL);
     struct meta_jv *data = meta_jobj(b);
     meta_jput(b, data, "fingerprint", jtext(b, run->fingerprint));
     meta_jput(b, data, "loads", report_loads_json(b, run->loads, run->n_loads, NULL));

@@ -136,6 +136,8 @@ void meta_report_run_result(const struct meta_analysis *an, struct meta_run_resu
     }
     snprintf(out->conclusion, sizeof out->conclusion, "%s",
              conclusion(out->ci_lower, out->ci_upper));
+    out->totals_only = an->subgroup_totals_only;
+    out->n_subgroups = an->subgroup_totals_only ? (long long)an->n_groups : 0;
 }
 
 void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t size)
@@ -144,7 +146,12 @@ void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t si
     double est = ratio ? exp(r->estimate) : r->estimate;
     double lo = ratio ? exp(r->ci_lower) : r->ci_lower;
     double hi = ratio ? exp(r->ci_upper) : r->ci_upper;
-    if (isnan(est))
+    if (r->totals_only && r->n_subgroups > 0)
+        snprintf(buf, size, "%s subgroup totals only k=%lld (%lld subgroup%s)", r->measure, r->k,
+                 r->n_subgroups, r->n_subgroups == 1 ? "" : "s");
+    else if (r->totals_only)
+        snprintf(buf, size, "%s subgroup totals only k=%lld", r->measure, r->k);
+    else if (isnan(est))
         snprintf(buf, size, "%s (not estimable) k=%lld", r->measure, r->k);
     else if (isnan(lo) || isnan(hi))
         snprintf(buf, size, "%s %.2f k=%lld", r->measure, est, r->k);
@@ -162,6 +169,8 @@ const char *meta_report_flip(const struct meta_run_result *before,
                              const struct meta_run_result *after)
 {
     const char *b = before->conclusion, *a = after->conclusion;
+    if (before->totals_only || after->totals_only) /* no overall total to compare */
+        return NULL;
     if (strcmp(b, "none") == 0 || strcmp(a, "none") == 0)
         return NULL;
     if (strcmp(b, "includes") == 0 && strcmp(a, "includes") != 0)

@@ -4,8 +4,10 @@
 # estimates" false or without settings imported and checked (--check), their
 # analysis files run; meta pool's table, CSV and JSON (weights within each
 # subgroup, as the package prints them; no overall total), the forest plot
-# without an overall diamond, the default unchanged, and the errors. The
-# packages' numbers come from tests/importer/subgroup_totals_packages.R.
+# without an overall diamond, the default unchanged, runs recorded, compared
+# by --changed and listed by meta history as subgroup totals only, and the
+# errors. The packages' numbers come from
+# tests/importer/subgroup_totals_packages.R.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness.sh"
 data=$here/../data
@@ -139,6 +141,70 @@ expect_no "SVG: no overall total" "^Total \(95% CI\)$"
 
 run "$META" funnel "${sel[@]}" --totals subgroups -o "$work/funnel.png"
 expect "funnel: no overall estimate to centre on" 2 "--totals subgroups leaves no overall estimate"
+
+# ---- recorded runs: meta run --changed and meta history -----------------------
+# A run of subgroup totals only has no overall total: it is recorded, listed
+# and compared as such, never as "not estimable", never as a conclusion flip.
+
+living=$here/living
+"$META" load --db "$DB" "$living/base.csv" >/dev/null || not_ok "cannot load base.csv"
+mkdir "$work/living"
+ini=$work/living/nausea_by_dose.ini
+write_ini() {
+    printf '[analysis]\noutcome   = nausea\ntreatment = drug\ncontrol   = placebo\n' >"$ini"
+    printf 'measure   = OR\nby        = dose\n%sjson      = nausea_by_dose.json\n' "$1" >>"$ini"
+}
+runs=(--db "$DB" --out "$work/living_out")
+write_ini $'totals    = subgroups\n'
+run "$META" run "${runs[@]}" "$work/living"
+expect "first run of subgroup totals only" 0 "^ok .*nausea_by_dose\.ini +k=5 +OR subgroup totals only +2 subgroups"
+expect_no "first run: recorded without a word" "warning"
+
+"$META" load --db "$DB" "$living/new_trial.csv" >/dev/null || not_ok "cannot load new_trial.csv"
+run "$META" run "${runs[@]}" --changed "$work/living"
+expect "--changed: subgroup totals only, before and after" 0 \
+    "^ok   $ini +OR subgroup totals only k=5 \(2 subgroups\) -> OR subgroup totals only k=6 \(2 subgroups\)  \(data changed: new data from $living/new_trial.csv\)$"
+expect_no "--changed: not 'not estimable'" "not estimable"
+expect_no "--changed: no conclusion flip" "conclusion flips"
+
+write_ini ""
+run "$META" run "${runs[@]}" --changed "$work/living"
+expect "--changed: from subgroup totals only to an overall total" 0 \
+    "^ok   $ini +OR subgroup totals only k=6 \(2 subgroups\) -> OR [0-9.]+ \[[0-9.]+, [0-9.]+\] k=6  \(file changed\)$"
+expect_no "--changed: no conclusion flip from subgroup totals only" "conclusion flips"
+write_ini $'totals    = subgroups\n'
+run "$META" run "${runs[@]}" --changed "$work/living"
+expect "--changed: from an overall total to subgroup totals only" 0 \
+    "^ok   $ini +OR [0-9.]+ \[[0-9.]+, [0-9.]+\] k=6 -> OR subgroup totals only k=6 \(2 subgroups\)  \(file changed\)$"
+expect_no "--changed: no conclusion flip to subgroup totals only" "conclusion flips"
+
+run "$META" history --db "$DB" "$ini"
+expect "history table: four runs" 0 "^History of $ini: 4 runs, oldest first$"
+expect "history table: the first, subgroup totals only, the load it read" 0 \
+    "^ +[0-9]+  20[0-9-]+ [0-9:]+ +5  OR subgroup totals only \(2 subgroups\) +- +- +- +- +$living/base\.csv$"
+expect "history table: the second, the new load" 0 \
+    "^ +[0-9]+  20[0-9-]+ [0-9:]+ +6  OR subgroup totals only \(2 subgroups\) +- +- +- +- +$living/new_trial\.csv$"
+expect "history table: the overall total between" 0 \
+    "^ +[0-9]+  20[0-9-]+ [0-9:]+ +6  OR [0-9.]+ \[[0-9.]+, [0-9.]+\] .* (above|includes) 1 +- *$"
+expect_no "history table: not 'not estimable'" "not estimable"
+run "$META" history --db "$DB" "$ini" --format csv
+printf '%s\n' "$out" >"$work/history.csv"
+run python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print([r["subgroup_totals"] for r in rows], [r["conclusion"] for r in rows],
+      [r["k"] for r in rows], list(rows[0])[-1])' "$work/history.csv"
+expect "history csv: the last column subgroup_totals, empty for the overall total" 0 \
+    "^\['2', '2', '', '2'\] \['none', 'none', '(above|includes)', 'none'\] \['5', '6', '6', '6'\] subgroup_totals$"
+"$META" history --db "$DB" "$ini" --format json >"$work/history.json"
+run python3 -c '
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+print([r["subgroup_totals"] for r in runs], [r["estimate"] is None for r in runs],
+      [r["exp"] is None for r in runs], [r["options"].get("totals") for r in runs])' \
+    "$work/history.json"
+expect "history json: subgroup_totals, null with an overall total" 0 \
+    "^\[2, 2, None, 2\] \[True, True, False, True\] \[True, True, False, True\] \['subgroups', 'subgroups', None, 'subgroups'\]$"
 
 # ---- errors -------------------------------------------------------------------
 

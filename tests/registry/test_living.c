@@ -576,6 +576,59 @@ static void test_history(void)
     meta_run_states_release(again, 3);
 }
 
+/* A run of subgroup totals only (no overall total) is recorded as such,
+ * with its number of subgroups, and read back so by the check and the
+ * history; a run with an overall total has no subgroup_totals. */
+static void test_subgroup_totals_run(void)
+{
+    fresh("meta_test_living_totals");
+    load(db, "base.csv", base_csv);
+    struct meta_run_key key = {"/a/totals.ini", SHA_A, "pain", "24h"};
+    struct meta_run_state st, again;
+    struct meta_selection sel;
+    check(&key, 1, &st);
+    select_pain(db, &sel, NULL);
+    CU_ASSERT_EQUAL(record(db, &key, &st, &sel, -0.7), META_OK);
+    struct meta_run_record r = {.path = key.path,
+                                .file_sha256 = key.file_sha256,
+                                .options_json = "{\"totals\": \"subgroups\"}",
+                                .state = &st,
+                                .fingerprint = sel.fingerprint,
+                                .load_ids = NULL,
+                                .n_loads = 0};
+    r.result.k = 3;
+    snprintf(r.result.measure, sizeof r.result.measure, "OR");
+    r.result.log_scale = 1;
+    r.result.estimate = r.result.ci_lower = r.result.ci_upper = NAN;
+    r.result.tau2 = r.result.I2 = r.result.p = NAN;
+    snprintf(r.result.conclusion, sizeof r.result.conclusion, "none");
+    r.result.totals_only = 1;
+    r.result.n_subgroups = 2;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_runs_record(db, &r, 1, &err), META_OK);
+    meta_selection_release(&sel);
+    meta_test_load_expect_query(conninfo,
+                                "SELECT string_agg(coalesce(subgroup_totals::text, 'null'), ' '"
+                                " ORDER BY run_id) FROM analysis_runs",
+                                "null 2");
+    check(&key, 1, &again);
+    CU_ASSERT_EQUAL(again.last.totals_only, 1);
+    CU_ASSERT_EQUAL(again.last.n_subgroups, 2);
+    CU_ASSERT_EQUAL(again.last.k, 3);
+    CU_ASSERT(isnan(again.last.estimate));
+    CU_ASSERT_STRING_EQUAL(again.last.conclusion, "none");
+    struct meta_history h;
+    CU_ASSERT_EQUAL_FATAL(meta_db_history(db, key.path, &h, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(h.n, 2);
+    CU_ASSERT_EQUAL(h.runs[0].result.totals_only, 0);
+    CU_ASSERT_EQUAL(h.runs[0].result.n_subgroups, 0);
+    CU_ASSERT_EQUAL(h.runs[1].result.totals_only, 1);
+    CU_ASSERT_EQUAL(h.runs[1].result.n_subgroups, 2);
+    meta_history_release(&h);
+    meta_run_states_release(&st, 1);
+    meta_run_states_release(&again, 1);
+}
+
 /* ---- One snapshot per run ------------------------------------------------ */
 
 static void test_snapshot(void)
@@ -677,6 +730,7 @@ int main(void)
         {"fingerprints: stable, and changed by any value", test_fingerprint},
         {"many selections equal one at a time", test_select_many},
         {"history: staleness, records, list", test_history},
+        {"a run of subgroup totals only says so", test_subgroup_totals_run},
         {"one snapshot: a load committing meanwhile is not seen", test_snapshot},
         {"the reader role reads the history, cannot write it", test_reader},
         {NULL, NULL},

@@ -324,48 +324,71 @@ static void test_concurrent_first_use(void)
     PQfinish(conn);
 }
 
+/* A new database `name` holding the schema as
+ * the migrations before version `below` made it, recorded in schema_version
+ * as meta records them; an open connection to it (caller finishes). Its
+ * conninfo goes into info (size bytes). */
+static PGconn *old_registry(const char *name, int below, char *info, size_t size)
+{
+    CU_ASSERT_EQUAL_FATAL(meta_test_db_create(name, info, size), 0);
+    PGconn *conn = PQconnectdb(info);
+    PQsetNoticeProcessor(conn, quiet, NULL);
+    PGresult *res = PQexec(conn, "CREATE TABLE schema_version (version integer PRIMARY KEY, name "
+                                 "text NOT NULL, checksum text NOT NULL, applied_at timestamptz "
+                                 "NOT NULL DEFAULT now())");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    for (int i = 0; i < meta_migration_count && meta_migrations[i].version < below; i++) {
+        res = PQexec(conn, meta_migrations[i].sql);
+        CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+        PQclear(res);
+        char version[16];
+        snprintf(version, sizeof version, "%d", meta_migrations[i].version);
+        const char *params[3] = {version, meta_migrations[i].name, meta_migrations[i].checksum};
+        res = PQexecParams(conn,
+                           "INSERT INTO schema_version (version, name, checksum) "
+                           "VALUES ($1, $2, $3)",
+                           3, NULL, params, NULL, NULL, 0);
+        CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+        PQclear(res);
+    }
+    return conn;
+}
+
+/* Closes conn, lets meta open the registry at info (which migrates it to
+ * the schema this meta expects) and returns a new connection to it. */
+static PGconn *migrated(PGconn *conn, const char *info)
+{
+    PQfinish(conn);
+    struct meta_db *db = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(info, &db, &err), META_OK);
+    int version = 0;
+    CU_ASSERT_EQUAL(meta_db_schema_version(db, &version, &err), META_OK);
+    CU_ASSERT_EQUAL(version, meta_db_expected_version());
+    meta_db_close(db);
+    return PQconnectdb(info);
+}
+
 /* A registry made by the first schema, with data, migrates: its rows stay,
  * results have no attributes of their own, estimates can be stored. */
 static void test_upgrade_from_version_1(void)
 {
     char old[1024];
-    CU_ASSERT_EQUAL_FATAL(meta_test_db_create("meta_test_schema_upgrade", old, sizeof old), 0);
-    PGconn *conn = PQconnectdb(old);
-    PQsetNoticeProcessor(conn, quiet, NULL);
-    PGresult *res = PQexec(conn, meta_migrations[0].sql);
+    PGconn *conn = old_registry("meta_test_schema_upgrade", 2, old, sizeof old);
+    PGresult *res =
+        PQexec(conn, "INSERT INTO loads (file_name, sha256, row_count) VALUES ('a.csv', "
+                     "repeat('0', 64), 1);"
+                     "INSERT INTO trials (name) VALUES ('T1');"
+                     "INSERT INTO arms (trial_id, label, treatment) SELECT trial_id, 'a', 'ket' "
+                     "FROM trials;"
+                     "INSERT INTO outcomes (name, kind) VALUES ('pain', 'continuous');"
+                     "INSERT INTO continuous_results (arm_id, outcome_id, n, mean, sd, load_id)"
+                     " SELECT arm_id, outcome_id, 10, 1.5, 1, load_id FROM arms, outcomes, "
+                     "loads");
     CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
     PQclear(res);
-    const char *params[2] = {meta_migrations[0].name, meta_migrations[0].checksum};
-    res = PQexec(conn, "CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT "
-                       "NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT "
-                       "now())");
-    PQclear(res);
-    res = PQexecParams(conn,
-                       "INSERT INTO schema_version (version, name, checksum) VALUES (1, $1, $2)", 2,
-                       NULL, params, NULL, NULL, 0);
-    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
-    PQclear(res);
-    res = PQexec(conn, "INSERT INTO loads (file_name, sha256, row_count) VALUES ('a.csv', "
-                       "repeat('0', 64), 1);"
-                       "INSERT INTO trials (name) VALUES ('T1');"
-                       "INSERT INTO arms (trial_id, label, treatment) SELECT trial_id, 'a', 'ket' "
-                       "FROM trials;"
-                       "INSERT INTO outcomes (name, kind) VALUES ('pain', 'continuous');"
-                       "INSERT INTO continuous_results (arm_id, outcome_id, n, mean, sd, load_id)"
-                       " SELECT arm_id, outcome_id, 10, 1.5, 1, load_id FROM arms, outcomes, "
-                       "loads");
-    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
-    PQclear(res);
-    PQfinish(conn);
-
-    struct meta_db *db = NULL;
-    struct meta_error err;
-    CU_ASSERT_EQUAL_FATAL(meta_db_open(old, &db, &err), META_OK);
-    int version = 0;
-    CU_ASSERT_EQUAL(meta_db_schema_version(db, &version, &err), META_OK);
-    CU_ASSERT_EQUAL(version, meta_db_expected_version());
-    meta_db_close(db);
-    conn = PQconnectdb(old);
+    conn = migrated(conn, old);
     res = PQexec(conn, "SELECT n || ' ' || mean || ' ' || coalesce(attributes::text, 'none') FROM "
                        "continuous_results");
     CU_ASSERT_EQUAL_FATAL(PQntuples(res), 1);
@@ -376,6 +399,40 @@ static void test_upgrade_from_version_1(void)
                        " SELECT trial_id, outcome_id, 'continuous', 'ket', 'pla', 'MD', -1, 0.3,"
                        " true, load_id FROM trials, outcomes, loads");
     CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* A registry at the schema before runs recorded subgroup totals: its runs
+ * of subgroup totals only (totals = subgroups, no estimate) are marked as
+ * such (0: how many subgroups not recorded), the others not. */
+static void test_upgrade_marks_subgroup_totals_runs(void)
+{
+    char old[1024];
+    PGconn *conn = old_registry("meta_test_schema_totals", 8, old, sizeof old);
+    PGresult *res =
+        PQexec(conn, "INSERT INTO analysis_runs (path, file_sha256, options, outcome_id,"
+                     " data_version, fingerprint, load_ids, k, measure, estimate, conclusion)"
+                     " VALUES ('/a/sub.ini', repeat('a', 64), '{\"totals\": \"subgroups\"}', 1,"
+                     " 1, repeat('b', 64), '{}', 7, 'OR', NULL, 'none'),"
+                     " ('/a/both.ini', repeat('a', 64), '{}', 1, 1, repeat('b', 64), '{}', 7,"
+                     " 'OR', 0.5, 'includes'),"
+                     " ('/a/none.ini', repeat('a', 64), '{}', 1, 1, repeat('b', 64), '{}', 0,"
+                     " 'OR', NULL, 'none')");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    conn = migrated(conn, old);
+    res = PQexec(conn, "SELECT string_agg(path || ' ' || coalesce(subgroup_totals::text, 'null'),"
+                       " ', ' ORDER BY run_id) FROM analysis_runs");
+    CU_ASSERT_EQUAL_FATAL(PQresultStatus(res), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0),
+                           "/a/sub.ini 0, /a/both.ini null, /a/none.ini null");
+    PQclear(res);
+    res = PQexec(conn, "INSERT INTO analysis_runs (path, file_sha256, options, outcome_id,"
+                       " data_version, fingerprint, load_ids, k, measure, conclusion,"
+                       " subgroup_totals) VALUES ('/a/bad.ini', repeat('a', 64), '{}', 1, 1,"
+                       " repeat('b', 64), '{}', 7, 'OR', 'none', -1)");
+    CU_ASSERT_EQUAL(PQresultStatus(res), PGRES_FATAL_ERROR);
     PQclear(res);
     PQfinish(conn);
 }
@@ -402,6 +459,7 @@ int main(void)
         {"a missing earlier migration refused", test_missing_earlier_migration},
         {"concurrent first use", test_concurrent_first_use},
         {"a registry of schema version 1 migrates", test_upgrade_from_version_1},
+        {"runs of subgroup totals only marked on upgrade", test_upgrade_marks_subgroup_totals_runs},
         {"unreachable server", test_unreachable_server},
         {NULL, NULL},
     };

@@ -258,6 +258,26 @@ static void test_brief_and_flips(void)
                            "the interval now lies on the other side of no effect");
     CU_ASSERT_STRING_EQUAL(meta_report_flip(&in_neg, &in_pos), "the estimate changed direction");
     CU_ASSERT_PTR_NULL(meta_report_flip(&none, &md));
+
+    /* Subgroup totals only: said plainly, never a flip to or from it. */
+    struct meta_run_result sub = result("OR", NAN, NAN, NAN, 7, "none");
+    sub.totals_only = 1;
+    sub.n_subgroups = 2;
+    meta_report_run_brief(&sub, b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "OR subgroup totals only k=7 (2 subgroups)");
+    sub.n_subgroups = 1;
+    meta_report_run_brief(&sub, b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "OR subgroup totals only k=7 (1 subgroup)");
+    sub.n_subgroups = 0; /* recorded before the count was */
+    meta_report_run_brief(&sub, b, sizeof b);
+    CU_ASSERT_STRING_EQUAL(b, "OR subgroup totals only k=7");
+    CU_ASSERT_PTR_NULL(meta_report_flip(&sub, &md));
+    CU_ASSERT_PTR_NULL(meta_report_flip(&md, &sub));
+    CU_ASSERT_PTR_NULL(meta_report_flip(&sub, &sub));
+    /* a totals-only result that still carries an interval is not compared */
+    struct meta_run_result sub_ci = above;
+    sub_ci.totals_only = 1;
+    CU_ASSERT_PTR_NULL(meta_report_flip(&md, &sub_ci));
 }
 
 static void test_history(void)
@@ -293,7 +313,7 @@ static void test_history(void)
     mem = open_memstream(&buf, &len);
     CU_ASSERT_EQUAL(meta_report_history(mem, META_REPORT_CSV, "/a/x.ini", &h, &err), META_OK);
     fclose(mem);
-    CU_ASSERT_PTR_NOT_NULL(strstr(buf, ",includes,2,\"new, trial.csv\"\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, ",includes,2,\"new, trial.csv\",\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\n1,2025-03-01T10:00:00.000001Z,5555"));
     free(buf);
     mem = open_memstream(&buf, &len);

@@ -24,6 +24,10 @@ struct meta_run_result {
     double tau2, I2, p;                  /* NAN where they do not apply */
     char conclusion[16];                 /* where the interval lies against no effect:
                                             "below", "above", "includes", or "none" */
+    int totals_only;       /* 1: the analysis shows subgroup totals only (totals = subgroups):
+                              no overall total, so no estimate and conclusion "none" */
+    long long n_subgroups; /* with totals_only: its subgroups (0 for a run recorded without
+                              the count) */
 };
 
 /* An analysis file to check. Strings are borrowed. */

@@ -183,17 +183,21 @@ char *meta_report_options_json(const struct meta_analysis *an);
 /* The result a run of an records: k as the table shows it, the pooled
  * estimate and interval (analysis scale), tau^2 (random model), I^2, p,
  * and where the interval lies against no effect; with subgroup totals only
- * (no overall total) k alone, the rest NAN and "none". */
+ * (no overall total) k and the number of subgroups (totals_only), the
+ * rest NAN and "none". */
 void meta_report_run_result(const struct meta_analysis *an, struct meta_run_result *out);
 
 /* "MD -0.69 [-0.90, -0.48] k=10": a recorded result in one line, ratio
- * measures back-transformed, into buf (size bytes, always terminated). */
+ * measures back-transformed, into buf (size bytes, always terminated); "OR
+ * subgroup totals only k=7 (2 subgroups)" for a run without an overall
+ * total. */
 void meta_report_run_brief(const struct meta_run_result *r, char *buf, size_t size);
 
 /* Whether the conclusion flips from before to after: the interval now
  * excludes or includes no effect, or lies on its other side, or the
  * estimate changed direction. A static description, or NULL when it does
- * not flip (or either run has no interval). */
+ * not flip (or either run has no interval, as a run of subgroup totals
+ * only). */
 const char *meta_report_flip(const struct meta_run_result *before,
                              const struct meta_run_result *after);
 
@@ -204,8 +208,12 @@ const char *meta_report_flip(const struct meta_run_result *before,
  * full precision, the file's SHA-256 and the fingerprint; new loads joined
  * by ';') or json ({"path", "runs": [{"run_id", "ran_at", "file_sha256",
  * "options", "k", "measure", "estimate", "ci_lower", "ci_upper", "exp",
- * "tau2", "I2", "p", "conclusion", "data": {"fingerprint", "loads"},
- * "new_loads"}]}), oldest first. Returns META_OK, META_EIO or META_ENOMEM.
+ * "tau2", "I2", "p", "conclusion", "subgroup_totals", "data": {"fingerprint",
+ * "loads"}, "new_loads"}]}), oldest first. A run of subgroup totals only
+ * says so in the table's result ("OR subgroup totals only (2 subgroups)"),
+ * in csv's last column subgroup_totals and json's "subgroup_totals" (the
+ * number of subgroups; empty or null for a run with an overall total). Returns META_OK, META_EIO or
+ * META_ENOMEM.
  */
 int meta_report_history(FILE *out, enum meta_report_format format, const char *path,
                         const struct meta_history *h, struct meta_error *err);
