@@ -596,24 +596,6 @@ static int record_load(struct direct *d, const char *sha256)
                      3, params, &d->load_id);
 }
 
-static int record_summary(struct direct *d)
-{
-    char load_id[32], trials[32], outcomes[32];
-    snprintf(load_id, sizeof load_id, "%lld", d->load_id);
-    snprintf(trials, sizeof trials, "%lld", d->trials);
-    snprintf(outcomes, sizeof outcomes, "%d", d->noutcomes);
-    const char *params[3] = {load_id, trials, outcomes};
-    PGresult *res = PQexecParams(d->conn,
-                                 "UPDATE loads SET changed = true, estimates = 0, trials = $2,"
-                                 " outcomes = $3 WHERE load_id = $1",
-                                 3, NULL, params, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot record the load of %s", d->path);
-    PQclear(res);
-    return ret;
-}
-
 /* A lock the direct path takes only when it is free at once: the load
  * lock (key given; "f" when another load holds it) or the tables' lock.
  * When it is held elsewhere, or this role may not take it, the file goes to
@@ -680,7 +662,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
                                        d->err, "cannot store the rows")))
         return ret;
-    if ((ret = record_summary(d)))
+    if ((ret = meta_load_record_summary(d->conn, d->load_id, 1, 1, 0, d->trials, d->noutcomes,
+                                        d->path, d->err)))
         return ret;
     struct meta_loader stats = {.db = db, .conn = d->conn};
     return meta_load_refresh_statistics(&stats, d->err);

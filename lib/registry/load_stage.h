@@ -195,6 +195,16 @@ int meta_load_replace_sources(struct meta_loader *l, struct meta_load_report *re
 int meta_load_refresh_statistics(struct meta_loader *l, struct meta_error *err);
 
 /*
+ * Records in the loads row load_id what one load found (load_summary.c):
+ * whether it changed the registry, and for a CSV file (csv nonzero) its
+ * estimate rows, trials and outcomes (NULL for other sources). name is
+ * the source, for the message. Returns META_OK or META_EDB.
+ */
+int meta_load_record_summary(PGconn *conn, long long load_id, int changed, int csv,
+                             long long estimates, long long trials, long long outcomes,
+                             const char *name, struct meta_error *err);
+
+/*
  * Records with each source's loads row what the load found (load_summary.c):
  * whether the load changed the registry at all (counted in report, and
  * l->arms_updated), and for a CSV file its estimate rows, trials and

@@ -14,6 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+int meta_load_record_summary(PGconn *conn, long long load_id, int changed, int csv,
+                             long long estimates, long long trials, long long outcomes,
+                             const char *name, struct meta_error *err)
+{
+    char id_text[32], est_text[32], trials_text[32], outcomes_text[32];
+    snprintf(id_text, sizeof id_text, "%lld", load_id);
+    snprintf(est_text, sizeof est_text, "%lld", estimates);
+    snprintf(trials_text, sizeof trials_text, "%lld", trials);
+    snprintf(outcomes_text, sizeof outcomes_text, "%lld", outcomes);
+    const char *params[5] = {id_text, changed ? "true" : "false", csv ? est_text : NULL,
+                             csv ? trials_text : NULL, csv ? outcomes_text : NULL};
+    PGresult *res = PQexecParams(conn,
+                                 "UPDATE loads SET changed = $2, estimates = $3, trials = $4,"
+                                 " outcomes = $5 WHERE load_id = $1",
+                                 5, NULL, params, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        ret = meta_pg_error(err, conn, res, "cannot record the load of %s", name);
+    PQclear(res);
+    return ret;
+}
+
 int meta_load_record_summaries(struct meta_loader *l, const struct meta_load_report *report,
                                struct meta_error *err)
 {
@@ -23,20 +45,9 @@ int meta_load_record_summaries(struct meta_loader *l, const struct meta_load_rep
     int ret = META_OK;
     for (size_t i = 0; i < l->nfiles && ret == META_OK; i++) {
         const struct meta_load_file *f = &l->files[i];
-        char load_id[32], estimates[32], trials[32], outcomes[32];
-        snprintf(load_id, sizeof load_id, "%lld", f->load_id);
-        snprintf(estimates, sizeof estimates, "%lld", f->estimates);
-        snprintf(trials, sizeof trials, "%lld", report->files[i].trials);
-        snprintf(outcomes, sizeof outcomes, "%lld", report->files[i].outcomes);
-        const char *params[5] = {load_id, changes > 0 ? "true" : "false", f->csv ? estimates : NULL,
-                                 f->csv ? trials : NULL, f->csv ? outcomes : NULL};
-        PGresult *res = PQexecParams(l->conn,
-                                     "UPDATE loads SET changed = $2, estimates = $3, trials = $4,"
-                                     " outcomes = $5 WHERE load_id = $1",
-                                     5, NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            ret = meta_pg_error(err, l->conn, res, "cannot record the load of %s", f->name);
-        PQclear(res);
+        ret = meta_load_record_summary(l->conn, f->load_id, changes > 0, f->csv, f->estimates,
+                                       report->files[i].trials, report->files[i].outcomes, f->name,
+                                       err);
     }
     return ret;
 }

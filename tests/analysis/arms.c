@@ -186,19 +186,46 @@ int test_request(struct meta_analysis_request *req, const char *outcome, const c
     return ret;
 }
 
-int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
-                       struct meta_analysis *an, const char *const *options,
+/* The analysis "treatment vs placebo" of outcome at timepoint on arms. */
+static int analysis_of(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const struct test_arm *arms, size_t count,
+                       int binary, const char *outcome, const char *treatment,
+                       const char *timepoint, const char *const *options,
                        struct meta_request_error *e)
 {
     meta_analysis_init(an);
     meta_request_error_init(e, NULL);
     meta_selection_init(sel);
-    int ret = test_request(req, "pain", "ketamine", "placebo", options);
+    int ret = test_request(req, outcome, treatment, "placebo", options);
     if (ret != META_OK)
         return ret;
-    if (test_selection(sel, test_pain_arms, test_pain_count, 0, "pain", "24h") != 0)
+    if (test_selection(sel, arms, count, binary, outcome, timepoint) != 0)
         return META_ENOMEM;
     return meta_analysis_compute(req, sel, an, e);
+}
+
+int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const char *const *options,
+                       struct meta_request_error *e)
+{
+    return analysis_of(req, sel, an, test_pain_arms, test_pain_count, 0, "pain", "ketamine", "24h",
+                       options, e);
+}
+
+int test_arms_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const struct test_arm *arms, size_t count,
+                       int binary, const char *treatment, const char *const *options,
+                       struct meta_request_error *e)
+{
+    return analysis_of(req, sel, an, arms, count, binary, "outcome", treatment, "", options, e);
+}
+
+void test_analysis_done(struct meta_analysis_request *req, struct meta_selection *sel,
+                        struct meta_analysis *an)
+{
+    meta_analysis_release(an);
+    meta_analysis_request_release(req);
+    free(sel->arms);
 }
 
 int test_attr_selection(struct meta_selection *sel, const struct test_attr_arm *arms, size_t count,

@@ -120,4 +120,15 @@ int test_pain_analysis(struct meta_analysis_request *req, struct meta_selection 
                        struct meta_analysis *an, const char *const *options,
                        struct meta_request_error *e);
 
+/* The same for count arms (see test_selection) of outcome "outcome", no
+ * time point: `treatment` vs placebo. */
+int test_arms_analysis(struct meta_analysis_request *req, struct meta_selection *sel,
+                       struct meta_analysis *an, const struct test_arm *arms, size_t count,
+                       int binary, const char *treatment, const char *const *options,
+                       struct meta_request_error *e);
+
+/* Releases what test_pain_analysis and test_arms_analysis filled. */
+void test_analysis_done(struct meta_analysis_request *req, struct meta_selection *sel,
+                        struct meta_analysis *an);
+
 #endif

@@ -25,29 +25,13 @@
 #define K     META_SIDE_TREATMENT
 #define P     META_SIDE_CONTROL
 
-static void done(struct meta_analysis_request *req, struct meta_selection *sel,
-                 struct meta_analysis *an)
-{
-    meta_analysis_release(an);
-    meta_analysis_request_release(req);
-    free(sel->arms);
-}
-
 /* Runs "drug vs placebo" (or the pain example's names) with options on arms. */
 static int compute(struct meta_analysis_request *req, struct meta_selection *sel,
                    struct meta_analysis *an, const struct test_arm *arms, size_t count, int binary,
                    const char *const *options, struct meta_request_error *e)
 {
-    meta_analysis_init(an);
-    meta_request_error_init(e, NULL);
-    meta_selection_init(sel);
-    const char *t = binary ? "drug" : "ketamine";
-    int ret = test_request(req, "outcome", t, "placebo", options);
-    if (ret != META_OK)
-        return ret;
-    if (test_selection(sel, arms, count, binary, "outcome", "") != 0)
-        return META_ENOMEM;
-    return meta_analysis_compute(req, sel, an, e);
+    return test_arms_analysis(req, sel, an, arms, count, binary, binary ? "drug" : "ketamine",
+                              options, e);
 }
 
 /* ---- Request keys ---------------------------------------------------------- */
@@ -118,7 +102,7 @@ static void test_not_estimable_revman5(void)
         CLOSE(w[i], an.overall.studies[i].weight);
     CU_ASSERT(isnan(an.overall.studies[2].yi) && isnan(an.overall.studies[2].vi));
     CU_ASSERT(isnan(an.overall.studies[2].ci_lower) && isnan(an.overall.studies[2].ci_upper));
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 
     /* Under metafor the same trial has an estimate (0.5 in every cell) and
      * stays in k; MH leaves it out of Q. */
@@ -128,7 +112,7 @@ static void test_not_estimable_revman5(void)
     CU_ASSERT_EQUAL(an.contrasts.k, 5);
     CU_ASSERT_EQUAL(an.overall.Q_df, 3);
     CU_ASSERT_EQUAL(an.overall.convention, META_CONVENTION_METAFOR);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* r-meta's defaults on set B: MH random (DL around the MH estimate), S3
@@ -161,7 +145,7 @@ static void test_not_estimable_rmeta(void)
     CU_ASSERT(isnan(an.overall.tau2_ci_lower)); /* none around the MH estimate */
     for (size_t i = 0; i < 5; i++)
         CLOSE(w[i], an.overall.studies[i].weight);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 
     static const char *const common[] = {"convention", "r-meta", "model", "common", NULL};
     CU_ASSERT_EQUAL_FATAL(
@@ -175,7 +159,7 @@ static void test_not_estimable_rmeta(void)
     CLOSE(2.15342806719866, an.overall.H2);
     for (size_t i = 0; i < 5; i++)
         CLOSE(wc[i], an.overall.studies[i].weight);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* No trial estimable: nothing to pool, said so; under metafor the same
@@ -199,10 +183,10 @@ static void test_none_estimable(void)
                            "no trial to pool for outcome 'outcome' (drug vs placebo): none of its "
                            "2 trials is estimable under convention revman5 (no events in either "
                            "arm, or events in every participant)");
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
     CU_ASSERT_EQUAL(compute(&req, &sel, &an, zeros, N(zeros), 1, NULL, &e), META_OK);
     CU_ASSERT_EQUAL(an.overall.k_estimable, 2);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* Leave-one-out and cumulative keep the convention: omitting S3 changes
@@ -229,7 +213,7 @@ static void test_sequential(void)
     CU_ASSERT(isnan(an.cum[0].estimate));
     CU_ASSERT_EQUAL(an.cum[1].k_estimable, 1);
     CLOSE(an.overall.estimate, an.cum[4].estimate);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* ---- Subgroups --------------------------------------------------------------- */
@@ -280,7 +264,7 @@ static void test_subgroups_in_total(void)
     CLOSE(3.47373128678193, an.test.Q);
     CLOSE(0.176071407219184, an.test.p);
     CLOSE(42.4250226950398, an.test.I2);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 
     static const char *const mf[] = {"by", "dose", NULL};
     CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, test_pain_arms, test_pain_count, 0, mf, &e),
@@ -291,7 +275,7 @@ static void test_subgroups_in_total(void)
     CU_ASSERT_PTR_NULL(meta_analysis_subgroup_of(&an, 0));
     CLOSE(an.groups[0].result.studies[1].weight, meta_analysis_shown_weight(&an, 0, 1));
     CLOSE(3.47373128678193, an.test.Q); /* the subgroups are the same */
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* CD015373 analysis 1.5 (pain at short term by clinical condition), as the
@@ -342,7 +326,7 @@ static void test_review_weights(void)
     CLOSE(20.7070706072049, an.groups[0].result.studies[0].weight);
     CLOSE(1.25709090579217, an.test.Q);
     CLOSE(0.53336704454606, an.test.p);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* A subgroup whose trials are all not estimable is listed, with no total,
@@ -367,7 +351,7 @@ static void test_subgroup_not_estimable(void)
     CU_ASSERT_EQUAL(an.test.df, 1);
     CU_ASSERT_EQUAL(an.overall.k, 4);
     CU_ASSERT_EQUAL(an.overall.k_estimable, 3);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* ---- Prediction interval ------------------------------------------------------ */
@@ -385,20 +369,20 @@ static void test_prediction(void)
     CLOSE(-1.19615969006023, an.overall.estimate);
     CLOSE(0.00168875650151267, an.overall.tau2);
     CU_ASSERT(isnan(an.overall.pi_lower) && isnan(an.overall.pi_upper));
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
     static const char *const on[] = {"convention", "revman5", "prediction", "true", NULL};
     CU_ASSERT_EQUAL_FATAL(test_pain_analysis(&req, &sel, &an, on, &e), META_OK);
     CLOSE(-1.97652726943326, an.overall.pi_lower);
     CLOSE(-0.415792110687195, an.overall.pi_upper);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
     static const char *const off[] = {"prediction", "false", NULL};
     CU_ASSERT_EQUAL_FATAL(test_pain_analysis(&req, &sel, &an, off, &e), META_OK);
     CU_ASSERT(isnan(an.overall.pi_lower) && isnan(an.overall.pi_upper));
     CU_ASSERT(isfinite(an.overall.ci_lower));
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
     CU_ASSERT_EQUAL_FATAL(test_pain_analysis(&req, &sel, &an, NULL, &e), META_OK);
     CU_ASSERT(isfinite(an.overall.pi_lower)); /* metafor's default: always */
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 int main(void)

@@ -53,30 +53,6 @@ static const struct test_arm set_b[] = {
     {5, "B5", "placebo", P, NAN, NAN, NAN, 41, 148, NULL, NULL},
 };
 
-static void done(struct meta_analysis_request *req, struct meta_selection *sel,
-                 struct meta_analysis *an)
-{
-    meta_analysis_release(an);
-    meta_analysis_request_release(req);
-    free(sel->arms);
-}
-
-/* Runs "drug vs placebo" with options on arms. */
-static int compute(struct meta_analysis_request *req, struct meta_selection *sel,
-                   struct meta_analysis *an, const struct test_arm *arms, size_t count, int binary,
-                   const char *const *options, struct meta_request_error *e)
-{
-    meta_analysis_init(an);
-    meta_request_error_init(e, NULL);
-    meta_selection_init(sel);
-    int ret = test_request(req, "outcome", "drug", "placebo", options);
-    if (ret != META_OK)
-        return ret;
-    if (test_selection(sel, arms, count, binary, "outcome", "") != 0)
-        return META_ENOMEM;
-    return meta_analysis_compute(req, sel, an, e);
-}
-
 /* What one subgroup of a reference fit holds. */
 struct expected_group {
     size_t k;
@@ -248,10 +224,11 @@ static void test_set_c(void)
         for (size_t c = 0; c < N(conventions); c++) {
             const char *opts[] = {"convention", conventions[c], fits[f].key, fits[f].value, "by",
                                   "sub",        "totals",       "subgroups", NULL};
-            CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_c, N(set_c), 0, opts, &e), META_OK);
+            CU_ASSERT_EQUAL_FATAL(
+                test_arms_analysis(&req, &sel, &an, set_c, N(set_c), 0, "drug", opts, &e), META_OK);
             CU_ASSERT_EQUAL(an.opts.method, f == 0 ? META_METHOD_IV : META_METHOD_DL);
             check_groups(&an, fits[f].x, fits[f].q, fits[f].p);
-            done(&req, &sel, &an);
+            test_analysis_done(&req, &sel, &an);
         }
 }
 
@@ -264,7 +241,8 @@ static void test_both_unchanged(void)
     struct meta_analysis an;
     struct meta_request_error e;
     static const char *const rm[] = {"convention", "revman5", "by", "sub", "totals", "both", NULL};
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_c, N(set_c), 0, rm, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(test_arms_analysis(&req, &sel, &an, set_c, N(set_c), 0, "drug", rm, &e),
+                          META_OK);
     CU_ASSERT_FALSE(an.subgroup_totals_only);
     CU_ASSERT_TRUE(an.subgroups_in_total);
     double sum = 0;
@@ -274,14 +252,15 @@ static void test_both_unchanged(void)
     }
     CLOSE(100.0, sum);
     CLOSE(an.overall.studies[4].weight, meta_analysis_shown_weight(&an, 1, 1));
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
     static const char *const mf[] = {"method", "DL", "by", "sub", NULL};
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_c, N(set_c), 0, mf, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(test_arms_analysis(&req, &sel, &an, set_c, N(set_c), 0, "drug", mf, &e),
+                          META_OK);
     CU_ASSERT_FALSE(an.subgroup_totals_only);
     CU_ASSERT_FALSE(an.subgroups_in_total);
     CLOSE(c_dl[1].weight[1], meta_analysis_shown_weight(&an, 1, 1));
     CLOSE(an.overall.studies[4].weight, meta_analysis_study_weight(&an, 4));
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 /* ---- Set B: Mantel-Haenszel under revman5 ---------------------------------------- */
@@ -311,11 +290,12 @@ static void test_mh_revman5(void)
     static const char *const opts[] = {"convention", "revman5",   "measure", "OR",
                                        "method",     "MH",        "by",      "sub",
                                        "totals",     "subgroups", NULL};
-    CU_ASSERT_EQUAL_FATAL(compute(&req, &sel, &an, set_b, N(set_b), 1, opts, &e), META_OK);
+    CU_ASSERT_EQUAL_FATAL(test_arms_analysis(&req, &sel, &an, set_b, N(set_b), 1, "drug", opts, &e),
+                          META_OK);
     CU_ASSERT_EQUAL(an.opts.method, META_METHOD_MH);
     CU_ASSERT_EQUAL(an.opts.model, META_MODEL_COMMON);
     check_groups(&an, b_mh, 0.449296069559333, 0.502669429372126);
-    done(&req, &sel, &an);
+    test_analysis_done(&req, &sel, &an);
 }
 
 int main(void)
