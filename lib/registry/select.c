@@ -543,6 +543,26 @@ enum {
 
 _Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 
+int meta_select_read_result(const PGresult *res, int i, const int *c, size_t n_values,
+                            struct meta_select_arm *a, struct meta_error *err)
+{
+    a->n = number_or_nan(res, i, c[C_N]);
+    a->mean = number_or_nan(res, i, c[C_MEAN]);
+    a->sd = number_or_nan(res, i, c[C_SD]);
+    a->events = number_or_nan(res, i, c[C_EV]);
+    a->total = number_or_nan(res, i, c[C_TOT]);
+    a->year = dup_or_null(res, i, c[C_YEAR]);
+    a->by_value = dup_or_null(res, i, c[C_BY]);
+    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
+    if ((!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
+        (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = read_values(res, i, c[C_VALUES], n_values, &a->values, err);
+    if (ret != META_OK)
+        return ret;
+    return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, err);
+}
+
 static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
                     struct meta_select_arm *a, struct meta_error *err)
 {
@@ -552,21 +572,9 @@ static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
     a->treatment = dup_or_null(res, i, c[C_TREAT]);
     a->side =
         strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
-    a->n = number_or_nan(res, i, c[C_N]);
-    a->mean = number_or_nan(res, i, c[C_MEAN]);
-    a->sd = number_or_nan(res, i, c[C_SD]);
-    a->events = number_or_nan(res, i, c[C_EV]);
-    a->total = number_or_nan(res, i, c[C_TOT]);
-    a->year = dup_or_null(res, i, c[C_YEAR]);
-    a->by_value = dup_or_null(res, i, c[C_BY]);
-    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
-    if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
-        (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
+    if (!a->trial || !a->label || !a->treatment)
         return meta_error_set(err, META_ENOMEM, "out of memory");
-    int ret = read_values(res, i, c[C_VALUES], n_values, &a->values, err);
-    if (ret != META_OK)
-        return ret;
-    return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, err);
+    return meta_select_read_result(res, i, c, n_values, a, err);
 }
 
 static int read_estimate(const PGresult *res, int i, const int *c, size_t n_values,
