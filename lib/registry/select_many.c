@@ -87,10 +87,7 @@ static const char status_sql[] =
 static const char arms_sql_fmt[] =
     " UNION ALL "
     "SELECT 'a', r.qi, NULL, NULL, c.arm_id, NULL, NULL, NULL, %s,"
-    "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id,"
-    "       CASE WHEN r.at IS NOT NULL AND c.attributes IS NOT NULL THEN"
-    "         (SELECT json_agg(c.attributes ->> u.n ORDER BY u.i)"
-    "            FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
+    "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id, NULL,"
     "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp OFFSET 0) c"
@@ -327,7 +324,8 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, int first,
         enum meta_select_side side = listed(rows[k].arm->treatment, q->treatments, q->n_treatments)
                                          ? META_SIDE_TREATMENT
                                          : META_SIDE_CONTROL;
-        ret = meta_select_read_result(res, rows[k].row, cols, sel->n_attributes, a, err);
+        ret = meta_select_read_result(res, rows[k].row, cols, (const char *const *)sel->attributes,
+                                      sel->n_attributes, a, err);
         if (ret == META_OK)
             ret = join_arm(rows[k].arm, q, sel->n_attributes, side, a, err);
     }
