@@ -371,9 +371,10 @@ static int read_batch(PGconn *conn, const PGresult *res, const struct meta_selec
         return ret;
     int rows = PQntuples(res);
     for (int first = 0, last; first < rows; first = last) {
-        long long qi = strtoll(PQgetvalue(res, first, c_qi), NULL, 10);
+        const char *qi_text = PQgetvalue(res, first, c_qi); /* an integer's digits */
+        long long qi = strtoll(qi_text, NULL, 10);
         int estimates = first;
-        for (last = first + 1; last < rows && strtoll(PQgetvalue(res, last, c_qi), NULL, 10) == qi;
+        for (last = first + 1; last < rows && strcmp(PQgetvalue(res, last, c_qi), qi_text) == 0;
              last++)
             ;
         while (estimates < last && PQgetvalue(res, estimates, c_kind)[0] == 'a')
