@@ -1,11 +1,14 @@
 /*
  * Reading many selections in one statement (see meta_db_select_many): the
  * queries go to the server as one JSON array; each resolves its outcome and
- * time point and reads its arms and estimates by the same index probes as
- * meta_db_select, and the rows come back ordered by query. `meta run` of
- * thousands of small analyses so costs two round trips per batch instead of
- * three per analysis. What does not resolve here is handed to
- * meta_db_select, which finds out why and says so.
+ * time point and reads its results and estimates by index probes, and the
+ * rows come back ordered by query. A result row carries only its numbers,
+ * ids and its own attributes: the arms and trials it belongs to are read
+ * once per snapshot (select_arms.h) and joined here, as are the values the
+ * arm gives where the result gives none. `meta run` of thousands of small
+ * analyses so costs a few round trips per batch instead of three per
+ * analysis. What does not resolve here is handed to meta_db_select, which
+ * finds out why and says so.
  */
 #include "csv_reader.h"
 #include "pg_util.h"
@@ -20,12 +23,12 @@
  * q: the queries; r: those whose outcome exists and whose time point
  * resolves (given and present, or the outcome's only one), with the
  * outcome's id and kind. Then one 's' row per resolved query (its time
- * point and kind), and its arms ('a') and estimates ('e') as in select.c:
- * results by a range of their primary key, each arm and trial by its
- * primary key (OFFSET 0 keeps every lateral subquery a per-row probe),
- * estimates by a range of theirs. The result's own attributes come first
- * for year, the `by` value and the attributes asked for by name (`at`, as
- * one JSON array in their order), then the arm's.
+ * point and kind), its results ('a', by a range of their primary key) and
+ * its estimates ('e', as in select.c, by a range of theirs; OFFSET 0 keeps
+ * every lateral subquery a per-row probe). For estimates the server gives
+ * year, the `by` value and the attributes asked for by name (`at`, one
+ * JSON array in their order); for results, only the result's own year and
+ * `by` value: the rest is done in meta (read_arms).
  */
 static const char resolve_sql[] =
     "WITH q AS MATERIALIZED ("
