@@ -82,6 +82,21 @@ const struct meta_arm_info *meta_arm_cache_get(const struct meta_arm_cache *cach
     }
 }
 
+/* Room in the array *items (*cap entries of size bytes) for entry count:
+ * doubled when full. META_OK or META_ENOMEM (the array unchanged). */
+static int room(void **items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return META_OK;
+    size_t more = *cap ? 2 * *cap : 64;
+    void *p = realloc(*items, more * size);
+    if (!p)
+        return META_ENOMEM;
+    *items = p;
+    *cap = more;
+    return META_OK;
+}
+
 int meta_arm_cache_want(struct meta_arm_cache *cache, long long arm_id, int *held,
                         struct meta_error *err)
 {
@@ -90,14 +105,9 @@ int meta_arm_cache_want(struct meta_arm_cache *cache, long long arm_id, int *hel
         return META_OK;
     if (cache->n_wanted > 0 && cache->wanted[cache->n_wanted - 1] == arm_id)
         return META_OK;
-    if (cache->n_wanted == cache->cap_wanted) {
-        size_t cap = cache->cap_wanted ? 2 * cache->cap_wanted : 64;
-        long long *w = realloc(cache->wanted, cap * sizeof *w);
-        if (!w)
-            return meta_error_set(err, META_ENOMEM, "out of memory");
-        cache->wanted = w;
-        cache->cap_wanted = cap;
-    }
+    if (room((void **)&cache->wanted, &cache->cap_wanted, cache->n_wanted, sizeof *cache->wanted) !=
+        META_OK)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
     cache->wanted[cache->n_wanted++] = arm_id;
     return META_OK;
 }
@@ -105,14 +115,8 @@ int meta_arm_cache_want(struct meta_arm_cache *cache, long long arm_id, int *hel
 /* Room for one more arm in the array and the table. */
 static int grow(struct meta_arm_cache *cache)
 {
-    if (cache->count == cache->cap) {
-        size_t cap = cache->cap ? 2 * cache->cap : 64;
-        struct meta_arm_info *a = realloc(cache->arms, cap * sizeof *a);
-        if (!a)
-            return META_ENOMEM;
-        cache->arms = a;
-        cache->cap = cap;
-    }
+    if (room((void **)&cache->arms, &cache->cap, cache->count, sizeof *cache->arms) != META_OK)
+        return META_ENOMEM;
     if (2 * (cache->count + 1) > cache->n_slots) {
         size_t n_slots = cache->n_slots ? 2 * cache->n_slots : 128;
         size_t *slots = calloc(n_slots, sizeof *slots);

@@ -366,31 +366,22 @@ static void test_select_many_arms(void)
         " WHERE label = 'pla' AND trial_id = (SELECT min(trial_id) FROM trials))");
     const char *k[] = {"ketamine"}, *p[] = {"placebo"},
                *attrs[] = {"score", "flag", "nested", "gone", "text", "year", "no such"};
-    const struct meta_select_query q[] = {
-        {.outcome = "pain",
-         .timepoint = "24h",
-         .treatments = k,
-         .n_treatments = 1,
-         .controls = p,
-         .n_controls = 1,
-         .by = "dose",
-         .attributes = attrs,
-         .n_attributes = 7},
-        {.outcome = "pain",
-         .treatments = p,
-         .n_treatments = 1,
-         .controls = k,
-         .n_controls = 1,
-         .by = "text"},
-        {.outcome = "pain",
-         .timepoint = "24h",
-         .treatments = k,
-         .n_treatments = 1,
-         .controls = p,
-         .n_controls = 1,
-         .attributes = attrs + 4,
-         .n_attributes = 2},
-    };
+    /* pain, ketamine against placebo at 24 h (the other way round, with no
+     * time point, for the second) */
+    struct meta_select_query q[3];
+    for (size_t i = 0; i < 3; i++)
+        q[i] = (struct meta_select_query){.outcome = "pain",
+                                          .timepoint = i == 1 ? NULL : "24h",
+                                          .treatments = i == 1 ? p : k,
+                                          .n_treatments = 1,
+                                          .controls = i == 1 ? k : p,
+                                          .n_controls = 1};
+    q[0].by = "dose";
+    q[0].attributes = attrs;
+    q[0].n_attributes = 7;
+    q[1].by = "text";
+    q[2].attributes = attrs + 4;
+    q[2].n_attributes = 2;
     size_t n = sizeof q / sizeof q[0];
     struct meta_selection many[sizeof q / sizeof q[0]], one;
     struct meta_error errs[sizeof q / sizeof q[0]], err;
