@@ -6,6 +6,7 @@
  */
 #include "analysis_file.h"
 #include "close_match.h"
+#include "meta_load.h"
 #include "parse_options.h"
 #include "safe_fs.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The keys of an analysis file beside the request's options. */
@@ -557,6 +559,74 @@ int meta_analysis_file_read(struct meta_analysis_file *af, const char *path, str
         return meta_error_set(err, META_ENOMEM, "out of memory");
     }
     return parse_stream(af, in, err);
+}
+
+/* Reads the regular file open at fd whole into *buf (caller frees) when it
+ * holds at most max bytes; *buf stays NULL for a larger one. */
+static int read_whole(int fd, const char *path, size_t max, char **buf, size_t *len,
+                      struct meta_error *err)
+{
+    struct stat st;
+    *buf = NULL;
+    *len = 0;
+    if (fstat(fd, &st) != 0)
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+    if (st.st_size < 0 || (size_t)st.st_size > max)
+        return META_OK;
+    size_t cap = (size_t)st.st_size + 1; /* one more: a file grown meanwhile shows */
+    if (!(*buf = malloc(cap)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    for (;;) {
+        ssize_t got = read(fd, *buf + *len, cap - *len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(*buf);
+            *buf = NULL;
+            return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+        }
+        if (got == 0)
+            return META_OK;
+        *len += (size_t)got;
+        if (*len == cap) { /* grown past what fstat said: read it as a stream */
+            free(*buf);
+            *buf = NULL;
+            *len = 0;
+            return META_OK;
+        }
+    }
+}
+
+int meta_analysis_file_read_hashed(struct meta_analysis_file *af, const char *path, char sha256[65],
+                                   struct meta_error *err)
+{
+    enum { MAX_WHOLE = 1 << 20 };
+    int fd = -1;
+    int ret = meta_fs_open_input(path, &fd, err);
+    if (ret != META_OK) {
+        if (!(af->name = strdup(path)))
+            return meta_error_set(err, META_ENOMEM, "out of memory");
+        return ret;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    ret = read_whole(fd, path, MAX_WHOLE, &buf, &len, err);
+    close(fd);
+    if (ret != META_OK) {
+        if (!af->name && !(af->name = strdup(path)))
+            return meta_error_set(err, META_ENOMEM, "out of memory");
+        return ret;
+    }
+    if (!buf) {
+        ret = meta_analysis_file_read(af, path, err);
+        return ret == META_OK ? meta_load_sha256_file(path, sha256, err) : ret;
+    }
+    if (meta_load_sha256_bytes(buf, len, sha256) != META_OK)
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+    else
+        ret = meta_analysis_file_parse(af, path, buf, len, err);
+    free(buf);
+    return ret;
 }
 
 int meta_analysis_file_parse(struct meta_analysis_file *af, const char *name, const char *text,

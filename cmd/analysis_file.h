@@ -85,6 +85,16 @@ int meta_analysis_file_read(struct meta_analysis_file *af, const char *path,
                             struct meta_error *err);
 
 /*
+ * As meta_analysis_file_read, and sha256 receives the SHA-256 (64 lowercase
+ * hex digits and a NUL) of the very bytes parsed: a file of up to 1 MiB is
+ * read once, whole, then hashed and parsed from memory; a larger one is
+ * parsed, then hashed as a second read. The failures of
+ * meta_analysis_file_read, and META_EIO when the file cannot be read whole.
+ */
+int meta_analysis_file_read_hashed(struct meta_analysis_file *af, const char *path, char sha256[65],
+                                   struct meta_error *err);
+
+/*
  * As meta_analysis_file_read for the len bytes at text (which need hold no
  * NUL terminator), named `name` in messages: the same checks and messages,
  * for front ends and tests that hold an analysis in memory.

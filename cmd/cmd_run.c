@@ -628,10 +628,9 @@ static void prepare(struct run_ctx *ctx, struct item *it)
         item_fail(it, &err);
         return;
     }
-    if (meta_analysis_file_read(&it->af, it->e->path, &err) != META_OK ||
+    if (meta_analysis_file_read_hashed(&it->af, it->e->path, it->sha256, &err) != META_OK ||
         claim_outputs(ctx, &it->af, &err) != META_OK ||
-        entry_identity(it->e, identity, sizeof identity, &err) != META_OK ||
-        meta_load_sha256_file(it->e->path, it->sha256, &err) != META_OK) {
+        entry_identity(it->e, identity, sizeof identity, &err) != META_OK) {
         item_fail(it, &err);
         return;
     }

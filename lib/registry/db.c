@@ -9,6 +9,7 @@
 #include "meta_registry.h"
 #include "migrations.h"
 #include "pg_util.h"
+#include "select_arms.h"
 #include "server_role.h"
 
 #include <stdio.h>
@@ -24,6 +25,7 @@ struct meta_db {
     struct meta_load_wait load_wait; /* how its loads wait for the load lock */
     char prepared[MAX_PREPARED][32];
     int n_prepared;
+    struct meta_arm_cache *arms; /* the arms the snapshot's selections met; NULL outside one */
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
@@ -102,6 +104,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     db->conn = conn;
     db->role = role;
     db->n_prepared = 0;
+    db->arms = NULL;
     db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;
@@ -111,6 +114,7 @@ void meta_db_close(struct meta_db *db)
 {
     if (!db)
         return;
+    meta_arm_cache_free(db->arms);
     PQfinish(db->conn);
     free(db);
 }
@@ -152,13 +156,25 @@ int meta_db_prepare(struct meta_db *db, const char *name, const char *sql, int n
 
 int meta_db_snapshot_begin(struct meta_db *db, struct meta_error *err)
 {
-    return meta_pg_exec(db->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
-                        "cannot start a snapshot of the registry");
+    meta_arm_cache_free(db->arms);
+    db->arms = NULL;
+    int ret = meta_pg_exec(db->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                           "cannot start a snapshot of the registry");
+    if (ret == META_OK && !(db->arms = meta_arm_cache_new()))
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+    return ret;
 }
 
 int meta_db_snapshot_end(struct meta_db *db, struct meta_error *err)
 {
+    meta_arm_cache_free(db->arms);
+    db->arms = NULL;
     return meta_pg_exec(db->conn, "COMMIT", err, "cannot end the snapshot of the registry");
+}
+
+struct meta_arm_cache *meta_db_arm_cache(struct meta_db *db)
+{
+    return PQtransactionStatus(db->conn) == PQTRANS_INTRANS ? db->arms : NULL;
 }
 
 bool meta_db_read_only(const struct meta_db *db)

@@ -37,6 +37,11 @@ long long meta_pg_int(const PGresult *res, int row, const char *name);
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);
 
+/* The arms the selections of the current snapshot (meta_db_snapshot_begin)
+ * have met, kept for its length; NULL outside a snapshot (or after a failed
+ * statement ended it), where each batch of selections reads its own. */
+struct meta_arm_cache *meta_db_arm_cache(struct meta_db *db);
+
 /* Prepares sql as the statement `name` (no more than 31 characters, a
  * constant of the caller) on db's connection, once per connection: later
  * calls with the same name do nothing. Statements that run again and again

@@ -440,10 +440,36 @@ int meta_select_check_query(const struct meta_select_query *q, struct meta_error
     return META_OK;
 }
 
-/* A result's attributes from the text of its JSON object (NULL: none). */
-static int read_attrs(const PGresult *res, int row, int col, struct meta_select_attr **out,
-                      size_t *n, struct meta_error *err)
+/*
+ * The values of the attributes names[0..n-1] in the result's attributes
+ * obj, as `obj ->> name` gives them, into values (n entries, NULL where obj
+ * lacks one or holds JSON null). META_EINVAL for a value that is neither a
+ * string nor null, whose `->>` text only the server spells.
+ */
+static int own_values(struct json_object *obj, const char *const *names, size_t n, char **values,
+                      struct meta_error *err)
 {
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *v = NULL;
+        if (!obj || !json_object_object_get_ex(obj, names[i], &v) || !v)
+            continue;
+        if (!json_object_is_type(v, json_type_string))
+            return meta_error_set(err, META_EINVAL, "attribute '%s' is not text", names[i]);
+        if (!(values[i] = strdup(json_object_get_string(v))))
+            return meta_error_set(err, META_ENOMEM, "out of memory");
+    }
+    return META_OK;
+}
+
+/* A result's attributes from the text of its JSON object (NULL: none);
+ * when names is not NULL, also the values of those n_names attributes
+ * (own_values) into *values (an array of n_names, allocated here). */
+static int read_attrs(const PGresult *res, int row, int col, struct meta_select_attr **out,
+                      size_t *n, const char *const *names, size_t n_names, char ***values,
+                      struct meta_error *err)
+{
+    if (names && n_names > 0 && !(*values = calloc(n_names, sizeof **values)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
     *out = NULL;
     *n = 0;
     if (PQgetisnull(res, row, col))
@@ -453,7 +479,9 @@ static int read_attrs(const PGresult *res, int row, int col, struct meta_select_
         json_object_put(obj);
         return meta_error_set(err, META_EDB, "a result's attributes are not a JSON object");
     }
-    int ret = META_OK;
+    int ret = names ? own_values(obj, names, n_names, *values, err) : META_OK;
+    if (ret != META_OK)
+        goto cleanup;
     size_t count = (size_t)json_object_object_length(obj);
     *out = calloc(count ? count : 1, sizeof **out);
     if (!*out) {
@@ -543,6 +571,29 @@ enum {
 
 _Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 
+int meta_select_read_result(const PGresult *res, int i, const int *c, const char *const *names,
+                            size_t n_values, struct meta_select_arm *a, struct meta_error *err)
+{
+    a->n = number_or_nan(res, i, c[C_N]);
+    a->mean = number_or_nan(res, i, c[C_MEAN]);
+    a->sd = number_or_nan(res, i, c[C_SD]);
+    a->events = number_or_nan(res, i, c[C_EV]);
+    a->total = number_or_nan(res, i, c[C_TOT]);
+    a->year = dup_or_null(res, i, c[C_YEAR]);
+    a->by_value = dup_or_null(res, i, c[C_BY]);
+    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
+    if ((!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
+        (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    if (names)
+        return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, names, n_values, &a->values,
+                          err);
+    int ret = read_values(res, i, c[C_VALUES], n_values, &a->values, err);
+    if (ret != META_OK)
+        return ret;
+    return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, NULL, 0, NULL, err);
+}
+
 static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
                     struct meta_select_arm *a, struct meta_error *err)
 {
@@ -552,21 +603,9 @@ static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
     a->treatment = dup_or_null(res, i, c[C_TREAT]);
     a->side =
         strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
-    a->n = number_or_nan(res, i, c[C_N]);
-    a->mean = number_or_nan(res, i, c[C_MEAN]);
-    a->sd = number_or_nan(res, i, c[C_SD]);
-    a->events = number_or_nan(res, i, c[C_EV]);
-    a->total = number_or_nan(res, i, c[C_TOT]);
-    a->year = dup_or_null(res, i, c[C_YEAR]);
-    a->by_value = dup_or_null(res, i, c[C_BY]);
-    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
-    if (!a->trial || !a->label || !a->treatment || (!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
-        (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
+    if (!a->trial || !a->label || !a->treatment)
         return meta_error_set(err, META_ENOMEM, "out of memory");
-    int ret = read_values(res, i, c[C_VALUES], n_values, &a->values, err);
-    if (ret != META_OK)
-        return ret;
-    return read_attrs(res, i, c[C_ATTRS], &a->attrs, &a->n_attrs, err);
+    return meta_select_read_result(res, i, c, NULL, n_values, a, err);
 }
 
 static int read_estimate(const PGresult *res, int i, const int *c, size_t n_values,
@@ -598,7 +637,7 @@ static int read_estimate(const PGresult *res, int i, const int *c, size_t n_valu
     int ret = read_values(res, i, c[C_VALUES], n_values, &e->values, err);
     if (ret != META_OK)
         return ret;
-    return read_attrs(res, i, c[C_ATTRS], &e->attrs, &e->n_attrs, err);
+    return read_attrs(res, i, c[C_ATTRS], &e->attrs, &e->n_attrs, NULL, 0, NULL, err);
 }
 
 int meta_select_columns(const PGresult *res, int *c, struct meta_error *err)

@@ -1,14 +1,18 @@
 /*
  * Reading many selections in one statement (see meta_db_select_many): the
  * queries go to the server as one JSON array; each resolves its outcome and
- * time point and reads its arms and estimates by the same index probes as
- * meta_db_select, and the rows come back ordered by query. `meta run` of
- * thousands of small analyses so costs two round trips per batch instead of
- * three per analysis. What does not resolve here is handed to
- * meta_db_select, which finds out why and says so.
+ * time point and reads its results and estimates by index probes, and the
+ * rows come back ordered by query. A result row carries only its numbers,
+ * ids and its own attributes: the arms and trials it belongs to are read
+ * once per snapshot (select_arms.h) and joined here, as are the values the
+ * arm gives where the result gives none. `meta run` of thousands of small
+ * analyses so costs a few round trips per batch instead of three per
+ * analysis. What does not resolve here is handed to meta_db_select, which
+ * finds out why and says so.
  */
 #include "csv_reader.h"
 #include "pg_util.h"
+#include "select_arms.h"
 #include "select_rows.h"
 
 #include <json-c/json.h>
@@ -19,12 +23,12 @@
  * q: the queries; r: those whose outcome exists and whose time point
  * resolves (given and present, or the outcome's only one), with the
  * outcome's id and kind. Then one 's' row per resolved query (its time
- * point and kind), and its arms ('a') and estimates ('e') as in select.c:
- * results by a range of their primary key, each arm and trial by its
- * primary key (OFFSET 0 keeps every lateral subquery a per-row probe),
- * estimates by a range of theirs. The result's own attributes come first
- * for year, the `by` value and the attributes asked for by name (`at`, as
- * one JSON array in their order), then the arm's.
+ * point and kind), its results ('a', by a range of their primary key) and
+ * its estimates ('e', as in select.c, by a range of theirs; OFFSET 0 keeps
+ * every lateral subquery a per-row probe). For estimates the server gives
+ * year, the `by` value and the attributes asked for by name (`at`, one
+ * JSON array in their order); for results, only the result's own year and
+ * `by` value: the rest is done in meta (read_arms).
  */
 static const char resolve_sql[] =
     "WITH q AS MATERIALIZED ("
@@ -77,26 +81,19 @@ static const char status_sql[] =
     "       NULL::float8 AS n_control, r.tp AS resolved_tp, r.kind AS outcome_kind"
     "  FROM r";
 
-/* The arm rows of the queries of one kind; %s: the value columns, the
- * results table, the kind (constants of this file, never user input). */
+/* The result rows of the queries of one kind: the numbers, the load, the
+ * arm's id and what the result's own attributes say; the arm, its trial
+ * and the arm's attributes are read once per snapshot (select_arms.h) and
+ * joined here, which also keeps only the arms of the lists. %s: the value
+ * columns, the results table, the kind (constants of this file, never user
+ * input). */
 static const char arms_sql_fmt[] =
     " UNION ALL "
-    "SELECT 'a', r.qi, a.trial_id, a.trial, c.arm_id, a.label, a.treatment,"
-    "       a.treatment = ANY (r.tr), %s,"
-    "       coalesce(c.attributes ->> 'year', a.year), coalesce(c.attributes ->> r.by, a.by_value),"
-    "       c.attributes::text, c.load_id,"
-    "       CASE WHEN r.at IS NOT NULL THEN"
-    "         (SELECT json_agg(coalesce(c.attributes ->> u.n, a.arm_attributes ->> u.n)"
-    "                 ORDER BY u.i) FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
+    "SELECT 'a', r.qi, NULL, NULL, c.arm_id, NULL, NULL, NULL, %s,"
+    "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id, NULL,"
     "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp OFFSET 0) c"
-    "  CROSS JOIN LATERAL (SELECT x.trial_id, x.label, x.treatment, tr.name AS trial,"
-    "        x.attributes ->> 'year' AS year, x.attributes ->> r.by AS by_value,"
-    "        x.attributes AS arm_attributes"
-    "        FROM arms x JOIN trials tr ON tr.trial_id = x.trial_id"
-    "       WHERE x.arm_id = c.arm_id"
-    "         AND (x.treatment = ANY (r.tr) OR x.treatment = ANY (r.ct)) OFFSET 0) a"
     " WHERE r.kind = '%s'";
 
 static const char continuous_values[] = "c.n::float8, c.mean, c.sd, NULL, NULL";
@@ -119,7 +116,7 @@ static const char estimates_sql[] =
     "          AND ((x.treatment = ANY (r.tr) AND x.control = ANY (r.ct))"
     "            OR (x.treatment = ANY (r.ct) AND x.control = ANY (r.tr))) OFFSET 0) e"
     "  JOIN trials t ON t.trial_id = e.trial_id"
-    " ORDER BY qi, trial_id, row_kind, arm_id, treatment, control";
+    " ORDER BY qi, row_kind, trial_id, arm_id, treatment, control";
 
 /* The whole statement into sql (size bytes). */
 static void many_sql(char *sql, size_t size)
@@ -236,35 +233,166 @@ static int set_outcome(const PGresult *res, int r, const struct meta_select_quer
     return META_OK;
 }
 
-/* Reads the rows of res, ordered by query, into out; resolved[i] says
- * whether query i came back resolved. */
-static int read_batch(const PGresult *res, const struct meta_select_query *q, size_t n,
-                      struct meta_selection *out, int *resolved, struct meta_error *errs,
-                      struct meta_error *err)
+/* Whether name is one of names (the server's `= ANY`: equal bytes). */
+static int listed(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A result row of a query and its arm, to be put in the order of the
+ * registry's other readers: by trial, then arm. */
+struct arm_row {
+    int row;
+    const struct meta_arm_info *arm;
+};
+
+static int cmp_arm_row(const void *x, const void *y)
+{
+    const struct meta_arm_info *a = ((const struct arm_row *)x)->arm;
+    const struct meta_arm_info *b = ((const struct arm_row *)y)->arm;
+    if (a->trial_id != b->trial_id)
+        return (a->trial_id > b->trial_id) - (a->trial_id < b->trial_id);
+    return (a->arm_id > b->arm_id) - (a->arm_id < b->arm_id);
+}
+
+/* s, copied (NULL stays NULL); *oom set when the copy fails. */
+static char *dup_maybe(const char *s, int *oom)
+{
+    char *d = s ? strdup(s) : NULL;
+    *oom |= s && !d;
+    return d;
+}
+
+/* Completes arm a (its result read from the row) from its arm's record:
+ * trial, label, treatment, side, and where the result has none, the arm's
+ * year, `by` value and values of the attributes asked for. */
+static int join_arm(const struct meta_arm_info *arm, const struct meta_select_query *q,
+                    size_t n_values, enum meta_select_side side, struct meta_select_arm *a,
+                    struct meta_error *err)
+{
+    int oom = 0;
+    a->trial_id = arm->trial_id;
+    a->side = side;
+    a->trial = dup_maybe(arm->trial, &oom);
+    a->label = dup_maybe(arm->label, &oom);
+    a->treatment = dup_maybe(arm->treatment, &oom);
+    if (!a->year)
+        a->year = dup_maybe(meta_arm_info_attr(arm, "year"), &oom);
+    if (!a->by_value && q->by)
+        a->by_value = dup_maybe(meta_arm_info_attr(arm, q->by), &oom);
+    if (n_values > 0 && !a->values && !(a->values = calloc(n_values, sizeof *a->values)))
+        oom = 1;
+    for (size_t i = 0; !oom && i < n_values; i++)
+        if (!a->values[i])
+            a->values[i] = dup_maybe(meta_arm_info_attr(arm, q->attributes[i]), &oom);
+    return oom ? meta_error_set(err, META_ENOMEM, "out of memory") : META_OK;
+}
+
+/* Reads the result rows first..last-1 (kind 'a') of query q into sel's
+ * arms, joined with their arms from cache: those of q's lists, by trial
+ * and arm. META_EINVAL when an arm is not in the cache (deleted since the
+ * rows were read, outside a snapshot): the query is then read alone. */
+static int read_arms(const PGresult *res, const int *cols, int c_arm, int first, int last,
+                     const struct meta_arm_cache *cache, const struct meta_select_query *q,
+                     struct meta_selection *sel, struct meta_error *err)
+{
+    if (first == last)
+        return META_OK;
+    struct arm_row *rows = malloc((size_t)(last - first) * sizeof *rows);
+    if (!rows)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    size_t n = 0;
+    int ret = META_OK;
+    for (int i = first; i < last; i++) {
+        const struct meta_arm_info *arm =
+            meta_arm_cache_get(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10));
+        if (!arm) {
+            ret = meta_error_set(err, META_EINVAL, "an arm of the selection is gone");
+            goto cleanup;
+        }
+        if (listed(arm->treatment, q->treatments, q->n_treatments) ||
+            listed(arm->treatment, q->controls, q->n_controls))
+            rows[n++] = (struct arm_row){i, arm};
+    }
+    qsort(rows, n, sizeof *rows, cmp_arm_row);
+    if (n > 0 && !(sel->arms = calloc(n, sizeof *sel->arms))) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t k = 0; k < n && ret == META_OK; k++) {
+        struct meta_select_arm *a = &sel->arms[sel->count++];
+        enum meta_select_side side = listed(rows[k].arm->treatment, q->treatments, q->n_treatments)
+                                         ? META_SIDE_TREATMENT
+                                         : META_SIDE_CONTROL;
+        ret = meta_select_read_result(res, rows[k].row, cols, (const char *const *)sel->attributes,
+                                      sel->n_attributes, a, err);
+        if (ret == META_OK)
+            ret = join_arm(rows[k].arm, q, sel->n_attributes, side, a, err);
+    }
+cleanup:
+    free(rows);
+    return ret;
+}
+
+/* Reads the arms of every result row of res into cache, those it lacks in
+ * one statement. */
+static int fetch_arms(PGconn *conn, const PGresult *res, int c_kind, int c_arm,
+                      struct meta_arm_cache *cache, struct meta_error *err)
+{
+    int rows = PQntuples(res);
+    for (int i = 0; i < rows; i++) {
+        int held, ret;
+        if (PQgetvalue(res, i, c_kind)[0] == 'a' &&
+            (ret = meta_arm_cache_want(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10), &held,
+                                       err)) != META_OK)
+            return ret;
+    }
+    return meta_arm_cache_fetch(conn, cache, err);
+}
+
+/* Reads the rows of res, ordered by query (each query's result rows, then
+ * its estimates, then its 's' row), into out, the arms joined from cache
+ * (read from conn where it lacks them); resolved[i] says whether query i
+ * came back resolved. */
+static int read_batch(PGconn *conn, const PGresult *res, const struct meta_select_query *q,
+                      size_t n, struct meta_arm_cache *cache, struct meta_selection *out,
+                      int *resolved, struct meta_error *errs, struct meta_error *err)
 {
     int cols[META_SELECT_NCOLS];
     int ret = meta_select_columns(res, cols, err);
-    int c_qi = PQfnumber(res, "qi"), c_kind = PQfnumber(res, "row_kind");
-    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || PQfnumber(res, "resolved_tp") < 0 ||
-                           PQfnumber(res, "outcome_kind") < 0))
+    int c_qi = PQfnumber(res, "qi"), c_kind = PQfnumber(res, "row_kind"),
+        c_arm = PQfnumber(res, "arm_id");
+    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || c_arm < 0 ||
+                           PQfnumber(res, "resolved_tp") < 0 || PQfnumber(res, "outcome_kind") < 0))
         ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
+    if (ret == META_OK)
+        ret = fetch_arms(conn, res, c_kind, c_arm, cache, err);
     if (ret != META_OK)
         return ret;
     int rows = PQntuples(res);
     for (int first = 0, last; first < rows; first = last) {
-        long long qi = strtoll(PQgetvalue(res, first, c_qi), NULL, 10);
-        for (last = first + 1; last < rows && strtoll(PQgetvalue(res, last, c_qi), NULL, 10) == qi;
+        const char *qi_text = PQgetvalue(res, first, c_qi); /* an integer's digits */
+        long long qi = strtoll(qi_text, NULL, 10);
+        int estimates = first;
+        for (last = first + 1; last < rows && strcmp(PQgetvalue(res, last, c_qi), qi_text) == 0;
              last++)
             ;
+        while (estimates < last && PQgetvalue(res, estimates, c_kind)[0] == 'a')
+            estimates++;
         if (qi < 0 || (size_t)qi >= n)
             return meta_error_set(err, META_EDB, "the selection query returned query %lld", qi);
-        /* The 's' row sorts last: its trial_id is NULL. */
+        /* The 's' row sorts last. */
         if (PQgetvalue(res, last - 1, c_kind)[0] != 's')
             return meta_error_set(err, META_EDB, "query %lld has rows but no outcome", qi);
         struct meta_selection *sel = &out[qi];
         int rc = set_outcome(res, last - 1, &q[qi], sel, &errs[qi]);
         if (rc == META_OK)
-            rc = meta_select_read(res, cols, first, last - 1, sel, &errs[qi]);
+            rc = meta_select_read(res, cols, estimates, last - 1, sel, &errs[qi]);
+        if (rc == META_OK)
+            rc = read_arms(res, cols, c_arm, first, estimates, cache, &q[qi], sel, &errs[qi]);
         if (rc == META_ENOMEM)
             return meta_error_set(err, rc, "out of memory");
         resolved[qi] = rc == META_OK;
@@ -413,6 +541,7 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
     size_t n = batch->n;
     int ret = META_OK;
     PGresult *res = NULL;
+    struct meta_arm_cache *own_arms = NULL; /* outside a snapshot: this batch's */
     int *resolved = calloc(n ? n : 1, sizeof *resolved);
     for (size_t i = 0; i < n; i++) {
         meta_selection_init(&out[i]);
@@ -427,7 +556,12 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
         batch->sent = 0;
         if ((ret = batch_rows(db, &res, err)) != META_OK)
             goto cleanup;
-        if ((ret = read_batch(res, q, n, out, resolved, errs, err)) != META_OK)
+        struct meta_arm_cache *arms = meta_db_arm_cache(db);
+        if (!arms && !(arms = own_arms = meta_arm_cache_new())) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if ((ret = read_batch(conn, res, q, n, arms, out, resolved, errs, err)) != META_OK)
             goto cleanup;
     }
     /* A query that did not resolve, or names what no row carries, is read
@@ -454,6 +588,7 @@ cleanup:
             meta_error_set(&errs[i], ret, "%s", err->msg);
         }
     PQclear(res);
+    meta_arm_cache_free(own_arms);
     free(resolved);
     meta_select_batch_release(db, batch);
     return ret;

@@ -31,6 +31,19 @@ int meta_select_columns(const PGresult *res, int *cols, struct meta_error *err);
 int meta_select_read(const PGresult *res, const int *cols, int first, int last,
                      struct meta_selection *sel, struct meta_error *err);
 
+/*
+ * Reads what row i of res says of an arm's result into a: the numbers, the
+ * load, the result's own attributes, and its own year and `by` value, but
+ * not the arm's trial, label, treatment or side. The result's own values
+ * of the n_values attributes asked for (NULL where it lacks one) come from
+ * the row's attr_values column when names is NULL, else from its
+ * attributes, looked up by names (META_EINVAL when one of them is neither
+ * text nor null: only the server spells its `->>` text). META_OK,
+ * META_ENOMEM, or META_EDB for attributes that are not a JSON object.
+ */
+int meta_select_read_result(const PGresult *res, int i, const int *cols, const char *const *names,
+                            size_t n_values, struct meta_select_arm *a, struct meta_error *err);
+
 /* META_OK for a query meta_db_select can read; META_EINVAL with err saying
  * why for one it refuses before asking the server (no outcome, an empty
  * list, a name in both lists). */

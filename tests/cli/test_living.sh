@@ -111,6 +111,24 @@ ran zz_new
 expect "a file never run before: its first run" 0 "zz_new.ini +SMD 0\.54 \[0\.43, 0\.66\] k=6  \(first run\)$"
 rm "$an/zz_new.ini"
 
+# A file over 1 MiB is parsed as a stream and hashed by a second read; the
+# hash is the same either way, so a second run finds it unchanged.
+{
+    sed 's/mood.json/zz_big.json/' "$an/mood.ini"
+    for ((i = 0; i < 20000; i++)); do echo "; padding line $i of a large analysis file, 64 bytes"; done
+} >"$an/zz_big.ini"
+changed
+expect "a file over 1 MiB: its first run" 0 "zz_big.ini +SMD 0\.54 \[0\.43, 0\.66\] k=6  \(first run\)$"
+changed
+expect "and unchanged on the next" 0 "^6 analyses: 6 unchanged, 0 ok, 0 failed$"
+[[ $(psql -X -At -d "$DB" -c "SELECT file_sha256 FROM analysis_runs WHERE path LIKE '%/zz_big.ini'") == \
+    "$(sha256sum "$an/zz_big.ini" | cut -d' ' -f1)" ]] && ok "its recorded hash is its bytes'" ||
+    not_ok "the recorded hash of zz_big.ini differs from sha256sum's"
+[[ $(psql -X -At -d "$DB" -c "SELECT file_sha256 FROM analysis_runs WHERE path LIKE '%/mood.ini' ORDER BY run_id DESC LIMIT 1") == \
+    "$(sha256sum "$an/mood.ini" | cut -d' ' -f1)" ]] && ok "a small file's recorded hash is its bytes'" ||
+    not_ok "the recorded hash of mood.ini differs from sha256sum's"
+rm "$an/zz_big.ini"
+
 # A failing analysis is not recorded: it stays stale and fails again.
 sed 's/^outcome *= mood/outcome = no_such_outcome/' "$an/mood.ini" >"$an/zz_bad.ini"
 sed -i 's/mood.json/zz_bad.json/' "$an/zz_bad.ini"

@@ -184,9 +184,11 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
 /*
  * Reads the selections of queries q[0..n-1] into out[0..n-1] (each
  * initialised by this call; release them with meta_selection_release after
- * any return) in one statement for all of them, and one more for the loads
- * their rows came from, so that many small analyses cost two round trips in
- * all rather than three each. Each query gets what meta_db_select would
+ * any return) in one statement for all of them, one more for the arms
+ * (and their trials) its result rows belong to that were not read before in
+ * the same snapshot (every batch reads its own outside a snapshot), and one
+ * for the loads their rows came from, so that many small analyses cost two
+ * or three round trips in all rather than three each. Each query gets what meta_db_select would
  * give it: status[i] is META_OK with out[i] filled, or meta_db_select's
  * error with errs[i] saying why; a query that does not resolve in the batch
  * (unknown outcome, time point to choose, a listed name that no row
