@@ -244,8 +244,10 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
  * results with COPY under ids reserved from the identity sequences, in the
  * order the staging path gives them, records the load as the staging path
  * does, fills report (every row inserted) and sets *done = 1. A file it
- * cannot prove so, in the streaming checks or when the registry's keys
- * refuse a row (a trial it holds), leaves nothing written and *done = 0:
+ * cannot prove so, in the streaming checks, when the registry holds the
+ * file's first trial (asked before the file is read on) or when the
+ * registry's keys refuse a row (a later trial it holds), leaves nothing
+ * written and *done = 0:
  * the caller loads it by the staging path, which words every problem.
  * report must be empty on entry. Returns META_OK, or META_EDB (the lock's
  * wait ran out, the database failed) or META_ENOMEM: nothing loaded.
