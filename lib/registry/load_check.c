@@ -38,19 +38,31 @@ static const char prepare_sql[] =
     " WHERE sa.trial = m.trial AND sa.arm = m.arm;"
     "ANALYZE meta_stage_outcomes; ANALYZE meta_stage_arms";
 
+/* The staged arms the registry holds, with what the checks and the merge
+ * (load_merge.c) compare: whether the file gives one another treatment,
+ * and whether its attributes add to the stored ones. Made once, under the
+ * load lock and before anything is written, instead of a join of the
+ * staged arms with trials and arms in each of them. */
+static const char stored_sql[] =
+    "CREATE TEMP TABLE meta_stage_stored ON COMMIT DROP AS"
+    " SELECT sa.trial, sa.arm, a.arm_id, sa.amin,"
+    "        (a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
+    "          AS other_treatment,"
+    "        (sa.amin IS NOT NULL AND NOT a.attributes @> sa.amin::jsonb) AS new_attrs"
+    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
+    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
+    "ANALYZE meta_stage_stored";
+
 static const char detect_sql[] =
     "SELECT"
     " (SELECT count(*) FROM meta_stage_outcomes so JOIN outcomes o ON o.name = so.outcome"
     "   WHERE o.kind <> so.kmin OR o.kind <> so.kmax) AS kind_registry,"
     " (SELECT count(*) FROM meta_stage_outcomes so WHERE so.kmin <> so.kmax"
     "   AND NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)) AS kind_within,"
-    " (SELECT count(*) FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    "   JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm"
-    "   WHERE a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
-    "  AS arm_registry,"
+    " (SELECT count(*) FROM meta_stage_stored WHERE other_treatment) AS arm_registry,"
     " (SELECT count(*) FROM meta_stage_arms sa WHERE sa.tmin <> sa.tmax"
-    "   AND NOT EXISTS (SELECT FROM trials t JOIN arms a ON a.trial_id = t.trial_id"
-    "                   WHERE t.name = sa.trial AND a.label = sa.arm)) AS arm_within,"
+    "   AND NOT EXISTS (SELECT FROM meta_stage_stored s"
+    "                   WHERE s.trial = sa.trial AND s.arm = sa.arm)) AS arm_within,"
     " (SELECT count(*) FROM (SELECT FROM meta_stage_est"
     "   GROUP BY trial, outcome, timepoint, treatment, control HAVING count(*) > 1) d)"
     "  AS est_repeated";
@@ -267,8 +279,10 @@ int meta_load_check(struct meta_loader *l, struct meta_error *err)
         {"arm_within", ARM_WITHIN, arm_within_sql},
         {"est_repeated", EST_REPEATED, est_repeated_sql},
     };
+    int ret = meta_pg_exec(l->conn, stored_sql, err, "cannot check the staged rows");
+    if (ret != META_OK)
+        return ret;
     PGresult *res = PQexec(l->conn, detect_sql);
-    int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         ret = meta_pg_error(err, l->conn, res, "cannot check the staged rows");
         goto cleanup;

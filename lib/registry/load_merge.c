@@ -27,56 +27,51 @@ static const char trials_sql[] =
     "INSERT INTO trials (name) SELECT st.trial FROM meta_stage_trials st"
     " WHERE NOT EXISTS (SELECT FROM trials t WHERE t.name = st.trial) ORDER BY st.first_row";
 
-/* Stored arms take the new attributes over theirs. Run before the new trials
- * are inserted, so that it only visits the arms of trials stored before this
- * load (on a first load, none). */
+/* Stored arms take the new attributes over theirs (meta_stage_stored, made
+ * by the checks before anything was written, says which). */
 static const char arm_attributes_sql[] =
-    "UPDATE arms a SET attributes = a.attributes || sa.amin::jsonb"
-    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    " WHERE a.trial_id = t.trial_id AND a.label = sa.arm AND sa.amin IS NOT NULL"
-    "   AND NOT a.attributes @> sa.amin::jsonb";
+    "UPDATE arms a SET attributes = a.attributes || s.amin::jsonb"
+    " FROM meta_stage_stored s WHERE a.arm_id = s.arm_id AND s.new_attrs";
 
 /* New arms are inserted with their attributes. */
-static const char arms_sql[] =
-    "INSERT INTO arms (trial_id, label, treatment, attributes)"
-    " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
-    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    " WHERE NOT EXISTS (SELECT FROM arms a WHERE a.trial_id = t.trial_id AND a.label = sa.arm)"
-    " ORDER BY t.trial_id, sa.first_row";
+static const char arms_sql[] = "INSERT INTO arms (trial_id, label, treatment, attributes)"
+                               " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
+                               " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
+                               " WHERE NOT EXISTS (SELECT FROM meta_stage_stored s WHERE s.trial = "
+                               "sa.trial AND s.arm = sa.arm)"
+                               " ORDER BY t.trial_id, sa.first_row";
 
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
     " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)";
 
 /*
- * Each staged row with the ids of its arm, outcome and load; then the
- * staged rows whose key is stored, with whether the stored values equal
- * the new ones. A result's own attributes are part of its values; the
- * first %s reads them from the staged row (STAGED_RATTRS), the others are
- * the expression of them (ATTRS_* below), so that a load without any reads
- * none.
+ * Each staged row with the ids of its arm, outcome and load, whether its key
+ * is stored (stored) and, if so, whether the stored values equal the new
+ * ones (same): one pass over the staged rows, whose stored rows the
+ * replacement then updates and whose others the insert adds. A result's own
+ * attributes are part of its values; the first %s reads them from the
+ * staged row (STAGED_RATTRS), the others are the expression of them
+ * (ATTRS_* below), so that a load without any reads none.
  */
 static const char ids_sql_fmt[] =
     "CREATE TEMP TABLE meta_stage_ids ON COMMIT DROP AS"
-    " SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
-    "        s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
-    " FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
-    " JOIN trials t ON t.name = s.trial"
-    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
-    " JOIN outcomes o ON o.name = s.outcome;"
-    "CREATE TEMP TABLE meta_stage_old ON COMMIT DROP AS"
-    " SELECT i.*, (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
-    "              AND r.attributes IS NOT DISTINCT FROM %s) AS same"
-    " FROM meta_stage_ids i JOIN continuous_results r"
-    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
-    " WHERE i.kind = 'continuous'"
-    " UNION ALL"
-    " SELECT i.*, (r.events = i.events AND r.total = i.total"
-    "              AND r.attributes IS NOT DISTINCT FROM %s)"
-    " FROM meta_stage_ids i JOIN binary_results r"
-    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
-    " WHERE i.kind = 'binary';"
-    "ANALYZE meta_stage_old";
+    " SELECT i.*, (c.arm_id IS NOT NULL OR b.arm_id IS NOT NULL) AS stored,"
+    "        CASE WHEN c.arm_id IS NOT NULL THEN c.n = i.n AND c.mean = i.mean AND c.sd = i.sd"
+    "                  AND c.attributes IS NOT DISTINCT FROM %s"
+    "             ELSE b.events = i.events AND b.total = i.total"
+    "                  AND b.attributes IS NOT DISTINCT FROM %s END AS same"
+    " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
+    "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
+    "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
+    "       JOIN trials t ON t.name = s.trial"
+    "       JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
+    "       JOIN outcomes o ON o.name = s.outcome) i"
+    " LEFT JOIN continuous_results c ON i.kind = 'continuous'"
+    "   AND c.outcome_id = i.outcome_id AND c.timepoint = i.timepoint AND c.arm_id = i.arm_id"
+    " LEFT JOIN binary_results b ON i.kind = 'binary'"
+    "   AND b.outcome_id = i.outcome_id AND b.timepoint = i.timepoint AND b.arm_id = i.arm_id;"
+    "ANALYZE meta_stage_ids";
 
 /* A staged row's own attributes, read from its extra column only when some
  * row has them. */
@@ -87,22 +82,22 @@ static const char ids_sql_fmt[] =
 #define ATTRS_NONE "NULL::jsonb"
 
 static const char old_repeated_sql[] =
-    "SELECT count(*) AS repeated FROM (SELECT FROM meta_stage_old"
+    "SELECT count(*) AS repeated FROM (SELECT FROM meta_stage_ids WHERE stored"
     " GROUP BY outcome_id, timepoint, arm_id HAVING count(*) > 1) d";
 
 /* Stored rows whose values change take the new values and the new load;
- * %s: the new attributes (ATTRS_* with o for i). */
+ * %s: the new attributes (ATTRS_*). */
 static const char replace_sql_fmt[] =
     "WITH c AS ("
     " UPDATE continuous_results r SET n = i.n, mean = i.mean, sd = i.sd, attributes = %s,"
     "   load_id = i.load_id"
-    " FROM meta_stage_old i WHERE i.kind = 'continuous' AND NOT i.same"
+    " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND i.stored AND NOT i.same"
     "   AND r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " RETURNING r.load_id),"
     " b AS ("
     " UPDATE binary_results r SET events = i.events, total = i.total, attributes = %s,"
     "   load_id = i.load_id"
-    " FROM meta_stage_old i WHERE i.kind = 'binary' AND NOT i.same"
+    " FROM meta_stage_ids i WHERE i.kind = 'binary' AND i.stored AND NOT i.same"
     "   AND r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " RETURNING r.load_id)"
     "SELECT load_id, count(*) AS n FROM (SELECT load_id FROM c UNION ALL SELECT load_id FROM b) u"
@@ -113,17 +108,13 @@ static const char insert_sql_fmt[] =
     " INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd, attributes,"
     "   load_id)"
     " SELECT i.arm_id, i.outcome_id, i.timepoint, i.n, i.mean, i.sd, %s, i.load_id"
-    " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND NOT EXISTS ("
-    "   SELECT FROM meta_stage_old o"
-    "   WHERE o.outcome_id = i.outcome_id AND o.timepoint = i.timepoint AND o.arm_id = i.arm_id)"
+    " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND NOT i.stored"
     " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING load_id),"
     " b AS ("
     " INSERT INTO binary_results (arm_id, outcome_id, timepoint, events, total, attributes,"
     "   load_id)"
     " SELECT i.arm_id, i.outcome_id, i.timepoint, i.events, i.total, %s, i.load_id"
-    " FROM meta_stage_ids i WHERE i.kind = 'binary' AND NOT EXISTS ("
-    "   SELECT FROM meta_stage_old o"
-    "   WHERE o.outcome_id = i.outcome_id AND o.timepoint = i.timepoint AND o.arm_id = i.arm_id)"
+    " FROM meta_stage_ids i WHERE i.kind = 'binary' AND NOT i.stored"
     " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING load_id)"
     "SELECT load_id, count(*) AS n FROM (SELECT load_id FROM c UNION ALL SELECT load_id FROM b) u"
     " GROUP BY load_id";
@@ -328,8 +319,8 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
     int ret;
     const char *attrs = run->any_rattrs ? ATTRS_ANY : ATTRS_NONE;
     char ids_sql[sizeof ids_sql_fmt + 2 * sizeof ATTRS_ANY + sizeof STAGED_RATTRS];
-    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, run->any_rattrs ? STAGED_RATTRS : "NULL::text",
-             attrs, attrs);
+    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, attrs, attrs,
+             run->any_rattrs ? STAGED_RATTRS : "NULL::text");
 
     if ((ret = meta_load_skip_fk_triggers(conn, &skipped, err)))
         return ret;

@@ -151,8 +151,10 @@ int meta_load_prepare(struct meta_loader *l, struct meta_error *err);
  * differs between rows or from the registry (an arm row's kind, or the kind
  * of an estimate's measure), an arm given two treatments or one other than
  * the registry's, an estimate key given twice. Needs meta_load_prepare first
- * and must run under the load lock. Problems go to l->errs. Returns META_OK
- * (check l->errs) or META_EDB.
+ * and must run under the load lock, before anything is written: it leaves
+ * the staged arms the registry holds in meta_stage_stored, which
+ * meta_load_merge reads. Problems go to l->errs. Returns META_OK (check
+ * l->errs) or META_EDB.
  */
 int meta_load_check(struct meta_loader *l, struct meta_error *err);
 
