@@ -33,13 +33,19 @@ static const char arm_attributes_sql[] =
     "UPDATE arms a SET attributes = a.attributes || s.amin::jsonb"
     " FROM meta_stage_stored s WHERE a.arm_id = s.arm_id AND s.new_attrs";
 
-/* New arms are inserted with their attributes. */
-static const char arms_sql[] = "INSERT INTO arms (trial_id, label, treatment, attributes)"
-                               " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
-                               " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-                               " WHERE NOT EXISTS (SELECT FROM meta_stage_stored s WHERE s.trial = "
-                               "sa.trial AND s.arm = sa.arm)"
-                               " ORDER BY t.trial_id, sa.first_row";
+/* New arms are inserted with their attributes, and join the stored ones in
+ * meta_stage_stored, which then holds the id of every staged arm. */
+static const char arms_sql[] =
+    "WITH n AS ("
+    " INSERT INTO arms (trial_id, label, treatment, attributes)"
+    " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
+    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
+    " WHERE NOT EXISTS (SELECT FROM meta_stage_stored s"
+    "                   WHERE s.trial = sa.trial AND s.arm = sa.arm)"
+    " ORDER BY t.trial_id, sa.first_row RETURNING arm_id, trial_id, label)"
+    "INSERT INTO meta_stage_stored (trial, arm, arm_id)"
+    " SELECT t.name, n.label, n.arm_id FROM n JOIN trials t ON t.trial_id = n.trial_id;"
+    "ANALYZE meta_stage_stored";
 
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
@@ -64,8 +70,7 @@ static const char ids_sql_fmt[] =
     " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
     "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
     "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
-    "       JOIN trials t ON t.name = s.trial"
-    "       JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
+    "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"
     "       JOIN outcomes o ON o.name = s.outcome) i"
     " LEFT JOIN continuous_results c ON i.kind = 'continuous'"
     "   AND c.outcome_id = i.outcome_id AND c.timepoint = i.timepoint AND c.arm_id = i.arm_id"
