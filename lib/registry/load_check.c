@@ -28,7 +28,7 @@ static const char prepare_sql[] =
     " SELECT trial, arm, min(treatment COLLATE \"C\") AS tmin, max(treatment COLLATE \"C\") AS "
     "tmax,"
     "        min(attrs COLLATE \"C\") AS amin, max(attrs COLLATE \"C\") AS amax,"
-    "        min((file_no::bigint << 32) | line) AS first_row"
+    "        min((file_no::bigint << 32) | line) AS first_row, count(*) AS nrows"
     " FROM meta_stage GROUP BY trial, arm;"
     "UPDATE meta_stage_arms sa SET amin = m.attrs::text FROM ("
     "  SELECT s.trial, s.arm, jsonb_object_agg(e.key, e.value ORDER BY s.file_no, s.line) AS attrs"
@@ -65,7 +65,10 @@ static const char detect_sql[] =
     "                   WHERE s.trial = sa.trial AND s.arm = sa.arm)) AS arm_within,"
     " (SELECT count(*) FROM (SELECT FROM meta_stage_est"
     "   GROUP BY trial, outcome, timepoint, treatment, control HAVING count(*) > 1) d)"
-    "  AS est_repeated";
+    "  AS est_repeated,"
+    " (SELECT count(*) FROM meta_stage_arms) - (SELECT count(*) FROM meta_stage_stored)"
+    "  AS new_arms,"
+    " NOT EXISTS (SELECT FROM meta_stage_arms WHERE nrows > 1) AS arms_one_row";
 
 /* Every staged row with the kind it gives its outcome: arm rows (measure
  * NULL, named by their outcome column) and estimate rows (by their measure). */
@@ -287,6 +290,8 @@ int meta_load_check(struct meta_loader *l, struct meta_error *err)
         ret = meta_pg_error(err, l->conn, res, "cannot check the staged rows");
         goto cleanup;
     }
+    l->new_arms = meta_pg_int(res, 0, "new_arms");
+    l->arms_one_row = strcmp(PQgetvalue(res, 0, PQfnumber(res, "arms_one_row")), "t") == 0;
     for (size_t i = 0; i < sizeof checks / sizeof *checks && ret == META_OK; i++)
         if (meta_pg_int(res, 0, checks[i].count_column) > 0)
             ret = report_query(l, checks[i].which, checks[i].sql, err);

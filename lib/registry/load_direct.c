@@ -627,6 +627,30 @@ static int record_load(struct direct *d, const char *sha256)
                      3, params, &d->load_id);
 }
 
+/* The file's outcomes, as those whose results this load stored (see
+ * sql/009_load_replace.sql): every outcome of the file has rows. */
+static int record_outcomes(struct direct *d)
+{
+    char ids[DIRECT_MAX_OUTCOMES * 21 + 3], load_id[32];
+    size_t len = 0;
+    ids[len++] = '{';
+    for (int i = 0; i < d->noutcomes; i++)
+        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%lld", i ? "," : "",
+                                d->outcomes[i].id);
+    snprintf(ids + len, sizeof ids - len, "}");
+    snprintf(load_id, sizeof load_id, "%lld", d->load_id);
+    const char *params[2] = {load_id, ids};
+    PGresult *res = PQexecParams(d->conn,
+                                 "INSERT INTO load_outcomes (load_id, outcome_id)"
+                                 " SELECT $1::bigint, unnest($2::bigint[])",
+                                 2, NULL, params, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        ret = meta_pg_error(d->err, d->conn, res, "cannot record the load's outcomes");
+    PQclear(res);
+    return ret;
+}
+
 /* A lock the direct path takes only when it is free at once: the load
  * lock (key given; "f" when another load holds it) or the tables' lock.
  * When it is held elsewhere, or this role may not take it, the file goes to
@@ -694,6 +718,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     for (int k = 0; k < 2; k++)
         if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
             return ret;
+    if ((ret = record_outcomes(d)))
+        return ret;
     if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
                                        d->err, "cannot store the rows")))
         return ret;

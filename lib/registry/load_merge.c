@@ -108,6 +108,13 @@ static const char replace_sql_fmt[] =
     "SELECT load_id, count(*) AS n FROM (SELECT load_id FROM c UNION ALL SELECT load_id FROM b) u"
     " GROUP BY load_id";
 
+/* The outcomes whose results this load inserted or replaced, per load (see
+ * sql/009_load_replace.sql). */
+static const char load_outcomes_sql[] =
+    "INSERT INTO load_outcomes (load_id, outcome_id)"
+    " SELECT load_id, outcome_id FROM meta_stage_ids WHERE NOT stored OR NOT same"
+    " GROUP BY load_id, outcome_id";
+
 static const char insert_sql_fmt[] =
     "WITH c AS ("
     " INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd, attributes,"
@@ -158,6 +165,19 @@ static const char per_file_sql[] =
 static const char one_file_sql[] =
     "SELECT 0 AS file_no, (SELECT count(*) FROM meta_stage_trials) AS trials,"
     "       (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
+/* The same when every staged arm is stored and no estimate is staged (the
+ * merge then makes no meta_stage_trials). */
+static const char one_file_stored_sql[] =
+    "SELECT 0 AS file_no, (SELECT count(*) FROM (SELECT DISTINCT trial FROM meta_stage_arms) t)"
+    "       AS trials, (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
+
+/* Whether the registry holds every staged arm, and so every trial, when no
+ * estimate row (which may name a new trial) is staged: then the inserts of
+ * new trials and arms would find nothing and are not run. */
+static int all_stored(const struct meta_loader *run)
+{
+    return run->new_arms == 0 && !run->any_estimates;
+}
 
 /* Names every repeated key with the line that gave it first. */
 static int report_duplicates(struct meta_loader *run, struct meta_error *err)
@@ -198,7 +218,8 @@ cleanup:
     return ret;
 }
 
-/* Whether a key the registry holds is given twice in the call. */
+/* Whether a key the registry holds is given twice in the call; not asked
+ * when every staged arm has one row (arms_one_row), as then no key is. */
 static int old_repeated(struct meta_loader *run, int *repeated, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, old_repeated_sql);
@@ -214,7 +235,10 @@ static int old_repeated(struct meta_loader *run, int *repeated, struct meta_erro
 static int count_per_file(struct meta_loader *run, struct meta_load_report *report,
                           struct meta_error *err)
 {
-    PGresult *res = PQexec(run->conn, run->nfiles == 1 ? one_file_sql : per_file_sql);
+    const char *sql = run->nfiles > 1   ? per_file_sql
+                      : all_stored(run) ? one_file_stored_sql
+                                        : one_file_sql;
+    PGresult *res = PQexec(run->conn, sql);
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         ret = meta_pg_error(err, run->conn, res, "cannot count the loaded rows");
@@ -248,6 +272,8 @@ static int store_results(struct meta_loader *run, struct meta_load_report *repor
         (ret = meta_pg_exec(run->conn, "SAVEPOINT meta_results", err, "cannot store the results")))
         return ret;
     ret = meta_load_count_results(run, insert_sql, 0, report, err);
+    if (ret == META_OK)
+        ret = meta_pg_exec(run->conn, load_outcomes_sql, err, "cannot record the load's outcomes");
     if (ret == META_EINVAL) {
         int rc = meta_pg_exec(run->conn, "ROLLBACK TO SAVEPOINT meta_results", err,
                               "cannot look for repeated rows");
@@ -331,11 +357,12 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
         return ret;
 
     if ((ret = update_arm_attributes(run, err)) ||
-        (ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
-        (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")) ||
+        (!all_stored(run) &&
+         ((ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
+          (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")))) ||
         (ret = meta_pg_exec(conn, outcomes_sql, err, "cannot store the outcomes")) ||
         (ret = meta_pg_exec(conn, ids_sql, err, "cannot match the results")) ||
-        (ret = old_repeated(run, &repeated, err)))
+        (!run->arms_one_row && (ret = old_repeated(run, &repeated, err))))
         return ret;
     if (!repeated) {
         ret = store_results(run, report, err);

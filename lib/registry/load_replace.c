@@ -16,14 +16,23 @@ static const char gone_sql[] = "CREATE TEMP TABLE IF NOT EXISTS meta_gone ("
                                " arm_id bigint, trial_id bigint, outcome_id bigint) ON COMMIT DROP";
 
 /* The rows of earlier loads of source $1 (this load being $2) that no
- * staged row gives again; their arms, trials and outcomes go to meta_gone. */
+ * staged row gives again; their arms, trials and outcomes go to meta_gone.
+ * The arm results of those loads are read by the first column of their
+ * primary key, over the outcomes the loads stored (load_outcomes): the
+ * tables have no index on load_id. */
 static const char remove_sql[] =
     "WITH old AS (SELECT load_id FROM loads WHERE file_name = $1 AND load_id <> $2::bigint),"
-    " c AS (DELETE FROM continuous_results r USING old WHERE r.load_id = old.load_id"
+    " c AS (DELETE FROM continuous_results r"
+    "   WHERE r.outcome_id = ANY (ARRAY(SELECT DISTINCT lo.outcome_id FROM load_outcomes lo"
+    "                                   JOIN old ON old.load_id = lo.load_id))"
+    "   AND r.load_id IN (SELECT load_id FROM old)"
     "   AND NOT EXISTS (SELECT FROM meta_stage_ids i WHERE i.kind = 'continuous'"
     "     AND i.outcome_id = r.outcome_id AND i.timepoint = r.timepoint AND i.arm_id = r.arm_id)"
     "   RETURNING r.arm_id, r.outcome_id),"
-    " b AS (DELETE FROM binary_results r USING old WHERE r.load_id = old.load_id"
+    " b AS (DELETE FROM binary_results r"
+    "   WHERE r.outcome_id = ANY (ARRAY(SELECT DISTINCT lo.outcome_id FROM load_outcomes lo"
+    "                                   JOIN old ON old.load_id = lo.load_id))"
+    "   AND r.load_id IN (SELECT load_id FROM old)"
     "   AND NOT EXISTS (SELECT FROM meta_stage_ids i WHERE i.kind = 'binary'"
     "     AND i.outcome_id = r.outcome_id AND i.timepoint = r.timepoint AND i.arm_id = r.arm_id)"
     "   RETURNING r.arm_id, r.outcome_id),"

@@ -73,6 +73,8 @@ struct meta_loader {
     int any_rattrs;            /* some row has result attributes */
     int any_replace;           /* some source has META_LOAD_REPLACE */
     long long arms_updated;    /* stored arms the merge gave new attributes */
+    long long new_arms;        /* staged arms the registry does not hold (meta_load_check) */
+    int arms_one_row;          /* no staged arm has two rows: no key is given twice */
     int io_failed;             /* some file could not be opened or read */
     int in_tx;                 /* the transaction is open */
     int copying;               /* the COPY is open */
@@ -188,8 +190,9 @@ int meta_load_replace_sources(struct meta_loader *l, struct meta_load_report *re
                               struct meta_error *err);
 
 /*
- * Analyses the registry tables that this transaction grew by more than
- * 1,000 rows and 10% of their size (autovacuum's threshold), where this role
+ * Analyses the registry tables whose row count this transaction changed
+ * (rows inserted or removed; updates leave it) by more than 1,000 rows and
+ * 10% of their size (autovacuum's threshold), where this role
  * may, so that the first queries after a large load are planned with its
  * rows counted. Runs after the merges, in the load's transaction.
  * Returns META_OK or META_EDB.
