@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per-outcome and per-arm summaries of the staged rows. Comparing in the
- * "C" collation is exact and cheap. amin and amax are the smallest and
- * largest attribute object of an arm: when they differ, the arm's rows
- * disagree and its attributes are merged key by key in file order (later
- * rows win), which jsonb_object_agg does when a key repeats. */
+/* Per-outcome and per-arm summaries of the staged rows, analysed on the
+ * columns that queries join and filter on (not the attribute texts, whose
+ * statistics cost most). Comparing in the "C" collation is exact and
+ * cheap. amin and amax are the smallest and largest attribute object of an
+ * arm: when they differ, the arm's rows disagree and its attributes are
+ * merged key by key in file order (later rows win), which jsonb_object_agg
+ * does when a key repeats. */
 static const char prepare_sql[] =
     "CREATE TEMP TABLE meta_stage_outcomes ON COMMIT DROP AS"
     " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM ("
@@ -36,7 +38,7 @@ static const char prepare_sql[] =
     "    ON x.trial = s.trial AND x.arm = s.arm AND x.amin <> x.amax"
     "  CROSS JOIN LATERAL jsonb_each(s.attrs::jsonb) e GROUP BY s.trial, s.arm) m"
     " WHERE sa.trial = m.trial AND sa.arm = m.arm;"
-    "ANALYZE meta_stage_outcomes; ANALYZE meta_stage_arms";
+    "ANALYZE meta_stage_outcomes; ANALYZE meta_stage_arms (trial, arm, tmin, tmax, nrows)";
 
 /* The staged arms the registry holds, with what the checks and the merge
  * (load_merge.c) compare: whether the file gives one another treatment,
@@ -45,13 +47,13 @@ static const char prepare_sql[] =
  * staged arms with trials and arms in each of them. */
 static const char stored_sql[] =
     "CREATE TEMP TABLE meta_stage_stored ON COMMIT DROP AS"
-    " SELECT sa.trial, sa.arm, a.arm_id, sa.amin,"
+    " SELECT sa.trial, sa.arm, a.arm_id, t.trial_id, sa.amin,"
     "        (a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
     "          AS other_treatment,"
     "        (sa.amin IS NOT NULL AND NOT a.attributes @> sa.amin::jsonb) AS new_attrs"
     " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
     " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
-    "ANALYZE meta_stage_stored";
+    "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
 
 static const char detect_sql[] =
     "SELECT"

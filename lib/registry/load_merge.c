@@ -43,9 +43,9 @@ static const char arms_sql[] =
     " WHERE NOT EXISTS (SELECT FROM meta_stage_stored s"
     "                   WHERE s.trial = sa.trial AND s.arm = sa.arm)"
     " ORDER BY t.trial_id, sa.first_row RETURNING arm_id, trial_id, label)"
-    "INSERT INTO meta_stage_stored (trial, arm, arm_id)"
-    " SELECT t.name, n.label, n.arm_id FROM n JOIN trials t ON t.trial_id = n.trial_id;"
-    "ANALYZE meta_stage_stored";
+    "INSERT INTO meta_stage_stored (trial, arm, arm_id, trial_id)"
+    " SELECT t.name, n.label, n.arm_id, n.trial_id FROM n JOIN trials t ON t.trial_id = n.trial_id;"
+    "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
 
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
@@ -168,7 +168,8 @@ static const char one_file_sql[] =
 /* The same when every staged arm is stored and no estimate is staged (the
  * merge then makes no meta_stage_trials). */
 static const char one_file_stored_sql[] =
-    "SELECT 0 AS file_no, (SELECT count(*) FROM (SELECT DISTINCT trial FROM meta_stage_arms) t)"
+    "SELECT 0 AS file_no,"
+    "       (SELECT count(*) FROM (SELECT trial_id FROM meta_stage_stored GROUP BY trial_id) t)"
     "       AS trials, (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
 
 /* Whether the registry holds every staged arm, and so every trial, when no
