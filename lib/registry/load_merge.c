@@ -5,8 +5,10 @@
  * arms), new outcomes, then the results. New rows are inserted in index
  * order, which keeps the B-tree insertions sequential. A trial/arm/outcome/
  * timepoint given twice in the call makes the primary key refuse the insert
- * of new rows; among stored rows one aggregate finds it; only then does the
- * detail query that names both lines run.
+ * of new rows; among stored rows one aggregate finds it (asked only when
+ * some staged arm has two rows); only then does the detail query that
+ * names both lines run. Steps that cannot find anything (new trials and
+ * arms when every staged arm is stored) are not run.
  */
 #include "load_stage.h"
 
