@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per-outcome and per-arm summaries of the staged rows. Comparing in the
- * "C" collation is exact and cheap. amin and amax are the smallest and
- * largest attribute object of an arm: when they differ, the arm's rows
- * disagree and its attributes are merged key by key in file order (later
- * rows win), which jsonb_object_agg does when a key repeats. */
+/* Per-outcome and per-arm summaries of the staged rows, analysed on the
+ * columns that queries join and filter on (not the attribute texts, whose
+ * statistics cost most). Comparing in the "C" collation is exact and
+ * cheap. amin and amax are the smallest and largest attribute object of an
+ * arm: when they differ, the arm's rows disagree and its attributes are
+ * merged key by key in file order (later rows win), which jsonb_object_agg
+ * does when a key repeats. */
 static const char prepare_sql[] =
     "CREATE TEMP TABLE meta_stage_outcomes ON COMMIT DROP AS"
     " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM ("
@@ -28,7 +30,7 @@ static const char prepare_sql[] =
     " SELECT trial, arm, min(treatment COLLATE \"C\") AS tmin, max(treatment COLLATE \"C\") AS "
     "tmax,"
     "        min(attrs COLLATE \"C\") AS amin, max(attrs COLLATE \"C\") AS amax,"
-    "        min((file_no::bigint << 32) | line) AS first_row"
+    "        min((file_no::bigint << 32) | line) AS first_row, count(*) AS nrows"
     " FROM meta_stage GROUP BY trial, arm;"
     "UPDATE meta_stage_arms sa SET amin = m.attrs::text FROM ("
     "  SELECT s.trial, s.arm, jsonb_object_agg(e.key, e.value ORDER BY s.file_no, s.line) AS attrs"
@@ -36,7 +38,22 @@ static const char prepare_sql[] =
     "    ON x.trial = s.trial AND x.arm = s.arm AND x.amin <> x.amax"
     "  CROSS JOIN LATERAL jsonb_each(s.attrs::jsonb) e GROUP BY s.trial, s.arm) m"
     " WHERE sa.trial = m.trial AND sa.arm = m.arm;"
-    "ANALYZE meta_stage_outcomes; ANALYZE meta_stage_arms";
+    "ANALYZE meta_stage_outcomes; ANALYZE meta_stage_arms (trial, arm, tmin, tmax, nrows)";
+
+/* The staged arms the registry holds, with what the checks and the merge
+ * (load_merge.c) compare: whether the file gives one another treatment,
+ * and whether its attributes add to the stored ones. Made once, under the
+ * load lock and before anything is written, instead of a join of the
+ * staged arms with trials and arms in each of them. */
+static const char stored_sql[] =
+    "CREATE TEMP TABLE meta_stage_stored ON COMMIT DROP AS"
+    " SELECT sa.trial, sa.arm, a.arm_id, t.trial_id, sa.amin,"
+    "        (a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
+    "          AS other_treatment,"
+    "        (sa.amin IS NOT NULL AND NOT a.attributes @> sa.amin::jsonb) AS new_attrs"
+    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
+    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
+    "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
 
 static const char detect_sql[] =
     "SELECT"
@@ -44,16 +61,16 @@ static const char detect_sql[] =
     "   WHERE o.kind <> so.kmin OR o.kind <> so.kmax) AS kind_registry,"
     " (SELECT count(*) FROM meta_stage_outcomes so WHERE so.kmin <> so.kmax"
     "   AND NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)) AS kind_within,"
-    " (SELECT count(*) FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    "   JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm"
-    "   WHERE a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
-    "  AS arm_registry,"
+    " (SELECT count(*) FROM meta_stage_stored WHERE other_treatment) AS arm_registry,"
     " (SELECT count(*) FROM meta_stage_arms sa WHERE sa.tmin <> sa.tmax"
-    "   AND NOT EXISTS (SELECT FROM trials t JOIN arms a ON a.trial_id = t.trial_id"
-    "                   WHERE t.name = sa.trial AND a.label = sa.arm)) AS arm_within,"
+    "   AND NOT EXISTS (SELECT FROM meta_stage_stored s"
+    "                   WHERE s.trial = sa.trial AND s.arm = sa.arm)) AS arm_within,"
     " (SELECT count(*) FROM (SELECT FROM meta_stage_est"
     "   GROUP BY trial, outcome, timepoint, treatment, control HAVING count(*) > 1) d)"
-    "  AS est_repeated";
+    "  AS est_repeated,"
+    " (SELECT count(*) FROM meta_stage_arms) - (SELECT count(*) FROM meta_stage_stored)"
+    "  AS new_arms,"
+    " NOT EXISTS (SELECT FROM meta_stage_arms WHERE nrows > 1) AS arms_one_row";
 
 /* Every staged row with the kind it gives its outcome: arm rows (measure
  * NULL, named by their outcome column) and estimate rows (by their measure). */
@@ -267,12 +284,16 @@ int meta_load_check(struct meta_loader *l, struct meta_error *err)
         {"arm_within", ARM_WITHIN, arm_within_sql},
         {"est_repeated", EST_REPEATED, est_repeated_sql},
     };
+    int ret = meta_pg_exec(l->conn, stored_sql, err, "cannot check the staged rows");
+    if (ret != META_OK)
+        return ret;
     PGresult *res = PQexec(l->conn, detect_sql);
-    int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         ret = meta_pg_error(err, l->conn, res, "cannot check the staged rows");
         goto cleanup;
     }
+    l->new_arms = meta_pg_int(res, 0, "new_arms");
+    l->arms_one_row = strcmp(PQgetvalue(res, 0, PQfnumber(res, "arms_one_row")), "t") == 0;
     for (size_t i = 0; i < sizeof checks / sizeof *checks && ret == META_OK; i++)
         if (meta_pg_int(res, 0, checks[i].count_column) > 0)
             ret = report_query(l, checks[i].which, checks[i].sql, err);

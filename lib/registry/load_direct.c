@@ -77,6 +77,7 @@ struct direct {
     long long rows, trials, arms, continuous, binary;
     long long first_trial, first_arm, load_id;
     long long group_no, arms_before; /* the current trial's number and the arms before it */
+    int copying;                     /* the COPY of the trials is open */
     struct meta_load_buf copy, json, line;
     struct meta_error *err;
 };
@@ -274,9 +275,39 @@ static int end_group(struct direct *d)
     return META_OK;
 }
 
+/* Before the file's first trial opens the COPY of the trials: a file whose
+ * first trial the registry holds (a file loaded again with other values,
+ * say) goes to the staging path at once, before the file is read through
+ * and the COPY refused at its end. */
+static int open_trials(struct direct *d, const struct meta_load_row *row)
+{
+    char *name = malloc(row->trial.len + 1);
+    if (!name)
+        return meta_error_set(d->err, META_ENOMEM, "out of memory");
+    memcpy(name, row->trial.s, row->trial.len);
+    name[row->trial.len] = '\0';
+    const char *params[1] = {name};
+    PGresult *res = PQexecParams(d->conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
+                                 NULL, params, NULL, NULL, 0);
+    free(name);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        ret = meta_pg_error(d->err, d->conn, res, "cannot read the trials");
+    else if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+        ret = DIRECT_STAGE;
+    PQclear(res);
+    if (ret == META_OK &&
+        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
+        d->copying = 1;
+    return ret;
+}
+
 static int start_group(struct direct *d, const struct meta_load_row *row)
 {
     struct direct_group *g = d->g;
+    int ret;
+    if (!d->copying && (ret = open_trials(d, row)) != META_OK)
+        return ret;
     meta_load_buf_reset(&g->arena);
     keep(g, row->trial);
     g->trial_len = row->trial.len;
@@ -596,6 +627,30 @@ static int record_load(struct direct *d, const char *sha256)
                      3, params, &d->load_id);
 }
 
+/* The file's outcomes, as those whose results this load stored (see
+ * sql/009_load_replace.sql): every outcome of the file has rows. */
+static int record_outcomes(struct direct *d)
+{
+    char ids[DIRECT_MAX_OUTCOMES * 21 + 3], load_id[32];
+    size_t len = 0;
+    ids[len++] = '{';
+    for (int i = 0; i < d->noutcomes; i++)
+        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%lld", i ? "," : "",
+                                d->outcomes[i].id);
+    snprintf(ids + len, sizeof ids - len, "}");
+    snprintf(load_id, sizeof load_id, "%lld", d->load_id);
+    const char *params[2] = {load_id, ids};
+    PGresult *res = PQexecParams(d->conn,
+                                 "INSERT INTO load_outcomes (load_id, outcome_id)"
+                                 " SELECT $1::bigint, unnest($2::bigint[])",
+                                 2, NULL, params, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        ret = meta_pg_error(d->err, d->conn, res, "cannot record the load's outcomes");
+    PQclear(res);
+    return ret;
+}
+
 /* A lock the direct path takes only when it is free at once: the load
  * lock (key given; "f" when another load holds it) or the tables' lock.
  * When it is held elsewhere, or this role may not take it, the file goes to
@@ -631,12 +686,16 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         (ret = take_or_stage(d, "LOCK TABLE trials, arms IN SHARE ROW EXCLUSIVE MODE", NULL,
                              "cannot lock the registry for the load")) ||
         (ret = may_reserve(d)) || (ret = reserve_first(d, "trials", "trial_id", &d->first_trial)) ||
-        (ret = reserve_first(d, "arms", "arm_id", &d->first_arm)) ||
-        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")))
+        (ret = reserve_first(d, "arms", "arm_id", &d->first_arm)))
         return ret;
     ret = read_file(d, sha256);
-    int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
-    if (ret != META_OK || (ret = end) != META_OK)
+    if (d->copying) {
+        int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+        d->copying = 0;
+        if (ret == META_OK)
+            ret = end;
+    }
+    if (ret != META_OK)
         return ret;
     d->trials = d->group_no;
     d->arms = d->arms_before;
@@ -659,6 +718,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     for (int k = 0; k < 2; k++)
         if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
             return ret;
+    if ((ret = record_outcomes(d)))
+        return ret;
     if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
                                        d->err, "cannot store the rows")))
         return ret;

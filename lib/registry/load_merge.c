@@ -5,8 +5,10 @@
  * arms), new outcomes, then the results. New rows are inserted in index
  * order, which keeps the B-tree insertions sequential. A trial/arm/outcome/
  * timepoint given twice in the call makes the primary key refuse the insert
- * of new rows; among stored rows one aggregate finds it; only then does the
- * detail query that names both lines run.
+ * of new rows; among stored rows one aggregate finds it (asked only when
+ * some staged arm has two rows); only then does the detail query that
+ * names both lines run. Steps that cannot find anything (new trials and
+ * arms when every staged arm is stored) are not run.
  */
 #include "load_stage.h"
 
@@ -27,56 +29,56 @@ static const char trials_sql[] =
     "INSERT INTO trials (name) SELECT st.trial FROM meta_stage_trials st"
     " WHERE NOT EXISTS (SELECT FROM trials t WHERE t.name = st.trial) ORDER BY st.first_row";
 
-/* Stored arms take the new attributes over theirs. Run before the new trials
- * are inserted, so that it only visits the arms of trials stored before this
- * load (on a first load, none). */
+/* Stored arms take the new attributes over theirs (meta_stage_stored, made
+ * by the checks before anything was written, says which). */
 static const char arm_attributes_sql[] =
-    "UPDATE arms a SET attributes = a.attributes || sa.amin::jsonb"
-    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    " WHERE a.trial_id = t.trial_id AND a.label = sa.arm AND sa.amin IS NOT NULL"
-    "   AND NOT a.attributes @> sa.amin::jsonb";
+    "UPDATE arms a SET attributes = a.attributes || s.amin::jsonb"
+    " FROM meta_stage_stored s WHERE a.arm_id = s.arm_id AND s.new_attrs";
 
-/* New arms are inserted with their attributes. */
+/* New arms are inserted with their attributes, and join the stored ones in
+ * meta_stage_stored, which then holds the id of every staged arm. */
 static const char arms_sql[] =
-    "INSERT INTO arms (trial_id, label, treatment, attributes)"
+    "WITH n AS ("
+    " INSERT INTO arms (trial_id, label, treatment, attributes)"
     " SELECT t.trial_id, sa.arm, sa.tmin, coalesce(sa.amin::jsonb, '{}')"
     " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    " WHERE NOT EXISTS (SELECT FROM arms a WHERE a.trial_id = t.trial_id AND a.label = sa.arm)"
-    " ORDER BY t.trial_id, sa.first_row";
+    " WHERE NOT EXISTS (SELECT FROM meta_stage_stored s"
+    "                   WHERE s.trial = sa.trial AND s.arm = sa.arm)"
+    " ORDER BY t.trial_id, sa.first_row RETURNING arm_id, trial_id, label)"
+    "INSERT INTO meta_stage_stored (trial, arm, arm_id, trial_id)"
+    " SELECT t.name, n.label, n.arm_id, n.trial_id FROM n JOIN trials t ON t.trial_id = n.trial_id;"
+    "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
 
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
     " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)";
 
 /*
- * Each staged row with the ids of its arm, outcome and load; then the
- * staged rows whose key is stored, with whether the stored values equal
- * the new ones. A result's own attributes are part of its values; the
- * first %s reads them from the staged row (STAGED_RATTRS), the others are
- * the expression of them (ATTRS_* below), so that a load without any reads
- * none.
+ * Each staged row with the ids of its arm, outcome and load, whether its key
+ * is stored (stored) and, if so, whether the stored values equal the new
+ * ones (same): one pass over the staged rows, whose stored rows the
+ * replacement then updates and whose others the insert adds. A result's own
+ * attributes are part of its values; the first %s reads them from the
+ * staged row (STAGED_RATTRS), the others are the expression of them
+ * (ATTRS_* below), so that a load without any reads none.
  */
 static const char ids_sql_fmt[] =
     "CREATE TEMP TABLE meta_stage_ids ON COMMIT DROP AS"
-    " SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
-    "        s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
-    " FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
-    " JOIN trials t ON t.name = s.trial"
-    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = s.arm"
-    " JOIN outcomes o ON o.name = s.outcome;"
-    "CREATE TEMP TABLE meta_stage_old ON COMMIT DROP AS"
-    " SELECT i.*, (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
-    "              AND r.attributes IS NOT DISTINCT FROM %s) AS same"
-    " FROM meta_stage_ids i JOIN continuous_results r"
-    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
-    " WHERE i.kind = 'continuous'"
-    " UNION ALL"
-    " SELECT i.*, (r.events = i.events AND r.total = i.total"
-    "              AND r.attributes IS NOT DISTINCT FROM %s)"
-    " FROM meta_stage_ids i JOIN binary_results r"
-    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
-    " WHERE i.kind = 'binary';"
-    "ANALYZE meta_stage_old";
+    " SELECT i.*, (c.arm_id IS NOT NULL OR b.arm_id IS NOT NULL) AS stored,"
+    "        CASE WHEN c.arm_id IS NOT NULL THEN c.n = i.n AND c.mean = i.mean AND c.sd = i.sd"
+    "                  AND c.attributes IS NOT DISTINCT FROM %s"
+    "             ELSE b.events = i.events AND b.total = i.total"
+    "                  AND b.attributes IS NOT DISTINCT FROM %s END AS same"
+    " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
+    "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
+    "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
+    "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"
+    "       JOIN outcomes o ON o.name = s.outcome) i"
+    " LEFT JOIN continuous_results c ON i.kind = 'continuous'"
+    "   AND c.outcome_id = i.outcome_id AND c.timepoint = i.timepoint AND c.arm_id = i.arm_id"
+    " LEFT JOIN binary_results b ON i.kind = 'binary'"
+    "   AND b.outcome_id = i.outcome_id AND b.timepoint = i.timepoint AND b.arm_id = i.arm_id;"
+    "ANALYZE meta_stage_ids";
 
 /* A staged row's own attributes, read from its extra column only when some
  * row has them. */
@@ -87,43 +89,46 @@ static const char ids_sql_fmt[] =
 #define ATTRS_NONE "NULL::jsonb"
 
 static const char old_repeated_sql[] =
-    "SELECT count(*) AS repeated FROM (SELECT FROM meta_stage_old"
+    "SELECT count(*) AS repeated FROM (SELECT FROM meta_stage_ids WHERE stored"
     " GROUP BY outcome_id, timepoint, arm_id HAVING count(*) > 1) d";
 
 /* Stored rows whose values change take the new values and the new load;
- * %s: the new attributes (ATTRS_* with o for i). */
+ * %s: the new attributes (ATTRS_*). */
 static const char replace_sql_fmt[] =
     "WITH c AS ("
     " UPDATE continuous_results r SET n = i.n, mean = i.mean, sd = i.sd, attributes = %s,"
     "   load_id = i.load_id"
-    " FROM meta_stage_old i WHERE i.kind = 'continuous' AND NOT i.same"
+    " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND i.stored AND NOT i.same"
     "   AND r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " RETURNING r.load_id),"
     " b AS ("
     " UPDATE binary_results r SET events = i.events, total = i.total, attributes = %s,"
     "   load_id = i.load_id"
-    " FROM meta_stage_old i WHERE i.kind = 'binary' AND NOT i.same"
+    " FROM meta_stage_ids i WHERE i.kind = 'binary' AND i.stored AND NOT i.same"
     "   AND r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
     " RETURNING r.load_id)"
     "SELECT load_id, count(*) AS n FROM (SELECT load_id FROM c UNION ALL SELECT load_id FROM b) u"
     " GROUP BY load_id";
+
+/* The outcomes whose results this load inserted or replaced, per load (see
+ * sql/009_load_replace.sql). */
+static const char load_outcomes_sql[] =
+    "INSERT INTO load_outcomes (load_id, outcome_id)"
+    " SELECT load_id, outcome_id FROM meta_stage_ids WHERE NOT stored OR NOT same"
+    " GROUP BY load_id, outcome_id";
 
 static const char insert_sql_fmt[] =
     "WITH c AS ("
     " INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd, attributes,"
     "   load_id)"
     " SELECT i.arm_id, i.outcome_id, i.timepoint, i.n, i.mean, i.sd, %s, i.load_id"
-    " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND NOT EXISTS ("
-    "   SELECT FROM meta_stage_old o"
-    "   WHERE o.outcome_id = i.outcome_id AND o.timepoint = i.timepoint AND o.arm_id = i.arm_id)"
+    " FROM meta_stage_ids i WHERE i.kind = 'continuous' AND NOT i.stored"
     " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING load_id),"
     " b AS ("
     " INSERT INTO binary_results (arm_id, outcome_id, timepoint, events, total, attributes,"
     "   load_id)"
     " SELECT i.arm_id, i.outcome_id, i.timepoint, i.events, i.total, %s, i.load_id"
-    " FROM meta_stage_ids i WHERE i.kind = 'binary' AND NOT EXISTS ("
-    "   SELECT FROM meta_stage_old o"
-    "   WHERE o.outcome_id = i.outcome_id AND o.timepoint = i.timepoint AND o.arm_id = i.arm_id)"
+    " FROM meta_stage_ids i WHERE i.kind = 'binary' AND NOT i.stored"
     " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING load_id)"
     "SELECT load_id, count(*) AS n FROM (SELECT load_id FROM c UNION ALL SELECT load_id FROM b) u"
     " GROUP BY load_id";
@@ -162,6 +167,20 @@ static const char per_file_sql[] =
 static const char one_file_sql[] =
     "SELECT 0 AS file_no, (SELECT count(*) FROM meta_stage_trials) AS trials,"
     "       (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
+/* The same when every staged arm is stored and no estimate is staged (the
+ * merge then makes no meta_stage_trials). */
+static const char one_file_stored_sql[] =
+    "SELECT 0 AS file_no,"
+    "       (SELECT count(*) FROM (SELECT trial_id FROM meta_stage_stored GROUP BY trial_id) t)"
+    "       AS trials, (SELECT count(*) FROM meta_stage_outcomes) AS outcomes";
+
+/* Whether the registry holds every staged arm, and so every trial, when no
+ * estimate row (which may name a new trial) is staged: then the inserts of
+ * new trials and arms would find nothing and are not run. */
+static int all_stored(const struct meta_loader *run)
+{
+    return run->new_arms == 0 && !run->any_estimates;
+}
 
 /* Names every repeated key with the line that gave it first. */
 static int report_duplicates(struct meta_loader *run, struct meta_error *err)
@@ -202,7 +221,8 @@ cleanup:
     return ret;
 }
 
-/* Whether a key the registry holds is given twice in the call. */
+/* Whether a key the registry holds is given twice in the call; not asked
+ * when every staged arm has one row (arms_one_row), as then no key is. */
 static int old_repeated(struct meta_loader *run, int *repeated, struct meta_error *err)
 {
     PGresult *res = PQexec(run->conn, old_repeated_sql);
@@ -218,7 +238,10 @@ static int old_repeated(struct meta_loader *run, int *repeated, struct meta_erro
 static int count_per_file(struct meta_loader *run, struct meta_load_report *report,
                           struct meta_error *err)
 {
-    PGresult *res = PQexec(run->conn, run->nfiles == 1 ? one_file_sql : per_file_sql);
+    const char *sql = run->nfiles > 1   ? per_file_sql
+                      : all_stored(run) ? one_file_stored_sql
+                                        : one_file_sql;
+    PGresult *res = PQexec(run->conn, sql);
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         ret = meta_pg_error(err, run->conn, res, "cannot count the loaded rows");
@@ -252,6 +275,8 @@ static int store_results(struct meta_loader *run, struct meta_load_report *repor
         (ret = meta_pg_exec(run->conn, "SAVEPOINT meta_results", err, "cannot store the results")))
         return ret;
     ret = meta_load_count_results(run, insert_sql, 0, report, err);
+    if (ret == META_OK)
+        ret = meta_pg_exec(run->conn, load_outcomes_sql, err, "cannot record the load's outcomes");
     if (ret == META_EINVAL) {
         int rc = meta_pg_exec(run->conn, "ROLLBACK TO SAVEPOINT meta_results", err,
                               "cannot look for repeated rows");
@@ -328,18 +353,19 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
     int ret;
     const char *attrs = run->any_rattrs ? ATTRS_ANY : ATTRS_NONE;
     char ids_sql[sizeof ids_sql_fmt + 2 * sizeof ATTRS_ANY + sizeof STAGED_RATTRS];
-    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, run->any_rattrs ? STAGED_RATTRS : "NULL::text",
-             attrs, attrs);
+    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, attrs, attrs,
+             run->any_rattrs ? STAGED_RATTRS : "NULL::text");
 
     if ((ret = meta_load_skip_fk_triggers(conn, &skipped, err)))
         return ret;
 
     if ((ret = update_arm_attributes(run, err)) ||
-        (ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
-        (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")) ||
+        (!all_stored(run) &&
+         ((ret = meta_pg_exec(conn, trials_sql, err, "cannot store the trials")) ||
+          (ret = meta_pg_exec(conn, arms_sql, err, "cannot store the arms")))) ||
         (ret = meta_pg_exec(conn, outcomes_sql, err, "cannot store the outcomes")) ||
         (ret = meta_pg_exec(conn, ids_sql, err, "cannot match the results")) ||
-        (ret = old_repeated(run, &repeated, err)))
+        (!run->arms_one_row && (ret = old_repeated(run, &repeated, err))))
         return ret;
     if (!repeated) {
         ret = store_results(run, report, err);

@@ -73,6 +73,8 @@ struct meta_loader {
     int any_rattrs;            /* some row has result attributes */
     int any_replace;           /* some source has META_LOAD_REPLACE */
     long long arms_updated;    /* stored arms the merge gave new attributes */
+    long long new_arms;        /* staged arms the registry does not hold (meta_load_check) */
+    int arms_one_row;          /* no staged arm has two rows: no key is given twice */
     int io_failed;             /* some file could not be opened or read */
     int in_tx;                 /* the transaction is open */
     int copying;               /* the COPY is open */
@@ -151,8 +153,10 @@ int meta_load_prepare(struct meta_loader *l, struct meta_error *err);
  * differs between rows or from the registry (an arm row's kind, or the kind
  * of an estimate's measure), an arm given two treatments or one other than
  * the registry's, an estimate key given twice. Needs meta_load_prepare first
- * and must run under the load lock. Problems go to l->errs. Returns META_OK
- * (check l->errs) or META_EDB.
+ * and must run under the load lock, before anything is written: it leaves
+ * the staged arms the registry holds in meta_stage_stored, which
+ * meta_load_merge reads. Problems go to l->errs. Returns META_OK (check
+ * l->errs) or META_EDB.
  */
 int meta_load_check(struct meta_loader *l, struct meta_error *err);
 
@@ -186,8 +190,9 @@ int meta_load_replace_sources(struct meta_loader *l, struct meta_load_report *re
                               struct meta_error *err);
 
 /*
- * Analyses the registry tables that this transaction grew by more than
- * 1,000 rows and 10% of their size (autovacuum's threshold), where this role
+ * Analyses the registry tables whose row count this transaction changed
+ * (rows inserted or removed; updates leave it) by more than 1,000 rows and
+ * 10% of their size (autovacuum's threshold), where this role
  * may, so that the first queries after a large load are planned with its
  * rows counted. Runs after the merges, in the load's transaction.
  * Returns META_OK or META_EDB.
@@ -244,8 +249,10 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
  * results with COPY under ids reserved from the identity sequences, in the
  * order the staging path gives them, records the load as the staging path
  * does, fills report (every row inserted) and sets *done = 1. A file it
- * cannot prove so, in the streaming checks or when the registry's keys
- * refuse a row (a trial it holds), leaves nothing written and *done = 0:
+ * cannot prove so, in the streaming checks, when the registry holds the
+ * file's first trial (asked before the file is read on) or when the
+ * registry's keys refuse a row (a later trial it holds), leaves nothing
+ * written and *done = 0:
  * the caller loads it by the staging path, which words every problem.
  * report must be empty on entry. Returns META_OK, or META_EDB (the lock's
  * wait ran out, the database failed) or META_ENOMEM: nothing loaded.

@@ -15,15 +15,16 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 
-/* The registry tables this load grew by more than 1,000 rows and 10% of
- * their size, that this role may analyse (owners and superusers may: any
- * other role would only get a warning). */
+/* The registry tables whose row count this load changed by more than 1,000
+ * rows and 10% of their size (rows inserted or removed: an update of values
+ * leaves the planner's estimates as they were), that this role may analyse
+ * (owners and superusers may: any other role would only get a warning). */
 static const char grown_sql[] =
     "SELECT c.oid::regclass FROM pg_class c"
     " WHERE c.oid IN (to_regclass('trials'), to_regclass('arms'), to_regclass('outcomes'),"
     "                 to_regclass('continuous_results'), to_regclass('binary_results'),"
     "                 to_regclass('estimate_results'))"
-    "   AND pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_updated(c.oid)"
+    "   AND pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_deleted(c.oid)"
     "       > 1000 + 0.1 * greatest(c.reltuples, 0)"
     "   AND pg_has_role(current_user, c.relowner, 'USAGE')"
     " ORDER BY c.relname";

@@ -229,6 +229,64 @@ static void test_estimates_staged(void)
     free(both("meta_test_direct_estimates", files, 0x2));
 }
 
+/* Files loaded again over stored trials: every value changed, some changed
+ * beside unchanged ones, new trials before and after stored ones, an arm
+ * added to a stored trial and a stored arm's attributes changed, and a file
+ * given again as it is. The direct path leaves each to the staging path
+ * (the first trial stored: before reading the file; a later one: when the
+ * registry refuses it) and the registry, reports and data_changes counts
+ * are those of staging every file. */
+static void test_replacements_agree(void)
+{
+    const char *base =
+        meta_test_load_file("rep_base.csv", HEADER "P1,a,ket,pain,24h,30,2.1,1.4,,,2015,low\n"
+                                                   "P1,b,pla,pain,24h,31,3.5,1.6,,,2015,\n"
+                                                   "P1,a,ket,ae,,,,,5,30,2016,\n"
+                                                   "P1,b,pla,ae,,,,,7,31,,\n"
+                                                   "P2,a,ket,pain,24h,20,1.0,1.0,,,2019,\n"
+                                                   "P2,b,pla,pain,24h,21,1.5,1.1,,,2019,\n");
+    const char *all =
+        meta_test_load_file("rep_all.csv", HEADER "P1,a,ket,pain,24h,30,2.2,1.4,,,2015,low\n"
+                                                  "P1,b,pla,pain,24h,31,3.6,1.6,,,2015,\n"
+                                                  "P1,a,ket,ae,,,,,6,30,2016,\n"
+                                                  "P1,b,pla,ae,,,,,8,31,,\n"
+                                                  "P2,a,ket,pain,24h,20,1.1,1.0,,,2019,\n"
+                                                  "P2,b,pla,pain,24h,21,1.6,1.1,,,2019,\n");
+    const char *part =
+        meta_test_load_file("rep_part.csv", HEADER "P1,a,ket,pain,24h,30,2.2,1.4,,,2015,low\n"
+                                                   "P1,b,pla,pain,24h,31,3.9,1.6,,,2015,\n"
+                                                   "P2,a,ket,pain,24h,20,1.1,1.0,,,2019,\n"
+                                                   "P2,b,pla,pain,24h,25,1.6,1.1,,,2019,\n");
+    /* A new trial first: the direct path starts, and the registry refuses
+     * P2 at the end of the COPY. */
+    const char *later =
+        meta_test_load_file("rep_later.csv", HEADER "P3,a,ket,pain,24h,40,2.0,1.0,,,2021,\n"
+                                                    "P3,b,pla,pain,24h,41,2.5,1.1,,,2021,\n"
+                                                    "P2,a,ket,pain,24h,20,1.2,1.0,,,2019,\n");
+    /* A stored trial first, new trials after it; an arm added to P1, the
+     * attributes of P1's arm a changed, a new outcome. */
+    const char *arms =
+        meta_test_load_file("rep_arms.csv", HEADER "P1,a,ket,pain,24h,30,2.2,1.4,,,2016,mid\n"
+                                                   "P1,c,dul,pain,24h,28,2.9,1.5,,,2015,\n"
+                                                   "P1,c,dul,qol,1y,28,60,10,,,,\n"
+                                                   "P4,a,ket,pain,24h,40,2.0,1.0,,,2022,\n"
+                                                   "P4,b,pla,pain,24h,41,2.5,1.1,,,2022,\n");
+    const char *files[] = {base, all, part, later, arms, all, all, NULL};
+    char *staged = both("meta_test_direct_replace", files, 0x1);
+    /* What each load did, the count of statements that changed pain at 24h,
+     * and P1's arm a with the attributes of the last load that changed it. */
+    static const char *const expected[] = {"load 2 rows 6 est 0 new 0 replaced 6 same 0",
+                                           "load 3 rows 4 est 0 new 0 replaced 2 same 2",
+                                           "load 4 rows 3 est 0 new 2 replaced 1 same 0",
+                                           "load 5 rows 5 est 0 new 4 replaced 0 same 1",
+                                           "load 7 rows 6 est 0 new 0 replaced 0 same 6",
+                                           "changes|pain|24h|10\n",
+                                           "arm|1|1|a|ket|{\"dose\": \"low\", \"year\": \"2016\"}"};
+    for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(staged, expected[i]));
+    free(staged);
+}
+
 /* Loads one file through meta_db_load; returns its status. */
 static int load_one(const char *file)
 {
@@ -276,6 +334,7 @@ int main(void)
         {"trials given again later, trials of many arms: staged", test_valid_files_it_leaves},
         {"refused files: the same messages", test_refused_files_agree},
         {"estimate rows: staged", test_estimates_staged},
+        {"files over stored trials: staged, the same as staging them", test_replacements_agree},
         {"ids after a sequence restart", test_ids_after_a_restart},
         {NULL, NULL},
     };

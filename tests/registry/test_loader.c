@@ -4,8 +4,9 @@
  * of record stored with its arm and result attributes, Peto's and generic
  * estimates, several sources in one transaction with one loads row each,
  * every rule worded SOURCE:LINE: WHERE:, the rules that span records,
- * idempotency, a corrected source replacing what it brought, and the same
- * registry from records as from `meta load` of the same rows.
+ * idempotency, a corrected source replacing what it brought (and nothing
+ * of other sources), and the same registry from records as from
+ * `meta load` of the same rows.
  */
 #include "cunit_main.h"
 #include "test_load_util.h"
@@ -464,6 +465,101 @@ static void test_corrected_source(void)
     meta_load_report_release(&rep);
 }
 
+/* Each result's load holds the result's outcome in load_outcomes, the
+ * record the removal of a corrected source reads instead of a scan. */
+static void expect_outcomes_recorded(void)
+{
+    expect_query("SELECT count(*) FROM (SELECT load_id, outcome_id FROM continuous_results"
+                 " UNION ALL SELECT load_id, outcome_id FROM binary_results) r"
+                 " WHERE NOT EXISTS (SELECT FROM load_outcomes lo"
+                 "   WHERE lo.load_id = r.load_id AND lo.outcome_id = r.outcome_id)",
+                 "0");
+}
+
+/* A package of trials P1, P2, P3 in outcome Pain and P1 in Sleep; the
+ * corrected one (corrected nonzero) has P1 in Pain only. */
+static void add_package(struct meta_loader *l, size_t src, int corrected)
+{
+    static const char *const trials[] = {"P1", "P2", "P3"};
+    long line = 2;
+    for (int t = 0; t < (corrected ? 1 : 3); t++)
+        for (int a = 0; a < 2; a++) {
+            struct meta_record r = continuous(trials[t], a ? "b" : "a", a ? "pla" : "ket",
+                                              "CD000002 2.1 Pain", 20 + t, 1 + a, 1, line++);
+            add_ok(l, src, &r);
+        }
+    for (int a = 0; !corrected && a < 2; a++) {
+        struct meta_record r = continuous("P1", a ? "b" : "a", a ? "pla" : "ket",
+                                          "CD000002 2.2 Sleep", 20, 3, 1, line++);
+        add_ok(l, src, &r);
+    }
+}
+
+/* The removal of what a corrected source no longer brings is scoped to the
+ * rows its earlier loads still hold: a trial and an outcome it drops go;
+ * the rows other sources brought to the same outcome stay, and so does a
+ * row of the source that a later load of another source gave new values. */
+static void test_scoped_removal(void)
+{
+    struct meta_load_report rep;
+    struct meta_error err;
+    meta_load_report_init(&rep);
+    fresh("meta_test_loader_scoped");
+    const char *others = meta_test_load_file("others.csv", "trial,arm,treatment,outcome,n,mean,sd\n"
+                                                           "X1,a,ket,CD000002 2.1 Pain,40,1,1\n"
+                                                           "X1,b,pla,CD000002 2.1 Pain,40,2,1\n"
+                                                           "X1,a,ket,elsewhere,40,5,1\n"
+                                                           "X1,b,pla,elsewhere,40,6,1\n");
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &rep, &err, others, NULL), META_OK);
+    meta_load_report_release(&rep);
+
+    size_t src;
+    struct meta_loader *l = begin("CD000002.zip", sha_a, META_LOAD_REPLACE, &src);
+    add_package(l, src, 0);
+    CU_ASSERT_EQUAL_FATAL(finish(l, &rep), META_OK);
+    CU_ASSERT_EQUAL(rep.files[0].inserted, 8);
+    CU_ASSERT_EQUAL(rep.files[0].removed, 0);
+    meta_load_report_release(&rep);
+
+    /* Another source gives P2's arm a in Pain new values: the row is its now. */
+    const char *takeover =
+        meta_test_load_file("takeover.csv", "trial,arm,treatment,outcome,n,mean,sd\n"
+                                            "P2,a,ket,CD000002 2.1 Pain,21,9,1\n");
+    CU_ASSERT_EQUAL_FATAL(meta_test_load_files(db, &rep, &err, takeover, NULL), META_OK);
+    CU_ASSERT_EQUAL(rep.files[0].replaced, 1);
+    meta_load_report_release(&rep);
+    expect_outcomes_recorded();
+
+    l = begin("CD000002.zip", sha_b, META_LOAD_REPLACE, &src);
+    add_package(l, src, 1);
+    CU_ASSERT_EQUAL_FATAL(finish(l, &rep), META_OK);
+    CU_ASSERT_EQUAL(rep.files[0].unchanged, 2);
+    /* P1 in Sleep (2), P2's arm b (1), P3 (2). */
+    CU_ASSERT_EQUAL(rep.files[0].removed, 5);
+    meta_load_report_release(&rep);
+    expect_query("SELECT string_agg(name, ',' ORDER BY name) FROM trials", "P1,P2,X1");
+    expect_query("SELECT string_agg(name, ',' ORDER BY name) FROM outcomes",
+                 "CD000002 2.1 Pain,elsewhere");
+    expect_query("SELECT string_agg(t.name || ' ' || a.label || ' ' || o.name || ' ' || r.mean"
+                 "  || ' ' || l.file_name, '; ' ORDER BY t.name, a.label, o.name)"
+                 " FROM continuous_results r JOIN arms a USING (arm_id)"
+                 " JOIN trials t USING (trial_id) JOIN outcomes o USING (outcome_id)"
+                 " JOIN loads l USING (load_id)",
+                 "P1 a CD000002 2.1 Pain 1 CD000002.zip; P1 b CD000002 2.1 Pain 2 CD000002.zip; "
+                 "P2 a CD000002 2.1 Pain 9 takeover.csv; "
+                 "X1 a CD000002 2.1 Pain 1 others.csv; X1 a elsewhere 5 others.csv; "
+                 "X1 b CD000002 2.1 Pain 2 others.csv; X1 b elsewhere 6 others.csv");
+    expect_outcomes_recorded();
+
+    /* The package once more, unchanged: nothing more goes. */
+    l = begin("CD000002.zip", sha_b, META_LOAD_REPLACE, &src);
+    add_package(l, src, 1);
+    CU_ASSERT_EQUAL_FATAL(finish(l, &rep), META_OK);
+    CU_ASSERT_EQUAL(rep.files[0].removed, 0);
+    meta_load_report_release(&rep);
+    expect_query("SELECT count(*) FROM continuous_results", "7");
+}
+
 /* meta load of a CSV file and the same rows as records give one registry. */
 static void test_same_as_csv(void)
 {
@@ -571,6 +667,7 @@ int main(void)
         {"every rule of a record, nothing stored", test_record_rules},
         {"rules across records", test_rules_across_records},
         {"a corrected source replaces what it brought", test_corrected_source},
+        {"a corrected source removes only what its loads still hold", test_scoped_removal},
         {"records and meta load give one registry", test_same_as_csv},
         {"SHA-256 helpers and the API's refusals", test_api},
         {NULL, NULL},
