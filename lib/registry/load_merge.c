@@ -57,28 +57,36 @@ static const char outcomes_sql[] =
  * Each staged row with the ids of its arm, outcome and load, whether its key
  * is stored (stored) and, if so, whether the stored values equal the new
  * ones (same): one pass over the staged rows, whose stored rows the
- * replacement then updates and whose others the insert adds. A result's own
- * attributes are part of its values; the first %s reads them from the
- * staged row (STAGED_RATTRS), the others are the expression of them
- * (ATTRS_* below), so that a load without any reads none.
+ * replacement then updates and whose others the insert adds. Each kind of
+ * row meets only its own result table, and a kind the load does not stage
+ * meets none (meta_load_merge joins the statement from the kinds staged),
+ * so a load of continuous rows never reads binary_results. A result's own
+ * attributes are part of its values: the second %s reads them from the
+ * staged row (STAGED_RATTRS), the first is the expression of them (ATTRS_*
+ * below), so that a load without any reads none.
  */
-static const char ids_sql_fmt[] =
-    "CREATE TEMP TABLE meta_stage_ids ON COMMIT DROP AS"
-    " SELECT i.*, (c.arm_id IS NOT NULL OR b.arm_id IS NOT NULL) AS stored,"
-    "        CASE WHEN c.arm_id IS NOT NULL THEN c.n = i.n AND c.mean = i.mean AND c.sd = i.sd"
-    "                  AND c.attributes IS NOT DISTINCT FROM %s"
-    "             ELSE b.events = i.events AND b.total = i.total"
-    "                  AND b.attributes IS NOT DISTINCT FROM %s END AS same"
+static const char ids_continuous_fmt[] =
+    " SELECT i.*, r.arm_id IS NOT NULL AS stored,"
+    "        r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
+    "        AND r.attributes IS NOT DISTINCT FROM %s AS same"
     " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
     "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
     "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
     "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"
-    "       JOIN outcomes o ON o.name = s.outcome) i"
-    " LEFT JOIN continuous_results c ON i.kind = 'continuous'"
-    "   AND c.outcome_id = i.outcome_id AND c.timepoint = i.timepoint AND c.arm_id = i.arm_id"
-    " LEFT JOIN binary_results b ON i.kind = 'binary'"
-    "   AND b.outcome_id = i.outcome_id AND b.timepoint = i.timepoint AND b.arm_id = i.arm_id;"
-    "ANALYZE meta_stage_ids";
+    "       JOIN outcomes o ON o.name = s.outcome WHERE s.kind = 'continuous') i"
+    " LEFT JOIN continuous_results r"
+    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id";
+static const char ids_binary_fmt[] =
+    " SELECT i.*, r.arm_id IS NOT NULL AS stored,"
+    "        r.events = i.events AND r.total = i.total"
+    "        AND r.attributes IS NOT DISTINCT FROM %s AS same"
+    " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
+    "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
+    "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
+    "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"
+    "       JOIN outcomes o ON o.name = s.outcome WHERE s.kind = 'binary') i"
+    " LEFT JOIN binary_results r"
+    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id";
 
 /* A staged row's own attributes, read from its extra column only when some
  * row has them. */
@@ -352,9 +360,19 @@ int meta_load_merge(struct meta_loader *run, struct meta_load_report *report,
     int skipped = 0;
     int ret;
     const char *attrs = run->any_rattrs ? ATTRS_ANY : ATTRS_NONE;
-    char ids_sql[sizeof ids_sql_fmt + 2 * sizeof ATTRS_ANY + sizeof STAGED_RATTRS];
-    snprintf(ids_sql, sizeof ids_sql, ids_sql_fmt, attrs, attrs,
-             run->any_rattrs ? STAGED_RATTRS : "NULL::text");
+    const char *rattrs = run->any_rattrs ? STAGED_RATTRS : "NULL::text";
+    char ids_sql[128 + sizeof ids_continuous_fmt + sizeof ids_binary_fmt +
+                 2 * (sizeof ATTRS_ANY + sizeof STAGED_RATTRS)];
+    int len =
+        snprintf(ids_sql, sizeof ids_sql, "CREATE TEMP TABLE meta_stage_ids ON COMMIT DROP AS");
+    if (run->any_continuous || !run->any_binary)
+        len += snprintf(ids_sql + len, sizeof ids_sql - (size_t)len, ids_continuous_fmt, attrs,
+                        rattrs);
+    if (run->any_continuous && run->any_binary)
+        len += snprintf(ids_sql + len, sizeof ids_sql - (size_t)len, " UNION ALL");
+    if (run->any_binary)
+        len += snprintf(ids_sql + len, sizeof ids_sql - (size_t)len, ids_binary_fmt, attrs, rattrs);
+    snprintf(ids_sql + len, sizeof ids_sql - (size_t)len, ";ANALYZE meta_stage_ids");
 
     if ((ret = meta_load_skip_fk_triggers(conn, &skipped, err)))
         return ret;

@@ -309,6 +309,10 @@ int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta
     }
     if (row->n_result_attrs > 0)
         l->any_rattrs = 1;
+    if (row->kind == META_LOAD_CONTINUOUS)
+        l->any_continuous = 1;
+    else if (row->kind == META_LOAD_BINARY)
+        l->any_binary = 1;
     if (l->errs.count > 0)
         return META_OK; /* nothing will be stored: stop sending */
 

@@ -71,6 +71,8 @@ struct meta_loader {
     size_t cap_attr_names;
     int any_estimates;         /* some row is an estimate row */
     int any_rattrs;            /* some row has result attributes */
+    int any_continuous;        /* some row is a continuous arm row */
+    int any_binary;            /* some row is a binary arm row */
     int any_replace;           /* some source has META_LOAD_REPLACE */
     long long arms_updated;    /* stored arms the merge gave new attributes */
     long long new_arms;        /* staged arms the registry does not hold (meta_load_check) */
