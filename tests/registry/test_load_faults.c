@@ -213,7 +213,7 @@ static void test_kill_while_streaming(void)
 
 static void test_kill_while_merging(void)
 {
-    kill_during("meta_test_load_kill_merge", "UPDATE arms", 0, "S");
+    kill_during("meta_test_load_kill_merge", "CREATE TEMP TABLE meta_stage_ids", 0, "S");
 }
 
 static void test_kill_while_merging_estimates(void)
@@ -284,7 +284,7 @@ static void test_terminated_while_streaming(void)
 
 static void test_terminated_while_merging(void)
 {
-    terminate_during("meta_test_load_term_merge", "UPDATE arms", "S");
+    terminate_during("meta_test_load_term_merge", "CREATE TEMP TABLE meta_stage_ids", "S");
 }
 
 static void test_terminated_while_copying_results(void)
