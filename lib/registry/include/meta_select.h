@@ -212,6 +212,7 @@ struct meta_select_batch {
     size_t n;
     int *in_batch; /* which queries the statement reads */
     int sent;      /* a statement awaits its rows */
+    int own_tx;    /* outside a snapshot: the batch's own read-only transaction is open */
 };
 
 /*
