@@ -39,7 +39,9 @@ PGconn *meta_db_pg(struct meta_db *db);
 
 /* Whether a snapshot (meta_db_snapshot_begin) is open on db: false once the
  * connection has been seen idle or in error since it began, which also
- * forgets the snapshot's arms. */
+ * forgets the snapshot's arms. A transaction committed and another begun
+ * on db's connection by other means between two calls is not seen: end
+ * a snapshot with meta_db_snapshot_end. */
 bool meta_db_in_snapshot(struct meta_db *db);
 
 /* The arms the selections of the current snapshot (meta_db_snapshot_begin)

@@ -310,8 +310,9 @@ static int join_arm(struct meta_arm_info *arm, const struct meta_select_query *q
 
 /* Reads the result rows first..last-1 (kind 'a') of query q into sel's
  * arms, joined with their arms from cache: those of q's lists, by trial
- * and arm. META_EINVAL when an arm is not in the cache (deleted since the
- * rows were read, outside a snapshot): the query is then read alone. */
+ * and arm. META_EINVAL when an arm is not in the cache, or a value the
+ * query takes from an arm's attributes is not text: the query is then read
+ * alone. */
 static int read_arms(const PGresult *res, const int *cols, int c_arm, int first, int last,
                      const struct meta_arm_cache *cache, const struct meta_select_query *q,
                      struct meta_selection *sel, struct meta_error *err)

@@ -443,31 +443,20 @@ static void test_select_many_bound(void)
     load(db, "five.csv", csv);
     const char *k[] = {"ketamine"}, *ke[] = {"ketamine", "esketamine"}, *p[] = {"placebo"},
                *x[] = {"xanomeline"}, *l[] = {"lidocaine"}, *attrs[] = {"dose", "year"};
-    struct meta_select_query q[] = {
-        {.outcome = "pain",
-         .timepoint = "24h",
-         .treatments = k,
-         .n_treatments = 1,
-         .controls = p,
-         .n_controls = 1,
-         .by = "dose"},
-        {.outcome = "pain",
-         .treatments = ke,
-         .n_treatments = 2,
-         .controls = p,
-         .n_controls = 1,
-         .attributes = attrs,
-         .n_attributes = 2},
-        {.outcome = "pain",
-         .timepoint = "24h",
-         .treatments = x,
-         .n_treatments = 1,
-         .controls = l,
-         .n_controls = 1,
-         .by = "dose",
-         .attributes = attrs,
-         .n_attributes = 2},
-    };
+    /* ketamine against placebo at 24 h; ketamine or esketamine against
+     * placebo, no time point; xanomeline against lidocaine at 24 h */
+    const char *const *lists[][2] = {{k, p}, {ke, p}, {x, l}};
+    struct meta_select_query q[3];
+    for (size_t i = 0; i < 3; i++)
+        q[i] = (struct meta_select_query){.outcome = "pain",
+                                          .timepoint = i == 1 ? NULL : "24h",
+                                          .treatments = lists[i][0],
+                                          .n_treatments = i == 1 ? 2 : 1,
+                                          .controls = lists[i][1],
+                                          .n_controls = 1,
+                                          .by = i == 1 ? NULL : "dose",
+                                          .attributes = i == 0 ? NULL : attrs,
+                                          .n_attributes = i == 0 ? 0 : 2};
     const size_t counts[] = {8, 12, 8}, n = sizeof q / sizeof q[0];
     struct meta_selection many[sizeof q / sizeof q[0]], one;
     struct meta_error errs[sizeof q / sizeof q[0]], err;
@@ -514,6 +503,14 @@ static void test_select_many_bound(void)
     CU_ASSERT_EQUAL_FATAL(status[0], META_OK);
     CU_ASSERT_STRING_EQUAL(many[0].arms[0].by_value, "changed");
     meta_selection_release(&many[0]);
+    /* A transaction not begun as a snapshot has no arms kept. */
+    PQclear(PQexec(meta_db_pg(db), "BEGIN"));
+    CU_ASSERT_FALSE(meta_db_in_snapshot(db));
+    CU_ASSERT_PTR_NULL(meta_db_arm_cache(db));
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 1, many, status, errs, &err), META_OK);
+    CU_ASSERT_EQUAL(status[0], META_OK);
+    meta_selection_release(&many[0]);
+    PQclear(PQexec(meta_db_pg(db), "COMMIT"));
 }
 
 static void test_select_many(void)
