@@ -26,6 +26,7 @@ struct meta_db {
     char prepared[MAX_PREPARED][32];
     int n_prepared;
     struct meta_arm_cache *arms; /* the arms the snapshot's selections met; NULL outside one */
+    bool in_snapshot;            /* meta_db_snapshot_begin began the transaction now open */
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
@@ -105,6 +106,7 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     db->role = role;
     db->n_prepared = 0;
     db->arms = NULL;
+    db->in_snapshot = false;
     db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;
@@ -158,10 +160,12 @@ int meta_db_snapshot_begin(struct meta_db *db, struct meta_error *err)
 {
     meta_arm_cache_free(db->arms);
     db->arms = NULL;
+    db->in_snapshot = false;
     int ret = meta_pg_exec(db->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
                            "cannot start a snapshot of the registry");
     if (ret == META_OK && !(db->arms = meta_arm_cache_new()))
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
+    db->in_snapshot = ret == META_OK;
     return ret;
 }
 
@@ -169,12 +173,26 @@ int meta_db_snapshot_end(struct meta_db *db, struct meta_error *err)
 {
     meta_arm_cache_free(db->arms);
     db->arms = NULL;
+    db->in_snapshot = false;
     return meta_pg_exec(db->conn, "COMMIT", err, "cannot end the snapshot of the registry");
+}
+
+bool meta_db_in_snapshot(struct meta_db *db)
+{
+    if (db->in_snapshot && PQtransactionStatus(db->conn) != PQTRANS_INTRANS &&
+        PQtransactionStatus(db->conn) != PQTRANS_ACTIVE) {
+        /* Ended (or failed) without meta_db_snapshot_end: what the cache
+         * holds may no longer be what the registry says. */
+        meta_arm_cache_free(db->arms);
+        db->arms = NULL;
+        db->in_snapshot = false;
+    }
+    return db->in_snapshot;
 }
 
 struct meta_arm_cache *meta_db_arm_cache(struct meta_db *db)
 {
-    return PQtransactionStatus(db->conn) == PQTRANS_INTRANS ? db->arms : NULL;
+    return meta_db_in_snapshot(db) ? db->arms : NULL;
 }
 
 bool meta_db_read_only(const struct meta_db *db)

@@ -37,6 +37,13 @@ long long meta_pg_int(const PGresult *res, int row, const char *name);
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);
 
+/* Whether a snapshot (meta_db_snapshot_begin) is open on db: false once the
+ * connection has been seen idle or in error since it began, which also
+ * forgets the snapshot's arms. A transaction committed and another begun
+ * on db's connection by other means between two calls is not seen: end
+ * a snapshot with meta_db_snapshot_end. */
+bool meta_db_in_snapshot(struct meta_db *db);
+
 /* The arms the selections of the current snapshot (meta_db_snapshot_begin)
  * have met, kept for its length; NULL outside a snapshot (or after a failed
  * statement ended it), where each batch of selections reads its own. */

@@ -18,6 +18,7 @@ struct meta_arm_cache {
     size_t count, cap;
     size_t *slots;  /* index + 1 into arms; 0: empty */
     size_t n_slots; /* a power of two, at least twice count */
+    size_t bound;   /* meta_arm_cache_trim forgets all beyond it; 0: the default */
     long long *wanted;
     size_t n_wanted, cap_wanted;
 };
@@ -38,12 +39,8 @@ static void free_arm(struct meta_arm_info *a)
     free(a->trial);
     free(a->label);
     free(a->treatment);
-    for (size_t i = 0; i < a->n_attrs; i++) {
-        free(a->keys[i]);
-        free(a->values[i]);
-    }
-    free(a->keys);
-    free(a->values);
+    free(a->attrs_text);
+    json_object_put(a->attrs);
 }
 
 void meta_arm_cache_clear(struct meta_arm_cache *cache)
@@ -69,7 +66,18 @@ void meta_arm_cache_free(struct meta_arm_cache *cache)
     free(cache);
 }
 
-const struct meta_arm_info *meta_arm_cache_get(const struct meta_arm_cache *cache, long long arm_id)
+void meta_arm_cache_trim(struct meta_arm_cache *cache)
+{
+    if (cache->count > (cache->bound ? cache->bound : META_ARM_CACHE_BOUND))
+        meta_arm_cache_clear(cache);
+}
+
+void meta_arm_cache_set_bound(struct meta_arm_cache *cache, size_t bound)
+{
+    cache->bound = bound ? bound : 1;
+}
+
+struct meta_arm_info *meta_arm_cache_get(const struct meta_arm_cache *cache, long long arm_id)
 {
     if (!cache->n_slots)
         return NULL;
@@ -135,40 +143,6 @@ static int grow(struct meta_arm_cache *cache)
     return META_OK;
 }
 
-/* The attributes of an arm from the JSON object of its `->>` texts (NULL:
- * none). */
-static int read_attrs(const char *text, struct meta_arm_info *a, struct meta_error *err)
-{
-    if (!text)
-        return META_OK;
-    struct json_object *obj = json_tokener_parse(text);
-    if (!obj || !json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        return meta_error_set(err, META_EDB, "an arm's attributes came back malformed");
-    }
-    int ret = META_OK;
-    size_t count = (size_t)json_object_object_length(obj);
-    a->keys = calloc(count ? count : 1, sizeof *a->keys);
-    a->values = calloc(count ? count : 1, sizeof *a->values);
-    if (!a->keys || !a->values) {
-        ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    json_object_object_foreach(obj, key, val)
-    {
-        size_t i = a->n_attrs++;
-        a->keys[i] = strdup(key);
-        a->values[i] = val ? strdup(json_object_get_string(val)) : NULL;
-        if (!a->keys[i] || (val && !a->values[i])) {
-            ret = meta_error_set(err, META_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-    }
-cleanup:
-    json_object_put(obj);
-    return ret;
-}
-
 static int cmp_id(const void *a, const void *b)
 {
     long long x = *(const long long *)a, y = *(const long long *)b;
@@ -195,11 +169,10 @@ static char *wanted_literal(struct meta_arm_cache *cache)
     return s;
 }
 
-/* Each arm's attributes as `->>` gives them (jsonb_each_text), as one JSON
- * object of strings and nulls; NULL when it has none. */
+/* Plain columns: the attributes as the text of their object, parsed in
+ * meta only when a value is looked up. */
 static const char fetch_sql[] =
-    "SELECT a.arm_id, a.trial_id, t.name, a.label, a.treatment,"
-    "       (SELECT json_object_agg(e.k, e.v) FROM jsonb_each_text(a.attributes) e(k, v))::text"
+    "SELECT a.arm_id, a.trial_id, t.name, a.label, a.treatment, a.attributes::text"
     "  FROM arms a JOIN trials t ON t.trial_id = a.trial_id"
     " WHERE a.arm_id = ANY ($1::bigint[])";
 
@@ -225,16 +198,16 @@ int meta_arm_cache_fetch(PGconn *conn, struct meta_arm_cache *cache, struct meta
             goto cleanup;
         }
         struct meta_arm_info *a = &cache->arms[cache->count];
-        *a = (struct meta_arm_info){.arm_id = strtoll(PQgetvalue(res, r, 0), NULL, 10),
-                                    .trial_id = strtoll(PQgetvalue(res, r, 1), NULL, 10),
-                                    .trial = strdup(PQgetvalue(res, r, 2)),
-                                    .label = strdup(PQgetvalue(res, r, 3)),
-                                    .treatment = strdup(PQgetvalue(res, r, 4))};
-        if (!a->trial || !a->label || !a->treatment)
+        *a = (struct meta_arm_info){
+            .arm_id = strtoll(PQgetvalue(res, r, 0), NULL, 10),
+            .trial_id = strtoll(PQgetvalue(res, r, 1), NULL, 10),
+            .trial = strdup(PQgetvalue(res, r, 2)),
+            .label = strdup(PQgetvalue(res, r, 3)),
+            .treatment = strdup(PQgetvalue(res, r, 4)),
+            .attrs_text = PQgetisnull(res, r, 5) ? NULL : strdup(PQgetvalue(res, r, 5))};
+        if (!a->trial || !a->label || !a->treatment ||
+            (!a->attrs_text && !PQgetisnull(res, r, 5))) {
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        else
-            ret = read_attrs(PQgetisnull(res, r, 5) ? NULL : PQgetvalue(res, r, 5), a, err);
-        if (ret != META_OK) {
             free_arm(a);
             goto cleanup;
         }
@@ -248,10 +221,25 @@ cleanup:
     return ret;
 }
 
-const char *meta_arm_info_attr(const struct meta_arm_info *arm, const char *name)
+int meta_arm_info_attr(struct meta_arm_info *arm, const char *name, const char **value,
+                       struct meta_error *err)
 {
-    for (size_t i = 0; i < arm->n_attrs; i++)
-        if (strcmp(arm->keys[i], name) == 0)
-            return arm->values[i];
-    return NULL;
+    *value = NULL;
+    if (!arm->attrs_text)
+        return META_OK;
+    if (!arm->attrs) {
+        arm->attrs = json_tokener_parse(arm->attrs_text);
+        if (!arm->attrs || !json_object_is_type(arm->attrs, json_type_object)) {
+            json_object_put(arm->attrs);
+            arm->attrs = NULL;
+            return meta_error_set(err, META_EDB, "an arm's attributes came back malformed");
+        }
+    }
+    struct json_object *v = NULL;
+    if (!json_object_object_get_ex(arm->attrs, name, &v) || !v)
+        return META_OK;
+    if (!json_object_is_type(v, json_type_string))
+        return meta_error_set(err, META_EINVAL, "attribute '%s' is not text", name);
+    *value = json_object_get_string(v);
+    return META_OK;
 }

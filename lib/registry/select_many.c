@@ -84,7 +84,8 @@ static const char status_sql[] =
 /* The result rows of the queries of one kind: the numbers, the load, the
  * arm's id and what the result's own attributes say; the arm, its trial
  * and the arm's attributes are read once per snapshot (select_arms.h) and
- * joined here, which also keeps only the arms of the lists. %s: the value
+ * joined here. The server keeps only the arms of the lists, probing each
+ * row's arm by its primary key for its treatment alone. %s: the value
  * columns, the results table, the kind (constants of this file, never user
  * input). */
 static const char arms_sql_fmt[] =
@@ -93,7 +94,9 @@ static const char arms_sql_fmt[] =
     "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id, NULL,"
     "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
-    "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp OFFSET 0) c"
+    "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp"
+    "          AND EXISTS (SELECT FROM arms m WHERE m.arm_id = x.arm_id"
+    "                AND (m.treatment = ANY (r.tr) OR m.treatment = ANY (r.ct))) OFFSET 0) c"
     " WHERE r.kind = '%s'";
 
 static const char continuous_values[] = "c.n::float8, c.mean, c.sd, NULL, NULL";
@@ -246,7 +249,7 @@ static int listed(const char *name, const char *const *names, size_t n)
  * registry's other readers: by trial, then arm. */
 struct arm_row {
     int row;
-    const struct meta_arm_info *arm;
+    struct meta_arm_info *arm;
 };
 
 static int cmp_arm_row(const void *x, const void *y)
@@ -266,12 +269,26 @@ static char *dup_maybe(const char *s, int *oom)
     return d;
 }
 
+/* The value of attribute name of arm, copied into *out unless *out is set
+ * already (the result's own value). */
+static int arm_value(struct meta_arm_info *arm, const char *name, char **out,
+                     struct meta_error *err)
+{
+    const char *v;
+    int ret;
+    if (*out || (ret = meta_arm_info_attr(arm, name, &v, err)) != META_OK)
+        return *out ? META_OK : ret;
+    if (v && !(*out = strdup(v)))
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    return META_OK;
+}
+
 /* Completes arm a (its result read from the row) from its arm's record:
  * trial, label, treatment, side, and where the result has none, the arm's
- * year, `by` value and values of the attributes asked for. */
-static int join_arm(const struct meta_arm_info *arm, const struct meta_select_query *q,
-                    size_t n_values, enum meta_select_side side, struct meta_select_arm *a,
-                    struct meta_error *err)
+ * year, `by` value and values of the attributes asked for. META_EINVAL
+ * for an arm's value that is not text (the query is then read alone). */
+static int join_arm(struct meta_arm_info *arm, const struct meta_select_query *q, size_t n_values,
+                    enum meta_select_side side, struct meta_select_arm *a, struct meta_error *err)
 {
     int oom = 0;
     a->trial_id = arm->trial_id;
@@ -279,22 +296,23 @@ static int join_arm(const struct meta_arm_info *arm, const struct meta_select_qu
     a->trial = dup_maybe(arm->trial, &oom);
     a->label = dup_maybe(arm->label, &oom);
     a->treatment = dup_maybe(arm->treatment, &oom);
-    if (!a->year)
-        a->year = dup_maybe(meta_arm_info_attr(arm, "year"), &oom);
-    if (!a->by_value && q->by)
-        a->by_value = dup_maybe(meta_arm_info_attr(arm, q->by), &oom);
     if (n_values > 0 && !a->values && !(a->values = calloc(n_values, sizeof *a->values)))
         oom = 1;
-    for (size_t i = 0; !oom && i < n_values; i++)
-        if (!a->values[i])
-            a->values[i] = dup_maybe(meta_arm_info_attr(arm, q->attributes[i]), &oom);
-    return oom ? meta_error_set(err, META_ENOMEM, "out of memory") : META_OK;
+    if (oom)
+        return meta_error_set(err, META_ENOMEM, "out of memory");
+    int ret = arm_value(arm, "year", &a->year, err);
+    if (ret == META_OK && q->by)
+        ret = arm_value(arm, q->by, &a->by_value, err);
+    for (size_t i = 0; ret == META_OK && i < n_values; i++)
+        ret = arm_value(arm, q->attributes[i], &a->values[i], err);
+    return ret;
 }
 
 /* Reads the result rows first..last-1 (kind 'a') of query q into sel's
  * arms, joined with their arms from cache: those of q's lists, by trial
- * and arm. META_EINVAL when an arm is not in the cache (deleted since the
- * rows were read, outside a snapshot): the query is then read alone. */
+ * and arm. META_EINVAL when an arm is not in the cache, or a value the
+ * query takes from an arm's attributes is not text: the query is then read
+ * alone. */
 static int read_arms(const PGresult *res, const int *cols, int c_arm, int first, int last,
                      const struct meta_arm_cache *cache, const struct meta_select_query *q,
                      struct meta_selection *sel, struct meta_error *err)
@@ -307,7 +325,7 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, int first,
     size_t n = 0;
     int ret = META_OK;
     for (int i = first; i < last; i++) {
-        const struct meta_arm_info *arm =
+        struct meta_arm_info *arm =
             meta_arm_cache_get(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10));
         if (!arm) {
             ret = meta_error_set(err, META_EINVAL, "an arm of the selection is gone");
@@ -338,11 +356,12 @@ cleanup:
 }
 
 /* Reads the arms of every result row of res into cache, those it lacks in
- * one statement. */
+ * one statement; first forgets all it holds when beyond its bound. */
 static int fetch_arms(PGconn *conn, const PGresult *res, int c_kind, int c_arm,
                       struct meta_arm_cache *cache, struct meta_error *err)
 {
     int rows = PQntuples(res);
+    meta_arm_cache_trim(cache);
     for (int i = 0; i < rows; i++) {
         int held, ret;
         if (PQgetvalue(res, i, c_kind)[0] == 'a' &&
@@ -491,7 +510,7 @@ int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query 
 {
     int ret = META_OK;
     struct json_object *arr = NULL;
-    *batch = (struct meta_select_batch){q, n, calloc(n ? n : 1, sizeof *batch->in_batch), 0};
+    *batch = (struct meta_select_batch){q, n, calloc(n ? n : 1, sizeof *batch->in_batch), 0, 0};
     if (!batch->in_batch)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     size_t batched = 0;
@@ -499,6 +518,16 @@ int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query 
         batched += (size_t)(batch->in_batch[i] = batchable(&q[i]));
     if (batched == 0)
         return META_OK;
+    /* Outside a snapshot the rows, the arms they join and what is read
+     * alone come from one read-only transaction, so from one state of the
+     * registry. */
+    PGconn *conn = meta_db_pg(db);
+    if (!meta_db_in_snapshot(db) && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+        if ((ret = meta_pg_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                                "cannot read the selections")) != META_OK)
+            return ret;
+        batch->own_tx = 1;
+    }
     if (!(arr = queries_json(q, n, batch->in_batch))) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
     } else {
@@ -528,6 +557,8 @@ void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *bat
             PQclear(res);
         reset_settings(meta_db_pg(db), NULL);
     }
+    if (batch->own_tx && PQtransactionStatus(meta_db_pg(db)) != PQTRANS_IDLE)
+        (void)meta_pg_exec(meta_db_pg(db), "ROLLBACK", NULL, "cannot read the selections");
     free(batch->in_batch);
     *batch = (struct meta_select_batch){0};
 }
@@ -580,6 +611,10 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
     for (size_t i = 0; i < n; i++)
         resolved[i] = resolved[i] ? META_OK : META_EINVAL;
     ret = meta_select_provenance(conn, out, n, resolved, err);
+    if (ret == META_OK && batch->own_tx) {
+        batch->own_tx = 0;
+        ret = meta_pg_exec(conn, "COMMIT", err, "cannot read the selections");
+    }
 
 cleanup:
     if (ret != META_OK)

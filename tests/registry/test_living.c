@@ -12,6 +12,7 @@
 #include "meta_runs.h"
 #include "meta_select.h"
 #include "pg_util.h"
+#include "select_arms.h"
 #include "test_load_util.h"
 
 #include <libpq-fe.h>
@@ -420,6 +421,98 @@ static void test_select_many_arms(void)
     }
 }
 
+/* Five treatments in each of four trials: only the arms of a query's lists
+ * come back (two of the five among them, or three), with the arms' values;
+ * in a snapshot whose cache is bounded to three arms, so that it is
+ * forgotten between the batches of one run, and outside a snapshot (each
+ * batch in its own transaction, ended when read), every selection equals
+ * meta_db_select's; a snapshot ended behind the registry's back is no
+ * longer trusted. */
+static void test_select_many_bound(void)
+{
+    fresh("meta_test_living_many_bound");
+    char csv[4096];
+    static const char *const names[] = {"ketamine", "esketamine", "xanomeline", "lidocaine",
+                                        "placebo"};
+    int used = snprintf(csv, sizeof csv, "%s", HEADER);
+    for (int t = 1; t <= 4; t++)
+        for (int a = 0; a < 5; a++)
+            used += snprintf(csv + used, sizeof csv - (size_t)used,
+                             "T%d,a%d,%s,,pain,24h,%d,%d.%d,1.%d,,,,,,%d,%s\n", t, a, names[a],
+                             20 + t + a, 2 + a, t, a, 2010 + t, a % 2 ? "high" : "");
+    load(db, "five.csv", csv);
+    const char *k[] = {"ketamine"}, *ke[] = {"ketamine", "esketamine"}, *p[] = {"placebo"},
+               *x[] = {"xanomeline"}, *l[] = {"lidocaine"}, *attrs[] = {"dose", "year"};
+    /* ketamine against placebo at 24 h; ketamine or esketamine against
+     * placebo, no time point; xanomeline against lidocaine at 24 h */
+    const char *const *lists[][2] = {{k, p}, {ke, p}, {x, l}};
+    struct meta_select_query q[3];
+    for (size_t i = 0; i < 3; i++)
+        q[i] = (struct meta_select_query){.outcome = "pain",
+                                          .timepoint = i == 1 ? NULL : "24h",
+                                          .treatments = lists[i][0],
+                                          .n_treatments = i == 1 ? 2 : 1,
+                                          .controls = lists[i][1],
+                                          .n_controls = 1,
+                                          .by = i == 1 ? NULL : "dose",
+                                          .attributes = i == 0 ? NULL : attrs,
+                                          .n_attributes = i == 0 ? 0 : 2};
+    const size_t counts[] = {8, 12, 8}, n = sizeof q / sizeof q[0];
+    struct meta_selection many[sizeof q / sizeof q[0]], one;
+    struct meta_error errs[sizeof q / sizeof q[0]], err;
+    int status[sizeof q / sizeof q[0]];
+    for (int mode = 0; mode < 3; mode++) {
+        if (mode > 0) {
+            CU_ASSERT_EQUAL_FATAL(meta_db_snapshot_begin(db, &err), META_OK);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(meta_db_arm_cache(db));
+            meta_arm_cache_set_bound(meta_db_arm_cache(db), 3);
+        }
+        /* all in one batch, then one batch each (mode 2: a batch each only) */
+        for (size_t first = 0; first < n; first++) {
+            size_t m = mode == 2 ? 1 : n - first;
+            CU_ASSERT_EQUAL_FATAL(
+                meta_db_select_many(db, q + first, m, many + first, status + first, errs, &err),
+                META_OK);
+            for (size_t i = first; i < first + m; i++) {
+                CU_ASSERT_EQUAL_FATAL(status[i], META_OK);
+                CU_ASSERT_EQUAL(many[i].count, counts[i]);
+                CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q[i], &one, &err), META_OK);
+                expect_same(&many[i], &one);
+                meta_selection_release(&one);
+                meta_selection_release(&many[i]);
+            }
+            CU_ASSERT_EQUAL(PQtransactionStatus(meta_db_pg(db)),
+                            mode == 0 ? PQTRANS_IDLE : PQTRANS_INTRANS);
+            if (mode == 0)
+                break;
+        }
+        if (mode > 0)
+            CU_ASSERT_EQUAL(meta_db_snapshot_end(db, &err), META_OK);
+    }
+    /* A snapshot committed without meta_db_snapshot_end: its arms are
+     * forgotten once the connection is seen idle. */
+    CU_ASSERT_EQUAL_FATAL(meta_db_snapshot_begin(db, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 1, many, status, errs, &err), META_OK);
+    meta_selection_release(&many[0]);
+    PQclear(PQexec(meta_db_pg(db), "COMMIT"));
+    sql("UPDATE arms SET attributes = attributes || '{\"dose\": \"changed\"}'"
+        " WHERE treatment = 'ketamine'");
+    CU_ASSERT_FALSE(meta_db_in_snapshot(db));
+    CU_ASSERT_PTR_NULL(meta_db_arm_cache(db));
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 1, many, status, errs, &err), META_OK);
+    CU_ASSERT_EQUAL_FATAL(status[0], META_OK);
+    CU_ASSERT_STRING_EQUAL(many[0].arms[0].by_value, "changed");
+    meta_selection_release(&many[0]);
+    /* A transaction not begun as a snapshot has no arms kept. */
+    PQclear(PQexec(meta_db_pg(db), "BEGIN"));
+    CU_ASSERT_FALSE(meta_db_in_snapshot(db));
+    CU_ASSERT_PTR_NULL(meta_db_arm_cache(db));
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 1, many, status, errs, &err), META_OK);
+    CU_ASSERT_EQUAL(status[0], META_OK);
+    meta_selection_release(&many[0]);
+    PQclear(PQexec(meta_db_pg(db), "COMMIT"));
+}
+
 static void test_select_many(void)
 {
     fresh("meta_test_living_many");
@@ -819,6 +912,7 @@ int main(void)
         {"fingerprints: stable, and changed by any value", test_fingerprint},
         {"many selections equal one at a time", test_select_many},
         {"many selections join their arms in meta", test_select_many_arms},
+        {"many selections: many treatments, a bounded cache, no snapshot", test_select_many_bound},
         {"history: staleness, records, list", test_history},
         {"a run of subgroup totals only says so", test_subgroup_totals_run},
         {"one snapshot: a load committing meanwhile is not seen", test_snapshot},

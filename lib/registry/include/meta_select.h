@@ -186,7 +186,9 @@ int meta_db_select(struct meta_db *db, const struct meta_select_query *q,
  * initialised by this call; release them with meta_selection_release after
  * any return) in one statement for all of them, one more for the arms
  * (and their trials) its result rows belong to that were not read before in
- * the same snapshot (every batch reads its own outside a snapshot), and one
+ * the same snapshot (at most 65,536 kept between batches; outside a
+ * snapshot every batch reads its own, and all it reads comes from one
+ * read-only transaction of its own, ended before it returns), and one
  * for the loads their rows came from, so that many small analyses cost two
  * or three round trips in all rather than three each. Each query gets what meta_db_select would
  * give it: status[i] is META_OK with out[i] filled, or meta_db_select's
@@ -212,6 +214,7 @@ struct meta_select_batch {
     size_t n;
     int *in_batch; /* which queries the statement reads */
     int sent;      /* a statement awaits its rows */
+    int own_tx;    /* outside a snapshot: the batch's own read-only transaction is open */
 };
 
 /*
