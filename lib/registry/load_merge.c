@@ -65,28 +65,23 @@ static const char outcomes_sql[] =
  * staged row (STAGED_RATTRS), the first is the expression of them (ATTRS_*
  * below), so that a load without any reads none.
  */
+/* The statement's part for one kind of row; same: whether the stored values
+ * equal the staged ones (its %s: the staged row's own attributes). */
+#define IDS_OF_KIND(kind, same)                                                                    \
+    " SELECT i.*, r.arm_id IS NOT NULL AS stored, " same " AS same"                                \
+    " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"                        \
+    "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"                  \
+    "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"                    \
+    "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"                       \
+    "       JOIN outcomes o ON o.name = s.outcome WHERE s.kind = '" kind "') i"                    \
+    " LEFT JOIN " kind "_results r"                                                                \
+    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
 static const char ids_continuous_fmt[] =
-    " SELECT i.*, r.arm_id IS NOT NULL AS stored,"
-    "        r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
-    "        AND r.attributes IS NOT DISTINCT FROM %s AS same"
-    " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
-    "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
-    "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
-    "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"
-    "       JOIN outcomes o ON o.name = s.outcome WHERE s.kind = 'continuous') i"
-    " LEFT JOIN continuous_results r"
-    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id";
+    IDS_OF_KIND("continuous", "r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
+                              " AND r.attributes IS NOT DISTINCT FROM %s");
 static const char ids_binary_fmt[] =
-    " SELECT i.*, r.arm_id IS NOT NULL AS stored,"
-    "        r.events = i.events AND r.total = i.total"
-    "        AND r.attributes IS NOT DISTINCT FROM %s AS same"
-    " FROM (SELECT s.file_no, s.kind, a.arm_id, o.outcome_id, s.timepoint,"
-    "              s.n, s.mean, s.sd, s.events, s.total, %s AS rattrs, f.load_id"
-    "       FROM meta_stage s JOIN meta_stage_files f ON f.file_no = s.file_no"
-    "       JOIN meta_stage_stored a ON a.trial = s.trial AND a.arm = s.arm"
-    "       JOIN outcomes o ON o.name = s.outcome WHERE s.kind = 'binary') i"
-    " LEFT JOIN binary_results r"
-    "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id";
+    IDS_OF_KIND("binary", "r.events = i.events AND r.total = i.total"
+                          " AND r.attributes IS NOT DISTINCT FROM %s");
 
 /* A staged row's own attributes, read from its extra column only when some
  * row has them. */
