@@ -268,6 +268,14 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
 void meta_load_direct_allow(int allow);
 long meta_load_direct_count(void);
 
+/* Whether the direct path also stores a file whose first trial the
+ * registry holds (a replacement, load_direct_replace.c; allow 1, the
+ * default) or leaves it to the staging path (0), and how many of the direct
+ * path's loads in this process were such replacements (they count in
+ * meta_load_direct_count too). */
+void meta_load_direct_replace_allow(int allow);
+long meta_load_direct_replace_count(void);
+
 /*
  * Runs the rest of the transaction in replica mode where the server lets
  * this session, which skips the foreign-key triggers (*skipped = 1), and

@@ -152,7 +152,7 @@ static void test_mixed_files_agree(void)
         meta_test_load_file("mixed_c.csv", HEADER "T1,a,ket,pain,24h,30,2.2,1.4,,,2018,\n"
                                                   "T5,a,ket,pain,24h,20,2.2,1.4,,,,\n");
     const char *files[] = {a, b, c, a, NULL};
-    char *staged = both("meta_test_direct_mixed", files, 0x3);
+    char *staged = both("meta_test_direct_mixed", files, 0xf);
     CU_ASSERT_PTR_NOT_NULL(strstr(staged, "{\"dose\": \"high\", \"year\": \"2017\"}"));
     free(staged);
 }
@@ -353,7 +353,7 @@ static void test_replacements_agree(void)
                                                    "P4,a,ket,pain,24h,40,2.0,1.0,,,2022,\n"
                                                    "P4,b,pla,pain,24h,41,2.5,1.1,,,2022,\n");
     const char *files[] = {base, all, part, later, arms, all, all, NULL};
-    char *staged = both("meta_test_direct_replace", files, 0x1);
+    char *staged = both("meta_test_direct_replace", files, 0x37);
     CU_ASSERT_STRING_EQUAL(staged, replacements_expected);
     if (strcmp(staged, replacements_expected) != 0)
         fprintf(stderr, "\n  expected:\n%s\n  got:\n%s\n", replacements_expected, staged);
