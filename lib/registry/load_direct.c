@@ -7,6 +7,8 @@
  * (one COPY at a time per connection) that follow. Every file it cannot
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
+ * A file whose first trial the registry holds is read the same way, its
+ * rows handed to the replacement (load_direct_replace.c) instead.
  */
 #include "load_direct.h"
 #include "load_row.h"
@@ -729,8 +731,9 @@ static int finish_replace(struct meta_db *db, struct direct *d, const char *sha2
         ids[i] = (struct meta_direct_outcome_id){d->outcomes[i].id,
                                                  d->outcomes[i].kind == META_LOAD_BINARY};
     struct meta_direct_replace_counts counts;
-    if ((ret =
-             meta_direct_replace_store(d->replace, ids, d->noutcomes, d->load_id, &counts, d->err)))
+    const long long rows[2] = {d->continuous, d->binary};
+    if ((ret = meta_direct_replace_store(d->replace, ids, d->noutcomes, rows, d->load_id, &counts,
+                                         d->err)))
         return ret;
     d->inserted = counts.inserted;
     d->replaced = counts.replaced;

@@ -47,17 +47,25 @@ static const char arms_sql[] =
     "        (r.attrs IS NOT NULL AND NOT a.attributes @> r.attrs) AS new_attrs"
     " FROM meta_direct_rows r LEFT JOIN trials t ON t.name = r.trial"
     " LEFT JOIN arms a ON a.trial_id = t.trial_id AND a.label = r.label"
-    " WHERE r.trial IS NOT NULL";
+    " WHERE r.trial IS NOT NULL;"
+    "ANALYZE meta_direct_arms (arm_no, arm_id, trial_id)";
 
-/* Arms given another treatment, new arms, and the distinct trials (stored
- * ones by id, new ones by name). */
+/* Statistics of the copied rows, so that a small file over a large
+ * registry is matched through the registry's indexes, not by reading it. */
+static const char analyze_sql[] = "ANALYZE meta_direct_rows (arm_no, outcome_no, timepoint, trial)";
+
+/* Arms given another treatment, new arms, stored arms given new
+ * attributes, and the distinct trials (stored ones by id, new ones by
+ * name). */
 static const char check_sql[] =
-    "SELECT (SELECT count(*) FROM meta_direct_arms WHERE other_treatment) AS other,"
-    " (SELECT count(*) FROM meta_direct_arms WHERE arm_id IS NULL) AS new_arms,"
+    "SELECT count(*) FILTER (WHERE other_treatment) AS other,"
+    " count(*) FILTER (WHERE arm_id IS NULL) AS new_arms,"
+    " count(*) FILTER (WHERE new_attrs) AS new_attrs,"
     " (SELECT count(*) FROM (SELECT trial_id FROM meta_direct_arms WHERE trial_id IS NOT NULL"
     "   GROUP BY trial_id) s)"
     " + (SELECT count(*) FROM (SELECT trial FROM meta_direct_arms WHERE trial_id IS NULL"
-    "   GROUP BY trial) n) AS trials";
+    "   GROUP BY trial) n) AS trials"
+    " FROM meta_direct_arms";
 
 static const char arm_attributes_sql[] =
     "UPDATE arms a SET attributes = a.attributes || m.attrs"
@@ -144,7 +152,7 @@ struct meta_direct_replace {
     int nrows;
     size_t arm_at[MAX_ARMS], arm_len[MAX_ARMS];
     int arm_sent[MAX_ARMS];
-    long long new_arms, groups;
+    long long new_arms, new_attrs, groups;
 };
 
 /* ---- Binary COPY fields ------------------------------------------------------------ */
@@ -371,7 +379,9 @@ int meta_direct_replace_end_copy(struct meta_direct_replace *r, int abort, struc
 int meta_direct_replace_check(struct meta_direct_replace *r, long long groups,
                               struct meta_error *err)
 {
-    int ret = meta_pg_exec(r->conn, arms_sql, err, "cannot match the arms");
+    int ret = meta_pg_exec(r->conn, analyze_sql, err, "cannot analyze the rows");
+    if (ret == META_OK)
+        ret = meta_pg_exec(r->conn, arms_sql, err, "cannot match the arms");
     if (ret != META_OK)
         return ret;
     PGresult *res = PQexec(r->conn, check_sql);
@@ -379,6 +389,7 @@ int meta_direct_replace_check(struct meta_direct_replace *r, long long groups,
         ret = meta_pg_error(err, r->conn, res, "cannot match the arms");
     } else {
         r->new_arms = meta_pg_int(res, 0, "new_arms");
+        r->new_attrs = meta_pg_int(res, 0, "new_attrs");
         r->groups = groups;
         if (meta_pg_int(res, 0, "other") > 0 || meta_pg_int(res, 0, "trials") != groups)
             ret = META_DIRECT_STAGE;
@@ -473,18 +484,21 @@ static int record_outcomes(struct meta_direct_replace *r, const char *load_id,
 
 int meta_direct_replace_store(struct meta_direct_replace *r,
                               const struct meta_direct_outcome_id *outcomes, int noutcomes,
-                              long long load_id, struct meta_direct_replace_counts *counts,
-                              struct meta_error *err)
+                              const long long rows[2], long long load_id,
+                              struct meta_direct_replace_counts *counts, struct meta_error *err)
 {
     memset(counts, 0, sizeof *counts);
     counts->trials = r->groups;
-    PGresult *res = PQexec(r->conn, arm_attributes_sql);
     int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(err, r->conn, res, "cannot store the arms");
-    else
-        counts->arms_updated = strtoll(PQcmdTuples(res), NULL, 10);
-    PQclear(res);
+    /* No stored arm gains attributes: the update would change nothing. */
+    if (r->new_attrs > 0) {
+        PGresult *res = PQexec(r->conn, arm_attributes_sql);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            ret = meta_pg_error(err, r->conn, res, "cannot store the arms");
+        else
+            counts->arms_updated = strtoll(PQcmdTuples(res), NULL, 10);
+        PQclear(res);
+    }
     if (ret == META_OK && r->new_arms > 0 &&
         ((ret = meta_pg_exec(r->conn, new_trials_sql, err, "cannot store the trials")) ||
          (ret = meta_pg_exec(r->conn, new_arms_sql, err, "cannot store the arms"))))
@@ -506,8 +520,13 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
             break;
         }
-        if ((ret = store_kind(r, fmts[kind][0], values.data, id, outcomes, noutcomes, touched,
-                              &counts->replaced, err)) == META_OK)
+        long long replaced = 0;
+        ret = store_kind(r, fmts[kind][0], values.data, id, outcomes, noutcomes, touched, &replaced,
+                         err);
+        counts->replaced += replaced;
+        /* Every row of the kind replaced a stored one (the file gives each
+         * key once): none is new, and the search for new rows is not run. */
+        if (ret == META_OK && replaced < rows[kind])
             ret = store_kind(r, fmts[kind][1], values.data, id, outcomes, noutcomes, touched,
                              &counts->inserted, err);
     }
