@@ -82,6 +82,8 @@ struct direct {
     long long group_no, arms_before;     /* the current trial's number and the arms before it */
     int copying;                         /* the COPY of the trials is open */
     struct meta_direct_replace *replace; /* the file's first trial is stored: its rows go here */
+    int force_replace;                   /* read the file as a replacement whatever its trials */
+    int trials_refused;                  /* the registry refused a trial of the COPY */
     struct meta_load_buf copy, json, line;
     struct meta_error *err;
 };
@@ -319,6 +321,8 @@ static int end_group(struct direct *d)
  * before the file is read through and the COPY refused at its end). */
 static int open_trials(struct direct *d, const struct meta_load_row *row)
 {
+    if (d->force_replace)
+        return meta_direct_replace_begin(d->conn, &d->replace, d->err);
     char *name = malloc(row->trial.len + 1);
     if (!name)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
@@ -413,15 +417,7 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
     } else {
         struct meta_load_buf *j = &d->json;
         meta_load_buf_reset(j);
-        for (size_t i = 0; i < row->n_result_attrs; i++) {
-            meta_load_buf_put(j, i ? "," : "{", 1);
-            meta_load_buf_json_string(j, row->result_attrs[i].name.s,
-                                      row->result_attrs[i].name.len);
-            meta_load_buf_put(j, ":", 1);
-            meta_load_buf_json_string(j, row->result_attrs[i].value.s,
-                                      row->result_attrs[i].value.len);
-        }
-        meta_load_buf_put(j, "}", 1);
+        meta_direct_json_attrs(j, row->result_attrs, row->n_result_attrs);
         if (j->nomem)
             return meta_error_set(d->err, META_ENOMEM, "out of memory");
         meta_load_buf_copy_field(b, j->data, j->len);
@@ -775,6 +771,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         d->copying = 0;
         if (ret == META_OK)
             ret = end;
+        d->trials_refused = end == DIRECT_STAGE;
     }
     if (ret != META_OK)
         return ret;
@@ -849,13 +846,14 @@ long meta_load_direct_replace_count(void)
     return replace_loads;
 }
 
-int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_report *report,
-                     int *done, struct meta_error *err)
+/* One try of the direct path (see meta_load_direct); replace: read the
+ * file as a replacement from its first trial on. *refused: the registry
+ * refused a trial of a file of new trials (one it holds, or one the file
+ * gives again after other trials). */
+static int attempt(struct meta_db *db, const char *path, int replace,
+                   struct meta_load_report *report, int *done, int *refused, struct meta_error *err)
 {
-    *done = 0;
-    if (!direct_allowed)
-        return META_OK;
-    struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err};
+    struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err, .force_replace = replace};
     meta_load_errors_init(&d.errs);
     if (!(d.g = calloc(1, sizeof *d.g)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -906,5 +904,21 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
     meta_load_buf_release(&d.g->arena);
     free(d.g->attrs);
     free(d.g);
+    *refused = d.trials_refused;
+    return ret;
+}
+
+int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_report *report,
+                     int *done, struct meta_error *err)
+{
+    *done = 0;
+    if (!direct_allowed)
+        return META_OK;
+    int refused = 0;
+    int ret = attempt(db, path, 0, report, done, &refused, err);
+    /* A file of new trials first and stored ones later: read again as a
+     * replacement (nothing was written, no id taken). */
+    if (ret == META_OK && !*done && refused && replace_allowed)
+        ret = attempt(db, path, 1, report, done, &refused, err);
     return ret;
 }

@@ -7,6 +7,7 @@
 #ifndef META_LOAD_DIRECT_H
 #define META_LOAD_DIRECT_H
 
+#include "load_copy.h"
 #include "load_rules.h"
 #include "meta_status.h"
 
@@ -19,6 +20,9 @@
 #define META_DIRECT_MAX_ROWS 4096
 
 struct meta_direct_replace;
+
+/* Appends attrs[0..n-1] (n > 0) as a JSON object (load_direct_replace.c). */
+void meta_direct_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n);
 
 /* One outcome of the file, by its number in the file: its id (known once
  * the file is read) and whether its rows are binary. */

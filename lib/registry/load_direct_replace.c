@@ -210,6 +210,17 @@ static void put_jsonb(struct meta_load_buf *b, const char *s, size_t len)
     meta_load_buf_put(b, s, len);
 }
 
+void meta_direct_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        meta_load_buf_put(b, i ? "," : "{", 1);
+        meta_load_buf_json_string(b, attrs[i].name.s, attrs[i].name.len);
+        meta_load_buf_put(b, ":", 1);
+        meta_load_buf_json_string(b, attrs[i].value.s, attrs[i].value.len);
+    }
+    meta_load_buf_put(b, "}", 1);
+}
+
 /* ---- The COPY ----------------------------------------------------------------------- */
 
 static int flush(struct meta_direct_replace *r, int force, struct meta_error *err)
@@ -286,15 +297,7 @@ int meta_direct_replace_row(struct meta_direct_replace *r, int arm, long long ar
         size_t at = b->len;
         put_u32(b, 0);
         meta_load_buf_put(b, "\1", 1);
-        for (size_t i = 0; i < row->n_result_attrs; i++) {
-            meta_load_buf_put(b, i ? "," : "{", 1);
-            meta_load_buf_json_string(b, row->result_attrs[i].name.s,
-                                      row->result_attrs[i].name.len);
-            meta_load_buf_put(b, ":", 1);
-            meta_load_buf_json_string(b, row->result_attrs[i].value.s,
-                                      row->result_attrs[i].value.len);
-        }
-        meta_load_buf_put(b, "}", 1);
+        meta_direct_json_attrs(b, row->result_attrs, row->n_result_attrs);
         if (!b->nomem) {
             uint32_t len = htonl((uint32_t)(b->len - at - 4));
             memcpy(b->data + at, &len, sizeof len);

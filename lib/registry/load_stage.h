@@ -257,9 +257,10 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
  * merge leaves them; its trials must then each come in one run of rows and
  * keep their arms' treatments. Either way it records the load as the
  * staging path does, fills report (rows inserted, replaced and unchanged)
- * and sets *done = 1. A file it cannot prove so, in the streaming checks,
- * in the replacement's checks, or when the registry's keys refuse a row (a
- * later trial it holds, in a file whose first trial is new), leaves nothing
+ * and sets *done = 1. A file whose first trial is new but whose trials the
+ * registry's keys then refuse (a later trial it holds, or one the file
+ * gives again) is read again as a replacement. A file it cannot prove so,
+ * in the streaming checks or in the replacement's checks, leaves nothing
  * written and *done = 0:
  * the caller loads it by the staging path, which words every problem.
  * report must be empty on entry. Returns META_OK, or META_EDB (the lock's

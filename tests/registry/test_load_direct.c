@@ -314,10 +314,11 @@ static const char replacements_expected[] =
 /* Files loaded again over stored trials: every value changed, some changed
  * beside unchanged ones, new trials before and after stored ones, an arm
  * added to a stored trial and a stored arm's attributes changed, and a file
- * given again as it is. The direct path stores those whose first trial is
- * stored (a replacement), and leaves to the staging path the file whose
- * first trial is new (when the registry refuses a later one); the registry,
- * reports and data_changes counts are those of staging every file. */
+ * given again as it is. The direct path stores all but the last (the
+ * unchanged file) as replacements: those whose first trial is stored at
+ * once, the file whose first trial is new once the registry refused a
+ * later one of its trials (it is then read again); the registry, reports
+ * and data_changes counts are those of staging every file. */
 static void test_replacements_agree(void)
 {
     const char *base =
@@ -339,8 +340,8 @@ static void test_replacements_agree(void)
                                                    "P1,b,pla,pain,24h,31,3.9,1.6,,,2015,\n"
                                                    "P2,a,ket,pain,24h,20,1.1,1.0,,,2019,\n"
                                                    "P2,b,pla,pain,24h,25,1.6,1.1,,,2019,\n");
-    /* A new trial first: the direct path starts, and the registry refuses
-     * P2 at the end of the COPY. */
+    /* A new trial first: the direct path starts, the registry refuses P2 at
+     * the end of the COPY, and the file is read again as a replacement. */
     const char *later =
         meta_test_load_file("rep_later.csv", HEADER "P3,a,ket,pain,24h,40,2.0,1.0,,,2021,\n"
                                                     "P3,b,pla,pain,24h,41,2.5,1.1,,,2021,\n"
@@ -354,7 +355,7 @@ static void test_replacements_agree(void)
                                                    "P4,a,ket,pain,24h,40,2.0,1.0,,,2022,\n"
                                                    "P4,b,pla,pain,24h,41,2.5,1.1,,,2022,\n");
     const char *files[] = {base, all, part, later, arms, all, all, NULL};
-    char *staged = both("meta_test_direct_replace", files, 0x37);
+    char *staged = both("meta_test_direct_replace", files, 0x3f);
     CU_ASSERT_STRING_EQUAL(staged, replacements_expected);
     if (strcmp(staged, replacements_expected) != 0)
         fprintf(stderr, "\n  expected:\n%s\n  got:\n%s\n", replacements_expected, staged);
