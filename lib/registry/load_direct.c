@@ -23,7 +23,7 @@
 
 /* A trial with more arms or rows, or a file with more outcomes, goes to
  * the staging path: the checks here keep them in small tables. */
-#define DIRECT_MAX_ARMS     64
+#define DIRECT_MAX_ARMS     META_DIRECT_MAX_ARMS
 #define DIRECT_MAX_ROWS     META_DIRECT_MAX_ROWS
 #define DIRECT_KEY_SLOTS    8192 /* a power of two above twice DIRECT_MAX_ROWS */
 #define DIRECT_MAX_OUTCOMES 64

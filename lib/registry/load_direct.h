@@ -16,7 +16,8 @@
 /* A reason to leave the file to the staging path, as a stop of the reader. */
 #define META_DIRECT_STAGE (-1000)
 
-/* A trial with more rows goes to the staging path. */
+/* A trial with more arms or rows goes to the staging path. */
+#define META_DIRECT_MAX_ARMS 64
 #define META_DIRECT_MAX_ROWS 4096
 
 struct meta_direct_replace;

@@ -20,8 +20,7 @@
 
 #define COPY_FLUSH_BYTES (256 * 1024)
 
-/* The arms a trial may have (as load_direct.c keeps them). */
-#define MAX_ARMS 64
+#define MAX_ARMS META_DIRECT_MAX_ARMS
 
 /* Fields of a row: the result (9, the arm's number last), then the arm's
  * description, NULL but on its first row (5). */
