@@ -7,7 +7,10 @@
  * (one COPY at a time per connection) that follow. Every file it cannot
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
+ * A file whose first trial the registry holds is read the same way, its
+ * rows handed to the replacement (load_direct_replace.c) instead.
  */
+#include "load_direct.h"
 #include "load_row.h"
 #include "load_stage.h"
 
@@ -20,15 +23,14 @@
 
 /* A trial with more arms or rows, or a file with more outcomes, goes to
  * the staging path: the checks here keep them in small tables. */
-#define DIRECT_MAX_ARMS     64
-#define DIRECT_MAX_ROWS     4096
+#define DIRECT_MAX_ARMS     META_DIRECT_MAX_ARMS
+#define DIRECT_MAX_ROWS     META_DIRECT_MAX_ROWS
 #define DIRECT_KEY_SLOTS    8192 /* a power of two above twice DIRECT_MAX_ROWS */
 #define DIRECT_MAX_OUTCOMES 64
 
 #define COPY_FLUSH_BYTES (256 * 1024)
 
-/* A reason to leave the file to the staging path, as a stop of the reader. */
-#define DIRECT_STAGE (-1000)
+#define DIRECT_STAGE META_DIRECT_STAGE
 
 /* One attribute of an arm, its texts in the group's arena; next chains an
  * arm's attributes (-1 ends). */
@@ -75,12 +77,19 @@ struct direct {
     struct direct_outcome outcomes[DIRECT_MAX_OUTCOMES];
     int noutcomes;
     long long rows, trials, arms, continuous, binary;
+    long long inserted, replaced; /* of a replacement */
     long long first_trial, first_arm, load_id;
-    long long group_no, arms_before; /* the current trial's number and the arms before it */
-    int copying;                     /* the COPY of the trials is open */
+    long long group_no, arms_before;     /* the current trial's number and the arms before it */
+    int copying;                         /* the COPY of the trials is open */
+    struct meta_direct_replace *replace; /* the file's first trial is stored: its rows go here */
+    int force_replace;                   /* read the file as a replacement whatever its trials */
+    int trials_refused;                  /* the registry refused a trial of the COPY */
     struct meta_load_buf copy, json, line;
     struct meta_error *err;
 };
+
+static int direct_allowed = 1, replace_allowed = 1;
+static long direct_loads, replace_loads;
 
 static uint64_t fnv(uint64_t h, const char *s, size_t len)
 {
@@ -236,6 +245,42 @@ static int write_line(struct direct *d, FILE *f, struct meta_load_buf *b)
     return ok ? META_OK : DIRECT_STAGE;
 }
 
+/* The merged attributes of arm as a JSON object into d->json. */
+static int arm_json(struct direct *d, const struct direct_arm *arm)
+{
+    const struct direct_group *g = d->g;
+    struct meta_load_buf *j = &d->json;
+    meta_load_buf_reset(j);
+    meta_load_buf_put(j, "{", 1);
+    for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next) {
+        if (k != arm->first_attr)
+            meta_load_buf_put(j, ",", 1);
+        meta_load_buf_json_string(j, g->arena.data + g->attrs[k].name, g->attrs[k].name_len);
+        meta_load_buf_put(j, ":", 1);
+        meta_load_buf_json_string(j, g->arena.data + g->attrs[k].value, g->attrs[k].value_len);
+    }
+    meta_load_buf_put(j, "}", 1);
+    return j->nomem ? meta_error_set(d->err, META_ENOMEM, "out of memory") : META_OK;
+}
+
+/* Sends the finished trial's rows and arms to the replacement. */
+static int end_group_replace(struct direct *d)
+{
+    struct direct_group *g = d->g;
+    int ret = META_OK;
+    for (int i = 0; i < g->narms && ret == META_OK; i++) {
+        const struct direct_arm *arm = &g->arms[i];
+        if ((ret = arm_json(d, arm)) != META_OK)
+            break;
+        ret = meta_direct_replace_arm(d->replace, i, d->group_no, g->arena.data, g->trial_len,
+                                      g->arena.data + arm->label, arm->label_len,
+                                      g->arena.data + arm->treatment, arm->treatment_len,
+                                      arm->first_attr >= 0 ? d->json.data : NULL,
+                                      arm->first_attr >= 0 ? d->json.len : 0, d->err);
+    }
+    return ret == META_OK ? meta_direct_replace_end_trial(d->replace, d->err) : ret;
+}
+
 /* Writes the arms of the finished trial, their attributes merged. */
 static int end_group(struct direct *d)
 {
@@ -243,30 +288,24 @@ static int end_group(struct direct *d)
     if (!g->active)
         return META_OK;
     struct meta_load_buf *b = &d->line;
-    for (int i = 0; i < g->narms; i++) {
-        const struct direct_arm *arm = &g->arms[i];
-        meta_load_buf_int(b, d->first_arm + d->arms_before + i);
-        meta_load_buf_put(b, "\t", 1);
-        meta_load_buf_int(b, d->first_trial + d->group_no);
-        meta_load_buf_put(b, "\t", 1);
-        put_field(b, g->arena.data + arm->label, arm->label_len, "\t");
-        put_field(b, g->arena.data + arm->treatment, arm->treatment_len, "\t");
-        struct meta_load_buf *j = &d->json;
-        meta_load_buf_reset(j);
-        meta_load_buf_put(j, "{", 1);
-        for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next) {
-            if (k != arm->first_attr)
-                meta_load_buf_put(j, ",", 1);
-            meta_load_buf_json_string(j, g->arena.data + g->attrs[k].name, g->attrs[k].name_len);
-            meta_load_buf_put(j, ":", 1);
-            meta_load_buf_json_string(j, g->arena.data + g->attrs[k].value, g->attrs[k].value_len);
+    int ret;
+    if (d->replace) {
+        ret = end_group_replace(d);
+    } else {
+        for (int i = 0; i < g->narms; i++) {
+            const struct direct_arm *arm = &g->arms[i];
+            meta_load_buf_int(b, d->first_arm + d->arms_before + i);
+            meta_load_buf_put(b, "\t", 1);
+            meta_load_buf_int(b, d->first_trial + d->group_no);
+            meta_load_buf_put(b, "\t", 1);
+            put_field(b, g->arena.data + arm->label, arm->label_len, "\t");
+            put_field(b, g->arena.data + arm->treatment, arm->treatment_len, "\t");
+            if ((ret = arm_json(d, arm)) != META_OK)
+                return ret;
+            put_field(b, d->json.data, d->json.len, "\n");
         }
-        meta_load_buf_put(j, "}", 1);
-        if (j->nomem)
-            return meta_error_set(d->err, META_ENOMEM, "out of memory");
-        put_field(b, j->data, j->len, "\n");
+        ret = write_line(d, d->arms_file, b);
     }
-    int ret = write_line(d, d->arms_file, b);
     if (ret != META_OK)
         return ret;
     d->arms_before += g->narms;
@@ -277,10 +316,13 @@ static int end_group(struct direct *d)
 
 /* Before the file's first trial opens the COPY of the trials: a file whose
  * first trial the registry holds (a file loaded again with other values,
- * say) goes to the staging path at once, before the file is read through
- * and the COPY refused at its end. */
+ * say) is a replacement: its rows go to meta_direct_replace instead (or,
+ * when replacements are not allowed here, to the staging path at once,
+ * before the file is read through and the COPY refused at its end). */
 static int open_trials(struct direct *d, const struct meta_load_row *row)
 {
+    if (d->force_replace)
+        return meta_direct_replace_begin(d->conn, &d->replace, d->err);
     char *name = malloc(row->trial.len + 1);
     if (!name)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
@@ -294,9 +336,10 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
         ret = meta_pg_error(d->err, d->conn, res, "cannot read the trials");
     else if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
-        ret = DIRECT_STAGE;
+        ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
+                              : DIRECT_STAGE;
     PQclear(res);
-    if (ret == META_OK &&
+    if (ret == META_OK && !d->replace &&
         (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
         d->copying = 1;
     return ret;
@@ -306,7 +349,7 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
 {
     struct direct_group *g = d->g;
     int ret;
-    if (!d->copying && (ret = open_trials(d, row)) != META_OK)
+    if (!d->copying && !d->replace && (ret = open_trials(d, row)) != META_OK)
         return ret;
     meta_load_buf_reset(&g->arena);
     keep(g, row->trial);
@@ -317,6 +360,8 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
         g->keys[g->used[i]] = 0;
     g->nrows = 0;
     g->active = 1;
+    if (d->replace)
+        return META_OK;
     meta_load_buf_int(&d->copy, d->first_trial + d->group_no);
     meta_load_buf_put(&d->copy, "\t", 1);
     put_field(&d->copy, row->trial.s, row->trial.len, "\n");
@@ -372,15 +417,7 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
     } else {
         struct meta_load_buf *j = &d->json;
         meta_load_buf_reset(j);
-        for (size_t i = 0; i < row->n_result_attrs; i++) {
-            meta_load_buf_put(j, i ? "," : "{", 1);
-            meta_load_buf_json_string(j, row->result_attrs[i].name.s,
-                                      row->result_attrs[i].name.len);
-            meta_load_buf_put(j, ":", 1);
-            meta_load_buf_json_string(j, row->result_attrs[i].value.s,
-                                      row->result_attrs[i].value.len);
-        }
-        meta_load_buf_put(j, "}", 1);
+        meta_direct_json_attrs(j, row->result_attrs, row->n_result_attrs);
         if (j->nomem)
             return meta_error_set(d->err, META_ENOMEM, "out of memory");
         meta_load_buf_copy_field(b, j->data, j->len);
@@ -429,6 +466,9 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         d->continuous++;
     else
         d->binary++;
+    if (d->replace)
+        return meta_direct_replace_row(d->replace, a, d->arms_before + a, (int)(o - d->outcomes),
+                                       row, d->err);
     return put_result(d, row, a, (int)(o - d->outcomes));
 }
 
@@ -578,40 +618,38 @@ static int may_reserve(struct direct *d)
 }
 
 /* The file's outcomes: a stored one of another kind sends the file to the
- * staging path (which says so); new ones are stored in first appearance. */
-static int store_outcomes(struct direct *d)
+ * staging path (which says so) in pass 0, which writes nothing; pass 1
+ * stores new ones in first appearance. */
+static int store_outcomes(struct direct *d, int pass)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < d->noutcomes; i++) {
-            struct direct_outcome *o = &d->outcomes[i];
-            const char *kind = o->kind == META_LOAD_CONTINUOUS ? "continuous" : "binary";
-            const char *params[2] = {o->name, kind};
-            if (pass == 1) {
-                int ret;
-                if (o->id == 0 &&
-                    (ret = query_int(d,
-                                     "INSERT INTO outcomes (name, kind) VALUES ($1, $2)"
-                                     " RETURNING outcome_id",
-                                     2, params, &o->id)) != META_OK)
-                    return ret;
-                continue;
-            }
-            PGresult *res =
-                PQexecParams(d->conn, "SELECT outcome_id, kind FROM outcomes WHERE name = $1", 1,
-                             NULL, params, NULL, NULL, 0);
-            if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-                int ret = meta_pg_error(d->err, d->conn, res, "cannot read the outcomes");
-                PQclear(res);
+    for (int i = 0; i < d->noutcomes; i++) {
+        struct direct_outcome *o = &d->outcomes[i];
+        const char *kind = o->kind == META_LOAD_CONTINUOUS ? "continuous" : "binary";
+        const char *params[2] = {o->name, kind};
+        if (pass == 1) {
+            int ret;
+            if (o->id == 0 && (ret = query_int(d,
+                                               "INSERT INTO outcomes (name, kind) VALUES ($1, $2)"
+                                               " RETURNING outcome_id",
+                                               2, params, &o->id)) != META_OK)
                 return ret;
-            }
-            int stored = PQntuples(res) == 1;
-            int same = stored && strcmp(PQgetvalue(res, 0, 1), kind) == 0;
-            if (same)
-                o->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-            PQclear(res);
-            if (stored && !same)
-                return DIRECT_STAGE;
+            continue;
         }
+        PGresult *res =
+            PQexecParams(d->conn, "SELECT outcome_id, kind FROM outcomes WHERE name = $1", 1, NULL,
+                         params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            int ret = meta_pg_error(d->err, d->conn, res, "cannot read the outcomes");
+            PQclear(res);
+            return ret;
+        }
+        int stored = PQntuples(res) == 1;
+        int same = stored && strcmp(PQgetvalue(res, 0, 1), kind) == 0;
+        if (same)
+            o->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        PQclear(res);
+        if (stored && !same)
+            return DIRECT_STAGE;
     }
     return META_OK;
 }
@@ -672,6 +710,41 @@ static int take_or_stage(struct direct *d, const char *sql, const char *key, con
     return ret;
 }
 
+/* The rest of a replacement once its rows are copied: the checks that
+ * may still send the file to the staging path, then the loads row, the
+ * outcomes, the rows and the bookkeeping, as the staging path leaves
+ * them. skipped: the foreign-key triggers are off. */
+static int finish_replace(struct meta_db *db, struct direct *d, const char *sha256, int skipped)
+{
+    int ret;
+    d->trials = d->group_no;
+    if ((ret = meta_direct_replace_check(d->replace, d->group_no, d->err)) ||
+        (ret = store_outcomes(d, 0)) || (ret = record_load(d, sha256)) ||
+        (ret = store_outcomes(d, 1)))
+        return ret;
+    struct meta_direct_outcome_id ids[DIRECT_MAX_OUTCOMES];
+    for (int i = 0; i < d->noutcomes; i++)
+        ids[i] = (struct meta_direct_outcome_id){d->outcomes[i].id,
+                                                 d->outcomes[i].kind == META_LOAD_BINARY};
+    struct meta_direct_replace_counts counts;
+    const long long rows[2] = {d->continuous, d->binary};
+    if ((ret = meta_direct_replace_store(d->replace, ids, d->noutcomes, rows, d->load_id, &counts,
+                                         d->err)))
+        return ret;
+    d->inserted = counts.inserted;
+    d->replaced = counts.replaced;
+    d->trials = counts.trials;
+    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
+                                       d->err, "cannot store the rows")))
+        return ret;
+    int changed = counts.inserted + counts.replaced + counts.arms_updated > 0;
+    if ((ret = meta_load_record_summary(d->conn, d->load_id, changed, 1, 0, d->trials, d->noutcomes,
+                                        d->path, d->err)))
+        return ret;
+    struct meta_loader stats = {.db = db, .conn = d->conn};
+    return meta_load_refresh_statistics(&stats, d->err);
+}
+
 /* Everything of the load inside the transaction, under the load lock. */
 static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_SHA256_HEX])
 {
@@ -689,11 +762,16 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         (ret = reserve_first(d, "arms", "arm_id", &d->first_arm)))
         return ret;
     ret = read_file(d, sha256);
+    if (d->replace) {
+        int end = meta_direct_replace_end_copy(d->replace, ret != META_OK, d->err);
+        return ret != META_OK ? ret : end != META_OK ? end : finish_replace(db, d, sha256, skipped);
+    }
     if (d->copying) {
         int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
         d->copying = 0;
         if (ret == META_OK)
             ret = end;
+        d->trials_refused = end == DIRECT_STAGE;
     }
     if (ret != META_OK)
         return ret;
@@ -701,7 +779,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     d->arms = d->arms_before;
     if (d->rows == 0)
         return DIRECT_STAGE;
-    if ((ret = store_outcomes(d)) ||
+    if ((ret = store_outcomes(d, 0)) || (ret = store_outcomes(d, 1)) ||
         (ret = reserve_rest(d, "trials", "trial_id", d->first_trial, d->trials)) ||
         (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
         (ret = record_load(d, sha256)) ||
@@ -740,18 +818,22 @@ static int fill_report(const struct direct *d, const char *sha256, struct meta_l
     memcpy(f->sha256, sha256, sizeof f->sha256);
     f->load_id = d->load_id;
     f->rows = d->rows;
-    f->inserted = d->rows;
+    f->inserted = d->replace ? d->inserted : d->rows;
+    f->replaced = d->replace ? d->replaced : 0;
+    f->unchanged = f->rows - f->inserted - f->replaced;
     f->trials = d->trials;
     f->outcomes = d->noutcomes;
     return META_OK;
 }
 
-static int direct_allowed = 1;
-static long direct_loads;
-
 void meta_load_direct_allow(int allow)
 {
     direct_allowed = allow;
+}
+
+void meta_load_direct_replace_allow(int allow)
+{
+    replace_allowed = allow;
 }
 
 long meta_load_direct_count(void)
@@ -759,13 +841,19 @@ long meta_load_direct_count(void)
     return direct_loads;
 }
 
-int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_report *report,
-                     int *done, struct meta_error *err)
+long meta_load_direct_replace_count(void)
 {
-    *done = 0;
-    if (!direct_allowed)
-        return META_OK;
-    struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err};
+    return replace_loads;
+}
+
+/* One try of the direct path (see meta_load_direct); replace: read the
+ * file as a replacement from its first trial on. *refused: the registry
+ * refused a trial of a file of new trials (one it holds, or one the file
+ * gives again after other trials). */
+static int attempt(struct meta_db *db, const char *path, int replace,
+                   struct meta_load_report *report, int *done, int *refused, struct meta_error *err)
+{
+    struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err, .force_replace = replace};
     meta_load_errors_init(&d.errs);
     if (!(d.g = calloc(1, sizeof *d.g)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -776,6 +864,10 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
     int ret = META_OK;
     if (!d.arms_file || !d.results_file[0] || !d.results_file[1])
         ret = DIRECT_STAGE; /* no temporary files: the staging path needs none */
+    /* Local buffers for the temporary table of a replacement; only possible
+     * before the session's first temporary table, so a refusal is harmless. */
+    if (ret == META_OK)
+        PQclear(PQexec(d.conn, "SET temp_buffers = '64MB'"));
     if (ret == META_OK)
         ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
     if (ret == META_OK) {
@@ -787,6 +879,7 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
         if (ret == META_OK) {
             *done = 1;
             direct_loads++;
+            replace_loads += d.replace != NULL;
         } else
             PQclear(PQexec(d.conn, "ROLLBACK"));
     }
@@ -794,6 +887,7 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
         meta_error_clear(err);
         ret = META_OK;
     }
+    meta_direct_replace_free(d.replace);
     if (d.have_layout)
         meta_load_layout_release(&d.layout);
     for (int i = 0; i < d.noutcomes; i++)
@@ -810,5 +904,21 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
     meta_load_buf_release(&d.g->arena);
     free(d.g->attrs);
     free(d.g);
+    *refused = d.trials_refused;
+    return ret;
+}
+
+int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_report *report,
+                     int *done, struct meta_error *err)
+{
+    *done = 0;
+    if (!direct_allowed)
+        return META_OK;
+    int refused = 0;
+    int ret = attempt(db, path, 0, report, done, &refused, err);
+    /* A file of new trials first and stored ones later: read again as a
+     * replacement (nothing was written, no id taken). */
+    if (ret == META_OK && !*done && refused && replace_allowed)
+        ret = attempt(db, path, 1, report, done, &refused, err);
     return ret;
 }

@@ -245,15 +245,22 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
  * can: every row valid, arm rows only, each trial's rows together (at most
  * 64 arms and 4,096 rows a trial, 64 outcomes a file), no key given twice
  * within a trial, an arm of one treatment, an outcome of one kind that the
- * registry does not hold as another, and no trial of the file in the
- * registry. Then, in one transaction under the load lock, it writes the
+ * registry does not hold as another. When the registry holds none of the
+ * file's trials, in one transaction under the load lock it writes the
  * trials, arms (their attributes merged in file order, later rows win) and
  * results with COPY under ids reserved from the identity sequences, in the
- * order the staging path gives them, records the load as the staging path
- * does, fills report (every row inserted) and sets *done = 1. A file it
- * cannot prove so, in the streaming checks, when the registry holds the
- * file's first trial (asked before the file is read on) or when the
- * registry's keys refuse a row (a later trial it holds), leaves nothing
+ * order the staging path gives them. When it holds the file's first trial
+ * (asked before the file is read on), the file is a replacement
+ * (load_direct_replace.c): its rows are copied to a temporary table, and
+ * stored arms take the new attributes, new trials and arms are inserted,
+ * changed results updated and new ones inserted, as the staging path's
+ * merge leaves them; its trials must then each come in one run of rows and
+ * keep their arms' treatments. Either way it records the load as the
+ * staging path does, fills report (rows inserted, replaced and unchanged)
+ * and sets *done = 1. A file whose first trial is new but whose trials the
+ * registry's keys then refuse (a later trial it holds, or one the file
+ * gives again) is read again as a replacement. A file it cannot prove so,
+ * in the streaming checks or in the replacement's checks, leaves nothing
  * written and *done = 0:
  * the caller loads it by the staging path, which words every problem.
  * report must be empty on entry. Returns META_OK, or META_EDB (the lock's
@@ -267,6 +274,14 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
  * process: the tests compare the two paths with these. */
 void meta_load_direct_allow(int allow);
 long meta_load_direct_count(void);
+
+/* Whether the direct path also stores a file whose first trial the
+ * registry holds (a replacement, load_direct_replace.c; allow 1, the
+ * default) or leaves it to the staging path (0), and how many of the direct
+ * path's loads in this process were such replacements (they count in
+ * meta_load_direct_count too). */
+void meta_load_direct_replace_allow(int allow);
+long meta_load_direct_replace_count(void);
 
 /*
  * Runs the rest of the transaction in replica mode where the server lets

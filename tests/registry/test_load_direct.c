@@ -1,7 +1,8 @@
 /*
  * The two ways `meta load` stores a file agree: each case loads the same
  * files, one call each, into two fresh registries, once with every file
- * staged and once letting files of new trials go straight into the tables,
+ * staged and once letting files of new trials, and files over stored
+ * trials (replacements), go straight into the tables,
  * and asserts the same registry (every id, value, attribute, load summary
  * and data_changes count), the same reports and the same messages; and it
  * asserts which loads the direct path took, so that each rule that sends a
@@ -147,12 +148,12 @@ static void test_mixed_files_agree(void)
         meta_test_load_file("mixed_b.csv", HEADER "T4,a,ket,pain,24h,40,2.0,1.0,,,2020,\n"
                                                   "T4,b,pla,pain,24h,41,2.5,1.1,,,2020,\n"
                                                   "T4,b,pla,new outcome,1y,41,2.5,1.1,,,2021,\n");
-    /* T1 again, other values: stored trials go to the staging path. */
+    /* T1 again, other values: a replacement, stored directly too. */
     const char *c =
         meta_test_load_file("mixed_c.csv", HEADER "T1,a,ket,pain,24h,30,2.2,1.4,,,2018,\n"
                                                   "T5,a,ket,pain,24h,20,2.2,1.4,,,,\n");
     const char *files[] = {a, b, c, a, NULL};
-    char *staged = both("meta_test_direct_mixed", files, 0x3);
+    char *staged = both("meta_test_direct_mixed", files, 0xf);
     CU_ASSERT_PTR_NOT_NULL(strstr(staged, "{\"dose\": \"high\", \"year\": \"2017\"}"));
     free(staged);
 }
@@ -313,10 +314,11 @@ static const char replacements_expected[] =
 /* Files loaded again over stored trials: every value changed, some changed
  * beside unchanged ones, new trials before and after stored ones, an arm
  * added to a stored trial and a stored arm's attributes changed, and a file
- * given again as it is. The direct path leaves each to the staging path
- * (the first trial stored: before reading the file; a later one: when the
- * registry refuses it) and the registry, reports and data_changes counts
- * are those of staging every file. */
+ * given again as it is. The direct path stores all but the last (the
+ * unchanged file) as replacements: those whose first trial is stored at
+ * once, the file whose first trial is new once the registry refused a
+ * later one of its trials (it is then read again); the registry, reports
+ * and data_changes counts are those of staging every file. */
 static void test_replacements_agree(void)
 {
     const char *base =
@@ -338,8 +340,8 @@ static void test_replacements_agree(void)
                                                    "P1,b,pla,pain,24h,31,3.9,1.6,,,2015,\n"
                                                    "P2,a,ket,pain,24h,20,1.1,1.0,,,2019,\n"
                                                    "P2,b,pla,pain,24h,25,1.6,1.1,,,2019,\n");
-    /* A new trial first: the direct path starts, and the registry refuses
-     * P2 at the end of the COPY. */
+    /* A new trial first: the direct path starts, the registry refuses P2 at
+     * the end of the COPY, and the file is read again as a replacement. */
     const char *later =
         meta_test_load_file("rep_later.csv", HEADER "P3,a,ket,pain,24h,40,2.0,1.0,,,2021,\n"
                                                     "P3,b,pla,pain,24h,41,2.5,1.1,,,2021,\n"
@@ -353,11 +355,77 @@ static void test_replacements_agree(void)
                                                    "P4,a,ket,pain,24h,40,2.0,1.0,,,2022,\n"
                                                    "P4,b,pla,pain,24h,41,2.5,1.1,,,2022,\n");
     const char *files[] = {base, all, part, later, arms, all, all, NULL};
-    char *staged = both("meta_test_direct_replace", files, 0x1);
+    char *staged = both("meta_test_direct_replace", files, 0x3f);
     CU_ASSERT_STRING_EQUAL(staged, replacements_expected);
     if (strcmp(staged, replacements_expected) != 0)
         fprintf(stderr, "\n  expected:\n%s\n  got:\n%s\n", replacements_expected, staged);
     free(staged);
+}
+
+/* Replacements the direct path stores itself, and those it leaves to the
+ * staging path, over the same stored trials: values written otherwise but
+ * equal (nothing changes), an arm that changes its treatment, a stored
+ * trial whose rows come back later in the file (with a new arm, and with a
+ * key given again), a key given twice within a trial, an outcome of
+ * another kind than the registry's, and estimate rows over stored trials.
+ * Each ends as the staging path leaves it, messages included. */
+static void test_replacement_paths(void)
+{
+    const char *base =
+        meta_test_load_file("rp_base.csv", HEADER "Q1,a,ket,pain,24h,30,2.1,1.4,,,2015,low\n"
+                                                  "Q1,b,pla,pain,24h,31,3.5,1.6,,,2015,\n"
+                                                  "Q1,a,ket,ae,,,,,5,30,2016,\n"
+                                                  "Q2,a,ket,pain,24h,20,1.0,1.0,,,2019,\n"
+                                                  "Q2,b,pla,pain,24h,21,1.5,1.1,,,2019,\n");
+    const char *same =
+        meta_test_load_file("rp_same.csv", HEADER "Q1,a,ket,pain,24h,30,2.10,1.40,,,2015,low\n"
+                                                  "Q1,b,pla,pain,24h,31,3.50,1.6,,,2015,\n"
+                                                  "Q2,a,ket,pain,24h,20,1,1,,,2019,\n");
+    const char *treatment =
+        meta_test_load_file("rp_treatment.csv", HEADER "Q1,a,dul,pain,24h,30,2.2,1.4,,,,\n");
+    const char *split =
+        meta_test_load_file("rp_split.csv", HEADER "Q1,a,ket,pain,24h,30,2.3,1.4,,,,\n"
+                                                   "Q2,a,ket,pain,24h,20,1.3,1.0,,,,\n"
+                                                   "Q1,c,dul,pain,24h,25,2.4,1.2,,,2020,\n");
+    const char *split_twice =
+        meta_test_load_file("rp_split_twice.csv", HEADER "Q1,a,ket,pain,24h,30,2.4,1.4,,,,\n"
+                                                         "Q2,a,ket,pain,24h,20,1.4,1.0,,,,\n"
+                                                         "Q1,a,ket,pain,24h,30,2.5,1.4,,,,\n");
+    const char *twice =
+        meta_test_load_file("rp_twice.csv", HEADER "Q1,a,ket,pain,24h,30,2.6,1.4,,,,\n"
+                                                   "Q1,a,ket,pain,24h,30,2.7,1.4,,,,\n");
+    const char *kind = meta_test_load_file("rp_kind.csv", HEADER "Q1,a,ket,ae,,30,2.6,1.4,,,,\n");
+    const char *estimates =
+        meta_test_load_file("rp_est.csv", "trial,treatment,control,outcome,measure,estimate,se\n"
+                                          "Q1,ket,pla,pain,MD,-1.2,0.4\n");
+    const char *files[] = {base, same, treatment, split, split_twice, twice, kind, estimates, NULL};
+    long before = meta_load_direct_replace_count();
+    char *staged = both("meta_test_direct_paths", files, 0x3);
+    /* Of the direct path's loads, the second was a replacement. */
+    CU_ASSERT_EQUAL(meta_load_direct_replace_count() - before, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "rp_same.csv"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "replaced 0 same 3"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "has treatment 'ket' in the registry"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "is already given at rp_split_twice.csv:2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "is already given at rp_twice.csv:2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged, "rp_kind.csv:2"));
+    free(staged);
+}
+
+/* With replacements left to the staging path, the direct path takes only
+ * the file of new trials. */
+static void test_replacements_can_be_staged(void)
+{
+    const char *base =
+        meta_test_load_file("rs_base.csv", HEADER "S1,a,ket,pain,24h,30,2.1,1.4,,,2015,\n");
+    const char *again =
+        meta_test_load_file("rs_again.csv", HEADER "S1,a,ket,pain,24h,30,2.2,1.4,,,2016,\n");
+    const char *files[] = {base, again, NULL};
+    meta_load_direct_replace_allow(0);
+    long before = meta_load_direct_replace_count();
+    free(both("meta_test_direct_no_replace", files, 0x1));
+    CU_ASSERT_EQUAL(meta_load_direct_replace_count(), before);
+    meta_load_direct_replace_allow(1);
 }
 
 /* Loads one file through meta_db_load; returns its status. */
@@ -407,7 +475,9 @@ int main(void)
         {"trials given again later, trials of many arms: staged", test_valid_files_it_leaves},
         {"refused files: the same messages", test_refused_files_agree},
         {"estimate rows: staged", test_estimates_staged},
-        {"files over stored trials: staged, the same as staging them", test_replacements_agree},
+        {"files over stored trials: the same as staging them", test_replacements_agree},
+        {"replacements stored directly or staged: the same", test_replacement_paths},
+        {"replacements left to the staging path", test_replacements_can_be_staged},
         {"ids after a sequence restart", test_ids_after_a_restart},
         {NULL, NULL},
     };

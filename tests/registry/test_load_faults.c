@@ -1,13 +1,15 @@
 /*
  * Loads that go wrong, against a real PostgreSQL: a loading process killed
- * with SIGKILL while it streams and while it merges (staging path), or while
- * it copies new arms or results (direct path), leaves the registry exactly
+ * with SIGKILL while it streams and while it merges (staging path), while
+ * it copies new arms or results (direct path), or while it copies or
+ * applies a file over stored trials (direct replacement), leaves the registry exactly
  * as before; a server that drops the connection midway gives a
  * clear error and stores nothing; two loads of overlapping files (of arm
  * rows, of estimate rows) at once end as if run one after the other. Loads run in child processes,
  * each with its own connection, identified in pg_stat_activity by application_name.
  */
 #include "cunit_main.h"
+#include "load_stage.h"
 #include "test_load_util.h"
 
 #include <libpq-fe.h>
@@ -20,6 +22,11 @@
 #include <unistd.h>
 
 static char conninfo[1024];
+
+/* Whether the loads of the children store a file over stored trials by the
+ * direct path (1) or leave it to the staging path (0, the "S" files of the
+ * staging path's tests). */
+static int replace_direct;
 
 static void sleep_ms(long ms)
 {
@@ -87,6 +94,7 @@ static pid_t start_load(const char *app, const char *path, int fd, int start_fd)
     struct meta_error err;
     struct meta_load_report r;
     meta_load_report_init(&r);
+    meta_load_direct_replace_allow(replace_direct);
     int rc = meta_db_open(info, &db, &err);
     if (start_fd >= 0 && read(start_fd, &go, 1) != 1)
         _exit(3);
@@ -233,6 +241,22 @@ static void test_kill_while_copying_results(void)
     kill_during("meta_test_load_kill_results", "COPY continuous_results", 0, "K");
 }
 
+/* A file over stored trials by the direct path: killed while its rows
+ * stream to the temporary table, and while the stored results change. */
+static void test_kill_while_copying_replacement(void)
+{
+    replace_direct = 1;
+    kill_during("meta_test_load_kill_repl_copy", "COPY meta_direct_rows", 0, "S");
+    replace_direct = 0;
+}
+
+static void test_kill_while_replacing(void)
+{
+    replace_direct = 1;
+    kill_during("meta_test_load_kill_replacing", "WITH u AS (UPDATE continuous_results", 0, "S");
+    replace_direct = 0;
+}
+
 /* The server ends the session midway (as when it is stopped): the load
  * reports the database error and nothing is stored. prefix as for
  * kill_during. */
@@ -290,6 +314,13 @@ static void test_terminated_while_merging(void)
 static void test_terminated_while_copying_results(void)
 {
     terminate_during("meta_test_load_term_results", "COPY continuous_results", "K");
+}
+
+static void test_terminated_while_replacing(void)
+{
+    replace_direct = 1;
+    terminate_during("meta_test_load_term_replacing", "WITH u AS (UPDATE continuous_results", "S");
+    replace_direct = 0;
 }
 
 /* Loads a then b (a registry of its own) and returns the snapshot. */
@@ -414,6 +445,9 @@ int main(void)
         {"SIGKILL while copying new arms", test_kill_while_copying_arms},
         {"SIGKILL while copying new results", test_kill_while_copying_results},
         {"connection ended while copying new results", test_terminated_while_copying_results},
+        {"SIGKILL while copying a replacement's rows", test_kill_while_copying_replacement},
+        {"SIGKILL while replacing stored results", test_kill_while_replacing},
+        {"connection ended while replacing stored results", test_terminated_while_replacing},
         {"concurrent loads equal sequential ones", test_concurrent_loads},
         {"concurrent loads of estimates equal sequential ones", test_concurrent_estimate_loads},
         {NULL, NULL},
