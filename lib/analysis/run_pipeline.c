@@ -1,15 +1,19 @@
 /*
  * The batches of meta_run_pipeline.h on two threads. The caller's thread
- * owns the connection: it sends batch k+1, reads its selections off the
- * connection (decoding rows, joining arms) while a second thread computes
- * batch k and hands each analysis to the caller's callback, then frees what
- * batch k held on the connection. The connection is never touched by the
- * second thread; each analysis and its selection are its own memory.
+ * owns the connection: while a second thread computes batch k and hands
+ * each analysis to the caller's callback, it reads batch k+1's selections
+ * off the connection (decoding rows, joining arms), sends batch k+2's
+ * statement at once so that the server never waits, and reads what the
+ * server sends of it until batch k is done. Only the statement of k+2 and
+ * what the socket holds of its rows exist beside the two batches in memory.
+ * The connection is never touched by the second thread; each analysis and
+ * its selection are its own memory.
  */
 #include "meta_run_pipeline.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* One batch on its way: the requests of p->reqs[first .. first + n - 1]
  * that are given (m of them), their analyses and failures. */
@@ -83,9 +87,8 @@ static void stage_receive(struct stage *s)
 /* Computes a batch received and hands each analysis to p->each. Needs no
  * connection unless s->poll is set (one thread: the next batch's rows are
  * read between analyses, or the server would wait for them). */
-static void *stage_compute(void *arg)
+static void stage_compute(struct stage *s)
 {
-    struct stage *s = arg;
     const struct meta_pipeline *p = s->p;
     for (size_t j = 0; j < s->m; j++) {
         if (s->poll)
@@ -96,7 +99,62 @@ static void *stage_compute(void *arg)
         p->each(p->ctx, s->index[j], s->status[j], &s->ans[j], &s->errs[j]);
         meta_analysis_release(&s->ans[j]);
     }
+}
+
+/* The second thread, computing one batch: says when it is done. */
+struct worker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cond;
+    int done;
+    struct stage *stage;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    stage_compute(w->stage);
+    pthread_mutex_lock(&w->lock);
+    w->done = 1;
+    pthread_cond_signal(&w->done_cond);
+    pthread_mutex_unlock(&w->lock);
     return NULL;
+}
+
+/* Starts the second thread on stage s; 0 when it cannot start. */
+static int worker_start(struct worker *w, struct stage *s)
+{
+    w->done = 0;
+    w->stage = s;
+    return pthread_create(&w->thread, NULL, worker_main, w) == 0;
+}
+
+/* Waits for the second thread, reading the rows of `sent` (NULL: none) as
+ * the server sends them, every 200 microseconds at most. */
+static void worker_wait(struct worker *w, const struct stage *sent)
+{
+    pthread_mutex_lock(&w->lock);
+    while (!w->done) {
+        if (sent && sent->batch) {
+            pthread_mutex_unlock(&w->lock);
+            meta_analysis_batch_poll(sent->p->db, sent->batch);
+            pthread_mutex_lock(&w->lock);
+            if (w->done)
+                break;
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_nsec += 200000;
+            if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&w->done_cond, &w->lock, &until);
+        } else {
+            pthread_cond_wait(&w->done_cond, &w->lock);
+        }
+    }
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
 }
 
 /* Without memory for the batches: every request given fails. */
@@ -115,43 +173,65 @@ static void fail_all(const struct meta_pipeline *p, size_t size)
     }
 }
 
+/* The requests of the batch that starts at `first`. */
+static size_t batch_size(const struct meta_pipeline *p, size_t first, size_t size)
+{
+    return first >= p->n ? 0 : p->n - first < size ? p->n - first : size;
+}
+
 void meta_analysis_run_pipeline(const struct meta_pipeline *p)
 {
     size_t size = p->batch ? p->batch : META_PIPELINE_BATCH;
     size_t cap = p->n < size ? p->n : size;
-    struct stage st[2] = {0};
+    struct stage st[3] = {{0}};
+    struct worker w;
+    int threads = p->threads != 1;
     if (p->n == 0)
         return;
-    if (stage_alloc(&st[0], p, cap) != META_OK || stage_alloc(&st[1], p, cap) != META_OK) {
+    if (stage_alloc(&st[0], p, cap) != META_OK || stage_alloc(&st[1], p, cap) != META_OK ||
+        stage_alloc(&st[2], p, cap) != META_OK) {
         fail_all(p, size);
         goto cleanup;
     }
+    if (threads) {
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        threads = pthread_mutex_init(&w.lock, NULL) == 0;
+        if (threads && pthread_cond_init(&w.done_cond, &attr) != 0) {
+            pthread_mutex_destroy(&w.lock);
+            threads = 0;
+        }
+        pthread_condattr_destroy(&attr);
+    }
+    /* Batch k is in st[k % 3]: k computed, k + 1 read, k + 2 sent. */
     stage_send(&st[0], 0, cap);
     stage_receive(&st[0]);
-    for (size_t first = 0, k = 0; first < p->n; first += size, k ^= 1) {
-        struct stage *cur = &st[k], *next = &st[k ^ 1];
-        size_t after = first + size;
-        int more = after < p->n;
-        if (more)
-            stage_send(next, after, p->n - after < size ? p->n - after : size);
-        pthread_t worker;
+    stage_send(&st[1], size, batch_size(p, size, size));
+    for (size_t first = 0, k = 0; first < p->n; first += size, k = (k + 1) % 3) {
+        struct stage *cur = &st[k], *next = &st[(k + 1) % 3], *after = &st[(k + 2) % 3];
+        size_t n_next = batch_size(p, first + size, size);
+        size_t n_after = batch_size(p, first + 2 * size, size);
         cur->poll = NULL;
-        int threaded =
-            p->threads != 1 && cur->m > 0 && pthread_create(&worker, NULL, stage_compute, cur) == 0;
-        if (!threaded) {
-            cur->poll = more ? next : NULL;
+        int started = threads && cur->m > 0 && worker_start(&w, cur);
+        if (!started) {
+            cur->poll = n_next ? next : NULL;
             stage_compute(cur);
         }
-        if (more)
+        if (n_next)
             stage_receive(next);
-        if (threaded)
-            pthread_join(worker, NULL);
-        meta_analysis_batch_free(p->db, cur->batch);
-        cur->batch = NULL;
+        if (n_after)
+            stage_send(after, first + 2 * size, n_after);
+        if (started)
+            worker_wait(&w, n_after ? after : NULL);
         if (p->done)
             p->done(p->ctx, cur->first, cur->n);
     }
+    if (threads) {
+        pthread_cond_destroy(&w.done_cond);
+        pthread_mutex_destroy(&w.lock);
+    }
 cleanup:
-    stage_free(&st[0]);
-    stage_free(&st[1]);
+    for (int i = 0; i < 3; i++)
+        stage_free(&st[i]);
 }
