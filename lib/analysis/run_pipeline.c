@@ -82,6 +82,10 @@ static void stage_receive(struct stage *s)
     if (s->ret == META_OK && s->m > 0)
         s->ret =
             meta_analysis_run_many_finish(s->p->db, s->batch, s->ans, s->errs, s->status, &s->err);
+    /* The selections are the analyses' own now; the connection is free for
+     * the next statement. */
+    meta_analysis_batch_free(s->p->db, s->batch);
+    s->batch = NULL;
 }
 
 /* Computes a batch received and hands each analysis to p->each. Needs no
