@@ -5,7 +5,8 @@
  * a failing one, ends with a summary, and records every run in the
  * registry's history. Report scripts name analyses instead of spelling out
  * long command lines; a living review re-runs only what new data touched.
- * Selections are read for many analyses at a time (meta_analysis_run_many).
+ * Selections are read for many analyses at a time, and computed and written
+ * on a second thread meanwhile (meta_run_pipeline.h).
  */
 #include "analysis_file.h"
 #include "cli_common.h"
@@ -13,6 +14,7 @@
 #include "living_cli.h"
 #include "meta_load.h"
 #include "meta_report.h"
+#include "meta_run_pipeline.h"
 #include "meta_runs.h"
 #include "meta_study_attr.h"
 #include "parse_options.h"
@@ -98,9 +100,6 @@ struct entries {
     char **seen;
     size_t n_seen, cap_seen;
 };
-
-/* How many analyses read their selections in one round trip. */
-#define RUN_BATCH 256
 
 /* What becomes of one analysis. */
 enum item_state {
@@ -562,7 +561,7 @@ static void describe_result(char *buf, size_t size, const struct meta_analysis *
 
 /* Writes the outputs af declares for the computed analysis an under the
  * output directory; `written` (size bytes) receives their paths. */
-static int write_outputs(struct run_ctx *ctx, const struct meta_analysis_file *af,
+static int write_outputs(const struct run_ctx *ctx, const struct meta_analysis_file *af,
                          const struct meta_analysis *an, char *written, size_t size,
                          struct meta_error *err)
 {
@@ -743,102 +742,42 @@ static void request_failure(struct item *it, int status, const struct meta_reque
     item_fail(it, &err);
 }
 
-/* One batch of the invocation's items on its way: its requests sent to
- * the registry (batch_send), then computed and written (batch_finish). */
-struct batch_run {
-    const struct meta_analysis_request *reqs[RUN_BATCH];
-    struct item *its[RUN_BATCH];
-    struct meta_analysis *ans;
-    struct meta_request_error *errs;
-    int status[RUN_BATCH];
-    size_t m;
-    struct meta_analysis_batch *batch;
-    int ret;
-    struct meta_error err;
+/* What the pipeline's callbacks share: the invocation and its items. */
+struct run_pass {
+    struct run_ctx *ctx;
+    struct item *items;
+    char **lines; /* each item's ok line in plain runs, or NULL */
 };
 
-/* Sends the ready items of items[0..n-1] as one batch. Their selections are
- * read while the caller works on the previous batch. */
-static int batch_send(struct run_ctx *ctx, struct item *items, size_t n, struct batch_run *br)
+/* Writes the outputs of a computed analysis and keeps its record, or fails
+ * the item: on the computing thread, touching only item `index`. */
+static void run_one(void *arg, size_t index, int status, const struct meta_analysis *an,
+                    const struct meta_request_error *rerr)
 {
-    br->m = 0;
-    br->batch = NULL;
-    br->ret = META_OK;
-    meta_error_clear(&br->err);
-    br->ans = calloc(RUN_BATCH, sizeof *br->ans);
-    br->errs = calloc(RUN_BATCH, sizeof *br->errs);
-    if (!br->ans || !br->errs)
-        return br->ret = META_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].state != ITEM_READY)
-            continue;
-        br->its[br->m] = &items[i];
-        items[i].af.req.rob =
-            items[i].af.rob; /* the forest plots' judgements, read with the data */
-        br->reqs[br->m] = &items[i].af.req;
-        meta_analysis_init(&br->ans[br->m]);
-        meta_request_error_init(&br->errs[br->m], meta_analysis_file_spell);
-        br->m++;
-    }
-    if (br->m > 0)
-        br->ret = meta_analysis_run_many_send(ctx->db, br->reqs, br->m, br->errs, br->status,
-                                              &br->batch, &br->err);
-    return br->ret;
-}
-
-/* Reads the selections of a batch sent: the registry is free again. */
-static void batch_receive(struct run_ctx *ctx, struct batch_run *br)
-{
-    if (br->ret == META_OK && br->m > 0)
-        br->ret = meta_analysis_run_many_finish(ctx->db, br->batch, br->ans, br->errs, br->status,
-                                                &br->err);
-}
-
-/* Computes the analyses of a batch received, writes their outputs and
- * frees the batch; `lines` receives each item's ok line (ITEM_OK) in plain
- * runs, indexed from `items`. The rows of the next batch, `next` (NULL:
- * none), are read as they come meanwhile. */
-static void batch_finish(struct run_ctx *ctx, struct batch_run *br, struct batch_run *next,
-                         struct item *items, char **lines)
-{
+    struct run_pass *pass = arg;
+    struct item *it = &pass->items[index];
     struct meta_error err;
     meta_error_clear(&err);
-    for (size_t j = 0; br->ans && br->errs && j < br->m; j++) {
-        struct item *it = br->its[j];
-        if (next)
-            meta_analysis_batch_poll(ctx->db, next->batch);
-        if (br->status[j] == META_OK)
-            br->status[j] =
-                meta_analysis_compute(br->reqs[j], &br->ans[j].sel, &br->ans[j], &br->errs[j]);
-        if (br->status[j] != META_OK) {
-            request_failure(it, br->status[j], &br->errs[j]);
-            continue;
-        }
-        char written[8192] = "";
-        int rc = write_outputs(ctx, &it->af, &br->ans[j], written, sizeof written, &err);
-        if (rc == META_OK)
-            rc = keep_record(it, &br->ans[j]);
-        if (rc != META_OK) {
-            item_fail(it, &err);
-            continue;
-        }
-        it->state = ITEM_OK;
-        if (!ctx->changed) {
-            char result[256];
-            describe_result(result, sizeof result, &br->ans[j]);
-            size_t len = strlen(result) + strlen(written) + 8;
-            if ((lines[it - items] = malloc(len)))
-                snprintf(lines[it - items], len, "%s  ->%s", result, written);
-        }
+    if (status != META_OK) {
+        request_failure(it, status, rerr);
+        return;
     }
-    for (size_t j = 0; br->ans && j < br->m; j++)
-        meta_analysis_release(&br->ans[j]);
-    meta_analysis_batch_free(ctx->db, br->batch);
-    br->batch = NULL;
-    free(br->ans);
-    free(br->errs);
-    br->ans = NULL;
-    br->errs = NULL;
+    char written[8192] = "";
+    int rc = write_outputs(pass->ctx, &it->af, an, written, sizeof written, &err);
+    if (rc == META_OK)
+        rc = keep_record(it, an);
+    if (rc != META_OK) {
+        item_fail(it, &err);
+        return;
+    }
+    it->state = ITEM_OK;
+    if (!pass->ctx->changed) {
+        char result[256];
+        describe_result(result, sizeof result, an);
+        size_t len = strlen(result) + strlen(written) + 8;
+        if ((pass->lines[index] = malloc(len)))
+            snprintf(pass->lines[index], len, "%s  ->%s", result, written);
+    }
 }
 
 static int by_load_id(const void *a, const void *b)
@@ -956,6 +895,48 @@ static void print_item(const struct run_ctx *ctx, const struct item *it, const c
         cli_print_line("ok   %-*s  %s", ctx->width, it->e->path, line ? line : "");
 }
 
+/* Prints the lines of items first .. first + n - 1 once they are done. */
+static void print_done(void *arg, size_t first, size_t n)
+{
+    const struct run_pass *pass = arg;
+    for (size_t i = first; i < first + n; i++)
+        print_item(pass->ctx, &pass->items[i], pass->lines[i]);
+    fflush(stdout);
+}
+
+/* Runs the ready items, batch by batch on two threads (meta_run_pipeline.h),
+ * and prints every item's line in order. For tests: META_RUN_THREADS=1
+ * keeps them on one thread, META_RUN_BATCH=N (1 to 256) makes batches of N. */
+static int run_items(struct run_ctx *ctx, struct item *items, char **lines, size_t n)
+{
+    const struct meta_analysis_request **reqs = calloc(n ? n : 1, sizeof *reqs);
+    struct run_pass pass = {ctx, items, lines};
+    if (!reqs)
+        return META_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].state != ITEM_READY)
+            continue;
+        items[i].af.req.rob = items[i].af.rob; /* the forest plots' judgements */
+        reqs[i] = &items[i].af.req;
+    }
+    const char *threads = getenv("META_RUN_THREADS"), *batch = getenv("META_RUN_BATCH");
+    long size = batch ? strtol(batch, NULL, 10) : 0;
+    struct meta_pipeline p = {
+        .db = ctx->db,
+        .reqs = reqs,
+        .n = n,
+        .spell = meta_analysis_file_spell,
+        .batch = size > 0 && size <= META_PIPELINE_BATCH ? (size_t)size : 0,
+        .threads = threads && strcmp(threads, "1") == 0 ? 1 : 2,
+        .each = run_one,
+        .done = print_done,
+        .ctx = &pass,
+    };
+    meta_analysis_run_pipeline(&p);
+    free(reqs);
+    return META_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_ctx ctx = {.out = "out", .out_fd = -1};
@@ -1031,31 +1012,10 @@ int cmd_run(int argc, char **argv)
         prepare(&ctx, &items[i]);
     }
     check(&ctx, items, list.n);
-    /* The server reads the next batch's selections while this one is
-     * computed and written. */
-    struct batch_run *runs = calloc(2, sizeof *runs);
-    if (!runs && ctx.db) {
+    if (run_items(&ctx, items, lines, list.n) != META_OK) {
         status = cli_error("run", "out of memory");
         goto cleanup;
     }
-    if (ctx.db)
-        batch_send(&ctx, items, list.n < RUN_BATCH ? list.n : RUN_BATCH, &runs[0]);
-    for (size_t first = 0, k = 0; first < list.n; first += RUN_BATCH, k ^= 1) {
-        size_t n = list.n - first < RUN_BATCH ? list.n - first : RUN_BATCH;
-        if (ctx.db) {
-            batch_receive(&ctx, &runs[k]);
-            size_t next = first + RUN_BATCH;
-            if (next < list.n)
-                batch_send(&ctx, items + next,
-                           list.n - next < RUN_BATCH ? list.n - next : RUN_BATCH, &runs[k ^ 1]);
-            batch_finish(&ctx, &runs[k], next < list.n ? &runs[k ^ 1] : NULL, items + first,
-                         lines + first);
-        }
-        for (size_t i = first; i < first + n; i++)
-            print_item(&ctx, &items[i], lines[i]);
-        fflush(stdout);
-    }
-    free(runs);
     if (ctx.db && meta_db_snapshot_end(ctx.db, &err) != META_OK)
         fprintf(stderr, "meta run: warning: %s\n", err.msg);
 
