@@ -7,6 +7,7 @@
  * the choices.
  */
 #include "close_match.h"
+#include "meta_decimal.h"
 #include "meta_select.h"
 #include "pg_util.h"
 #include "select_rows.h"
@@ -262,7 +263,7 @@ static double number_or_nan(const PGresult *res, int row, int col)
 {
     if (PQgetisnull(res, row, col))
         return NAN;
-    return strtod(PQgetvalue(res, row, col), NULL);
+    return meta_strtod(PQgetvalue(res, row, col), NULL);
 }
 
 /* Appends "'a', 'b', ..." (at most MAX_LISTED, then "and N more") to buf. */

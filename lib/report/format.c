@@ -45,14 +45,23 @@ static u128 pow10_u128(int k)
     return k <= 19 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * pow10_u64[k - 19];
 }
 
+/* "00" to "99": two digits a step when writing a decimal. */
+static const char two_digits[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* Writes the p significant digits of d (10^(p-1) <= d < 10^p), whose
  * first digit is in the place 10^x, as printf's %.{p}g would: fixed or
  * exponential notation, trailing zeros and a bare point dropped. */
 static size_t put_g(char *out, uint64_t d, int p, int x)
 {
     char digits[24];
-    for (int i = p - 1; i >= 0; i--, d /= 10)
-        digits[i] = (char)('0' + d % 10);
+    int i = p;
+    for (; i >= 2; i -= 2, d /= 100)
+        memcpy(digits + i - 2, two_digits + 2 * (d % 100), 2);
+    if (i == 1)
+        digits[0] = (char)('0' + d);
     int n = p;
     while (n > 1 && digits[n - 1] == '0')
         n--;
@@ -64,7 +73,11 @@ static size_t put_g(char *out, uint64_t d, int p, int x)
             memcpy(out + len, digits + 1, (size_t)(n - 1));
             len += (size_t)(n - 1);
         }
-        len += (size_t)sprintf(out + len, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+        int e = x < 0 ? -x : x; /* below 100 here */
+        out[len++] = 'e';
+        out[len++] = x < 0 ? '-' : '+';
+        memcpy(out + len, two_digits + 2 * e, 2);
+        len += 2;
     } else if (x >= 0) {
         memcpy(out + len, digits, (size_t)(x + 1));
         len += (size_t)(x + 1);
@@ -108,11 +121,16 @@ static size_t shortest_fast(char *out, double v)
 {
     if (!(v >= 1e-5 && v < 1e15))
         return 0;
-    int e2;
-    double f = frexp(v, &e2);
-    uint64_t m = (uint64_t)ldexp(f, 53); /* 2^52 <= m < 2^53 */
-    int s = 53 - e2;                     /* v = m / 2^s, 3 <= s <= 70 here */
-    int x = (int)floor(log10(v));
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)(bits >> 52); /* v is positive and normal */
+    uint64_t m = (bits & (((uint64_t)1 << 52) - 1)) | ((uint64_t)1 << 52); /* 2^52 <= m < 2^53 */
+    int s = 1075 - biased; /* v = m / 2^s, 3 <= s <= 70 here */
+    /* 2^(52-s) <= v < 2^(53-s): floor(log10 v) is floor((52 - s) log10 2)
+     * (1233 / 4096 is log10 2 to within 5e-6, close enough for these
+     * exponents) or one more, which the tests below settle. */
+    int t = (52 - s) * 1233;
+    int x = t >= 0 ? t >> 12 : -((-t + 4095) >> 12);
     if (!at_least_pow10(m, s, x))
         x--;
     else if (x < 14 && at_least_pow10(m, s, x + 1))
