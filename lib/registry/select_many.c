@@ -250,6 +250,7 @@ static int listed(const char *name, const char *const *names, size_t n)
 struct arm_row {
     int row;
     struct meta_arm_info *arm;
+    enum meta_select_side side;
 };
 
 static int cmp_arm_row(const void *x, const void *y)
@@ -331,9 +332,10 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, int first,
             ret = meta_error_set(err, META_EINVAL, "an arm of the selection is gone");
             goto cleanup;
         }
-        if (listed(arm->treatment, q->treatments, q->n_treatments) ||
-            listed(arm->treatment, q->controls, q->n_controls))
-            rows[n++] = (struct arm_row){i, arm};
+        if (listed(arm->treatment, q->treatments, q->n_treatments))
+            rows[n++] = (struct arm_row){i, arm, META_SIDE_TREATMENT};
+        else if (listed(arm->treatment, q->controls, q->n_controls))
+            rows[n++] = (struct arm_row){i, arm, META_SIDE_CONTROL};
     }
     qsort(rows, n, sizeof *rows, cmp_arm_row);
     if (n > 0 && !(sel->arms = calloc(n, sizeof *sel->arms))) {
@@ -342,13 +344,10 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, int first,
     }
     for (size_t k = 0; k < n && ret == META_OK; k++) {
         struct meta_select_arm *a = &sel->arms[sel->count++];
-        enum meta_select_side side = listed(rows[k].arm->treatment, q->treatments, q->n_treatments)
-                                         ? META_SIDE_TREATMENT
-                                         : META_SIDE_CONTROL;
         ret = meta_select_read_result(res, rows[k].row, cols, (const char *const *)sel->attributes,
                                       sel->n_attributes, a, err);
         if (ret == META_OK)
-            ret = join_arm(rows[k].arm, q, sel->n_attributes, side, a, err);
+            ret = join_arm(rows[k].arm, q, sel->n_attributes, rows[k].side, a, err);
     }
 cleanup:
     free(rows);
