@@ -188,15 +188,18 @@ void meta_selection_release(struct meta_selection *sel)
         return;
     for (size_t i = 0; i < sel->count; i++) {
         struct meta_select_arm *a = &sel->arms[i];
-        free(a->trial);
-        free(a->label);
-        free(a->treatment);
+        if (!sel->arm_names) {
+            free(a->trial);
+            free(a->label);
+            free(a->treatment);
+        }
         free(a->year);
         free(a->by_value);
         free_attrs(a->attrs, a->n_attrs);
         free_strings(a->values, sel->n_attributes);
     }
     free(sel->arms);
+    free(sel->arm_names);
     for (size_t i = 0; i < sel->n_estimates; i++) {
         struct meta_select_estimate *e = &sel->estimates[i];
         free(e->trial);
