@@ -228,6 +228,19 @@ static size_t shortest_fast(char *out, double v)
     return 0;
 }
 
+/* text copied into buf (size bytes), cut as snprintf cuts; its length. */
+static size_t copy_cut(char *buf, size_t size, const char *text)
+{
+    if (size == 0)
+        return 0;
+    size_t len = strlen(text);
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return len;
+}
+
 size_t meta_shortest_double(char *buf, size_t size, double v)
 {
     if (!isfinite(v)) {
@@ -242,21 +255,16 @@ size_t meta_shortest_double(char *buf, size_t size, double v)
             fast[0] = '-';
             len++;
         }
-        if (len < size) {
-            memcpy(buf, fast, len + 1);
-            return len;
-        }
-        snprintf(buf, size, "%s", fast);
-        return size ? size - 1 : 0;
+        fast[len] = '\0';
+        return copy_cut(buf, size, fast);
     }
-    int n = 0;
     if (v == 0) /* what %.15g writes, sign included */
-        n = snprintf(buf, size, "%s", signbit(v) ? "-0" : "0");
-    else
-        for (int prec = 15; prec <= 17; prec++) {
-            n = snprintf(buf, size, "%.*g", prec, v);
-            if (strtod(buf, NULL) == v)
-                break;
-        }
+        return copy_cut(buf, size, signbit(v) ? "-0" : "0");
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }
