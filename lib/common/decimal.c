@@ -255,7 +255,10 @@ size_t meta_shortest_double(char *buf, size_t size, double v)
             fast[0] = '-';
             len++;
         }
-        fast[len] = '\0';
+        if (len < size) {
+            memcpy(buf, fast, len + 1);
+            return len;
+        }
         return copy_cut(buf, size, fast);
     }
     if (v == 0) /* what %.15g writes, sign included */
