@@ -5,6 +5,7 @@
  * analysis, and whether a row belongs to the subgroup being built.
  */
 #include "analysis_internal.h"
+#include "meta_decimal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -43,7 +44,7 @@ double analysis_parse_year(const char *text)
     if (!text)
         return NAN;
     char *end;
-    double y = strtod(text, &end);
+    double y = meta_strtod(text, &end);
     while (*end == ' ')
         end++;
     return end != text && *end == '\0' && isfinite(y) ? y : NAN;

@@ -6,6 +6,7 @@
  * comparison is made here.
  */
 #include "csv_reader.h"
+#include "meta_decimal.h"
 #include "pg_util.h"
 #include "runs_internal.h"
 
@@ -72,7 +73,7 @@ static double number_or_nan(const PGresult *res, int row, int col)
 {
     if (col < 0 || PQgetisnull(res, row, col))
         return NAN;
-    return strtod(PQgetvalue(res, row, col), NULL);
+    return meta_strtod(PQgetvalue(res, row, col), NULL);
 }
 
 void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result *out)

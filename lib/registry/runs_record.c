@@ -7,6 +7,7 @@
  */
 #include "csv_reader.h"
 #include "load_copy.h"
+#include "meta_decimal.h"
 #include "pg_util.h"
 #include "runs_internal.h"
 
@@ -35,13 +36,13 @@ static void integer(struct meta_load_buf *b, long long v)
     META_LOAD_BUF_LITERAL(b, "\t");
 }
 
-/* A double with the 17 digits that read back as the same value; NAN and
- * infinities as NULL. */
+/* A double with the fewest digits that read back as the same value; NAN
+ * and infinities as NULL. */
 static void number(struct meta_load_buf *b, double v, const char *end)
 {
     if (isfinite(v)) {
         char digits[40];
-        meta_load_buf_put(b, digits, (size_t)snprintf(digits, sizeof digits, "%.17g", v));
+        meta_load_buf_put(b, digits, meta_shortest_double(digits, sizeof digits, v));
     } else {
         META_LOAD_BUF_LITERAL(b, "\\N");
     }

@@ -7,6 +7,7 @@
  * the choices.
  */
 #include "close_match.h"
+#include "meta_decimal.h"
 #include "meta_select.h"
 #include "pg_util.h"
 #include "select_rows.h"
@@ -187,15 +188,18 @@ void meta_selection_release(struct meta_selection *sel)
         return;
     for (size_t i = 0; i < sel->count; i++) {
         struct meta_select_arm *a = &sel->arms[i];
-        free(a->trial);
-        free(a->label);
-        free(a->treatment);
+        if (!sel->arm_names) {
+            free(a->trial);
+            free(a->label);
+            free(a->treatment);
+        }
         free(a->year);
         free(a->by_value);
         free_attrs(a->attrs, a->n_attrs);
         free_strings(a->values, sel->n_attributes);
     }
     free(sel->arms);
+    free(sel->arm_names);
     for (size_t i = 0; i < sel->n_estimates; i++) {
         struct meta_select_estimate *e = &sel->estimates[i];
         free(e->trial);
@@ -262,7 +266,7 @@ static double number_or_nan(const PGresult *res, int row, int col)
 {
     if (PQgetisnull(res, row, col))
         return NAN;
-    return strtod(PQgetvalue(res, row, col), NULL);
+    return meta_strtod(PQgetvalue(res, row, col), NULL);
 }
 
 /* Appends "'a', 'b', ..." (at most MAX_LISTED, then "and N more") to buf. */

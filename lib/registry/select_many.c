@@ -250,6 +250,7 @@ static int listed(const char *name, const char *const *names, size_t n)
 struct arm_row {
     int row;
     struct meta_arm_info *arm;
+    enum meta_select_side side;
 };
 
 static int cmp_arm_row(const void *x, const void *y)
@@ -259,14 +260,6 @@ static int cmp_arm_row(const void *x, const void *y)
     if (a->trial_id != b->trial_id)
         return (a->trial_id > b->trial_id) - (a->trial_id < b->trial_id);
     return (a->arm_id > b->arm_id) - (a->arm_id < b->arm_id);
-}
-
-/* s, copied (NULL stays NULL); *oom set when the copy fails. */
-static char *dup_maybe(const char *s, int *oom)
-{
-    char *d = s ? strdup(s) : NULL;
-    *oom |= s && !d;
-    return d;
 }
 
 /* The value of attribute name of arm, copied into *out unless *out is set
@@ -283,22 +276,30 @@ static int arm_value(struct meta_arm_info *arm, const char *name, char **out,
     return META_OK;
 }
 
-/* Completes arm a (its result read from the row) from its arm's record:
- * trial, label, treatment, side, and where the result has none, the arm's
- * year, `by` value and values of the attributes asked for. META_EINVAL
- * for an arm's value that is not text (the query is then read alone). */
-static int join_arm(struct meta_arm_info *arm, const struct meta_select_query *q, size_t n_values,
-                    enum meta_select_side side, struct meta_select_arm *a, struct meta_error *err)
+/* s copied to *at, which moves past it and its NUL. */
+static char *copy_name(const char *s, char **at)
 {
-    int oom = 0;
+    size_t len = strlen(s) + 1;
+    char *d = memcpy(*at, s, len);
+    *at += len;
+    return d;
+}
+
+/* Completes arm a (its result read from the row) from its arm's record:
+ * trial, label, treatment (copied to *names, which moves past them), side,
+ * and where the result has none, the arm's year, `by` value and values of
+ * the attributes asked for. META_EINVAL for an arm's value that is not
+ * text (the query is then read alone). */
+static int join_arm(struct meta_arm_info *arm, const struct meta_select_query *q, size_t n_values,
+                    enum meta_select_side side, char **names, struct meta_select_arm *a,
+                    struct meta_error *err)
+{
     a->trial_id = arm->trial_id;
     a->side = side;
-    a->trial = dup_maybe(arm->trial, &oom);
-    a->label = dup_maybe(arm->label, &oom);
-    a->treatment = dup_maybe(arm->treatment, &oom);
+    a->trial = copy_name(arm->trial, names);
+    a->label = copy_name(arm->label, names);
+    a->treatment = copy_name(arm->treatment, names);
     if (n_values > 0 && !a->values && !(a->values = calloc(n_values, sizeof *a->values)))
-        oom = 1;
-    if (oom)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     int ret = arm_value(arm, "year", &a->year, err);
     if (ret == META_OK && q->by)
@@ -331,24 +332,28 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, int first,
             ret = meta_error_set(err, META_EINVAL, "an arm of the selection is gone");
             goto cleanup;
         }
-        if (listed(arm->treatment, q->treatments, q->n_treatments) ||
-            listed(arm->treatment, q->controls, q->n_controls))
-            rows[n++] = (struct arm_row){i, arm};
+        if (listed(arm->treatment, q->treatments, q->n_treatments))
+            rows[n++] = (struct arm_row){i, arm, META_SIDE_TREATMENT};
+        else if (listed(arm->treatment, q->controls, q->n_controls))
+            rows[n++] = (struct arm_row){i, arm, META_SIDE_CONTROL};
     }
     qsort(rows, n, sizeof *rows, cmp_arm_row);
-    if (n > 0 && !(sel->arms = calloc(n, sizeof *sel->arms))) {
+    size_t names_size = 0;
+    for (size_t k = 0; k < n; k++)
+        names_size += strlen(rows[k].arm->trial) + strlen(rows[k].arm->label) +
+                      strlen(rows[k].arm->treatment) + 3;
+    if (n > 0 &&
+        (!(sel->arms = calloc(n, sizeof *sel->arms)) || !(sel->arm_names = malloc(names_size)))) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
+    char *names = sel->arm_names;
     for (size_t k = 0; k < n && ret == META_OK; k++) {
         struct meta_select_arm *a = &sel->arms[sel->count++];
-        enum meta_select_side side = listed(rows[k].arm->treatment, q->treatments, q->n_treatments)
-                                         ? META_SIDE_TREATMENT
-                                         : META_SIDE_CONTROL;
         ret = meta_select_read_result(res, rows[k].row, cols, (const char *const *)sel->attributes,
                                       sel->n_attributes, a, err);
         if (ret == META_OK)
-            ret = join_arm(rows[k].arm, q, sel->n_attributes, side, a, err);
+            ret = join_arm(rows[k].arm, q, sel->n_attributes, rows[k].side, &names, a, err);
     }
 cleanup:
     free(rows);

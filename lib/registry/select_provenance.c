@@ -77,17 +77,21 @@ static void escaped(struct lines *b, const char *s)
         put(b, "\\N", 2);
         return;
     }
-    for (const char *p = s; *p; p++) {
-        const char *esc = *p == '\\'   ? "\\\\"
-                          : *p == '\t' ? "\\t"
-                          : *p == '\n' ? "\\n"
-                          : *p == '='  ? "\\e"
-                          : *p == ';'  ? "\\s"
-                                       : NULL;
-        if (esc)
-            put(b, esc, 2);
-        else
-            put(b, p, 1);
+    const char *start = s, *p = s;
+    for (;; p++) {
+        char c = *p;
+        if (c != '\0' && c != '\\' && c != '\t' && c != '\n' && c != '=' && c != ';')
+            continue;
+        put(b, start, (size_t)(p - start));
+        if (c == '\0')
+            return;
+        const char *esc = c == '\\'   ? "\\\\"
+                          : c == '\t' ? "\\t"
+                          : c == '\n' ? "\\n"
+                          : c == '='  ? "\\e"
+                                      : "\\s";
+        put(b, esc, 2);
+        start = p + 1;
     }
 }
 
@@ -231,28 +235,32 @@ int meta_selection_fingerprint(const struct meta_selection *sel, char out[META_F
     field(&b, sel->outcome);
     field(&b, sel->timepoint);
     put(&b, "\n", 1);
+    /* The head, then the lines sorted, each ended by a line feed, hashed
+     * in one piece. */
     int ret = META_ENOMEM;
-    EVP_MD_CTX *md = NULL;
     const char **sorted = NULL;
-    if (b.oom || !(sorted = malloc((b.n ? b.n : 1) * sizeof *sorted)) || !(md = EVP_MD_CTX_new()) ||
-        EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(md, b.text + head, b.len - head) != 1)
+    char *text = NULL;
+    if (b.oom || !(sorted = malloc((b.n ? b.n : 1) * sizeof *sorted)) || !(text = malloc(b.len)))
         goto cleanup;
+    size_t used = b.len - head;
+    memcpy(text, b.text + head, used);
     for (size_t i = 0; i < b.n; i++)
         sorted[i] = b.text + b.starts[i];
     qsort(sorted, b.n, sizeof *sorted, by_line);
-    for (size_t i = 0; i < b.n; i++)
-        if (EVP_DigestUpdate(md, sorted[i], strlen(sorted[i])) != 1 ||
-            EVP_DigestUpdate(md, "\n", 1) != 1)
-            goto cleanup;
+    for (size_t i = 0; i < b.n; i++) {
+        size_t n = strlen(sorted[i]); /* its NUL's place takes the line feed */
+        memcpy(text + used, sorted[i], n);
+        text[used + n] = '\n';
+        used += n + 1;
+    }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned len = 0;
-    if (EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32)
+    if (EVP_Digest(text, used, digest, &len, EVP_sha256(), NULL) != 1 || len != 32)
         goto cleanup;
     meta_load_sha256_hex(digest, out);
     ret = META_OK;
 cleanup:
-    EVP_MD_CTX_free(md);
+    free(text);
     free(sorted);
     free(b.text);
     free(b.starts);

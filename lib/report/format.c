@@ -1,176 +1,18 @@
 /*
  * The text forms of values that every machine-readable output shares: the
- * shortest decimal that reads back as the same double (CSV, JSON), and the
- * RFC 4180 field (the CSV of a result, `meta list --format csv`). A JSON
- * result holds a few hundred numbers, and printf's %g with a strtod to
- * check each try cost more than the rest of writing it: the usual
- * magnitudes are done in exact 128-bit integer arithmetic instead, with the
- * same digits as a result.
+ * shortest decimal that reads back as the same double (CSV, JSON; written
+ * by meta_shortest_double), and the RFC 4180 field (the CSV of a result,
+ * `meta list --format csv`).
  */
+#include "meta_decimal.h"
 #include "meta_report.h"
 
-#include <math.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-__extension__ typedef unsigned __int128 u128;
-
-/* 10^k for 0 <= k <= 19: every one that fits 64 bits. */
-static const uint64_t pow10_u64[20] = {1u,
-                                       10u,
-                                       100u,
-                                       1000u,
-                                       10000u,
-                                       100000u,
-                                       1000000u,
-                                       10000000u,
-                                       100000000u,
-                                       1000000000u,
-                                       10000000000u,
-                                       100000000000u,
-                                       1000000000000u,
-                                       10000000000000u,
-                                       100000000000000u,
-                                       1000000000000000u,
-                                       10000000000000000u,
-                                       100000000000000000u,
-                                       1000000000000000000u,
-                                       10000000000000000000u};
-
-/* 10^k for 0 <= k <= 21, exactly. */
-static u128 pow10_u128(int k)
-{
-    return k <= 19 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * pow10_u64[k - 19];
-}
-
-/* Writes the p significant digits of d (10^(p-1) <= d < 10^p), whose
- * first digit is in the place 10^x, as printf's %.{p}g would: fixed or
- * exponential notation, trailing zeros and a bare point dropped. */
-static size_t put_g(char *out, uint64_t d, int p, int x)
-{
-    char digits[24];
-    for (int i = p - 1; i >= 0; i--, d /= 10)
-        digits[i] = (char)('0' + d % 10);
-    int n = p;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    size_t len = 0;
-    if (x < -4 || x >= p) {
-        out[len++] = digits[0];
-        if (n > 1) {
-            out[len++] = '.';
-            memcpy(out + len, digits + 1, (size_t)(n - 1));
-            len += (size_t)(n - 1);
-        }
-        len += (size_t)sprintf(out + len, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
-    } else if (x >= 0) {
-        memcpy(out + len, digits, (size_t)(x + 1));
-        len += (size_t)(x + 1);
-        if (n > x + 1) {
-            out[len++] = '.';
-            memcpy(out + len, digits + x + 1, (size_t)(n - x - 1));
-            len += (size_t)(n - x - 1);
-        }
-    } else {
-        out[len++] = '0';
-        out[len++] = '.';
-        for (int z = 0; z < -x - 1; z++)
-            out[len++] = '0';
-        memcpy(out + len, digits, (size_t)n);
-        len += (size_t)n;
-    }
-    out[len] = '\0';
-    return len;
-}
-
-/* Whether m / 2^s >= 10^x, exactly (-21 <= x <= 15, s <= 74). */
-static int at_least_pow10(uint64_t m, int s, int x)
-{
-    if (x >= 0)
-        return (u128)m >= (pow10_u128(x) << s);
-    return (u128)m * pow10_u128(-x) >= ((u128)1 << s);
-}
-
-/*
- * What the loop over %.15g, %.16g and %.17g with strtod gives, for a
- * positive normal v with 1e-5 <= v < 1e15, into out (at least 32 bytes):
- * v = m 2^-s exactly and 10^x <= v < 10^(x+1); for each precision p its
- * p-digit decimal d 10^k (k = x - p + 1) is m 10^-k / 2^s rounded half to
- * even (printf's rounding of the exact value; d = 10^p carries into the
- * next power of ten), and it reads back as v when it lies within half a
- * gap of v (on the boundary only when m is even: strtod's tie rule). Scaled
- * by 10^-k 2^(s+2), every quantity is an integer below 2^128. Returns 0 when
- * v is outside that range, and the caller takes the slow path.
- */
-static size_t shortest_fast(char *out, double v)
-{
-    if (!(v >= 1e-5 && v < 1e15))
-        return 0;
-    int e2;
-    double f = frexp(v, &e2);
-    uint64_t m = (uint64_t)ldexp(f, 53); /* 2^52 <= m < 2^53 */
-    int s = 53 - e2;                     /* v = m / 2^s, 3 <= s <= 70 here */
-    int x = (int)floor(log10(v));
-    if (!at_least_pow10(m, s, x))
-        x--;
-    else if (x < 14 && at_least_pow10(m, s, x + 1))
-        x++;
-    for (int p = 15; p <= 17; p++) {
-        int k = x - p + 1;
-        if (k > 0 || k < -21)
-            return 0;
-        u128 scale = pow10_u128(-k);
-        u128 num = (u128)m * scale; /* v 10^-k 2^s */
-        u128 d = num >> s;
-        u128 rem = num - (d << s), half = (u128)1 << (s - 1);
-        if (rem > half || (rem == half && (d & 1)))
-            d++;
-        /* d 10^k against v, both times 10^-k 2^(s+2). */
-        u128 c = d << (s + 2), w = num << 2;
-        u128 gap_up = scale << 1, gap_down = m == ((uint64_t)1 << 52) ? scale : scale << 1;
-        int even = (m & 1) == 0;
-        int back = c >= w ? (c - w < gap_up || (c - w == gap_up && even))
-                          : (w - c < gap_down || (w - c == gap_down && even));
-        if (!back)
-            continue;
-        if (d == pow10_u128(p))
-            return put_g(out, (uint64_t)(d / 10), p, x + 1);
-        return put_g(out, (uint64_t)d, p, x);
-    }
-    return 0;
-}
 
 void meta_format_double(char *buf, size_t size, double v)
 {
-    if (!isfinite(v)) {
-        if (size)
-            buf[0] = '\0';
-        return;
-    }
-    char fast[40];
-    size_t len = v < 0 ? shortest_fast(fast + 1, -v) : shortest_fast(fast, v);
-    if (len > 0) {
-        if (v < 0) {
-            fast[0] = '-';
-            len++;
-        }
-        if (len < size)
-            memcpy(buf, fast, len + 1);
-        else
-            snprintf(buf, size, "%s", fast);
-        return;
-    }
-    if (v == 0) { /* what %.15g writes, sign included */
-        snprintf(buf, size, "%s", signbit(v) ? "-0" : "0");
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
+    meta_shortest_double(buf, size, v);
 }
 
 void meta_csv_field(FILE *out, const char *s)

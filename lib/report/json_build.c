@@ -122,8 +122,10 @@ struct meta_jv *meta_jbool(struct meta_jb *b, int v)
 static struct meta_jv *jlist(struct meta_jb *b, enum meta_jkind kind)
 {
     struct meta_jv *o = jnew(b, kind);
-    if (o)
+    if (o) {
         o->u.list.first = o->u.list.last = NULL;
+        o->u.list.keys = 0;
+    }
     return o;
 }
 
@@ -188,29 +190,40 @@ struct meta_jv *meta_jfrom_c(struct meta_jb *b, struct json_object *o)
     return v;
 }
 
+/* One of 64 bits for a key, from its length and its first and last bytes. */
+static uint64_t key_bit(const char *key, size_t len)
+{
+    unsigned h = (unsigned)len * 31u;
+    if (len > 0)
+        h += (unsigned char)key[0] * 7u + (unsigned char)key[len - 1];
+    return (uint64_t)1 << (h & 63);
+}
+
 void meta_jput(struct meta_jb *b, struct meta_jv *obj, const char *key, struct meta_jv *val)
 {
     if (!obj || obj->kind != META_JV_OBJ || (!val && !(val = jnew(b, META_JV_NULL)))) {
         b->oom = 1;
         return;
     }
-    /* A key the object has keeps its place and takes the new value. */
-    struct meta_jv **at = &obj->u.list.first;
-    for (; *at; at = &(*at)->next)
-        if ((*at)->key[0] == key[0] && strcmp((*at)->key, key) == 0)
-            break;
-    if (*at) {
-        val->key = (*at)->key;
-        val->next = (*at)->next;
-        if (obj->u.list.last == *at)
-            obj->u.list.last = val;
-        *at = val;
-        return;
-    }
-    if (!(val->key = jcopy(b, key, strlen(key)))) {
+    /* A key the object has keeps its place and takes the new value; the
+     * object's key bits tell most new keys without a look at the others. */
+    size_t len = strlen(key);
+    uint64_t bit = key_bit(key, len);
+    for (struct meta_jv **at = &obj->u.list.first; (obj->u.list.keys & bit) && *at;
+         at = &(*at)->next)
+        if ((*at)->key[0] == key[0] && strcmp((*at)->key, key) == 0) {
+            val->key = (*at)->key;
+            val->next = (*at)->next;
+            if (obj->u.list.last == *at)
+                obj->u.list.last = val;
+            *at = val;
+            return;
+        }
+    if (!(val->key = jcopy(b, key, len))) {
         b->oom = 1;
         return;
     }
+    obj->u.list.keys |= bit;
     val->next = NULL;
     if (obj->u.list.last)
         obj->u.list.last->next = val;

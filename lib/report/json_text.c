@@ -6,6 +6,7 @@
  * costs one allocation and one write.
  */
 #include "json_value.h"
+#include "meta_decimal.h"
 #include "meta_report.h"
 
 #include <json-c/json.h>
@@ -122,10 +123,8 @@ static void put_value(struct jbuf *o, const struct meta_jv *v, int level, int pr
         PUT_LITERAL(o, "null");
         return;
     case META_JV_NUM: /* written in place */
-        if (room(o, sizeof text)) {
-            meta_format_double(o->s + o->len, sizeof text, v->u.num);
-            o->len += strlen(o->s + o->len);
-        }
+        if (room(o, sizeof text))
+            o->len += meta_shortest_double(o->s + o->len, sizeof text, v->u.num);
         return;
     case META_JV_INT:
         n = snprintf(text, sizeof text, "%lld", v->u.integer);

@@ -9,6 +9,8 @@
 
 #include "meta_json_build.h"
 
+#include <stdint.h>
+
 enum meta_jkind {
     META_JV_NULL,
     META_JV_NUM,  /* u.num, finite: meta_format_double's digits */
@@ -34,6 +36,7 @@ struct meta_jv {
         } text;
         struct {
             struct meta_jv *first, *last;
+            uint64_t keys; /* an object's: bit (key_bit) of each key it has */
         } list;
     } u;
 };

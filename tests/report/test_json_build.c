@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,23 @@ static void test_key_twice(void)
     put(o, "d", integer(4));
     put(o, "c", integer(33));
     check(o);
+    /* Many keys, more than an object's 64 key bits tell apart, alike in
+     * length, first and last byte; each third given again, some twice. */
+    struct pair many = obj();
+    char key[16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "k%03dz", i);
+        put(many, key, integer(i));
+    }
+    for (int i = 0; i < 300; i += 3) {
+        snprintf(key, sizeof key, "k%03dz", i);
+        put(many, key, integer(-i));
+        if (i % 2)
+            put(many, key, str("again"));
+    }
+    put(many, "", integer(1));
+    put(many, "", integer(2));
+    check(many);
 }
 
 static void test_from_json_c(void)

@@ -145,6 +145,9 @@ struct meta_selection {
      * what each arm's and estimate's `values` hold. */
     char **attributes;
     size_t n_attributes;
+    /* When set (meta_db_select_many), one block that holds the trial, label
+     * and treatment of every arm, which then are not freed one by one. */
+    char *arm_names;
 };
 
 /* Sets every field of sel to empty. */
