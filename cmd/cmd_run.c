@@ -141,7 +141,9 @@ struct run_ctx {
     /* An open addressing hash set over claimed: index + 1 (0 free), cap_slots
      * slots, so that checking thousands of outputs stays linear. */
     size_t *slots, cap_slots;
-    int width; /* of the path column of the lines printed */
+    int width;    /* of the path column of the lines printed */
+    size_t batch; /* META_RUN_BATCH, or 0 for the pipeline's default */
+    int threads;  /* META_RUN_THREADS: 1, or 2 (the default) */
 };
 
 static int add_entry(struct entries *list, const char *path, const char *real, const char *problem)
@@ -904,9 +906,34 @@ static void print_done(void *arg, size_t first, size_t n)
     fflush(stdout);
 }
 
+/* Reads the switches tests use to compare the pipeline's ways of running
+ * (README): META_RUN_THREADS=1 or 2 threads, META_RUN_BATCH=N analyses a
+ * batch (1 to 256). Unset is the default; any other value is refused. */
+static int read_switches(struct run_ctx *ctx)
+{
+    const char *threads = getenv("META_RUN_THREADS"), *batch = getenv("META_RUN_BATCH");
+    ctx->threads = 2;
+    ctx->batch = 0;
+    if (threads) {
+        if (strcmp(threads, "1") != 0 && strcmp(threads, "2") != 0)
+            return cli_usage_error("run", "META_RUN_THREADS is '%s': give 1 or 2", threads);
+        ctx->threads = threads[0] - '0';
+    }
+    if (batch) {
+        char *end;
+        errno = 0;
+        long size = strtol(batch, &end, 10);
+        if (end == batch || *end || errno || size < 1 || size > META_PIPELINE_BATCH)
+            return cli_usage_error("run",
+                                   "META_RUN_BATCH is '%s': give a whole number from 1 to %d",
+                                   batch, META_PIPELINE_BATCH);
+        ctx->batch = (size_t)size;
+    }
+    return CLI_CONTINUE;
+}
+
 /* Runs the ready items, batch by batch on two threads (meta_run_pipeline.h),
- * and prints every item's line in order. For tests: META_RUN_THREADS=1
- * keeps them on one thread, META_RUN_BATCH=N (1 to 256) makes batches of N. */
+ * and prints every item's line in order. */
 static int run_items(struct run_ctx *ctx, struct item *items, char **lines, size_t n)
 {
     const struct meta_analysis_request **reqs = calloc(n ? n : 1, sizeof *reqs);
@@ -919,15 +946,13 @@ static int run_items(struct run_ctx *ctx, struct item *items, char **lines, size
         items[i].af.req.rob = items[i].af.rob; /* the forest plots' judgements */
         reqs[i] = &items[i].af.req;
     }
-    const char *threads = getenv("META_RUN_THREADS"), *batch = getenv("META_RUN_BATCH");
-    long size = batch ? strtol(batch, NULL, 10) : 0;
     struct meta_pipeline p = {
         .db = ctx->db,
         .reqs = reqs,
         .n = n,
         .spell = meta_analysis_file_spell,
-        .batch = size > 0 && size <= META_PIPELINE_BATCH ? (size_t)size : 0,
-        .threads = threads && strcmp(threads, "1") == 0 ? 1 : 2,
+        .batch = ctx->batch,
+        .threads = ctx->threads,
         .each = run_one,
         .done = print_done,
         .ctx = &pass,
@@ -970,6 +995,9 @@ int cmd_run(int argc, char **argv)
         status = cli_usage_error("run", "--out needs a directory");
         goto cleanup;
     }
+    if ((status = read_switches(&ctx)) != CLI_CONTINUE)
+        goto cleanup;
+    status = 0;
     if (!ctx.record_db) {
         const char *env = getenv("META_RECORD_DB");
         ctx.record_db = env && *env ? env : NULL;

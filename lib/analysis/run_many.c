@@ -95,6 +95,11 @@ void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *ba
         meta_select_batch_poll(db, &batch->sel);
 }
 
+void meta_analysis_batch_wait(struct meta_db *db, struct meta_analysis_batch *batch, int wake_fd)
+{
+    meta_select_batch_wait(db, batch && batch->sent ? &batch->sel : NULL, wake_fd);
+}
+
 int meta_analysis_run_many_finish(struct meta_db *db, struct meta_analysis_batch *batch,
                                   struct meta_analysis *ans, struct meta_request_error *errs,
                                   int *status, struct meta_error *err)

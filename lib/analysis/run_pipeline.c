@@ -2,18 +2,21 @@
  * The batches of meta_run_pipeline.h on two threads. The caller's thread
  * owns the connection: while a second thread computes batch k and hands
  * each analysis to the caller's callback, it reads batch k+1's selections
- * off the connection (decoding rows, joining arms), sends batch k+2's
- * statement at once so that the server never waits, and reads what the
- * server sends of it until batch k is done. Only the statement of k+2 and
- * what the socket holds of its rows exist beside the two batches in memory.
- * The connection is never touched by the second thread; each analysis and
- * its selection are its own memory.
+ * off the connection (decoding rows, joining arms), then sends batch k+2's
+ * statement and reads its rows as the server sends them, sleeping between
+ * them, until batch k is done. Beside the two batches, memory holds k+2's
+ * statement and the rows of it libpq has read. The connection is never
+ * touched by the second thread; each analysis and its selection are its
+ * own memory.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "meta_run_pipeline.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
+#include <unistd.h>
 
 /* One batch on its way: the requests of p->reqs[first .. first + n - 1]
  * that are given (m of them), their analyses and failures. */
@@ -105,12 +108,12 @@ static void stage_compute(struct stage *s)
     }
 }
 
-/* The second thread, computing one batch: says when it is done. */
+/* The second thread, computing one batch: says when it is done by a byte
+ * on a pipe, so that the caller can sleep in poll(2) on that pipe and the
+ * connection at once. */
 struct worker {
     pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t done_cond;
-    int done;
+    int wake[2]; /* read end, write end */
     struct stage *stage;
 };
 
@@ -118,47 +121,29 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     stage_compute(w->stage);
-    pthread_mutex_lock(&w->lock);
-    w->done = 1;
-    pthread_cond_signal(&w->done_cond);
-    pthread_mutex_unlock(&w->lock);
+    ssize_t r;
+    do
+        r = write(w->wake[1], "", 1);
+    while (r < 0 && errno == EINTR);
     return NULL;
 }
 
 /* Starts the second thread on stage s; 0 when it cannot start. */
 static int worker_start(struct worker *w, struct stage *s)
 {
-    w->done = 0;
     w->stage = s;
     return pthread_create(&w->thread, NULL, worker_main, w) == 0;
 }
 
 /* Waits for the second thread, reading the rows of `sent` (NULL: none) as
- * the server sends them, every 200 microseconds at most. */
+ * the server sends them and sleeping between them. */
 static void worker_wait(struct worker *w, const struct stage *sent)
 {
-    pthread_mutex_lock(&w->lock);
-    while (!w->done) {
-        if (sent && sent->batch) {
-            pthread_mutex_unlock(&w->lock);
-            meta_analysis_batch_poll(sent->p->db, sent->batch);
-            pthread_mutex_lock(&w->lock);
-            if (w->done)
-                break;
-            struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_nsec += 200000;
-            if (until.tv_nsec >= 1000000000) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&w->done_cond, &w->lock, &until);
-        } else {
-            pthread_cond_wait(&w->done_cond, &w->lock);
-        }
-    }
-    pthread_mutex_unlock(&w->lock);
+    char byte;
+    meta_analysis_batch_wait(w->stage->p->db, sent ? sent->batch : NULL, w->wake[0]);
     pthread_join(w->thread, NULL);
+    while (read(w->wake[0], &byte, 1) < 0 && errno == EINTR)
+        ;
 }
 
 /* Without memory for the batches: every request given fails. */
@@ -197,17 +182,8 @@ void meta_analysis_run_pipeline(const struct meta_pipeline *p)
         fail_all(p, size);
         goto cleanup;
     }
-    if (threads) {
-        pthread_condattr_t attr;
-        pthread_condattr_init(&attr);
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-        threads = pthread_mutex_init(&w.lock, NULL) == 0;
-        if (threads && pthread_cond_init(&w.done_cond, &attr) != 0) {
-            pthread_mutex_destroy(&w.lock);
-            threads = 0;
-        }
-        pthread_condattr_destroy(&attr);
-    }
+    if (threads)
+        threads = pipe2(w.wake, O_CLOEXEC) == 0;
     /* Batch k is in st[k % 3]: k computed, k + 1 read, k + 2 sent. */
     stage_send(&st[0], 0, cap);
     stage_receive(&st[0]);
@@ -232,8 +208,8 @@ void meta_analysis_run_pipeline(const struct meta_pipeline *p)
             p->done(p->ctx, cur->first, cur->n);
     }
     if (threads) {
-        pthread_cond_destroy(&w.done_cond);
-        pthread_mutex_destroy(&w.lock);
+        close(w.wake[0]);
+        close(w.wake[1]);
     }
 cleanup:
     for (int i = 0; i < 3; i++)

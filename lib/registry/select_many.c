@@ -15,7 +15,9 @@
 #include "select_arms.h"
 #include "select_rows.h"
 
+#include <errno.h>
 #include <json-c/json.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -552,6 +554,26 @@ void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch)
     /* A failure shows when the rows are read. */
     if (batch->sent)
         (void)PQconsumeInput(meta_db_pg(db));
+}
+
+void meta_select_batch_wait(struct meta_db *db, const struct meta_select_batch *batch, int wake_fd)
+{
+    PGconn *conn = meta_db_pg(db);
+    int sock = batch && batch->sent ? PQsocket(conn) : -1;
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = wake_fd, .events = POLLIN}, {.fd = sock, .events = POLLIN}};
+        if (poll(fds, sock >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            sock = -1; /* cannot watch the connection: wait for wake_fd alone */
+            continue;
+        }
+        if (fds[0].revents)
+            return;
+        /* A connection that fails is not watched again; its rows say why. */
+        if (fds[1].revents && (!PQconsumeInput(conn) || (fds[1].revents & (POLLERR | POLLHUP))))
+            sock = -1;
+    }
 }
 
 void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch)

@@ -102,4 +102,13 @@ grep -oE "^ok   [^ ]*" <<<"$out" | sed 's/^ok   //' >"$work/changed"
 printf '%s\n' "$dir"/f_0{00,12,24,36,48,60}.ini >"$work/changed_expected"
 cmp -s "$work/changed" "$work/changed_expected" && ok "--changed: the six changed, in order" ||
     not_ok "--changed ran $(tr '\n' ' ' <"$work/changed")"
+
+# The switches take only what they say; anything else is a usage error
+# before anything is read or written.
+for bad in "META_RUN_BATCH=0" "META_RUN_BATCH=257" "META_RUN_BATCH=abc" "META_RUN_BATCH=7x" \
+    "META_RUN_BATCH=" "META_RUN_THREADS=0" "META_RUN_THREADS=yes"; do
+    run env "$bad" "$META" run --db "$DB" --out "$work/out/refused" "$dir"
+    expect "$bad is refused" 2 "error: ${bad%%=*} is '${bad#*=}': give"
+    [[ ! -e $work/out/refused ]] && ok "$bad: nothing written" || not_ok "$bad: outputs written"
+done
 finish

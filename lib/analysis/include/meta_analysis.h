@@ -385,4 +385,9 @@ void meta_analysis_batch_free(struct meta_db *db, struct meta_analysis_batch *ba
  * what the connection holds). batch may be NULL. */
 void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *batch);
 
+/* Between _send and _finish, while another thread works: reads the rows
+ * as the server sends them, sleeping between them, until wake_fd is
+ * readable (meta_select_batch_wait). batch may be NULL: waits for wake_fd. */
+void meta_analysis_batch_wait(struct meta_db *db, struct meta_analysis_batch *batch, int wake_fd);
+
 #endif

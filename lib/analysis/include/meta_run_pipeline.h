@@ -45,8 +45,8 @@ struct meta_pipeline {
 
 /*
  * Runs p->reqs: batch after batch, each batch's selections sent to p->db
- * before the previous batch is computed, and read while it is, with at
- * most two batches in memory. Every request given gets one call of p->each
+ * before the previous batch is computed, and read while it is: two batches
+ * in memory, and what libpq has read of a third. Every request given gets one call of p->each
  * (failures of the batch as a whole, a lost connection or memory, included)
  * and every batch one call of p->done after the calls of p->each for it.
  * When a second thread cannot start, the caller's thread does it all.

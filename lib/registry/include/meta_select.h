@@ -240,6 +240,14 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
  * server from waiting on a full connection while the caller works. */
 void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch);
 
+/* Reads the batch's rows as the server sends them, sleeping in poll(2)
+ * between them, until wake_fd is readable (nothing is read from wake_fd).
+ * For a caller waiting on other work: the server never waits on a full
+ * connection, and nothing spins once its rows are all in. A failure of
+ * the connection shows when the rows are read. batch may be NULL (or not
+ * sent): waits for wake_fd alone. */
+void meta_select_batch_wait(struct meta_db *db, const struct meta_select_batch *batch, int wake_fd);
+
 /* Drops a batch that is not to be finished: reads and discards any rows
  * on their way, and frees it. */
 void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch);
