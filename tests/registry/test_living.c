@@ -297,6 +297,17 @@ static int same_text(const char *x, const char *y)
     return (!x && !y) || (x && y && strcmp(x, y) == 0);
 }
 
+/* Asserts that two rows' attributes are the same, in the same order. */
+static void expect_same_attrs(const struct meta_select_attr *x, size_t nx,
+                              const struct meta_select_attr *y, size_t ny)
+{
+    CU_ASSERT_EQUAL_FATAL(nx, ny);
+    for (size_t j = 0; j < nx; j++) {
+        CU_ASSERT_STRING_EQUAL(x[j].name, y[j].name);
+        CU_ASSERT_STRING_EQUAL(x[j].value, y[j].value);
+    }
+}
+
 /* Asserts that two selections hold the same rows. */
 static void expect_same(const struct meta_selection *a, const struct meta_selection *b)
 {
@@ -323,11 +334,7 @@ static void expect_same(const struct meta_selection *a, const struct meta_select
                   memcmp(&x->sd, &y->sd, sizeof x->sd) == 0 &&
                   memcmp(&x->events, &y->events, sizeof x->events) == 0 &&
                   memcmp(&x->total, &y->total, sizeof x->total) == 0);
-        CU_ASSERT_EQUAL_FATAL(x->n_attrs, y->n_attrs);
-        for (size_t j = 0; j < x->n_attrs; j++) {
-            CU_ASSERT_STRING_EQUAL(x->attrs[j].name, y->attrs[j].name);
-            CU_ASSERT_STRING_EQUAL(x->attrs[j].value, y->attrs[j].value);
-        }
+        expect_same_attrs(x->attrs, x->n_attrs, y->attrs, y->n_attrs);
         CU_ASSERT((x->values == NULL) == (y->values == NULL));
     }
     CU_ASSERT_EQUAL_FATAL(a->n_attributes, b->n_attributes);
@@ -358,11 +365,7 @@ static void expect_same(const struct meta_selection *a, const struct meta_select
         const double ys[] = {y->estimate, y->se,          y->ci_lower, y->ci_upper,
                              y->level,    y->n_treatment, y->n_control};
         CU_ASSERT(memcmp(xs, ys, sizeof xs) == 0);
-        CU_ASSERT_EQUAL_FATAL(x->n_attrs, y->n_attrs);
-        for (size_t j = 0; j < x->n_attrs; j++) {
-            CU_ASSERT_STRING_EQUAL(x->attrs[j].name, y->attrs[j].name);
-            CU_ASSERT_STRING_EQUAL(x->attrs[j].value, y->attrs[j].value);
-        }
+        expect_same_attrs(x->attrs, x->n_attrs, y->attrs, y->n_attrs);
         CU_ASSERT((x->values == NULL) == (y->values == NULL));
     }
 }
