@@ -644,6 +644,15 @@ static int read_estimate(const PGresult *res, int i, const int *c, size_t n_valu
     return read_attrs(res, i, c[C_ATTRS], &e->attrs, &e->n_attrs, NULL, 0, NULL, err);
 }
 
+int meta_select_columns_as(const PGresult *res, const char *const *names, int *c,
+                           struct meta_error *err)
+{
+    for (int k = 0; k < NCOLS; k++)
+        if ((c[k] = PQfnumber(res, names[k])) < 0)
+            return meta_error_set(err, META_EDB, "the selection query lacks column '%s'", names[k]);
+    return META_OK;
+}
+
 int meta_select_columns(const PGresult *res, int *c, struct meta_error *err)
 {
     static const char *const names[NCOLS] = {
@@ -651,10 +660,7 @@ int meta_select_columns(const PGresult *res, int *c, struct meta_error *err)
         "mean",        "sd",       "events",   "total",  "year",        "by_value",     "attrs",
         "attr_values", "control",  "measure",  "method", "log_scale",   "estimate",     "se",
         "se_given",    "ci_lower", "ci_upper", "level",  "n_treatment", "n_control",    "load_id"};
-    for (int k = 0; k < NCOLS; k++)
-        if ((c[k] = PQfnumber(res, names[k])) < 0)
-            return meta_error_set(err, META_EDB, "the selection query lacks column '%s'", names[k]);
-    return META_OK;
+    return meta_select_columns_as(res, names, c, err);
 }
 
 int meta_select_read(const PGresult *res, const int *c, int first, int last,

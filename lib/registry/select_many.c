@@ -67,20 +67,21 @@ static const char resolve_sql[] =
     "      FROM outcomes o WHERE o.name = q.outcome OFFSET 0) m"
     "   WHERE m.tp IS NOT NULL) ";
 
-/* One 's' row per resolved query: its time point and the outcome's kind.
- * Its trial_id is NULL, so it sorts after the query's rows. */
+/*
+ * The rows of all kinds share one narrow shape (batch_columns below): the
+ * arm rows' numbers and the estimates' first five share num1..num5, id is
+ * an estimate's trial_id and a result's arm_id, and the 's' row gives its
+ * time point and kind in trial and treatment. One 's' row per resolved
+ * query; its id is NULL, so it sorts after the query's rows.
+ */
 static const char status_sql[] =
-    "SELECT 's' AS row_kind, r.qi, NULL::bigint AS trial_id, NULL::text AS trial,"
-    "       NULL::bigint AS arm_id, NULL::text AS label, NULL::text AS treatment,"
-    "       NULL::boolean AS is_treatment, NULL::float8 AS n, NULL::float8 AS mean,"
-    "       NULL::float8 AS sd, NULL::float8 AS events, NULL::float8 AS total,"
+    "SELECT 's' AS row_kind, r.qi, NULL::bigint AS id, r.tp AS trial, r.kind AS treatment,"
+    "       NULL::boolean AS is_treatment, NULL::float8 AS num1, NULL::float8 AS num2,"
+    "       NULL::float8 AS num3, NULL::float8 AS num4, NULL::float8 AS num5,"
     "       NULL::text AS year, NULL::text AS by_value, NULL::text AS attrs,"
-    "       NULL::bigint AS load_id, NULL::text AS attr_values, NULL::text AS control, NULL::text "
-    "AS measure,"
-    "       NULL::text AS method, NULL::boolean AS log_scale, NULL::float8 AS estimate,"
-    "       NULL::float8 AS se, NULL::boolean AS se_given, NULL::float8 AS ci_lower,"
-    "       NULL::float8 AS ci_upper, NULL::float8 AS level, NULL::float8 AS n_treatment,"
-    "       NULL::float8 AS n_control, r.tp AS resolved_tp, r.kind AS outcome_kind"
+    "       NULL::bigint AS load_id, NULL::text AS attr_values, NULL::text AS control,"
+    "       NULL::text AS measure, NULL::text AS method, NULL::boolean AS log_scale,"
+    "       NULL::boolean AS se_given, NULL::float8 AS n_treatment, NULL::float8 AS n_control"
     "  FROM r";
 
 /* The result rows of the queries of one kind: the numbers, the load, the
@@ -92,9 +93,9 @@ static const char status_sql[] =
  * input). */
 static const char arms_sql_fmt[] =
     " UNION ALL "
-    "SELECT 'a', r.qi, NULL, NULL, c.arm_id, NULL, NULL, NULL, %s,"
-    "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id, NULL,"
-    "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    "SELECT 'a', r.qi, c.arm_id, NULL, NULL, NULL, %s,"
+    "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id,"
+    "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp"
     "          AND EXISTS (SELECT FROM arms m WHERE m.arm_id = x.arm_id"
@@ -107,21 +108,20 @@ static const char binary_values[] = "NULL, NULL, NULL, c.events::float8, c.total
 /* The estimate rows, both ways round, and the order of all rows. */
 static const char estimates_sql[] =
     " UNION ALL "
-    "SELECT 'e', r.qi, e.trial_id, t.name, NULL, NULL, e.treatment,"
-    "       e.treatment = ANY (r.tr), NULL, NULL, NULL, NULL, NULL,"
+    "SELECT 'e', r.qi, e.trial_id, t.name, e.treatment, e.treatment = ANY (r.tr),"
+    "       e.estimate, e.se, e.ci_lower, e.ci_upper, e.level,"
     "       e.attributes ->> 'year', e.attributes ->> r.by, e.attributes::text, e.load_id,"
     "       CASE WHEN r.at IS NOT NULL THEN"
     "         (SELECT json_agg(e.attributes ->> u.n ORDER BY u.i)"
     "            FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
-    "       e.control, e.measure, e.method, e.log_scale, e.estimate, e.se, e.se_given,"
-    "       e.ci_lower, e.ci_upper, e.level, e.n_treatment::float8, e.n_control::float8,"
-    "       NULL, NULL"
+    "       e.control, e.measure, e.method, e.log_scale, e.se_given,"
+    "       e.n_treatment::float8, e.n_control::float8"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM estimate_results x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp"
     "          AND ((x.treatment = ANY (r.tr) AND x.control = ANY (r.ct))"
     "            OR (x.treatment = ANY (r.ct) AND x.control = ANY (r.tr))) OFFSET 0) e"
     "  JOIN trials t ON t.trial_id = e.trial_id"
-    " ORDER BY qi, row_kind, trial_id, arm_id, treatment, control";
+    " ORDER BY qi, row_kind, id, treatment, control";
 
 /* The whole statement into sql (size bytes). */
 static void many_sql(char *sql, size_t size)
@@ -225,14 +225,14 @@ static struct json_object *queries_json(const struct meta_select_query *q, size_
 static int set_outcome(const PGresult *res, int r, const struct meta_select_query *q,
                        struct meta_selection *sel, struct meta_error *err)
 {
-    const char *kind = meta_pg_text(res, r, "outcome_kind");
+    const char *kind = meta_pg_text(res, r, "treatment");
     sel->binary = strcmp(kind, "binary") == 0;
     sel->kind = sel->binary                          ? META_KIND_BINARY
                 : strcmp(kind, "continuous") == 0    ? META_KIND_CONTINUOUS
                 : strcmp(kind, "time-to-event") == 0 ? META_KIND_TIME_TO_EVENT
                                                      : META_KIND_GENERIC;
     sel->outcome = strdup(q->outcome);
-    sel->timepoint = strdup(meta_pg_text(res, r, "resolved_tp"));
+    sel->timepoint = strdup(meta_pg_text(res, r, "trial"));
     if (!sel->outcome || !sel->timepoint || meta_select_copy_names(q, sel) != META_OK)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     return META_OK;
@@ -379,6 +379,15 @@ static int fetch_arms(PGconn *conn, const PGresult *res, int c_kind, int c_arm,
     return meta_arm_cache_fetch(conn, cache, err);
 }
 
+/* The batch's columns in the roles of meta_select_columns_as: the arms'
+ * numbers and the estimates' first five share num1..num5, trial_id is id;
+ * a result row's label is never read here (its arm gives it). */
+static const char *const batch_columns[META_SELECT_NCOLS] = {
+    "row_kind",    "id",      "trial",   "trial",  "treatment",   "is_treatment", "num1",
+    "num2",        "num3",    "num4",    "num5",   "year",        "by_value",     "attrs",
+    "attr_values", "control", "measure", "method", "log_scale",   "num1",         "num2",
+    "se_given",    "num3",    "num4",    "num5",   "n_treatment", "n_control",    "load_id"};
+
 /* Reads the rows of res, ordered by query (each query's result rows, then
  * its estimates, then its 's' row), into out, the arms joined from cache
  * (read from conn where it lacks them); resolved[i] says whether query i
@@ -388,11 +397,10 @@ static int read_batch(PGconn *conn, const PGresult *res, const struct meta_selec
                       int *resolved, struct meta_error *errs, struct meta_error *err)
 {
     int cols[META_SELECT_NCOLS];
-    int ret = meta_select_columns(res, cols, err);
+    int ret = meta_select_columns_as(res, batch_columns, cols, err);
     int c_qi = PQfnumber(res, "qi"), c_kind = PQfnumber(res, "row_kind"),
-        c_arm = PQfnumber(res, "arm_id");
-    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || c_arm < 0 ||
-                           PQfnumber(res, "resolved_tp") < 0 || PQfnumber(res, "outcome_kind") < 0))
+        c_arm = PQfnumber(res, "id");
+    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || c_arm < 0))
         ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
     if (ret == META_OK)
         ret = fetch_arms(conn, res, c_kind, c_arm, cache, err);

@@ -22,6 +22,16 @@
  * column that res lacks. */
 int meta_select_columns(const PGresult *res, int *cols, struct meta_error *err);
 
+/* The same for a statement whose columns have other names: names[k] is the
+ * name of the column in role k, the roles in this order: row_kind,
+ * trial_id, trial, label, treatment, is_treatment, n, mean, sd, events,
+ * total, year, by_value, attrs, attr_values, control, measure, method,
+ * log_scale, estimate, se, se_given, ci_lower, ci_upper, level,
+ * n_treatment, n_control, load_id. Two roles may name one column when no
+ * row is read in both (an arm's numbers and an estimate's). */
+int meta_select_columns_as(const PGresult *res, const char *const *names, int *cols,
+                           struct meta_error *err);
+
 /*
  * Appends rows first..last-1 of res to sel (empty): rows whose row_kind is
  * 'a' as arms, 'e' as estimates; rows of any other kind are skipped.

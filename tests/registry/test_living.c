@@ -297,6 +297,17 @@ static int same_text(const char *x, const char *y)
     return (!x && !y) || (x && y && strcmp(x, y) == 0);
 }
 
+/* Asserts that two rows' attributes are the same, in the same order. */
+static void expect_same_attrs(const struct meta_select_attr *x, size_t nx,
+                              const struct meta_select_attr *y, size_t ny)
+{
+    CU_ASSERT_EQUAL_FATAL(nx, ny);
+    for (size_t j = 0; j < nx; j++) {
+        CU_ASSERT_STRING_EQUAL(x[j].name, y[j].name);
+        CU_ASSERT_STRING_EQUAL(x[j].value, y[j].value);
+    }
+}
+
 /* Asserts that two selections hold the same rows. */
 static void expect_same(const struct meta_selection *a, const struct meta_selection *b)
 {
@@ -323,11 +334,7 @@ static void expect_same(const struct meta_selection *a, const struct meta_select
                   memcmp(&x->sd, &y->sd, sizeof x->sd) == 0 &&
                   memcmp(&x->events, &y->events, sizeof x->events) == 0 &&
                   memcmp(&x->total, &y->total, sizeof x->total) == 0);
-        CU_ASSERT_EQUAL_FATAL(x->n_attrs, y->n_attrs);
-        for (size_t j = 0; j < x->n_attrs; j++) {
-            CU_ASSERT_STRING_EQUAL(x->attrs[j].name, y->attrs[j].name);
-            CU_ASSERT_STRING_EQUAL(x->attrs[j].value, y->attrs[j].value);
-        }
+        expect_same_attrs(x->attrs, x->n_attrs, y->attrs, y->n_attrs);
         CU_ASSERT((x->values == NULL) == (y->values == NULL));
     }
     CU_ASSERT_EQUAL_FATAL(a->n_attributes, b->n_attributes);
@@ -339,9 +346,27 @@ static void expect_same(const struct meta_selection *a, const struct meta_select
             CU_ASSERT(same_text(a->estimates[i].values[j], b->estimates[i].values[j]));
     }
     for (size_t i = 0; i < a->n_estimates; i++) {
-        CU_ASSERT_STRING_EQUAL(a->estimates[i].trial, b->estimates[i].trial);
-        CU_ASSERT_EQUAL(a->estimates[i].swapped, b->estimates[i].swapped);
-        CU_ASSERT_DOUBLE_EQUAL(a->estimates[i].estimate, b->estimates[i].estimate, 0);
+        const struct meta_select_estimate *x = &a->estimates[i], *y = &b->estimates[i];
+        CU_ASSERT_EQUAL(x->trial_id, y->trial_id);
+        CU_ASSERT_STRING_EQUAL(x->trial, y->trial);
+        CU_ASSERT_STRING_EQUAL(x->treatment, y->treatment);
+        CU_ASSERT_STRING_EQUAL(x->control, y->control);
+        CU_ASSERT_STRING_EQUAL(x->measure, y->measure);
+        CU_ASSERT_EQUAL(x->swapped, y->swapped);
+        CU_ASSERT_EQUAL(x->peto, y->peto);
+        CU_ASSERT_EQUAL(x->log_scale, y->log_scale);
+        CU_ASSERT_EQUAL(x->se_given, y->se_given);
+        CU_ASSERT_EQUAL(x->load_id, y->load_id);
+        CU_ASSERT(same_text(x->year, y->year));
+        CU_ASSERT(same_text(x->by_value, y->by_value));
+        /* Bit for bit, NAN where not given included. */
+        const double xs[] = {x->estimate, x->se,          x->ci_lower, x->ci_upper,
+                             x->level,    x->n_treatment, x->n_control};
+        const double ys[] = {y->estimate, y->se,          y->ci_lower, y->ci_upper,
+                             y->level,    y->n_treatment, y->n_control};
+        CU_ASSERT(memcmp(xs, ys, sizeof xs) == 0);
+        expect_same_attrs(x->attrs, x->n_attrs, y->attrs, y->n_attrs);
+        CU_ASSERT((x->values == NULL) == (y->values == NULL));
     }
 }
 
@@ -419,6 +444,62 @@ static void test_select_many_arms(void)
         if (in_snapshot)
             CU_ASSERT_EQUAL(meta_db_snapshot_end(db, &err), META_OK);
     }
+}
+
+/* Estimates read in a batch (whose rows share their columns with the arms'
+ * numbers) equal those read alone in every field: both ways round, with
+ * and without an interval, their year, `by` value, attributes and values
+ * asked for by name. */
+static void test_select_many_estimates(void)
+{
+    fresh("meta_test_living_many_estimates");
+    load(db, "base.csv", base_csv);
+    static const char more_csv[] =
+        HEADER "T2,,placebo,ketamine,survival,,,,,,,HR,1.3,0.2,2017,low\n"
+               "T1,,ketamine,placebo,survival,,,,,,,HR,0.9,0.15,,mid\n";
+    load(db, "more.csv", more_csv);
+    sql("UPDATE estimate_results SET ci_lower = estimate / 2, ci_upper = estimate * 2,"
+        " level = 90, n_treatment = 25, n_control = 24,"
+        " attributes = attributes || '{\"note\": \"own\", \"score\": 3}'"
+        " WHERE trial_id = (SELECT trial_id FROM trials WHERE name = 'T2')");
+    const char *k[] = {"ketamine"}, *p[] = {"placebo"}, *attrs[] = {"note", "dose", "no such"};
+    struct meta_select_query q[2];
+    for (size_t i = 0; i < 2; i++)
+        q[i] = (struct meta_select_query){.outcome = "survival",
+                                          .treatments = i ? p : k,
+                                          .n_treatments = 1,
+                                          .controls = i ? k : p,
+                                          .n_controls = 1,
+                                          .by = i ? NULL : "dose",
+                                          .attributes = i ? NULL : attrs,
+                                          .n_attributes = i ? 0 : 3};
+    struct meta_selection many[2], one;
+    struct meta_error errs[2], err;
+    int status[2];
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 2, many, status, errs, &err), META_OK);
+    for (size_t i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL_FATAL(status[i], META_OK);
+        CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q[i], &one, &err), META_OK);
+        CU_ASSERT_EQUAL(many[i].n_estimates, 3);
+        expect_same(&many[i], &one);
+        meta_selection_release(&one);
+    }
+    size_t with_ci = 0;
+    for (size_t j = 0; j < many[0].n_estimates; j++) {
+        const struct meta_select_estimate *e = &many[0].estimates[j];
+        if (strcmp(e->trial, "T2") != 0)
+            continue;
+        with_ci++;
+        CU_ASSERT(e->swapped);
+        CU_ASSERT_DOUBLE_EQUAL(e->ci_upper, 2.6, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(e->level, 90, 0);
+        CU_ASSERT_DOUBLE_EQUAL(e->n_control, 24, 0);
+        CU_ASSERT_STRING_EQUAL(e->values[0], "own");
+        CU_ASSERT_STRING_EQUAL(e->by_value, "low");
+    }
+    CU_ASSERT_EQUAL(with_ci, 1);
+    for (size_t i = 0; i < 2; i++)
+        meta_selection_release(&many[i]);
 }
 
 /* Five treatments in each of four trials: only the arms of a query's lists
@@ -912,6 +993,7 @@ int main(void)
         {"fingerprints: stable, and changed by any value", test_fingerprint},
         {"many selections equal one at a time", test_select_many},
         {"many selections join their arms in meta", test_select_many_arms},
+        {"many selections read estimates as one at a time does", test_select_many_estimates},
         {"many selections: many treatments, a bounded cache, no snapshot", test_select_many_bound},
         {"history: staleness, records, list", test_history},
         {"a run of subgroup totals only says so", test_subgroup_totals_run},
