@@ -23,8 +23,9 @@
  * does when a key repeats. */
 static const char prepare_sql[] =
     "CREATE TEMP TABLE meta_stage_outcomes ON COMMIT DROP AS"
-    " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM ("
-    "   SELECT outcome, kind FROM meta_stage UNION ALL SELECT outcome, kind FROM meta_stage_est"
+    " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax, min(at) AS first_row FROM ("
+    "   SELECT outcome, kind, (file_no::bigint << 32) | line AS at FROM meta_stage"
+    "   UNION ALL SELECT outcome, kind, (file_no::bigint << 32) | line FROM meta_stage_est"
     " ) s GROUP BY outcome;"
     "CREATE TEMP TABLE meta_stage_arms ON COMMIT DROP AS"
     " SELECT trial, arm, min(treatment COLLATE \"C\") AS tmin, max(treatment COLLATE \"C\") AS "

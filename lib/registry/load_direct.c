@@ -84,12 +84,13 @@ struct direct {
     struct meta_direct_replace *replace; /* the file's first trial is stored: its rows go here */
     int force_replace;                   /* read the file as a replacement whatever its trials */
     int trials_refused;                  /* the registry refused a trial of the COPY */
+    char *refused_trial;                 /* its name, from the refusal's detail (or NULL) */
     struct meta_load_buf copy, json, line;
     struct meta_error *err;
 };
 
 static int direct_allowed = 1, replace_allowed = 1;
-static long direct_loads, replace_loads;
+static long direct_loads, replace_loads, direct_reads;
 
 static uint64_t fnv(uint64_t h, const char *s, size_t len)
 {
@@ -138,9 +139,30 @@ static int start_copy(struct direct *d, const char *sql)
     return ret;
 }
 
+/* The name in the detail of a refused trial, "Key (name)=(NAME) already
+ * exists." (in any language: from "(name)=(" to the last ")"), into
+ * d->refused_trial; left NULL when the detail is absent or of another form,
+ * which sends the file to the staging path. */
+static void keep_refused_trial(struct direct *d, const PGresult *res)
+{
+    static const char head[] = "(name)=(";
+    const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    const char *start = detail ? strstr(detail, head) : NULL;
+    const char *end = detail ? strrchr(detail, ')') : NULL;
+    if (!start || end < start + sizeof head - 1)
+        return;
+    start += sizeof head - 1;
+    size_t n = (size_t)(end - start);
+    free(d->refused_trial);
+    if ((d->refused_trial = malloc(n + 1)) != NULL) {
+        memcpy(d->refused_trial, start, n);
+        d->refused_trial[n] = '\0';
+    }
+}
+
 /* Ends the COPY (discarding it with abort_msg). A row the registry's keys
  * or constraints refuse (a trial it holds, say) sends the file to the
- * staging path: DIRECT_STAGE. */
+ * staging path: DIRECT_STAGE; a refused trial's name is kept. */
 static int end_copy(struct direct *d, const char *abort_msg)
 {
     int ret = abort_msg ? META_OK : flush(d, 1);
@@ -151,9 +173,11 @@ static int end_copy(struct direct *d, const char *abort_msg)
     while ((res = PQgetResult(d->conn)) != NULL) {
         if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK) {
             const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            if (state && strncmp(state, "23", 2) == 0)
+            if (state && strncmp(state, "23", 2) == 0) {
                 ret = DIRECT_STAGE;
-            else
+                if (strcmp(state, "23505") == 0) /* unique_violation */
+                    keep_refused_trial(d, res);
+            } else
                 ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
         }
         PQclear(res);
@@ -314,6 +338,20 @@ static int end_group(struct direct *d)
     return META_OK;
 }
 
+/* Whether the registry holds a trial of this name (*stored). */
+static int trial_stored(PGconn *conn, const char *name, int *stored, struct meta_error *err)
+{
+    PGresult *res = PQexecParams(conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
+                                 NULL, &name, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        ret = meta_pg_error(err, conn, res, "cannot read the trials");
+    else
+        *stored = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return ret;
+}
+
 /* Before the file's first trial opens the COPY of the trials: a file whose
  * first trial the registry holds (a file loaded again with other values,
  * say) is a replacement: its rows go to meta_direct_replace instead (or,
@@ -328,17 +366,12 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     memcpy(name, row->trial.s, row->trial.len);
     name[row->trial.len] = '\0';
-    const char *params[1] = {name};
-    PGresult *res = PQexecParams(d->conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
-                                 NULL, params, NULL, NULL, 0);
+    int stored = 0;
+    int ret = trial_stored(d->conn, name, &stored, d->err);
     free(name);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot read the trials");
-    else if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+    if (ret == META_OK && stored)
         ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
                               : DIRECT_STAGE;
-    PQclear(res);
     if (ret == META_OK && !d->replace &&
         (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
         d->copying = 1;
@@ -846,12 +879,19 @@ long meta_load_direct_replace_count(void)
     return replace_loads;
 }
 
+long meta_load_direct_reads(void)
+{
+    return direct_reads;
+}
+
 /* One try of the direct path (see meta_load_direct); replace: read the
- * file as a replacement from its first trial on. *refused: the registry
- * refused a trial of a file of new trials (one it holds, or one the file
- * gives again after other trials). */
+ * file as a replacement from its first trial on. *refused (the caller
+ * frees it): the name of a trial of a file of new trials that the registry
+ * refused (one it holds, or one the file gives again after other trials),
+ * when its error named it. */
 static int attempt(struct meta_db *db, const char *path, int replace,
-                   struct meta_load_report *report, int *done, int *refused, struct meta_error *err)
+                   struct meta_load_report *report, int *done, char **refused,
+                   struct meta_error *err)
 {
     struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err, .force_replace = replace};
     meta_load_errors_init(&d.errs);
@@ -871,6 +911,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     if (ret == META_OK)
         ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
     if (ret == META_OK) {
+        direct_reads++;
         ret = load_all(db, &d, sha256);
         if (ret == META_OK && fill_report(&d, sha256, report) != META_OK)
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
@@ -904,7 +945,9 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     meta_load_buf_release(&d.g->arena);
     free(d.g->attrs);
     free(d.g);
-    *refused = d.trials_refused;
+    *refused = d.trials_refused ? d.refused_trial : NULL;
+    if (!*refused)
+        free(d.refused_trial);
     return ret;
 }
 
@@ -914,11 +957,19 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
     *done = 0;
     if (!direct_allowed)
         return META_OK;
-    int refused = 0;
+    char *refused = NULL;
     int ret = attempt(db, path, 0, report, done, &refused, err);
-    /* A file of new trials first and stored ones later: read again as a
-     * replacement (nothing was written, no id taken). */
+    /* A file of new trials first and a stored one later: read again as a
+     * replacement (nothing was written, no id taken). A trial refused as
+     * given twice in the file goes to the staging path instead. */
+    int stored = 0;
     if (ret == META_OK && !*done && refused && replace_allowed)
-        ret = attempt(db, path, 1, report, done, &refused, err);
+        ret = trial_stored(meta_db_pg(db), refused, &stored, err);
+    free(refused);
+    if (ret == META_OK && stored) {
+        char *again = NULL;
+        ret = attempt(db, path, 1, report, done, &again, err);
+        free(again);
+    }
     return ret;
 }

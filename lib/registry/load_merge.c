@@ -49,9 +49,11 @@ static const char arms_sql[] =
     " SELECT t.name, n.label, n.arm_id, n.trial_id FROM n JOIN trials t ON t.trial_id = n.trial_id;"
     "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
 
+/* New outcomes in the order they first appear in the files, as the direct
+ * path (load_direct.c) numbers them. */
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
-    " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)";
+    " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome) ORDER BY so.first_row";
 
 /*
  * Each staged row with the ids of its arm, outcome and load, whether its key

@@ -258,8 +258,8 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
  * keep their arms' treatments. Either way it records the load as the
  * staging path does, fills report (rows inserted, replaced and unchanged)
  * and sets *done = 1. A file whose first trial is new but whose trials the
- * registry's keys then refuse (a later trial it holds, or one the file
- * gives again) is read again as a replacement. A file it cannot prove so,
+ * registry's keys then refuse is read again as a replacement when the
+ * refused trial is stored (not when the file gives it again). A file it cannot prove so,
  * in the streaming checks or in the replacement's checks, leaves nothing
  * written and *done = 0:
  * the caller loads it by the staging path, which words every problem.
@@ -282,6 +282,10 @@ long meta_load_direct_count(void);
  * meta_load_direct_count too). */
 void meta_load_direct_replace_allow(int allow);
 long meta_load_direct_replace_count(void);
+
+/* How many times in this process the direct path began reading a file
+ * (twice for a file read again as a replacement). */
+long meta_load_direct_reads(void);
 
 /*
  * Runs the rest of the transaction in replica mode where the server lets
