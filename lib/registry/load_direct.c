@@ -23,12 +23,7 @@
 
 /* A trial with more arms or rows, or a file with more outcomes, goes to
  * the staging path: the checks here keep them in small tables. */
-#define DIRECT_MAX_ARMS     META_DIRECT_MAX_ARMS
-#define DIRECT_MAX_ROWS     META_DIRECT_MAX_ROWS
-#define DIRECT_KEY_SLOTS    8192 /* a power of two above twice DIRECT_MAX_ROWS */
-#define DIRECT_MAX_OUTCOMES 64
-
-#define COPY_FLUSH_BYTES (256 * 1024)
+#define DIRECT_KEY_SLOTS 8192 /* a power of two above twice META_DIRECT_MAX_ROWS */
 
 #define DIRECT_STAGE META_DIRECT_STAGE
 
@@ -56,12 +51,12 @@ struct direct_group {
     struct meta_load_buf arena; /* trial name first, then labels, treatments, attributes */
     size_t trial_len;
     int active;
-    struct direct_arm arms[DIRECT_MAX_ARMS];
+    struct direct_arm arms[META_DIRECT_MAX_ARMS];
     int narms;
     struct direct_attr *attrs;
     int nattrs, cap_attrs;
     uint64_t keys[DIRECT_KEY_SLOTS]; /* hashes of (arm, outcome, timepoint); 0 is empty */
-    int used[DIRECT_MAX_ROWS];       /* the slots of keys in use, to empty them */
+    int used[META_DIRECT_MAX_ROWS];  /* the slots of keys in use, to empty them */
     int nrows;
 };
 
@@ -74,7 +69,7 @@ struct direct {
     int have_layout;
     struct meta_load_errors errs; /* problems here send the file to the staging path */
     struct direct_group *g;
-    struct direct_outcome outcomes[DIRECT_MAX_OUTCOMES];
+    struct direct_outcome outcomes[META_DIRECT_MAX_OUTCOMES];
     int noutcomes;
     long long rows, trials, arms, continuous, binary;
     long long inserted, replaced; /* of a replacement */
@@ -117,15 +112,7 @@ static size_t keep(struct direct_group *g, struct meta_load_text t)
 
 static int flush(struct direct *d, int force)
 {
-    struct meta_load_buf *b = &d->copy;
-    if (b->nomem)
-        return meta_error_set(d->err, META_ENOMEM, "out of memory");
-    if ((force || b->len >= COPY_FLUSH_BYTES) && b->len > 0) {
-        if (PQputCopyData(d->conn, b->data, (int)b->len) != 1)
-            return meta_pg_error(d->err, d->conn, NULL, "cannot send rows to the database");
-        meta_load_buf_reset(b);
-    }
-    return META_OK;
+    return meta_direct_flush(d->conn, &d->copy, force, d->err);
 }
 
 static int start_copy(struct direct *d, const char *sql)
@@ -389,7 +376,7 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
     g->trial_len = row->trial.len;
     g->narms = 0;
     g->nattrs = 0;
-    for (int i = 0; i < g->nrows && i < DIRECT_MAX_ROWS; i++)
+    for (int i = 0; i < g->nrows && i < META_DIRECT_MAX_ROWS; i++)
         g->keys[g->used[i]] = 0;
     g->nrows = 0;
     g->active = 1;
@@ -408,7 +395,7 @@ static struct direct_outcome *outcome_of(struct direct *d, const struct meta_loa
         if (d->outcomes[i].len == row->outcome.len &&
             memcmp(d->outcomes[i].name, row->outcome.s, row->outcome.len) == 0)
             return &d->outcomes[i];
-    if (d->noutcomes == DIRECT_MAX_OUTCOMES)
+    if (d->noutcomes == META_DIRECT_MAX_OUTCOMES)
         return NULL;
     struct direct_outcome *o = &d->outcomes[d->noutcomes];
     if (!(o->name = malloc(row->outcome.len + 1)))
@@ -450,7 +437,7 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
     } else {
         struct meta_load_buf *j = &d->json;
         meta_load_buf_reset(j);
-        meta_direct_json_attrs(j, row->result_attrs, row->n_result_attrs);
+        meta_load_buf_json_attrs(j, row->result_attrs, row->n_result_attrs);
         if (j->nomem)
             return meta_error_set(d->err, META_ENOMEM, "out of memory");
         meta_load_buf_copy_field(b, j->data, j->len);
@@ -478,7 +465,7 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         return DIRECT_STAGE;
     int a = find_arm(g, row->arm);
     if (a < 0) {
-        if (g->narms == DIRECT_MAX_ARMS)
+        if (g->narms == META_DIRECT_MAX_ARMS)
             return DIRECT_STAGE;
         a = g->narms++;
         struct direct_arm *arm = &g->arms[a];
@@ -490,7 +477,7 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
     } else if (!same_text(g, g->arms[a].treatment, g->arms[a].treatment_len, row->treatment)) {
         return DIRECT_STAGE;
     }
-    if (++g->nrows > DIRECT_MAX_ROWS || !add_key(g, a, row))
+    if (++g->nrows > META_DIRECT_MAX_ROWS || !add_key(g, a, row))
         return DIRECT_STAGE;
     if (merge_attrs(g, a, row) != META_OK || g->arena.nomem)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
@@ -698,28 +685,12 @@ static int record_load(struct direct *d, const char *sha256)
                      3, params, &d->load_id);
 }
 
-/* The file's outcomes, as those whose results this load stored (see
- * sql/009_load_replace.sql): every outcome of the file has rows. */
-static int record_outcomes(struct direct *d)
+/* The file's outcomes by number, with their ids (once stored). */
+static void outcome_ids(const struct direct *d, struct meta_direct_outcome_id *ids)
 {
-    char ids[DIRECT_MAX_OUTCOMES * 21 + 3], load_id[32];
-    size_t len = 0;
-    ids[len++] = '{';
     for (int i = 0; i < d->noutcomes; i++)
-        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%lld", i ? "," : "",
-                                d->outcomes[i].id);
-    snprintf(ids + len, sizeof ids - len, "}");
-    snprintf(load_id, sizeof load_id, "%lld", d->load_id);
-    const char *params[2] = {load_id, ids};
-    PGresult *res = PQexecParams(d->conn,
-                                 "INSERT INTO load_outcomes (load_id, outcome_id)"
-                                 " SELECT $1::bigint, unnest($2::bigint[])",
-                                 2, NULL, params, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot record the load's outcomes");
-    PQclear(res);
-    return ret;
+        ids[i] = (struct meta_direct_outcome_id){d->outcomes[i].id,
+                                                 d->outcomes[i].kind == META_LOAD_BINARY};
 }
 
 /* A lock the direct path takes only when it is free at once: the load
@@ -750,15 +721,12 @@ static int take_or_stage(struct direct *d, const char *sql, const char *key, con
 static int finish_replace(struct meta_db *db, struct direct *d, const char *sha256, int skipped)
 {
     int ret;
-    d->trials = d->group_no;
     if ((ret = meta_direct_replace_check(d->replace, d->group_no, d->err)) ||
         (ret = store_outcomes(d, 0)) || (ret = record_load(d, sha256)) ||
         (ret = store_outcomes(d, 1)))
         return ret;
-    struct meta_direct_outcome_id ids[DIRECT_MAX_OUTCOMES];
-    for (int i = 0; i < d->noutcomes; i++)
-        ids[i] = (struct meta_direct_outcome_id){d->outcomes[i].id,
-                                                 d->outcomes[i].kind == META_LOAD_BINARY};
+    struct meta_direct_outcome_id ids[META_DIRECT_MAX_OUTCOMES];
+    outcome_ids(d, ids);
     struct meta_direct_replace_counts counts;
     const long long rows[2] = {d->continuous, d->binary};
     if ((ret = meta_direct_replace_store(d->replace, ids, d->noutcomes, rows, d->load_id, &counts,
@@ -829,7 +797,10 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     for (int k = 0; k < 2; k++)
         if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
             return ret;
-    if ((ret = record_outcomes(d)))
+    /* Every outcome of the file has rows, all of them new. */
+    struct meta_direct_outcome_id ids[META_DIRECT_MAX_OUTCOMES];
+    outcome_ids(d, ids);
+    if ((ret = meta_direct_record_outcomes(d->conn, d->load_id, ids, d->noutcomes, NULL, d->err)))
         return ret;
     if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
                                        d->err, "cannot store the rows")))

@@ -12,15 +12,15 @@
 #include "pg_util.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <endian.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of COPY data gathered before they are sent. */
 #define COPY_FLUSH_BYTES (256 * 1024)
-
-#define MAX_ARMS META_DIRECT_MAX_ARMS
 
 /* Fields of a row: the result (9, the arm's number last), then the arm's
  * description, NULL but on its first row (5). */
@@ -149,8 +149,8 @@ struct meta_direct_replace {
     size_t row_at[META_DIRECT_MAX_ROWS + 1];
     int row_arm[META_DIRECT_MAX_ROWS];
     int nrows;
-    size_t arm_at[MAX_ARMS], arm_len[MAX_ARMS];
-    int arm_sent[MAX_ARMS];
+    size_t arm_at[META_DIRECT_MAX_ARMS], arm_len[META_DIRECT_MAX_ARMS];
+    int arm_sent[META_DIRECT_MAX_ARMS];
     long long new_arms, new_attrs, groups;
 };
 
@@ -209,27 +209,15 @@ static void put_jsonb(struct meta_load_buf *b, const char *s, size_t len)
     meta_load_buf_put(b, s, len);
 }
 
-void meta_direct_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        meta_load_buf_put(b, i ? "," : "{", 1);
-        meta_load_buf_json_string(b, attrs[i].name.s, attrs[i].name.len);
-        meta_load_buf_put(b, ":", 1);
-        meta_load_buf_json_string(b, attrs[i].value.s, attrs[i].value.len);
-    }
-    meta_load_buf_put(b, "}", 1);
-}
-
 /* ---- The COPY ----------------------------------------------------------------------- */
 
-static int flush(struct meta_direct_replace *r, int force, struct meta_error *err)
+int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct meta_error *err)
 {
-    struct meta_load_buf *b = &r->copy;
     if (b->nomem)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     if ((force || b->len >= COPY_FLUSH_BYTES) && b->len > 0) {
-        if (PQputCopyData(r->conn, b->data, (int)b->len) != 1)
-            return meta_pg_error(err, r->conn, NULL, "cannot send rows to the database");
+        if (PQputCopyData(conn, b->data, (int)b->len) != 1)
+            return meta_pg_error(err, conn, NULL, "cannot send rows to the database");
         meta_load_buf_reset(b);
     }
     return META_OK;
@@ -267,8 +255,7 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
 int meta_direct_replace_row(struct meta_direct_replace *r, int arm, long long arm_no, int outcome,
                             const struct meta_load_row *row, struct meta_error *err)
 {
-    if (r->nrows >= META_DIRECT_MAX_ROWS || arm < 0 || arm >= MAX_ARMS)
-        return meta_error_set(err, META_EDB, "a trial of too many rows");
+    assert(r->nrows < META_DIRECT_MAX_ROWS && arm >= 0 && arm < META_DIRECT_MAX_ARMS);
     struct meta_load_buf *b = &r->pending;
     r->row_at[r->nrows] = b->len;
     r->row_arm[r->nrows] = arm;
@@ -296,7 +283,7 @@ int meta_direct_replace_row(struct meta_direct_replace *r, int arm, long long ar
         size_t at = b->len;
         put_u32(b, 0);
         meta_load_buf_put(b, "\1", 1);
-        meta_direct_json_attrs(b, row->result_attrs, row->n_result_attrs);
+        meta_load_buf_json_attrs(b, row->result_attrs, row->n_result_attrs);
         if (!b->nomem) {
             uint32_t len = htonl((uint32_t)(b->len - at - 4));
             memcpy(b->data + at, &len, sizeof len);
@@ -311,8 +298,7 @@ int meta_direct_replace_arm(struct meta_direct_replace *r, int arm, long long tr
                             size_t label_len, const char *treatment, size_t treatment_len,
                             const char *attrs, size_t attrs_len, struct meta_error *err)
 {
-    if (arm < 0 || arm >= MAX_ARMS)
-        return meta_error_set(err, META_EDB, "a trial of too many arms");
+    assert(arm >= 0 && arm < META_DIRECT_MAX_ARMS);
     struct meta_load_buf *b = &r->arms;
     if (arm == 0)
         meta_load_buf_reset(b);
@@ -347,7 +333,7 @@ int meta_direct_replace_end_trial(struct meta_direct_replace *r, struct meta_err
             meta_load_buf_put(b, r->arms.data + r->arm_at[a], r->arm_len[a]);
             r->arm_sent[a] = 1;
         }
-        ret = flush(r, 0, err);
+        ret = meta_direct_flush(r->conn, &r->copy, 0, err);
     }
     meta_load_buf_reset(p);
     r->nrows = 0;
@@ -362,7 +348,7 @@ int meta_direct_replace_end_copy(struct meta_direct_replace *r, int abort, struc
     int ret = META_OK;
     if (!abort) {
         put_u16(&r->copy, UINT16_MAX); /* the trailer: -1 */
-        ret = flush(r, 1, err);
+        ret = meta_direct_flush(r->conn, &r->copy, 1, err);
     }
     const char *abort_msg = abort || ret != META_OK ? "meta load: stopped" : NULL;
     if (PQputCopyEnd(r->conn, abort_msg) != 1 && ret == META_OK)
@@ -451,15 +437,15 @@ static int outcome_values(struct meta_load_buf *buf, const struct meta_direct_ou
     return any;
 }
 
-static int record_outcomes(struct meta_direct_replace *r, const char *load_id,
-                           const struct meta_direct_outcome_id *outcomes, int noutcomes,
-                           const char *touched, struct meta_error *err)
+int meta_direct_record_outcomes(PGconn *conn, long long load_id,
+                                const struct meta_direct_outcome_id *outcomes, int noutcomes,
+                                const char *touched, struct meta_error *err)
 {
     struct meta_load_buf ids = {0};
     int any = 0;
     meta_load_buf_put(&ids, "{", 1);
     for (int o = 0; o < noutcomes; o++) {
-        if (!touched[o])
+        if (touched && !touched[o])
             continue;
         if (any)
             meta_load_buf_put(&ids, ",", 1);
@@ -471,13 +457,15 @@ static int record_outcomes(struct meta_direct_replace *r, const char *load_id,
     if (ids.nomem)
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
     else if (any) {
-        const char *params[2] = {load_id, ids.data};
-        PGresult *res = PQexecParams(r->conn,
+        char id[32];
+        snprintf(id, sizeof id, "%lld", load_id);
+        const char *params[2] = {id, ids.data};
+        PGresult *res = PQexecParams(conn,
                                      "INSERT INTO load_outcomes (load_id, outcome_id)"
                                      " SELECT $1::bigint, unnest($2::bigint[])",
                                      2, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            ret = meta_pg_error(err, r->conn, res, "cannot record the load's outcomes");
+            ret = meta_pg_error(err, conn, res, "cannot record the load's outcomes");
         PQclear(res);
     }
     meta_load_buf_release(&ids);
@@ -508,7 +496,7 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
     if (ret != META_OK)
         return ret;
 
-    char id[32], touched[64] = {0};
+    char id[32], touched[META_DIRECT_MAX_OUTCOMES] = {0};
     if (noutcomes > (int)sizeof touched)
         return meta_error_set(err, META_EDB, "too many outcomes");
     snprintf(id, sizeof id, "%lld", load_id);
@@ -534,7 +522,7 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
     }
     meta_load_buf_release(&values);
     if (ret == META_OK)
-        ret = record_outcomes(r, id, outcomes, noutcomes, touched, err);
+        ret = meta_direct_record_outcomes(r->conn, load_id, outcomes, noutcomes, touched, err);
     return ret;
 }
 
