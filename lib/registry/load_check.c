@@ -51,10 +51,13 @@ static const char stored_sql[] =
     " SELECT sa.trial, sa.arm, a.arm_id, t.trial_id, sa.amin,"
     "        (a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
     "          AS other_treatment,"
-    "        (sa.amin IS NOT NULL AND NOT a.attributes @> sa.amin::jsonb) AS new_attrs"
-    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
-    "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
+    "        " META_LOAD_NEW_ATTRS(
+        "a.attributes",
+        "sa.amin::jsonb") " AS new_attrs"
+                          " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
+                          " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
+                          "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, "
+                          "new_attrs)";
 
 static const char detect_sql[] =
     "SELECT"

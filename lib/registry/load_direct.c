@@ -875,10 +875,6 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     int ret = META_OK;
     if (!d.arms_file || !d.results_file[0] || !d.results_file[1])
         ret = DIRECT_STAGE; /* no temporary files: the staging path needs none */
-    /* Local buffers for the temporary table of a replacement; only possible
-     * before the session's first temporary table, so a refusal is harmless. */
-    if (ret == META_OK)
-        PQclear(PQexec(d.conn, "SET temp_buffers = '64MB'"));
     if (ret == META_OK)
         ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
     if (ret == META_OK) {

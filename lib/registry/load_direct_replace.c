@@ -8,6 +8,7 @@
  */
 #include "load_copy.h"
 #include "load_direct.h"
+#include "load_stage.h"
 
 #include "pg_util.h"
 
@@ -43,11 +44,13 @@ static const char arms_sql[] =
     "CREATE TEMP TABLE meta_direct_arms ON COMMIT DROP AS"
     " SELECT r.arm_no, r.trial_no, r.trial, r.label, r.treatment, r.attrs, t.trial_id, a.arm_id,"
     "        a.treatment <> r.treatment AS other_treatment,"
-    "        (r.attrs IS NOT NULL AND NOT a.attributes @> r.attrs) AS new_attrs"
-    " FROM meta_direct_rows r LEFT JOIN trials t ON t.name = r.trial"
-    " LEFT JOIN arms a ON a.trial_id = t.trial_id AND a.label = r.label"
-    " WHERE r.trial IS NOT NULL;"
-    "ANALYZE meta_direct_arms (arm_no, arm_id, trial_id)";
+    "        " META_LOAD_NEW_ATTRS(
+        "a.attributes",
+        "r.attrs") " AS new_attrs"
+                   " FROM meta_direct_rows r LEFT JOIN trials t ON t.name = r.trial"
+                   " LEFT JOIN arms a ON a.trial_id = t.trial_id AND a.label = r.label"
+                   " WHERE r.trial IS NOT NULL;"
+                   "ANALYZE meta_direct_arms (arm_no, arm_id, trial_id)";
 
 /* Statistics of the copied rows, so that a small file over a large
  * registry is matched through the registry's indexes, not by reading it. */
@@ -66,9 +69,7 @@ static const char check_sql[] =
     "   GROUP BY trial) n) AS trials"
     " FROM meta_direct_arms";
 
-static const char arm_attributes_sql[] =
-    "UPDATE arms a SET attributes = a.attributes || m.attrs"
-    " FROM meta_direct_arms m WHERE a.arm_id = m.arm_id AND m.new_attrs";
+static const char arm_attributes_sql[] = META_LOAD_ARM_ATTRIBUTES_SQL("meta_direct_arms", "attrs");
 
 /* New trials in the order they first appear, new arms by trial and then
  * first appearance (as the staging path numbers them). */
@@ -86,59 +87,43 @@ static const char new_arms_sql[] =
     " AND m.label = n.label";
 
 /* The rows of one kind with their ids: %s is the outcomes of that kind as
- * VALUES (number, id). */
+ * VALUES (number, id); columns: the kind's values. */
 #define ROWS_OF(columns)                                                                           \
     "(SELECT m.arm_id, o.id AS outcome_id, x.timepoint, " columns ", x.rattrs"                     \
     " FROM meta_direct_rows x JOIN meta_direct_arms m ON m.arm_no = x.arm_no"                      \
     " JOIN (VALUES %s) o(no, id) ON o.no = x.outcome_no)"
 
-/* Stored rows whose values change take the new ones and the load ($1);
- * the same comparison as the staging path's. Then the new rows. Each
- * returns the outcomes of the rows it stored. */
+/* The key of a stored result r equals that of a row i. */
+#define SAME_KEY "r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
+
+/* Stored rows of table whose values change take the new ones (set: the
+ * assignments of the kind's values; rows: ROWS_OF them; same: the staging
+ * path's comparison) and the load ($1). Returns the outcomes of the rows
+ * it stored. */
+#define UPDATE_SQL(table, set, rows, same)                                                         \
+    "WITH u AS (UPDATE " table " r SET " set ", attributes = i.rattrs, load_id = $1::bigint"       \
+    " FROM " rows " i WHERE " SAME_KEY " AND NOT " same " RETURNING r.outcome_id)"                 \
+    "SELECT outcome_id, count(*) FROM u GROUP BY outcome_id"
+
+/* The rows of table not stored yet, in index order (columns: the kind's
+ * values; rows: ROWS_OF them). Returns the outcomes of the rows it stored. */
+#define INSERT_SQL(table, columns, rows)                                                           \
+    "WITH n AS (INSERT INTO " table " (arm_id, outcome_id, timepoint, " columns ", attributes,"    \
+    " load_id) SELECT i.arm_id, i.outcome_id, i.timepoint, " columns ", i.rattrs, $1::bigint"      \
+    " FROM " rows " i WHERE NOT EXISTS (SELECT FROM " table " r WHERE " SAME_KEY ")"               \
+    " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING outcome_id)"                          \
+    "SELECT outcome_id, count(*) FROM n GROUP BY outcome_id"
+
 static const char update_continuous_fmt[] =
-    "WITH u AS (UPDATE continuous_results r SET n = i.n, mean = i.mean, sd = i.sd,"
-    " attributes = i.rattrs, load_id = $1::bigint"
-    " FROM " ROWS_OF(
-        "x.n, x.mean, x.sd") " i"
-                             " WHERE r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND "
-                             "r.arm_id = i.arm_id"
-                             " AND NOT (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
-                             "          AND r.attributes IS NOT DISTINCT FROM i.rattrs)"
-                             " RETURNING r.outcome_id)"
-                             "SELECT outcome_id, count(*) FROM u GROUP BY outcome_id";
+    UPDATE_SQL("continuous_results", "n = i.n, mean = i.mean, sd = i.sd",
+               ROWS_OF("x.n, x.mean, x.sd"), META_LOAD_SAME_CONTINUOUS("i.rattrs"));
 static const char update_binary_fmt[] =
-    "WITH u AS (UPDATE binary_results r SET events = i.events, total = i.total,"
-    " attributes = i.rattrs, load_id = $1::bigint"
-    " FROM " ROWS_OF(
-        "x.events, x.total") " i"
-                             " WHERE r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND "
-                             "r.arm_id = i.arm_id"
-                             " AND NOT (r.events = i.events AND r.total = i.total"
-                             "          AND r.attributes IS NOT DISTINCT FROM i.rattrs)"
-                             " RETURNING r.outcome_id)"
-                             "SELECT outcome_id, count(*) FROM u GROUP BY outcome_id";
+    UPDATE_SQL("binary_results", "events = i.events, total = i.total", ROWS_OF("x.events, x.total"),
+               META_LOAD_SAME_BINARY("i.rattrs"));
 static const char insert_continuous_fmt[] =
-    "WITH n AS (INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd,"
-    " attributes, load_id)"
-    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.n, i.mean, i.sd, i.rattrs, $1::bigint"
-    " FROM " ROWS_OF(
-        "x.n, x.mean, x.sd") " i"
-                             " WHERE NOT EXISTS (SELECT FROM continuous_results r WHERE "
-                             "r.outcome_id = i.outcome_id"
-                             "   AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id)"
-                             " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING outcome_id)"
-                             "SELECT outcome_id, count(*) FROM n GROUP BY outcome_id";
+    INSERT_SQL("continuous_results", "n, mean, sd", ROWS_OF("x.n, x.mean, x.sd"));
 static const char insert_binary_fmt[] =
-    "WITH n AS (INSERT INTO binary_results (arm_id, outcome_id, timepoint, events, total,"
-    " attributes, load_id)"
-    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.events, i.total, i.rattrs, $1::bigint"
-    " FROM " ROWS_OF(
-        "x.events, x.total") " i"
-                             " WHERE NOT EXISTS (SELECT FROM binary_results r WHERE r.outcome_id = "
-                             "i.outcome_id"
-                             "   AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id)"
-                             " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING outcome_id)"
-                             "SELECT outcome_id, count(*) FROM n GROUP BY outcome_id";
+    INSERT_SQL("binary_results", "events, total", ROWS_OF("x.events, x.total"));
 
 struct meta_direct_replace {
     PGconn *conn;
@@ -223,6 +208,29 @@ int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct m
     return META_OK;
 }
 
+/* Local buffers for the table of the rows, for this transaction. The
+ * server takes them only before the session's first temporary table (or
+ * when they are what it has): a refusal of the value keeps the default. */
+static int more_temp_buffers(PGconn *conn, struct meta_error *err)
+{
+    PGresult *res = PQexec(conn, "SAVEPOINT meta_temp_buffers;"
+                                 " SET LOCAL temp_buffers = '64MB';"
+                                 " RELEASE SAVEPOINT meta_temp_buffers");
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    int ret = META_OK;
+    if (PQresultStatus(res) == PGRES_COMMAND_OK)
+        ret = META_OK;
+    else if (state && strcmp(state, "22023") == 0) /* invalid_parameter_value */
+        ret = meta_pg_exec(conn,
+                           "ROLLBACK TO SAVEPOINT meta_temp_buffers;"
+                           " RELEASE SAVEPOINT meta_temp_buffers",
+                           err, "cannot create the table of the rows");
+    else
+        ret = meta_pg_error(err, conn, res, "cannot create the table of the rows");
+    PQclear(res);
+    return ret;
+}
+
 int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
                               struct meta_error *err)
 {
@@ -231,7 +239,9 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
     if (!r)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     r->conn = conn;
-    int ret = meta_pg_exec(conn, create_sql, err, "cannot create the table of the rows");
+    int ret = more_temp_buffers(conn, err);
+    if (ret == META_OK)
+        ret = meta_pg_exec(conn, create_sql, err, "cannot create the table of the rows");
     if (ret == META_OK) {
         PGresult *res = PQexec(conn, copy_sql);
         if (PQresultStatus(res) != PGRES_COPY_IN)
