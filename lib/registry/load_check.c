@@ -23,8 +23,9 @@
  * does when a key repeats. */
 static const char prepare_sql[] =
     "CREATE TEMP TABLE meta_stage_outcomes ON COMMIT DROP AS"
-    " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax FROM ("
-    "   SELECT outcome, kind FROM meta_stage UNION ALL SELECT outcome, kind FROM meta_stage_est"
+    " SELECT outcome, min(kind) AS kmin, max(kind) AS kmax, min(at) AS first_row FROM ("
+    "   SELECT outcome, kind, (file_no::bigint << 32) | line AS at FROM meta_stage"
+    "   UNION ALL SELECT outcome, kind, (file_no::bigint << 32) | line FROM meta_stage_est"
     " ) s GROUP BY outcome;"
     "CREATE TEMP TABLE meta_stage_arms ON COMMIT DROP AS"
     " SELECT trial, arm, min(treatment COLLATE \"C\") AS tmin, max(treatment COLLATE \"C\") AS "
@@ -50,10 +51,13 @@ static const char stored_sql[] =
     " SELECT sa.trial, sa.arm, a.arm_id, t.trial_id, sa.amin,"
     "        (a.treatment <> sa.tmin COLLATE \"C\" OR a.treatment <> sa.tmax COLLATE \"C\")"
     "          AS other_treatment,"
-    "        (sa.amin IS NOT NULL AND NOT a.attributes @> sa.amin::jsonb) AS new_attrs"
-    " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
-    " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
-    "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
+    "        " META_LOAD_NEW_ATTRS(
+        "a.attributes",
+        "sa.amin::jsonb") " AS new_attrs"
+                          " FROM meta_stage_arms sa JOIN trials t ON t.name = sa.trial"
+                          " JOIN arms a ON a.trial_id = t.trial_id AND a.label = sa.arm;"
+                          "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, "
+                          "new_attrs)";
 
 static const char detect_sql[] =
     "SELECT"

@@ -4,6 +4,7 @@
  * return escaped; \N is NULL. JSON: RFC 8259 string escapes.
  */
 #include "load_copy.h"
+#include "load_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,18 @@ void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t le
     }
     *o++ = '"';
     b->len = (size_t)(o - b->data);
+}
+
+void meta_load_buf_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        meta_load_buf_put(b, i ? "," : "{", 1);
+        meta_load_buf_json_string(b, attrs[i].name.s, attrs[i].name.len);
+        meta_load_buf_put(b, ":", 1);
+        meta_load_buf_json_string(b, attrs[i].value.s, attrs[i].value.len);
+    }
+    if (n > 0)
+        meta_load_buf_put(b, "}", 1);
 }
 
 void meta_load_buf_reset(struct meta_load_buf *b)

@@ -34,6 +34,12 @@ void meta_load_buf_copy_field(struct meta_load_buf *b, const char *s, size_t len
 /* Appends len bytes of UTF-8 as a JSON string, quotes included. */
 void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t len);
 
+struct meta_load_attr;
+
+/* Appends attrs[0..n-1] as a JSON object of strings (nothing when n is 0). */
+void meta_load_buf_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs,
+                              size_t n);
+
 /* Empties the buffer, keeping its memory. */
 void meta_load_buf_reset(struct meta_load_buf *b);
 

@@ -23,12 +23,7 @@
 
 /* A trial with more arms or rows, or a file with more outcomes, goes to
  * the staging path: the checks here keep them in small tables. */
-#define DIRECT_MAX_ARMS     META_DIRECT_MAX_ARMS
-#define DIRECT_MAX_ROWS     META_DIRECT_MAX_ROWS
-#define DIRECT_KEY_SLOTS    8192 /* a power of two above twice DIRECT_MAX_ROWS */
-#define DIRECT_MAX_OUTCOMES 64
-
-#define COPY_FLUSH_BYTES (256 * 1024)
+#define DIRECT_KEY_SLOTS 8192 /* a power of two above twice META_DIRECT_MAX_ROWS */
 
 #define DIRECT_STAGE META_DIRECT_STAGE
 
@@ -56,12 +51,12 @@ struct direct_group {
     struct meta_load_buf arena; /* trial name first, then labels, treatments, attributes */
     size_t trial_len;
     int active;
-    struct direct_arm arms[DIRECT_MAX_ARMS];
+    struct direct_arm arms[META_DIRECT_MAX_ARMS];
     int narms;
     struct direct_attr *attrs;
     int nattrs, cap_attrs;
     uint64_t keys[DIRECT_KEY_SLOTS]; /* hashes of (arm, outcome, timepoint); 0 is empty */
-    int used[DIRECT_MAX_ROWS];       /* the slots of keys in use, to empty them */
+    int used[META_DIRECT_MAX_ROWS];  /* the slots of keys in use, to empty them */
     int nrows;
 };
 
@@ -74,7 +69,7 @@ struct direct {
     int have_layout;
     struct meta_load_errors errs; /* problems here send the file to the staging path */
     struct direct_group *g;
-    struct direct_outcome outcomes[DIRECT_MAX_OUTCOMES];
+    struct direct_outcome outcomes[META_DIRECT_MAX_OUTCOMES];
     int noutcomes;
     long long rows, trials, arms, continuous, binary;
     long long inserted, replaced; /* of a replacement */
@@ -84,12 +79,13 @@ struct direct {
     struct meta_direct_replace *replace; /* the file's first trial is stored: its rows go here */
     int force_replace;                   /* read the file as a replacement whatever its trials */
     int trials_refused;                  /* the registry refused a trial of the COPY */
+    char *refused_trial;                 /* its name, from the refusal's detail (or NULL) */
     struct meta_load_buf copy, json, line;
     struct meta_error *err;
 };
 
 static int direct_allowed = 1, replace_allowed = 1;
-static long direct_loads, replace_loads;
+static long direct_loads, replace_loads, direct_reads;
 
 static uint64_t fnv(uint64_t h, const char *s, size_t len)
 {
@@ -116,15 +112,7 @@ static size_t keep(struct direct_group *g, struct meta_load_text t)
 
 static int flush(struct direct *d, int force)
 {
-    struct meta_load_buf *b = &d->copy;
-    if (b->nomem)
-        return meta_error_set(d->err, META_ENOMEM, "out of memory");
-    if ((force || b->len >= COPY_FLUSH_BYTES) && b->len > 0) {
-        if (PQputCopyData(d->conn, b->data, (int)b->len) != 1)
-            return meta_pg_error(d->err, d->conn, NULL, "cannot send rows to the database");
-        meta_load_buf_reset(b);
-    }
-    return META_OK;
+    return meta_direct_flush(d->conn, &d->copy, force, d->err);
 }
 
 static int start_copy(struct direct *d, const char *sql)
@@ -138,9 +126,30 @@ static int start_copy(struct direct *d, const char *sql)
     return ret;
 }
 
+/* The name in the detail of a refused trial, "Key (name)=(NAME) already
+ * exists." (in any language: from "(name)=(" to the last ")"), into
+ * d->refused_trial; left NULL when the detail is absent or of another form,
+ * which sends the file to the staging path. */
+static void keep_refused_trial(struct direct *d, const PGresult *res)
+{
+    static const char head[] = "(name)=(";
+    const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    const char *start = detail ? strstr(detail, head) : NULL;
+    const char *end = detail ? strrchr(detail, ')') : NULL;
+    if (!start || end < start + sizeof head - 1)
+        return;
+    start += sizeof head - 1;
+    size_t n = (size_t)(end - start);
+    free(d->refused_trial);
+    if ((d->refused_trial = malloc(n + 1)) != NULL) {
+        memcpy(d->refused_trial, start, n);
+        d->refused_trial[n] = '\0';
+    }
+}
+
 /* Ends the COPY (discarding it with abort_msg). A row the registry's keys
  * or constraints refuse (a trial it holds, say) sends the file to the
- * staging path: DIRECT_STAGE. */
+ * staging path: DIRECT_STAGE; a refused trial's name is kept. */
 static int end_copy(struct direct *d, const char *abort_msg)
 {
     int ret = abort_msg ? META_OK : flush(d, 1);
@@ -151,9 +160,11 @@ static int end_copy(struct direct *d, const char *abort_msg)
     while ((res = PQgetResult(d->conn)) != NULL) {
         if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK) {
             const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            if (state && strncmp(state, "23", 2) == 0)
+            if (state && strncmp(state, "23", 2) == 0) {
                 ret = DIRECT_STAGE;
-            else
+                if (strcmp(state, "23505") == 0) /* unique_violation */
+                    keep_refused_trial(d, res);
+            } else
                 ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
         }
         PQclear(res);
@@ -314,6 +325,20 @@ static int end_group(struct direct *d)
     return META_OK;
 }
 
+/* Whether the registry holds a trial of this name (*stored). */
+static int trial_stored(PGconn *conn, const char *name, int *stored, struct meta_error *err)
+{
+    PGresult *res = PQexecParams(conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
+                                 NULL, &name, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        ret = meta_pg_error(err, conn, res, "cannot read the trials");
+    else
+        *stored = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return ret;
+}
+
 /* Before the file's first trial opens the COPY of the trials: a file whose
  * first trial the registry holds (a file loaded again with other values,
  * say) is a replacement: its rows go to meta_direct_replace instead (or,
@@ -328,17 +353,12 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     memcpy(name, row->trial.s, row->trial.len);
     name[row->trial.len] = '\0';
-    const char *params[1] = {name};
-    PGresult *res = PQexecParams(d->conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
-                                 NULL, params, NULL, NULL, 0);
+    int stored = 0;
+    int ret = trial_stored(d->conn, name, &stored, d->err);
     free(name);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot read the trials");
-    else if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+    if (ret == META_OK && stored)
         ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
                               : DIRECT_STAGE;
-    PQclear(res);
     if (ret == META_OK && !d->replace &&
         (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
         d->copying = 1;
@@ -356,7 +376,7 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
     g->trial_len = row->trial.len;
     g->narms = 0;
     g->nattrs = 0;
-    for (int i = 0; i < g->nrows && i < DIRECT_MAX_ROWS; i++)
+    for (int i = 0; i < g->nrows && i < META_DIRECT_MAX_ROWS; i++)
         g->keys[g->used[i]] = 0;
     g->nrows = 0;
     g->active = 1;
@@ -375,7 +395,7 @@ static struct direct_outcome *outcome_of(struct direct *d, const struct meta_loa
         if (d->outcomes[i].len == row->outcome.len &&
             memcmp(d->outcomes[i].name, row->outcome.s, row->outcome.len) == 0)
             return &d->outcomes[i];
-    if (d->noutcomes == DIRECT_MAX_OUTCOMES)
+    if (d->noutcomes == META_DIRECT_MAX_OUTCOMES)
         return NULL;
     struct direct_outcome *o = &d->outcomes[d->noutcomes];
     if (!(o->name = malloc(row->outcome.len + 1)))
@@ -417,7 +437,7 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
     } else {
         struct meta_load_buf *j = &d->json;
         meta_load_buf_reset(j);
-        meta_direct_json_attrs(j, row->result_attrs, row->n_result_attrs);
+        meta_load_buf_json_attrs(j, row->result_attrs, row->n_result_attrs);
         if (j->nomem)
             return meta_error_set(d->err, META_ENOMEM, "out of memory");
         meta_load_buf_copy_field(b, j->data, j->len);
@@ -445,7 +465,7 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         return DIRECT_STAGE;
     int a = find_arm(g, row->arm);
     if (a < 0) {
-        if (g->narms == DIRECT_MAX_ARMS)
+        if (g->narms == META_DIRECT_MAX_ARMS)
             return DIRECT_STAGE;
         a = g->narms++;
         struct direct_arm *arm = &g->arms[a];
@@ -457,7 +477,7 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
     } else if (!same_text(g, g->arms[a].treatment, g->arms[a].treatment_len, row->treatment)) {
         return DIRECT_STAGE;
     }
-    if (++g->nrows > DIRECT_MAX_ROWS || !add_key(g, a, row))
+    if (++g->nrows > META_DIRECT_MAX_ROWS || !add_key(g, a, row))
         return DIRECT_STAGE;
     if (merge_attrs(g, a, row) != META_OK || g->arena.nomem)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
@@ -665,28 +685,12 @@ static int record_load(struct direct *d, const char *sha256)
                      3, params, &d->load_id);
 }
 
-/* The file's outcomes, as those whose results this load stored (see
- * sql/009_load_replace.sql): every outcome of the file has rows. */
-static int record_outcomes(struct direct *d)
+/* The file's outcomes by number, with their ids (once stored). */
+static void outcome_ids(const struct direct *d, struct meta_direct_outcome_id *ids)
 {
-    char ids[DIRECT_MAX_OUTCOMES * 21 + 3], load_id[32];
-    size_t len = 0;
-    ids[len++] = '{';
     for (int i = 0; i < d->noutcomes; i++)
-        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%lld", i ? "," : "",
-                                d->outcomes[i].id);
-    snprintf(ids + len, sizeof ids - len, "}");
-    snprintf(load_id, sizeof load_id, "%lld", d->load_id);
-    const char *params[2] = {load_id, ids};
-    PGresult *res = PQexecParams(d->conn,
-                                 "INSERT INTO load_outcomes (load_id, outcome_id)"
-                                 " SELECT $1::bigint, unnest($2::bigint[])",
-                                 2, NULL, params, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot record the load's outcomes");
-    PQclear(res);
-    return ret;
+        ids[i] = (struct meta_direct_outcome_id){d->outcomes[i].id,
+                                                 d->outcomes[i].kind == META_LOAD_BINARY};
 }
 
 /* A lock the direct path takes only when it is free at once: the load
@@ -717,15 +721,12 @@ static int take_or_stage(struct direct *d, const char *sql, const char *key, con
 static int finish_replace(struct meta_db *db, struct direct *d, const char *sha256, int skipped)
 {
     int ret;
-    d->trials = d->group_no;
     if ((ret = meta_direct_replace_check(d->replace, d->group_no, d->err)) ||
         (ret = store_outcomes(d, 0)) || (ret = record_load(d, sha256)) ||
         (ret = store_outcomes(d, 1)))
         return ret;
-    struct meta_direct_outcome_id ids[DIRECT_MAX_OUTCOMES];
-    for (int i = 0; i < d->noutcomes; i++)
-        ids[i] = (struct meta_direct_outcome_id){d->outcomes[i].id,
-                                                 d->outcomes[i].kind == META_LOAD_BINARY};
+    struct meta_direct_outcome_id ids[META_DIRECT_MAX_OUTCOMES];
+    outcome_ids(d, ids);
     struct meta_direct_replace_counts counts;
     const long long rows[2] = {d->continuous, d->binary};
     if ((ret = meta_direct_replace_store(d->replace, ids, d->noutcomes, rows, d->load_id, &counts,
@@ -796,7 +797,10 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     for (int k = 0; k < 2; k++)
         if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
             return ret;
-    if ((ret = record_outcomes(d)))
+    /* Every outcome of the file has rows, all of them new. */
+    struct meta_direct_outcome_id ids[META_DIRECT_MAX_OUTCOMES];
+    outcome_ids(d, ids);
+    if ((ret = meta_direct_record_outcomes(d->conn, d->load_id, ids, d->noutcomes, NULL, d->err)))
         return ret;
     if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
                                        d->err, "cannot store the rows")))
@@ -846,12 +850,19 @@ long meta_load_direct_replace_count(void)
     return replace_loads;
 }
 
+long meta_load_direct_reads(void)
+{
+    return direct_reads;
+}
+
 /* One try of the direct path (see meta_load_direct); replace: read the
- * file as a replacement from its first trial on. *refused: the registry
- * refused a trial of a file of new trials (one it holds, or one the file
- * gives again after other trials). */
+ * file as a replacement from its first trial on. *refused (the caller
+ * frees it): the name of a trial of a file of new trials that the registry
+ * refused (one it holds, or one the file gives again after other trials),
+ * when its error named it. */
 static int attempt(struct meta_db *db, const char *path, int replace,
-                   struct meta_load_report *report, int *done, int *refused, struct meta_error *err)
+                   struct meta_load_report *report, int *done, char **refused,
+                   struct meta_error *err)
 {
     struct direct d = {.conn = meta_db_pg(db), .path = path, .err = err, .force_replace = replace};
     meta_load_errors_init(&d.errs);
@@ -864,13 +875,10 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     int ret = META_OK;
     if (!d.arms_file || !d.results_file[0] || !d.results_file[1])
         ret = DIRECT_STAGE; /* no temporary files: the staging path needs none */
-    /* Local buffers for the temporary table of a replacement; only possible
-     * before the session's first temporary table, so a refusal is harmless. */
-    if (ret == META_OK)
-        PQclear(PQexec(d.conn, "SET temp_buffers = '64MB'"));
     if (ret == META_OK)
         ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
     if (ret == META_OK) {
+        direct_reads++;
         ret = load_all(db, &d, sha256);
         if (ret == META_OK && fill_report(&d, sha256, report) != META_OK)
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
@@ -904,7 +912,9 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     meta_load_buf_release(&d.g->arena);
     free(d.g->attrs);
     free(d.g);
-    *refused = d.trials_refused;
+    *refused = d.trials_refused ? d.refused_trial : NULL;
+    if (!*refused)
+        free(d.refused_trial);
     return ret;
 }
 
@@ -914,11 +924,19 @@ int meta_load_direct(struct meta_db *db, const char *path, struct meta_load_repo
     *done = 0;
     if (!direct_allowed)
         return META_OK;
-    int refused = 0;
+    char *refused = NULL;
     int ret = attempt(db, path, 0, report, done, &refused, err);
-    /* A file of new trials first and stored ones later: read again as a
-     * replacement (nothing was written, no id taken). */
+    /* A file of new trials first and a stored one later: read again as a
+     * replacement (nothing was written, no id taken). A trial refused as
+     * given twice in the file goes to the staging path instead. */
+    int stored = 0;
     if (ret == META_OK && !*done && refused && replace_allowed)
-        ret = attempt(db, path, 1, report, done, &refused, err);
+        ret = trial_stored(meta_db_pg(db), refused, &stored, err);
+    free(refused);
+    if (ret == META_OK && stored) {
+        char *again = NULL;
+        ret = attempt(db, path, 1, report, done, &again, err);
+        free(again);
+    }
     return ret;
 }

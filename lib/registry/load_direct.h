@@ -16,14 +16,18 @@
 /* A reason to leave the file to the staging path, as a stop of the reader. */
 #define META_DIRECT_STAGE (-1000)
 
-/* A trial with more arms or rows goes to the staging path. */
-#define META_DIRECT_MAX_ARMS 64
-#define META_DIRECT_MAX_ROWS 4096
+/* A trial with more arms or rows, or a file with more outcomes, goes to
+ * the staging path. */
+#define META_DIRECT_MAX_ARMS     64
+#define META_DIRECT_MAX_ROWS     4096
+#define META_DIRECT_MAX_OUTCOMES 64
 
 struct meta_direct_replace;
 
-/* Appends attrs[0..n-1] (n > 0) as a JSON object (load_direct_replace.c). */
-void meta_direct_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n);
+/* Sends b to conn's open COPY once it holds enough to be worth a message
+ * (force: whatever it holds), emptying it. Returns META_OK, META_ENOMEM (an
+ * append to b failed) or META_EDB. */
+int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct meta_error *err);
 
 /* One outcome of the file, by its number in the file: its id (known once
  * the file is read) and whether its rows are binary. */
@@ -31,6 +35,16 @@ struct meta_direct_outcome_id {
     long long id;
     int binary;
 };
+
+/*
+ * Records in load_outcomes that load load_id stored results of
+ * outcomes[o] for each o of 0..noutcomes-1 with touched[o] set (touched
+ * NULL: every one; see sql/009_load_replace.sql). Returns META_OK, META_EDB
+ * or META_ENOMEM.
+ */
+int meta_direct_record_outcomes(PGconn *conn, long long load_id,
+                                const struct meta_direct_outcome_id *outcomes, int noutcomes,
+                                const char *touched, struct meta_error *err);
 
 /* What the replacement stored. */
 struct meta_direct_replace_counts {

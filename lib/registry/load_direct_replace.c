@@ -8,19 +8,20 @@
  */
 #include "load_copy.h"
 #include "load_direct.h"
+#include "load_stage.h"
 
 #include "pg_util.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <endian.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of COPY data gathered before they are sent. */
 #define COPY_FLUSH_BYTES (256 * 1024)
-
-#define MAX_ARMS META_DIRECT_MAX_ARMS
 
 /* Fields of a row: the result (9, the arm's number last), then the arm's
  * description, NULL but on its first row (5). */
@@ -43,11 +44,13 @@ static const char arms_sql[] =
     "CREATE TEMP TABLE meta_direct_arms ON COMMIT DROP AS"
     " SELECT r.arm_no, r.trial_no, r.trial, r.label, r.treatment, r.attrs, t.trial_id, a.arm_id,"
     "        a.treatment <> r.treatment AS other_treatment,"
-    "        (r.attrs IS NOT NULL AND NOT a.attributes @> r.attrs) AS new_attrs"
-    " FROM meta_direct_rows r LEFT JOIN trials t ON t.name = r.trial"
-    " LEFT JOIN arms a ON a.trial_id = t.trial_id AND a.label = r.label"
-    " WHERE r.trial IS NOT NULL;"
-    "ANALYZE meta_direct_arms (arm_no, arm_id, trial_id)";
+    "        " META_LOAD_NEW_ATTRS(
+        "a.attributes",
+        "r.attrs") " AS new_attrs"
+                   " FROM meta_direct_rows r LEFT JOIN trials t ON t.name = r.trial"
+                   " LEFT JOIN arms a ON a.trial_id = t.trial_id AND a.label = r.label"
+                   " WHERE r.trial IS NOT NULL;"
+                   "ANALYZE meta_direct_arms (arm_no, arm_id, trial_id)";
 
 /* Statistics of the copied rows, so that a small file over a large
  * registry is matched through the registry's indexes, not by reading it. */
@@ -66,9 +69,7 @@ static const char check_sql[] =
     "   GROUP BY trial) n) AS trials"
     " FROM meta_direct_arms";
 
-static const char arm_attributes_sql[] =
-    "UPDATE arms a SET attributes = a.attributes || m.attrs"
-    " FROM meta_direct_arms m WHERE a.arm_id = m.arm_id AND m.new_attrs";
+static const char arm_attributes_sql[] = META_LOAD_ARM_ATTRIBUTES_SQL("meta_direct_arms", "attrs");
 
 /* New trials in the order they first appear, new arms by trial and then
  * first appearance (as the staging path numbers them). */
@@ -86,59 +87,43 @@ static const char new_arms_sql[] =
     " AND m.label = n.label";
 
 /* The rows of one kind with their ids: %s is the outcomes of that kind as
- * VALUES (number, id). */
+ * VALUES (number, id); columns: the kind's values. */
 #define ROWS_OF(columns)                                                                           \
     "(SELECT m.arm_id, o.id AS outcome_id, x.timepoint, " columns ", x.rattrs"                     \
     " FROM meta_direct_rows x JOIN meta_direct_arms m ON m.arm_no = x.arm_no"                      \
     " JOIN (VALUES %s) o(no, id) ON o.no = x.outcome_no)"
 
-/* Stored rows whose values change take the new ones and the load ($1);
- * the same comparison as the staging path's. Then the new rows. Each
- * returns the outcomes of the rows it stored. */
+/* The key of a stored result r equals that of a row i. */
+#define SAME_KEY "r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
+
+/* Stored rows of table whose values change take the new ones (set: the
+ * assignments of the kind's values; rows: ROWS_OF them; same: the staging
+ * path's comparison) and the load ($1). Returns the outcomes of the rows
+ * it stored. */
+#define UPDATE_SQL(table, set, rows, same)                                                         \
+    "WITH u AS (UPDATE " table " r SET " set ", attributes = i.rattrs, load_id = $1::bigint"       \
+    " FROM " rows " i WHERE " SAME_KEY " AND NOT " same " RETURNING r.outcome_id)"                 \
+    "SELECT outcome_id, count(*) FROM u GROUP BY outcome_id"
+
+/* The rows of table not stored yet, in index order (columns: the kind's
+ * values; rows: ROWS_OF them). Returns the outcomes of the rows it stored. */
+#define INSERT_SQL(table, columns, rows)                                                           \
+    "WITH n AS (INSERT INTO " table " (arm_id, outcome_id, timepoint, " columns ", attributes,"    \
+    " load_id) SELECT i.arm_id, i.outcome_id, i.timepoint, " columns ", i.rattrs, $1::bigint"      \
+    " FROM " rows " i WHERE NOT EXISTS (SELECT FROM " table " r WHERE " SAME_KEY ")"               \
+    " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING outcome_id)"                          \
+    "SELECT outcome_id, count(*) FROM n GROUP BY outcome_id"
+
 static const char update_continuous_fmt[] =
-    "WITH u AS (UPDATE continuous_results r SET n = i.n, mean = i.mean, sd = i.sd,"
-    " attributes = i.rattrs, load_id = $1::bigint"
-    " FROM " ROWS_OF(
-        "x.n, x.mean, x.sd") " i"
-                             " WHERE r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND "
-                             "r.arm_id = i.arm_id"
-                             " AND NOT (r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
-                             "          AND r.attributes IS NOT DISTINCT FROM i.rattrs)"
-                             " RETURNING r.outcome_id)"
-                             "SELECT outcome_id, count(*) FROM u GROUP BY outcome_id";
+    UPDATE_SQL("continuous_results", "n = i.n, mean = i.mean, sd = i.sd",
+               ROWS_OF("x.n, x.mean, x.sd"), META_LOAD_SAME_CONTINUOUS("i.rattrs"));
 static const char update_binary_fmt[] =
-    "WITH u AS (UPDATE binary_results r SET events = i.events, total = i.total,"
-    " attributes = i.rattrs, load_id = $1::bigint"
-    " FROM " ROWS_OF(
-        "x.events, x.total") " i"
-                             " WHERE r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND "
-                             "r.arm_id = i.arm_id"
-                             " AND NOT (r.events = i.events AND r.total = i.total"
-                             "          AND r.attributes IS NOT DISTINCT FROM i.rattrs)"
-                             " RETURNING r.outcome_id)"
-                             "SELECT outcome_id, count(*) FROM u GROUP BY outcome_id";
+    UPDATE_SQL("binary_results", "events = i.events, total = i.total", ROWS_OF("x.events, x.total"),
+               META_LOAD_SAME_BINARY("i.rattrs"));
 static const char insert_continuous_fmt[] =
-    "WITH n AS (INSERT INTO continuous_results (arm_id, outcome_id, timepoint, n, mean, sd,"
-    " attributes, load_id)"
-    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.n, i.mean, i.sd, i.rattrs, $1::bigint"
-    " FROM " ROWS_OF(
-        "x.n, x.mean, x.sd") " i"
-                             " WHERE NOT EXISTS (SELECT FROM continuous_results r WHERE "
-                             "r.outcome_id = i.outcome_id"
-                             "   AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id)"
-                             " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING outcome_id)"
-                             "SELECT outcome_id, count(*) FROM n GROUP BY outcome_id";
+    INSERT_SQL("continuous_results", "n, mean, sd", ROWS_OF("x.n, x.mean, x.sd"));
 static const char insert_binary_fmt[] =
-    "WITH n AS (INSERT INTO binary_results (arm_id, outcome_id, timepoint, events, total,"
-    " attributes, load_id)"
-    " SELECT i.arm_id, i.outcome_id, i.timepoint, i.events, i.total, i.rattrs, $1::bigint"
-    " FROM " ROWS_OF(
-        "x.events, x.total") " i"
-                             " WHERE NOT EXISTS (SELECT FROM binary_results r WHERE r.outcome_id = "
-                             "i.outcome_id"
-                             "   AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id)"
-                             " ORDER BY i.outcome_id, i.timepoint, i.arm_id RETURNING outcome_id)"
-                             "SELECT outcome_id, count(*) FROM n GROUP BY outcome_id";
+    INSERT_SQL("binary_results", "events, total", ROWS_OF("x.events, x.total"));
 
 struct meta_direct_replace {
     PGconn *conn;
@@ -149,8 +134,8 @@ struct meta_direct_replace {
     size_t row_at[META_DIRECT_MAX_ROWS + 1];
     int row_arm[META_DIRECT_MAX_ROWS];
     int nrows;
-    size_t arm_at[MAX_ARMS], arm_len[MAX_ARMS];
-    int arm_sent[MAX_ARMS];
+    size_t arm_at[META_DIRECT_MAX_ARMS], arm_len[META_DIRECT_MAX_ARMS];
+    int arm_sent[META_DIRECT_MAX_ARMS];
     long long new_arms, new_attrs, groups;
 };
 
@@ -209,30 +194,41 @@ static void put_jsonb(struct meta_load_buf *b, const char *s, size_t len)
     meta_load_buf_put(b, s, len);
 }
 
-void meta_direct_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        meta_load_buf_put(b, i ? "," : "{", 1);
-        meta_load_buf_json_string(b, attrs[i].name.s, attrs[i].name.len);
-        meta_load_buf_put(b, ":", 1);
-        meta_load_buf_json_string(b, attrs[i].value.s, attrs[i].value.len);
-    }
-    meta_load_buf_put(b, "}", 1);
-}
-
 /* ---- The COPY ----------------------------------------------------------------------- */
 
-static int flush(struct meta_direct_replace *r, int force, struct meta_error *err)
+int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct meta_error *err)
 {
-    struct meta_load_buf *b = &r->copy;
     if (b->nomem)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     if ((force || b->len >= COPY_FLUSH_BYTES) && b->len > 0) {
-        if (PQputCopyData(r->conn, b->data, (int)b->len) != 1)
-            return meta_pg_error(err, r->conn, NULL, "cannot send rows to the database");
+        if (PQputCopyData(conn, b->data, (int)b->len) != 1)
+            return meta_pg_error(err, conn, NULL, "cannot send rows to the database");
         meta_load_buf_reset(b);
     }
     return META_OK;
+}
+
+/* Local buffers for the table of the rows, for this transaction. The
+ * server takes them only before the session's first temporary table (or
+ * when they are what it has): a refusal of the value keeps the default. */
+static int more_temp_buffers(PGconn *conn, struct meta_error *err)
+{
+    PGresult *res = PQexec(conn, "SAVEPOINT meta_temp_buffers;"
+                                 " SET LOCAL temp_buffers = '64MB';"
+                                 " RELEASE SAVEPOINT meta_temp_buffers");
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    int ret = META_OK;
+    if (PQresultStatus(res) == PGRES_COMMAND_OK)
+        ret = META_OK;
+    else if (state && strcmp(state, "22023") == 0) /* invalid_parameter_value */
+        ret = meta_pg_exec(conn,
+                           "ROLLBACK TO SAVEPOINT meta_temp_buffers;"
+                           " RELEASE SAVEPOINT meta_temp_buffers",
+                           err, "cannot create the table of the rows");
+    else
+        ret = meta_pg_error(err, conn, res, "cannot create the table of the rows");
+    PQclear(res);
+    return ret;
 }
 
 int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
@@ -243,7 +239,9 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
     if (!r)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     r->conn = conn;
-    int ret = meta_pg_exec(conn, create_sql, err, "cannot create the table of the rows");
+    int ret = more_temp_buffers(conn, err);
+    if (ret == META_OK)
+        ret = meta_pg_exec(conn, create_sql, err, "cannot create the table of the rows");
     if (ret == META_OK) {
         PGresult *res = PQexec(conn, copy_sql);
         if (PQresultStatus(res) != PGRES_COPY_IN)
@@ -267,8 +265,7 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
 int meta_direct_replace_row(struct meta_direct_replace *r, int arm, long long arm_no, int outcome,
                             const struct meta_load_row *row, struct meta_error *err)
 {
-    if (r->nrows >= META_DIRECT_MAX_ROWS || arm < 0 || arm >= MAX_ARMS)
-        return meta_error_set(err, META_EDB, "a trial of too many rows");
+    assert(r->nrows < META_DIRECT_MAX_ROWS && arm >= 0 && arm < META_DIRECT_MAX_ARMS);
     struct meta_load_buf *b = &r->pending;
     r->row_at[r->nrows] = b->len;
     r->row_arm[r->nrows] = arm;
@@ -296,7 +293,7 @@ int meta_direct_replace_row(struct meta_direct_replace *r, int arm, long long ar
         size_t at = b->len;
         put_u32(b, 0);
         meta_load_buf_put(b, "\1", 1);
-        meta_direct_json_attrs(b, row->result_attrs, row->n_result_attrs);
+        meta_load_buf_json_attrs(b, row->result_attrs, row->n_result_attrs);
         if (!b->nomem) {
             uint32_t len = htonl((uint32_t)(b->len - at - 4));
             memcpy(b->data + at, &len, sizeof len);
@@ -311,8 +308,7 @@ int meta_direct_replace_arm(struct meta_direct_replace *r, int arm, long long tr
                             size_t label_len, const char *treatment, size_t treatment_len,
                             const char *attrs, size_t attrs_len, struct meta_error *err)
 {
-    if (arm < 0 || arm >= MAX_ARMS)
-        return meta_error_set(err, META_EDB, "a trial of too many arms");
+    assert(arm >= 0 && arm < META_DIRECT_MAX_ARMS);
     struct meta_load_buf *b = &r->arms;
     if (arm == 0)
         meta_load_buf_reset(b);
@@ -347,7 +343,7 @@ int meta_direct_replace_end_trial(struct meta_direct_replace *r, struct meta_err
             meta_load_buf_put(b, r->arms.data + r->arm_at[a], r->arm_len[a]);
             r->arm_sent[a] = 1;
         }
-        ret = flush(r, 0, err);
+        ret = meta_direct_flush(r->conn, &r->copy, 0, err);
     }
     meta_load_buf_reset(p);
     r->nrows = 0;
@@ -362,7 +358,7 @@ int meta_direct_replace_end_copy(struct meta_direct_replace *r, int abort, struc
     int ret = META_OK;
     if (!abort) {
         put_u16(&r->copy, UINT16_MAX); /* the trailer: -1 */
-        ret = flush(r, 1, err);
+        ret = meta_direct_flush(r->conn, &r->copy, 1, err);
     }
     const char *abort_msg = abort || ret != META_OK ? "meta load: stopped" : NULL;
     if (PQputCopyEnd(r->conn, abort_msg) != 1 && ret == META_OK)
@@ -451,15 +447,15 @@ static int outcome_values(struct meta_load_buf *buf, const struct meta_direct_ou
     return any;
 }
 
-static int record_outcomes(struct meta_direct_replace *r, const char *load_id,
-                           const struct meta_direct_outcome_id *outcomes, int noutcomes,
-                           const char *touched, struct meta_error *err)
+int meta_direct_record_outcomes(PGconn *conn, long long load_id,
+                                const struct meta_direct_outcome_id *outcomes, int noutcomes,
+                                const char *touched, struct meta_error *err)
 {
     struct meta_load_buf ids = {0};
     int any = 0;
     meta_load_buf_put(&ids, "{", 1);
     for (int o = 0; o < noutcomes; o++) {
-        if (!touched[o])
+        if (touched && !touched[o])
             continue;
         if (any)
             meta_load_buf_put(&ids, ",", 1);
@@ -471,13 +467,15 @@ static int record_outcomes(struct meta_direct_replace *r, const char *load_id,
     if (ids.nomem)
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
     else if (any) {
-        const char *params[2] = {load_id, ids.data};
-        PGresult *res = PQexecParams(r->conn,
+        char id[32];
+        snprintf(id, sizeof id, "%lld", load_id);
+        const char *params[2] = {id, ids.data};
+        PGresult *res = PQexecParams(conn,
                                      "INSERT INTO load_outcomes (load_id, outcome_id)"
                                      " SELECT $1::bigint, unnest($2::bigint[])",
                                      2, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            ret = meta_pg_error(err, r->conn, res, "cannot record the load's outcomes");
+            ret = meta_pg_error(err, conn, res, "cannot record the load's outcomes");
         PQclear(res);
     }
     meta_load_buf_release(&ids);
@@ -508,7 +506,7 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
     if (ret != META_OK)
         return ret;
 
-    char id[32], touched[64] = {0};
+    char id[32], touched[META_DIRECT_MAX_OUTCOMES] = {0};
     if (noutcomes > (int)sizeof touched)
         return meta_error_set(err, META_EDB, "too many outcomes");
     snprintf(id, sizeof id, "%lld", load_id);
@@ -534,7 +532,7 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
     }
     meta_load_buf_release(&values);
     if (ret == META_OK)
-        ret = record_outcomes(r, id, outcomes, noutcomes, touched, err);
+        ret = meta_direct_record_outcomes(r->conn, load_id, outcomes, noutcomes, touched, err);
     return ret;
 }
 

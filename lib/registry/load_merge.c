@@ -32,8 +32,7 @@ static const char trials_sql[] =
 /* Stored arms take the new attributes over theirs (meta_stage_stored, made
  * by the checks before anything was written, says which). */
 static const char arm_attributes_sql[] =
-    "UPDATE arms a SET attributes = a.attributes || s.amin::jsonb"
-    " FROM meta_stage_stored s WHERE a.arm_id = s.arm_id AND s.new_attrs";
+    META_LOAD_ARM_ATTRIBUTES_SQL("meta_stage_stored", "amin::jsonb");
 
 /* New arms are inserted with their attributes, and join the stored ones in
  * meta_stage_stored, which then holds the id of every staged arm. */
@@ -49,9 +48,11 @@ static const char arms_sql[] =
     " SELECT t.name, n.label, n.arm_id, n.trial_id FROM n JOIN trials t ON t.trial_id = n.trial_id;"
     "ANALYZE meta_stage_stored (trial, arm, arm_id, other_treatment, new_attrs)";
 
+/* New outcomes in the order they first appear in the files, as the direct
+ * path (load_direct.c) numbers them. */
 static const char outcomes_sql[] =
     "INSERT INTO outcomes (name, kind) SELECT so.outcome, so.kmin FROM meta_stage_outcomes so"
-    " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome)";
+    " WHERE NOT EXISTS (SELECT FROM outcomes o WHERE o.name = so.outcome) ORDER BY so.first_row";
 
 /*
  * Each staged row with the ids of its arm, outcome and load, whether its key
@@ -76,12 +77,8 @@ static const char outcomes_sql[] =
     "       JOIN outcomes o ON o.name = s.outcome WHERE s.kind = '" kind "') i"                    \
     " LEFT JOIN " kind "_results r"                                                                \
     "   ON r.outcome_id = i.outcome_id AND r.timepoint = i.timepoint AND r.arm_id = i.arm_id"
-static const char ids_continuous_fmt[] =
-    IDS_OF_KIND("continuous", "r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"
-                              " AND r.attributes IS NOT DISTINCT FROM %s");
-static const char ids_binary_fmt[] =
-    IDS_OF_KIND("binary", "r.events = i.events AND r.total = i.total"
-                          " AND r.attributes IS NOT DISTINCT FROM %s");
+static const char ids_continuous_fmt[] = IDS_OF_KIND("continuous", META_LOAD_SAME_CONTINUOUS("%s"));
+static const char ids_binary_fmt[] = IDS_OF_KIND("binary", META_LOAD_SAME_BINARY("%s"));
 
 /* A staged row's own attributes, read from its extra column only when some
  * row has them. */

@@ -185,19 +185,6 @@ static void put_number(struct meta_load_buf *b, const struct meta_load_row *row,
     meta_load_buf_put(b, "\t", 1);
 }
 
-/* Appends attributes as a JSON object to json (nothing when there are none). */
-static void build_attrs(struct meta_load_buf *json, const struct meta_load_attr *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        meta_load_buf_put(json, i ? "," : "{", 1);
-        meta_load_buf_json_string(json, a[i].name.s, a[i].name.len);
-        meta_load_buf_put(json, ":", 1);
-        meta_load_buf_json_string(json, a[i].value.s, a[i].value.len);
-    }
-    if (n > 0)
-        meta_load_buf_put(json, "}", 1);
-}
-
 /* The JSON in json as one COPY field (or \N when empty), and end (a tab,
  * or the line break after a row's last field). */
 static void put_json(struct meta_load_buf *b, struct meta_load_buf *json, const char *end)
@@ -278,7 +265,7 @@ static void build_extra(struct meta_load_buf *j, const struct meta_load_row *row
     if (row->n_result_attrs > 0) {
         meta_load_buf_puts(j, sep);
         META_LOAD_BUF_LITERAL(j, "\"attrs\":");
-        build_attrs(j, row->result_attrs, row->n_result_attrs);
+        meta_load_buf_json_attrs(j, row->result_attrs, row->n_result_attrs);
         sep = ",";
     }
     if (row->place.s && row->place.len > 0) {
@@ -343,7 +330,7 @@ int meta_load_stage_row(struct meta_loader *l, size_t file_no, const struct meta
         META_LOAD_BUF_LITERAL(b, "\t\\N\t\\N\t\\N\t\\N\t\\N\t");
     }
     meta_load_buf_reset(&l->json);
-    build_attrs(&l->json, row->arm_attrs, row->n_arm_attrs);
+    meta_load_buf_json_attrs(&l->json, row->arm_attrs, row->n_arm_attrs);
     put_json(b, &l->json, "\t");
     build_extra(&l->json, row);
     put_json(b, &l->json, "\n");

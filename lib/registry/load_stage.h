@@ -41,6 +41,26 @@
 #define META_STAGE_PLACE(s)  "(" s ".extra::jsonb ->> 'place')"
 #define META_STAGE_ORIGIN(s) "(" s ".extra::jsonb ->> 'origin')"
 
+/* The SQL both ways of storing a file share (the staging path's merge and
+ * the direct replacement), so that they decide alike. Whether a stored
+ * result r holds the values of a new one i (attrs: i's own attributes as
+ * jsonb): */
+#define META_LOAD_SAME_CONTINUOUS(attrs)                                                           \
+    "(r.n = i.n AND r.mean = i.mean AND r.sd = i.sd"                                               \
+    " AND r.attributes IS NOT DISTINCT FROM " attrs ")"
+#define META_LOAD_SAME_BINARY(attrs)                                                               \
+    "(r.events = i.events AND r.total = i.total AND r.attributes IS NOT DISTINCT FROM " attrs ")"
+
+/* Whether the attributes given to an arm (jsonb, NULL: none) add to its
+ * stored ones. */
+#define META_LOAD_NEW_ATTRS(stored, given) "(" given " IS NOT NULL AND NOT " stored " @> " given ")"
+
+/* Stored arms take the new attributes over theirs: table (alias s) holds
+ * arm_id, the attributes given (column attrs, jsonb) and new_attrs. */
+#define META_LOAD_ARM_ATTRIBUTES_SQL(table, attrs)                                                 \
+    "UPDATE arms a SET attributes = a.attributes || s." attrs " FROM " table " s"                  \
+    " WHERE a.arm_id = s.arm_id AND s.new_attrs"
+
 /* One source of the load: a file of `meta load`, or a parser's source. */
 struct meta_load_file {
     char *name;               /* owned; as given */
@@ -258,8 +278,8 @@ int meta_load_unchanged(struct meta_db *db, const char *const *paths, size_t npa
  * keep their arms' treatments. Either way it records the load as the
  * staging path does, fills report (rows inserted, replaced and unchanged)
  * and sets *done = 1. A file whose first trial is new but whose trials the
- * registry's keys then refuse (a later trial it holds, or one the file
- * gives again) is read again as a replacement. A file it cannot prove so,
+ * registry's keys then refuse is read again as a replacement when the
+ * refused trial is stored (not when the file gives it again). A file it cannot prove so,
  * in the streaming checks or in the replacement's checks, leaves nothing
  * written and *done = 0:
  * the caller loads it by the staging path, which words every problem.
@@ -282,6 +302,10 @@ long meta_load_direct_count(void);
  * meta_load_direct_count too). */
 void meta_load_direct_replace_allow(int allow);
 long meta_load_direct_replace_count(void);
+
+/* How many times in this process the direct path began reading a file
+ * (twice for a file read again as a replacement). */
+long meta_load_direct_reads(void);
 
 /*
  * Runs the rest of the transaction in replica mode where the server lets

@@ -51,6 +51,12 @@ static const char dump_sql[] =
     " UNION ALL SELECT 'next|' || nextval(pg_get_serial_sequence('trials', 'trial_id')) || '|'"
     "   || nextval(pg_get_serial_sequence('arms', 'arm_id'))) s(x)";
 
+/* The outcomes with their ids, compared by the cases that set with_ids
+ * (the literal of test_replacements_agree is of the dump alone). */
+static const char outcome_ids_sql[] =
+    "SELECT string_agg(outcome_id || ':' || name, ',' ORDER BY outcome_id) FROM outcomes";
+static int with_ids;
+
 /* Appends what one load said: its status and message, each file's report
  * and the problems in the input. */
 static void describe(char *buf, size_t size, int ret, const struct meta_error *err,
@@ -95,12 +101,14 @@ static char *run(const char *name, int direct, const char *const *files, long *t
     *taken = meta_load_direct_count() - before;
     meta_load_direct_allow(1);
     char *dump = meta_test_load_query(conninfo, dump_sql);
+    char *ids = with_ids ? meta_test_load_query(conninfo, outcome_ids_sql) : NULL;
     CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
-    size_t size = strlen(said) + strlen(dump) + 2;
+    size_t size = strlen(said) + strlen(dump) + (ids ? strlen(ids) : 0) + 3;
     char *out = malloc(size);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-    snprintf(out, size, "%s\n%s", said, dump);
+    snprintf(out, size, "%s\n%s%s%s", said, dump, ids ? "\n" : "", ids ? ids : "");
     free(dump);
+    free(ids);
     return out;
 }
 
@@ -428,6 +436,69 @@ static void test_replacements_can_be_staged(void)
     meta_load_direct_replace_allow(1);
 }
 
+static int load_one(const char *file);
+
+/* New outcomes take their ids in the order they first appear in the
+ * file on both paths: in a file of new trials and in a replacement, with
+ * names in neither sorted nor any hash order. */
+static void test_outcome_ids_agree(void)
+{
+    const char *fresh =
+        meta_test_load_file("oi_new.csv", HEADER "O1,a,ket,zeta,24h,30,2.1,1.4,,,,\n"
+                                                 "O1,b,pla,zeta,24h,31,3.5,1.6,,,,\n"
+                                                 "O1,a,ket,beta,,,,,5,30,,\n"
+                                                 "O1,a,ket,mu,1y,30,60,10,,,,\n"
+                                                 "O2,a,ket,alpha,24h,20,1.0,1.0,,,,\n"
+                                                 "O2,a,ket,omega,,,,,3,20,,\n"
+                                                 "O2,a,ket,beta,,,,,4,20,,\n"
+                                                 "O2,a,ket,kappa,6h,20,1.2,1.0,,,,\n");
+    const char *replace =
+        meta_test_load_file("oi_replace.csv", HEADER "O2,a,ket,alpha,24h,20,1.1,1.0,,,,\n"
+                                                     "O2,a,ket,yy,24h,20,1.0,1.0,,,,\n"
+                                                     "O2,a,ket,delta,,,,,3,20,,\n"
+                                                     "O1,a,ket,zeta,24h,30,2.2,1.4,,,,\n"
+                                                     "O1,b,pla,nn,24h,31,3.5,1.6,,,,\n"
+                                                     "O1,b,pla,cc,1y,31,3.5,1.6,,,,\n"
+                                                     "O3,a,ket,ee,24h,31,3.5,1.6,,,,\n");
+    const char *files[] = {fresh, replace, NULL};
+    with_ids = 1;
+    char *staged = both("meta_test_direct_outcome_ids", files, 0x3);
+    with_ids = 0;
+    CU_ASSERT_PTR_NOT_NULL(strstr(staged,
+                                  "\n1:zeta,2:beta,3:mu,4:alpha,5:omega,6:kappa,7:yy,8:delta,"
+                                  "9:nn,10:cc,11:ee"));
+    free(staged);
+}
+
+/* A file of new trials whose COPY the registry refuses is read again as a
+ * replacement only when the refused trial is stored: one that gives a new
+ * trial again later goes straight to the staging path. */
+static void test_refused_trials(void)
+{
+    const char *base =
+        meta_test_load_file("rt_base.csv", HEADER "U1,a,ket,pain,24h,30,2.1,1.4,,,,\n");
+    const char *again =
+        meta_test_load_file("rt_again.csv", HEADER "U2,a,ket,pain,24h,30,2.1,1.4,,,,\n"
+                                                   "U3,a,ket,pain,24h,30,2.1,1.4,,,,\n"
+                                                   "U2,b,pla,pain,24h,31,3.5,1.6,,,,\n");
+    const char *stored =
+        meta_test_load_file("rt_stored.csv", HEADER "U4,a,ket,pain,24h,30,2.1,1.4,,,,\n"
+                                                    "U1,a,ket,pain,24h,30,2.2,1.4,,,,\n");
+    meta_test_load_fresh("meta_test_direct_refused_trials", conninfo, sizeof conninfo, &db);
+    CU_ASSERT_EQUAL(load_one(base), META_OK);
+    long reads = meta_load_direct_reads(), loads = meta_load_direct_count();
+    long replaced = meta_load_direct_replace_count();
+    CU_ASSERT_EQUAL(load_one(again), META_OK);
+    CU_ASSERT_EQUAL(meta_load_direct_reads() - reads, 1);
+    CU_ASSERT_EQUAL(meta_load_direct_count() - loads, 0);
+    CU_ASSERT_EQUAL(load_one(stored), META_OK);
+    CU_ASSERT_EQUAL(meta_load_direct_reads() - reads, 3);
+    CU_ASSERT_EQUAL(meta_load_direct_count() - loads, 1);
+    CU_ASSERT_EQUAL(meta_load_direct_replace_count() - replaced, 1);
+    const char *files[] = {base, again, stored, NULL};
+    free(both("meta_test_direct_refused_trials", files, 0x5));
+}
+
 /* Loads one file through meta_db_load; returns its status. */
 static int load_one(const char *file)
 {
@@ -479,6 +550,8 @@ int main(void)
         {"replacements stored directly or staged: the same", test_replacement_paths},
         {"replacements left to the staging path", test_replacements_can_be_staged},
         {"ids after a sequence restart", test_ids_after_a_restart},
+        {"new outcomes: the same ids on both paths", test_outcome_ids_agree},
+        {"refused trials: read again only when stored", test_refused_trials},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_direct", NULL, suite_cleanup, cases);

@@ -24,9 +24,9 @@
 static char conninfo[1024];
 
 /* Whether the loads of the children store a file over stored trials by the
- * direct path (1) or leave it to the staging path (0, the "S" files of the
- * staging path's tests). */
-static int replace_direct;
+ * direct path (1, as `meta load` does) or leave it to the staging path (0,
+ * the "S" files of the staging path's tests). */
+static int replace_direct = 1;
 
 static void sleep_ms(long ms)
 {
@@ -216,12 +216,16 @@ static void kill_during(const char *dbname, const char *when, int estimates, con
 
 static void test_kill_while_streaming(void)
 {
+    replace_direct = 0;
     kill_during("meta_test_load_kill_copy", "COPY meta_stage", 0, "S");
+    replace_direct = 1;
 }
 
 static void test_kill_while_merging(void)
 {
+    replace_direct = 0;
     kill_during("meta_test_load_kill_merge", "CREATE TEMP TABLE meta_stage_ids", 0, "S");
+    replace_direct = 1;
 }
 
 static void test_kill_while_merging_estimates(void)
@@ -245,16 +249,12 @@ static void test_kill_while_copying_results(void)
  * stream to the temporary table, and while the stored results change. */
 static void test_kill_while_copying_replacement(void)
 {
-    replace_direct = 1;
     kill_during("meta_test_load_kill_repl_copy", "COPY meta_direct_rows", 0, "S");
-    replace_direct = 0;
 }
 
 static void test_kill_while_replacing(void)
 {
-    replace_direct = 1;
     kill_during("meta_test_load_kill_replacing", "WITH u AS (UPDATE continuous_results", 0, "S");
-    replace_direct = 0;
 }
 
 /* The server ends the session midway (as when it is stopped): the load
@@ -303,12 +303,16 @@ static void terminate_during(const char *dbname, const char *when, const char *p
 
 static void test_terminated_while_streaming(void)
 {
+    replace_direct = 0;
     terminate_during("meta_test_load_term_copy", "COPY meta_stage", "S");
+    replace_direct = 1;
 }
 
 static void test_terminated_while_merging(void)
 {
+    replace_direct = 0;
     terminate_during("meta_test_load_term_merge", "CREATE TEMP TABLE meta_stage_ids", "S");
+    replace_direct = 1;
 }
 
 static void test_terminated_while_copying_results(void)
@@ -318,9 +322,7 @@ static void test_terminated_while_copying_results(void)
 
 static void test_terminated_while_replacing(void)
 {
-    replace_direct = 1;
     terminate_during("meta_test_load_term_replacing", "WITH u AS (UPDATE continuous_results", "S");
-    replace_direct = 0;
 }
 
 /* Loads a then b (a registry of its own) and returns the snapshot. */
@@ -339,8 +341,10 @@ static char *sequential(const char *dbname, const char *a, const char *b)
     return meta_test_load_snapshot(conninfo, 0);
 }
 
-/* Loads a and b at once, each from its own process, and checks that the
- * registry ends as one of the two serial orders leaves it. */
+/* Loads a and b at once, each from its own process (the one that loads
+ * second stores its replacement by the direct path, or, when the other
+ * holds the load lock, by the staging path), and checks that the registry
+ * ends as one of the two serial orders leaves it. */
 static void concurrent_equals_serial(const char *name, const char *a, const char *b)
 {
     char seq_ab[64], seq_ba[64];
