@@ -7,6 +7,7 @@
 #include "analysis_file.h"
 #include "close_match.h"
 #include "meta_load.h"
+#include "meta_text.h"
 #include "parse_options.h"
 #include "safe_fs.h"
 
@@ -129,16 +130,6 @@ void meta_analysis_file_spell(char *buf, size_t size, const char *key)
 }
 
 /* ---- Parsing ------------------------------------------------------------- */
-
-/* src copied into dst (size bytes), cut to fit as snprintf "%s" cuts. */
-static void copy_cut(char *dst, size_t size, const char *src)
-{
-    size_t len = strlen(src);
-    if (len >= size)
-        len = size - 1;
-    memcpy(dst, src, len);
-    dst[len] = '\0';
-}
 
 /* The state shared by the reader and the handler. */
 struct parser {
@@ -416,7 +407,7 @@ static int remember_key(struct parser *p, const char *name, int repeatable)
     if (!grown)
         return fail(p, p->line, META_ENOMEM, "out of memory");
     af->keys = grown;
-    copy_cut(af->keys[af->n_keys].name, sizeof af->keys[af->n_keys].name, name);
+    meta_copy_cut(af->keys[af->n_keys].name, sizeof af->keys[af->n_keys].name, name);
     af->keys[af->n_keys].line = p->line;
     af->n_keys++;
     return 1;
@@ -435,7 +426,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
                     "an indented line continues the value of '%s': analysis files take one "
                     "line per value; remove the indentation",
                     name);
-    copy_cut(p->prev_key, sizeof p->prev_key, name);
+    meta_copy_cut(p->prev_key, sizeof p->prev_key, name);
     if (strcmp(section, "analysis") != 0)
         return fail(p, p->line, META_EINVAL, "'%s' comes before the [analysis] heading", name);
 
@@ -450,7 +441,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
                    apply_file_key(p, &file_keys[i], value);
 
     char option[64];
-    copy_cut(option, sizeof option, key);
+    meta_copy_cut(option, sizeof option, key);
     for (char *c = option; *c; c++)
         if (*c == '_')
             *c = '-';

@@ -4,6 +4,7 @@
  * check against RevMan, each as a few lines of text or as JSON. Names from
  * the files reach the terminal with control characters escaped.
  */
+#include "meta_decimal.h"
 #include "cmd_import.h"
 #include "meta_json_build.h"
 #include "meta_report.h"
@@ -128,7 +129,7 @@ static const char *num(char *buf, size_t size, double v)
     if (isnan(v))
         snprintf(buf, size, "-");
     else
-        meta_format_double(buf, size, v);
+        meta_shortest_double(buf, size, v);
     return buf;
 }
 

@@ -121,7 +121,7 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     stage_compute(w->stage);
-    ssize_t r;
+    ssize_t r; /* one byte into an empty pipe of ours: only a signal can stop it */
     do
         r = write(w->wake[1], "", 1);
     while (r < 0 && errno == EINTR);
@@ -146,26 +146,26 @@ static void worker_wait(struct worker *w, const struct stage *sent)
         ;
 }
 
+/* The requests of the batch that starts at `first`. */
+static size_t batch_size(const struct meta_pipeline *p, size_t first, size_t size)
+{
+    return first >= p->n ? 0 : p->n - first < size ? p->n - first : size;
+}
+
 /* Without memory for the batches: every request given fails. */
-static void fail_all(const struct meta_pipeline *p, size_t size)
+static void fail_every_request(const struct meta_pipeline *p, size_t size)
 {
     struct meta_request_error rerr;
     meta_request_error_init(&rerr, p->spell);
     meta_error_set(&rerr.err, META_ENOMEM, "out of memory");
     for (size_t first = 0; first < p->n; first += size) {
-        size_t n = p->n - first < size ? p->n - first : size;
+        size_t n = batch_size(p, first, size);
         for (size_t i = first; i < first + n; i++)
             if (p->reqs[i])
                 p->each(p->ctx, i, META_ENOMEM, NULL, &rerr);
         if (p->done)
             p->done(p->ctx, first, n);
     }
-}
-
-/* The requests of the batch that starts at `first`. */
-static size_t batch_size(const struct meta_pipeline *p, size_t first, size_t size)
-{
-    return first >= p->n ? 0 : p->n - first < size ? p->n - first : size;
 }
 
 void meta_analysis_run_pipeline(const struct meta_pipeline *p)
@@ -179,7 +179,7 @@ void meta_analysis_run_pipeline(const struct meta_pipeline *p)
         return;
     if (stage_alloc(&st[0], p, cap) != META_OK || stage_alloc(&st[1], p, cap) != META_OK ||
         stage_alloc(&st[2], p, cap) != META_OK) {
-        fail_all(p, size);
+        fail_every_request(p, size);
         goto cleanup;
     }
     if (threads)

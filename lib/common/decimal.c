@@ -9,6 +9,7 @@
  * the same digits as a result.
  */
 #include "meta_decimal.h"
+#include "meta_text.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -228,19 +229,6 @@ static size_t shortest_fast(char *out, double v)
     return 0;
 }
 
-/* text copied into buf (size bytes), cut as snprintf cuts; its length. */
-static size_t copy_cut(char *buf, size_t size, const char *text)
-{
-    if (size == 0)
-        return 0;
-    size_t len = strlen(text);
-    if (len >= size)
-        len = size - 1;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    return len;
-}
-
 size_t meta_shortest_double(char *buf, size_t size, double v)
 {
     if (!isfinite(v)) {
@@ -259,15 +247,15 @@ size_t meta_shortest_double(char *buf, size_t size, double v)
             memcpy(buf, fast, len + 1);
             return len;
         }
-        return copy_cut(buf, size, fast);
+        return meta_copy_cut(buf, size, fast);
     }
     if (v == 0) /* what %.15g writes, sign included */
-        return copy_cut(buf, size, signbit(v) ? "-0" : "0");
-    int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
+        return meta_copy_cut(buf, size, signbit(v) ? "-0" : "0");
+    for (int prec = 15; prec < 17; prec++) {
+        snprintf(fast, sizeof fast, "%.*g", prec, v);
+        if (strtod(fast, NULL) == v)
+            return meta_copy_cut(buf, size, fast);
     }
-    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
+    snprintf(fast, sizeof fast, "%.17g", v);
+    return meta_copy_cut(buf, size, fast);
 }

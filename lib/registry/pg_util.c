@@ -2,8 +2,10 @@
  * libpq helpers shared inside lib/registry (see pg_util.h).
  */
 #include "pg_util.h"
+#include "meta_decimal.h"
 #include "meta_escape.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,4 +80,11 @@ const char *meta_pg_text(const PGresult *res, int row, const char *name)
 long long meta_pg_int(const PGresult *res, int row, const char *name)
 {
     return strtoll(meta_pg_text(res, row, name), NULL, 10);
+}
+
+double meta_pg_double(const PGresult *res, int row, int col)
+{
+    if (col < 0 || PQgetisnull(res, row, col))
+        return NAN;
+    return meta_strtod(PQgetvalue(res, row, col), NULL);
 }

@@ -33,6 +33,11 @@ const char *meta_pg_text(const PGresult *res, int row, const char *name);
 /* The same cell as an integer (strtoll; 0 when absent). */
 long long meta_pg_int(const PGresult *res, int row, const char *name);
 
+/* The double in row `row`, column `col` of res (a column number, as
+ * PQfnumber gives it); NaN when the cell is NULL or col is negative (no
+ * such column). Read as strtod reads it (meta_strtod). */
+double meta_pg_double(const PGresult *res, int row, int col);
+
 /* The connection of an open registry, for the modules of lib/registry only. */
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);

@@ -6,7 +6,6 @@
  * comparison is made here.
  */
 #include "csv_reader.h"
-#include "meta_decimal.h"
 #include "pg_util.h"
 #include "runs_internal.h"
 
@@ -69,25 +68,18 @@ void meta_run_states_release(struct meta_run_state *states, size_t n)
     }
 }
 
-static double number_or_nan(const PGresult *res, int row, int col)
-{
-    if (col < 0 || PQgetisnull(res, row, col))
-        return NAN;
-    return meta_strtod(PQgetvalue(res, row, col), NULL);
-}
-
 void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result *out)
 {
     memset(out, 0, sizeof *out);
     out->k = meta_pg_int(res, row, "k");
     snprintf(out->measure, sizeof out->measure, "%s", meta_pg_text(res, row, "measure"));
     out->log_scale = meta_pg_text(res, row, "log_scale")[0] == 't';
-    out->estimate = number_or_nan(res, row, PQfnumber(res, "estimate"));
-    out->ci_lower = number_or_nan(res, row, PQfnumber(res, "ci_lower"));
-    out->ci_upper = number_or_nan(res, row, PQfnumber(res, "ci_upper"));
-    out->tau2 = number_or_nan(res, row, PQfnumber(res, "tau2"));
-    out->I2 = number_or_nan(res, row, PQfnumber(res, "i2"));
-    out->p = number_or_nan(res, row, PQfnumber(res, "p"));
+    out->estimate = meta_pg_double(res, row, PQfnumber(res, "estimate"));
+    out->ci_lower = meta_pg_double(res, row, PQfnumber(res, "ci_lower"));
+    out->ci_upper = meta_pg_double(res, row, PQfnumber(res, "ci_upper"));
+    out->tau2 = meta_pg_double(res, row, PQfnumber(res, "tau2"));
+    out->I2 = meta_pg_double(res, row, PQfnumber(res, "i2"));
+    out->p = meta_pg_double(res, row, PQfnumber(res, "p"));
     snprintf(out->conclusion, sizeof out->conclusion, "%s", meta_pg_text(res, row, "conclusion"));
     int col = PQfnumber(res, "subgroup_totals");
     out->totals_only = col >= 0 && !PQgetisnull(res, row, col);

@@ -7,7 +7,6 @@
  * the choices.
  */
 #include "close_match.h"
-#include "meta_decimal.h"
 #include "meta_select.h"
 #include "pg_util.h"
 #include "select_rows.h"
@@ -260,13 +259,6 @@ static char *dup_or_null(const PGresult *res, int row, int col)
     if (PQgetisnull(res, row, col))
         return NULL;
     return strdup(PQgetvalue(res, row, col));
-}
-
-static double number_or_nan(const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return NAN;
-    return meta_strtod(PQgetvalue(res, row, col), NULL);
 }
 
 /* Appends "'a', 'b', ..." (at most MAX_LISTED, then "and N more") to buf. */
@@ -578,11 +570,11 @@ _Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 int meta_select_read_result(const PGresult *res, int i, const int *c, const char *const *names,
                             size_t n_values, struct meta_select_arm *a, struct meta_error *err)
 {
-    a->n = number_or_nan(res, i, c[C_N]);
-    a->mean = number_or_nan(res, i, c[C_MEAN]);
-    a->sd = number_or_nan(res, i, c[C_SD]);
-    a->events = number_or_nan(res, i, c[C_EV]);
-    a->total = number_or_nan(res, i, c[C_TOT]);
+    a->n = meta_pg_double(res, i, c[C_N]);
+    a->mean = meta_pg_double(res, i, c[C_MEAN]);
+    a->sd = meta_pg_double(res, i, c[C_SD]);
+    a->events = meta_pg_double(res, i, c[C_EV]);
+    a->total = meta_pg_double(res, i, c[C_TOT]);
     a->year = dup_or_null(res, i, c[C_YEAR]);
     a->by_value = dup_or_null(res, i, c[C_BY]);
     a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
@@ -623,14 +615,14 @@ static int read_estimate(const PGresult *res, int i, const int *c, size_t n_valu
     e->measure = dup_or_null(res, i, c[C_MEASURE]);
     e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
     e->log_scale = strcmp(PQgetvalue(res, i, c[C_LOG]), "t") == 0;
-    e->estimate = number_or_nan(res, i, c[C_EST]);
-    e->se = number_or_nan(res, i, c[C_SE]);
+    e->estimate = meta_pg_double(res, i, c[C_EST]);
+    e->se = meta_pg_double(res, i, c[C_SE]);
     e->se_given = strcmp(PQgetvalue(res, i, c[C_SE_GIVEN]), "t") == 0;
-    e->ci_lower = number_or_nan(res, i, c[C_LO]);
-    e->ci_upper = number_or_nan(res, i, c[C_HI]);
-    e->level = number_or_nan(res, i, c[C_LEVEL]);
-    e->n_treatment = number_or_nan(res, i, c[C_NT]);
-    e->n_control = number_or_nan(res, i, c[C_NC]);
+    e->ci_lower = meta_pg_double(res, i, c[C_LO]);
+    e->ci_upper = meta_pg_double(res, i, c[C_HI]);
+    e->level = meta_pg_double(res, i, c[C_LEVEL]);
+    e->n_treatment = meta_pg_double(res, i, c[C_NT]);
+    e->n_control = meta_pg_double(res, i, c[C_NC]);
     e->year = dup_or_null(res, i, c[C_YEAR]);
     e->by_value = dup_or_null(res, i, c[C_BY]);
     e->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);

@@ -573,7 +573,9 @@ void meta_select_batch_wait(struct meta_db *db, const struct meta_select_batch *
         if (poll(fds, sock >= 0 ? 2 : 1, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            sock = -1; /* cannot watch the connection: wait for wake_fd alone */
+            if (sock < 0)
+                return; /* cannot wait: the caller's join waits instead */
+            sock = -1;  /* cannot watch the connection: wait for wake_fd alone */
             continue;
         }
         if (fds[0].revents)

@@ -4,6 +4,7 @@
  * stack; cells in full precision on the analysis scale, exp_* for ratio
  * measures; a failed allocation spoils its row, checked once at the end.
  */
+#include "meta_decimal.h"
 #include "report_internal.h"
 
 #include <math.h>
@@ -97,7 +98,7 @@ void report_csv_text(struct report_csv_row *r, enum report_csv_column col, const
 void report_csv_num(struct report_csv_row *r, enum report_csv_column col, double v)
 {
     char buf[40];
-    meta_format_double(buf, sizeof buf, v);
+    meta_shortest_double(buf, sizeof buf, v);
     report_csv_text(r, col, buf);
 }
 

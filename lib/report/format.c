@@ -1,19 +1,12 @@
 /*
- * The text forms of values that every machine-readable output shares: the
- * shortest decimal that reads back as the same double (CSV, JSON; written
- * by meta_shortest_double), and the RFC 4180 field (the CSV of a result,
- * `meta list --format csv`).
+ * The RFC 4180 field that every CSV output shares (the CSV of a result,
+ * `meta list --format csv`). Numbers are written by meta_shortest_double
+ * (meta_decimal.h).
  */
-#include "meta_decimal.h"
 #include "meta_report.h"
 
 #include <stdio.h>
 #include <string.h>
-
-void meta_format_double(char *buf, size_t size, double v)
-{
-    meta_shortest_double(buf, size, v);
-}
 
 void meta_csv_field(FILE *out, const char *s)
 {

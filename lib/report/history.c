@@ -4,6 +4,7 @@
  * evolution: when each run was made, the data it used (the loads new since
  * the run before), and its result.
  */
+#include "meta_decimal.h"
 #include "report_internal.h"
 
 #include <json-c/json.h>
@@ -107,7 +108,7 @@ static int history_table(FILE *out, const char *path, const struct meta_history 
 static void csv_number(FILE *out, double v)
 {
     char text[40];
-    meta_format_double(text, sizeof text, v);
+    meta_shortest_double(text, sizeof text, v);
     fputs(text, out);
 }
 

@@ -13,7 +13,7 @@
 
 enum meta_jkind {
     META_JV_NULL,
-    META_JV_NUM,  /* u.num, finite: meta_format_double's digits */
+    META_JV_NUM,  /* u.num, finite: meta_shortest_double's digits */
     META_JV_INT,  /* u.integer */
     META_JV_BOOL, /* u.boolean */
     META_JV_STR,  /* u.text.s (u.text.len bytes), escaped when written */

@@ -5,6 +5,7 @@
  * empty and nested objects and arrays, a key given twice, numbers of every
  * magnitude, and json-c values copied into the builder.
  */
+#include "meta_decimal.h"
 #include "cunit_main.h"
 #include "meta_json_build.h"
 #include "meta_report.h"
@@ -31,7 +32,7 @@ static struct meta_jb jb;
 static struct pair num(double x)
 {
     char text[40];
-    meta_format_double(text, sizeof text, x);
+    meta_shortest_double(text, sizeof text, x);
     return (struct pair){json_object_new_double_s(x, text), meta_jnum(&jb, x)};
 }
 

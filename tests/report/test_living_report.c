@@ -5,6 +5,7 @@
  * round-trip numbers every JSON and CSV output uses, computed in integers,
  * against the %g-and-strtod loop they replace, digit for digit.
  */
+#include "meta_decimal.h"
 #include "arms.h"
 #include "cunit_main.h"
 #include "meta_report.h"
@@ -42,7 +43,7 @@ static uint64_t next(void)
 static int same_as_reference(double v)
 {
     char got[64], want[64];
-    meta_format_double(got, sizeof got, v);
+    meta_shortest_double(got, sizeof got, v);
     reference(want, sizeof want, v);
     if (strcmp(got, want) != 0) {
         printf("\n    %.17g: got %s, want %s", v, got, want);
@@ -123,9 +124,9 @@ static void test_numbers(void)
     if (bad)
         printf("\n    %zu of %zu differ", bad, n);
     char b[40];
-    meta_format_double(b, sizeof b, INFINITY);
+    meta_shortest_double(b, sizeof b, INFINITY);
     CU_ASSERT_STRING_EQUAL(b, "");
-    meta_format_double(b, sizeof b, 0.1);
+    meta_shortest_double(b, sizeof b, 0.1);
     CU_ASSERT_STRING_EQUAL(b, "0.1");
 }
 

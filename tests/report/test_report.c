@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "meta_decimal.h"
 #include "arms.h"
 #include "cunit_main.h"
 #include "meta_report.h"
@@ -173,12 +174,12 @@ static void test_vocabulary(void)
 static void test_numbers(void)
 {
     char b[40];
-    meta_format_double(b, sizeof b, 0.1);
+    meta_shortest_double(b, sizeof b, 0.1);
     CU_ASSERT_STRING_EQUAL(b, "0.1");
-    meta_format_double(b, sizeof b, 1.0 / 3.0);
+    meta_shortest_double(b, sizeof b, 1.0 / 3.0);
     CU_ASSERT_STRING_EQUAL(b, "0.3333333333333333");
     CU_ASSERT_EQUAL(strtod(b, NULL), 1.0 / 3.0);
-    meta_format_double(b, sizeof b, NAN);
+    meta_shortest_double(b, sizeof b, NAN);
     CU_ASSERT_STRING_EQUAL(b, "");
     enum meta_report_format f;
     CU_ASSERT_EQUAL(meta_report_format_parse("csv", &f), META_OK);

@@ -4,10 +4,12 @@
  * precision printf gives, every exponent range, subnormals, integers,
  * negative zero, the registry's shortest forms) and for text that is no
  * plain decimal (hexadecimal, inf, nan, signs and exponents without
- * digits, trailing text).
+ * digits, trailing text); meta_shortest_double and meta_copy_cut into
+ * buffers too small for the text.
  */
 #include "cunit_main.h"
 #include "meta_decimal.h"
+#include "meta_text.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -199,9 +201,37 @@ static void test_data_forms(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* Buffers too small for the digits: cut as snprintf cuts them, on the fast
+ * path and on the slow one (values that need 17 digits), and nothing
+ * written at size 0; meta_copy_cut likewise. */
+static void test_small_buffers(void)
+{
+    const double values[] = {0.1 + 0.2, 1.0 / 3.0, 5e-324, -1.7976931348623157e308, 123456.0, -0.0};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char full[40], want[40], got[40];
+        size_t len = meta_shortest_double(full, sizeof full, values[i]);
+        CU_ASSERT_EQUAL(len, strlen(full));
+        for (size_t size = 1; size <= len + 1; size++) {
+            memset(got, 'x', sizeof got);
+            snprintf(want, size, "%s", full);
+            CU_ASSERT_EQUAL(meta_shortest_double(got, size, values[i]), strlen(want));
+            CU_ASSERT_STRING_EQUAL(got, want);
+        }
+        CU_ASSERT_EQUAL(meta_shortest_double(NULL, 0, values[i]), 0);
+    }
+    char b[4] = "abc";
+    CU_ASSERT_EQUAL(meta_copy_cut(b, 0, "zzz"), 0);
+    CU_ASSERT_STRING_EQUAL(b, "abc");
+    CU_ASSERT_EQUAL(meta_copy_cut(b, sizeof b, "hello"), 3);
+    CU_ASSERT_STRING_EQUAL(b, "hel");
+    CU_ASSERT_EQUAL(meta_copy_cut(b, sizeof b, "hi"), 2);
+    CU_ASSERT_STRING_EQUAL(b, "hi");
+}
+
 int main(void)
 {
     static const struct meta_test_case tests[] = {
+        {"buffers too small", test_small_buffers},
         {"fixed texts", test_fixed},
         {"random bit patterns", test_random_bits},
         {"random magnitudes and formats", test_random_magnitudes},

@@ -245,7 +245,8 @@ void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch)
  * For a caller waiting on other work: the server never waits on a full
  * connection, and nothing spins once its rows are all in. A failure of
  * the connection shows when the rows are read. batch may be NULL (or not
- * sent): waits for wake_fd alone. */
+ * sent): waits for wake_fd alone. Returns before wake_fd is readable only
+ * when poll(2) itself fails. */
 void meta_select_batch_wait(struct meta_db *db, const struct meta_select_batch *batch, int wake_fd);
 
 /* Drops a batch that is not to be finished: reads and discards any rows

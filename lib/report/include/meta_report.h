@@ -46,10 +46,6 @@ const char *meta_convention_title(enum meta_convention convention);
  * listed (RevMan lists the ones that are not estimable too). */
 size_t meta_report_k(const struct meta_result *r);
 
-/* Writes the shortest decimal text of v that reads back as v (up to 17
- * significant digits) into buf; "" for NaN or infinity. */
-void meta_format_double(char *buf, size_t size, double v);
-
 /* Writes one CSV field (RFC 4180): quoted when it holds a comma, a quote, a
  * line break or outer blanks (which readers would otherwise trim), with
  * quotes doubled. NULL writes an empty field. */
