@@ -117,13 +117,8 @@ static int flush(struct direct *d, int force)
 
 static int start_copy(struct direct *d, const char *sql)
 {
-    PGresult *res = PQexec(d->conn, sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COPY_IN)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot start copying rows");
-    PQclear(res);
     meta_load_buf_reset(&d->copy);
-    return ret;
+    return meta_direct_copy_begin(d->conn, sql, d->err);
 }
 
 /* The name in the detail of a refused trial, "Key (name)=(NAME) already
@@ -147,28 +142,23 @@ static void keep_refused_trial(struct direct *d, const PGresult *res)
     }
 }
 
-/* Ends the COPY (discarding it with abort_msg). A row the registry's keys
+/* Ends the COPY (abort nonzero: discards it). A row the registry's keys
  * or constraints refuse (a trial it holds, say) sends the file to the
  * staging path: DIRECT_STAGE; a refused trial's name is kept. */
-static int end_copy(struct direct *d, const char *abort_msg)
+static int end_copy(struct direct *d, int abort)
 {
-    int ret = abort_msg ? META_OK : flush(d, 1);
-    if (PQputCopyEnd(d->conn, ret == META_OK ? abort_msg : "meta load: stopped") != 1 &&
-        ret == META_OK)
-        ret = meta_pg_error(d->err, d->conn, NULL, "cannot send rows to the database");
-    PGresult *res;
-    while ((res = PQgetResult(d->conn)) != NULL) {
-        if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK) {
-            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            if (state && strncmp(state, "23", 2) == 0) {
-                ret = DIRECT_STAGE;
-                if (strcmp(state, "23505") == 0) /* unique_violation */
-                    keep_refused_trial(d, res);
-            } else
-                ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
-        }
-        PQclear(res);
-    }
+    PGresult *res = NULL;
+    int ret = meta_direct_copy_end(d->conn, &d->copy, abort, NULL, &res, d->err);
+    if (!res)
+        return ret;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && strncmp(state, "23", 2) == 0) {
+        ret = DIRECT_STAGE;
+        if (strcmp(state, "23505") == 0) /* unique_violation */
+            keep_refused_trial(d, res);
+    } else
+        ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
+    PQclear(res);
     return ret;
 }
 
@@ -565,7 +555,7 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
     if (ret == META_OK && ferror(f))
         ret = DIRECT_STAGE;
     free(line);
-    int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+    int end = end_copy(d, ret != META_OK);
     return ret != META_OK ? ret : end;
 }
 
@@ -768,7 +758,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         return ret != META_OK ? ret : end != META_OK ? end : finish_replace(db, d, sha256, skipped);
     }
     if (d->copying) {
-        int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+        int end = end_copy(d, ret != META_OK);
         d->copying = 0;
         if (ret == META_OK)
             ret = end;

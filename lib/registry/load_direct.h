@@ -29,6 +29,19 @@ struct meta_direct_replace;
  * append to b failed) or META_EDB. */
 int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct meta_error *err);
 
+/* Starts the COPY statement sql on conn. Returns META_OK or META_EDB. */
+int meta_direct_copy_begin(PGconn *conn, const char *sql, struct meta_error *err);
+
+/*
+ * Ends conn's open COPY: unless abort, sends what b holds first; on abort
+ * or a failure to send, discards the COPY. The server's refusal of the rows
+ * is, with refused NULL, an error of what (META_EDB); with refused given,
+ * handed over in *refused (the caller PQclears it, err untouched) with
+ * META_EDB. Returns META_OK (also when aborted), META_ENOMEM or META_EDB.
+ */
+int meta_direct_copy_end(PGconn *conn, struct meta_load_buf *b, int abort, const char *what,
+                         PGresult **refused, struct meta_error *err);
+
 /* One outcome of the file, by its number in the file: its id (known once
  * the file is read) and whether its rows are binary. */
 struct meta_direct_outcome_id {

@@ -208,6 +208,41 @@ int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct m
     return META_OK;
 }
 
+int meta_direct_copy_begin(PGconn *conn, const char *sql, struct meta_error *err)
+{
+    PGresult *res = PQexec(conn, sql);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COPY_IN)
+        ret = meta_pg_error(err, conn, res, "cannot start copying rows");
+    PQclear(res);
+    return ret;
+}
+
+int meta_direct_copy_end(PGconn *conn, struct meta_load_buf *b, int abort, const char *what,
+                         PGresult **refused, struct meta_error *err)
+{
+    int ret = abort ? META_OK : meta_direct_flush(conn, b, 1, err);
+    const char *abort_msg = abort || ret != META_OK ? "meta load: stopped" : NULL;
+    if (PQputCopyEnd(conn, abort_msg) != 1 && ret == META_OK)
+        ret = meta_pg_error(err, conn, NULL, "cannot send rows to the database");
+    PGresult *res, *failed = NULL;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (ret == META_OK && !abort_msg && !failed && PQresultStatus(res) != PGRES_COMMAND_OK)
+            failed = res;
+        else
+            PQclear(res);
+    }
+    if (!failed)
+        return ret;
+    if (refused) {
+        *refused = failed;
+        return META_EDB;
+    }
+    ret = meta_pg_error(err, conn, failed, "%s", what);
+    PQclear(failed);
+    return ret;
+}
+
 /* Local buffers for the table of the rows, for this transaction. The
  * server takes them only before the session's first temporary table (or
  * when they are what it has): a refusal of the value keeps the default. */
@@ -242,14 +277,8 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
     int ret = more_temp_buffers(conn, err);
     if (ret == META_OK)
         ret = meta_pg_exec(conn, create_sql, err, "cannot create the table of the rows");
-    if (ret == META_OK) {
-        PGresult *res = PQexec(conn, copy_sql);
-        if (PQresultStatus(res) != PGRES_COPY_IN)
-            ret = meta_pg_error(err, conn, res, "cannot start copying rows");
-        else
-            r->copying = 1;
-        PQclear(res);
-    }
+    if (ret == META_OK && (ret = meta_direct_copy_begin(conn, copy_sql, err)) == META_OK)
+        r->copying = 1;
     if (ret != META_OK) {
         meta_direct_replace_free(r);
         return ret;
@@ -355,21 +384,9 @@ int meta_direct_replace_end_copy(struct meta_direct_replace *r, int abort, struc
     if (!r->copying)
         return META_OK;
     r->copying = 0;
-    int ret = META_OK;
-    if (!abort) {
+    if (!abort)
         put_u16(&r->copy, UINT16_MAX); /* the trailer: -1 */
-        ret = meta_direct_flush(r->conn, &r->copy, 1, err);
-    }
-    const char *abort_msg = abort || ret != META_OK ? "meta load: stopped" : NULL;
-    if (PQputCopyEnd(r->conn, abort_msg) != 1 && ret == META_OK)
-        ret = meta_pg_error(err, r->conn, NULL, "cannot send rows to the database");
-    PGresult *res;
-    while ((res = PQgetResult(r->conn)) != NULL) {
-        if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK)
-            ret = meta_pg_error(err, r->conn, res, "cannot copy the rows");
-        PQclear(res);
-    }
-    return ret;
+    return meta_direct_copy_end(r->conn, &r->copy, abort, "cannot copy the rows", NULL, err);
 }
 
 /* ---- Matching and storing ----------------------------------------------------------- */
