@@ -252,14 +252,12 @@ static int arm_json(struct direct *d, const struct direct_arm *arm)
     const struct direct_group *g = d->g;
     struct meta_load_buf *j = &d->json;
     meta_load_buf_reset(j);
-    meta_load_buf_put(j, "{", 1);
-    for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next) {
-        if (k != arm->first_attr)
-            meta_load_buf_put(j, ",", 1);
-        meta_load_buf_json_string(j, g->arena.data + g->attrs[k].name, g->attrs[k].name_len);
-        meta_load_buf_put(j, ":", 1);
-        meta_load_buf_json_string(j, g->arena.data + g->attrs[k].value, g->attrs[k].value_len);
-    }
+    if (arm->first_attr < 0)
+        meta_load_buf_put(j, "{", 1); /* an empty object */
+    for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next)
+        meta_load_buf_json_member(j, k == arm->first_attr, g->arena.data + g->attrs[k].name,
+                                  g->attrs[k].name_len, g->arena.data + g->attrs[k].value,
+                                  g->attrs[k].value_len);
     meta_load_buf_put(j, "}", 1);
     return j->nomem ? meta_error_set(d->err, META_ENOMEM, "out of memory") : META_OK;
 }
