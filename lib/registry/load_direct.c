@@ -702,6 +702,22 @@ static int take_or_stage(struct direct *d, const char *sql, const char *key, con
     return ret;
 }
 
+/* The last steps of either path, its rows stored: the foreign-key triggers
+ * back on (skipped: they were off), the load's summary (changed: the load
+ * changed the registry) and the statistics. */
+static int finish_load(struct meta_db *db, struct direct *d, int changed, int skipped)
+{
+    int ret;
+    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
+                                       d->err, "cannot store the rows")))
+        return ret;
+    if ((ret = meta_load_record_summary(d->conn, d->load_id, changed, 1, 0, d->trials, d->noutcomes,
+                                        d->path, d->err)))
+        return ret;
+    struct meta_loader stats = {.db = db, .conn = d->conn};
+    return meta_load_refresh_statistics(&stats, d->err);
+}
+
 /* The rest of a replacement once its rows are copied: the checks that
  * may still send the file to the staging path, then the loads row, the
  * outcomes, the rows and the bookkeeping, as the staging path leaves
@@ -723,15 +739,7 @@ static int finish_replace(struct meta_db *db, struct direct *d, const char *sha2
     d->inserted = counts.inserted;
     d->replaced = counts.replaced;
     d->trials = counts.trials;
-    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
-                                       d->err, "cannot store the rows")))
-        return ret;
-    int changed = counts.inserted + counts.replaced + counts.arms_updated > 0;
-    if ((ret = meta_load_record_summary(d->conn, d->load_id, changed, 1, 0, d->trials, d->noutcomes,
-                                        d->path, d->err)))
-        return ret;
-    struct meta_loader stats = {.db = db, .conn = d->conn};
-    return meta_load_refresh_statistics(&stats, d->err);
+    return finish_load(db, d, counts.inserted + counts.replaced + counts.arms_updated > 0, skipped);
 }
 
 /* Everything of the load inside the transaction, under the load lock. */
@@ -790,14 +798,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     outcome_ids(d, ids);
     if ((ret = meta_direct_record_outcomes(d->conn, d->load_id, ids, d->noutcomes, NULL, d->err)))
         return ret;
-    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
-                                       d->err, "cannot store the rows")))
-        return ret;
-    if ((ret = meta_load_record_summary(d->conn, d->load_id, 1, 1, 0, d->trials, d->noutcomes,
-                                        d->path, d->err)))
-        return ret;
-    struct meta_loader stats = {.db = db, .conn = d->conn};
-    return meta_load_refresh_statistics(&stats, d->err);
+    return finish_load(db, d, 1, skipped);
 }
 
 static int fill_report(const struct direct *d, const char *sha256, struct meta_load_report *report)
