@@ -21,9 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A trial with more arms or rows, or a file with more outcomes, goes to
- * the staging path: the checks here keep them in small tables. */
-#define DIRECT_KEY_SLOTS 8192 /* a power of two above twice META_DIRECT_MAX_ROWS */
+/* The slots of a trial's table of keys: a power of two, at least twice
+ * META_DIRECT_MAX_ROWS, so that the open addressing of add_key always
+ * finds an empty slot and its runs stay short. */
+#define DIRECT_KEY_SLOTS 8192
 
 #define DIRECT_STAGE META_DIRECT_STAGE
 

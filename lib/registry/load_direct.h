@@ -17,7 +17,8 @@
 #define META_DIRECT_STAGE (-1000)
 
 /* A trial with more arms or rows, or a file with more outcomes, goes to
- * the staging path. */
+ * the staging path: the reader checks these before it hands rows on, and
+ * the tables of both halves are sized by them. */
 #define META_DIRECT_MAX_ARMS     64
 #define META_DIRECT_MAX_ROWS     4096
 #define META_DIRECT_MAX_OUTCOMES 64
