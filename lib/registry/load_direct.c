@@ -26,8 +26,6 @@
  * finds an empty slot and its runs stay short. */
 #define DIRECT_KEY_SLOTS 8192
 
-#define DIRECT_STAGE META_DIRECT_STAGE
-
 /* One attribute of an arm, its texts in the group's arena; next chains an
  * arm's attributes (-1 ends). */
 struct direct_attr {
@@ -145,7 +143,7 @@ static void keep_refused_trial(struct direct *d, const PGresult *res)
 
 /* Ends the COPY (abort nonzero: discards it). A row the registry's keys
  * or constraints refuse (a trial it holds, say) sends the file to the
- * staging path: DIRECT_STAGE; a refused trial's name is kept. */
+ * staging path: META_DIRECT_STAGE; a refused trial's name is kept. */
 static int end_copy(struct direct *d, int abort)
 {
     PGresult *res = NULL;
@@ -154,7 +152,7 @@ static int end_copy(struct direct *d, int abort)
         return ret;
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     if (state && strncmp(state, "23", 2) == 0) {
-        ret = DIRECT_STAGE;
+        ret = META_DIRECT_STAGE;
         if (strcmp(state, "23505") == 0) /* unique_violation */
             keep_refused_trial(d, res);
     } else
@@ -244,7 +242,7 @@ static int write_line(struct direct *d, FILE *f, struct meta_load_buf *b)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     int ok = fwrite(b->data, 1, b->len, f) == b->len;
     meta_load_buf_reset(b);
-    return ok ? META_OK : DIRECT_STAGE;
+    return ok ? META_OK : META_DIRECT_STAGE;
 }
 
 /* The merged attributes of arm as a JSON object into d->json. */
@@ -347,7 +345,7 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
     free(name);
     if (ret == META_OK && stored)
         ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
-                              : DIRECT_STAGE;
+                              : META_DIRECT_STAGE;
     if (ret == META_OK && !d->replace &&
         (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
         d->copying = 1;
@@ -442,7 +440,7 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
     struct direct_group *g = d->g;
     int ret;
     if (row->kind != META_LOAD_CONTINUOUS && row->kind != META_LOAD_BINARY)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     if (!g->active || !same_text(g, 0, g->trial_len, row->trial)) {
         if ((ret = end_group(d)) != META_OK || (ret = start_group(d, row)) != META_OK)
             return ret;
@@ -451,11 +449,11 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     struct direct_outcome *o = outcome_of(d, row);
     if (!o || o->kind != row->kind)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     int a = find_arm(g, row->arm);
     if (a < 0) {
         if (g->narms == META_DIRECT_MAX_ARMS)
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
         a = g->narms++;
         struct direct_arm *arm = &g->arms[a];
         arm->label = keep(g, row->arm);
@@ -464,10 +462,10 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         arm->treatment_len = row->treatment.len;
         arm->first_attr = arm->last_attr = -1;
     } else if (!same_text(g, g->arms[a].treatment, g->arms[a].treatment_len, row->treatment)) {
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     }
     if (++g->nrows > META_DIRECT_MAX_ROWS || !add_key(g, a, row))
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     if (merge_attrs(g, a, row) != META_OK || g->arena.nomem)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     d->rows++;
@@ -489,15 +487,15 @@ static int on_record(const struct meta_csv_record *rec, void *ctx)
         if (rc == META_ENOMEM)
             return meta_error_set(d->err, rc, "out of memory");
         if (rc != META_OK)
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
         d->have_layout = 1;
-        return d->layout.estimates ? DIRECT_STAGE : META_OK;
+        return d->layout.estimates ? META_DIRECT_STAGE : META_OK;
     }
     if (meta_load_row_blank(rec))
         return META_OK;
     struct meta_load_row row;
     if (meta_load_row_check(&d->layout, d->path, rec, &row, &d->errs) != META_OK)
-        return DIRECT_STAGE; /* the staging path reports it */
+        return META_DIRECT_STAGE; /* the staging path reports it */
     return on_row(d, &row);
 }
 
@@ -512,11 +510,11 @@ static int read_file(struct direct *d, char sha256[META_CSV_SHA256_HEX])
     if (rc == META_ENOMEM || rc == META_EDB)
         return rc;
     if (rc != META_OK || !d->have_layout)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     for (int i = 0; i < 3; i++) {
         FILE *f = i == 0 ? d->arms_file : d->results_file[i - 1];
         if (fflush(f) != 0 || ferror(f))
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
     }
     return META_OK;
 }
@@ -540,7 +538,7 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
             char *tab = memchr(line, '\t', (size_t)len);
             long outcome = strtol(line, NULL, 10);
             if (!tab || outcome < 0 || outcome >= d->noutcomes || line[len - 1] != '\n') {
-                ret = DIRECT_STAGE;
+                ret = META_DIRECT_STAGE;
                 break;
             }
             meta_load_buf_int(b, d->outcomes[outcome].id);
@@ -552,7 +550,7 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
         ret = flush(d, 0);
     }
     if (ret == META_OK && ferror(f))
-        ret = DIRECT_STAGE;
+        ret = META_DIRECT_STAGE;
     free(line);
     int end = end_copy(d, ret != META_OK);
     return ret != META_OK ? ret : end;
@@ -623,7 +621,7 @@ static int may_reserve(struct direct *d)
                         " FROM (VALUES (pg_get_serial_sequence('trials', 'trial_id')),"
                         "              (pg_get_serial_sequence('arms', 'arm_id'))) v(s)",
                         0, NULL, &may);
-    return ret != META_OK ? ret : may ? META_OK : DIRECT_STAGE;
+    return ret != META_OK ? ret : may ? META_OK : META_DIRECT_STAGE;
 }
 
 /* The file's outcomes: a stored one of another kind sends the file to the
@@ -658,7 +656,7 @@ static int store_outcomes(struct direct *d, int pass)
             o->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
         PQclear(res);
         if (stored && !same)
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
     }
     return META_OK;
 }
@@ -694,10 +692,10 @@ static int take_or_stage(struct direct *d, const char *sql, const char *key, con
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     int ret = META_OK;
     if (status == PGRES_TUPLES_OK && PQntuples(res) == 1)
-        ret = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? META_OK : DIRECT_STAGE;
+        ret = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? META_OK : META_DIRECT_STAGE;
     else if (status != PGRES_COMMAND_OK)
         ret = state && strcmp(state, "42501") == 0 /* insufficient_privilege */
-                  ? DIRECT_STAGE
+                  ? META_DIRECT_STAGE
                   : meta_pg_error(d->err, d->conn, res, "%s", what);
     PQclear(res);
     return ret;
@@ -769,14 +767,14 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         d->copying = 0;
         if (ret == META_OK)
             ret = end;
-        d->trials_refused = end == DIRECT_STAGE;
+        d->trials_refused = end == META_DIRECT_STAGE;
     }
     if (ret != META_OK)
         return ret;
     d->trials = d->group_no;
     d->arms = d->arms_before;
     if (d->rows == 0)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     if ((ret = store_outcomes(d, 0)) || (ret = store_outcomes(d, 1)) ||
         (ret = reserve_rest(d, "trials", "trial_id", d->first_trial, d->trials)) ||
         (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
@@ -864,7 +862,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     d.results_file[1] = tmpfile();
     int ret = META_OK;
     if (!d.arms_file || !d.results_file[0] || !d.results_file[1])
-        ret = DIRECT_STAGE; /* no temporary files: the staging path needs none */
+        ret = META_DIRECT_STAGE; /* no temporary files: the staging path needs none */
     if (ret == META_OK)
         ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
     if (ret == META_OK) {
@@ -881,7 +879,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
         } else
             PQclear(PQexec(d.conn, "ROLLBACK"));
     }
-    if (ret == DIRECT_STAGE) {
+    if (ret == META_DIRECT_STAGE) {
         meta_error_clear(err);
         ret = META_OK;
     }
