@@ -113,9 +113,9 @@ int meta_direct_replace_check(struct meta_direct_replace *r, long long groups,
  * trials and arms are inserted in the staging path's order, stored results
  * whose values change are updated, new ones inserted, all under load_id,
  * and the outcomes whose results it stored are recorded in load_outcomes.
- * outcomes[0..noutcomes-1]: the file's outcomes by number; rows: the
- * file's continuous and binary rows. Fills counts. Returns META_OK or
- * META_EDB.
+ * outcomes[0..noutcomes-1]: the file's outcomes by number (noutcomes at
+ * most META_DIRECT_MAX_OUTCOMES); rows: the file's continuous and binary
+ * rows. Fills counts. Returns META_OK or META_EDB.
  */
 int meta_direct_replace_store(struct meta_direct_replace *r,
                               const struct meta_direct_outcome_id *outcomes, int noutcomes,

@@ -504,6 +504,7 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
                               const long long rows[2], long long load_id,
                               struct meta_direct_replace_counts *counts, struct meta_error *err)
 {
+    assert(noutcomes >= 0 && noutcomes <= META_DIRECT_MAX_OUTCOMES);
     memset(counts, 0, sizeof *counts);
     counts->trials = r->groups;
     int ret = META_OK;
@@ -524,8 +525,6 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
         return ret;
 
     char id[32], touched[META_DIRECT_MAX_OUTCOMES] = {0};
-    if (noutcomes > (int)sizeof touched)
-        return meta_error_set(err, META_EDB, "too many outcomes");
     snprintf(id, sizeof id, "%lld", load_id);
     struct meta_load_buf values = {0};
     static const char *const fmts[2][2] = {{update_continuous_fmt, insert_continuous_fmt},
