@@ -24,8 +24,9 @@
 #define COPY_FLUSH_BYTES (256 * 1024)
 
 /* Fields of a row: the result (9, the arm's number last), then the arm's
- * description, NULL but on its first row (5). */
-#define NFIELDS 14
+ * description (ARM_FIELDS), NULL but on its first row. */
+#define ARM_FIELDS 5
+#define NFIELDS    (9 + ARM_FIELDS)
 
 static const char create_sql[] =
     "CREATE TEMP TABLE meta_direct_rows ("
@@ -366,7 +367,7 @@ int meta_direct_replace_end_trial(struct meta_direct_replace *r, struct meta_err
         int a = r->row_arm[i];
         meta_load_buf_put(b, p->data + r->row_at[i], r->row_at[i + 1] - r->row_at[i]);
         if (r->arm_sent[a]) {
-            for (int f = 0; f < 5; f++)
+            for (int f = 0; f < ARM_FIELDS; f++)
                 put_null(b);
         } else {
             meta_load_buf_put(b, r->arms.data + r->arm_at[a], r->arm_len[a]);
