@@ -124,14 +124,20 @@ void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t le
     b->len = (size_t)(o - b->data);
 }
 
+void meta_load_buf_json_member(struct meta_load_buf *b, int first, const char *name, size_t nlen,
+                               const char *value, size_t vlen)
+{
+    meta_load_buf_put(b, first ? "{" : ",", 1);
+    meta_load_buf_json_string(b, name, nlen);
+    meta_load_buf_put(b, ":", 1);
+    meta_load_buf_json_string(b, value, vlen);
+}
+
 void meta_load_buf_json_attrs(struct meta_load_buf *b, const struct meta_load_attr *attrs, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        meta_load_buf_put(b, i ? "," : "{", 1);
-        meta_load_buf_json_string(b, attrs[i].name.s, attrs[i].name.len);
-        meta_load_buf_put(b, ":", 1);
-        meta_load_buf_json_string(b, attrs[i].value.s, attrs[i].value.len);
-    }
+    for (size_t i = 0; i < n; i++)
+        meta_load_buf_json_member(b, i == 0, attrs[i].name.s, attrs[i].name.len, attrs[i].value.s,
+                                  attrs[i].value.len);
     if (n > 0)
         meta_load_buf_put(b, "}", 1);
 }

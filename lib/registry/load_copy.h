@@ -34,6 +34,11 @@ void meta_load_buf_copy_field(struct meta_load_buf *b, const char *s, size_t len
 /* Appends len bytes of UTF-8 as a JSON string, quotes included. */
 void meta_load_buf_json_string(struct meta_load_buf *b, const char *s, size_t len);
 
+/* Appends one member of a JSON object of strings: "{" before the first
+ * (first nonzero), "," before the others; the caller closes the object. */
+void meta_load_buf_json_member(struct meta_load_buf *b, int first, const char *name, size_t nlen,
+                               const char *value, size_t vlen);
+
 struct meta_load_attr;
 
 /* Appends attrs[0..n-1] as a JSON object of strings (nothing when n is 0). */

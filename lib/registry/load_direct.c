@@ -21,11 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A trial with more arms or rows, or a file with more outcomes, goes to
- * the staging path: the checks here keep them in small tables. */
-#define DIRECT_KEY_SLOTS 8192 /* a power of two above twice META_DIRECT_MAX_ROWS */
-
-#define DIRECT_STAGE META_DIRECT_STAGE
+/* The slots of a trial's table of keys: a power of two, at least twice
+ * META_DIRECT_MAX_ROWS, so that the open addressing of add_key always
+ * finds an empty slot and its runs stay short. */
+#define DIRECT_KEY_SLOTS 8192
 
 /* One attribute of an arm, its texts in the group's arena; next chains an
  * arm's attributes (-1 ends). */
@@ -117,13 +116,8 @@ static int flush(struct direct *d, int force)
 
 static int start_copy(struct direct *d, const char *sql)
 {
-    PGresult *res = PQexec(d->conn, sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_COPY_IN)
-        ret = meta_pg_error(d->err, d->conn, res, "cannot start copying rows");
-    PQclear(res);
     meta_load_buf_reset(&d->copy);
-    return ret;
+    return meta_direct_copy_begin(d->conn, sql, d->err);
 }
 
 /* The name in the detail of a refused trial, "Key (name)=(NAME) already
@@ -147,28 +141,23 @@ static void keep_refused_trial(struct direct *d, const PGresult *res)
     }
 }
 
-/* Ends the COPY (discarding it with abort_msg). A row the registry's keys
+/* Ends the COPY (abort nonzero: discards it). A row the registry's keys
  * or constraints refuse (a trial it holds, say) sends the file to the
- * staging path: DIRECT_STAGE; a refused trial's name is kept. */
-static int end_copy(struct direct *d, const char *abort_msg)
+ * staging path: META_DIRECT_STAGE; a refused trial's name is kept. */
+static int end_copy(struct direct *d, int abort)
 {
-    int ret = abort_msg ? META_OK : flush(d, 1);
-    if (PQputCopyEnd(d->conn, ret == META_OK ? abort_msg : "meta load: stopped") != 1 &&
-        ret == META_OK)
-        ret = meta_pg_error(d->err, d->conn, NULL, "cannot send rows to the database");
-    PGresult *res;
-    while ((res = PQgetResult(d->conn)) != NULL) {
-        if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK) {
-            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            if (state && strncmp(state, "23", 2) == 0) {
-                ret = DIRECT_STAGE;
-                if (strcmp(state, "23505") == 0) /* unique_violation */
-                    keep_refused_trial(d, res);
-            } else
-                ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
-        }
-        PQclear(res);
-    }
+    PGresult *res = NULL;
+    int ret = meta_direct_copy_end(d->conn, &d->copy, abort, NULL, &res, d->err);
+    if (!res)
+        return ret;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && strncmp(state, "23", 2) == 0) {
+        ret = META_DIRECT_STAGE;
+        if (strcmp(state, "23505") == 0) /* unique_violation */
+            keep_refused_trial(d, res);
+    } else
+        ret = meta_pg_error(d->err, d->conn, res, "cannot store the rows");
+    PQclear(res);
     return ret;
 }
 
@@ -253,7 +242,7 @@ static int write_line(struct direct *d, FILE *f, struct meta_load_buf *b)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     int ok = fwrite(b->data, 1, b->len, f) == b->len;
     meta_load_buf_reset(b);
-    return ok ? META_OK : DIRECT_STAGE;
+    return ok ? META_OK : META_DIRECT_STAGE;
 }
 
 /* The merged attributes of arm as a JSON object into d->json. */
@@ -262,14 +251,12 @@ static int arm_json(struct direct *d, const struct direct_arm *arm)
     const struct direct_group *g = d->g;
     struct meta_load_buf *j = &d->json;
     meta_load_buf_reset(j);
-    meta_load_buf_put(j, "{", 1);
-    for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next) {
-        if (k != arm->first_attr)
-            meta_load_buf_put(j, ",", 1);
-        meta_load_buf_json_string(j, g->arena.data + g->attrs[k].name, g->attrs[k].name_len);
-        meta_load_buf_put(j, ":", 1);
-        meta_load_buf_json_string(j, g->arena.data + g->attrs[k].value, g->attrs[k].value_len);
-    }
+    if (arm->first_attr < 0)
+        meta_load_buf_put(j, "{", 1); /* an empty object */
+    for (int k = arm->first_attr; k >= 0; k = g->attrs[k].next)
+        meta_load_buf_json_member(j, k == arm->first_attr, g->arena.data + g->attrs[k].name,
+                                  g->attrs[k].name_len, g->arena.data + g->attrs[k].value,
+                                  g->attrs[k].value_len);
     meta_load_buf_put(j, "}", 1);
     return j->nomem ? meta_error_set(d->err, META_ENOMEM, "out of memory") : META_OK;
 }
@@ -358,7 +345,7 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
     free(name);
     if (ret == META_OK && stored)
         ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
-                              : DIRECT_STAGE;
+                              : META_DIRECT_STAGE;
     if (ret == META_OK && !d->replace &&
         (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
         d->copying = 1;
@@ -453,7 +440,7 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
     struct direct_group *g = d->g;
     int ret;
     if (row->kind != META_LOAD_CONTINUOUS && row->kind != META_LOAD_BINARY)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     if (!g->active || !same_text(g, 0, g->trial_len, row->trial)) {
         if ((ret = end_group(d)) != META_OK || (ret = start_group(d, row)) != META_OK)
             return ret;
@@ -462,11 +449,11 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     struct direct_outcome *o = outcome_of(d, row);
     if (!o || o->kind != row->kind)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     int a = find_arm(g, row->arm);
     if (a < 0) {
         if (g->narms == META_DIRECT_MAX_ARMS)
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
         a = g->narms++;
         struct direct_arm *arm = &g->arms[a];
         arm->label = keep(g, row->arm);
@@ -475,10 +462,10 @@ static int on_row(struct direct *d, const struct meta_load_row *row)
         arm->treatment_len = row->treatment.len;
         arm->first_attr = arm->last_attr = -1;
     } else if (!same_text(g, g->arms[a].treatment, g->arms[a].treatment_len, row->treatment)) {
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     }
     if (++g->nrows > META_DIRECT_MAX_ROWS || !add_key(g, a, row))
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     if (merge_attrs(g, a, row) != META_OK || g->arena.nomem)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
     d->rows++;
@@ -500,15 +487,15 @@ static int on_record(const struct meta_csv_record *rec, void *ctx)
         if (rc == META_ENOMEM)
             return meta_error_set(d->err, rc, "out of memory");
         if (rc != META_OK)
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
         d->have_layout = 1;
-        return d->layout.estimates ? DIRECT_STAGE : META_OK;
+        return d->layout.estimates ? META_DIRECT_STAGE : META_OK;
     }
     if (meta_load_row_blank(rec))
         return META_OK;
     struct meta_load_row row;
     if (meta_load_row_check(&d->layout, d->path, rec, &row, &d->errs) != META_OK)
-        return DIRECT_STAGE; /* the staging path reports it */
+        return META_DIRECT_STAGE; /* the staging path reports it */
     return on_row(d, &row);
 }
 
@@ -523,11 +510,11 @@ static int read_file(struct direct *d, char sha256[META_CSV_SHA256_HEX])
     if (rc == META_ENOMEM || rc == META_EDB)
         return rc;
     if (rc != META_OK || !d->have_layout)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     for (int i = 0; i < 3; i++) {
         FILE *f = i == 0 ? d->arms_file : d->results_file[i - 1];
         if (fflush(f) != 0 || ferror(f))
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
     }
     return META_OK;
 }
@@ -551,7 +538,7 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
             char *tab = memchr(line, '\t', (size_t)len);
             long outcome = strtol(line, NULL, 10);
             if (!tab || outcome < 0 || outcome >= d->noutcomes || line[len - 1] != '\n') {
-                ret = DIRECT_STAGE;
+                ret = META_DIRECT_STAGE;
                 break;
             }
             meta_load_buf_int(b, d->outcomes[outcome].id);
@@ -563,9 +550,9 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
         ret = flush(d, 0);
     }
     if (ret == META_OK && ferror(f))
-        ret = DIRECT_STAGE;
+        ret = META_DIRECT_STAGE;
     free(line);
-    int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+    int end = end_copy(d, ret != META_OK);
     return ret != META_OK ? ret : end;
 }
 
@@ -634,7 +621,7 @@ static int may_reserve(struct direct *d)
                         " FROM (VALUES (pg_get_serial_sequence('trials', 'trial_id')),"
                         "              (pg_get_serial_sequence('arms', 'arm_id'))) v(s)",
                         0, NULL, &may);
-    return ret != META_OK ? ret : may ? META_OK : DIRECT_STAGE;
+    return ret != META_OK ? ret : may ? META_OK : META_DIRECT_STAGE;
 }
 
 /* The file's outcomes: a stored one of another kind sends the file to the
@@ -669,7 +656,7 @@ static int store_outcomes(struct direct *d, int pass)
             o->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
         PQclear(res);
         if (stored && !same)
-            return DIRECT_STAGE;
+            return META_DIRECT_STAGE;
     }
     return META_OK;
 }
@@ -705,13 +692,29 @@ static int take_or_stage(struct direct *d, const char *sql, const char *key, con
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     int ret = META_OK;
     if (status == PGRES_TUPLES_OK && PQntuples(res) == 1)
-        ret = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? META_OK : DIRECT_STAGE;
+        ret = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? META_OK : META_DIRECT_STAGE;
     else if (status != PGRES_COMMAND_OK)
         ret = state && strcmp(state, "42501") == 0 /* insufficient_privilege */
-                  ? DIRECT_STAGE
+                  ? META_DIRECT_STAGE
                   : meta_pg_error(d->err, d->conn, res, "%s", what);
     PQclear(res);
     return ret;
+}
+
+/* The last steps of either path, its rows stored: the foreign-key triggers
+ * back on (skipped: they were off), the load's summary (changed: the load
+ * changed the registry) and the statistics. */
+static int finish_load(struct meta_db *db, struct direct *d, int changed, int skipped)
+{
+    int ret;
+    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
+                                       d->err, "cannot store the rows")))
+        return ret;
+    if ((ret = meta_load_record_summary(d->conn, d->load_id, changed, 1, 0, d->trials, d->noutcomes,
+                                        d->path, d->err)))
+        return ret;
+    struct meta_loader stats = {.db = db, .conn = d->conn};
+    return meta_load_refresh_statistics(&stats, d->err);
 }
 
 /* The rest of a replacement once its rows are copied: the checks that
@@ -735,15 +738,7 @@ static int finish_replace(struct meta_db *db, struct direct *d, const char *sha2
     d->inserted = counts.inserted;
     d->replaced = counts.replaced;
     d->trials = counts.trials;
-    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
-                                       d->err, "cannot store the rows")))
-        return ret;
-    int changed = counts.inserted + counts.replaced + counts.arms_updated > 0;
-    if ((ret = meta_load_record_summary(d->conn, d->load_id, changed, 1, 0, d->trials, d->noutcomes,
-                                        d->path, d->err)))
-        return ret;
-    struct meta_loader stats = {.db = db, .conn = d->conn};
-    return meta_load_refresh_statistics(&stats, d->err);
+    return finish_load(db, d, counts.inserted + counts.replaced + counts.arms_updated > 0, skipped);
 }
 
 /* Everything of the load inside the transaction, under the load lock. */
@@ -768,18 +763,18 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         return ret != META_OK ? ret : end != META_OK ? end : finish_replace(db, d, sha256, skipped);
     }
     if (d->copying) {
-        int end = end_copy(d, ret == META_OK ? NULL : "meta load: stopped");
+        int end = end_copy(d, ret != META_OK);
         d->copying = 0;
         if (ret == META_OK)
             ret = end;
-        d->trials_refused = end == DIRECT_STAGE;
+        d->trials_refused = end == META_DIRECT_STAGE;
     }
     if (ret != META_OK)
         return ret;
     d->trials = d->group_no;
     d->arms = d->arms_before;
     if (d->rows == 0)
-        return DIRECT_STAGE;
+        return META_DIRECT_STAGE;
     if ((ret = store_outcomes(d, 0)) || (ret = store_outcomes(d, 1)) ||
         (ret = reserve_rest(d, "trials", "trial_id", d->first_trial, d->trials)) ||
         (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
@@ -802,14 +797,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     outcome_ids(d, ids);
     if ((ret = meta_direct_record_outcomes(d->conn, d->load_id, ids, d->noutcomes, NULL, d->err)))
         return ret;
-    if (skipped && (ret = meta_pg_exec(d->conn, "SET LOCAL session_replication_role = origin",
-                                       d->err, "cannot store the rows")))
-        return ret;
-    if ((ret = meta_load_record_summary(d->conn, d->load_id, 1, 1, 0, d->trials, d->noutcomes,
-                                        d->path, d->err)))
-        return ret;
-    struct meta_loader stats = {.db = db, .conn = d->conn};
-    return meta_load_refresh_statistics(&stats, d->err);
+    return finish_load(db, d, 1, skipped);
 }
 
 static int fill_report(const struct direct *d, const char *sha256, struct meta_load_report *report)
@@ -874,7 +862,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     d.results_file[1] = tmpfile();
     int ret = META_OK;
     if (!d.arms_file || !d.results_file[0] || !d.results_file[1])
-        ret = DIRECT_STAGE; /* no temporary files: the staging path needs none */
+        ret = META_DIRECT_STAGE; /* no temporary files: the staging path needs none */
     if (ret == META_OK)
         ret = meta_pg_exec(d.conn, "BEGIN", err, "cannot start a transaction");
     if (ret == META_OK) {
@@ -891,7 +879,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
         } else
             PQclear(PQexec(d.conn, "ROLLBACK"));
     }
-    if (ret == DIRECT_STAGE) {
+    if (ret == META_DIRECT_STAGE) {
         meta_error_clear(err);
         ret = META_OK;
     }

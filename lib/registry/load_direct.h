@@ -17,7 +17,8 @@
 #define META_DIRECT_STAGE (-1000)
 
 /* A trial with more arms or rows, or a file with more outcomes, goes to
- * the staging path. */
+ * the staging path: the reader checks these before it hands rows on, and
+ * the tables of both halves are sized by them. */
 #define META_DIRECT_MAX_ARMS     64
 #define META_DIRECT_MAX_ROWS     4096
 #define META_DIRECT_MAX_OUTCOMES 64
@@ -28,6 +29,19 @@ struct meta_direct_replace;
  * (force: whatever it holds), emptying it. Returns META_OK, META_ENOMEM (an
  * append to b failed) or META_EDB. */
 int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct meta_error *err);
+
+/* Starts the COPY statement sql on conn. Returns META_OK or META_EDB. */
+int meta_direct_copy_begin(PGconn *conn, const char *sql, struct meta_error *err);
+
+/*
+ * Ends conn's open COPY: unless abort, sends what b holds first; on abort
+ * or a failure to send, discards the COPY. The server's refusal of the rows
+ * is, with refused NULL, an error of what (META_EDB); with refused given,
+ * handed over in *refused (the caller PQclears it, err untouched) with
+ * META_EDB. Returns META_OK (also when aborted), META_ENOMEM or META_EDB.
+ */
+int meta_direct_copy_end(PGconn *conn, struct meta_load_buf *b, int abort, const char *what,
+                         PGresult **refused, struct meta_error *err);
 
 /* One outcome of the file, by its number in the file: its id (known once
  * the file is read) and whether its rows are binary. */
@@ -99,9 +113,9 @@ int meta_direct_replace_check(struct meta_direct_replace *r, long long groups,
  * trials and arms are inserted in the staging path's order, stored results
  * whose values change are updated, new ones inserted, all under load_id,
  * and the outcomes whose results it stored are recorded in load_outcomes.
- * outcomes[0..noutcomes-1]: the file's outcomes by number; rows: the
- * file's continuous and binary rows. Fills counts. Returns META_OK or
- * META_EDB.
+ * outcomes[0..noutcomes-1]: the file's outcomes by number (noutcomes at
+ * most META_DIRECT_MAX_OUTCOMES); rows: the file's continuous and binary
+ * rows. Fills counts. Returns META_OK or META_EDB.
  */
 int meta_direct_replace_store(struct meta_direct_replace *r,
                               const struct meta_direct_outcome_id *outcomes, int noutcomes,

@@ -24,8 +24,9 @@
 #define COPY_FLUSH_BYTES (256 * 1024)
 
 /* Fields of a row: the result (9, the arm's number last), then the arm's
- * description, NULL but on its first row (5). */
-#define NFIELDS 14
+ * description (ARM_FIELDS), NULL but on its first row. */
+#define ARM_FIELDS 5
+#define NFIELDS    (9 + ARM_FIELDS)
 
 static const char create_sql[] =
     "CREATE TEMP TABLE meta_direct_rows ("
@@ -208,6 +209,41 @@ int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct m
     return META_OK;
 }
 
+int meta_direct_copy_begin(PGconn *conn, const char *sql, struct meta_error *err)
+{
+    PGresult *res = PQexec(conn, sql);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_COPY_IN)
+        ret = meta_pg_error(err, conn, res, "cannot start copying rows");
+    PQclear(res);
+    return ret;
+}
+
+int meta_direct_copy_end(PGconn *conn, struct meta_load_buf *b, int abort, const char *what,
+                         PGresult **refused, struct meta_error *err)
+{
+    int ret = abort ? META_OK : meta_direct_flush(conn, b, 1, err);
+    const char *abort_msg = abort || ret != META_OK ? "meta load: stopped" : NULL;
+    if (PQputCopyEnd(conn, abort_msg) != 1 && ret == META_OK)
+        ret = meta_pg_error(err, conn, NULL, "cannot send rows to the database");
+    PGresult *res, *failed = NULL;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (ret == META_OK && !abort_msg && !failed && PQresultStatus(res) != PGRES_COMMAND_OK)
+            failed = res;
+        else
+            PQclear(res);
+    }
+    if (!failed)
+        return ret;
+    if (refused) {
+        *refused = failed;
+        return META_EDB;
+    }
+    ret = meta_pg_error(err, conn, failed, "%s", what);
+    PQclear(failed);
+    return ret;
+}
+
 /* Local buffers for the table of the rows, for this transaction. The
  * server takes them only before the session's first temporary table (or
  * when they are what it has): a refusal of the value keeps the default. */
@@ -242,14 +278,8 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
     int ret = more_temp_buffers(conn, err);
     if (ret == META_OK)
         ret = meta_pg_exec(conn, create_sql, err, "cannot create the table of the rows");
-    if (ret == META_OK) {
-        PGresult *res = PQexec(conn, copy_sql);
-        if (PQresultStatus(res) != PGRES_COPY_IN)
-            ret = meta_pg_error(err, conn, res, "cannot start copying rows");
-        else
-            r->copying = 1;
-        PQclear(res);
-    }
+    if (ret == META_OK && (ret = meta_direct_copy_begin(conn, copy_sql, err)) == META_OK)
+        r->copying = 1;
     if (ret != META_OK) {
         meta_direct_replace_free(r);
         return ret;
@@ -337,7 +367,7 @@ int meta_direct_replace_end_trial(struct meta_direct_replace *r, struct meta_err
         int a = r->row_arm[i];
         meta_load_buf_put(b, p->data + r->row_at[i], r->row_at[i + 1] - r->row_at[i]);
         if (r->arm_sent[a]) {
-            for (int f = 0; f < 5; f++)
+            for (int f = 0; f < ARM_FIELDS; f++)
                 put_null(b);
         } else {
             meta_load_buf_put(b, r->arms.data + r->arm_at[a], r->arm_len[a]);
@@ -355,21 +385,9 @@ int meta_direct_replace_end_copy(struct meta_direct_replace *r, int abort, struc
     if (!r->copying)
         return META_OK;
     r->copying = 0;
-    int ret = META_OK;
-    if (!abort) {
+    if (!abort)
         put_u16(&r->copy, UINT16_MAX); /* the trailer: -1 */
-        ret = meta_direct_flush(r->conn, &r->copy, 1, err);
-    }
-    const char *abort_msg = abort || ret != META_OK ? "meta load: stopped" : NULL;
-    if (PQputCopyEnd(r->conn, abort_msg) != 1 && ret == META_OK)
-        ret = meta_pg_error(err, r->conn, NULL, "cannot send rows to the database");
-    PGresult *res;
-    while ((res = PQgetResult(r->conn)) != NULL) {
-        if (ret == META_OK && !abort_msg && PQresultStatus(res) != PGRES_COMMAND_OK)
-            ret = meta_pg_error(err, r->conn, res, "cannot copy the rows");
-        PQclear(res);
-    }
-    return ret;
+    return meta_direct_copy_end(r->conn, &r->copy, abort, "cannot copy the rows", NULL, err);
 }
 
 /* ---- Matching and storing ----------------------------------------------------------- */
@@ -487,6 +505,7 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
                               const long long rows[2], long long load_id,
                               struct meta_direct_replace_counts *counts, struct meta_error *err)
 {
+    assert(noutcomes >= 0 && noutcomes <= META_DIRECT_MAX_OUTCOMES);
     memset(counts, 0, sizeof *counts);
     counts->trials = r->groups;
     int ret = META_OK;
@@ -507,8 +526,6 @@ int meta_direct_replace_store(struct meta_direct_replace *r,
         return ret;
 
     char id[32], touched[META_DIRECT_MAX_OUTCOMES] = {0};
-    if (noutcomes > (int)sizeof touched)
-        return meta_error_set(err, META_EDB, "too many outcomes");
     snprintf(id, sizeof id, "%lld", load_id);
     struct meta_load_buf values = {0};
     static const char *const fmts[2][2] = {{update_continuous_fmt, insert_continuous_fmt},
