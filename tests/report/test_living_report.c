@@ -5,6 +5,7 @@
  * round-trip numbers every JSON and CSV output uses, computed in integers,
  * against the %g-and-strtod loop they replace, digit for digit.
  */
+#include "test_random.h"
 #include "meta_decimal.h"
 #include "arms.h"
 #include "cunit_main.h"
@@ -34,10 +35,7 @@ static uint64_t state = 88172645463325252u;
 
 static uint64_t next(void)
 {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
+    return test_random_next(&state);
 }
 
 static int same_as_reference(double v)

@@ -7,6 +7,7 @@
  * digits, trailing text); meta_shortest_double and meta_copy_cut into
  * buffers too small for the text.
  */
+#include "test_random.h"
 #include "cunit_main.h"
 #include "meta_decimal.h"
 #include "meta_text.h"
@@ -21,10 +22,7 @@ static uint64_t state = 0x9e3779b97f4a7c15u;
 
 static uint64_t next(void)
 {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
+    return test_random_next(&state);
 }
 
 /* 1 when meta_strtod and strtod agree on s: value bits and end. */
