@@ -2,11 +2,13 @@
  * The `meta` program: main() finds the command in the table (commands.c),
  * one file each (cmd_<name>.c), in the manner of git, and returns the
  * command's exit status; and, whatever the command, checks that its
- * standard output was written whole (as git and coreutils do).
+ * standard output was written whole (as git and coreutils do) and has an
+ * interrupt remove the output files still being written.
  */
 #include "cli_common.h"
 #include "commands.h"
 #include "safe_out.h"
+#include "temp_cleanup.h"
 
 #include <gsl/gsl_errno.h>
 #include <locale.h>
@@ -76,6 +78,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    meta_temp_remove_on_signals();
     setlocale(LC_CTYPE, "");
     watch_stdout();
     const struct meta_command *c = argc >= 2 ? meta_command_find(argv[1]) : NULL;

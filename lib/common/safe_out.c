@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE /* fopencookie */
 #include "safe_out.h"
+#include "temp_cleanup.h"
 #include "safe_fs.h"
 
 #include <errno.h>
@@ -71,10 +72,15 @@ static char *join_path(const char *dir_path, const char *name)
     return s;
 }
 
-/* Creates the temporary file: ".NAME.XXXXXX" with a random suffix, retried
- * while the name is taken. Returns the fd or -1 (errno set). */
-static int create_temp(int dir_fd, const char *name, mode_t mode, char **tmp)
+/* Creates o's temporary file in o->dir_fd: ".NAME.XXXXXX" with a random
+ * suffix, retried while the name is taken, and notes it for removal on a
+ * signal (temp_cleanup.h). Sets o->tmp and o->temp_note; returns the fd or -1
+ * (errno set). */
+static int create_temp(struct meta_fs_out *o, mode_t mode)
 {
+    int dir_fd = o->dir_fd;
+    const char *name = o->name;
+    char **tmp = &o->tmp;
     for (int attempt = 0; attempt < 100; attempt++) {
         uint64_t r = 0;
         if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
@@ -91,6 +97,7 @@ static int create_temp(int dir_fd, const char *name, mode_t mode, char **tmp)
                 errno = ENOMEM;
                 return -1;
             }
+            o->temp_note = meta_temp_note(dir_fd, buf);
             return fd;
         }
         if (errno != EEXIST)
@@ -143,7 +150,7 @@ int meta_fs_out_open(struct meta_fs_out *o, int dir_fd, const char *dir_path, co
         }
         return META_OK;
     }
-    o->fd = create_temp(dir_fd, name, mode, &o->tmp);
+    o->fd = create_temp(o, mode);
     if (o->fd < 0) {
         ret = write_error(o->path, errno, err);
         goto fail;
@@ -294,6 +301,7 @@ int meta_fs_out_write(struct meta_fs_out *o, const void *buf, size_t len, struct
 /* Frees what o owns and empties it. */
 static void out_release(struct meta_fs_out *o)
 {
+    meta_temp_forget(o->temp_note); /* the file is renamed or removed by now */
     if (o->own_dir >= 0)
         close(o->own_dir);
     free(o->name);
@@ -340,7 +348,7 @@ static int commit_kept(struct meta_fs_out *o, struct meta_error *err)
         out_release(o);
         return META_OK;
     }
-    if (!e && (o->fd = create_temp(o->dir_fd, o->name, o->mode, &o->tmp)) < 0)
+    if (!e && (o->fd = create_temp(o, o->mode)) < 0)
         e = errno;
     if (e) {
         int ret = write_error(o->path, e, err);

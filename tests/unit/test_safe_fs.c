@@ -3,12 +3,13 @@
  * real files in a temporary directory: links planted at every component are
  * refused and their targets untouched, FIFOs never block, ownership and mode
  * rules hold, and an output file appears whole or not at all, with the path
- * and the reason when a write fails.
+ * and the reason when a write fails, or when the process is interrupted.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "cunit_main.h"
 #include "safe_fs.h"
 #include "safe_out.h"
+#include "temp_cleanup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char root[64];
@@ -753,6 +755,75 @@ static void test_out_open_file(void)
     expect_msg(&err, "none/x.png': No such file or directory");
 }
 
+/* In a child process: the handlers installed (SIGHUP ignored first when
+ * hup_ignored), 200 outputs written and committed (their notes forgotten),
+ * one committed in dir/sub, then one open in dir and one in dir/plots, and
+ * the signal sent. Exits 0 if it survives the signal. */
+static void interrupted_child(int sig, bool hup_ignored)
+{
+    if (hup_ignored)
+        signal(SIGHUP, SIG_IGN);
+    meta_temp_remove_on_signals();
+    struct meta_error err;
+    int dir = openat(root_fd, "sig", O_RDONLY | O_DIRECTORY);
+    struct meta_fs_out o, open_top, open_sub;
+    for (int i = 0; i < 200; i++)
+        if (meta_fs_out_open(&o, dir, "sig", "kept.txt", 0644, 0, &err) != META_OK ||
+            meta_fs_out_write(&o, "kept\n", 5, &err) != META_OK ||
+            meta_fs_out_commit(&o, &err) != META_OK)
+            _exit(3);
+    if (meta_fs_out_open_path(&o, dir, "sig", "sub/done.json", 0755, 0644, META_FS_KEEP_SAME,
+                              &err) != META_OK ||
+        meta_fs_out_write(&o, "{}\n", 3, &err) != META_OK ||
+        meta_fs_out_commit(&o, &err) != META_OK)
+        _exit(3);
+    if (meta_fs_out_open(&open_top, dir, "sig", "table.txt", 0644, 0, &err) != META_OK ||
+        meta_fs_out_write(&open_top, "partial", 7, &err) != META_OK ||
+        meta_fs_out_open_path(&open_sub, dir, "sig", "plots/forest.png", 0755, 0644, 0, &err) !=
+            META_OK ||
+        meta_fs_out_write(&open_sub, "png", 3, &err) != META_OK)
+        _exit(3);
+    kill(getpid(), sig);
+    if (meta_fs_out_commit(&open_top, &err) != META_OK ||
+        meta_fs_out_commit(&open_sub, &err) != META_OK)
+        _exit(3);
+    _exit(0);
+}
+
+/* SIGINT, SIGTERM and SIGHUP remove the outputs still being written and the
+ * process dies of the signal; committed outputs stay; an ignored SIGHUP
+ * stays ignored. */
+static void test_out_removed_on_signal(void)
+{
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int ignored = 0; ignored < 2; ignored++)
+        for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+            if (ignored && signals[i] != SIGHUP)
+                continue;
+            CU_ASSERT_EQUAL_FATAL(mkdir(at((char[512]){0}, 512, "sig"), 0700), 0);
+            pid_t pid = fork();
+            CU_ASSERT_FATAL(pid >= 0);
+            if (pid == 0)
+                interrupted_child(signals[i], ignored);
+            int status = 0;
+            CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
+            if (ignored) {
+                CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                CU_ASSERT(exists("sig/table.txt") && exists("sig/plots/forest.png"));
+            } else {
+                CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == signals[i]);
+                CU_ASSERT(!exists("sig/table.txt") && !exists("sig/plots/forest.png"));
+            }
+            CU_ASSERT(exists("sig/kept.txt") && exists("sig/sub/done.json"));
+            CU_ASSERT_EQUAL(hidden_entries("sig"), 0);
+            CU_ASSERT_EQUAL(hidden_entries("sig/plots"), 0);
+            CU_ASSERT_EQUAL(hidden_entries("sig/sub"), 0);
+            char p[512];
+            CU_ASSERT_EQUAL(nftw(at(p, sizeof p, "sig"), remove_entry, 16, FTW_DEPTH | FTW_PHYS),
+                            0);
+        }
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -774,6 +845,7 @@ int main(void)
         {"a stream keeps the reason of its first failure", test_stream_keeps_reason},
         {"inputs: links followed, only regular files", test_open_input},
         {"outputs at a path the user named", test_out_open_file},
+        {"an interrupt removes the outputs being written", test_out_removed_on_signal},
         {NULL, NULL},
     };
     return meta_test_run_suite("safe file system", suite_init, suite_cleanup, cases);

@@ -27,7 +27,8 @@ struct meta_fs_out {
     int error;   /* errno of the first failed write through the stream, or 0 */
     char *mem;   /* META_FS_KEEP_SAME: the bytes written so far (the stream's buffer) */
     size_t mem_len;
-    mode_t mode; /* META_FS_KEEP_SAME: of the file, when it must be written */
+    mode_t mode;   /* META_FS_KEEP_SAME: of the file, when it must be written */
+    int temp_note; /* tmp's note for removal on a signal (temp_cleanup.h), or 0 */
 };
 
 /* Flag of meta_fs_out_open: commit fsyncs the file and its directory. */
