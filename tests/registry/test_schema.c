@@ -2,8 +2,9 @@
  * Schema and migrations against a real PostgreSQL: the tables exist, the
  * CHECK constraints refuse what INTERFACE.md sections 1 and 1b forbid, a
  * changed migration, an unknown one or a gap is refused, concurrent first
- * uses are safe, and the read-only role can neither write nor create
- * temporary tables nor take advisory locks.
+ * uses are safe, the read-only role can neither write nor create
+ * temporary tables nor take advisory locks, and no function that runs as its
+ * owner can be pointed at a caller's temporary table.
  */
 #include "cunit_main.h"
 #include "meta_registry.h"
@@ -250,6 +251,29 @@ static void test_reader_least_privilege(void)
                            "");
 }
 
+/* Functions that run as their owner (the data_changes triggers, the bulk
+ * load's) search the caller's temporary schema last: a loader's temporary
+ * table named like a registry table is not what they read. Before that, the
+ * trial's rename below made meta_note_trial_changes read the temporary
+ * `arms` (42703: it has no arm_id). */
+static void test_definer_functions_skip_temporary_tables(void)
+{
+    CU_ASSERT_STRING_EQUAL(run_sql("SET ROLE meta_loader; CREATE TEMP TABLE arms (x int); "
+                                   "INSERT INTO trials (name) VALUES ('shadowed'); "
+                                   "UPDATE trials SET name = 'shadowed 2' WHERE name = 'shadowed'; "
+                                   "DELETE FROM trials WHERE name = 'shadowed 2'"),
+                           "");
+    const char *definers = "SELECT count(*) FROM pg_proc p JOIN pg_namespace n "
+                           "ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef";
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "%s AND NOT coalesce(p.proconfig, '{}') @> "
+             "'{\"search_path=pg_catalog, public, pg_temp\"}'",
+             definers);
+    CU_ASSERT(count_rows(definers) >= 4);
+    CU_ASSERT_EQUAL(count_rows(sql), 0);
+}
+
 /* A database that lacks a migration below one it holds (migrated by a build
  * that did not have it) is refused with a message that says so. */
 static void test_missing_earlier_migration(void)
@@ -455,6 +479,7 @@ int main(void)
         {"estimate constraints refuse invalid rows", test_estimate_constraints},
         {"reader role cannot write", test_reader_role_cannot_write},
         {"reader role: no temporary tables, no advisory locks", test_reader_least_privilege},
+        {"owner's functions skip temporary tables", test_definer_functions_skip_temporary_tables},
         {"changed or unknown migration refused", test_changed_migration_is_refused},
         {"a missing earlier migration refused", test_missing_earlier_migration},
         {"concurrent first use", test_concurrent_first_use},
