@@ -176,11 +176,10 @@ static const char fetch_sql[] =
     "  FROM arms a JOIN trials t ON t.trial_id = a.trial_id"
     " WHERE a.arm_id = ANY ($1::bigint[])";
 
-int meta_arm_cache_fetch(struct meta_db *db, struct meta_arm_cache *cache, struct meta_error *err)
+int meta_arm_cache_fetch(PGconn *conn, struct meta_arm_cache *cache, struct meta_error *err)
 {
     if (cache->n_wanted == 0)
         return META_OK;
-    PGconn *conn = meta_db_pg(db);
     char *ids = wanted_literal(cache);
     if (!ids)
         return meta_error_set(err, META_ENOMEM, "out of memory");

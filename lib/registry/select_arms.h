@@ -10,8 +10,6 @@
 #include "meta_status.h"
 
 #include <libpq-fe.h>
-
-struct meta_db;
 #include <stddef.h>
 
 struct json_object;
@@ -62,9 +60,8 @@ int meta_arm_cache_want(struct meta_arm_cache *cache, long long arm_id, int *hel
 /* Reads the arms noted by meta_arm_cache_want from the registry, in one
  * statement, into the cache. An arm the registry no longer holds stays
  * unknown (meta_arm_cache_get gives NULL). META_OK, META_EDB (err: the
- * server's message) or META_ENOMEM. Touches db's connection only when
- * some arm is wanted. */
-int meta_arm_cache_fetch(struct meta_db *db, struct meta_arm_cache *cache, struct meta_error *err);
+ * server's message) or META_ENOMEM. */
+int meta_arm_cache_fetch(PGconn *conn, struct meta_arm_cache *cache, struct meta_error *err);
 
 /* The value of attribute name of arm (`attributes ->> name`) into *value,
  * owned by the cache: NULL when the arm lacks it, or it is JSON null. The

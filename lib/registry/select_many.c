@@ -375,16 +375,19 @@ cleanup:
 static int fetch_arms(struct meta_db *db, const PGresult *res, int c_kind, int c_arm,
                       struct meta_arm_cache *cache, struct meta_error *err)
 {
-    int rows = PQntuples(res);
+    int rows = PQntuples(res), wanted = 0;
     meta_arm_cache_trim(cache);
     for (int i = 0; i < rows; i++) {
-        int held, ret;
+        int held = 1, ret;
         if (PQgetvalue(res, i, c_kind)[0] == 'a' &&
             (ret = meta_arm_cache_want(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10), &held,
                                        err)) != META_OK)
             return ret;
+        wanted |= PQgetvalue(res, i, c_kind)[0] == 'a' && !held;
     }
-    return meta_arm_cache_fetch(db, cache, err);
+    /* The connection only when an arm is missing: it may have the next
+     * batch's statement on its way, which meta_db_pg would wait for. */
+    return wanted ? meta_arm_cache_fetch(meta_db_pg(db), cache, err) : META_OK;
 }
 
 /* The batch's columns in the roles of meta_select_columns_as: the arms'

@@ -29,22 +29,26 @@ done
 
 # lost NAME VAR=VALUE...: meta run in the background, its server process
 # ended once it is reading selections; keeps its lines, standard error and
-# exit code; returns 1 when the run ended before it could be ended.
+# exit code; returns 1 when the run was not ended while reading selections.
 lost() {
     local name=$1 pid killed=f tries
     shift
     env "$@" "$META" run --db "$DB" --out "$work/out/$name" "$work/many" \
         >"$work/$name.out" 2>"$work/$name.err" &
     pid=$!
-    for ((tries = 0; tries < 2000; tries++)); do
+    for ((tries = 0; tries < 5000; tries++)); do
         [[ $killed != t ]] && kill -0 "$pid" 2>/dev/null || break
+        # Once the first batches are printed: mid-run, not at its start.
+        grep -q '^ok   ' "$work/$name.out" || { sleep 0.01; continue; }
         killed=$(psql "$DB" -qAt -c "SELECT coalesce(bool_or(pg_terminate_backend(pid)), false)
             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
              AND query LIKE '%SELECT x.qi, x.outcome, x.tp, x.tr%'")
     done
     wait "$pid"
     echo $? >"$work/$name.rc"
-    [[ $killed == t ]]
+    # Ended in time when some analysis could not be read for it (not, say,
+    # while the runs were recorded, after every analysis).
+    [[ $killed == t ]] && grep -qE "^FAIL $work/many/f_[0-9]+\.ini: cannot read" "$work/$name.out"
 }
 
 for mode in "threads META_RUN_BATCH=1" "one_thread META_RUN_BATCH=1 META_RUN_THREADS=1"; do
