@@ -89,11 +89,6 @@ int meta_analysis_run_many_send(struct meta_db *db, const struct meta_analysis_r
     return META_OK;
 }
 
-int meta_analysis_batch_collect(struct meta_db *db, struct meta_analysis_batch *batch)
-{
-    return batch && batch->sent ? meta_select_batch_collect(db, &batch->sel) : 1;
-}
-
 void meta_analysis_batch_poll(struct meta_db *db, struct meta_analysis_batch *batch)
 {
     if (batch && batch->sent)

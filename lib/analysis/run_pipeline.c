@@ -79,13 +79,6 @@ static void stage_send(struct stage *s, size_t first, size_t n)
                                              &s->err);
 }
 
-/* Reads the rows of a batch sent off the connection: 1 when the next
- * batch may be sent before this one is received. */
-static int stage_collect(struct stage *s)
-{
-    return s->ret != META_OK || s->m == 0 || meta_analysis_batch_collect(s->p->db, s->batch);
-}
-
 /* Reads the selections of a batch sent (a failure is every request's). */
 static void stage_receive(struct stage *s)
 {
@@ -205,14 +198,9 @@ void meta_analysis_run_pipeline(const struct meta_pipeline *p)
             cur->poll = n_next ? next : NULL;
             stage_compute(cur);
         }
-        /* The server reads batch k + 2 while k + 1's selections are built,
-         * where it may (meta_analysis_batch_collect). */
-        int ahead = n_next ? stage_collect(next) : 1;
-        if (n_after && ahead)
-            stage_send(after, first + 2 * size, n_after);
         if (n_next)
             stage_receive(next);
-        if (n_after && !ahead)
+        if (n_after)
             stage_send(after, first + 2 * size, n_after);
         if (started)
             worker_wait(&w, n_after ? after : NULL);

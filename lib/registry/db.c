@@ -27,34 +27,11 @@ struct meta_db {
     int n_prepared;
     struct meta_arm_cache *arms; /* the arms the snapshot's selections met; NULL outside one */
     bool in_snapshot;            /* meta_db_snapshot_begin began the transaction now open */
-    void (*settle)(void *);      /* reads the rows of a statement on its way; or NULL */
-    void *settle_arg;
 };
 
 PGconn *meta_db_pg(struct meta_db *db)
 {
-    if (db->settle) {
-        void (*settle)(void *) = db->settle;
-        db->settle = NULL;
-        settle(db->settle_arg);
-    }
     return db->conn;
-}
-
-PGconn *meta_db_pg_unsettled(struct meta_db *db)
-{
-    return db->conn;
-}
-
-void meta_db_set_pending(struct meta_db *db, void (*settle)(void *), void *arg)
-{
-    db->settle = settle;
-    db->settle_arg = arg;
-}
-
-bool meta_db_is_pending(const struct meta_db *db, const void *arg)
-{
-    return db->settle && db->settle_arg == arg;
 }
 
 struct meta_load_wait *meta_db_load_wait(struct meta_db *db)
@@ -130,8 +107,6 @@ int meta_db_open(const char *conninfo, struct meta_db **out, struct meta_error *
     db->n_prepared = 0;
     db->arms = NULL;
     db->in_snapshot = false;
-    db->settle = NULL;
-    db->settle_arg = NULL;
     db->load_wait = (struct meta_load_wait){-1.0, NULL, NULL}; /* the default wait */
     *out = db;
     return META_OK;

@@ -38,24 +38,9 @@ long long meta_pg_int(const PGresult *res, int row, const char *name);
  * such column). Read as strtod reads it (meta_strtod). */
 double meta_pg_double(const PGresult *res, int row, int col);
 
-/* The connection of an open registry, for the modules of lib/registry only.
- * A statement sent without waiting (meta_db_set_pending) has its rows read
- * first, so that whatever the caller sends next finds the connection free. */
+/* The connection of an open registry, for the modules of lib/registry only. */
 struct meta_db;
 PGconn *meta_db_pg(struct meta_db *db);
-
-/* The connection as it is, a statement's rows perhaps on their way: for
- * the code that reads them (poll, wait, collect), never to send on. */
-PGconn *meta_db_pg_unsettled(struct meta_db *db);
-
-/* Notes a statement sent on db without waiting for its rows: the next
- * meta_db_pg calls settle(arg) (once) before it returns, which must read
- * every result of that statement off the connection. settle NULL forgets
- * it. One statement at a time. */
-void meta_db_set_pending(struct meta_db *db, void (*settle)(void *), void *arg);
-
-/* Whether the statement noted with arg is still pending on db. */
-bool meta_db_is_pending(const struct meta_db *db, const void *arg);
 
 /* Whether a snapshot (meta_db_snapshot_begin) is open on db: false once the
  * connection has been seen idle or in error since it began, which also

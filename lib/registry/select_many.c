@@ -372,22 +372,19 @@ cleanup:
 
 /* Reads the arms of every result row of res into cache, those it lacks in
  * one statement; first forgets all it holds when beyond its bound. */
-static int fetch_arms(struct meta_db *db, const PGresult *res, int c_kind, int c_arm,
+static int fetch_arms(PGconn *conn, const PGresult *res, int c_kind, int c_arm,
                       struct meta_arm_cache *cache, struct meta_error *err)
 {
-    int rows = PQntuples(res), wanted = 0;
+    int rows = PQntuples(res);
     meta_arm_cache_trim(cache);
     for (int i = 0; i < rows; i++) {
-        int held = 1, ret;
+        int held, ret;
         if (PQgetvalue(res, i, c_kind)[0] == 'a' &&
             (ret = meta_arm_cache_want(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10), &held,
                                        err)) != META_OK)
             return ret;
-        wanted |= PQgetvalue(res, i, c_kind)[0] == 'a' && !held;
     }
-    /* The connection only when an arm is missing: it may have the next
-     * batch's statement on its way, which meta_db_pg would wait for. */
-    return wanted ? meta_arm_cache_fetch(meta_db_pg(db), cache, err) : META_OK;
+    return meta_arm_cache_fetch(conn, cache, err);
 }
 
 /* The batch's columns in the roles of meta_select_columns_as: the arms'
@@ -482,7 +479,7 @@ cleanup:
  * result rows, then its estimates, then its 's' row), the arms joined from
  * cache (read from conn where it lacks them); resolved[i] says whether
  * query i came back resolved. */
-static int read_batch(struct meta_db *db, const PGresult *res, const struct meta_select_query *q,
+static int read_batch(PGconn *conn, const PGresult *res, const struct meta_select_query *q,
                       size_t n, struct meta_arm_cache *cache, struct meta_selection *out,
                       int *resolved, struct meta_error *errs, struct meta_error *err)
 {
@@ -493,7 +490,7 @@ static int read_batch(struct meta_db *db, const PGresult *res, const struct meta
     if (ret == META_OK && (c_qi < 0 || c_kind < 0 || c_arm < 0 || c_ord < 0))
         ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
     if (ret == META_OK)
-        ret = fetch_arms(db, res, c_kind, c_arm, cache, err);
+        ret = fetch_arms(conn, res, c_kind, c_arm, cache, err);
     if (ret != META_OK)
         return ret;
     int rows = PQntuples(res);
@@ -575,7 +572,7 @@ static int send_batch(struct meta_db *db, const char *json, struct meta_error *e
  * resets the settings. */
 static int batch_rows(struct meta_db *db, PGresult **res, struct meta_error *err)
 {
-    PGconn *conn = meta_db_pg_unsettled(db);
+    PGconn *conn = meta_db_pg(db);
     int ret = META_OK;
     *res = PQgetResult(conn);
     if (PQresultStatus(*res) != PGRES_TUPLES_OK)
@@ -617,79 +614,12 @@ static int select_alone(struct meta_db *db, const struct meta_select_query *q,
     return meta_pg_exec(conn, "RELEASE SAVEPOINT meta_select", err, "cannot read a selection");
 }
 
-/* Reads the rows of a batch sent off the connection into batch->rows, once
- * (a failure into rows_ret and rows_err, for _finish to report). */
-static void collect_rows(struct meta_db *db, struct meta_select_batch *batch)
-{
-    if (!batch->sent || batch->held)
-        return;
-    if (meta_db_is_pending(db, batch))
-        meta_db_set_pending(db, NULL, NULL);
-    meta_error_clear(&batch->rows_err);
-    batch->rows_ret = batch_rows(db, &batch->rows, &batch->rows_err);
-    if (batch->rows_ret != META_OK) {
-        PQclear(batch->rows);
-        batch->rows = NULL;
-    }
-    batch->held = 1;
-}
-
-/* For meta_db_pg: the connection is wanted for something else while the
- * batch's rows are on their way. */
-static void settle(void *arg)
-{
-    struct meta_select_batch *batch = arg;
-    collect_rows(batch->db, batch);
-}
-
-/* The loads of the batch's rows, read ahead for meta_select_provenance_of
- * (a failure leaves them to be read there). */
-static void collect_loads(struct meta_db *db, struct meta_select_batch *batch)
-{
-    const PGresult *res = batch->rows;
-    int c_load = PQfnumber(res, "load_id"), rows = PQntuples(res);
-    long long *ids = malloc((size_t)(rows ? rows : 1) * sizeof *ids);
-    size_t n = 0;
-    struct meta_error ignored;
-    if (!ids || c_load < 0) {
-        free(ids);
-        return;
-    }
-    for (int i = 0; i < rows; i++)
-        if (!PQgetisnull(res, i, c_load))
-            ids[n++] = strtoll(PQgetvalue(res, i, c_load), NULL, 10);
-    if (n > 0)
-        batch->loads = meta_select_loads(meta_db_pg(db), ids, n, &ignored);
-    free(ids);
-}
-
-int meta_select_batch_collect(struct meta_db *db, struct meta_select_batch *batch)
-{
-    if (!batch->sent)
-        return 1;
-    if (batch->own_tx)
-        return 0;
-    collect_rows(db, batch);
-    struct meta_arm_cache *arms = meta_db_arm_cache(db);
-    if (batch->rows_ret != META_OK || !arms)
-        return 1;
-    int c_kind = PQfnumber(batch->rows, "row_kind"), c_arm = PQfnumber(batch->rows, "id");
-    struct meta_error ignored;
-    /* What fails here is read (and reported) again in _finish. */
-    if (c_kind >= 0 && c_arm >= 0)
-        (void)fetch_arms(db, batch->rows, c_kind, c_arm, arms, &ignored);
-    if (!batch->loads)
-        collect_loads(db, batch);
-    return 1;
-}
-
 int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query *q, size_t n,
                              struct meta_select_batch *batch, struct meta_error *err)
 {
     int ret = META_OK;
     struct json_object *arr = NULL;
-    *batch = (struct meta_select_batch){
-        .q = q, .n = n, .in_batch = calloc(n ? n : 1, sizeof *batch->in_batch), .db = db};
+    *batch = (struct meta_select_batch){q, n, calloc(n ? n : 1, sizeof *batch->in_batch), 0, 0};
     if (!batch->in_batch)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     size_t batched = 0;
@@ -714,10 +644,8 @@ int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query 
                                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!json)
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
-        else if ((ret = send_batch(db, json, err)) == META_OK) {
+        else if ((ret = send_batch(db, json, err)) == META_OK)
             batch->sent = 1;
-            meta_db_set_pending(db, settle, batch);
-        }
     }
     json_object_put(arr);
     return ret;
@@ -726,14 +654,14 @@ int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query 
 void meta_select_batch_poll(struct meta_db *db, struct meta_select_batch *batch)
 {
     /* A failure shows when the rows are read. */
-    if (batch->sent && !batch->held)
-        (void)PQconsumeInput(meta_db_pg_unsettled(db));
+    if (batch->sent)
+        (void)PQconsumeInput(meta_db_pg(db));
 }
 
 void meta_select_batch_wait(struct meta_db *db, const struct meta_select_batch *batch, int wake_fd)
 {
-    PGconn *conn = meta_db_pg_unsettled(db);
-    int sock = batch && batch->sent && !batch->held ? PQsocket(conn) : -1;
+    PGconn *conn = meta_db_pg(db);
+    int sock = batch && batch->sent ? PQsocket(conn) : -1;
     for (;;) {
         struct pollfd fds[2] = {{.fd = wake_fd, .events = POLLIN}, {.fd = sock, .events = POLLIN}};
         if (poll(fds, sock >= 0 ? 2 : 1, -1) < 0) {
@@ -754,16 +682,12 @@ void meta_select_batch_wait(struct meta_db *db, const struct meta_select_batch *
 
 void meta_select_batch_release(struct meta_db *db, struct meta_select_batch *batch)
 {
-    if (meta_db_is_pending(db, batch))
-        meta_db_set_pending(db, NULL, NULL);
-    if (batch->sent && !batch->held) {
+    if (batch->sent) {
         PGresult *res;
-        while ((res = PQgetResult(meta_db_pg_unsettled(db))) != NULL)
+        while ((res = PQgetResult(meta_db_pg(db))) != NULL)
             PQclear(res);
         reset_settings(meta_db_pg(db), NULL);
     }
-    PQclear(batch->rows);
-    PQclear(batch->loads);
     if (batch->own_tx && PQtransactionStatus(meta_db_pg(db)) != PQTRANS_IDLE)
         (void)meta_pg_exec(meta_db_pg(db), "ROLLBACK", NULL, "cannot read the selections");
     free(batch->in_batch);
@@ -774,9 +698,11 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
                                struct meta_selection *out, int *status, struct meta_error *errs,
                                struct meta_error *err)
 {
+    PGconn *conn = meta_db_pg(db);
     const struct meta_select_query *q = batch->q;
     size_t n = batch->n;
     int ret = META_OK;
+    PGresult *res = NULL;
     struct meta_arm_cache *own_arms = NULL; /* outside a snapshot: this batch's */
     int *resolved = calloc(n ? n : 1, sizeof *resolved);
     for (size_t i = 0; i < n; i++) {
@@ -789,18 +715,15 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
         goto cleanup;
     }
     if (batch->sent) {
-        collect_rows(db, batch);
         batch->sent = 0;
-        if ((ret = batch->rows_ret) != META_OK) {
-            *err = batch->rows_err;
+        if ((ret = batch_rows(db, &res, err)) != META_OK)
             goto cleanup;
-        }
         struct meta_arm_cache *arms = meta_db_arm_cache(db);
         if (!arms && !(arms = own_arms = meta_arm_cache_new())) {
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
             goto cleanup;
         }
-        if ((ret = read_batch(db, batch->rows, q, n, arms, out, resolved, errs, err)) != META_OK)
+        if ((ret = read_batch(conn, res, q, n, arms, out, resolved, errs, err)) != META_OK)
             goto cleanup;
     }
     /* A query that did not resolve, or names what no row carries, is read
@@ -818,10 +741,10 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
     /* Those read alone have their provenance from meta_db_select. */
     for (size_t i = 0; i < n; i++)
         resolved[i] = resolved[i] ? META_OK : META_EINVAL;
-    ret = meta_select_provenance_of(db, NULL, batch->loads, out, n, resolved, err);
+    ret = meta_select_provenance(conn, out, n, resolved, err);
     if (ret == META_OK && batch->own_tx) {
         batch->own_tx = 0;
-        ret = meta_pg_exec(meta_db_pg(db), "COMMIT", err, "cannot read the selections");
+        ret = meta_pg_exec(conn, "COMMIT", err, "cannot read the selections");
     }
 
 cleanup:
@@ -830,6 +753,7 @@ cleanup:
             status[i] = ret;
             meta_error_set(&errs[i], ret, "%s", err->msg);
         }
+    PQclear(res);
     meta_arm_cache_free(own_arms);
     free(resolved);
     meta_select_batch_release(db, batch);

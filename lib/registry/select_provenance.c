@@ -336,80 +336,15 @@ static int attach_loads(const PGresult *res, const long long *row_ids, struct me
     return META_OK;
 }
 
-/* The rows of loads_sql for the k ids of all (sorted; repeats are read
- * once) into *out. META_OK, META_EDB or META_ENOMEM (err says why; *out
- * NULL). */
-static int read_loads(PGconn *conn, const long long *all, size_t k, PGresult **out,
-                      struct meta_error *err)
-{
-    /* Every id once, in a literal {1,2,...}: 20 characters each at most. */
-    char *literal = malloc(k * 21 + 3);
-    *out = NULL;
-    if (!literal)
-        return meta_error_set(err, META_ENOMEM, "out of memory");
-    size_t used = 0;
-    literal[used++] = '{';
-    for (size_t i = 0; i < k; i++)
-        if (i == 0 || all[i] != all[i - 1])
-            used += (size_t)sprintf(literal + used, "%s%lld", used > 1 ? "," : "", all[i]);
-    literal[used++] = '}';
-    literal[used] = '\0';
-    const char *params[1] = {literal};
-    PGresult *res = PQexecParams(conn, loads_sql, 1, NULL, params, NULL, NULL, 0);
-    free(literal);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int ret = meta_pg_error(err, conn, res, "cannot read the loads of the selection");
-        PQclear(res);
-        return ret;
-    }
-    *out = res;
-    return META_OK;
-}
-
-PGresult *meta_select_loads(PGconn *conn, const long long *ids, size_t n, struct meta_error *err)
-{
-    long long *all = malloc((n ? n : 1) * sizeof *all);
-    if (!all) {
-        meta_error_set(err, META_ENOMEM, "out of memory");
-        return NULL;
-    }
-    memcpy(all, ids, n * sizeof *all);
-    qsort(all, n, sizeof *all, by_id);
-    PGresult *res;
-    read_loads(conn, all, n, &res, err);
-    free(all);
-    return res;
-}
-
-/* Whether res (rows of loads_sql) holds each of the k ids of all. */
-static int holds_loads(const PGresult *res, const long long *all, size_t k)
-{
-    int rows = PQntuples(res), c_id = PQfnumber(res, "load_id"), r = 0;
-    for (size_t i = 0; i < k; i++) {
-        while (r < rows && strtoll(PQgetvalue(res, r, c_id), NULL, 10) < all[i])
-            r++;
-        if (r == rows || strtoll(PQgetvalue(res, r, c_id), NULL, 10) != all[i])
-            return 0;
-    }
-    return 1;
-}
-
 int meta_select_provenance(PGconn *conn, struct meta_selection *sels, size_t n, const int *status,
                            struct meta_error *err)
-{
-    return meta_select_provenance_of(NULL, conn, NULL, sels, n, status, err);
-}
-
-int meta_select_provenance_of(struct meta_db *db, PGconn *conn, const PGresult *loads,
-                              struct meta_selection *sels, size_t n, const int *status,
-                              struct meta_error *err)
 {
     int ret = META_OK;
     long long **ids = calloc(n ? n : 1, sizeof *ids);
     size_t *counts = calloc(n ? n : 1, sizeof *counts);
     long long *all = NULL, *row_ids = NULL;
+    char *literal = NULL;
     PGresult *res = NULL;
-    const PGresult *rows_of = NULL;
     size_t total = 0;
     if (!ids || !counts) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
@@ -427,7 +362,8 @@ int meta_select_provenance_of(struct meta_db *db, PGconn *conn, const PGresult *
     }
     if (total == 0)
         goto cleanup;
-    if (!(all = malloc(total * sizeof *all))) {
+    /* Every id once, in a literal {1,2,...}: 20 characters each at most. */
+    if (!(all = malloc(total * sizeof *all)) || !(literal = malloc(total * 21 + 3))) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -436,22 +372,28 @@ int meta_select_provenance_of(struct meta_db *db, PGconn *conn, const PGresult *
         for (size_t j = 0; j < counts[i]; j++)
             all[k++] = ids[i][j];
     qsort(all, k, sizeof *all, by_id);
-    if (loads && holds_loads(loads, all, k)) {
-        rows_of = loads;
-    } else {
-        if ((ret = read_loads(conn ? conn : meta_db_pg(db), all, k, &res, err)) != META_OK)
-            goto cleanup;
-        rows_of = res;
+    size_t used = 0;
+    literal[used++] = '{';
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || all[i] != all[i - 1])
+            used += (size_t)sprintf(literal + used, "%s%lld", used > 1 ? "," : "", all[i]);
+    literal[used++] = '}';
+    literal[used] = '\0';
+    const char *params[1] = {literal};
+    res = PQexecParams(conn, loads_sql, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        ret = meta_pg_error(err, conn, res, "cannot read the loads of the selection");
+        goto cleanup;
     }
-    int rows = PQntuples(rows_of), c_id = PQfnumber(rows_of, "load_id");
+    int rows = PQntuples(res), c_id = PQfnumber(res, "load_id");
     if (!(row_ids = malloc((size_t)(rows ? rows : 1) * sizeof *row_ids))) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
     for (int r = 0; r < rows; r++)
-        row_ids[r] = strtoll(PQgetvalue(rows_of, r, c_id), NULL, 10);
+        row_ids[r] = strtoll(PQgetvalue(res, r, c_id), NULL, 10);
     for (size_t i = 0; i < n && ret == META_OK; i++)
-        ret = attach_loads(rows_of, row_ids, &sels[i], ids[i], counts[i], err);
+        ret = attach_loads(res, row_ids, &sels[i], ids[i], counts[i], err);
 cleanup:
     PQclear(res);
     for (size_t i = 0; ids && i < n; i++)
@@ -460,5 +402,6 @@ cleanup:
     free(counts);
     free(all);
     free(row_ids);
+    free(literal);
     return ret;
 }

@@ -86,16 +86,4 @@ char *meta_select_array_literal(const char *const *names, size_t count);
 int meta_select_provenance(PGconn *conn, struct meta_selection *sels, size_t n, const int *status,
                            struct meta_error *err);
 
-/* meta_select_provenance with the loads read ahead (meta_select_loads'
- * rows; NULL: none): the server is asked only when loads lacks one of
- * them, on conn, or when conn is NULL on db's (meta_db_pg). */
-int meta_select_provenance_of(struct meta_db *db, PGconn *conn, const PGresult *loads,
-                              struct meta_selection *sels, size_t n, const int *status,
-                              struct meta_error *err);
-
-/* The loads of the n ids (in any order, repeats allowed) as
- * meta_select_provenance_of takes them; NULL when they cannot be read (err
- * says why: META_EDB or META_ENOMEM). The caller PQclears them. */
-PGresult *meta_select_loads(PGconn *conn, const long long *ids, size_t n, struct meta_error *err);
-
 #endif

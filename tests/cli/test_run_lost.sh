@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# meta run losing its connection mid-run, while the next batch's statement
-# is on its way (its server process ended by pg_terminate_backend): a clean
+# meta run losing its connection mid-run, between and during its batches'
+# statements (its server process ended by pg_terminate_backend): a clean
 # failure of the analyses not yet read (no crash, exit 1, the server's
 # message), the analyses read before it written, and nothing recorded: the
 # runs of an unfinished `meta run` are never committed. In batches of one,
@@ -20,8 +20,8 @@ for ((i = 0; i < n; i++)); do
     printf '[analysis]\noutcome = bcg\ntreatment = bcg-treated\ncontrol = bcg-control\njson = j%d.json\n' \
         "$i" >"$work/many/$(printf 'f_%04d.ini' "$i")"
 done
-# One analysis in ten names an unknown outcome: it is read alone, on the
-# connection the next batch's statement is on its way on.
+# One analysis in ten names an unknown outcome: it is read alone, between
+# the batches' statements.
 for ((i = 5; i < n; i += 10)); do
     printf '[analysis]\noutcome = no_such\ntreatment = bcg-treated\ncontrol = bcg-control\njson = j%d.json\n' \
         "$i" >"$work/many/$(printf 'f_%04d.ini' "$i")"

@@ -367,8 +367,7 @@ struct meta_analysis_batch;
  * waits for it and gives each request still META_OK its selection in
  * ans[i].sel, checked, for meta_analysis_compute(reqs[i], &ans[i].sel,
  * &ans[i], &errs[i]), which needs no registry. Between _send and _finish
- * whatever else db is given first reads the batch's rows (kept for
- * _finish); reqs stays valid until the batch is freed.
+ * db takes no other command; reqs stays valid until the batch is freed.
  * Both return META_OK, or the failure of the batch as a whole (META_EDB,
  * META_ENOMEM: err says why, and every status[i] is that failure).
  * meta_analysis_batch_free frees the batch after either, finished or not.
@@ -380,14 +379,6 @@ int meta_analysis_run_many_finish(struct meta_db *db, struct meta_analysis_batch
                                   struct meta_analysis *ans, struct meta_request_error *errs,
                                   int *status, struct meta_error *err);
 void meta_analysis_batch_free(struct meta_db *db, struct meta_analysis_batch *batch);
-
-/* Between _send and _finish: reads the batch's rows off the connection
- * (and, in a snapshot, the arms and loads they name), so that the next
- * batch can be sent before this one is finished and the server reads it
- * while this one's selections are built. Returns 1 when it may be (in a
- * snapshot), 0 when the next batch must wait for _finish. batch may be
- * NULL (returns 1). */
-int meta_analysis_batch_collect(struct meta_db *db, struct meta_analysis_batch *batch);
 
 /* Between _send and _finish: reads what the server has sent so far, so
  * that it goes on reading while the caller works (a batch's rows exceed

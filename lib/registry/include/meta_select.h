@@ -215,24 +215,17 @@ int meta_db_select_many(struct meta_db *db, const struct meta_select_query *q, s
 struct meta_select_batch {
     const struct meta_select_query *q; /* the caller's, kept until finished */
     size_t n;
-    int *in_batch;      /* which queries the statement reads */
-    int sent;           /* a statement awaits its rows */
-    int own_tx;         /* outside a snapshot: the batch's own read-only transaction is open */
-    struct meta_db *db; /* the registry it was sent on */
-    int held;           /* its rows are read off the connection: rows_ret, rows */
-    int rows_ret;       /* how reading them ended (rows_err says why) */
-    struct meta_error rows_err; /* see rows_ret */
-    struct pg_result *rows;     /* the statement's rows; NULL when rows_ret is not META_OK */
-    struct pg_result *loads;    /* the loads of its rows, once collected; or NULL */
+    int *in_batch; /* which queries the statement reads */
+    int sent;      /* a statement awaits its rows */
+    int own_tx;    /* outside a snapshot: the batch's own read-only transaction is open */
 };
 
 /*
  * meta_db_select_many in two halves, so that the caller works while the
  * server reads: _send sends the statement for q[0..n-1] (q kept valid by
  * the caller) without waiting; _finish waits for its rows and does the
- * rest, with meta_db_select_many's results and returns. Between the two,
- * whatever else is sent on db first reads the batch's rows (kept for
- * _finish). _send's failure (META_EDB,
+ * rest, with meta_db_select_many's results and returns. Between the two
+ * the connection takes no other command. _send's failure (META_EDB,
  * META_ENOMEM, err says why) leaves batch to meta_select_batch_release;
  * _finish releases it in any case.
  */
@@ -241,16 +234,6 @@ int meta_db_select_many_send(struct meta_db *db, const struct meta_select_query 
 int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *batch,
                                struct meta_selection *out, int *status, struct meta_error *errs,
                                struct meta_error *err);
-
-/*
- * Reads the batch's rows off the connection and what the server holds for
- * them (their arms and loads, where a snapshot is open), without reading
- * the selections: returns 1 when the connection may then take the next
- * batch's _send before this one is finished (its rows are read in a
- * snapshot), 0 when it may not (outside a snapshot, the batch's own
- * transaction ends in _finish). A failure shows in _finish.
- */
-int meta_select_batch_collect(struct meta_db *db, struct meta_select_batch *batch);
 
 /* Reads what the server has sent of the batch's rows so far, without
  * waiting: called now and then between _send and _finish, it keeps the
