@@ -655,8 +655,8 @@ int meta_select_columns(const PGresult *res, int *c, struct meta_error *err)
     return meta_select_columns_as(res, names, c, err);
 }
 
-/* Appends the rows of res that row(k) gives for k < n (order[k], or
- * first + k without order) to sel: see meta_select_read. */
+/* Appends to sel the n rows of res numbered order[k] for k < n (first + k
+ * when order is NULL): see meta_select_read. */
 static int read_rows(const PGresult *res, const int *c, const int *order, int first, size_t n,
                      struct meta_selection *sel, struct meta_error *err)
 {

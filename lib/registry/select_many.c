@@ -1,14 +1,14 @@
 /*
  * Reading many selections in one statement (see meta_db_select_many): the
  * queries go to the server as one JSON array; each resolves its outcome and
- * time point and reads its results and estimates by index probes, and the
- * rows come back ordered by query. A result row carries only its numbers,
- * ids and its own attributes: the arms and trials it belongs to are read
- * once per snapshot (select_arms.h) and joined here, as are the values the
- * arm gives where the result gives none. `meta run` of thousands of small
- * analyses so costs a few round trips per batch instead of three per
- * analysis. What does not resolve here is handed to meta_db_select, which
- * finds out why and says so.
+ * time point and reads its results and estimates by index probes; meta puts
+ * the rows in order (by query, then kind). A result row carries only its
+ * numbers, ids and its own attributes: the arms and trials it belongs to
+ * are read once per snapshot (select_arms.h) and joined here, as are the
+ * values the arm gives where the result gives none. `meta run` of
+ * thousands of small analyses so costs a few round trips per batch instead
+ * of three per analysis. What does not resolve here is handed to
+ * meta_db_select, which finds out why and says so.
  */
 #include "csv_reader.h"
 #include "pg_util.h"
