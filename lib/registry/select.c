@@ -655,11 +655,14 @@ int meta_select_columns(const PGresult *res, int *c, struct meta_error *err)
     return meta_select_columns_as(res, names, c, err);
 }
 
-int meta_select_read(const PGresult *res, const int *c, int first, int last,
+/* Appends to sel the n rows of res numbered order[k] for k < n (first + k
+ * when order is NULL): see meta_select_read. */
+static int read_rows(const PGresult *res, const int *c, const int *order, int first, size_t n,
                      struct meta_selection *sel, struct meta_error *err)
 {
     size_t n_est = 0, n_arms = 0;
-    for (int i = first; i < last; i++) {
+    for (size_t k = 0; k < n; k++) {
+        int i = order ? order[k] : first + (int)k;
         if (PQgetvalue(res, i, c[C_KIND])[0] == 'e')
             n_est++;
         else if (PQgetvalue(res, i, c[C_KIND])[0] == 'a')
@@ -669,8 +672,8 @@ int meta_select_read(const PGresult *res, const int *c, int first, int last,
         return meta_error_set(err, META_ENOMEM, "out of memory");
     if (n_est > 0 && !(sel->estimates = calloc(n_est, sizeof *sel->estimates)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
-    for (int i = first; i < last; i++) {
-        int ret = META_OK;
+    for (size_t k = 0; k < n; k++) {
+        int i = order ? order[k] : first + (int)k, ret = META_OK;
         char kind = PQgetvalue(res, i, c[C_KIND])[0];
         if (kind == 'e')
             ret = read_estimate(res, i, c, sel->n_attributes, &sel->estimates[sel->n_estimates++],
@@ -681,6 +684,18 @@ int meta_select_read(const PGresult *res, const int *c, int first, int last,
             return ret;
     }
     return META_OK;
+}
+
+int meta_select_read(const PGresult *res, const int *c, int first, int last,
+                     struct meta_selection *sel, struct meta_error *err)
+{
+    return read_rows(res, c, NULL, first, last > first ? (size_t)(last - first) : 0, sel, err);
+}
+
+int meta_select_read_rows(const PGresult *res, const int *c, const int *order, size_t n,
+                          struct meta_selection *sel, struct meta_error *err)
+{
+    return read_rows(res, c, order, 0, n, sel, err);
 }
 
 int meta_select_unmatched(const struct meta_select_query *q, const struct meta_selection *sel)

@@ -1,14 +1,14 @@
 /*
  * Reading many selections in one statement (see meta_db_select_many): the
  * queries go to the server as one JSON array; each resolves its outcome and
- * time point and reads its results and estimates by index probes, and the
- * rows come back ordered by query. A result row carries only its numbers,
- * ids and its own attributes: the arms and trials it belongs to are read
- * once per snapshot (select_arms.h) and joined here, as are the values the
- * arm gives where the result gives none. `meta run` of thousands of small
- * analyses so costs a few round trips per batch instead of three per
- * analysis. What does not resolve here is handed to meta_db_select, which
- * finds out why and says so.
+ * time point and reads its results and estimates by index probes; meta puts
+ * the rows in order (by query, then kind). A result row carries only its
+ * numbers, ids and its own attributes: the arms and trials it belongs to
+ * are read once per snapshot (select_arms.h) and joined here, as are the
+ * values the arm gives where the result gives none. `meta run` of
+ * thousands of small analyses so costs a few round trips per batch instead
+ * of three per analysis. What does not resolve here is handed to
+ * meta_db_select, which finds out why and says so.
  */
 #include "csv_reader.h"
 #include "pg_util.h"
@@ -72,7 +72,8 @@ static const char resolve_sql[] =
  * arm rows' numbers and the estimates' first five share num1..num5, id is
  * an estimate's trial_id and a result's arm_id, and the 's' row gives its
  * time point and kind in trial and treatment. One 's' row per resolved
- * query; its id is NULL, so it sorts after the query's rows.
+ * query. ord places an estimate among its query's estimates (NULL on the
+ * other rows).
  */
 static const char status_sql[] =
     "SELECT 's' AS row_kind, r.qi, NULL::bigint AS id, r.tp AS trial, r.kind AS treatment,"
@@ -81,7 +82,8 @@ static const char status_sql[] =
     "       NULL::text AS year, NULL::text AS by_value, NULL::text AS attrs,"
     "       NULL::bigint AS load_id, NULL::text AS attr_values, NULL::text AS control,"
     "       NULL::text AS measure, NULL::text AS method, NULL::boolean AS log_scale,"
-    "       NULL::boolean AS se_given, NULL::float8 AS n_treatment, NULL::float8 AS n_control"
+    "       NULL::boolean AS se_given, NULL::float8 AS n_treatment, NULL::float8 AS n_control,"
+    "       NULL::bigint AS ord"
     "  FROM r";
 
 /* The result rows of the queries of one kind: the numbers, the load, the
@@ -95,7 +97,7 @@ static const char arms_sql_fmt[] =
     " UNION ALL "
     "SELECT 'a', r.qi, c.arm_id, NULL, NULL, NULL, %s,"
     "       c.attributes ->> 'year', c.attributes ->> r.by, c.attributes::text, c.load_id,"
-    "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    "       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM %s x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp"
     "          AND EXISTS (SELECT FROM arms m WHERE m.arm_id = x.arm_id"
@@ -105,7 +107,11 @@ static const char arms_sql_fmt[] =
 static const char continuous_values[] = "c.n::float8, c.mean, c.sd, NULL, NULL";
 static const char binary_values[] = "NULL, NULL, NULL, c.events::float8, c.total::float8";
 
-/* The estimate rows, both ways round, and the order of all rows. */
+/* The estimate rows, both ways round, each with its place among its
+ * query's estimates (ord: by trial, treatment and control, in the
+ * database's collation). The statement does not order its rows: sorting
+ * them all took the server about as long as finding them, and meta puts
+ * them in order (order_rows below). */
 static const char estimates_sql[] =
     " UNION ALL "
     "SELECT 'e', r.qi, e.trial_id, t.name, e.treatment, e.treatment = ANY (r.tr),"
@@ -115,13 +121,13 @@ static const char estimates_sql[] =
     "         (SELECT json_agg(e.attributes ->> u.n ORDER BY u.i)"
     "            FROM unnest(r.at) WITH ORDINALITY u(n, i))::text END,"
     "       e.control, e.measure, e.method, e.log_scale, e.se_given,"
-    "       e.n_treatment::float8, e.n_control::float8"
+    "       e.n_treatment::float8, e.n_control::float8,"
+    "       row_number() OVER (PARTITION BY r.qi ORDER BY e.trial_id, e.treatment, e.control)"
     "  FROM r CROSS JOIN LATERAL (SELECT * FROM estimate_results x"
     "        WHERE x.outcome_id = r.outcome_id AND x.timepoint = r.tp"
     "          AND ((x.treatment = ANY (r.tr) AND x.control = ANY (r.ct))"
     "            OR (x.treatment = ANY (r.ct) AND x.control = ANY (r.tr))) OFFSET 0) e"
-    "  JOIN trials t ON t.trial_id = e.trial_id"
-    " ORDER BY qi, row_kind, id, treatment, control";
+    "  JOIN trials t ON t.trial_id = e.trial_id";
 
 /* The whole statement into sql (size bytes). */
 static void many_sql(char *sql, size_t size)
@@ -311,23 +317,25 @@ static int join_arm(struct meta_arm_info *arm, const struct meta_select_query *q
     return ret;
 }
 
-/* Reads the result rows first..last-1 (kind 'a') of query q into sel's
+/* Reads the count result rows of order (kind 'a') of query q into sel's
  * arms, joined with their arms from cache: those of q's lists, by trial
  * and arm. META_EINVAL when an arm is not in the cache, or a value the
  * query takes from an arm's attributes is not text: the query is then read
  * alone. */
-static int read_arms(const PGresult *res, const int *cols, int c_arm, int first, int last,
-                     const struct meta_arm_cache *cache, const struct meta_select_query *q,
-                     struct meta_selection *sel, struct meta_error *err)
+static int read_arms(const PGresult *res, const int *cols, int c_arm, const int *order,
+                     size_t count, const struct meta_arm_cache *cache,
+                     const struct meta_select_query *q, struct meta_selection *sel,
+                     struct meta_error *err)
 {
-    if (first == last)
+    if (count == 0)
         return META_OK;
-    struct arm_row *rows = malloc((size_t)(last - first) * sizeof *rows);
+    struct arm_row *rows = malloc(count * sizeof *rows);
     if (!rows)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     size_t n = 0;
     int ret = META_OK;
-    for (int i = first; i < last; i++) {
+    for (size_t k = 0; k < count; k++) {
+        int i = order[k];
         struct meta_arm_info *arm =
             meta_arm_cache_get(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10));
         if (!arm) {
@@ -388,10 +396,89 @@ static const char *const batch_columns[META_SELECT_NCOLS] = {
     "attr_values", "control", "measure", "method", "log_scale",   "num1",         "num2",
     "se_given",    "num3",    "num4",    "num5",   "n_treatment", "n_control",    "load_id"};
 
-/* Reads the rows of res, ordered by query (each query's result rows, then
- * its estimates, then its 's' row), into out, the arms joined from cache
- * (read from conn where it lacks them); resolved[i] says whether query i
- * came back resolved. */
+/* The place of a row among its query's rows: result rows first, then
+ * estimates, then the 's' row. */
+static size_t kind_rank(char kind)
+{
+    return kind == 'a' ? 0 : kind == 's' ? 2 : 1;
+}
+
+/* An estimate row and its place among its query's estimates. */
+struct placed {
+    int row;
+    long long ord;
+};
+
+static int by_ord(const void *x, const void *y)
+{
+    long long a = ((const struct placed *)x)->ord, b = ((const struct placed *)y)->ord;
+    return (a > b) - (a < b);
+}
+
+/*
+ * Puts the rows of res in the order the reader takes them into order
+ * (PQntuples entries), and the end of each query's rows into ends (n
+ * entries: query i's rows are order[ends[i - 1] .. ends[i] - 1]): by query,
+ * then kind (kind_rank), the estimates by ord. What the server's ORDER BY
+ * qi, row_kind, id, treatment, control gave, but for the order of a
+ * query's result rows among themselves, which read_arms sets. A counting
+ * sort by query and kind: a batch's rows in one pass, no comparison but
+ * among a query's estimates.
+ */
+static int order_rows(const PGresult *res, int c_qi, int c_kind, int c_ord, size_t n, int *order,
+                      size_t *ends, struct meta_error *err)
+{
+    int rows = PQntuples(res), ret = META_OK;
+    size_t *start = calloc(3 * n + 1, sizeof *start);
+    unsigned *key = malloc((size_t)(rows ? rows : 1) * sizeof *key);
+    if (!start || !key) {
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (int i = 0; i < rows; i++) {
+        long long qi = strtoll(PQgetvalue(res, i, c_qi), NULL, 10); /* an integer's digits */
+        if (qi < 0 || (size_t)qi >= n) {
+            ret = meta_error_set(err, META_EDB, "the selection query returned query %lld", qi);
+            goto cleanup;
+        }
+        key[i] = (unsigned)((size_t)qi * 3 + kind_rank(PQgetvalue(res, i, c_kind)[0]));
+        start[key[i] + 1]++;
+    }
+    for (size_t k = 1; k <= 3 * n; k++)
+        start[k] += start[k - 1];
+    for (size_t i = 0; i < n; i++)
+        ends[i] = start[3 * i + 3];
+    for (int i = 0; i < rows; i++)
+        order[start[key[i]]++] = i;
+    /* Each query's estimates now lie in order[start[3i] .. start[3i + 1] - 1]
+     * (start[k] moved to the end of bucket k). */
+    for (size_t i = 0; i < n && ret == META_OK; i++) {
+        size_t first = start[3 * i], last = start[3 * i + 1];
+        if (last - first < 2)
+            continue;
+        struct placed *p = malloc((last - first) * sizeof *p);
+        if (!p) {
+            ret = meta_error_set(err, META_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t j = first; j < last; j++)
+            p[j - first] =
+                (struct placed){order[j], strtoll(PQgetvalue(res, order[j], c_ord), NULL, 10)};
+        qsort(p, last - first, sizeof *p, by_ord);
+        for (size_t j = first; j < last; j++)
+            order[j] = p[j - first].row;
+        free(p);
+    }
+cleanup:
+    free(start);
+    free(key);
+    return ret;
+}
+
+/* Reads the rows of res into out, in the order of order_rows (each query's
+ * result rows, then its estimates, then its 's' row), the arms joined from
+ * cache (read from conn where it lacks them); resolved[i] says whether
+ * query i came back resolved. */
 static int read_batch(PGconn *conn, const PGresult *res, const struct meta_select_query *q,
                       size_t n, struct meta_arm_cache *cache, struct meta_selection *out,
                       int *resolved, struct meta_error *errs, struct meta_error *err)
@@ -399,39 +486,46 @@ static int read_batch(PGconn *conn, const PGresult *res, const struct meta_selec
     int cols[META_SELECT_NCOLS];
     int ret = meta_select_columns_as(res, batch_columns, cols, err);
     int c_qi = PQfnumber(res, "qi"), c_kind = PQfnumber(res, "row_kind"),
-        c_arm = PQfnumber(res, "id");
-    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || c_arm < 0))
+        c_arm = PQfnumber(res, "id"), c_ord = PQfnumber(res, "ord");
+    if (ret == META_OK && (c_qi < 0 || c_kind < 0 || c_arm < 0 || c_ord < 0))
         ret = meta_error_set(err, META_EDB, "the selection query lacks a column");
     if (ret == META_OK)
         ret = fetch_arms(conn, res, c_kind, c_arm, cache, err);
     if (ret != META_OK)
         return ret;
     int rows = PQntuples(res);
-    for (int first = 0, last; first < rows; first = last) {
-        const char *qi_text = PQgetvalue(res, first, c_qi); /* an integer's digits */
-        long long qi = strtoll(qi_text, NULL, 10);
-        int estimates = first;
-        for (last = first + 1; last < rows && strcmp(PQgetvalue(res, last, c_qi), qi_text) == 0;
-             last++)
-            ;
-        while (estimates < last && PQgetvalue(res, estimates, c_kind)[0] == 'a')
+    int *order = malloc((size_t)(rows ? rows : 1) * sizeof *order);
+    size_t *ends = malloc((n ? n : 1) * sizeof *ends);
+    if (!order || !ends)
+        ret = meta_error_set(err, META_ENOMEM, "out of memory");
+    else
+        ret = order_rows(res, c_qi, c_kind, c_ord, n, order, ends, err);
+    for (size_t qi = 0, first = 0; ret == META_OK && qi < n; first = ends[qi++]) {
+        size_t last = ends[qi], estimates = first;
+        if (first == last)
+            continue; /* not resolved */
+        while (estimates < last && PQgetvalue(res, order[estimates], c_kind)[0] == 'a')
             estimates++;
-        if (qi < 0 || (size_t)qi >= n)
-            return meta_error_set(err, META_EDB, "the selection query returned query %lld", qi);
         /* The 's' row sorts last. */
-        if (PQgetvalue(res, last - 1, c_kind)[0] != 's')
-            return meta_error_set(err, META_EDB, "query %lld has rows but no outcome", qi);
+        if (PQgetvalue(res, order[last - 1], c_kind)[0] != 's') {
+            ret = meta_error_set(err, META_EDB, "query %zu has rows but no outcome", qi);
+            break;
+        }
         struct meta_selection *sel = &out[qi];
-        int rc = set_outcome(res, last - 1, &q[qi], sel, &errs[qi]);
+        int rc = set_outcome(res, order[last - 1], &q[qi], sel, &errs[qi]);
         if (rc == META_OK)
-            rc = meta_select_read(res, cols, estimates, last - 1, sel, &errs[qi]);
+            rc = meta_select_read_rows(res, cols, order + estimates, last - 1 - estimates, sel,
+                                       &errs[qi]);
         if (rc == META_OK)
-            rc = read_arms(res, cols, c_arm, first, estimates, cache, &q[qi], sel, &errs[qi]);
+            rc = read_arms(res, cols, c_arm, order + first, estimates - first, cache, &q[qi], sel,
+                           &errs[qi]);
         if (rc == META_ENOMEM)
-            return meta_error_set(err, rc, "out of memory");
+            ret = meta_error_set(err, rc, "out of memory");
         resolved[qi] = rc == META_OK;
     }
-    return META_OK;
+    free(order);
+    free(ends);
+    return ret;
 }
 
 /* Resets what send_batch set. After an error in a transaction (a

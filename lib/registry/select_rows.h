@@ -41,6 +41,10 @@ int meta_select_columns_as(const PGresult *res, const char *const *names, int *c
 int meta_select_read(const PGresult *res, const int *cols, int first, int last,
                      struct meta_selection *sel, struct meta_error *err);
 
+/* meta_select_read of the n rows order[0..n-1] of res, in that order. */
+int meta_select_read_rows(const PGresult *res, const int *cols, const int *order, size_t n,
+                          struct meta_selection *sel, struct meta_error *err);
+
 /*
  * Reads what row i of res says of an arm's result into a: the numbers, the
  * load, the result's own attributes, and its own year and `by` value, but

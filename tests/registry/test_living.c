@@ -502,6 +502,79 @@ static void test_select_many_estimates(void)
         meta_selection_release(&many[i]);
 }
 
+/* A query's rows come back unordered and are put in order in meta: several
+ * estimates of one trial (a trial of three treatments against placebo, its
+ * estimates loaded in no order, both ways round) come in the order
+ * meta_db_select's ORDER BY gives (trial, treatment, control), with the
+ * queries' rows interleaved in one batch (estimates, arms, a query that
+ * does not resolve between them), in every field. */
+static void test_select_many_order(void)
+{
+    fresh("meta_test_living_many_order");
+    load(db, "base.csv", base_csv);
+    static const char more_csv[] =
+        HEADER "T4,,xanomeline,placebo,survival,,,,,,,HR,0.8,0.1,2021,\n"
+               "T4,,placebo,ketamine,survival,,,,,,,HR,1.2,0.1,2021,\n"
+               "T4,,esketamine,placebo,survival,,,,,,,HR,0.6,0.2,2021,\n"
+               "T4,,ketamine,placebo,survival,,,,,,,HR,0.9,0.1,2021,\n"
+               "T2,,placebo,esketamine,survival,,,,,,,HR,1.1,0.3,2017,\n";
+    load(db, "more.csv", more_csv);
+    const char *act[] = {"xanomeline", "ketamine", "esketamine"}, *p[] = {"placebo"},
+               *k[] = {"ketamine"};
+    struct meta_select_query q[5] = {
+        {.outcome = "survival",
+         .treatments = act,
+         .n_treatments = 3,
+         .controls = p,
+         .n_controls = 1},
+        {.outcome = "pain",
+         .timepoint = "24h",
+         .treatments = k,
+         .n_treatments = 1,
+         .controls = p,
+         .n_controls = 1},
+        {.outcome = "no such", .treatments = k, .n_treatments = 1, .controls = p, .n_controls = 1},
+        {.outcome = "survival",
+         .treatments = p,
+         .n_treatments = 1,
+         .controls = act,
+         .n_controls = 3},
+        {.outcome = "halluc", .treatments = k, .n_treatments = 1, .controls = p, .n_controls = 1},
+    };
+    static const size_t n_est[5] = {6, 0, 0, 6, 0}, n_arms[5] = {0, 6, 0, 0, 4};
+    struct meta_selection many[5], one;
+    struct meta_error errs[5], err;
+    int status[5];
+    CU_ASSERT_EQUAL_FATAL(meta_db_select_many(db, q, 5, many, status, errs, &err), META_OK);
+    for (size_t i = 0; i < 5; i++) {
+        CU_ASSERT((status[i] == META_OK) == (i != 2));
+        if (status[i] != META_OK)
+            continue;
+        CU_ASSERT_EQUAL(many[i].n_estimates, n_est[i]);
+        CU_ASSERT_EQUAL(many[i].count, n_arms[i]);
+        CU_ASSERT_EQUAL_FATAL(meta_db_select(db, &q[i], &one, &err), META_OK);
+        expect_same(&many[i], &one);
+        meta_selection_release(&one);
+    }
+    /* T4's four estimates by treatment, then control, as stored. */
+    static const char *const t4[][2] = {{"esketamine", "placebo"},
+                                        {"ketamine", "placebo"},
+                                        {"placebo", "ketamine"},
+                                        {"xanomeline", "placebo"}};
+    size_t seen = 0;
+    for (size_t j = 0; j < many[0].n_estimates; j++) {
+        const struct meta_select_estimate *e = &many[0].estimates[j];
+        if (strcmp(e->trial, "T4") != 0 || seen >= 4)
+            continue;
+        CU_ASSERT_STRING_EQUAL(e->treatment, t4[seen][0]);
+        CU_ASSERT_STRING_EQUAL(e->control, t4[seen][1]);
+        seen++;
+    }
+    CU_ASSERT_EQUAL(seen, 4);
+    for (size_t i = 0; i < 5; i++)
+        meta_selection_release(&many[i]);
+}
+
 /* Five treatments in each of four trials: only the arms of a query's lists
  * come back (two of the five among them, or three), with the arms' values;
  * in a snapshot whose cache is bounded to three arms, so that it is
@@ -995,6 +1068,7 @@ int main(void)
         {"many selections join their arms in meta", test_select_many_arms},
         {"many selections read estimates as one at a time does", test_select_many_estimates},
         {"many selections: many treatments, a bounded cache, no snapshot", test_select_many_bound},
+        {"many selections: rows put in order in meta", test_select_many_order},
         {"history: staleness, records, list", test_history},
         {"a run of subgroup totals only says so", test_subgroup_totals_run},
         {"one snapshot: a load committing meanwhile is not seen", test_snapshot},
