@@ -43,6 +43,7 @@ lost() {
         killed=$(psql "$DB" -qAt -c "SELECT coalesce(bool_or(pg_terminate_backend(pid)), false)
             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
              AND query LIKE '%SELECT x.qi, x.outcome, x.tp, x.tr%'")
+        [[ $killed == t ]] || sleep 0.005
     done
     wait "$pid"
     echo $? >"$work/$name.rc"
@@ -54,8 +55,15 @@ lost() {
 for mode in "threads META_RUN_BATCH=1" "one_thread META_RUN_BATCH=1 META_RUN_THREADS=1"; do
     name=${mode%% *}
     read -r -a vars <<<"${mode#* }"
-    if ! lost "$name" "${vars[@]}"; then
-        ok "$name: the run ended before its connection could be (nothing to check)"
+    # A run that finished before its connection could be ended (a loaded
+    # machine) is run again, its records removed; three misses fail.
+    for ((attempt = 1; attempt <= 3; attempt++)); do
+        rm -rf "$work/out/$name"
+        lost "$name" "${vars[@]}" && break
+        psql "$DB" -qAt -c "DELETE FROM analysis_runs" >/dev/null
+    done
+    if ((attempt > 3)); then
+        not_ok "$name: three runs ended before their connection could be"
         continue
     fi
     rc=$(cat "$work/$name.rc")
@@ -64,7 +72,7 @@ for mode in "threads META_RUN_BATCH=1" "one_thread META_RUN_BATCH=1 META_RUN_THR
         ok "$name: the summary" || not_ok "$name: no summary: $(tail -2 "$work/$name.out")"
     lines=$(grep -cE '^(ok   |FAIL )' "$work/$name.out")
     [[ $lines -eq $n ]] && ok "$name: a line per analysis" || not_ok "$name: $lines lines"
-    grep -qE "^FAIL $work/many/f_[0-9]+\.ini: .*(terminat|server closed the connection|connection)" \
+    grep -qE "^FAIL $work/many/f_[0-9]+\.ini: .*(terminat|server closed the connection|no connection to the server)" \
         "$work/$name.out" && ok "$name: the analyses not read fail with the server's message" ||
         not_ok "$name: no failure names the connection: $(grep -m3 '^FAIL' "$work/$name.out")"
     grep -qE "^ok   $work/many/f_0000\.ini " "$work/$name.out" &&

@@ -502,9 +502,10 @@ static void test_select_many_estimates(void)
         meta_selection_release(&many[i]);
 }
 
-/* A query's rows come back unordered and are put in order in meta: several
- * estimates of one trial (a trial of three treatments against placebo, its
- * estimates loaded in no order, both ways round) come in the order
+/* A batch's rows come back in no order across queries and kinds and are put
+ * in order in meta: several estimates of one trial (a trial of three
+ * treatments against placebo, written in the file in no order, both ways
+ * round) come in the order
  * meta_db_select's ORDER BY gives (trial, treatment, control), with the
  * queries' rows interleaved in one batch (estimates, arms, a query that
  * does not resolve between them), in every field. */
