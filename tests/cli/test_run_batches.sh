@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # meta run over many batches, computed and written on a second thread: the
 # same printed lines in the same order, exit code, messages, outputs and
-# recorded runs as on one thread, and as in one batch; each analysis once,
+# recorded runs as on one thread, and as in one batch (the runs recorded as
+# the batches end, on a second connection, the same rows as recorded at the
+# end through --record-db); each analysis once,
 # failures of every stage (a file, a request, the data, an output that
 # cannot be written, a plot) interleaved with the analyses that succeed.
 # META_RUN_BATCH and META_RUN_THREADS set the batch size and the threads.
@@ -53,12 +55,13 @@ run_mode() {
     echo "$rc" >"$work/$name.rc"
     psql "$DB" -qAt -c "SELECT path, file_sha256, options, outcome_id, data_version, data_timepoints,
         fingerprint, load_ids, k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p,
-        conclusion FROM analysis_runs WHERE run_id > $before ORDER BY run_id" >"$work/$name.runs"
+        conclusion, subgroup_totals FROM analysis_runs WHERE run_id > $before ORDER BY run_id" >"$work/$name.runs"
 }
 run_mode one_thread META_RUN_THREADS=1 META_RUN_BATCH=7
 run_mode threads META_RUN_BATCH=7
 run_mode threads_batch1 META_RUN_BATCH=1
 run_mode one_batch
+run_mode record_db META_RECORD_DB="$DB"
 
 # The expected shape, on one thread.
 ok_n=$(grep -c '^ok   ' "$work/one_thread.out")
@@ -83,7 +86,7 @@ grep -q "^ok   $dir/f_005.ini .*OUT/p5.svg OUT/j5.json$" "$work/one_thread.out" 
     ok "the plot is drawn" || not_ok "no plot for f_005"
 
 # Every other mode: the same bytes everywhere.
-for mode in threads threads_batch1 one_batch; do
+for mode in threads threads_batch1 one_batch record_db; do
     for part in out err rc runs; do
         cmp -s "$work/one_thread.$part" "$work/$mode.$part" && ok "$mode: the same $part as one thread" ||
             not_ok "$mode: $part differs: $(diff "$work/one_thread.$part" "$work/$mode.$part" | head -6)"
