@@ -26,7 +26,8 @@ struct meta_runs_stream {
     PostgresPollingStatusType polling; /* what the connecting waits for */
     struct meta_load_buf rows;         /* formatted, not yet handed to libpq */
     size_t n;
-    int ret; /* the failure's status, once STREAM_FAILED */
+    int ret;     /* the failure's status, once STREAM_FAILED */
+    int refused; /* a run's path or options are not UTF-8 */
     struct meta_error err;
 };
 
@@ -168,11 +169,19 @@ struct meta_runs_stream *meta_runs_stream_new(struct meta_db *db)
 void meta_runs_stream_add(struct meta_runs_stream *s, const struct meta_run_record *r)
 {
     s->n++;
-    if (s->state == STREAM_FAILED)
+    if (s->refused)
         return;
-    int ret = meta_runs_copy_row(&s->rows, r, &s->err);
-    if (ret != META_OK) {
-        fail(s, ret);
+    /* A run that cannot be recorded is the failure reported, whatever
+     * failed before it, as meta_db_runs_record checks every run first. */
+    struct meta_error why;
+    if (meta_runs_copy_row(&s->rows, r, &why) != META_OK) {
+        s->refused = 1;
+        s->err = why;
+        fail(s, META_EINVAL);
+        return;
+    }
+    if (s->state == STREAM_FAILED) {
+        meta_load_buf_reset(&s->rows);
         return;
     }
     if (s->rows.nomem) {
