@@ -97,6 +97,25 @@ done
 [[ $(find "$work/out/threads" -type f -name '*.json' | wc -l) -eq 25 ]] &&
     ok "threads: one JSON per analysis that succeeded" || not_ok "threads: JSON files missing or extra"
 
+# The registry refusing a run in the middle of the COPY (a trigger): the
+# same warning, naming the row, as the server's refusal of the COPY sent at
+# the end through --record-db; nothing recorded.
+psql "$DB" -q -c "CREATE FUNCTION refuse_f_031() RETURNS trigger LANGUAGE plpgsql AS
+    \$\$BEGIN IF NEW.path LIKE '%f_031.ini' THEN RAISE EXCEPTION 'refused %', NEW.path; END IF;
+    RETURN NEW; END\$\$;
+    CREATE TRIGGER refuse_f_031 BEFORE INSERT ON analysis_runs FOR EACH ROW EXECUTE FUNCTION refuse_f_031()"
+before=$(last_run)
+run env META_RUN_BATCH=4 "$META" run --db "$DB" --out "$work/out/refused_streamed" "$dir"
+# (a warning prints the row's tabs as they are, an error escapes them)
+streamed=$(grep 'not recorded' <<<"$err" | sed 's/.*not recorded: //; s/\t/\\t/g')
+run env META_RUN_BATCH=4 META_RECORD_DB="$DB" "$META" run --db "$DB" --out "$work/out/refused_end" "$dir"
+at_end=$(grep 'not recorded' <<<"$err" | sed 's/.*not recorded on --record-db: //')
+[[ -n $streamed && $streamed == "$at_end" && $streamed == *"refused $dir/f_031.ini"* ]] &&
+    ok "a row refused mid-COPY: the server's reason, as at the end" ||
+    not_ok "a row refused: '$streamed' against '$at_end'"
+[[ $(last_run) -eq $before ]] && ok "a row refused: nothing recorded" || not_ok "a row refused: runs recorded"
+psql "$DB" -q -c "DROP TRIGGER refuse_f_031 ON analysis_runs; DROP FUNCTION refuse_f_031()"
+
 # --changed in batches: the unchanged ones skipped between the ones run.
 for ((i = 0; i < n; i += 12)); do printf '; changed\n' >>"$dir/$(printf 'f_%03d.ini' "$i")"; done
 run env META_RUN_BATCH=4 "$META" run --db "$DB" --out "$work/out/threads" --changed "$dir"
