@@ -144,9 +144,6 @@ struct run_ctx {
     int width;    /* of the path column of the lines printed */
     size_t batch; /* META_RUN_BATCH, or 0 for the pipeline's default */
     int threads;  /* META_RUN_THREADS: 1, or 2 (the default) */
-    /* The runs recorded as their batches end, on a registry that takes
-     * writes when no --record-db is named; NULL otherwise. */
-    struct meta_runs_stream *stream;
 };
 
 static int add_entry(struct entries *list, const char *path, const char *real, const char *problem)
@@ -832,20 +829,6 @@ static void print_change(const struct run_ctx *ctx, const struct item *it)
         printf("     %*s  conclusion flips: %s\n", ctx->width, "", flip);
 }
 
-/* The record of the run of item it, which succeeded. */
-static struct meta_run_record record_of(const struct item *it)
-{
-    return (struct meta_run_record){it->identity,    it->sha256,   it->options_json, &it->rs,
-                                    it->fingerprint, it->load_ids, it->n_loads,      it->result};
-}
-
-/* Whether the run of item it is recorded: it succeeded, and the history
- * can hold its names. */
-static int recorded(const struct item *it)
-{
-    return it->state == ITEM_OK && it->rs.recordable;
-}
-
 /* Records the runs that succeeded: on --record-db when given, else on the
  * registry read, unless it takes no writes. Returns 0, or 1 when recording
  * on --record-db failed (an error: it was asked for); other failures to
@@ -868,7 +851,9 @@ static int record(struct run_ctx *ctx, const struct item *items, size_t n)
             unrecordable++;
             continue;
         }
-        runs[m++] = record_of(it);
+        runs[m++] =
+            (struct meta_run_record){it->identity,    it->sha256,   it->options_json, &it->rs,
+                                     it->fingerprint, it->load_ids, it->n_loads,      it->result};
     }
     if (unrecordable)
         fprintf(stderr,
@@ -892,11 +877,6 @@ static int record(struct run_ctx *ctx, const struct item *items, size_t n)
                 "META_RECORD_DB%s\n",
                 meta_db_server(ctx->db), meta_db_server_state(ctx->db),
                 ctx->changed ? " (until they are, --changed runs them again)" : "");
-    } else if (ctx->stream && meta_db_connected(ctx->db) &&
-               meta_runs_stream_count(ctx->stream) == m) {
-        /* streamed while the batches ran: only the COMMIT is left */
-        if ((ret = meta_runs_stream_commit(ctx->stream, &err)) != META_OK)
-            fprintf(stderr, "meta run: warning: the runs were not recorded: %s\n", err.msg);
     } else if ((ret = meta_db_runs_record(ctx->db, runs, m, &err)) != META_OK) {
         fprintf(stderr, "meta run: warning: the runs were not recorded: %s\n", err.msg);
     }
@@ -924,11 +904,6 @@ static void print_done(void *arg, size_t first, size_t n)
     for (size_t i = first; i < first + n; i++)
         print_item(pass->ctx, &pass->items[i], pass->lines[i]);
     fflush(stdout);
-    for (size_t i = first; pass->ctx->stream && i < first + n; i++)
-        if (recorded(&pass->items[i])) {
-            struct meta_run_record r = record_of(&pass->items[i]);
-            meta_runs_stream_add(pass->ctx->stream, &r);
-        }
 }
 
 /* Reads the switches tests use to compare the pipeline's ways of running
@@ -970,11 +945,6 @@ static int run_items(struct run_ctx *ctx, struct item *items, char **lines, size
             continue;
         items[i].af.req.rob = items[i].af.rob; /* the forest plots' judgements */
         reqs[i] = &items[i].af.req;
-    }
-    if (ctx->db && !ctx->record_db && !meta_db_read_only(ctx->db) &&
-        !(ctx->stream = meta_runs_stream_new(ctx->db))) {
-        free(reqs);
-        return META_ENOMEM;
     }
     struct meta_pipeline p = {
         .db = ctx->db,
@@ -1097,7 +1067,6 @@ int cmd_run(int argc, char **argv)
 cleanup:
     if (ctx.out_fd >= 0)
         close(ctx.out_fd);
-    meta_runs_stream_free(ctx.stream);
     meta_db_close(ctx.db);
     for (size_t i = 0; i < ctx.n_claimed; i++) {
         free(ctx.claimed[i]);

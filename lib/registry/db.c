@@ -200,11 +200,6 @@ bool meta_db_read_only(const struct meta_db *db)
     return db->role.read_only;
 }
 
-bool meta_db_connected(const struct meta_db *db)
-{
-    return PQstatus(db->conn) == CONNECTION_OK;
-}
-
 const char *meta_db_server(const struct meta_db *db)
 {
     return db->role.server;

@@ -15,7 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-const char meta_runs_copy_sql[] =
+/* The columns of a record, in the order of the COPY rows below. */
+static const char copy_sql[] =
     "COPY analysis_runs (path, file_sha256, options, outcome_id, data_version, data_timepoints,"
     " fingerprint, load_ids, k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p, "
     "conclusion, subgroup_totals)"
@@ -93,21 +94,11 @@ static int utf8(const char *s)
     return !s || meta_csv_utf8_valid(s, strlen(s), &bad);
 }
 
-int meta_runs_copy_row(struct meta_load_buf *b, const struct meta_run_record *r,
-                       struct meta_error *err)
+/* Sends the rows of b through the COPY started on conn and ends it. */
+static int copy_rows(PGconn *conn, const struct meta_load_buf *b, struct meta_error *err)
 {
-    if (!utf8(r->path) || !utf8(r->options_json))
-        return meta_error_set(err, META_EINVAL,
-                              "cannot record a run of '%s': its path or options are not "
-                              "valid UTF-8",
-                              r->path);
-    record_row(b, r);
-    return META_OK;
-}
-
-int meta_runs_copy_end(PGconn *conn, const char *failure, struct meta_error *err)
-{
-    if (PQputCopyEnd(conn, failure) != 1)
+    int sent = PQputCopyData(conn, b->data, (int)b->len) == 1;
+    if (PQputCopyEnd(conn, sent ? NULL : "the client could not send the runs") != 1)
         return meta_pg_error(err, conn, NULL, "cannot record the runs");
     PGresult *res = PQgetResult(conn);
     int ret = META_OK;
@@ -130,32 +121,31 @@ int meta_db_runs_record(struct meta_db *db, const struct meta_run_record *runs, 
 {
     if (n == 0)
         return META_OK;
+    for (size_t i = 0; i < n; i++)
+        if (!utf8(runs[i].path) || !utf8(runs[i].options_json))
+            return meta_error_set(err, META_EINVAL,
+                                  "cannot record a run of '%s': its path or options are not "
+                                  "valid UTF-8",
+                                  runs[i].path);
+    PGconn *conn = meta_db_pg(db);
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        return meta_error_set(err, META_EINVAL, "runs are recorded outside any transaction");
     struct meta_load_buf b = {0};
     for (size_t i = 0; i < n; i++)
-        if (meta_runs_copy_row(&b, &runs[i], err) != META_OK) {
-            meta_load_buf_release(&b);
-            return META_EINVAL;
-        }
-    PGconn *conn = meta_db_pg(db);
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
-        meta_load_buf_release(&b);
-        return meta_error_set(err, META_EINVAL, "runs are recorded outside any transaction");
-    }
+        record_row(&b, &runs[i]);
     if (b.nomem) {
         meta_load_buf_release(&b);
         return meta_error_set(err, META_ENOMEM, "out of memory");
     }
     int ret = meta_pg_exec(conn, "BEGIN READ WRITE", err, "cannot record the runs");
     if (ret == META_OK) {
-        PGresult *res = PQexec(conn, meta_runs_copy_sql);
+        PGresult *res = PQexec(conn, copy_sql);
         if (PQresultStatus(res) != PGRES_COPY_IN)
             ret = meta_pg_error(err, conn, res, "cannot record the runs");
         PQclear(res);
     }
-    if (ret == META_OK) {
-        int sent = PQputCopyData(conn, b.data, (int)b.len) == 1;
-        ret = meta_runs_copy_end(conn, sent ? NULL : "the client could not send the runs", err);
-    }
+    if (ret == META_OK)
+        ret = copy_rows(conn, &b, err);
     if (ret == META_OK)
         ret = meta_pg_exec(conn, "COMMIT", err, "cannot record the runs");
     else if (PQtransactionStatus(conn) != PQTRANS_IDLE)

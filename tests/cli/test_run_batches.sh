@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # meta run over many batches, computed and written on a second thread: the
 # same printed lines in the same order, exit code, messages, outputs and
-# recorded runs as on one thread, and as in one batch (the runs recorded as
-# the batches end, on a second connection, the same rows as recorded at the
-# end through --record-db); each analysis once,
+# recorded runs as on one thread, and as in one batch; each analysis once,
 # failures of every stage (a file, a request, the data, an output that
 # cannot be written, a plot) interleaved with the analyses that succeed.
 # META_RUN_BATCH and META_RUN_THREADS set the batch size and the threads.
@@ -55,13 +53,12 @@ run_mode() {
     echo "$rc" >"$work/$name.rc"
     psql "$DB" -qAt -c "SELECT path, file_sha256, options, outcome_id, data_version, data_timepoints,
         fingerprint, load_ids, k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p,
-        conclusion, subgroup_totals FROM analysis_runs WHERE run_id > $before ORDER BY run_id" >"$work/$name.runs"
+        conclusion FROM analysis_runs WHERE run_id > $before ORDER BY run_id" >"$work/$name.runs"
 }
 run_mode one_thread META_RUN_THREADS=1 META_RUN_BATCH=7
 run_mode threads META_RUN_BATCH=7
 run_mode threads_batch1 META_RUN_BATCH=1
 run_mode one_batch
-run_mode record_db META_RECORD_DB="$DB"
 
 # The expected shape, on one thread.
 ok_n=$(grep -c '^ok   ' "$work/one_thread.out")
@@ -86,7 +83,7 @@ grep -q "^ok   $dir/f_005.ini .*OUT/p5.svg OUT/j5.json$" "$work/one_thread.out" 
     ok "the plot is drawn" || not_ok "no plot for f_005"
 
 # Every other mode: the same bytes everywhere.
-for mode in threads threads_batch1 one_batch record_db; do
+for mode in threads threads_batch1 one_batch; do
     for part in out err rc runs; do
         cmp -s "$work/one_thread.$part" "$work/$mode.$part" && ok "$mode: the same $part as one thread" ||
             not_ok "$mode: $part differs: $(diff "$work/one_thread.$part" "$work/$mode.$part" | head -6)"
@@ -96,25 +93,6 @@ for mode in threads threads_batch1 one_batch record_db; do
 done
 [[ $(find "$work/out/threads" -type f -name '*.json' | wc -l) -eq 25 ]] &&
     ok "threads: one JSON per analysis that succeeded" || not_ok "threads: JSON files missing or extra"
-
-# The registry refusing a run in the middle of the COPY (a trigger): the
-# same warning, naming the row, as the server's refusal of the COPY sent at
-# the end through --record-db; nothing recorded.
-psql "$DB" -q -c "CREATE FUNCTION refuse_f_031() RETURNS trigger LANGUAGE plpgsql AS
-    \$\$BEGIN IF NEW.path LIKE '%f_031.ini' THEN RAISE EXCEPTION 'refused %', NEW.path; END IF;
-    RETURN NEW; END\$\$;
-    CREATE TRIGGER refuse_f_031 BEFORE INSERT ON analysis_runs FOR EACH ROW EXECUTE FUNCTION refuse_f_031()"
-before=$(last_run)
-run env META_RUN_BATCH=4 "$META" run --db "$DB" --out "$work/out/refused_streamed" "$dir"
-# (a warning prints the row's tabs as they are, an error escapes them)
-streamed=$(grep 'not recorded' <<<"$err" | sed 's/.*not recorded: //; s/\t/\\t/g')
-run env META_RUN_BATCH=4 META_RECORD_DB="$DB" "$META" run --db "$DB" --out "$work/out/refused_end" "$dir"
-at_end=$(grep 'not recorded' <<<"$err" | sed 's/.*not recorded on --record-db: //')
-[[ -n $streamed && $streamed == "$at_end" && $streamed == *"refused $dir/f_031.ini"* ]] &&
-    ok "a row refused mid-COPY: the server's reason, as at the end" ||
-    not_ok "a row refused: '$streamed' against '$at_end'"
-[[ $(last_run) -eq $before ]] && ok "a row refused: nothing recorded" || not_ok "a row refused: runs recorded"
-psql "$DB" -q -c "DROP TRIGGER refuse_f_031 ON analysis_runs; DROP FUNCTION refuse_f_031()"
 
 # --changed in batches: the unchanged ones skipped between the ones run.
 for ((i = 0; i < n; i += 12)); do printf '; changed\n' >>"$dir/$(printf 'f_%03d.ini' "$i")"; done

@@ -4,8 +4,7 @@
 # failure of the analyses not yet read (no crash, exit 1, the server's
 # message), the analyses read before it written, and nothing recorded: the
 # runs of an unfinished `meta run` are never committed. In batches of one,
-# on two threads and on one. Killed (SIGKILL, SIGINT) while its runs go to
-# the registry on their own connection: nothing recorded either.
+# on two threads and on one.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness.sh"
 root=$(cd "$here/../.." && pwd)
@@ -78,31 +77,5 @@ for mode in "threads META_RUN_BATCH=1" "one_thread META_RUN_BATCH=1 META_RUN_THR
         not_ok "$name: $written outputs for $ok_lines ok lines"
     recorded=$(psql "$DB" -qAt -c "SELECT count(*) FROM analysis_runs")
     [[ $recorded -eq 0 ]] && ok "$name: nothing recorded" || not_ok "$name: $recorded runs recorded"
-done
-
-# Killed while the runs already done are being sent (their COPY under way
-# on a second connection): the COPY's transaction never commits.
-for sig in KILL INT; do
-    # (a job in the background ignores SIGINT unless told otherwise)
-    env --default-signal=INT META_RUN_BATCH=1 "$META" run --db "$DB" --out "$work/out/sig$sig" "$work/many" \
-        >"$work/sig$sig.out" 2>"$work/sig$sig.err" &
-    pid=$!
-    copying=0
-    for ((tries = 0; tries < 3000 && copying == 0; tries++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        copying=$(psql "$DB" -qAt -c "SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND query LIKE 'BEGIN READ WRITE; COPY analysis_runs%'")
-        ((copying)) || sleep 0.01
-    done
-    kill -"$sig" "$pid" 2>/dev/null
-    wait "$pid"
-    if ((copying == 0)); then
-        ok "SIG$sig: the run ended before its runs were sent (nothing to check)"
-        continue
-    fi
-    grep -q '^ok   ' "$work/sig$sig.out" && ok "SIG$sig: killed mid-run" ||
-        not_ok "SIG$sig: no analysis had run"
-    recorded=$(psql "$DB" -qAt -c "SELECT count(*) FROM analysis_runs")
-    [[ $recorded -eq 0 ]] && ok "SIG$sig: nothing recorded" || not_ok "SIG$sig: $recorded runs recorded"
 done
 finish

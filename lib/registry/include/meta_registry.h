@@ -75,10 +75,6 @@ int meta_db_snapshot_end(struct meta_db *db, struct meta_error *err);
  */
 bool meta_db_read_only(const struct meta_db *db);
 
-/* Whether db's connection still works as far as the client knows: false once
- * the server closed it or a statement found it lost. */
-bool meta_db_connected(const struct meta_db *db);
-
 /* How messages name the server db reached (the host libpq chose among
  * several): `server on socket "/run/x/.s.PGSQL.5432"` or `server at "db1",
  * port 5432`. Owned by db, valid until meta_db_close. */

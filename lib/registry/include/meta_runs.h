@@ -106,40 +106,6 @@ struct meta_run_record {
 int meta_db_runs_record(struct meta_db *db, const struct meta_run_record *runs, size_t n,
                         struct meta_error *err);
 
-/*
- * Runs recorded while more are computed: the same rows, in the same one
- * transaction, as meta_db_runs_record, sent on a second connection to db's
- * server while db's own carries on. Nothing is connected before the first
- * run is added; rows go out as the connection can take them, without
- * waiting for the server; only meta_runs_stream_commit waits. Until it
- * commits, nothing is recorded: a stream freed, a process ended or a
- * connection lost leaves no row. For a server that takes writes (see
- * meta_db_read_only); one thread at a time.
- */
-struct meta_runs_stream;
-
-/* A stream of runs to db's server (borrowed: it must outlive the stream);
- * NULL when out of memory. Connects nothing yet. */
-struct meta_runs_stream *meta_runs_stream_new(struct meta_db *db);
-
-/* Adds run r (its strings are copied into the rows at once): connects when
- * it is the first, sends what the connection takes. A failure (a path that
- * is not UTF-8, no connection) is kept for meta_runs_stream_commit, and
- * later runs are ignored. */
-void meta_runs_stream_add(struct meta_runs_stream *s, const struct meta_run_record *r);
-
-/* How many runs were added. */
-size_t meta_runs_stream_count(const struct meta_runs_stream *s);
-
-/* Sends what is left and commits every run added, all or none: META_OK (also
- * when none was added: then nothing was connected), or the error
- * meta_db_runs_record would give (err says why; connecting fails with
- * "cannot record the runs: cannot connect to the database: ..."). */
-int meta_runs_stream_commit(struct meta_runs_stream *s, struct meta_error *err);
-
-/* Closes the stream; runs not committed are not recorded. Accepts NULL. */
-void meta_runs_stream_free(struct meta_runs_stream *s);
-
 /* One recorded run of an analysis file. Strings are owned by the history. */
 struct meta_history_run {
     long long run_id;
