@@ -6,6 +6,7 @@
 -- in front of it and have the function read it, write it or fire its
 -- triggers with the owner's rights. PostgreSQL's own advice for such
 -- functions ("Writing SECURITY DEFINER Functions Safely") is pg_temp last.
+-- Functions that already say so are left as they are.
 DO $$
 DECLARE
     f regprocedure;
@@ -14,6 +15,8 @@ BEGIN
                FROM pg_catalog.pg_proc p
                JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
               WHERE n.nspname = 'public' AND p.prosecdef
+                AND NOT coalesce(p.proconfig, '{}')
+                        @> '{"search_path=pg_catalog, public, pg_temp"}'
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', f);
     END LOOP;
