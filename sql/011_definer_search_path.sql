@@ -1,6 +1,6 @@
 -- 011_definer_search_path: the functions that run as their owner (SECURITY
--- DEFINER: the data_changes triggers of 004 and 009, the bulk load's of 010)
--- search the caller's temporary schema last. Unless a search path names
+-- DEFINER: the data_changes triggers of 004 and 009; 010's bulk load
+-- functions are created so) search the caller's temporary schema last. Unless a search path names
 -- pg_temp, PostgreSQL searches it FIRST for tables: a role that may create
 -- temporary tables (meta_loader) could put one named like a registry table
 -- in front of it and have the function read it, write it or fire its
