@@ -75,6 +75,7 @@ struct direct {
     long long first_trial, first_arm, load_id;
     long long group_no, arms_before;     /* the current trial's number and the arms before it */
     int copying;                         /* the COPY of the trials is open */
+    int bulk;                            /* arms and results go in without their indexes */
     struct meta_direct_replace *replace; /* the file's first trial is stored: its rows go here */
     int force_replace;                   /* read the file as a replacement whatever its trials */
     int trials_refused;                  /* the registry refused a trial of the COPY */
@@ -779,6 +780,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         (ret = reserve_rest(d, "trials", "trial_id", d->first_trial, d->trials)) ||
         (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
         (ret = record_load(d, sha256)) ||
+        (ret = meta_load_bulk_begin(d->conn, d->rows, &d->bulk, d->err)) ||
         (ret =
              send_file(d, d->arms_file,
                        "COPY arms (arm_id, trial_id, label, treatment, attributes) FROM STDIN", 0)))
@@ -792,6 +794,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     for (int k = 0; k < 2; k++)
         if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
             return ret;
+    if (d->bulk && (ret = meta_load_bulk_end(d->conn, d->err)))
+        return ret;
     /* Every outcome of the file has rows, all of them new. */
     struct meta_direct_outcome_id ids[META_DIRECT_MAX_OUTCOMES];
     outcome_ids(d, ids);
@@ -876,6 +880,8 @@ static int attempt(struct meta_db *db, const char *path, int replace,
             *done = 1;
             direct_loads++;
             replace_loads += d.replace != NULL;
+            if (d.bulk)
+                meta_load_bulk_committed();
         } else
             PQclear(PQexec(d.conn, "ROLLBACK"));
     }
