@@ -26,13 +26,15 @@ CREATE TABLE bulk_load_pending (
     started_at timestamptz NOT NULL DEFAULT now()
 );
 
--- The indexes of arms and the result tables as 001 leaves them, each with
--- the statement that builds it again (constraints by ALTER TABLE, so that
--- their names and pg_constraint rows are the migrations' own).
+-- The indexes and keys of arms and the result tables as 001 leaves them,
+-- in the order they are built again, each with the statement that builds it
+-- (constraints by ALTER TABLE, so that their names and definitions are the
+-- migrations' own); the arm foreign keys of the results rest on arms_pkey.
 CREATE FUNCTION meta_bulk_load_indexes(OUT name text, OUT build text)
 RETURNS SETOF record
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, public AS $$
 VALUES
+    ('arms_pkey', 'ALTER TABLE arms ADD CONSTRAINT arms_pkey PRIMARY KEY (arm_id)'),
     ('arms_trial_id_label_key',
      'ALTER TABLE arms ADD CONSTRAINT arms_trial_id_label_key UNIQUE (trial_id, label)'),
     ('arms_treatment_idx', 'CREATE INDEX arms_treatment_idx ON arms (treatment)'),
@@ -41,12 +43,30 @@ VALUES
      ' PRIMARY KEY (outcome_id, timepoint, arm_id)'),
     ('continuous_results_arm_idx',
      'CREATE INDEX continuous_results_arm_idx ON continuous_results (arm_id)'),
+    ('continuous_results_arm_id_fkey',
+     'ALTER TABLE continuous_results ADD CONSTRAINT continuous_results_arm_id_fkey'
+     ' FOREIGN KEY (arm_id) REFERENCES arms ON DELETE CASCADE'),
     ('binary_results_pkey',
      'ALTER TABLE binary_results ADD CONSTRAINT binary_results_pkey'
      ' PRIMARY KEY (outcome_id, timepoint, arm_id)'),
-    ('binary_results_arm_idx', 'CREATE INDEX binary_results_arm_idx ON binary_results (arm_id)')
+    ('binary_results_arm_idx', 'CREATE INDEX binary_results_arm_idx ON binary_results (arm_id)'),
+    ('binary_results_arm_id_fkey',
+     'ALTER TABLE binary_results ADD CONSTRAINT binary_results_arm_id_fkey'
+     ' FOREIGN KEY (arm_id) REFERENCES arms ON DELETE CASCADE')
 $$;
 REVOKE ALL ON FUNCTION meta_bulk_load_indexes() FROM PUBLIC;
+
+-- Those of meta_bulk_load_indexes() that are missing, in its order.
+CREATE FUNCTION meta_bulk_load_missing(OUT name text, OUT build text)
+RETURNS SETOF record
+LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+SELECT i.name, i.build FROM meta_bulk_load_indexes() WITH ORDINALITY i(name, build, n)
+WHERE to_regclass('public.' || quote_ident(i.name)) IS NULL
+  AND NOT EXISTS (SELECT FROM pg_constraint c
+                  WHERE c.conname = i.name AND c.connamespace = 'public'::regnamespace)
+ORDER BY i.n
+$$;
+REVOKE ALL ON FUNCTION meta_bulk_load_missing() FROM PUBLIC;
 
 CREATE FUNCTION meta_bulk_load_begin() RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -63,6 +83,8 @@ BEGIN
         ALTER TABLE continuous_results DROP CONSTRAINT continuous_results_pkey;
         ALTER TABLE binary_results DROP CONSTRAINT binary_results_pkey;
         ALTER TABLE arms DROP CONSTRAINT arms_trial_id_label_key;
+        -- With the arm foreign keys of the results, built again after it.
+        ALTER TABLE arms DROP CONSTRAINT arms_pkey CASCADE;
         DROP INDEX arms_treatment_idx, continuous_results_arm_idx, binary_results_arm_idx;
         INSERT INTO bulk_load_pending DEFAULT VALUES;
         begun := true;
@@ -82,10 +104,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
     i record;
 BEGIN
-    FOR i IN SELECT * FROM meta_bulk_load_indexes() LOOP
-        IF to_regclass('public.' || i.name) IS NULL THEN
-            EXECUTE i.build;
-        END IF;
+    FOR i IN SELECT * FROM meta_bulk_load_missing() LOOP
+        EXECUTE i.build;
     END LOOP;
     DELETE FROM bulk_load_pending;
 END
@@ -94,8 +114,7 @@ $$;
 CREATE FUNCTION meta_bulk_load_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
-    IF EXISTS (SELECT FROM meta_bulk_load_indexes() i
-               WHERE to_regclass('public.' || i.name) IS NULL) THEN
+    IF EXISTS (SELECT FROM meta_bulk_load_missing()) THEN
         RAISE EXCEPTION 'the registry''s indexes were dropped for a bulk load and not built again'
             USING HINT = 'call meta_bulk_load_end() before the commit';
     END IF;
