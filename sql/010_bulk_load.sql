@@ -13,9 +13,11 @@
 -- reader holds one of them, or one holds a row, it leaves everything as it
 -- was (its locks too) and returns false: the load goes on as any other.
 -- Readers of arms and results then wait for the load's commit, instead of
--- seeing an empty registry meanwhile. The primary keys of trials and arms
--- stay (the foreign keys rest on them), and so does trials' name key,
--- which refuses a trial given twice as the load streams it.
+-- seeing an empty registry meanwhile. Dropped and built again: the keys and
+-- indexes of arms and of the result tables, with the results' foreign keys
+-- to arms (checked once, as the whole tables, when they are built). The
+-- keys of trials stay: arms' foreign key rests on its primary key, and its
+-- name key refuses a trial given twice as the load streams the trials.
 --
 -- A transaction that dropped them cannot commit without them: a deferred
 -- constraint trigger on bulk_load_pending checks at commit that every one
@@ -83,13 +85,17 @@ BEGIN
         ALTER TABLE continuous_results DROP CONSTRAINT continuous_results_pkey;
         ALTER TABLE binary_results DROP CONSTRAINT binary_results_pkey;
         ALTER TABLE arms DROP CONSTRAINT arms_trial_id_label_key;
-        -- With the arm foreign keys of the results, built again after it.
-        ALTER TABLE arms DROP CONSTRAINT arms_pkey CASCADE;
+        -- The arm foreign keys of the results rest on arms_pkey: dropped
+        -- first; anything else resting on it (a later migration's) makes
+        -- the drop fail, and the load take the ordinary way.
+        ALTER TABLE continuous_results DROP CONSTRAINT continuous_results_arm_id_fkey;
+        ALTER TABLE binary_results DROP CONSTRAINT binary_results_arm_id_fkey;
+        ALTER TABLE arms DROP CONSTRAINT arms_pkey;
         DROP INDEX arms_treatment_idx, continuous_results_arm_idx, binary_results_arm_idx;
         INSERT INTO bulk_load_pending DEFAULT VALUES;
         begun := true;
     EXCEPTION
-        WHEN lock_not_available OR SQLSTATE 'MB001' THEN
+        WHEN lock_not_available OR dependent_objects_still_exist OR SQLSTATE 'MB001' THEN
             begun := false;
     END;
     RETURN begun;

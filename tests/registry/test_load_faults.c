@@ -267,21 +267,31 @@ static void test_kill_while_copying_results(void)
     kill_during("meta_test_load_kill_results", "COPY continuous_results", 0, "K");
 }
 
-/* New trials into an empty registry (the bulk variant): killed while
- * their results stream without their indexes, and while the indexes are
- * built. */
-static void test_kill_while_bulk_copying(void)
+static void terminate_during(const char *dbname, const char *when, const char *prefix);
+
+/* New trials into an empty registry (the bulk variant), killed (or, with
+ * terminate, its session ended) once it runs a statement starting with
+ * when. */
+static void into_empty(const char *dbname, const char *when, int terminate)
 {
     empty_registry = 1;
-    kill_during("meta_test_load_kill_bulk_copy", "COPY continuous_results", 0, "K");
+    if (terminate)
+        terminate_during(dbname, when, "K");
+    else
+        kill_during(dbname, when, 0, "K");
     empty_registry = 0;
+}
+
+/* Killed while the results stream without their indexes, and while the
+ * indexes are built. */
+static void test_kill_while_bulk_copying(void)
+{
+    into_empty("meta_test_load_kill_bulk_copy", "COPY continuous_results", 0);
 }
 
 static void test_kill_while_bulk_indexing(void)
 {
-    empty_registry = 1;
-    kill_during("meta_test_load_kill_bulk_index", "SELECT meta_bulk_load_end()", 0, "K");
-    empty_registry = 0;
+    into_empty("meta_test_load_kill_bulk_index", "SELECT meta_bulk_load_end()", 0);
 }
 
 /* A file over stored trials by the direct path: killed while its rows
@@ -365,9 +375,7 @@ static void test_terminated_while_copying_results(void)
 
 static void test_terminated_while_bulk_indexing(void)
 {
-    empty_registry = 1;
-    terminate_during("meta_test_load_term_bulk", "SELECT meta_bulk_load_end()", "K");
-    empty_registry = 0;
+    into_empty("meta_test_load_term_bulk", "SELECT meta_bulk_load_end()", 1);
 }
 
 static void test_terminated_while_replacing(void)
