@@ -8,7 +8,9 @@
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
  * A file whose first trial the registry holds is read the same way, its
- * rows handed to the replacement (load_direct_replace.c) instead.
+ * rows handed to the replacement (load_direct_replace.c) instead. A large
+ * file into an empty registry copies its arms and results into tables
+ * whose keys and indexes are built afterwards (load_bulk.c).
  */
 #include "load_direct.h"
 #include "load_row.h"
