@@ -1,10 +1,8 @@
 /*
  * The bulk variant of the direct path: a large file of new trials into an
- * empty registry fills arms and the result tables without their secondary
- * indexes and keys, which are built afterwards, each sorted once, as
- * pg_restore does (sql/010_bulk_load.sql holds the functions that may drop
- * and build them, as the tables' owner). Everywhere else, and when a reader
- * holds the tables or this role may not call them, the load goes on as any.
+ * empty registry fills arms and the result tables without their keys and
+ * indexes, built afterwards as pg_restore does (sql/010_bulk_load.sql, as
+ * the tables' owner). Whatever keeps it from beginning, the load goes on.
  */
 #include "load_direct.h"
 #include "load_stage.h"
@@ -31,37 +29,44 @@ void meta_load_bulk_committed(void)
     bulk_loads++;
 }
 
-/* The one boolean value of sql (err set on failure). */
-static int query_bool(PGconn *conn, const char *sql, int *value, struct meta_error *err)
-{
-    PGresult *res = PQexec(conn, sql);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
-        ret = meta_pg_error(err, conn, res, "cannot prepare the registry for the load");
-    else
-        *value = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    return ret;
-}
+/* Whether this role may call both functions (a role that could begin but
+ * not end would only fail its load). */
+static const char may_sql[] =
+    "SELECT coalesce(has_function_privilege("
+    "to_regprocedure('public.meta_bulk_load_begin()'), 'EXECUTE')"
+    " AND has_function_privilege(to_regprocedure('public.meta_bulk_load_end()'), 'EXECUTE'),"
+    " false)::int";
 
 int meta_load_bulk_begin(PGconn *conn, long long rows, int *begun, struct meta_error *err)
 {
+    static const char what[] = "cannot prepare the registry for the load";
     *begun = 0;
     if (bulk_from < 0 || rows < bulk_from)
         return META_OK;
-    int may = 0;
-    int ret = query_bool(conn,
-                         "SELECT coalesce(has_function_privilege("
-                         "to_regprocedure('meta_bulk_load_begin()'), 'EXECUTE'), false)",
-                         &may, err);
+    long long may = 0;
+    int ret = meta_pg_value(conn, may_sql, 0, NULL, &may, err, what);
     if (ret != META_OK || !may)
         return ret;
-    return query_bool(conn, "SELECT meta_bulk_load_begin()", begun, err);
+    if ((ret = meta_pg_exec(conn, "SAVEPOINT meta_bulk_load", err, what)) != META_OK)
+        return ret;
+    long long value = 0;
+    struct meta_error ignored;
+    meta_error_clear(&ignored);
+    if (meta_pg_value(conn, "SELECT public.meta_bulk_load_begin()::int", 0, NULL, &value, &ignored,
+                      what) != META_OK) {
+        /* Whatever failed is not the file's doing: nothing changed once the
+         * savepoint is back, and the load goes the ordinary way. */
+        value = 0;
+        if ((ret = meta_pg_exec(conn, "ROLLBACK TO SAVEPOINT meta_bulk_load", err, what)))
+            return ret;
+    }
+    *begun = value != 0;
+    return meta_pg_exec(conn, "RELEASE SAVEPOINT meta_bulk_load", err, what);
 }
 
 int meta_load_bulk_end(PGconn *conn, struct meta_error *err)
 {
-    PGresult *res = PQexec(conn, "SELECT meta_bulk_load_end()");
+    PGresult *res = PQexec(conn, "SELECT public.meta_bulk_load_end()");
     int ret = META_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);

@@ -318,14 +318,10 @@ static int end_group(struct direct *d)
 /* Whether the registry holds a trial of this name (*stored). */
 static int trial_stored(PGconn *conn, const char *name, int *stored, struct meta_error *err)
 {
-    PGresult *res = PQexecParams(conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
-                                 NULL, &name, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        ret = meta_pg_error(err, conn, res, "cannot read the trials");
-    else
-        *stored = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
+    long long value = 0;
+    int ret = meta_pg_value(conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)::int", 1,
+                            &name, &value, err, "cannot read the trials");
+    *stored = value != 0;
     return ret;
 }
 
@@ -561,18 +557,12 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
 
 /* ---- Ids and bookkeeping ---------------------------------------------------------- */
 
-/* One value of a query (NULL on failure, err set). */
+/* One value of a query (err set on failure). */
 static int query_int(struct direct *d, const char *sql, int nparams, const char *const *params,
                      long long *value)
 {
-    PGresult *res = PQexecParams(d->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
-        ret = meta_pg_error(d->err, d->conn, res, "cannot reserve the ids of the new rows");
-    else
-        *value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return ret;
+    return meta_pg_value(d->conn, sql, nparams, params, value, d->err,
+                         "cannot reserve the ids of the new rows");
 }
 
 /* The first id after those the table's identity sequence gave, read from

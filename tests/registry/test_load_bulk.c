@@ -254,6 +254,208 @@ static void test_functions_by_hand(void)
         "public meta_bulk_load_begin() false, public meta_bulk_load_end() false");
 }
 
+/* Runs sql as the superuser of conninfo; CU-asserts it succeeded. */
+static void admin(const char *sql)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(conn));
+    CU_ASSERT(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* A loader's temporary tables named like the functions' table and
+ * catalogs change nothing: its trigger never runs as the tables' owner,
+ * and a transaction without the keys still cannot commit. */
+static void test_temporary_tables(void)
+{
+    fresh("meta_test_bulk_temp");
+    struct meta_db *ldb = NULL;
+    open_as_loader(&ldb);
+    PGconn *conn = meta_db_pg(ldb);
+    char out[256];
+    CU_ASSERT_EQUAL(
+        exec(conn,
+             "CREATE TEMP TABLE bulk_load_pending (started_at timestamptz DEFAULT now(),"
+             " xact xid8 DEFAULT pg_current_xact_id(), relid oid, kind \"char\","
+             " name name, def text, build_order smallint)",
+             NULL, 0),
+        PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(
+        exec(conn,
+             "CREATE FUNCTION pg_temp.escalate() RETURNS trigger LANGUAGE plpgsql AS"
+             " $$ BEGIN ALTER ROLE meta_test_bulk_loader SUPERUSER; RETURN NULL; END $$",
+             NULL, 0),
+        PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(
+        exec(conn,
+             "CREATE TRIGGER escalate AFTER INSERT OR DELETE ON pg_temp.bulk_load_pending"
+             " FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.escalate()",
+             NULL, 0),
+        PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "BEGIN", NULL, 0), PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_begin()", out, sizeof out), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(out, "t");
+    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_end()", NULL, 0), PGRES_TUPLES_OK);
+    CU_ASSERT_EQUAL(exec(conn, "COMMIT", NULL, 0), PGRES_COMMAND_OK);
+    meta_test_load_expect_query(
+        conninfo, "SELECT rolsuper FROM pg_roles WHERE rolname = 'meta_test_bulk_loader'", "f");
+    expect_indexes();
+
+    /* Catalogs of its own that claim every key is there. */
+    CU_ASSERT_EQUAL(
+        exec(conn,
+             "CREATE TEMP TABLE pg_constraint AS SELECT * FROM pg_catalog.pg_constraint;"
+             " CREATE TEMP TABLE pg_index AS SELECT * FROM pg_catalog.pg_index;"
+             " CREATE TEMP TABLE pg_class AS SELECT * FROM pg_catalog.pg_class;",
+             NULL, 0),
+        PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "BEGIN", NULL, 0), PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_begin()", out, sizeof out), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(out, "t");
+    CU_ASSERT_EQUAL(exec(conn, "COMMIT", NULL, 0), PGRES_FATAL_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(PQerrorMessage(conn), "not built again"));
+    meta_db_close(ldb);
+    meta_test_load_expect_query(
+        conninfo, "SELECT rolsuper FROM pg_roles WHERE rolname = 'meta_test_bulk_loader'", "f");
+    expect_indexes();
+}
+
+/* Tables named like the dropped keys, made in the transaction that dropped
+ * them, do not stand in for them at the commit. */
+static void test_tables_named_like_keys(void)
+{
+    fresh("meta_test_bulk_named");
+    admin("GRANT CREATE ON SCHEMA public TO meta_test_bulk_loader");
+    struct meta_db *ldb = NULL;
+    open_as_loader(&ldb);
+    PGconn *conn = meta_db_pg(ldb);
+    char out[256];
+    CU_ASSERT_EQUAL(exec(conn, "BEGIN", NULL, 0), PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(
+        exec(conn,
+             "CREATE TEMP TABLE key_names AS"
+             " SELECT conname AS name FROM pg_catalog.pg_constraint"
+             " WHERE conrelid IN ('public.arms'::regclass,"
+             " 'public.continuous_results'::regclass, 'public.binary_results'::regclass)"
+             " UNION SELECT indexname FROM pg_catalog.pg_indexes"
+             " WHERE schemaname = 'public'"
+             " AND tablename IN ('arms', 'continuous_results', 'binary_results')",
+             NULL, 0),
+        PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_begin()", out, sizeof out), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(out, "t");
+    CU_ASSERT_EQUAL(exec(conn,
+                         "DO $$ DECLARE n name; BEGIN"
+                         " FOR n IN SELECT name FROM pg_temp.key_names LOOP"
+                         "  EXECUTE format('CREATE TABLE public.%I (conname name)', n);"
+                         " END LOOP; END $$",
+                         NULL, 0),
+                    PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "COMMIT", NULL, 0), PGRES_FATAL_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(PQerrorMessage(conn), "not built again"));
+    meta_db_close(ldb);
+    admin("REVOKE CREATE ON SCHEMA public FROM meta_test_bulk_loader");
+    expect_indexes();
+}
+
+/* What an administrator made of the keys and indexes (a fillfactor, an
+ * index defined otherwise) is what a bulk load leaves, and the foreign
+ * keys are dropped with them and built again. */
+static void test_definitions_kept(void)
+{
+    int direct = 0, bulk = 0;
+    const char *file = meta_test_load_file("rows.csv", HEADER ROWS);
+    fresh("meta_test_bulk_kept");
+    admin("ALTER INDEX arms_pkey SET (fillfactor = 80);"
+          " ALTER INDEX continuous_results_arm_idx SET (fillfactor = 70);"
+          " DROP INDEX arms_treatment_idx;"
+          " CREATE INDEX arms_treatment_idx ON arms (lower(treatment));"
+          " ALTER INDEX binary_results_arm_idx RENAME TO binary_results_arm_renamed_idx");
+    char *before = meta_test_load_indexes(conninfo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    CU_ASSERT_PTR_NOT_NULL(strstr(before, "fillfactor='80'"));
+    meta_load_bulk_from(1);
+    struct meta_db *ldb = NULL;
+    open_as_loader(&ldb);
+    CU_ASSERT_EQUAL(load(ldb, file, &direct, &bulk), META_OK);
+    CU_ASSERT(direct && bulk);
+    char *after = meta_test_load_indexes(conninfo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    free(after);
+    free(before);
+
+    /* Between begin and end no key, index or foreign key is left on them. */
+    meta_db_close(ldb);
+    fresh("meta_test_bulk_kept");
+    open_as_loader(&ldb);
+    PGconn *conn = meta_db_pg(ldb);
+    char out[256];
+    CU_ASSERT_EQUAL(exec(conn, "BEGIN", NULL, 0), PGRES_COMMAND_OK);
+    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_begin()", out, sizeof out), PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(out, "t");
+    CU_ASSERT_EQUAL(
+        exec(conn,
+             "SELECT (SELECT count(*) FROM pg_catalog.pg_constraint"
+             "        WHERE contype IN ('p', 'u', 'f') AND conrelid = ANY (t))"
+             "     + (SELECT count(*) FROM pg_catalog.pg_index WHERE indrelid = ANY (t))"
+             " FROM (SELECT ARRAY['arms'::regclass, 'continuous_results'::regclass,"
+             "                    'binary_results'::regclass]::oid[]) s(t)",
+             out, sizeof out),
+        PGRES_TUPLES_OK);
+    CU_ASSERT_STRING_EQUAL(out, "0");
+    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_end()", NULL, 0), PGRES_TUPLES_OK);
+    CU_ASSERT_EQUAL(exec(conn, "COMMIT", NULL, 0), PGRES_COMMAND_OK);
+    meta_db_close(ldb);
+    expect_indexes();
+    meta_load_bulk_from(META_LOAD_BULK_ROWS);
+}
+
+/* Whatever keeps the bulk variant from beginning sends the load the
+ * ordinary way, nothing changed: a role that may begin but not end, the
+ * functions owned by a role that does not own the tables, a table resting
+ * on arms' key, a function that fails. */
+static void test_fallbacks(void)
+{
+    int direct = 0, bulk = 0;
+    const char *file = meta_test_load_file("rows.csv", HEADER ROWS);
+    static const char *const setups[] = {
+        "REVOKE EXECUTE ON FUNCTION meta_bulk_load_end() FROM meta_loader",
+        "DO $$ BEGIN"
+        "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'meta_test_bulk_other')"
+        "  THEN CREATE ROLE meta_test_bulk_other; END IF;"
+        " END $$;"
+        " ALTER FUNCTION meta_bulk_load_begin() OWNER TO meta_test_bulk_other;"
+        " ALTER FUNCTION meta_bulk_load_end() OWNER TO meta_test_bulk_other",
+        "CREATE TABLE arm_notes (arm_id bigint REFERENCES arms)",
+        "CREATE OR REPLACE FUNCTION meta_bulk_load_begin() RETURNS boolean LANGUAGE sql"
+        " AS 'SELECT 1 / 0 = 1'",
+    };
+    meta_load_bulk_from(1);
+    for (size_t i = 0; i < sizeof setups / sizeof *setups; i++) {
+        fresh("meta_test_bulk_fallback");
+        admin(setups[i]);
+        char *before = meta_test_load_indexes(conninfo);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+        struct meta_db *ldb = NULL;
+        open_as_loader(&ldb);
+        CU_ASSERT_EQUAL(load(ldb, file, &direct, &bulk), META_OK);
+        CU_ASSERT(direct && !bulk);
+        meta_db_close(ldb);
+        char *after = meta_test_load_indexes(conninfo);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+        CU_ASSERT_STRING_EQUAL(after, before);
+        free(after);
+        free(before);
+        meta_test_load_expect_query(conninfo, "SELECT count(*) FROM arms", "3");
+    }
+    meta_load_bulk_from(META_LOAD_BULK_ROWS);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -262,6 +464,10 @@ int main(void)
         {"a loader role takes it, one without the right does not", test_roles},
         {"refused files leave the indexes", test_refused_files},
         {"the functions by hand", test_functions_by_hand},
+        {"a loader's temporary tables change nothing", test_temporary_tables},
+        {"tables named like the keys do not stand in for them", test_tables_named_like_keys},
+        {"the definitions as they were, foreign keys too", test_definitions_kept},
+        {"whatever keeps it from beginning: the ordinary way", test_fallbacks},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_bulk", NULL, suite_cleanup, cases);

@@ -291,7 +291,7 @@ static void test_kill_while_bulk_copying(void)
 
 static void test_kill_while_bulk_indexing(void)
 {
-    into_empty("meta_test_load_kill_bulk_index", "SELECT meta_bulk_load_end()", 0);
+    into_empty("meta_test_load_kill_bulk_index", "SELECT public.meta_bulk_load_end()", 0);
 }
 
 /* A file over stored trials by the direct path: killed while its rows
@@ -375,7 +375,7 @@ static void test_terminated_while_copying_results(void)
 
 static void test_terminated_while_bulk_indexing(void)
 {
-    into_empty("meta_test_load_term_bulk", "SELECT meta_bulk_load_end()", 1);
+    into_empty("meta_test_load_term_bulk", "SELECT public.meta_bulk_load_end()", 1);
 }
 
 static void test_terminated_while_replacing(void)
