@@ -184,7 +184,8 @@ GRANT EXECUTE ON FUNCTION public.meta_bulk_load_begin(), public.meta_bulk_load_e
 
 -- The functions act as the tables' owner: when the migration runs as
 -- another role that may hand them over (a superuser, or a member of the
--- owner's role), they and their table go to the owner; otherwise
+-- owner's role that may create in public), they and their table go to the
+-- owner; otherwise
 -- meta_bulk_load_begin() finds itself without the right and returns false.
 DO $$
 DECLARE
@@ -192,8 +193,10 @@ DECLARE
                    WHERE c.oid = 'public.arms'::pg_catalog.regclass);
     f text;
 BEGIN
-    IF owner = current_user OR NOT (current_setting('is_superuser') = 'on'
-                                    OR pg_catalog.pg_has_role(owner, 'MEMBER')) THEN
+    IF owner = current_user
+       OR NOT (current_setting('is_superuser') = 'on'
+               OR (pg_catalog.pg_has_role(owner, 'MEMBER')
+                   AND pg_catalog.has_schema_privilege(owner, 'public', 'CREATE'))) THEN
         RETURN;
     END IF;
     EXECUTE pg_catalog.format('ALTER TABLE public.bulk_load_pending OWNER TO %I', owner);

@@ -9,6 +9,8 @@
 # meta starts the server and writes the file)
 # BENCH_ROWS: rows of the file (default 1,000,000); BENCH_RUNS (default 2).
 # Prints per run, build and role: wall, meta's user+system, server seconds.
+# The login: the superuser with its session role set to bench_loader (a
+# private cluster lets only its own user in by peer authentication).
 set -euo pipefail
 
 here=$(dirname "$0")
@@ -35,7 +37,7 @@ for run in $(seq "$runs"); do
             "$b/cmd/meta" db status --db "$db" >/dev/null # the schema, outside the timing
             psql -X -q -d "$db" -c "GRANT meta_loader TO bench_loader"
             conn=$db
-            [[ $role == superuser ]] || conn="$db user=bench_loader"
+            [[ $role == superuser ]] || conn="$db options='-c role=bench_loader'"
             bench_timed "$work/t" "$b/cmd/meta" load --db "$conn" "$big"
             read -r wall user sys server <"$work/t"
             printf 'run %d  %-40s %-12s wall %6.2f s  meta %5.2f s  server %6.2f s  (load %s)\n' \
