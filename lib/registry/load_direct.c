@@ -8,7 +8,9 @@
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
  * A file whose first trial the registry holds is read the same way, its
- * rows handed to the replacement (load_direct_replace.c) instead.
+ * rows handed to the replacement (load_direct_replace.c) instead. A large
+ * file into an empty registry copies its arms and results into tables
+ * whose keys and indexes are built afterwards (load_bulk.c).
  */
 #include "load_direct.h"
 #include "load_row.h"
@@ -75,6 +77,7 @@ struct direct {
     long long first_trial, first_arm, load_id;
     long long group_no, arms_before;     /* the current trial's number and the arms before it */
     int copying;                         /* the COPY of the trials is open */
+    int bulk;                            /* arms and results go in without their indexes */
     struct meta_direct_replace *replace; /* the file's first trial is stored: its rows go here */
     int force_replace;                   /* read the file as a replacement whatever its trials */
     int trials_refused;                  /* the registry refused a trial of the COPY */
@@ -315,14 +318,10 @@ static int end_group(struct direct *d)
 /* Whether the registry holds a trial of this name (*stored). */
 static int trial_stored(PGconn *conn, const char *name, int *stored, struct meta_error *err)
 {
-    PGresult *res = PQexecParams(conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)", 1,
-                                 NULL, &name, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        ret = meta_pg_error(err, conn, res, "cannot read the trials");
-    else
-        *stored = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
+    long long value = 0;
+    int ret = meta_pg_value(conn, "SELECT EXISTS (SELECT FROM trials WHERE name = $1)::int", 1,
+                            &name, &value, err, "cannot read the trials");
+    *stored = value != 0;
     return ret;
 }
 
@@ -558,18 +557,12 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int results)
 
 /* ---- Ids and bookkeeping ---------------------------------------------------------- */
 
-/* One value of a query (NULL on failure, err set). */
+/* One value of a query (err set on failure). */
 static int query_int(struct direct *d, const char *sql, int nparams, const char *const *params,
                      long long *value)
 {
-    PGresult *res = PQexecParams(d->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    int ret = META_OK;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
-        ret = meta_pg_error(d->err, d->conn, res, "cannot reserve the ids of the new rows");
-    else
-        *value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return ret;
+    return meta_pg_value(d->conn, sql, nparams, params, value, d->err,
+                         "cannot reserve the ids of the new rows");
 }
 
 /* The first id after those the table's identity sequence gave, read from
@@ -779,6 +772,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         (ret = reserve_rest(d, "trials", "trial_id", d->first_trial, d->trials)) ||
         (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
         (ret = record_load(d, sha256)) ||
+        (ret = meta_load_bulk_begin(d->conn, d->rows, &d->bulk, d->err)) ||
         (ret =
              send_file(d, d->arms_file,
                        "COPY arms (arm_id, trial_id, label, treatment, attributes) FROM STDIN", 0)))
@@ -792,6 +786,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
     for (int k = 0; k < 2; k++)
         if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
             return ret;
+    if (d->bulk && (ret = meta_load_bulk_end(d->conn, d->err)))
+        return ret;
     /* Every outcome of the file has rows, all of them new. */
     struct meta_direct_outcome_id ids[META_DIRECT_MAX_OUTCOMES];
     outcome_ids(d, ids);
@@ -876,6 +872,8 @@ static int attempt(struct meta_db *db, const char *path, int replace,
             *done = 1;
             direct_loads++;
             replace_loads += d.replace != NULL;
+            if (d.bulk)
+                meta_load_bulk_committed();
         } else
             PQclear(PQexec(d.conn, "ROLLBACK"));
     }

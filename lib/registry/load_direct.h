@@ -25,6 +25,28 @@
 
 struct meta_direct_replace;
 
+/*
+ * The bulk variant (load_bulk.c, sql/010_bulk_load.sql), inside the load's
+ * transaction, after the file of new trials is read and before its arms
+ * are copied: when rows reaches the threshold (meta_load_bulk_from), this
+ * role may call both meta_bulk_load_begin() and meta_bulk_load_end(), and
+ * begin finds arms and the result tables empty and free, their keys,
+ * indexes and foreign keys are dropped and *begun set. Anything else,
+ * including any failure of the call (undone to a savepoint), leaves
+ * everything as it was (*begun 0) and the load goes the ordinary way.
+ * Returns META_OK, or META_EDB only when the connection itself fails.
+ */
+int meta_load_bulk_begin(PGconn *conn, long long rows, int *begun, struct meta_error *err);
+
+/* Builds what meta_load_bulk_begin dropped, once the rows are copied. A
+ * key the rows give twice (any SQLSTATE of class 23): META_DIRECT_STAGE
+ * (the transaction is to be given up for the staging path, which words
+ * it). Returns META_OK, META_DIRECT_STAGE or META_EDB. */
+int meta_load_bulk_end(PGconn *conn, struct meta_error *err);
+
+/* Counts a committed load that meta_load_bulk_begin began. */
+void meta_load_bulk_committed(void);
+
 /* Sends b to conn's open COPY once it holds enough to be worth a message
  * (force: whatever it holds), emptying it. Returns META_OK, META_ENOMEM (an
  * append to b failed) or META_EDB. */

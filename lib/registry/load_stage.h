@@ -307,6 +307,18 @@ long meta_load_direct_replace_count(void);
  * (twice for a file read again as a replacement). */
 long meta_load_direct_reads(void);
 
+/* The rows from which a file of new trials into an empty registry is
+ * stored by the bulk variant of the direct path (load_bulk.c: arms and
+ * results first, their secondary indexes built afterwards); below it, or
+ * with rows < 0 (never), the direct path fills the indexed tables as
+ * before. META_LOAD_BULK_ROWS by default; the tests set it. */
+#define META_LOAD_BULK_ROWS 50000
+void meta_load_bulk_from(long long rows);
+
+/* How many loads in this process the bulk variant stored (they count in
+ * meta_load_direct_count too). */
+long meta_load_bulk_count(void);
+
 /*
  * Runs the rest of the transaction in replica mode where the server lets
  * this session, which skips the foreign-key triggers (*skipped = 1), and

@@ -54,6 +54,19 @@ int meta_pg_exec(PGconn *conn, const char *sql, struct meta_error *err, const ch
     return ret;
 }
 
+int meta_pg_value(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                  long long *value, struct meta_error *err, const char *what)
+{
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    int ret = META_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
+        ret = set_error(err, conn, res, what);
+    else
+        *value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return ret;
+}
+
 void meta_pg_one_line(char *msg)
 {
     char *o = msg;

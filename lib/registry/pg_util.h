@@ -17,6 +17,13 @@
 int meta_pg_exec(PGconn *conn, const char *sql, struct meta_error *err, const char *what, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The one value of a query with nparams text parameters (the first cell of
+ * its one row, read by strtoll; a boolean column cast to int) in *value.
+ * Returns META_OK, or META_EDB with "<what>: <server message>" in err when
+ * the query fails or gives other than one non-NULL cell. */
+int meta_pg_value(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                  long long *value, struct meta_error *err, const char *what);
+
 /* Fills err with "<what>: <server message>" from res (or conn when res holds
  * none) and returns META_EDB. Does not clear res. */
 int meta_pg_error(struct meta_error *err, PGconn *conn, const PGresult *res, const char *what, ...)

@@ -499,6 +499,40 @@ static void test_refused_trials(void)
     free(both("meta_test_direct_refused_trials", files, 0x5));
 }
 
+/* A file of new trials into an empty registry, stored by the bulk variant
+ * (its arms and results first, their indexes built afterwards): the same
+ * registry, reports and messages as the staging path's, and the indexes
+ * and constraints of a registry no load touched. The files after it (the
+ * registry holds rows now) go the ordinary way. */
+static void test_bulk_agrees(void)
+{
+    meta_test_load_fresh("meta_test_direct_bulk_fresh", conninfo, sizeof conninfo, &db);
+    char *fresh = meta_test_load_indexes(conninfo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fresh);
+    const char *a =
+        meta_test_load_file("bulk_a.csv", HEADER "K1,a,ket,pain,24h,30,2.1,1.4,,,2015,low\n"
+                                                 "K1,b,pla,pain,24h,31,3.5,1.6,,,2015,\n"
+                                                 "K1,a,ket,ae,,,,,5,30,2016,\n"
+                                                 "K1,b,pla,ae,,,,,7,31,,\n"
+                                                 "K1,a,ket,pain,48h,30,1.9,1.3,,,2017,high\n"
+                                                 "K2,Müller,Placébo,pain,24h,13,1e-3,2E2,,,1999,\n"
+                                                 "K2,x,ket,pain,24h,12,0.5,0.25,,,,\n"
+                                                 "K3,only,ket,ae,,,,,0,10,,x\n");
+    const char *b = meta_test_load_file("bulk_b.csv", HEADER "K4,a,ket,pain,24h,40,2.0,1.0,,,,\n"
+                                                             "K1,a,ket,pain,24h,30,2.2,1.4,,,,\n");
+    const char *files[] = {a, b, NULL};
+    meta_load_bulk_from(1);
+    long before = meta_load_bulk_count();
+    free(both("meta_test_direct_bulk", files, 0x3));
+    CU_ASSERT_EQUAL(meta_load_bulk_count() - before, 1);
+    meta_load_bulk_from(META_LOAD_BULK_ROWS);
+    char *after = meta_test_load_indexes(conninfo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_STRING_EQUAL(after, fresh);
+    free(after);
+    free(fresh);
+}
+
 /* Loads one file through meta_db_load; returns its status. */
 static int load_one(const char *file)
 {
@@ -552,6 +586,7 @@ int main(void)
         {"ids after a sequence restart", test_ids_after_a_restart},
         {"new outcomes: the same ids on both paths", test_outcome_ids_agree},
         {"refused trials: read again only when stored", test_refused_trials},
+        {"a file into an empty registry, indexes built after: the same", test_bulk_agrees},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_direct", NULL, suite_cleanup, cases);

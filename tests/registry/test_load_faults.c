@@ -2,11 +2,12 @@
  * Loads that go wrong, against a real PostgreSQL: a loading process killed
  * with SIGKILL while it streams and while it merges (staging path), while
  * it copies new arms or results (direct path), or while it copies or
- * applies a file over stored trials (direct replacement), leaves the registry exactly
- * as before; a server that drops the connection midway gives a
- * clear error and stores nothing; two loads of overlapping files (of arm
- * rows, of estimate rows) at once end as if run one after the other. Loads run in child processes,
- * each with its own connection, identified in pg_stat_activity by application_name.
+ * applies a file over stored trials (direct replacement), or while a file
+ * into an empty registry is copied without its indexes or they are built,
+ * leaves the registry exactly as before, indexes and all; a server that drops the connection midway
+ * gives a clear error and stores nothing; two loads of overlapping files (of arm rows, of estimate
+ * rows) at once end as if run one after the other. Loads run in child processes, each with its own
+ * connection, identified in pg_stat_activity by application_name.
  */
 #include "cunit_main.h"
 #include "load_stage.h"
@@ -27,6 +28,12 @@ static char conninfo[1024];
  * direct path (1, as `meta load` does) or leave it to the staging path (0,
  * the "S" files of the staging path's tests). */
 static int replace_direct = 1;
+
+/* Whether the loads of kill_during and terminate_during go into an empty
+ * registry (1: a large file of new trials then takes the bulk variant,
+ * whose indexes are dropped and built again in the load's transaction) or
+ * into one of a few trials (0). */
+static int empty_registry;
 
 static void sleep_ms(long ms)
 {
@@ -161,6 +168,17 @@ static void small_registry(struct meta_db *db)
     meta_load_report_release(&r);
 }
 
+/* The registry's indexes and constraints are those before the load
+ * (frees before). */
+static void expect_indexes(char *before)
+{
+    char *after = meta_test_load_indexes(conninfo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    free(after);
+    free(before);
+}
+
 /* Kills a load of a large file (of arm rows, or of estimate rows) with
  * SIGKILL once its session runs a statement starting with `when`, then
  * checks nothing changed. The arm rows' trials are named from prefix: "K"
@@ -170,7 +188,8 @@ static void kill_during(const char *dbname, const char *when, int estimates, con
 {
     struct meta_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_db(dbname, conninfo, sizeof conninfo, &db), 0);
-    small_registry(db);
+    if (!empty_registry)
+        small_registry(db);
     if (estimates) {
         struct meta_load_report r;
         struct meta_error err;
@@ -180,7 +199,9 @@ static void kill_during(const char *dbname, const char *when, int estimates, con
         meta_load_report_release(&r);
     }
     char *before = meta_test_load_snapshot(conninfo, 1);
+    char *indexes = meta_test_load_indexes(conninfo);
     CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(indexes);
     const char *big = estimates ? write_estimates("big.csv", "K", 1, 150000, 0.5, 2001)
                                 : write_trials("big.csv", prefix, 1, 150000, 0.5, 2001);
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
@@ -201,6 +222,7 @@ static void kill_during(const char *dbname, const char *when, int estimates, con
     char *after = meta_test_load_snapshot(conninfo, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(after);
     CU_ASSERT_STRING_EQUAL(before, after);
+    expect_indexes(indexes);
     /* No lock or staging table is left behind: the next load goes through. */
     struct meta_load_report r;
     struct meta_error err;
@@ -245,6 +267,33 @@ static void test_kill_while_copying_results(void)
     kill_during("meta_test_load_kill_results", "COPY continuous_results", 0, "K");
 }
 
+static void terminate_during(const char *dbname, const char *when, const char *prefix);
+
+/* New trials into an empty registry (the bulk variant), killed (or, with
+ * terminate, its session ended) once it runs a statement starting with
+ * when. */
+static void into_empty(const char *dbname, const char *when, int terminate)
+{
+    empty_registry = 1;
+    if (terminate)
+        terminate_during(dbname, when, "K");
+    else
+        kill_during(dbname, when, 0, "K");
+    empty_registry = 0;
+}
+
+/* Killed while the results stream without their indexes, and while the
+ * indexes are built. */
+static void test_kill_while_bulk_copying(void)
+{
+    into_empty("meta_test_load_kill_bulk_copy", "COPY continuous_results", 0);
+}
+
+static void test_kill_while_bulk_indexing(void)
+{
+    into_empty("meta_test_load_kill_bulk_index", "SELECT public.meta_bulk_load_end()", 0);
+}
+
 /* A file over stored trials by the direct path: killed while its rows
  * stream to the temporary table, and while the stored results change. */
 static void test_kill_while_copying_replacement(void)
@@ -264,9 +313,12 @@ static void terminate_during(const char *dbname, const char *when, const char *p
 {
     struct meta_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(meta_test_load_db(dbname, conninfo, sizeof conninfo, &db), 0);
-    small_registry(db);
+    if (!empty_registry)
+        small_registry(db);
     char *before = meta_test_load_snapshot(conninfo, 1);
+    char *indexes = meta_test_load_indexes(conninfo);
     CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(indexes);
     const char *big = write_trials("big.csv", prefix, 1, 150000, 0.5, 2001);
     int fds[2];
     CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
@@ -296,6 +348,7 @@ static void terminate_during(const char *dbname, const char *when, const char *p
     char *after = meta_test_load_snapshot(conninfo, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(after);
     CU_ASSERT_STRING_EQUAL(before, after);
+    expect_indexes(indexes);
     free(before);
     free(after);
     meta_db_close(db);
@@ -318,6 +371,11 @@ static void test_terminated_while_merging(void)
 static void test_terminated_while_copying_results(void)
 {
     terminate_during("meta_test_load_term_results", "COPY continuous_results", "K");
+}
+
+static void test_terminated_while_bulk_indexing(void)
+{
+    into_empty("meta_test_load_term_bulk", "SELECT public.meta_bulk_load_end()", 1);
 }
 
 static void test_terminated_while_replacing(void)
@@ -449,6 +507,9 @@ int main(void)
         {"SIGKILL while copying new arms", test_kill_while_copying_arms},
         {"SIGKILL while copying new results", test_kill_while_copying_results},
         {"connection ended while copying new results", test_terminated_while_copying_results},
+        {"SIGKILL while copying into an empty registry", test_kill_while_bulk_copying},
+        {"SIGKILL while building its indexes", test_kill_while_bulk_indexing},
+        {"connection ended while building its indexes", test_terminated_while_bulk_indexing},
         {"SIGKILL while copying a replacement's rows", test_kill_while_copying_replacement},
         {"SIGKILL while replacing stored results", test_kill_while_replacing},
         {"connection ended while replacing stored results", test_terminated_while_replacing},

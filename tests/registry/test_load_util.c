@@ -94,6 +94,18 @@ char *meta_test_load_query(const char *conninfo, const char *sql)
     return out;
 }
 
+char *meta_test_load_indexes(const char *conninfo)
+{
+    return meta_test_load_query(
+        conninfo,
+        "SELECT string_agg(x, E'\\n' ORDER BY x COLLATE \"C\") FROM ("
+        " SELECT 'index|' || tablename || '|' || indexname || '|' || indexdef FROM pg_indexes"
+        "  WHERE schemaname = 'public'"
+        " UNION ALL SELECT 'constraint|' || conrelid::regclass || '|' || conname || '|'"
+        "  || pg_get_constraintdef(oid) || '|' || condeferrable || '|' || convalidated"
+        "  FROM pg_constraint WHERE connamespace = 'public'::regnamespace) s(x)");
+}
+
 char *meta_test_load_snapshot(const char *conninfo, int with_ids)
 {
     static const char sql[] =

@@ -45,6 +45,11 @@ char *meta_test_load_query(const char *conninfo, const char *sql);
  * failure. */
 char *meta_test_load_snapshot(const char *conninfo, int with_ids);
 
+/* The registry's indexes and constraints as sorted text lines (name,
+ * table, definition): what a load must leave as the migrations made it.
+ * malloc'd; NULL on failure. */
+char *meta_test_load_indexes(const char *conninfo);
+
 /* Loads the NULL-terminated list of paths into db; report must be
  * initialised. Returns meta_db_load's status; err receives its message. */
 int meta_test_load_files(struct meta_db *db, struct meta_load_report *report,
