@@ -12,21 +12,10 @@
 #include <string.h>
 
 static long long bulk_from = META_LOAD_BULK_ROWS;
-static long bulk_loads;
 
 void meta_load_bulk_from(long long rows)
 {
     bulk_from = rows;
-}
-
-long meta_load_bulk_count(void)
-{
-    return bulk_loads;
-}
-
-void meta_load_bulk_committed(void)
-{
-    bulk_loads++;
 }
 
 /* Whether this role may call both functions (a role that could begin but

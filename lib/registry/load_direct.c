@@ -87,7 +87,7 @@ struct direct {
 };
 
 static int direct_allowed = 1, replace_allowed = 1;
-static long direct_loads, replace_loads, direct_reads;
+static long direct_loads, replace_loads, bulk_loads, direct_reads;
 
 static uint64_t fnv(uint64_t h, const char *s, size_t len)
 {
@@ -834,6 +834,11 @@ long meta_load_direct_replace_count(void)
     return replace_loads;
 }
 
+long meta_load_bulk_count(void)
+{
+    return bulk_loads;
+}
+
 long meta_load_direct_reads(void)
 {
     return direct_reads;
@@ -872,8 +877,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
             *done = 1;
             direct_loads++;
             replace_loads += d.replace != NULL;
-            if (d.bulk)
-                meta_load_bulk_committed();
+            bulk_loads += d.bulk != 0;
         } else
             PQclear(PQexec(d.conn, "ROLLBACK"));
     }

@@ -44,9 +44,6 @@ int meta_load_bulk_begin(PGconn *conn, long long rows, int *begun, struct meta_e
  * it). Returns META_OK, META_DIRECT_STAGE or META_EDB. */
 int meta_load_bulk_end(PGconn *conn, struct meta_error *err);
 
-/* Counts a committed load that meta_load_bulk_begin began. */
-void meta_load_bulk_committed(void);
-
 /* Sends b to conn's open COPY once it holds enough to be worth a message
  * (force: whatever it holds), emptying it. Returns META_OK, META_ENOMEM (an
  * append to b failed) or META_EDB. */
