@@ -25,9 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -953,22 +950,6 @@ static int read_switches(struct run_ctx *ctx)
     return CLI_CONTINUE;
 }
 
-/*
- * Every batch allocates and frees about the same memory again, on both
- * threads: the allocator keeps what it got (no trimming of the heaps' tops
- * back to the system, no mapping of its own for a large block) so that a
- * batch reuses the pages of the one before instead of faulting them in
- * again. The peak is what the largest batch needs, as before.
- */
-static void keep_heap(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TOP_PAD, 4 << 20);
-#endif
-}
-
 /* Runs the ready items, batch by batch on two threads (meta_run_pipeline.h),
  * and prints every item's line in order. */
 static int run_items(struct run_ctx *ctx, struct item *items, char **lines, size_t n)
@@ -1072,7 +1053,6 @@ int cmd_run(int argc, char **argv)
     }
     if (ctx.width > 48)
         ctx.width = 48;
-    keep_heap();
     for (size_t i = 0; i < list.n; i++)
         items[i].e = &list.items[i];
     cli_each_parallel(list.n, read_item, items);
