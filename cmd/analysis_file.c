@@ -236,10 +236,10 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
-/* The closest known key to an unknown one, or NULL when none is close. */
-static const char *closest_key(const char *name)
+/* The closest known key to an unknown one, or NULL when none is close;
+ * spelled (64 bytes) holds it when it is an option's file spelling. */
+static const char *closest_key(const char *name, char spelled[64])
 {
-    static char spelled[64];
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < N_FILE_KEYS; i++) {
@@ -255,7 +255,7 @@ static const char *closest_key(const char *name)
         size_t d = meta_edit_distance(name, word);
         if (d < best_d) {
             best_d = d;
-            snprintf(spelled, sizeof spelled, "%s", word);
+            snprintf(spelled, 64, "%s", word);
             best = spelled;
         }
     }
@@ -452,7 +452,8 @@ static int on_pair(void *user, const char *section, const char *name, const char
     const struct cli_option request_keys[] = {CLI_REQUEST(&p->af->req), CLI_END};
     const struct cli_option *o = cli_option_find(request_keys, option);
     if (!o) {
-        const char *near = closest_key(key);
+        char spelled[64];
+        const char *near = closest_key(key, spelled);
         if (near)
             return fail(p, p->line, META_EINVAL, "unknown key '%s' (did you mean '%s'?)", name,
                         near);
@@ -562,19 +563,16 @@ int meta_analysis_file_read(struct meta_analysis_file *af, const char *path, str
     return parse_stream(af, in, err);
 }
 
-/* Reads the regular file open at fd whole into *buf (caller frees) when it
- * holds at most max bytes; *buf stays NULL for a larger one. */
-static int read_whole(int fd, const char *path, size_t max, char **buf, size_t *len,
-                      struct meta_error *err)
+/* Reads the regular file open at fd (its status st) whole into *buf (caller
+ * frees) when it holds at most max bytes; *buf stays NULL for a larger one. */
+static int read_whole(int fd, const struct stat *st, const char *path, size_t max, char **buf,
+                      size_t *len, struct meta_error *err)
 {
-    struct stat st;
     *buf = NULL;
     *len = 0;
-    if (fstat(fd, &st) != 0)
-        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
-    if (st.st_size < 0 || (size_t)st.st_size > max)
+    if (st->st_size < 0 || (size_t)st->st_size > max)
         return META_OK;
-    size_t cap = (size_t)st.st_size + 1; /* one more: a file grown meanwhile shows */
+    size_t cap = (size_t)st->st_size + 1; /* one more: a file grown meanwhile shows */
     if (!(*buf = malloc(cap)))
         return meta_error_set(err, META_ENOMEM, "out of memory");
     for (;;) {
@@ -603,7 +601,8 @@ int meta_analysis_file_read_hashed(struct meta_analysis_file *af, const char *pa
 {
     enum { MAX_WHOLE = 1 << 20 };
     int fd = -1;
-    int ret = meta_fs_open_input(path, &fd, err);
+    struct stat st;
+    int ret = meta_fs_open_input_stat(path, &fd, &st, err);
     if (ret != META_OK) {
         if (!(af->name = strdup(path)))
             return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -611,7 +610,7 @@ int meta_analysis_file_read_hashed(struct meta_analysis_file *af, const char *pa
     }
     char *buf = NULL;
     size_t len = 0;
-    ret = read_whole(fd, path, MAX_WHOLE, &buf, &len, err);
+    ret = read_whole(fd, &st, path, MAX_WHOLE, &buf, &len, err);
     close(fd);
     if (ret != META_OK) {
         if (!af->name && !(af->name = strdup(path)))

@@ -11,6 +11,7 @@
 #include "analysis_file.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "each_parallel.h"
 #include "living_cli.h"
 #include "meta_load.h"
 #include "meta_report.h"
@@ -616,10 +617,15 @@ static int entry_identity(const struct entry *e, char *out, size_t size, struct 
     return META_OK;
 }
 
-/* Reads an item's file and everything about it that needs no registry:
- * its request and outputs, its identity in the history, its SHA-256. */
-static void prepare(struct run_ctx *ctx, struct item *it)
+/* Reads an item's file and everything about it that needs no registry and
+ * no other item: its request and outputs, its identity in the history, its
+ * SHA-256. A failure to read fails the item; one to name it is kept in
+ * it->failure for claim_item, which reports it once the outputs are
+ * claimed. Touches only the item: runs on either thread of
+ * cli_each_parallel. */
+static void read_item(void *arg, size_t index)
 {
+    struct item *it = &((struct item *)arg)[index];
     struct meta_error err;
     char identity[PATH_MAX];
     meta_error_clear(&err);
@@ -629,17 +635,29 @@ static void prepare(struct run_ctx *ctx, struct item *it)
         item_fail(it, &err);
         return;
     }
-    if (meta_analysis_file_read_hashed(&it->af, it->e->path, it->sha256, &err) != META_OK ||
-        claim_outputs(ctx, &it->af, &err) != META_OK ||
-        entry_identity(it->e, identity, sizeof identity, &err) != META_OK) {
-        item_fail(it, &err);
-        return;
-    }
-    if (!(it->identity = strdup(identity))) {
+    if (meta_analysis_file_read_hashed(&it->af, it->e->path, it->sha256, &err) != META_OK) {
         item_fail(it, &err);
         return;
     }
     it->state = ITEM_READY;
+    if (entry_identity(it->e, identity, sizeof identity, &err) != META_OK ||
+        !(it->identity = strdup(identity)))
+        it->failure = strdup(err.msg[0] ? err.msg : "out of memory");
+}
+
+/* Claims the outputs of an item read_item read, in the items' order (an
+ * output declared twice is the later analysis' failure), then fails it if
+ * it could not be named. */
+static void claim_item(struct run_ctx *ctx, struct item *it)
+{
+    struct meta_error err;
+    meta_error_clear(&err);
+    if (it->state != ITEM_READY)
+        return;
+    if (claim_outputs(ctx, &it->af, &err) != META_OK)
+        item_fail(it, &err);
+    else if (it->failure || !it->identity)
+        it->state = ITEM_FAILED; /* it->failure holds the reason, or is NULL: out of memory */
 }
 
 /* Opens the registry, starts the snapshot every analysis reads and asks the
@@ -1035,10 +1053,15 @@ int cmd_run(int argc, char **argv)
     }
     if (ctx.width > 48)
         ctx.width = 48;
-    for (size_t i = 0; i < list.n; i++) {
+    for (size_t i = 0; i < list.n; i++)
         items[i].e = &list.items[i];
-        prepare(&ctx, &items[i]);
-    }
+    /* The hashing library sets itself up on its first use: here, before
+     * two threads hash at once. */
+    char first_hash[META_CSV_SHA256_HEX];
+    meta_load_sha256_bytes("", 0, first_hash);
+    cli_each_parallel(list.n, read_item, items);
+    for (size_t i = 0; i < list.n; i++)
+        claim_item(&ctx, &items[i]);
     check(&ctx, items, list.n);
     if (run_items(&ctx, items, lines, list.n) != META_OK) {
         status = cli_error("run", "out of memory");

@@ -316,17 +316,27 @@ int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int of
     return ret;
 }
 
+/* The checks of meta_fs_accept_input short of making fd blocking; *st
+ * receives fd's status. */
+static int accept_regular(int fd, const char *name, struct stat *st, struct meta_error *err)
+{
+    if (fstat(fd, st) != 0)
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", name, strerror(errno));
+    if (S_ISDIR(st->st_mode))
+        return meta_error_set(err, META_EINVAL, "%s: is a directory, not a file", name);
+    if (!S_ISREG(st->st_mode))
+        return meta_error_set(err, META_EINVAL,
+                              "%s: is %s, not a regular file: refusing to read it", name,
+                              kind_of(st->st_mode));
+    return META_OK;
+}
+
 int meta_fs_accept_input(int fd, const char *name, struct meta_error *err)
 {
     struct stat st;
-    if (fstat(fd, &st) != 0)
-        return meta_error_set(err, META_EIO, "%s: cannot read: %s", name, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return meta_error_set(err, META_EINVAL, "%s: is a directory, not a file", name);
-    if (!S_ISREG(st.st_mode))
-        return meta_error_set(err, META_EINVAL,
-                              "%s: is %s, not a regular file: refusing to read it", name,
-                              kind_of(st.st_mode));
+    int ret = accept_regular(fd, name, &st, err);
+    if (ret != META_OK)
+        return ret;
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
         return meta_error_set(err, META_EIO, "%s: cannot read: %s", name, strerror(errno));
     return META_OK;
@@ -339,6 +349,21 @@ int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err)
     if (fd < 0)
         return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
     int ret = meta_fs_accept_input(fd, path, err);
+    if (ret != META_OK) {
+        close(fd);
+        return ret;
+    }
+    *out_fd = fd;
+    return META_OK;
+}
+
+int meta_fs_open_input_stat(const char *path, int *out_fd, struct stat *st, struct meta_error *err)
+{
+    *out_fd = -1;
+    int fd = open(path, META_FS_INPUT_FLAGS);
+    if (fd < 0)
+        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+    int ret = accept_regular(fd, path, st, err);
     if (ret != META_OK) {
         close(fd);
         return ret;

@@ -8,8 +8,8 @@
 #include "csv_reader.h"
 #include "pg_util.h"
 #include "runs_internal.h"
+#include "select_rows.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +19,21 @@
  * data_version: the changes of the analysis' key, or of every time point
  * of its outcome when it names none (then data_timepoints counts them, so
  * that a new time point, which would make its choice ambiguous, shows).
+ * The keys come as three arrays (path, outcome, time point or NULL), qi
+ * their place (from 1); the changes of the keys with a time point are
+ * joined once (a hash join over data_changes, not a probe per key); the
+ * rows come in no particular order.
  */
 static const char check_sql[] =
     "WITH q AS MATERIALIZED ("
     "  SELECT x.qi, x.path, x.outcome, x.tp"
-    "    FROM jsonb_to_recordset($1::jsonb) AS x(qi int, path text, outcome text, tp text))"
+    "    FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY"
+    "         AS x(path, outcome, tp, qi))"
     "SELECT q.qi, o.outcome_id,"
     "       CASE WHEN o.outcome_id IS NULL THEN 0"
     "            WHEN q.tp IS NULL THEN (SELECT coalesce(sum(d.changes), 0) FROM data_changes d"
     "                                     WHERE d.outcome_id = o.outcome_id)"
-    "            ELSE coalesce((SELECT d.changes FROM data_changes d"
-    "                            WHERE d.outcome_id = o.outcome_id AND d.timepoint = q.tp), 0)"
+    "            ELSE coalesce(c.changes, 0)"
     "       END AS data_version,"
     "       CASE WHEN q.tp IS NOT NULL THEN NULL"
     "            WHEN o.outcome_id IS NULL THEN 0"
@@ -40,9 +44,9 @@ static const char check_sql[] =
     "       l.k, l.measure, l.log_scale, l.estimate, l.ci_lower, l.ci_upper, l.tau2, l.i2, l.p,"
     "       l.conclusion, l.subgroup_totals, l.fingerprint, l.load_ids::text AS load_ids"
     "  FROM q LEFT JOIN outcomes o ON o.name = q.outcome"
+    "  LEFT JOIN data_changes c ON c.outcome_id = o.outcome_id AND c.timepoint = q.tp"
     "  LEFT JOIN LATERAL (SELECT * FROM analysis_runs r WHERE r.path = q.path"
-    "                      ORDER BY r.run_id DESC LIMIT 1) l ON true"
-    " ORDER BY q.qi";
+    "                      ORDER BY r.run_id DESC LIMIT 1) l ON true";
 
 const char *meta_run_staleness_name(enum meta_run_staleness stale)
 {
@@ -68,20 +72,42 @@ void meta_run_states_release(struct meta_run_state *states, size_t n)
     }
 }
 
-void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result *out)
+void meta_runs_find_columns(const PGresult *res, struct meta_runs_columns *c)
+{
+    c->k = PQfnumber(res, "k");
+    c->measure = PQfnumber(res, "measure");
+    c->log_scale = PQfnumber(res, "log_scale");
+    c->estimate = PQfnumber(res, "estimate");
+    c->ci_lower = PQfnumber(res, "ci_lower");
+    c->ci_upper = PQfnumber(res, "ci_upper");
+    c->tau2 = PQfnumber(res, "tau2");
+    c->i2 = PQfnumber(res, "i2");
+    c->p = PQfnumber(res, "p");
+    c->conclusion = PQfnumber(res, "conclusion");
+    c->subgroup_totals = PQfnumber(res, "subgroup_totals");
+}
+
+/* Column col of row `row` as text, "" for a column res lacks. */
+static const char *text_at(const PGresult *res, int row, int col)
+{
+    return col >= 0 ? PQgetvalue(res, row, col) : "";
+}
+
+void meta_runs_read_result(const PGresult *res, int row, const struct meta_runs_columns *c,
+                           struct meta_run_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->k = meta_pg_int(res, row, "k");
-    snprintf(out->measure, sizeof out->measure, "%s", meta_pg_text(res, row, "measure"));
-    out->log_scale = meta_pg_text(res, row, "log_scale")[0] == 't';
-    out->estimate = meta_pg_double(res, row, PQfnumber(res, "estimate"));
-    out->ci_lower = meta_pg_double(res, row, PQfnumber(res, "ci_lower"));
-    out->ci_upper = meta_pg_double(res, row, PQfnumber(res, "ci_upper"));
-    out->tau2 = meta_pg_double(res, row, PQfnumber(res, "tau2"));
-    out->I2 = meta_pg_double(res, row, PQfnumber(res, "i2"));
-    out->p = meta_pg_double(res, row, PQfnumber(res, "p"));
-    snprintf(out->conclusion, sizeof out->conclusion, "%s", meta_pg_text(res, row, "conclusion"));
-    int col = PQfnumber(res, "subgroup_totals");
+    out->k = strtoll(text_at(res, row, c->k), NULL, 10);
+    snprintf(out->measure, sizeof out->measure, "%s", text_at(res, row, c->measure));
+    out->log_scale = text_at(res, row, c->log_scale)[0] == 't';
+    out->estimate = meta_pg_double(res, row, c->estimate);
+    out->ci_lower = meta_pg_double(res, row, c->ci_lower);
+    out->ci_upper = meta_pg_double(res, row, c->ci_upper);
+    out->tau2 = meta_pg_double(res, row, c->tau2);
+    out->I2 = meta_pg_double(res, row, c->i2);
+    out->p = meta_pg_double(res, row, c->p);
+    snprintf(out->conclusion, sizeof out->conclusion, "%s", text_at(res, row, c->conclusion));
+    int col = c->subgroup_totals;
     out->totals_only = col >= 0 && !PQgetisnull(res, row, col);
     out->n_subgroups = out->totals_only ? strtoll(PQgetvalue(res, row, col), NULL, 10) : 0;
 }
@@ -135,68 +161,92 @@ static int recordable(const struct meta_run_key *key)
     return utf8(key->path) && utf8(key->outcome) && utf8(key->timepoint);
 }
 
-/* The JSON array of the recordable keys: [{"qi", "path", "outcome", "tp"}]. */
-static struct json_object *keys_json(const struct meta_run_key *keys, size_t n,
-                                     const struct meta_run_state *states)
+/* The three array literals of the recordable keys (paths, outcomes, time
+ * points) into lit (each caller frees; NULL when out of memory); sent[j] is
+ * the index in keys of the j-th key sent. */
+static int keys_arrays(const struct meta_run_key *keys, size_t n,
+                       const struct meta_run_state *states, char *lit[3], size_t *sent)
 {
-    int oom = 0;
-    struct json_object *arr = json_object_new_array();
-    for (size_t i = 0; arr && i < n && !oom; i++) {
+    const char **cols[3] = {malloc(n * sizeof(char *)), malloc(n * sizeof(char *)),
+                            malloc(n * sizeof(char *))};
+    size_t m = 0;
+    int ret = META_ENOMEM;
+    lit[0] = lit[1] = lit[2] = NULL;
+    if (!cols[0] || !cols[1] || !cols[2])
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
         if (!states[i].recordable)
             continue;
-        struct json_object *o = json_object_new_object();
-        if (!o || json_object_array_add(arr, o) != 0) {
-            json_object_put(o);
-            oom = 1;
-            break;
-        }
-        struct json_object *v[4] = {
-            json_object_new_int64((int64_t)i), json_object_new_string(keys[i].path),
-            json_object_new_string(keys[i].outcome),
-            keys[i].timepoint ? json_object_new_string(keys[i].timepoint) : NULL};
-        static const char *const names[4] = {"qi", "path", "outcome", "tp"};
-        for (int k = 0; k < 4; k++) {
-            if ((!v[k] && k < 3) || json_object_object_add(o, names[k], v[k]) != 0) {
-                json_object_put(v[k]);
-                oom = 1;
-            }
-        }
+        sent[m] = i;
+        cols[0][m] = keys[i].path;
+        cols[1][m] = keys[i].outcome;
+        cols[2][m] = keys[i].timepoint; /* NULL: none named */
+        m++;
     }
-    if (oom || !arr) {
-        json_object_put(arr);
-        return NULL;
-    }
-    return arr;
+    for (int k = 0; k < 3; k++)
+        if (!(lit[k] = meta_select_array_literal(cols[k], m)))
+            goto cleanup;
+    ret = META_OK;
+cleanup:
+    for (int k = 0; k < 3; k++)
+        free(cols[k]);
+    return ret;
 }
 
-/* Compares row r of res (for keys[qi]) with its last run into *st. */
-static int read_state(const PGresult *res, int r, const struct meta_run_key *key,
-                      struct meta_run_state *st)
+/* The columns of the check's rows, found once. */
+struct check_columns {
+    int qi, outcome_id, data_version, data_timepoints, run_id, file_sha256, last_outcome_id,
+        last_version, last_timepoints, fingerprint, load_ids;
+    struct meta_runs_columns result;
+};
+
+static void find_check_columns(const PGresult *res, struct check_columns *c)
 {
-    st->outcome_id = meta_pg_int(res, r, "outcome_id");
-    st->data_version = meta_pg_int(res, r, "data_version");
-    int c_tps = PQfnumber(res, "data_timepoints");
+    c->qi = PQfnumber(res, "qi");
+    c->outcome_id = PQfnumber(res, "outcome_id");
+    c->data_version = PQfnumber(res, "data_version");
+    c->data_timepoints = PQfnumber(res, "data_timepoints");
+    c->run_id = PQfnumber(res, "run_id");
+    c->file_sha256 = PQfnumber(res, "file_sha256");
+    c->last_outcome_id = PQfnumber(res, "last_outcome_id");
+    c->last_version = PQfnumber(res, "last_version");
+    c->last_timepoints = PQfnumber(res, "last_timepoints");
+    c->fingerprint = PQfnumber(res, "fingerprint");
+    c->load_ids = PQfnumber(res, "load_ids");
+    meta_runs_find_columns(res, &c->result);
+}
+
+static long long int_at(const PGresult *res, int row, int col)
+{
+    return strtoll(text_at(res, row, col), NULL, 10);
+}
+
+/* Compares row r of res (for key) with its last run into *st. */
+static int read_state(const PGresult *res, int r, const struct check_columns *c,
+                      const struct meta_run_key *key, struct meta_run_state *st)
+{
+    st->outcome_id = int_at(res, r, c->outcome_id);
+    st->data_version = int_at(res, r, c->data_version);
+    int c_tps = c->data_timepoints;
     st->data_timepoints = PQgetisnull(res, r, c_tps) ? -1 : atoi(PQgetvalue(res, r, c_tps));
-    int c_run = PQfnumber(res, "run_id");
-    if (PQgetisnull(res, r, c_run)) {
+    if (PQgetisnull(res, r, c->run_id)) {
         st->stale = META_RUN_NEVER_RAN;
         return META_OK;
     }
-    st->last_run_id = meta_pg_int(res, r, "run_id");
-    meta_runs_read_result(res, r, &st->last);
+    st->last_run_id = int_at(res, r, c->run_id);
+    meta_runs_read_result(res, r, &c->result, &st->last);
     snprintf(st->last_fingerprint, sizeof st->last_fingerprint, "%s",
-             meta_pg_text(res, r, "fingerprint"));
-    int ret = meta_runs_parse_ids(meta_pg_text(res, r, "load_ids"), &st->last_load_ids,
-                                  &st->n_last_loads);
+             text_at(res, r, c->fingerprint));
+    int ret =
+        meta_runs_parse_ids(text_at(res, r, c->load_ids), &st->last_load_ids, &st->n_last_loads);
     if (ret != META_OK)
         return ret;
-    int c_last_tps = PQfnumber(res, "last_timepoints");
+    int c_last_tps = c->last_timepoints;
     int last_tps = PQgetisnull(res, r, c_last_tps) ? -1 : atoi(PQgetvalue(res, r, c_last_tps));
-    if (strcmp(meta_pg_text(res, r, "file_sha256"), key->file_sha256) != 0)
+    if (strcmp(text_at(res, r, c->file_sha256), key->file_sha256) != 0)
         st->stale = META_RUN_FILE_CHANGED;
-    else if (meta_pg_int(res, r, "last_outcome_id") != st->outcome_id ||
-             meta_pg_int(res, r, "last_version") != st->data_version ||
-             last_tps != st->data_timepoints)
+    else if (int_at(res, r, c->last_outcome_id) != st->outcome_id ||
+             int_at(res, r, c->last_version) != st->data_version || last_tps != st->data_timepoints)
         st->stale = META_RUN_DATA_CHANGED;
     else
         st->stale = META_RUN_CURRENT;
@@ -220,15 +270,22 @@ int meta_db_runs_check(struct meta_db *db, const struct meta_run_key *keys, size
     }
     if (sent == 0)
         return META_OK;
-    struct json_object *arr = keys_json(keys, n, states);
-    const char *params[1] = {arr ? json_object_to_json_string_ext(
-                                       arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-                                 : NULL};
-    if (!params[0]) {
+    char *lit[3] = {NULL, NULL, NULL};
+    size_t *index = malloc(sent * sizeof *index);
+    if (!index || keys_arrays(keys, n, states, lit, index) != META_OK) {
         ret = meta_error_set(err, META_ENOMEM, "out of memory");
         goto cleanup;
     }
-    res = PQexecParams(conn, check_sql, 1, NULL, params, NULL, NULL, 0);
+    /* The statement's estimated cost grows with the number of keys, and
+     * past a few thousand JIT would compile for longer than it runs (40 ms
+     * for 5,000): off for the rest of the transaction (a snapshot), whose
+     * batches turn it off anyway. */
+    if (PQtransactionStatus(conn) == PQTRANS_INTRANS &&
+        (ret = meta_pg_exec(conn, "SET LOCAL jit = off", err,
+                            "cannot read the history of the analyses")) != META_OK)
+        goto cleanup;
+    const char *params[3] = {lit[0], lit[1], lit[2]};
+    res = PQexecParams(conn, check_sql, 3, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         ret = meta_pg_error(err, conn, res, "cannot read the history of the analyses");
         goto cleanup;
@@ -238,11 +295,14 @@ int meta_db_runs_check(struct meta_db *db, const struct meta_run_key *keys, size
                              PQntuples(res), sent);
         goto cleanup;
     }
+    struct check_columns cols;
+    find_check_columns(res, &cols);
     for (int r = 0; r < PQntuples(res) && ret == META_OK; r++) {
-        long long qi = meta_pg_int(res, r, "qi");
-        if (qi < 0 || (size_t)qi >= n || !states[qi].recordable)
-            ret = meta_error_set(err, META_EDB, "the history query returned analysis %lld", qi);
-        else if ((ret = read_state(res, r, &keys[qi], &states[qi])) != META_OK)
+        long long at = int_at(res, r, cols.qi);
+        size_t qi = at >= 1 && (size_t)at <= sent ? index[at - 1] : n;
+        if (qi == n)
+            ret = meta_error_set(err, META_EDB, "the history query returned analysis %lld", at);
+        else if ((ret = read_state(res, r, &cols, &keys[qi], &states[qi])) != META_OK)
             meta_error_set(err, ret, "cannot read the history of %s", keys[qi].path);
     }
 cleanup:
@@ -251,6 +311,8 @@ cleanup:
         memset(states, 0, n * sizeof *states);
     }
     PQclear(res);
-    json_object_put(arr);
+    for (int k = 0; k < 3; k++)
+        free(lit[k]);
+    free(index);
     return ret;
 }

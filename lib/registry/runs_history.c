@@ -127,6 +127,8 @@ int meta_db_history(struct meta_db *db, const char *path, struct meta_history *h
     }
     for (int r = 0; r < n_loads; r++)
         row_ids[r] = meta_pg_int(loads, r, "load_id");
+    struct meta_runs_columns cols;
+    meta_runs_find_columns(runs, &cols);
     for (int i = 0; i < n; i++) {
         struct meta_history_run *run = &h->runs[h->n++];
         int oom = 0;
@@ -135,7 +137,7 @@ int meta_db_history(struct meta_db *db, const char *path, struct meta_history *h
         run->file_sha256 = dup_text(runs, i, "file_sha256", &oom);
         run->fingerprint = dup_text(runs, i, "fingerprint", &oom);
         run->options = dup_text(runs, i, "options", &oom);
-        meta_runs_read_result(runs, i, &run->result);
+        meta_runs_read_result(runs, i, &cols, &run->result);
         if (oom) {
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
             goto cleanup;

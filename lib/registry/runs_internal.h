@@ -10,10 +10,21 @@
 
 #include <libpq-fe.h>
 
-/* The result columns of analysis_runs (k, measure, estimate, ci_lower,
- * ci_upper, tau2, i2, p, conclusion, subgroup_totals) in row `row` of res into *out; NULL
- * numbers become NAN. */
-void meta_runs_read_result(const PGresult *res, int row, struct meta_run_result *out);
+/* Where the result columns of analysis_runs (k, measure, log_scale,
+ * estimate, ci_lower, ci_upper, tau2, i2, p, conclusion, subgroup_totals)
+ * are in a result: -1 for one it lacks. */
+struct meta_runs_columns {
+    int k, measure, log_scale, estimate, ci_lower, ci_upper, tau2, i2, p, conclusion,
+        subgroup_totals;
+};
+
+/* Finds the result columns in res, once for all its rows. */
+void meta_runs_find_columns(const PGresult *res, struct meta_runs_columns *c);
+
+/* The result columns (found by meta_runs_find_columns) in row `row` of res
+ * into *out; NULL numbers become NAN, a missing column reads as empty. */
+void meta_runs_read_result(const PGresult *res, int row, const struct meta_runs_columns *c,
+                           struct meta_run_result *out);
 
 /* Parses a bigint[] in PostgreSQL's text form ("{3,1,2}", "{}") into *ids
  * (caller frees; NULL when empty), sorted. Returns META_OK, META_EDB for

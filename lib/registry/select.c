@@ -232,7 +232,7 @@ char *meta_select_array_literal(const char *const *names, size_t count)
 {
     size_t len = 3;
     for (size_t i = 0; i < count; i++)
-        len += 2 * strlen(names[i]) + 3;
+        len += names[i] ? 2 * strlen(names[i]) + 3 : 5;
     char *out = malloc(len);
     if (!out)
         return NULL;
@@ -241,6 +241,11 @@ char *meta_select_array_literal(const char *const *names, size_t count)
     for (size_t i = 0; i < count; i++) {
         if (i)
             *p++ = ',';
+        if (!names[i]) {
+            memcpy(p, "NULL", 4);
+            p += 4;
+            continue;
+        }
         *p++ = '"';
         for (const char *c = names[i]; *c; c++) {
             if (*c == '"' || *c == '\\')

@@ -73,8 +73,8 @@ int meta_select_unmatched(const struct meta_select_query *q, const struct meta_s
 int meta_select_copy_names(const struct meta_select_query *q, struct meta_selection *sel);
 
 /* A PostgreSQL array literal of the names, each element double-quoted with
- * backslashes and quotes escaped: safe for any text. Caller frees; NULL
- * when out of memory. */
+ * backslashes and quotes escaped: safe for any text; a NULL name is the
+ * element NULL. Caller frees; NULL when out of memory. */
 char *meta_select_array_literal(const char *const *names, size_t count);
 
 /*

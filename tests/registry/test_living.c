@@ -913,6 +913,78 @@ static void test_history(void)
     meta_run_states_release(again, 3);
 }
 
+/* Compares two verdicts of the history field by field. */
+static void same_state(const struct meta_run_state *a, const struct meta_run_state *b)
+{
+    CU_ASSERT_EQUAL(a->stale, b->stale);
+    CU_ASSERT_EQUAL(a->recordable, b->recordable);
+    CU_ASSERT_EQUAL(a->outcome_id, b->outcome_id);
+    CU_ASSERT_EQUAL(a->data_version, b->data_version);
+    CU_ASSERT_EQUAL(a->data_timepoints, b->data_timepoints);
+    CU_ASSERT_EQUAL(a->last_run_id, b->last_run_id);
+    CU_ASSERT_EQUAL(a->last.k, b->last.k);
+    CU_ASSERT(memcmp(&a->last.estimate, &b->last.estimate, sizeof a->last.estimate) == 0);
+    CU_ASSERT_STRING_EQUAL(a->last.conclusion, b->last.conclusion);
+    CU_ASSERT_STRING_EQUAL(a->last_fingerprint, b->last_fingerprint);
+    CU_ASSERT_EQUAL_FATAL(a->n_last_loads, b->n_last_loads);
+    for (size_t i = 0; i < a->n_last_loads; i++)
+        CU_ASSERT_EQUAL(a->last_load_ids[i], b->last_load_ids[i]);
+}
+
+/* Many keys in one check get what each gets alone: paths and names that a
+ * list must quote (quotes, backslashes, commas, braces, spaces, the word
+ * NULL), time points named and not, unknown outcomes, a key that is not
+ * UTF-8 between the others (not sent), some run before and some not. */
+static void test_check_many(void)
+{
+    fresh("meta_test_living_check_many");
+    load(db, "base.csv", base_csv);
+    static const char odd_path[] = {'/', 'm', '/', (char)0xfe, '.', 'i', 'n', 'i', 0};
+    struct meta_run_key keys[] = {
+        {"/m/pain \"quoted\".ini", SHA_A, "pain", "24h"},
+        {"/m/back\\slash,comma.ini", SHA_A, "halluc", NULL},
+        {odd_path, SHA_A, "pain", "24h"},
+        {"NULL", SHA_A, "pain", NULL},
+        {"/m/{braces} and spaces.ini", SHA_B, "no such outcome", "24h"},
+        {"/m/never.ini", SHA_A, "NULL", NULL},
+        {"/m/pain again.ini", SHA_B, "pain", "24h"},
+        {"/m/tp unknown.ini", SHA_A, "pain", "1y"},
+    };
+    enum { N = sizeof keys / sizeof keys[0] };
+    struct meta_run_state st[N], alone[N];
+    struct meta_selection sel;
+    check(keys, N, st);
+    select_pain(db, &sel, NULL);
+    for (size_t i = 0; i < N; i++)
+        if (st[i].recordable && i % 3 != 2)
+            CU_ASSERT_EQUAL(record(db, &keys[i], &st[i], &sel, -0.5 - (double)i), META_OK);
+    meta_selection_release(&sel);
+    /* New data at pain@24h, then a key's file changed. */
+    load(db, "new.csv", new_trial_csv);
+    keys[0].file_sha256 = SHA_B;
+    meta_run_states_release(st, N);
+    check(keys, N, st);
+    for (size_t i = 0; i < N; i++) {
+        check(&keys[i], 1, &alone[i]);
+        same_state(&st[i], &alone[i]);
+    }
+    CU_ASSERT_EQUAL(st[0].stale, META_RUN_FILE_CHANGED);
+    CU_ASSERT_EQUAL(st[1].stale, META_RUN_CURRENT);
+    CU_ASSERT_EQUAL(st[2].recordable, 0);
+    CU_ASSERT_EQUAL(st[2].stale, META_RUN_NEVER_RAN);
+    CU_ASSERT_EQUAL(st[3].stale, META_RUN_DATA_CHANGED);
+    CU_ASSERT_EQUAL(st[3].data_timepoints, 1);
+    CU_ASSERT_EQUAL(st[4].stale, META_RUN_CURRENT);
+    CU_ASSERT_EQUAL(st[4].outcome_id, 0);
+    CU_ASSERT_EQUAL(st[5].stale, META_RUN_NEVER_RAN);
+    CU_ASSERT_EQUAL(st[6].stale, META_RUN_DATA_CHANGED);
+    CU_ASSERT_EQUAL(st[7].stale, META_RUN_CURRENT);
+    CU_ASSERT_EQUAL(st[7].data_version, 0);
+    CU_ASSERT(st[6].data_version == 2 && st[6].data_timepoints == -1);
+    meta_run_states_release(st, N);
+    meta_run_states_release(alone, N);
+}
+
 /* A run of subgroup totals only (no overall total) is recorded as such,
  * with its number of subgroups, and read back so by the check and the
  * history; a run with an overall total has no subgroup_totals. */
@@ -1071,6 +1143,7 @@ int main(void)
         {"many selections: many treatments, a bounded cache, no snapshot", test_select_many_bound},
         {"many selections: rows put in order in meta", test_select_many_order},
         {"history: staleness, records, list", test_history},
+        {"history: many keys checked as each alone", test_check_many},
         {"a run of subgroup totals only says so", test_subgroup_totals_run},
         {"one snapshot: a load committing meanwhile is not seen", test_snapshot},
         {"the reader role reads the history, cannot write it", test_reader},

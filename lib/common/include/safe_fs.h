@@ -97,6 +97,14 @@ int meta_fs_open_file(int dir_fd, const char *dir_path, const char *name, int of
  */
 int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err);
 
+/*
+ * meta_fs_open_input for a file read whole at once with read(2): the same
+ * checks and messages, and *st receives the file's status, but the
+ * descriptor stays non-blocking (which changes nothing for a regular
+ * file's reads), saving the calls that would clear it. Not for a stream.
+ */
+int meta_fs_open_input_stat(const char *path, int *out_fd, struct stat *st, struct meta_error *err);
+
 /* The flags to open an input file with before meta_fs_accept_input: never
  * blocking on a FIFO or a device, never becoming a controlling terminal. */
 #define META_FS_INPUT_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)

@@ -70,7 +70,8 @@ struct meta_run_state {
  * (initialised by this call; release with meta_run_states_release). Only
  * the bookkeeping of changes and the history are read, never a result row.
  * Inside a snapshot (meta_db_snapshot_begin), the data versions are those
- * that the snapshot's selections read. Returns META_OK, META_EDB or
+ * that the snapshot's selections read, and JIT is off for the rest of the
+ * snapshot's transaction. Returns META_OK, META_EDB or
  * META_ENOMEM (err says why; states are then empty).
  */
 int meta_db_runs_check(struct meta_db *db, const struct meta_run_key *keys, size_t n,
