@@ -175,12 +175,6 @@ static int end_copy(struct direct *d, int abort)
     return ret;
 }
 
-static void put_field(struct meta_load_buf *b, const char *s, size_t len, const char *end)
-{
-    meta_load_buf_copy_field(b, s, len);
-    meta_load_buf_puts(b, end);
-}
-
 /* ---- The current trial ----------------------------------------------------------- */
 
 /* Arms of the group in first appearance: the arm of label (-1: none). */
@@ -356,8 +350,11 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
         ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
                               : META_DIRECT_STAGE;
     if (ret == META_OK && !d->replace &&
-        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
+        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN (FORMAT binary)")) ==
+            META_OK) {
+        meta_bin_header(&d->copy);
         d->copying = 1;
+    }
     return ret;
 }
 
@@ -378,9 +375,9 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
     g->active = 1;
     if (d->replace)
         return META_OK;
-    meta_load_buf_int(&d->copy, d->first_trial + d->group_no);
-    meta_load_buf_put(&d->copy, "\t", 1);
-    put_field(&d->copy, row->trial.s, row->trial.len, "\n");
+    meta_bin_u16(&d->copy, 2);
+    meta_bin_int8(&d->copy, d->first_trial + d->group_no);
+    meta_bin_text(&d->copy, row->trial.s, row->trial.len);
     return flush(d, 0);
 }
 
@@ -821,6 +818,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         return ret != META_OK ? ret : end != META_OK ? end : finish_replace(db, d, sha256, skipped);
     }
     if (d->copying) {
+        if (ret == META_OK)
+            meta_bin_trailer(&d->copy);
         int end = end_copy(d, ret != META_OK);
         d->copying = 0;
         if (ret == META_OK)
