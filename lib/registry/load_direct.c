@@ -4,7 +4,8 @@
  * and the result tables under ids reserved from their sequences, instead of
  * being staged and merged in SQL. The file is read once: its trials stream
  * to the server as it is read, its arms and results go to temporary files
- * (one COPY at a time per connection) that follow. Every file it cannot
+ * (one COPY at a time per connection) that follow, all in binary COPY's
+ * format (load_binary.h: the server parses no text). Every file it cannot
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
  * A file whose first trial the registry holds is read the same way, its
@@ -412,6 +413,7 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
 {
     struct meta_load_buf *b = &d->line;
     struct result_head head = {0, (uint32_t)outcome};
+    size_t at = b->len;
     meta_load_buf_put(b, (const char *)&head, sizeof head);
     meta_bin_int8(b, d->first_arm + d->arms_before + a);
     meta_bin_text(b, row->timepoint.s, row->timepoint.s ? row->timepoint.len : 0);
@@ -426,13 +428,13 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
     if (row->n_result_attrs == 0) {
         meta_bin_null(b);
     } else {
-        size_t at = meta_bin_jsonb_begin(b);
+        size_t json = meta_bin_jsonb_begin(b);
         meta_load_buf_json_attrs(b, row->result_attrs, row->n_result_attrs);
-        meta_bin_jsonb_end(b, at);
+        meta_bin_jsonb_end(b, json);
     }
     if (!b->nomem) {
-        head.len = (uint32_t)(b->len - sizeof head);
-        memcpy(b->data, &head, sizeof head);
+        head.len = (uint32_t)(b->len - at - sizeof head);
+        memcpy(b->data + at, &head, sizeof head);
     }
     return write_line(d, d->results_file[row->kind == META_LOAD_BINARY], b);
 }
