@@ -4,7 +4,8 @@
  * and the result tables under ids reserved from their sequences, instead of
  * being staged and merged in SQL. The file is read once: its trials stream
  * to the server as it is read, its arms and results go to temporary files
- * (one COPY at a time per connection) that follow. Every file it cannot
+ * (one COPY at a time per connection) that follow, all in binary COPY's
+ * format (load_binary.h: the server parses no text). Every file it cannot
  * prove new and simple goes back to the staging path, which words every
  * problem; memory holds one trial's arms and keys, whatever the file's size.
  * A file whose first trial the registry holds is read the same way, its
@@ -12,6 +13,7 @@
  * file into an empty registry copies its arms and results into tables
  * whose keys and indexes are built afterwards (load_bulk.c).
  */
+#include "load_binary.h"
 #include "load_direct.h"
 #include "load_row.h"
 #include "load_stage.h"
@@ -40,6 +42,16 @@ struct direct_arm {
     int first_attr, last_attr;
 };
 
+/* The fields of a tuple of arms, and of continuous and binary results. */
+#define ARM_FIELDS 5
+static const uint16_t result_fields[2] = {8, 7};
+
+/* The start of a record of results in their temporary file: the length of
+ * its fields, and its outcome's number in the file. */
+struct result_head {
+    uint32_t len, outcome;
+};
+
 struct direct_outcome {
     char *name;
     size_t len;
@@ -64,8 +76,8 @@ struct direct_group {
 struct direct {
     PGconn *conn;
     const char *path;
-    FILE *arms_file;       /* COPY lines of the arms */
-    FILE *results_file[2]; /* of the continuous and binary results: outcome number first */
+    FILE *arms_file;       /* binary COPY tuples of the arms */
+    FILE *results_file[2]; /* records of the continuous and binary results (put_result) */
     struct meta_load_layout layout;
     int have_layout;
     struct meta_load_errors errs; /* problems here send the file to the staging path */
@@ -164,12 +176,6 @@ static int end_copy(struct direct *d, int abort)
     return ret;
 }
 
-static void put_field(struct meta_load_buf *b, const char *s, size_t len, const char *end)
-{
-    meta_load_buf_copy_field(b, s, len);
-    meta_load_buf_puts(b, end);
-}
-
 /* ---- The current trial ----------------------------------------------------------- */
 
 /* Arms of the group in first appearance: the arm of label (-1: none). */
@@ -237,7 +243,7 @@ static int add_key(struct direct_group *g, int a, const struct meta_load_row *ro
     return 1;
 }
 
-/* Writes one line to a temporary file; a file that cannot be written
+/* Writes the buffer to a temporary file; a file that cannot be written
  * (a full disk) sends the file to the staging path. */
 static int write_line(struct direct *d, FILE *f, struct meta_load_buf *b)
 {
@@ -295,15 +301,14 @@ static int end_group(struct direct *d)
     } else {
         for (int i = 0; i < g->narms; i++) {
             const struct direct_arm *arm = &g->arms[i];
-            meta_load_buf_int(b, d->first_arm + d->arms_before + i);
-            meta_load_buf_put(b, "\t", 1);
-            meta_load_buf_int(b, d->first_trial + d->group_no);
-            meta_load_buf_put(b, "\t", 1);
-            put_field(b, g->arena.data + arm->label, arm->label_len, "\t");
-            put_field(b, g->arena.data + arm->treatment, arm->treatment_len, "\t");
+            meta_bin_u16(b, ARM_FIELDS);
+            meta_bin_int8(b, d->first_arm + d->arms_before + i);
+            meta_bin_int8(b, d->first_trial + d->group_no);
+            meta_bin_text(b, g->arena.data + arm->label, arm->label_len);
+            meta_bin_text(b, g->arena.data + arm->treatment, arm->treatment_len);
             if ((ret = arm_json(d, arm)) != META_OK)
                 return ret;
-            put_field(b, d->json.data, d->json.len, "\n");
+            meta_bin_jsonb(b, d->json.data, d->json.len);
         }
         ret = write_line(d, d->arms_file, b);
     }
@@ -346,8 +351,11 @@ static int open_trials(struct direct *d, const struct meta_load_row *row)
         ret = replace_allowed ? meta_direct_replace_begin(d->conn, &d->replace, d->err)
                               : META_DIRECT_STAGE;
     if (ret == META_OK && !d->replace &&
-        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN")) == META_OK)
+        (ret = start_copy(d, "COPY trials (trial_id, name) FROM STDIN (FORMAT binary)")) ==
+            META_OK) {
+        meta_bin_header(&d->copy);
         d->copying = 1;
+    }
     return ret;
 }
 
@@ -368,9 +376,9 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
     g->active = 1;
     if (d->replace)
         return META_OK;
-    meta_load_buf_int(&d->copy, d->first_trial + d->group_no);
-    meta_load_buf_put(&d->copy, "\t", 1);
-    put_field(&d->copy, row->trial.s, row->trial.len, "\n");
+    meta_bin_u16(&d->copy, 2);
+    meta_bin_int8(&d->copy, d->first_trial + d->group_no);
+    meta_bin_text(&d->copy, row->trial.s, row->trial.len);
     return flush(d, 0);
 }
 
@@ -395,40 +403,39 @@ static struct direct_outcome *outcome_of(struct direct *d, const struct meta_loa
     return o;
 }
 
-/* One result row, to the temporary file of its table: the outcome's
- * number in the file first, then the columns of its COPY but the first and
- * the last (send_file puts the outcome's and the load's ids there). */
+/* One result row, to the temporary file of its table: a record of the
+ * length of its fields (native order), the outcome's number in the file,
+ * then the binary COPY fields of its table but the first and the last
+ * (send_results puts the outcome's and the load's ids there). The numbers
+ * go as meta read them: strtod and PostgreSQL's float8in both round
+ * correctly, so a double is stored as its text would have been. */
 static int put_result(struct direct *d, const struct meta_load_row *row, int a, int outcome)
 {
     struct meta_load_buf *b = &d->line;
-    meta_load_buf_int(b, outcome);
-    meta_load_buf_put(b, "\t", 1);
-    meta_load_buf_int(b, d->first_arm + d->arms_before + a);
-    meta_load_buf_put(b, "\t", 1);
-    put_field(b, row->timepoint.s ? row->timepoint.s : "", row->timepoint.len, "\t");
+    struct result_head head = {0, (uint32_t)outcome};
+    size_t at = b->len;
+    meta_load_buf_put(b, (const char *)&head, sizeof head);
+    meta_bin_int8(b, d->first_arm + d->arms_before + a);
+    meta_bin_text(b, row->timepoint.s, row->timepoint.s ? row->timepoint.len : 0);
     if (row->kind == META_LOAD_CONTINUOUS) {
-        meta_load_put_number(b, row, META_LOAD_COL_N, row->n, 1);
-        meta_load_buf_put(b, "\t", 1);
-        meta_load_put_number(b, row, META_LOAD_COL_MEAN, row->mean, 0);
-        meta_load_buf_put(b, "\t", 1);
-        meta_load_put_number(b, row, META_LOAD_COL_SD, row->sd, 0);
+        meta_bin_int4(b, row->n);
+        meta_bin_float8(b, row->mean);
+        meta_bin_float8(b, row->sd);
     } else {
-        meta_load_put_number(b, row, META_LOAD_COL_EVENTS, row->events, 1);
-        meta_load_buf_put(b, "\t", 1);
-        meta_load_put_number(b, row, META_LOAD_COL_TOTAL, row->total, 1);
+        meta_bin_int4(b, row->events);
+        meta_bin_int4(b, row->total);
     }
-    meta_load_buf_put(b, "\t", 1);
     if (row->n_result_attrs == 0) {
-        META_LOAD_BUF_LITERAL(b, "\\N");
+        meta_bin_null(b);
     } else {
-        struct meta_load_buf *j = &d->json;
-        meta_load_buf_reset(j);
-        meta_load_buf_json_attrs(j, row->result_attrs, row->n_result_attrs);
-        if (j->nomem)
-            return meta_error_set(d->err, META_ENOMEM, "out of memory");
-        meta_load_buf_copy_field(b, j->data, j->len);
+        size_t json = meta_bin_jsonb_begin(b);
+        meta_load_buf_json_attrs(b, row->result_attrs, row->n_result_attrs);
+        meta_bin_jsonb_end(b, json);
     }
-    meta_load_buf_put(b, "\n", 1);
+    if (!b->nomem) {
+        head.len = (uint32_t)(b->len - at - sizeof head);
+        memcpy(b->data + at, &head, sizeof head);
+    }
     return write_line(d, d->results_file[row->kind == META_LOAD_BINARY], b);
 }
 
@@ -518,39 +525,96 @@ static int read_file(struct direct *d, char sha256[META_CSV_SHA256_HEX])
     return META_OK;
 }
 
-/* Streams the temporary file f into the COPY sql. Lines of results get
- * their outcome's id in place of its number and the load's id at the end. */
-static int send_file(struct direct *d, FILE *f, const char *sql, int results)
+/* Bytes read from a temporary file at a time. */
+#define READ_BYTES (256 * 1024)
+
+/* Reads more of f after the n bytes kept at the start of *in (of *cap
+ * bytes, grown to hold need bytes): *n grows by what was read (0 at the
+ * end of the file). */
+static int read_more(struct direct *d, FILE *f, char **in, size_t *cap, size_t *n, size_t need)
+{
+    if (need < *n + READ_BYTES)
+        need = *n + READ_BYTES;
+    if (need > *cap) {
+        char *grown = realloc(*in, need);
+        if (!grown)
+            return meta_error_set(d->err, META_ENOMEM, "out of memory");
+        *in = grown;
+        *cap = need;
+    }
+    *n += fread(*in + *n, 1, *cap - *n, f);
+    return ferror(f) ? META_DIRECT_STAGE : META_OK;
+}
+
+/* The tuples of the results of kind (0: continuous, 1: binary) in
+ * in[0..n): each record of put_result gets
+ * its outcome's id in place of its number and the load's id at its end;
+ * *used: the bytes of the whole records. */
+static int send_results(struct direct *d, int kind, const char *in, size_t n, size_t *used)
+{
+    struct meta_load_buf *b = &d->copy;
+    size_t at = 0;
+    int ret = META_OK;
+    while (ret == META_OK && n - at >= sizeof(struct result_head)) {
+        struct result_head head;
+        memcpy(&head, in + at, sizeof head);
+        if (n - at - sizeof head < head.len)
+            break;
+        if (head.outcome >= (uint32_t)d->noutcomes)
+            return META_DIRECT_STAGE;
+        at += sizeof head;
+        meta_bin_u16(b, result_fields[kind]);
+        meta_bin_int8(b, d->outcomes[head.outcome].id);
+        meta_load_buf_put(b, in + at, head.len);
+        meta_bin_int8(b, d->load_id);
+        at += head.len;
+        ret = flush(d, 0);
+    }
+    *used = at;
+    return ret;
+}
+
+/* Streams the temporary file f into the binary COPY sql: the tuples of
+ * the arms as they are (kind -1), records of results of kind (0:
+ * continuous, 1: binary) by send_results. */
+static int send_file(struct direct *d, FILE *f, const char *sql, int kind)
 {
     int ret = start_copy(d, sql);
     if (ret != META_OK)
         return ret;
     rewind(f);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    struct meta_load_buf *b = &d->copy;
-    while (ret == META_OK && (len = getline(&line, &cap, f)) > 0) {
-        if (!results) {
-            meta_load_buf_put(b, line, (size_t)len);
-        } else {
-            char *tab = memchr(line, '\t', (size_t)len);
-            long outcome = strtol(line, NULL, 10);
-            if (!tab || outcome < 0 || outcome >= d->noutcomes || line[len - 1] != '\n') {
+    meta_bin_header(&d->copy);
+    char *in = NULL;
+    size_t cap = 0, n = 0, need = 0;
+    for (;;) {
+        size_t before = n;
+        if ((ret = read_more(d, f, &in, &cap, &n, need)) != META_OK)
+            break;
+        if (n == before) {
+            if (n > 0) /* a record cut short */
                 ret = META_DIRECT_STAGE;
-                break;
-            }
-            meta_load_buf_int(b, d->outcomes[outcome].id);
-            meta_load_buf_put(b, tab, (size_t)(line + len - 1 - tab));
-            meta_load_buf_put(b, "\t", 1);
-            meta_load_buf_int(b, d->load_id);
-            meta_load_buf_put(b, "\n", 1);
+            break;
         }
-        ret = flush(d, 0);
+        size_t used = n;
+        if (kind < 0)
+            meta_load_buf_put(&d->copy, in, n);
+        else if ((ret = send_results(d, kind, in, n, &used)) != META_OK)
+            break;
+        if ((ret = flush(d, 0)) != META_OK)
+            break;
+        memmove(in, in + used, n - used);
+        n -= used;
+        /* A record longer than what is left of the buffer: room for it. */
+        need = 0;
+        if (kind >= 0 && n >= sizeof(struct result_head)) {
+            struct result_head head;
+            memcpy(&head, in, sizeof head);
+            need = sizeof head + head.len;
+        }
     }
-    if (ret == META_OK && ferror(f))
-        ret = META_DIRECT_STAGE;
-    free(line);
+    free(in);
+    if (ret == META_OK)
+        meta_bin_trailer(&d->copy);
     int end = end_copy(d, ret != META_OK);
     return ret != META_OK ? ret : end;
 }
@@ -756,6 +820,8 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         return ret != META_OK ? ret : end != META_OK ? end : finish_replace(db, d, sha256, skipped);
     }
     if (d->copying) {
+        if (ret == META_OK)
+            meta_bin_trailer(&d->copy);
         int end = end_copy(d, ret != META_OK);
         d->copying = 0;
         if (ret == META_OK)
@@ -773,18 +839,19 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         (ret = reserve_rest(d, "arms", "arm_id", d->first_arm, d->arms)) ||
         (ret = record_load(d, sha256)) ||
         (ret = meta_load_bulk_begin(d->conn, d->rows, &d->bulk, d->err)) ||
-        (ret =
-             send_file(d, d->arms_file,
-                       "COPY arms (arm_id, trial_id, label, treatment, attributes) FROM STDIN", 0)))
+        (ret = send_file(d, d->arms_file,
+                         "COPY arms (arm_id, trial_id, label, treatment, attributes) FROM STDIN"
+                         " (FORMAT binary)",
+                         -1)))
         return ret;
     static const char *const results_sql[2] = {
         "COPY continuous_results (outcome_id, arm_id, timepoint, n, mean, sd, attributes, load_id)"
-        " FROM STDIN",
+        " FROM STDIN (FORMAT binary)",
         "COPY binary_results (outcome_id, arm_id, timepoint, events, total, attributes, load_id)"
-        " FROM STDIN"};
+        " FROM STDIN (FORMAT binary)"};
     const long long results[2] = {d->continuous, d->binary};
     for (int k = 0; k < 2; k++)
-        if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], 1)))
+        if (results[k] > 0 && (ret = send_file(d, d->results_file[k], results_sql[k], k)))
             return ret;
     if (d->bulk && (ret = meta_load_bulk_end(d->conn, d->err)))
         return ret;

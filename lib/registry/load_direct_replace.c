@@ -6,15 +6,14 @@
  * arm number, updated where their values change and inserted where new,
  * as the staging path's merge leaves them. Memory holds one trial's rows.
  */
+#include "load_binary.h"
 #include "load_copy.h"
 #include "load_direct.h"
 #include "load_stage.h"
 
 #include "pg_util.h"
 
-#include <arpa/inet.h>
 #include <assert.h>
-#include <endian.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,61 +139,6 @@ struct meta_direct_replace {
     long long new_arms, new_attrs, groups;
 };
 
-/* ---- Binary COPY fields ------------------------------------------------------------ */
-
-static void put_u16(struct meta_load_buf *b, uint16_t v)
-{
-    v = htons(v);
-    meta_load_buf_put(b, (const char *)&v, sizeof v);
-}
-
-static void put_u32(struct meta_load_buf *b, uint32_t v)
-{
-    v = htonl(v);
-    meta_load_buf_put(b, (const char *)&v, sizeof v);
-}
-
-static void put_null(struct meta_load_buf *b)
-{
-    put_u32(b, UINT32_MAX);
-}
-
-static void put_int4(struct meta_load_buf *b, int v)
-{
-    put_u32(b, 4);
-    put_u32(b, (uint32_t)v);
-}
-
-static void put_int8(struct meta_load_buf *b, long long v)
-{
-    uint64_t u = htobe64((uint64_t)v);
-    put_u32(b, 8);
-    meta_load_buf_put(b, (const char *)&u, sizeof u);
-}
-
-static void put_float8(struct meta_load_buf *b, double v)
-{
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    u = htobe64(u);
-    put_u32(b, 8);
-    meta_load_buf_put(b, (const char *)&u, sizeof u);
-}
-
-static void put_text(struct meta_load_buf *b, const char *s, size_t len)
-{
-    put_u32(b, (uint32_t)len);
-    meta_load_buf_put(b, s ? s : "", len);
-}
-
-/* A jsonb value: its format's version (1), then the text. */
-static void put_jsonb(struct meta_load_buf *b, const char *s, size_t len)
-{
-    put_u32(b, (uint32_t)len + 1);
-    meta_load_buf_put(b, "\1", 1);
-    meta_load_buf_put(b, s, len);
-}
-
 /* ---- The COPY ----------------------------------------------------------------------- */
 
 int meta_direct_flush(PGconn *conn, struct meta_load_buf *b, int force, struct meta_error *err)
@@ -284,10 +228,7 @@ int meta_direct_replace_begin(PGconn *conn, struct meta_direct_replace **out,
         meta_direct_replace_free(r);
         return ret;
     }
-    /* The binary format's signature, flags and header extension. */
-    meta_load_buf_put(&r->copy, "PGCOPY\n\377\r\n\0", 11);
-    put_u32(&r->copy, 0);
-    put_u32(&r->copy, 0);
+    meta_bin_header(&r->copy);
     *out = r;
     return META_OK;
 }
@@ -300,36 +241,30 @@ int meta_direct_replace_row(struct meta_direct_replace *r, int arm, long long ar
     r->row_at[r->nrows] = b->len;
     r->row_arm[r->nrows] = arm;
     r->nrows++;
-    put_u16(b, NFIELDS);
-    put_int4(b, outcome);
-    put_text(b, row->timepoint.s, row->timepoint.s ? row->timepoint.len : 0);
+    meta_bin_u16(b, NFIELDS);
+    meta_bin_int4(b, outcome);
+    meta_bin_text(b, row->timepoint.s, row->timepoint.s ? row->timepoint.len : 0);
     if (row->kind == META_LOAD_CONTINUOUS) {
-        put_int4(b, row->n);
-        put_float8(b, row->mean);
-        put_float8(b, row->sd);
-        put_null(b);
-        put_null(b);
+        meta_bin_int4(b, row->n);
+        meta_bin_float8(b, row->mean);
+        meta_bin_float8(b, row->sd);
+        meta_bin_null(b);
+        meta_bin_null(b);
     } else {
-        put_null(b);
-        put_null(b);
-        put_null(b);
-        put_int4(b, row->events);
-        put_int4(b, row->total);
+        meta_bin_null(b);
+        meta_bin_null(b);
+        meta_bin_null(b);
+        meta_bin_int4(b, row->events);
+        meta_bin_int4(b, row->total);
     }
     if (row->n_result_attrs == 0) {
-        put_null(b);
+        meta_bin_null(b);
     } else {
-        /* The length first, filled in once the object is written. */
-        size_t at = b->len;
-        put_u32(b, 0);
-        meta_load_buf_put(b, "\1", 1);
+        size_t at = meta_bin_jsonb_begin(b);
         meta_load_buf_json_attrs(b, row->result_attrs, row->n_result_attrs);
-        if (!b->nomem) {
-            uint32_t len = htonl((uint32_t)(b->len - at - 4));
-            memcpy(b->data + at, &len, sizeof len);
-        }
+        meta_bin_jsonb_end(b, at);
     }
-    put_int8(b, arm_no);
+    meta_bin_int8(b, arm_no);
     return b->nomem ? meta_error_set(err, META_ENOMEM, "out of memory") : META_OK;
 }
 
@@ -344,14 +279,14 @@ int meta_direct_replace_arm(struct meta_direct_replace *r, int arm, long long tr
         meta_load_buf_reset(b);
     r->arm_at[arm] = b->len;
     r->arm_sent[arm] = 0;
-    put_int8(b, trial_no);
-    put_text(b, trial, trial_len);
-    put_text(b, label, label_len);
-    put_text(b, treatment, treatment_len);
+    meta_bin_int8(b, trial_no);
+    meta_bin_text(b, trial, trial_len);
+    meta_bin_text(b, label, label_len);
+    meta_bin_text(b, treatment, treatment_len);
     if (attrs && attrs_len > 0)
-        put_jsonb(b, attrs, attrs_len);
+        meta_bin_jsonb(b, attrs, attrs_len);
     else
-        put_null(b);
+        meta_bin_null(b);
     r->arm_len[arm] = b->len - r->arm_at[arm];
     return b->nomem ? meta_error_set(err, META_ENOMEM, "out of memory") : META_OK;
 }
@@ -368,7 +303,7 @@ int meta_direct_replace_end_trial(struct meta_direct_replace *r, struct meta_err
         meta_load_buf_put(b, p->data + r->row_at[i], r->row_at[i + 1] - r->row_at[i]);
         if (r->arm_sent[a]) {
             for (int f = 0; f < ARM_FIELDS; f++)
-                put_null(b);
+                meta_bin_null(b);
         } else {
             meta_load_buf_put(b, r->arms.data + r->arm_at[a], r->arm_len[a]);
             r->arm_sent[a] = 1;
@@ -386,7 +321,7 @@ int meta_direct_replace_end_copy(struct meta_direct_replace *r, int abort, struc
         return META_OK;
     r->copying = 0;
     if (!abort)
-        put_u16(&r->copy, UINT16_MAX); /* the trailer: -1 */
+        meta_bin_trailer(&r->copy);
     return meta_direct_copy_end(r->conn, &r->copy, abort, "cannot copy the rows", NULL, err);
 }
 

@@ -533,6 +533,86 @@ static void test_bulk_agrees(void)
     free(fresh);
 }
 
+/* Doubles that test reading: rounding of long and halfway decimals, the
+ * smallest normal and subnormal values, the largest, 17 significant
+ * digits, negative zero. The direct path sends the bits strtod gave, the
+ * staging path the text: both store the same bits, those of strtod. */
+static const char *const means[] = {
+    "0.1",
+    "1e-300",
+    "-0",
+    "0.30000000000000004",
+    "2.2250738585072011e-308",
+    "4.9e-324",
+    "1.7976931348623157e308",
+    "9007199254740993",
+    "1.00000000000000011102230246251565404236316680908203125",
+    "1.00000000000000011102230246251565404236316680908203126",
+    "0.1000000000000000055511151231257827021181583404541015625",
+    "123456789012345678901234567890e-10",
+    "-3.14159265358979323846264338327950288",
+    "+7.0e+0",
+};
+
+/* The bits of the means (by n, 1 up) and sds stored, as hexadecimal. */
+static const char bits_sql[] =
+    "SELECT string_agg(encode(float8send(mean), 'hex') || '/' || encode(float8send(sd), 'hex'),"
+    " ',' ORDER BY n) FROM continuous_results";
+
+static char *expected_bits(void)
+{
+    static char out[4096];
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+        double v[2] = {strtod(means[i], NULL), strtod(means[i] + (means[i][0] == '-'), NULL)};
+        if (v[1] == 0)
+            v[1] = 1;
+        for (int k = 0; k < 2; k++) {
+            unsigned long long u;
+            memcpy(&u, &v[k], sizeof u);
+            len += (size_t)snprintf(out + len, sizeof out - len, "%s%016llx",
+                                    k   ? "/"
+                                    : i ? ","
+                                        : "",
+                                    u);
+        }
+    }
+    return out;
+}
+
+static const char *numbers_file(const char *name, const char *trial)
+{
+    static char text[8192];
+    size_t len = (size_t)snprintf(text, sizeof text, "%s", HEADER);
+    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+        const char *sd = means[i] + (means[i][0] == '-');
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s,a,ket,m%zu,,%zu,%s,%s,,,,\n",
+                                trial, i, i + 1, means[i], strcmp(sd, "0") == 0 ? "1" : sd);
+    }
+    return meta_test_load_file(name, text);
+}
+
+/* The same doubles on both paths, those strtod reads, by the direct path
+ * and by its bulk variant. */
+static void test_doubles_bit_identical(void)
+{
+    const char *files[] = {numbers_file("numbers.csv", "D1"), NULL};
+    free(both("meta_test_direct_numbers", files, 0x1));
+    char *bits = meta_test_load_query(conninfo, bits_sql);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bits);
+    CU_ASSERT_STRING_EQUAL(bits, expected_bits());
+    free(bits);
+    meta_load_bulk_from(1);
+    long before = meta_load_bulk_count();
+    free(both("meta_test_direct_numbers_bulk", files, 0x1));
+    CU_ASSERT_EQUAL(meta_load_bulk_count() - before, 1);
+    meta_load_bulk_from(META_LOAD_BULK_ROWS);
+    bits = meta_test_load_query(conninfo, bits_sql);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bits);
+    CU_ASSERT_STRING_EQUAL(bits, expected_bits());
+    free(bits);
+}
+
 /* Loads one file through meta_db_load; returns its status. */
 static int load_one(const char *file)
 {
@@ -587,6 +667,7 @@ int main(void)
         {"new outcomes: the same ids on both paths", test_outcome_ids_agree},
         {"refused trials: read again only when stored", test_refused_trials},
         {"a file into an empty registry, indexes built after: the same", test_bulk_agrees},
+        {"doubles: the same bits on both paths, those strtod reads", test_doubles_bit_identical},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_direct", NULL, suite_cleanup, cases);
