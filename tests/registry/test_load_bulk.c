@@ -1,9 +1,8 @@
 /*
  * When `meta load` takes the bulk variant (sql/010_bulk_load.sql), that it
  * leaves the keys and indexes as they were, and that nothing can leave the
- * registry without them (or without the triggers that keep data_changes)
- * or run as its owner: readers, roles, refused files, temporary tables,
- * tables named like keys, failures of begin.
+ * registry without them or run as its owner: readers, roles, refused
+ * files, temporary tables, tables named like keys, failures of begin.
  */
 #include "cunit_main.h"
 #include "load_stage.h"
@@ -455,80 +454,6 @@ static void test_fallbacks(void)
     meta_load_bulk_from(META_LOAD_BULK_ROWS);
 }
 
-/* The INSERT triggers of the result tables and their states. */
-static const char triggers_sql[] =
-    "SELECT string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger"
-    " WHERE tgname IN ('continuous_results_noted_insert', 'binary_results_noted_insert')";
-#define TRIGGERS_ON "binary_results_noted_insert A, continuous_results_noted_insert A"
-
-/* Begin turns the results' INSERT triggers off and end on again, as they
- * were; a transaction that leaves one off cannot commit. */
-static void test_triggers_off_and_on(void)
-{
-    fresh("meta_test_bulk_triggers");
-    meta_test_load_expect_query(conninfo, triggers_sql, TRIGGERS_ON);
-    struct meta_db *ldb = NULL;
-    open_as_loader(&ldb);
-    PGconn *conn = meta_db_pg(ldb);
-    char out[256];
-    begin_by_hand(conn);
-    CU_ASSERT_EQUAL(exec(conn, triggers_sql, out, sizeof out), PGRES_TUPLES_OK);
-    CU_ASSERT_STRING_EQUAL(out, "binary_results_noted_insert D, continuous_results_noted_insert D");
-    CU_ASSERT_EQUAL(exec(conn, "SELECT meta_bulk_load_end()", NULL, 0), PGRES_TUPLES_OK);
-    CU_ASSERT_EQUAL(exec(conn, triggers_sql, out, sizeof out), PGRES_TUPLES_OK);
-    CU_ASSERT_STRING_EQUAL(out, TRIGGERS_ON);
-    CU_ASSERT_EQUAL(exec(conn, "COMMIT", NULL, 0), PGRES_COMMAND_OK);
-    meta_db_close(ldb);
-    expect_indexes();
-
-    /* The owner turns one off again after end, in the same transaction. */
-    PGconn *owner = PQconnectdb(conninfo);
-    begin_by_hand(owner);
-    CU_ASSERT_EQUAL(exec(owner, "SELECT meta_bulk_load_end()", NULL, 0), PGRES_TUPLES_OK);
-    CU_ASSERT_EQUAL(exec(owner,
-                         "ALTER TABLE binary_results DISABLE TRIGGER binary_results_noted_insert",
-                         NULL, 0),
-                    PGRES_COMMAND_OK);
-    CU_ASSERT_EQUAL(exec(owner, "COMMIT", NULL, 0), PGRES_FATAL_ERROR);
-    CU_ASSERT_PTR_NOT_NULL(strstr(PQerrorMessage(owner), "not turned on again"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(PQerrorMessage(owner), "binary_results_noted_insert is off"));
-    PQfinish(owner);
-    meta_test_load_expect_query(conninfo, triggers_sql, TRIGGERS_ON);
-    expect_indexes();
-}
-
-/* data_changes after a bulk load: each key of the file once more, as the
- * triggers count it, keys counted before (results since removed) too. */
-static void test_changes_counted(void)
-{
-    fresh("meta_test_bulk_changes");
-#define CHANGES_HEADER "trial,arm,treatment,outcome,timepoint,n,mean,sd,events,total\n"
-#define CHANGES_ROWS                                                                               \
-    "C1,b,pla,pain,24h,31,3,1,,\nC1,a,ket,pain,48h,30,2,1,,\nC1,a,ket,ae,,,,,3,30\n"               \
-    "C2,a,ket,ae,,,,,1,9\n"
-    const char *file = meta_test_load_file("changes.csv", CHANGES_HEADER
-                                           "C1,a,ket,pain,24h,30,2,1,,\n" CHANGES_ROWS);
-    const char *again = meta_test_load_file("changes_again.csv", CHANGES_HEADER
-                                            "C1,a,ket,pain,24h,30,2.5,1,,\n" CHANGES_ROWS);
-    static const char changes_sql[] =
-        "SELECT string_agg(o.name || '/' || d.timepoint || ' ' || d.changes, ', '"
-        " ORDER BY o.name, d.timepoint) FROM data_changes d JOIN outcomes o USING (outcome_id)";
-    int direct = 0, bulk = 0;
-    meta_load_bulk_from(1);
-    CU_ASSERT_EQUAL(load(db, file, &direct, &bulk), META_OK);
-    CU_ASSERT(direct && bulk);
-    meta_test_load_expect_query(conninfo, changes_sql, "ae/ 1, pain/24h 1, pain/48h 1");
-    /* Removed (+1 each), then loaded again into the emptied registry. */
-    admin("DELETE FROM trials");
-    meta_test_load_expect_query(conninfo, changes_sql, "ae/ 2, pain/24h 2, pain/48h 2");
-    CU_ASSERT_EQUAL(load(db, again, &direct, &bulk), META_OK);
-    CU_ASSERT(direct && bulk);
-    meta_load_bulk_from(META_LOAD_BULK_ROWS);
-    meta_test_load_expect_query(conninfo, changes_sql, "ae/ 3, pain/24h 3, pain/48h 3");
-    meta_test_load_expect_query(conninfo, triggers_sql, TRIGGERS_ON);
-    expect_indexes();
-}
-
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -541,8 +466,6 @@ int main(void)
         {"tables named like the keys do not stand in for them", test_tables_named_like_keys},
         {"the definitions as they were, foreign keys too", test_definitions_kept},
         {"whatever keeps it from beginning: the ordinary way", test_fallbacks},
-        {"the results' triggers off and on again, never left off", test_triggers_off_and_on},
-        {"data_changes counted as the triggers count", test_changes_counted},
         {NULL, NULL},
     };
     return meta_test_run_suite("load_bulk", NULL, suite_cleanup, cases);
