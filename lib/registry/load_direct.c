@@ -42,9 +42,14 @@ struct direct_arm {
     int first_attr, last_attr;
 };
 
-/* The fields of a tuple of arms, and of continuous and binary results. */
-#define ARM_FIELDS 5
+/* The fields of a tuple of trials, of arms, and of continuous and binary
+ * results: the column lists of their COPY statements below. */
+#define TRIAL_FIELDS 2
+#define ARM_FIELDS   5
 static const uint16_t result_fields[2] = {8, 7};
+
+/* send_file's kind for the arms' file (results: 0 continuous, 1 binary). */
+#define ARMS_FILE (-1)
 
 /* The start of a record of results in their temporary file: the length of
  * its fields, and its outcome's number in the file. */
@@ -94,7 +99,7 @@ struct direct {
     int force_replace;                   /* read the file as a replacement whatever its trials */
     int trials_refused;                  /* the registry refused a trial of the COPY */
     char *refused_trial;                 /* its name, from the refusal's detail (or NULL) */
-    struct meta_load_buf copy, json, line;
+    struct meta_load_buf copy, json, record; /* record: one for a temporary file */
     struct meta_error *err;
 };
 
@@ -245,7 +250,7 @@ static int add_key(struct direct_group *g, int a, const struct meta_load_row *ro
 
 /* Writes the buffer to a temporary file; a file that cannot be written
  * (a full disk) sends the file to the staging path. */
-static int write_line(struct direct *d, FILE *f, struct meta_load_buf *b)
+static int write_record(struct direct *d, FILE *f, struct meta_load_buf *b)
 {
     if (b->nomem)
         return meta_error_set(d->err, META_ENOMEM, "out of memory");
@@ -294,7 +299,7 @@ static int end_group(struct direct *d)
     struct direct_group *g = d->g;
     if (!g->active)
         return META_OK;
-    struct meta_load_buf *b = &d->line;
+    struct meta_load_buf *b = &d->record;
     int ret;
     if (d->replace) {
         ret = end_group_replace(d);
@@ -310,7 +315,7 @@ static int end_group(struct direct *d)
                 return ret;
             meta_bin_jsonb(b, d->json.data, d->json.len);
         }
-        ret = write_line(d, d->arms_file, b);
+        ret = write_record(d, d->arms_file, b);
     }
     if (ret != META_OK)
         return ret;
@@ -376,7 +381,7 @@ static int start_group(struct direct *d, const struct meta_load_row *row)
     g->active = 1;
     if (d->replace)
         return META_OK;
-    meta_bin_u16(&d->copy, 2);
+    meta_bin_u16(&d->copy, TRIAL_FIELDS);
     meta_bin_int8(&d->copy, d->first_trial + d->group_no);
     meta_bin_text(&d->copy, row->trial.s, row->trial.len);
     return flush(d, 0);
@@ -411,7 +416,7 @@ static struct direct_outcome *outcome_of(struct direct *d, const struct meta_loa
  * correctly, so a double is stored as its text would have been. */
 static int put_result(struct direct *d, const struct meta_load_row *row, int a, int outcome)
 {
-    struct meta_load_buf *b = &d->line;
+    struct meta_load_buf *b = &d->record;
     struct result_head head = {0, (uint32_t)outcome};
     size_t at = b->len;
     meta_load_buf_put(b, (const char *)&head, sizeof head);
@@ -436,7 +441,7 @@ static int put_result(struct direct *d, const struct meta_load_row *row, int a, 
         head.len = (uint32_t)(b->len - at - sizeof head);
         memcpy(b->data + at, &head, sizeof head);
     }
-    return write_line(d, d->results_file[row->kind == META_LOAD_BINARY], b);
+    return write_record(d, d->results_file[row->kind == META_LOAD_BINARY], b);
 }
 
 /* One valid row: checks what spans rows within its trial and the file,
@@ -575,7 +580,7 @@ static int send_results(struct direct *d, int kind, const char *in, size_t n, si
 }
 
 /* Streams the temporary file f into the binary COPY sql: the tuples of
- * the arms as they are (kind -1), records of results of kind (0:
+ * the arms as they are (kind ARMS_FILE), records of results of kind (0:
  * continuous, 1: binary) by send_results. */
 static int send_file(struct direct *d, FILE *f, const char *sql, int kind)
 {
@@ -596,7 +601,7 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int kind)
             break;
         }
         size_t used = n;
-        if (kind < 0)
+        if (kind == ARMS_FILE)
             meta_load_buf_put(&d->copy, in, n);
         else if ((ret = send_results(d, kind, in, n, &used)) != META_OK)
             break;
@@ -606,7 +611,7 @@ static int send_file(struct direct *d, FILE *f, const char *sql, int kind)
         n -= used;
         /* A record longer than what is left of the buffer: room for it. */
         need = 0;
-        if (kind >= 0 && n >= sizeof(struct result_head)) {
+        if (kind != ARMS_FILE && n >= sizeof(struct result_head)) {
             struct result_head head;
             memcpy(&head, in, sizeof head);
             need = sizeof head + head.len;
@@ -842,7 +847,7 @@ static int load_all(struct meta_db *db, struct direct *d, char sha256[META_CSV_S
         (ret = send_file(d, d->arms_file,
                          "COPY arms (arm_id, trial_id, label, treatment, attributes) FROM STDIN"
                          " (FORMAT binary)",
-                         -1)))
+                         ARMS_FILE)))
         return ret;
     static const char *const results_sql[2] = {
         "COPY continuous_results (outcome_id, arm_id, timepoint, n, mean, sd, attributes, load_id)"
@@ -960,7 +965,7 @@ static int attempt(struct meta_db *db, const char *path, int replace,
     meta_load_errors_release(&d.errs);
     meta_load_buf_release(&d.copy);
     meta_load_buf_release(&d.json);
-    meta_load_buf_release(&d.line);
+    meta_load_buf_release(&d.record);
     for (int i = 0; i < 3; i++) {
         FILE *f = i == 0 ? d.arms_file : d.results_file[i - 1];
         if (f)
