@@ -90,6 +90,8 @@ int meta_analysis_file_read(struct meta_analysis_file *af, const char *path,
  * read once, whole, then hashed and parsed from memory; a larger one is
  * parsed, then hashed as a second read. The failures of
  * meta_analysis_file_read, and META_EIO when the file cannot be read whole.
+ * Several threads may read different files at once (`meta run` does): the
+ * reader and its parser keep no state outside af and err.
  */
 int meta_analysis_file_read_hashed(struct meta_analysis_file *af, const char *path, char sha256[65],
                                    struct meta_error *err);

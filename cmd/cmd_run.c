@@ -1055,11 +1055,7 @@ int cmd_run(int argc, char **argv)
         ctx.width = 48;
     for (size_t i = 0; i < list.n; i++)
         items[i].e = &list.items[i];
-    /* The hashing library sets itself up on its first use: here, before
-     * two threads hash at once. */
-    char first_hash[META_CSV_SHA256_HEX];
-    meta_load_sha256_bytes("", 0, first_hash);
-    cli_each_parallel(list.n, read_item, items);
+    cli_each_parallel(list.n, ctx.threads, read_item, items);
     for (size_t i = 0; i < list.n; i++)
         claim_item(&ctx, &items[i]);
     check(&ctx, items, list.n);

@@ -1,8 +1,8 @@
 /*
  * cli_each_parallel (each_parallel.h): the indices are handed out in
  * chunks from one shared counter, so that a thread slowed by the machine
- * takes fewer of them; with too few items for two threads, or when a
- * thread cannot be started, the calling thread does them all.
+ * takes fewer of them; with one thread asked for, too few items for two,
+ * or when a thread cannot be started, the calling thread does them all.
  */
 #include "each_parallel.h"
 
@@ -31,12 +31,12 @@ static void *work(void *arg)
     }
 }
 
-void cli_each_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+void cli_each_parallel(size_t n, int threads, void (*fn)(void *ctx, size_t i), void *ctx)
 {
     struct each e = {.n = n, .fn = fn, .ctx = ctx};
     atomic_init(&e.next, 0);
     pthread_t thread;
-    int started = n > 2 * CHUNK && pthread_create(&thread, NULL, work, &e) == 0;
+    int started = threads > 1 && n > 2 * CHUNK && pthread_create(&thread, NULL, work, &e) == 0;
     work(&e);
     if (started)
         pthread_join(thread, NULL);

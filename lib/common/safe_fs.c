@@ -342,21 +342,6 @@ int meta_fs_accept_input(int fd, const char *name, struct meta_error *err)
     return META_OK;
 }
 
-int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err)
-{
-    *out_fd = -1;
-    int fd = open(path, META_FS_INPUT_FLAGS);
-    if (fd < 0)
-        return meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
-    int ret = meta_fs_accept_input(fd, path, err);
-    if (ret != META_OK) {
-        close(fd);
-        return ret;
-    }
-    *out_fd = fd;
-    return META_OK;
-}
-
 int meta_fs_open_input_stat(const char *path, int *out_fd, struct stat *st, struct meta_error *err)
 {
     *out_fd = -1;
@@ -370,6 +355,18 @@ int meta_fs_open_input_stat(const char *path, int *out_fd, struct stat *st, stru
     }
     *out_fd = fd;
     return META_OK;
+}
+
+int meta_fs_open_input(const char *path, int *out_fd, struct meta_error *err)
+{
+    struct stat st;
+    int ret = meta_fs_open_input_stat(path, out_fd, &st, err);
+    if (ret == META_OK && fcntl(*out_fd, F_SETFL, fcntl(*out_fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        ret = meta_error_set(err, META_EIO, "%s: cannot read: %s", path, strerror(errno));
+        close(*out_fd);
+        *out_fd = -1;
+    }
+    return ret;
 }
 
 int meta_fs_stat(int dir_fd, const char *dir_path, const char *name,

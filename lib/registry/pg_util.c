@@ -84,15 +84,24 @@ void meta_pg_one_line(char *msg)
     *o = '\0';
 }
 
+const char *meta_pg_text_at(const PGresult *res, int row, int col)
+{
+    return col >= 0 ? PQgetvalue(res, row, col) : "";
+}
+
+long long meta_pg_int_at(const PGresult *res, int row, int col)
+{
+    return strtoll(meta_pg_text_at(res, row, col), NULL, 10);
+}
+
 const char *meta_pg_text(const PGresult *res, int row, const char *name)
 {
-    int col = PQfnumber(res, name);
-    return col >= 0 ? PQgetvalue(res, row, col) : "";
+    return meta_pg_text_at(res, row, PQfnumber(res, name));
 }
 
 long long meta_pg_int(const PGresult *res, int row, const char *name)
 {
-    return strtoll(meta_pg_text(res, row, name), NULL, 10);
+    return meta_pg_int_at(res, row, PQfnumber(res, name));
 }
 
 double meta_pg_double(const PGresult *res, int row, int col)

@@ -40,6 +40,12 @@ const char *meta_pg_text(const PGresult *res, int row, const char *name);
 /* The same cell as an integer (strtoll; 0 when absent). */
 long long meta_pg_int(const PGresult *res, int row, const char *name);
 
+/* As meta_pg_text and meta_pg_int for column number col (as PQfnumber
+ * gives it, negative for no such column), for readers of many rows that
+ * find their columns once. */
+const char *meta_pg_text_at(const PGresult *res, int row, int col);
+long long meta_pg_int_at(const PGresult *res, int row, int col);
+
 /* The double in row `row`, column `col` of res (a column number, as
  * PQfnumber gives it); NaN when the cell is NULL or col is negative (no
  * such column). Read as strtod reads it (meta_strtod). */

@@ -1,8 +1,8 @@
 /*
  * Which analyses must run again (see meta_db_runs_check): one statement for
  * all of them reads, per analysis, the bookkeeping of changes of its
- * outcome and time point (a primary-key probe of data_changes) and its last
- * recorded run (a probe of analysis_runs by path), never a result row; the
+ * outcome and time point (data_changes, joined once) and its last recorded
+ * run (a probe of analysis_runs by path), never a result row; the
  * comparison is made here.
  */
 #include "csv_reader.h"
@@ -87,26 +87,21 @@ void meta_runs_find_columns(const PGresult *res, struct meta_runs_columns *c)
     c->subgroup_totals = PQfnumber(res, "subgroup_totals");
 }
 
-/* Column col of row `row` as text, "" for a column res lacks. */
-static const char *text_at(const PGresult *res, int row, int col)
-{
-    return col >= 0 ? PQgetvalue(res, row, col) : "";
-}
-
 void meta_runs_read_result(const PGresult *res, int row, const struct meta_runs_columns *c,
                            struct meta_run_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->k = strtoll(text_at(res, row, c->k), NULL, 10);
-    snprintf(out->measure, sizeof out->measure, "%s", text_at(res, row, c->measure));
-    out->log_scale = text_at(res, row, c->log_scale)[0] == 't';
+    out->k = strtoll(meta_pg_text_at(res, row, c->k), NULL, 10);
+    snprintf(out->measure, sizeof out->measure, "%s", meta_pg_text_at(res, row, c->measure));
+    out->log_scale = meta_pg_text_at(res, row, c->log_scale)[0] == 't';
     out->estimate = meta_pg_double(res, row, c->estimate);
     out->ci_lower = meta_pg_double(res, row, c->ci_lower);
     out->ci_upper = meta_pg_double(res, row, c->ci_upper);
     out->tau2 = meta_pg_double(res, row, c->tau2);
     out->I2 = meta_pg_double(res, row, c->i2);
     out->p = meta_pg_double(res, row, c->p);
-    snprintf(out->conclusion, sizeof out->conclusion, "%s", text_at(res, row, c->conclusion));
+    snprintf(out->conclusion, sizeof out->conclusion, "%s",
+             meta_pg_text_at(res, row, c->conclusion));
     int col = c->subgroup_totals;
     out->totals_only = col >= 0 && !PQgetisnull(res, row, col);
     out->n_subgroups = out->totals_only ? strtoll(PQgetvalue(res, row, col), NULL, 10) : 0;
@@ -216,37 +211,33 @@ static void find_check_columns(const PGresult *res, struct check_columns *c)
     meta_runs_find_columns(res, &c->result);
 }
 
-static long long int_at(const PGresult *res, int row, int col)
-{
-    return strtoll(text_at(res, row, col), NULL, 10);
-}
-
 /* Compares row r of res (for key) with its last run into *st. */
 static int read_state(const PGresult *res, int r, const struct check_columns *c,
                       const struct meta_run_key *key, struct meta_run_state *st)
 {
-    st->outcome_id = int_at(res, r, c->outcome_id);
-    st->data_version = int_at(res, r, c->data_version);
+    st->outcome_id = meta_pg_int_at(res, r, c->outcome_id);
+    st->data_version = meta_pg_int_at(res, r, c->data_version);
     int c_tps = c->data_timepoints;
     st->data_timepoints = PQgetisnull(res, r, c_tps) ? -1 : atoi(PQgetvalue(res, r, c_tps));
     if (PQgetisnull(res, r, c->run_id)) {
         st->stale = META_RUN_NEVER_RAN;
         return META_OK;
     }
-    st->last_run_id = int_at(res, r, c->run_id);
+    st->last_run_id = meta_pg_int_at(res, r, c->run_id);
     meta_runs_read_result(res, r, &c->result, &st->last);
     snprintf(st->last_fingerprint, sizeof st->last_fingerprint, "%s",
-             text_at(res, r, c->fingerprint));
-    int ret =
-        meta_runs_parse_ids(text_at(res, r, c->load_ids), &st->last_load_ids, &st->n_last_loads);
+             meta_pg_text_at(res, r, c->fingerprint));
+    int ret = meta_runs_parse_ids(meta_pg_text_at(res, r, c->load_ids), &st->last_load_ids,
+                                  &st->n_last_loads);
     if (ret != META_OK)
         return ret;
     int c_last_tps = c->last_timepoints;
     int last_tps = PQgetisnull(res, r, c_last_tps) ? -1 : atoi(PQgetvalue(res, r, c_last_tps));
-    if (strcmp(text_at(res, r, c->file_sha256), key->file_sha256) != 0)
+    if (strcmp(meta_pg_text_at(res, r, c->file_sha256), key->file_sha256) != 0)
         st->stale = META_RUN_FILE_CHANGED;
-    else if (int_at(res, r, c->last_outcome_id) != st->outcome_id ||
-             int_at(res, r, c->last_version) != st->data_version || last_tps != st->data_timepoints)
+    else if (meta_pg_int_at(res, r, c->last_outcome_id) != st->outcome_id ||
+             meta_pg_int_at(res, r, c->last_version) != st->data_version ||
+             last_tps != st->data_timepoints)
         st->stale = META_RUN_DATA_CHANGED;
     else
         st->stale = META_RUN_CURRENT;
@@ -298,7 +289,7 @@ int meta_db_runs_check(struct meta_db *db, const struct meta_run_key *keys, size
     struct check_columns cols;
     find_check_columns(res, &cols);
     for (int r = 0; r < PQntuples(res) && ret == META_OK; r++) {
-        long long at = int_at(res, r, cols.qi);
+        long long at = meta_pg_int_at(res, r, cols.qi);
         size_t qi = at >= 1 && (size_t)at <= sent ? index[at - 1] : n;
         if (qi == n)
             ret = meta_error_set(err, META_EDB, "the history query returned analysis %lld", at);

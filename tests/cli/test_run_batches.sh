@@ -111,4 +111,29 @@ for bad in "META_RUN_BATCH=0" "META_RUN_BATCH=257" "META_RUN_BATCH=abc" "META_RU
     expect "$bad is refused" 2 "error: ${bad%%=*} is '${bad#*=}': give"
     [[ ! -e $work/out/refused ]] && ok "$bad: nothing written" || not_ok "$bad: outputs written"
 done
+# More than 64 files are read on two threads: failures of reading (an
+# unknown key, a link to nothing, a FIFO) and an output claimed again by a
+# file of another chunk give the same lines as on one thread.
+read_dir=$work/read
+mkdir "$read_dir"
+for ((i = 0; i < 100; i++)); do
+    printf '[analysis]\noutcome = bcg\ntreatment = bcg-treated\ncontrol = bcg-control\njson = r%d.json\n' \
+        "$i" >"$read_dir/$(printf 'r_%03d.ini' "$i")"
+done
+printf '[analysis]\noutcom = bcg\n' >"$read_dir/r_037.ini"
+printf '[analysis]\noutcome = bcg\ntreatment = bcg-treated\ncontrol = bcg-control\njson = r5.json\n' >"$read_dir/r_070.ini"
+rm "$read_dir/r_081.ini" && ln -s "$read_dir/nowhere.ini" "$read_dir/r_081.ini"
+rm "$read_dir/r_090.ini" && mkfifo "$read_dir/r_090.ini"
+for threads in 1 2; do
+    run env META_RUN_THREADS=$threads "$META" run --db "$DB" --out "$work/out/read$threads" "$read_dir"
+    printf '%s\n%s\n%s\n' "$out" "$err" "$rc" | sed "s|$work/out/read$threads|OUT|g" >"$work/read$threads.txt"
+done
+grep -q "^100 analyses: 96 ok, 4 failed$" "$work/read2.txt" && ok "files read on two threads: 96 ok, 4 failed" ||
+    not_ok "files read on two threads: $(grep analyses: "$work/read2.txt")"
+grep -q "^FAIL $read_dir/r_070.ini:.*also an output of" "$work/read2.txt" &&
+    ok "files read on two threads: the later claim of an output fails" || not_ok "r_070 claimed r5.json"
+cmp -s "$work/read1.txt" "$work/read2.txt" && ok "files read on two threads: the same lines as on one" ||
+    not_ok "files read on two threads: $(diff "$work/read1.txt" "$work/read2.txt" | head -6)"
+diff -r "$work/out/read1" "$work/out/read2" >"$work/diff" && ok "files read on two threads: the same outputs" ||
+    not_ok "files read on two threads: outputs differ: $(head -5 "$work/diff")"
 finish

@@ -229,7 +229,8 @@ void meta_loader_free(struct meta_loader *l);
 int meta_load_sha256_file(const char *path, char out[META_CSV_SHA256_HEX], struct meta_error *err);
 
 /* The SHA-256 of len bytes at data (a file a parser read into memory, or
- * took from a zip archive). Returns META_OK or META_ENOMEM. */
+ * took from a zip archive). Returns META_OK or META_ENOMEM. Both digests
+ * may run on several threads at once. */
 int meta_load_sha256_bytes(const void *data, size_t len, char out[META_CSV_SHA256_HEX]);
 
 #endif
