@@ -91,7 +91,7 @@ void meta_runs_read_result(const PGresult *res, int row, const struct meta_runs_
                            struct meta_run_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->k = strtoll(meta_pg_text_at(res, row, c->k), NULL, 10);
+    out->k = meta_pg_int_at(res, row, c->k);
     snprintf(out->measure, sizeof out->measure, "%s", meta_pg_text_at(res, row, c->measure));
     out->log_scale = meta_pg_text_at(res, row, c->log_scale)[0] == 't';
     out->estimate = meta_pg_double(res, row, c->estimate);
