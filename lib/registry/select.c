@@ -575,14 +575,17 @@ _Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 int meta_select_read_result(const PGresult *res, int i, const int *c, const char *const *names,
                             size_t n_values, struct meta_select_arm *a, struct meta_error *err)
 {
-    a->n = meta_pg_double(res, i, c[C_N]);
-    a->mean = meta_pg_double(res, i, c[C_MEAN]);
-    a->sd = meta_pg_double(res, i, c[C_SD]);
-    a->events = meta_pg_double(res, i, c[C_EV]);
-    a->total = meta_pg_double(res, i, c[C_TOT]);
+    int bad = 0;
+    a->n = meta_pg_double_chk(res, i, c[C_N], &bad);
+    a->mean = meta_pg_double_chk(res, i, c[C_MEAN], &bad);
+    a->sd = meta_pg_double_chk(res, i, c[C_SD], &bad);
+    a->events = meta_pg_double_chk(res, i, c[C_EV], &bad);
+    a->total = meta_pg_double_chk(res, i, c[C_TOT], &bad);
+    a->load_id = meta_pg_int_chk(res, i, c[C_LOAD], &bad);
+    if (bad)
+        return meta_error_set(err, META_EDB, "a result's numbers came back malformed");
     a->year = dup_or_null(res, i, c[C_YEAR]);
     a->by_value = dup_or_null(res, i, c[C_BY]);
-    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
     if ((!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -598,12 +601,14 @@ int meta_select_read_result(const PGresult *res, int i, const int *c, const char
 static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
                     struct meta_select_arm *a, struct meta_error *err)
 {
-    a->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
+    int bad = 0;
+    a->trial_id = meta_pg_int_chk(res, i, c[C_TID], &bad);
+    a->side = meta_pg_bool_chk(res, i, c[C_SIDE], &bad) ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
+    if (bad)
+        return meta_error_set(err, META_EDB, "an arm's row came back malformed");
     a->trial = dup_or_null(res, i, c[C_TRIAL]);
     a->label = dup_or_null(res, i, c[C_LABEL]);
     a->treatment = dup_or_null(res, i, c[C_TREAT]);
-    a->side =
-        strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
     if (!a->trial || !a->label || !a->treatment)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     return meta_select_read_result(res, i, c, NULL, n_values, a, err);
@@ -612,25 +617,28 @@ static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
 static int read_estimate(const PGresult *res, int i, const int *c, size_t n_values,
                          struct meta_select_estimate *e, struct meta_error *err)
 {
-    e->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
+    int bad = 0;
+    e->trial_id = meta_pg_int_chk(res, i, c[C_TID], &bad);
+    e->swapped = !meta_pg_bool_chk(res, i, c[C_SIDE], &bad);
+    e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
+    e->log_scale = meta_pg_bool_chk(res, i, c[C_LOG], &bad);
+    e->estimate = meta_pg_double_chk(res, i, c[C_EST], &bad);
+    e->se = meta_pg_double_chk(res, i, c[C_SE], &bad);
+    e->se_given = meta_pg_bool_chk(res, i, c[C_SE_GIVEN], &bad);
+    e->ci_lower = meta_pg_double_chk(res, i, c[C_LO], &bad);
+    e->ci_upper = meta_pg_double_chk(res, i, c[C_HI], &bad);
+    e->level = meta_pg_double_chk(res, i, c[C_LEVEL], &bad);
+    e->n_treatment = meta_pg_double_chk(res, i, c[C_NT], &bad);
+    e->n_control = meta_pg_double_chk(res, i, c[C_NC], &bad);
+    e->load_id = meta_pg_int_chk(res, i, c[C_LOAD], &bad);
+    if (bad)
+        return meta_error_set(err, META_EDB, "an estimate's row came back malformed");
     e->trial = dup_or_null(res, i, c[C_TRIAL]);
     e->treatment = dup_or_null(res, i, c[C_TREAT]);
     e->control = dup_or_null(res, i, c[C_CONTROL]);
-    e->swapped = strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") != 0;
     e->measure = dup_or_null(res, i, c[C_MEASURE]);
-    e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
-    e->log_scale = strcmp(PQgetvalue(res, i, c[C_LOG]), "t") == 0;
-    e->estimate = meta_pg_double(res, i, c[C_EST]);
-    e->se = meta_pg_double(res, i, c[C_SE]);
-    e->se_given = strcmp(PQgetvalue(res, i, c[C_SE_GIVEN]), "t") == 0;
-    e->ci_lower = meta_pg_double(res, i, c[C_LO]);
-    e->ci_upper = meta_pg_double(res, i, c[C_HI]);
-    e->level = meta_pg_double(res, i, c[C_LEVEL]);
-    e->n_treatment = meta_pg_double(res, i, c[C_NT]);
-    e->n_control = meta_pg_double(res, i, c[C_NC]);
     e->year = dup_or_null(res, i, c[C_YEAR]);
     e->by_value = dup_or_null(res, i, c[C_BY]);
-    e->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
     if (!e->trial || !e->treatment || !e->control || !e->measure ||
         (!e->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!e->by_value && !PQgetisnull(res, i, c[C_BY])))
