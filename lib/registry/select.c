@@ -572,15 +572,29 @@ enum {
 
 _Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 
+/* A number of a row and where it goes: the column's role (C_*). */
+struct number_cell {
+    int role;
+    double *to;
+};
+
+/* Reads the n numbers of row i that cells name; nonzero when one of them
+ * did not fit its column's type (meta_pg_double_chk). */
+static int read_numbers(const PGresult *res, int i, const int *c, const struct number_cell *cells,
+                        size_t n)
+{
+    int bad = 0;
+    for (size_t k = 0; k < n; k++)
+        *cells[k].to = meta_pg_double_chk(res, i, c[cells[k].role], &bad);
+    return bad;
+}
+
 int meta_select_read_result(const PGresult *res, int i, const int *c, const char *const *names,
                             size_t n_values, struct meta_select_arm *a, struct meta_error *err)
 {
-    int bad = 0;
-    a->n = meta_pg_double_chk(res, i, c[C_N], &bad);
-    a->mean = meta_pg_double_chk(res, i, c[C_MEAN], &bad);
-    a->sd = meta_pg_double_chk(res, i, c[C_SD], &bad);
-    a->events = meta_pg_double_chk(res, i, c[C_EV], &bad);
-    a->total = meta_pg_double_chk(res, i, c[C_TOT], &bad);
+    const struct number_cell cells[] = {
+        {C_N, &a->n}, {C_MEAN, &a->mean}, {C_SD, &a->sd}, {C_EV, &a->events}, {C_TOT, &a->total}};
+    int bad = read_numbers(res, i, c, cells, sizeof cells / sizeof cells[0]);
     a->load_id = meta_pg_int_chk(res, i, c[C_LOAD], &bad);
     if (bad)
         return meta_error_set(err, META_EDB, "a result's numbers came back malformed");
@@ -617,19 +631,15 @@ static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
 static int read_estimate(const PGresult *res, int i, const int *c, size_t n_values,
                          struct meta_select_estimate *e, struct meta_error *err)
 {
-    int bad = 0;
+    const struct number_cell cells[] = {
+        {C_EST, &e->estimate}, {C_SE, &e->se},          {C_LO, &e->ci_lower}, {C_HI, &e->ci_upper},
+        {C_LEVEL, &e->level},  {C_NT, &e->n_treatment}, {C_NC, &e->n_control}};
+    int bad = read_numbers(res, i, c, cells, sizeof cells / sizeof cells[0]);
     e->trial_id = meta_pg_int_chk(res, i, c[C_TID], &bad);
     e->swapped = !meta_pg_bool_chk(res, i, c[C_SIDE], &bad);
     e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
     e->log_scale = meta_pg_bool_chk(res, i, c[C_LOG], &bad);
-    e->estimate = meta_pg_double_chk(res, i, c[C_EST], &bad);
-    e->se = meta_pg_double_chk(res, i, c[C_SE], &bad);
     e->se_given = meta_pg_bool_chk(res, i, c[C_SE_GIVEN], &bad);
-    e->ci_lower = meta_pg_double_chk(res, i, c[C_LO], &bad);
-    e->ci_upper = meta_pg_double_chk(res, i, c[C_HI], &bad);
-    e->level = meta_pg_double_chk(res, i, c[C_LEVEL], &bad);
-    e->n_treatment = meta_pg_double_chk(res, i, c[C_NT], &bad);
-    e->n_control = meta_pg_double_chk(res, i, c[C_NC], &bad);
     e->load_id = meta_pg_int_chk(res, i, c[C_LOAD], &bad);
     if (bad)
         return meta_error_set(err, META_EDB, "an estimate's row came back malformed");
