@@ -154,43 +154,47 @@ static uint64_t be_bits(const char *v, int len)
 
 double meta_pg_double_chk(const PGresult *res, int row, int col, int *bad)
 {
-    if (col < 0 || PQgetisnull(res, row, col))
+    if (col < 0)
         return NAN;
-    const char *v = PQgetvalue(res, row, col);
     if (PQfformat(res, col) != 1)
-        return meta_strtod(v, NULL);
+        return PQgetisnull(res, row, col) ? NAN : meta_strtod(PQgetvalue(res, row, col), NULL);
+    /* A binary cell of its type's length is not NULL (PQgetlength gives
+     * 0 for NULL): the common case asks libpq no more. */
     Oid type = PQftype(res, col);
     int len = PQgetlength(res, row, col);
     if (type == OID_FLOAT8 && len == 8) {
-        uint64_t u = be_bits(v, 8);
+        uint64_t u = be_bits(PQgetvalue(res, row, col), 8);
         double d;
         memcpy(&d, &u, sizeof d);
         return d;
     }
     if (type == OID_FLOAT4 && len == 4) {
-        uint32_t u = (uint32_t)be_bits(v, 4);
+        uint32_t u = (uint32_t)be_bits(PQgetvalue(res, row, col), 4);
         float f;
         memcpy(&f, &u, sizeof f);
         return f;
     }
-    flag(bad);
+    if (len != 0 || !PQgetisnull(res, row, col))
+        flag(bad);
     return NAN;
 }
 
 long long meta_pg_int_chk(const PGresult *res, int row, int col, int *bad)
 {
-    if (!binary_cell(res, row, col))
-        return col >= 0 ? strtoll(PQgetvalue(res, row, col), NULL, 10) : 0;
+    if (col < 0)
+        return 0;
+    if (PQfformat(res, col) != 1)
+        return strtoll(PQgetvalue(res, row, col), NULL, 10); /* NULL: "" */
     Oid type = PQftype(res, col);
     int len = PQgetlength(res, row, col);
-    const char *v = PQgetvalue(res, row, col);
     if (type == OID_INT8 && len == 8)
-        return (long long)(int64_t)be_bits(v, 8);
+        return (long long)(int64_t)be_bits(PQgetvalue(res, row, col), 8);
     if (type == OID_INT4 && len == 4)
-        return (int32_t)(uint32_t)be_bits(v, 4);
+        return (int32_t)(uint32_t)be_bits(PQgetvalue(res, row, col), 4);
     if (type == OID_INT2 && len == 2)
-        return (int16_t)(uint16_t)be_bits(v, 2);
-    flag(bad);
+        return (int16_t)(uint16_t)be_bits(PQgetvalue(res, row, col), 2);
+    if (len != 0 || !PQgetisnull(res, row, col))
+        flag(bad);
     return 0;
 }
 
