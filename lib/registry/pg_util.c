@@ -5,8 +5,10 @@
 #include "meta_decimal.h"
 #include "meta_escape.h"
 
+#include <endian.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +93,7 @@ const char *meta_pg_text_at(const PGresult *res, int row, int col)
 
 long long meta_pg_int_at(const PGresult *res, int row, int col)
 {
-    return strtoll(meta_pg_text_at(res, row, col), NULL, 10);
+    return meta_pg_int_chk(res, row, col, NULL);
 }
 
 const char *meta_pg_text(const PGresult *res, int row, const char *name)
@@ -106,7 +108,102 @@ long long meta_pg_int(const PGresult *res, int row, const char *name)
 
 double meta_pg_double(const PGresult *res, int row, int col)
 {
-    if (col < 0 || PQgetisnull(res, row, col))
+    return meta_pg_double_chk(res, row, col, NULL);
+}
+
+/* The type oids of PostgreSQL's catalog (pg_type.dat), fixed since 7.x. */
+enum {
+    OID_BOOL = 16,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701
+};
+
+/* Whether the cell is binary; false for NULL and for col < 0. */
+static bool binary_cell(const PGresult *res, int row, int col)
+{
+    return col >= 0 && !PQgetisnull(res, row, col) && PQfformat(res, col) == 1;
+}
+
+static void flag(int *bad)
+{
+    if (bad)
+        *bad = 1;
+}
+
+/* The len bytes of a binary cell, big-endian, as an unsigned integer. */
+static uint64_t be_bits(const char *v, int len)
+{
+    uint64_t u8;
+    uint32_t u4;
+    uint16_t u2;
+    switch (len) {
+    case 8:
+        memcpy(&u8, v, 8);
+        return be64toh(u8);
+    case 4:
+        memcpy(&u4, v, 4);
+        return be32toh(u4);
+    default:
+        memcpy(&u2, v, 2);
+        return be16toh(u2);
+    }
+}
+
+double meta_pg_double_chk(const PGresult *res, int row, int col, int *bad)
+{
+    if (col < 0)
         return NAN;
-    return meta_strtod(PQgetvalue(res, row, col), NULL);
+    if (PQfformat(res, col) != 1)
+        return PQgetisnull(res, row, col) ? NAN : meta_strtod(PQgetvalue(res, row, col), NULL);
+    /* A binary cell of its type's length is not NULL (PQgetlength gives
+     * 0 for NULL): the common case asks libpq no more. */
+    Oid type = PQftype(res, col);
+    int len = PQgetlength(res, row, col);
+    if (type == OID_FLOAT8 && len == 8) {
+        uint64_t u = be_bits(PQgetvalue(res, row, col), 8);
+        double d;
+        memcpy(&d, &u, sizeof d);
+        return d;
+    }
+    if (type == OID_FLOAT4 && len == 4) {
+        uint32_t u = (uint32_t)be_bits(PQgetvalue(res, row, col), 4);
+        float f;
+        memcpy(&f, &u, sizeof f);
+        return f;
+    }
+    if (len != 0 || !PQgetisnull(res, row, col))
+        flag(bad);
+    return NAN;
+}
+
+long long meta_pg_int_chk(const PGresult *res, int row, int col, int *bad)
+{
+    if (col < 0)
+        return 0;
+    if (PQfformat(res, col) != 1)
+        return strtoll(PQgetvalue(res, row, col), NULL, 10); /* NULL: "" */
+    Oid type = PQftype(res, col);
+    int len = PQgetlength(res, row, col);
+    if (type == OID_INT8 && len == 8)
+        return (long long)(int64_t)be_bits(PQgetvalue(res, row, col), 8);
+    if (type == OID_INT4 && len == 4)
+        return (int32_t)(uint32_t)be_bits(PQgetvalue(res, row, col), 4);
+    if (type == OID_INT2 && len == 2)
+        return (int16_t)(uint16_t)be_bits(PQgetvalue(res, row, col), 2);
+    if (len != 0 || !PQgetisnull(res, row, col))
+        flag(bad);
+    return 0;
+}
+
+bool meta_pg_bool_chk(const PGresult *res, int row, int col, int *bad)
+{
+    if (!binary_cell(res, row, col))
+        return col >= 0 && strcmp(PQgetvalue(res, row, col), "t") == 0;
+    if (PQftype(res, col) == OID_BOOL && PQgetlength(res, row, col) == 1)
+        return PQgetvalue(res, row, col)[0] != 0;
+    flag(bad);
+    return false;
 }

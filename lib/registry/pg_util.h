@@ -37,7 +37,8 @@ void meta_pg_one_line(char *msg);
  * column (or the cell is NULL). Borrowed from res. */
 const char *meta_pg_text(const PGresult *res, int row, const char *name);
 
-/* The same cell as an integer (strtoll; 0 when absent). */
+/* The same cell as an integer (strtoll, or as meta_pg_int_chk reads a
+ * binary cell; 0 when absent). */
 long long meta_pg_int(const PGresult *res, int row, const char *name);
 
 /* As meta_pg_text and meta_pg_int for column number col (as PQfnumber
@@ -48,8 +49,29 @@ long long meta_pg_int_at(const PGresult *res, int row, int col);
 
 /* The double in row `row`, column `col` of res (a column number, as
  * PQfnumber gives it); NaN when the cell is NULL or col is negative (no
- * such column). Read as strtod reads it (meta_strtod). */
+ * such column). Text is read as strtod reads it (meta_strtod); a binary
+ * cell as meta_pg_double_chk reads it (NaN for one that does not fit). */
 double meta_pg_double(const PGresult *res, int row, int col);
+
+/*
+ * Checked readers of one cell in either format (PQfformat): text as the
+ * server spells it, or binary (a statement sent with resultFormat 1), where
+ * a number is its bits in network byte order. Each sets *bad (when bad is
+ * not NULL; it is never cleared) for a binary cell whose type or length
+ * does not fit, and then gives the NULL value. col may be negative (no such
+ * column: the NULL value, *bad untouched).
+ *
+ * meta_pg_double_chk: NaN when NULL; binary float8 (8 bytes) or float4 (4),
+ * the stored bits (negative zero, infinities and NaN as stored); text by
+ * meta_strtod.
+ * meta_pg_int_chk: 0 when NULL; binary int2, int4 or int8 (2, 4, 8 bytes,
+ * signed); text by strtoll.
+ * meta_pg_bool_chk: false when NULL; binary bool (1 byte, nonzero is
+ * true); text "t".
+ */
+double meta_pg_double_chk(const PGresult *res, int row, int col, int *bad);
+long long meta_pg_int_chk(const PGresult *res, int row, int col, int *bad);
+bool meta_pg_bool_chk(const PGresult *res, int row, int col, int *bad);
 
 /* The connection of an open registry, for the modules of lib/registry only. */
 struct meta_db;

@@ -572,17 +572,34 @@ enum {
 
 _Static_assert(NCOLS == META_SELECT_NCOLS, "select_rows.h counts the columns");
 
+/* A number of a row and where it goes: the column's role (C_*). */
+struct number_cell {
+    int role;
+    double *to;
+};
+
+/* Reads the n numbers of row i that cells name; nonzero when one of them
+ * did not fit its column's type (meta_pg_double_chk). */
+static int read_numbers(const PGresult *res, int i, const int *c, const struct number_cell *cells,
+                        size_t n)
+{
+    int bad = 0;
+    for (size_t k = 0; k < n; k++)
+        *cells[k].to = meta_pg_double_chk(res, i, c[cells[k].role], &bad);
+    return bad;
+}
+
 int meta_select_read_result(const PGresult *res, int i, const int *c, const char *const *names,
                             size_t n_values, struct meta_select_arm *a, struct meta_error *err)
 {
-    a->n = meta_pg_double(res, i, c[C_N]);
-    a->mean = meta_pg_double(res, i, c[C_MEAN]);
-    a->sd = meta_pg_double(res, i, c[C_SD]);
-    a->events = meta_pg_double(res, i, c[C_EV]);
-    a->total = meta_pg_double(res, i, c[C_TOT]);
+    const struct number_cell cells[] = {
+        {C_N, &a->n}, {C_MEAN, &a->mean}, {C_SD, &a->sd}, {C_EV, &a->events}, {C_TOT, &a->total}};
+    int bad = read_numbers(res, i, c, cells, sizeof cells / sizeof cells[0]);
+    a->load_id = meta_pg_int_chk(res, i, c[C_LOAD], &bad);
+    if (bad)
+        return meta_error_set(err, META_EDB, "a result's numbers came back malformed");
     a->year = dup_or_null(res, i, c[C_YEAR]);
     a->by_value = dup_or_null(res, i, c[C_BY]);
-    a->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
     if ((!a->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!a->by_value && !PQgetisnull(res, i, c[C_BY])))
         return meta_error_set(err, META_ENOMEM, "out of memory");
@@ -598,12 +615,14 @@ int meta_select_read_result(const PGresult *res, int i, const int *c, const char
 static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
                     struct meta_select_arm *a, struct meta_error *err)
 {
-    a->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
+    int bad = 0;
+    a->trial_id = meta_pg_int_chk(res, i, c[C_TID], &bad);
+    a->side = meta_pg_bool_chk(res, i, c[C_SIDE], &bad) ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
+    if (bad)
+        return meta_error_set(err, META_EDB, "an arm's row came back malformed");
     a->trial = dup_or_null(res, i, c[C_TRIAL]);
     a->label = dup_or_null(res, i, c[C_LABEL]);
     a->treatment = dup_or_null(res, i, c[C_TREAT]);
-    a->side =
-        strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") == 0 ? META_SIDE_TREATMENT : META_SIDE_CONTROL;
     if (!a->trial || !a->label || !a->treatment)
         return meta_error_set(err, META_ENOMEM, "out of memory");
     return meta_select_read_result(res, i, c, NULL, n_values, a, err);
@@ -612,25 +631,24 @@ static int read_arm(const PGresult *res, int i, const int *c, size_t n_values,
 static int read_estimate(const PGresult *res, int i, const int *c, size_t n_values,
                          struct meta_select_estimate *e, struct meta_error *err)
 {
-    e->trial_id = strtoll(PQgetvalue(res, i, c[C_TID]), NULL, 10);
+    const struct number_cell cells[] = {
+        {C_EST, &e->estimate}, {C_SE, &e->se},          {C_LO, &e->ci_lower}, {C_HI, &e->ci_upper},
+        {C_LEVEL, &e->level},  {C_NT, &e->n_treatment}, {C_NC, &e->n_control}};
+    int bad = read_numbers(res, i, c, cells, sizeof cells / sizeof cells[0]);
+    e->trial_id = meta_pg_int_chk(res, i, c[C_TID], &bad);
+    e->swapped = !meta_pg_bool_chk(res, i, c[C_SIDE], &bad);
+    e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
+    e->log_scale = meta_pg_bool_chk(res, i, c[C_LOG], &bad);
+    e->se_given = meta_pg_bool_chk(res, i, c[C_SE_GIVEN], &bad);
+    e->load_id = meta_pg_int_chk(res, i, c[C_LOAD], &bad);
+    if (bad)
+        return meta_error_set(err, META_EDB, "an estimate's row came back malformed");
     e->trial = dup_or_null(res, i, c[C_TRIAL]);
     e->treatment = dup_or_null(res, i, c[C_TREAT]);
     e->control = dup_or_null(res, i, c[C_CONTROL]);
-    e->swapped = strcmp(PQgetvalue(res, i, c[C_SIDE]), "t") != 0;
     e->measure = dup_or_null(res, i, c[C_MEASURE]);
-    e->peto = strcmp(PQgetvalue(res, i, c[C_METHOD]), "peto") == 0;
-    e->log_scale = strcmp(PQgetvalue(res, i, c[C_LOG]), "t") == 0;
-    e->estimate = meta_pg_double(res, i, c[C_EST]);
-    e->se = meta_pg_double(res, i, c[C_SE]);
-    e->se_given = strcmp(PQgetvalue(res, i, c[C_SE_GIVEN]), "t") == 0;
-    e->ci_lower = meta_pg_double(res, i, c[C_LO]);
-    e->ci_upper = meta_pg_double(res, i, c[C_HI]);
-    e->level = meta_pg_double(res, i, c[C_LEVEL]);
-    e->n_treatment = meta_pg_double(res, i, c[C_NT]);
-    e->n_control = meta_pg_double(res, i, c[C_NC]);
     e->year = dup_or_null(res, i, c[C_YEAR]);
     e->by_value = dup_or_null(res, i, c[C_BY]);
-    e->load_id = strtoll(PQgetvalue(res, i, c[C_LOAD]), NULL, 10);
     if (!e->trial || !e->treatment || !e->control || !e->measure ||
         (!e->year && !PQgetisnull(res, i, c[C_YEAR])) ||
         (!e->by_value && !PQgetisnull(res, i, c[C_BY])))

@@ -336,8 +336,7 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, const int 
     int ret = META_OK;
     for (size_t k = 0; k < count; k++) {
         int i = order[k];
-        struct meta_arm_info *arm =
-            meta_arm_cache_get(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10));
+        struct meta_arm_info *arm = meta_arm_cache_get(cache, meta_pg_int_chk(res, i, c_arm, NULL));
         if (!arm) {
             ret = meta_error_set(err, META_EINVAL, "an arm of the selection is gone");
             goto cleanup;
@@ -380,8 +379,8 @@ static int fetch_arms(PGconn *conn, const PGresult *res, int c_kind, int c_arm,
     for (int i = 0; i < rows; i++) {
         int held, ret;
         if (PQgetvalue(res, i, c_kind)[0] == 'a' &&
-            (ret = meta_arm_cache_want(cache, strtoll(PQgetvalue(res, i, c_arm), NULL, 10), &held,
-                                       err)) != META_OK)
+            (ret = meta_arm_cache_want(cache, meta_pg_int_chk(res, i, c_arm, NULL), &held, err)) !=
+                META_OK)
             return ret;
     }
     return meta_arm_cache_fetch(conn, cache, err);
@@ -436,8 +435,9 @@ static int order_rows(const PGresult *res, int c_qi, int c_kind, int c_ord, size
         goto cleanup;
     }
     for (int i = 0; i < rows; i++) {
-        long long qi = strtoll(PQgetvalue(res, i, c_qi), NULL, 10); /* an integer's digits */
-        if (qi < 0 || (size_t)qi >= n) {
+        int bad = 0;
+        long long qi = meta_pg_int_chk(res, i, c_qi, &bad);
+        if (bad || qi < 0 || (size_t)qi >= n) {
             ret = meta_error_set(err, META_EDB, "the selection query returned query %lld", qi);
             goto cleanup;
         }
@@ -462,8 +462,7 @@ static int order_rows(const PGresult *res, int c_qi, int c_kind, int c_ord, size
             break;
         }
         for (size_t j = first; j < last; j++)
-            p[j - first] =
-                (struct placed){order[j], strtoll(PQgetvalue(res, order[j], c_ord), NULL, 10)};
+            p[j - first] = (struct placed){order[j], meta_pg_int_chk(res, order[j], c_ord, NULL)};
         qsort(p, last - first, sizeof *p, by_ord);
         for (size_t j = first; j < last; j++)
             order[j] = p[j - first].row;
@@ -546,7 +545,9 @@ static int reset_settings(PGconn *conn, struct meta_error *err)
  * planner prices a sequential scan of a small table lower (scanning it for
  * each of thousands of result rows costs several times more). The
  * settings hold while it runs and are reset once its rows are read
- * (batch_rows). The statement is sent without waiting for its rows.
+ * (batch_rows). The statement is sent without waiting for its rows, which
+ * come in binary format: the numbers as their stored bits (no decimal text
+ * spelled by the server and read back here), the text columns as bytes.
  */
 static int send_batch(struct meta_db *db, const char *json, struct meta_error *err)
 {
@@ -561,7 +562,7 @@ static int send_batch(struct meta_db *db, const char *json, struct meta_error *e
         ret = meta_db_prepare(db, "meta_select_many", sql, 1, err);
     }
     const char *params[1] = {json};
-    if (ret == META_OK && !PQsendQueryPrepared(conn, "meta_select_many", 1, params, NULL, NULL, 0))
+    if (ret == META_OK && !PQsendQueryPrepared(conn, "meta_select_many", 1, params, NULL, NULL, 1))
         ret = meta_pg_error(err, conn, NULL, "cannot read the selections");
     if (ret != META_OK)
         reset_settings(conn, NULL);

@@ -199,7 +199,8 @@ char *meta_jtext(const struct meta_jb *b, const struct meta_jv *v, enum meta_jla
         return NULL;
     struct jbuf o = {0};
     put_value(&o, v, 0, layout == META_JSON_PRETTY);
-    if (!room(&o, 0)) {
+    /* A growth that failed left a gap: no text then, even with room left. */
+    if (o.oom || !room(&o, 0)) {
         free(o.s);
         return NULL;
     }
