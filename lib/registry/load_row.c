@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,9 +227,17 @@ static int parse_int(const char *s, int *out)
         p++;
     if (*p < '0' || *p > '9')
         return 1;
-    for (const char *q = p; *q; q++)
+    const char *q = p;
+    for (; *q; q++)
         if (*q < '0' || *q > '9')
             return 1;
+    if (q - p <= 9) { /* fits an int: no strtoll needed */
+        int v = 0;
+        for (const char *d = p; d < q; d++)
+            v = 10 * v + (*d - '0');
+        *out = *s == '-' ? -v : v;
+        return 0;
+    }
     errno = 0;
     long long v = strtoll(s, NULL, 10);
     if (errno == ERANGE || v > INT_MAX || v < INT_MIN)
@@ -241,6 +250,8 @@ static int is_special_real(const char *s)
 {
     if (*s == '+' || *s == '-')
         s++;
+    if (*s != 'n' && *s != 'N' && *s != 'i' && *s != 'I')
+        return 0;
     return strcasecmp(s, "nan") == 0 || strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0;
 }
 
@@ -254,27 +265,55 @@ static int parse_real(const char *s, double *out)
         return 2;
     if (*p == '+' || *p == '-')
         p++;
-    size_t digits = 0;
-    while (*p >= '0' && *p <= '9')
+    size_t digits = 0, fraction = 0;
+    uint64_t mantissa = 0; /* of the first 19 digits: exact when digits <= 15 */
+    while (*p >= '0' && *p <= '9') {
+        if (digits < 19)
+            mantissa = 10 * mantissa + (uint64_t)(*p - '0');
         p++, digits++;
+    }
     if (*p == '.') {
         p++;
-        while (*p >= '0' && *p <= '9')
-            p++, digits++;
+        while (*p >= '0' && *p <= '9') {
+            if (digits < 19)
+                mantissa = 10 * mantissa + (uint64_t)(*p - '0');
+            p++, digits++, fraction++;
+        }
     }
     if (digits == 0)
         return 1;
+    long exponent = 0;
     if (*p == 'e' || *p == 'E') {
         p++;
+        int negative = *p == '-';
         if (*p == '+' || *p == '-')
             p++;
         if (*p < '0' || *p > '9')
             return 1;
-        while (*p >= '0' && *p <= '9')
+        while (*p >= '0' && *p <= '9') {
+            if (exponent < 100000)
+                exponent = 10 * exponent + (*p - '0');
             p++;
+        }
+        if (negative)
+            exponent = -exponent;
     }
     if (*p != '\0')
         return 1;
+    /* Clinger's fast path: a mantissa below 2^53 and a power of ten up to
+     * 10^22 are both exact doubles, so one IEEE multiplication or division
+     * rounds their product or quotient correctly, to the double strtod
+     * gives (both round to nearest, ties to even). */
+    long scale = exponent - (long)fraction;
+    if (digits <= 15 && scale >= -22 && scale <= 22) {
+        static const double tens[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        double v = (double)mantissa;
+        v = scale < 0 ? v / tens[-scale] : v * tens[scale];
+        *out = *s == '-' ? -v : v;
+        return 0;
+    }
     errno = 0;
     double v = strtod(s, NULL);
     /* Overflow, or underflow to zero: both lose the value the file gave. */
