@@ -423,6 +423,19 @@ enum big_end { BIG_VALID, BIG_QUOTE_LAST_LINE, BIG_UNCLOSED, BIG_FIELD_TOO_LONG 
  * break, well-formed or not. *last_line: the line of that last line. */
 static char *big_text(enum big_end end, size_t *len, long *last_line)
 {
+    /* The rows in turn, and the lines each takes. */
+    static const struct shape {
+        const char *format;
+        long lines;
+    } shapes[7] = {
+        {"T%d,a,plain\n", 1},
+        {"T%d,b,\"with, comma\"\r\n", 1},
+        {"T%d,c,\"spans\nthree\r\nlines\"\n", 3},
+        {"\nT%d,d,after a blank line\n", 2},
+        {"T%d,e,\"doubled \"\"quote\"\"\"\n", 1},
+        {"T%d,f,\r\n", 1},
+        {"T%d,,\"\"\n", 1},
+    };
     size_t cap = 8u << 20;
     char *t = malloc(cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
@@ -437,36 +450,9 @@ static char *big_text(enum big_end end, size_t *len, long *last_line)
             o += (size_t)snprintf(t + o, cap - o, "\"\n");
             line++;
         }
-        switch (i % 7) {
-        case 0:
-            o += (size_t)snprintf(t + o, cap - o, "T%d,a,plain\n", i);
-            line += 1;
-            break;
-        case 1:
-            o += (size_t)snprintf(t + o, cap - o, "T%d,b,\"with, comma\"\r\n", i);
-            line += 1;
-            break;
-        case 2:
-            o += (size_t)snprintf(t + o, cap - o, "T%d,c,\"spans\nthree\r\nlines\"\n", i);
-            line += 3;
-            break;
-        case 3:
-            o += (size_t)snprintf(t + o, cap - o, "\nT%d,d,after a blank line\n", i);
-            line += 2;
-            break;
-        case 4:
-            o += (size_t)snprintf(t + o, cap - o, "T%d,e,\"doubled \"\"quote\"\"\"\n", i);
-            line += 1;
-            break;
-        case 5:
-            o += (size_t)snprintf(t + o, cap - o, "T%d,f,\r\n", i);
-            line += 1;
-            break;
-        default:
-            o += (size_t)snprintf(t + o, cap - o, "T%d,,\"\"\n", i);
-            line += 1;
-            break;
-        }
+        const struct shape *sh = &shapes[i % 7];
+        o += (size_t)snprintf(t + o, cap - o, sh->format, i);
+        line += sh->lines;
     }
     static const char *const last[] = {"T,end,last", "T,end,la\"st", "T,end,\"open\nmore",
                                        "T,end,last"};
