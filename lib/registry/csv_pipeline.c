@@ -11,23 +11,29 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Batches in the ring, and the field bytes after which a batch is handed on. */
-#define RING        4
-#define BATCH_BYTES (64 * 1024)
+#define RING        3
+#define BATCH_BYTES (32 * 1024)
 
 struct batch_record {
     long line, number;
     size_t first, count; /* its fields: fields[first .. first + count) */
 };
 
+/* A field in a batch: where its bytes are, and its line after its
+ * record's (a record holds at most 4 MiB, so all of it fits 32 bits). */
+struct batch_field {
+    uint32_t off, len, line;
+};
+
 struct batch {
     char *data; /* the fields' bytes, each NUL-terminated */
     size_t len, cap;
-    struct meta_csv_field *fields; /* value set by the consumer from offs */
-    size_t *offs;
+    struct batch_field *fields;
     size_t nfields, fields_cap;
     struct batch_record *recs;
     size_t nrecs, recs_cap;
@@ -53,6 +59,9 @@ struct pipeline {
     /* The producer's own. */
     struct batch *filling;
     struct meta_error nomem; /* a batch could not grow */
+    /* The consumer's own: one record's fields as the callback sees them. */
+    struct meta_csv_field *scratch;
+    size_t scratch_cap;
 };
 
 static long pipelined_reads;
@@ -118,24 +127,31 @@ static int put(const struct meta_csv_record *rec, void *ctx)
     size_t bytes = 0;
     for (size_t i = 0; i < rec->count; i++)
         bytes += rec->fields[i].len + 1;
-    size_t fields_cap = b->fields_cap;
     if (grow((void **)&b->data, &b->cap, b->len + bytes, 1, BATCH_BYTES + 4096) != META_OK ||
-        grow((void **)&b->fields, &fields_cap, b->nfields + rec->count, sizeof *b->fields, 1024) !=
-            META_OK ||
-        grow((void **)&b->offs, &b->fields_cap, b->nfields + rec->count, sizeof *b->offs, 1024) !=
-            META_OK ||
+        grow((void **)&b->fields, &b->fields_cap, b->nfields + rec->count, sizeof *b->fields,
+             1024) != META_OK ||
         grow((void **)&b->recs, &b->recs_cap, b->nrecs + 1, sizeof *b->recs, 256) != META_OK)
         return meta_error_set(&pl->nomem, META_ENOMEM, "%s: out of memory", pl->name);
     b->recs[b->nrecs++] = (struct batch_record){rec->line, rec->number, b->nfields, rec->count};
+    /* The parser keeps a record's fields one after the other: one copy
+     * then, when they are. */
+    const char *base = rec->count ? rec->fields[0].value : NULL;
+    const struct meta_csv_field *end = rec->count ? &rec->fields[rec->count - 1] : NULL;
+    int together = end && (size_t)(end->value + end->len + 1 - base) == bytes;
+    if (together)
+        memcpy(b->data + b->len, base, bytes);
     for (size_t i = 0; i < rec->count; i++) {
         const struct meta_csv_field *f = &rec->fields[i];
-        memcpy(b->data + b->len, f->value, f->len + 1);
-        b->offs[b->nfields] = b->len;
-        b->fields[b->nfields].len = f->len;
-        b->fields[b->nfields].line = f->line;
-        b->nfields++;
-        b->len += f->len + 1;
+        size_t off = together ? b->len + (size_t)(f->value - base) : b->len;
+        if (!together) {
+            memcpy(b->data + off, f->value, f->len + 1);
+            b->len += f->len + 1;
+        }
+        b->fields[b->nfields++] =
+            (struct batch_field){(uint32_t)off, (uint32_t)f->len, (uint32_t)(f->line - rec->line)};
     }
+    if (together)
+        b->len += bytes;
     if (b->len >= BATCH_BYTES)
         hand_on(pl);
     return META_OK;
@@ -162,14 +178,22 @@ static void *produce(void *arg)
     return NULL;
 }
 
-/* Calls fn for the records of b (consumer); META_OK or fn's status. */
-static int deliver(struct batch *b, meta_csv_record_fn fn, void *ctx)
+/* Calls fn for the records of b (consumer), their fields spelled out in
+ * pl->scratch; META_OK, fn's status, or META_ENOMEM with err set when the
+ * scratch cannot grow. */
+static int deliver(struct pipeline *pl, struct batch *b, meta_csv_record_fn fn, void *ctx,
+                   struct meta_error *err)
 {
-    for (size_t i = 0; i < b->nfields; i++)
-        b->fields[i].value = b->data + b->offs[i];
     for (size_t i = 0; i < b->nrecs; i++) {
         const struct batch_record *r = &b->recs[i];
-        struct meta_csv_record rec = {r->line, r->number, r->count, b->fields + r->first};
+        if (grow((void **)&pl->scratch, &pl->scratch_cap, r->count, sizeof *pl->scratch, 64) !=
+            META_OK)
+            return meta_error_set(err, META_ENOMEM, "%s: out of memory", pl->name);
+        for (size_t k = 0; k < r->count; k++) {
+            const struct batch_field *f = &b->fields[r->first + k];
+            pl->scratch[k] = (struct meta_csv_field){b->data + f->off, f->len, r->line + f->line};
+        }
+        struct meta_csv_record rec = {r->line, r->number, r->count, pl->scratch};
         int rc = fn(&rec, ctx);
         if (rc != META_OK)
             return rc;
@@ -187,7 +211,7 @@ static int consume(struct pipeline *pl, meta_csv_record_fn fn, void *ctx,
             pthread_cond_wait(&pl->ready, &pl->lock);
         struct batch *b = &pl->ring[pl->released % RING];
         pthread_mutex_unlock(&pl->lock);
-        int ret = deliver(b, fn, ctx);
+        int ret = deliver(pl, b, fn, ctx, err);
         int last = b->last;
         if (ret == META_OK && last) {
             ret = b->status;
@@ -243,9 +267,9 @@ int meta_csv_pipeline_read(int fd, const char *name, meta_csv_record_fn fn, void
     for (int i = 0; i < RING; i++) {
         free(pl->ring[i].data);
         free(pl->ring[i].fields);
-        free(pl->ring[i].offs);
         free(pl->ring[i].recs);
     }
+    free(pl->scratch);
     free(pl);
     return ret;
 }
