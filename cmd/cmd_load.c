@@ -5,7 +5,6 @@
  */
 #include "cli_common.h"
 #include "commands.h"
-#include "csv_reader.h"
 #include "parse_options.h"
 #include "load_lock.h"
 #include "meta_load.h"
@@ -14,7 +13,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 const char cmd_load_usage[] =
@@ -90,20 +88,6 @@ static void on_wait(const struct meta_lock_holder *holder, double seconds, void 
     fputc('\n', stderr);
 }
 
-/* META_LOAD_THREADS (README): 1 reads every file on one thread, 2 (the
- * default) parses a large file on a second thread; any other value is
- * refused. Returns 0, or the usage error's status. */
-static int read_threads_switch(void)
-{
-    const char *threads = getenv("META_LOAD_THREADS");
-    if (!threads)
-        return 0;
-    if (strcmp(threads, "1") != 0 && strcmp(threads, "2") != 0)
-        return cli_usage_error("load", "META_LOAD_THREADS is '%s': give 1 or 2", threads);
-    meta_csv_set_threads(threads[0] - '0');
-    return 0;
-}
-
 /* Refuses a FIFO, a device, a socket or a directory named as a file to load
  * before anything opens it for reading (a FIFO would block the load until
  * some writer came) or waits on the database. A file that cannot be opened
@@ -141,8 +125,6 @@ int cmd_load(int argc, char **argv)
         return status;
     if (n_args < 1)
         return cli_usage_error("load", "expected at least one FILE");
-    if ((status = read_threads_switch()) != 0)
-        return status;
     if (refuse_special_files(argv + 1, (size_t)n_args) != 0)
         return 1;
 

@@ -4,9 +4,8 @@
  * need their SHA-256 only (load_summary.c); one file of new trials goes
  * straight into the registry's tables when it can (load_direct.c);
  * otherwise each file's rows are checked in C as they stream (load_row.c)
- * and staged; memory holds a few batches of records (a large file is
- * parsed on a second thread: csv_pipeline.c) and one COPY buffer, whatever
- * the size of the file.
+ * and staged; memory holds one record and one COPY buffer, whatever the
+ * size of the file.
  */
 #include "load_row.h"
 #include "load_stage.h"

@@ -46,15 +46,8 @@ Beta 2017,saline,saline,hallucinations,,,,,1,25,2017,
 Zeta 2021,ketamine,ketamine,hallucinations,,,,,0,25,2021,
 Zeta 2021,placebo,placebo,hallucinations,,,,,0,25,2021,
 EOF
-# META_LOAD_THREADS takes 1 or 2; anything else is a usage error before
-# anything is read or stored (the fixture then loads as new).
-for bad in "META_LOAD_THREADS=0" "META_LOAD_THREADS=3" "META_LOAD_THREADS=" \
-    "META_LOAD_THREADS=two"; do
-    run env "$bad" "$META" load --db "$DB" "$work/fixture.csv"
-    expect "$bad is refused" 2 "error: META_LOAD_THREADS is '${bad#*=}': give 1 or 2"
-done
-run env META_LOAD_THREADS=1 "$META" load --db "$DB" "$work/fixture.csv"
-expect "fixture loads (on one thread)" 0 "fixture.csv: 22 rows \\(22 new"
+run "$META" load --db "$DB" "$work/fixture.csv"
+expect "fixture loads" 0
 
 pool() { run "$META" pool --db "$DB" "$@"; }
 pain=(--outcome pain_nrs --timepoint 24h --treatment ketamine --control placebo,saline)

@@ -3,23 +3,18 @@
  * Besides not crashing under ASan and UBSan, every record must keep the
  * reader's promises: numbered in order from 1, lines that never go back,
  * fields NUL-terminated and within the limits, the SHA-256 that of exactly
- * the bytes given, and a failure that names FILE:LINE:COLUMN; read on two
- * threads (csv_pipeline.c), the same records, result, message and SHA-256.
- * Its UTF-8 check is compared with an independent one written from RFC 3629.
+ * the bytes given, and a failure that names FILE:LINE:COLUMN. Its UTF-8
+ * check is compared with an independent one written from RFC 3629.
  */
-#include "csv_parse.h"
-#include "csv_pipeline.h"
 #include "csv_reader.h"
 #include "fuzz_file.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define NAME "fuzz.csv"
 
@@ -112,43 +107,6 @@ static int on_record(const struct meta_csv_record *rec, void *ctx)
     return META_OK;
 }
 
-/* Everything a read handed over, folded into one hash. */
-static int fold_record(const struct meta_csv_record *rec, void *ctx)
-{
-    unsigned long long *h = ctx;
-    const long head[3] = {rec->line, rec->number, (long)rec->count};
-    const unsigned char *p = (const unsigned char *)head;
-    for (size_t i = 0; i < sizeof head; i++)
-        *h = (*h ^ p[i]) * 1099511628211ULL;
-    for (size_t f = 0; f < rec->count; f++) {
-        const long at[2] = {rec->fields[f].line, (long)rec->fields[f].len};
-        p = (const unsigned char *)at;
-        for (size_t i = 0; i < sizeof at; i++)
-            *h = (*h ^ p[i]) * 1099511628211ULL;
-        p = (const unsigned char *)rec->fields[f].value;
-        for (size_t i = 0; i <= rec->fields[f].len; i++)
-            *h = (*h ^ p[i]) * 1099511628211ULL;
-    }
-    return META_OK;
-}
-
-/* Reads path on one thread (pipelined 0) or two; the status, message,
- * SHA-256 and hash of the records. */
-static int read_folded(const char *path, int pipelined, unsigned long long *h,
-                       struct meta_error *err, char sha[META_CSV_SHA256_HEX])
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        broken("cannot open the input again");
-    *h = 14695981039346656037ULL;
-    meta_error_clear(err);
-    memset(sha, 0, META_CSV_SHA256_HEX);
-    int ret = pipelined ? meta_csv_pipeline_read(fd, NAME, fold_record, h, sha, err)
-                        : meta_csv_parse_fd(fd, NAME, fold_record, h, sha, err);
-    close(fd);
-    return ret;
-}
-
 static void sha256_hex(const uint8_t *data, size_t size, char out[META_CSV_SHA256_HEX])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -180,12 +138,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (ret != META_ENOMEM) {
         broken("an unexpected status");
     }
-    unsigned long long h1, h2;
-    struct meta_error e1, e2;
-    char sha1[META_CSV_SHA256_HEX], sha2[META_CSV_SHA256_HEX];
-    int r1 = read_folded(path, 0, &h1, &e1, sha1);
-    int r2 = read_folded(path, 1, &h2, &e2, sha2);
-    if (r1 != r2 || h1 != h2 || strcmp(e1.msg, e2.msg) != 0 || strcmp(sha1, sha2) != 0)
-        broken("two threads read otherwise than one");
     return 0;
 }

@@ -4,10 +4,8 @@
  * starts on, every malformed-input error with its exact line and column,
  * the size limits, unreadable paths, FIFOs and devices (refused without
  * waiting), the SHA-256 of the bytes, and the UTF-8
- * check; and that a large file read on two threads gives exactly what one
- * thread gives: records, lines, errors, their order, the SHA-256.
+ * check.
  */
-#include "csv_pipeline.h"
 #include "csv_reader.h"
 #include "cunit_main.h"
 #include "meta_load.h"
@@ -380,164 +378,6 @@ static void test_utf8(void)
     }
 }
 
-/* Everything a read handed over, folded into one hash, and the records. */
-struct digest {
-    unsigned long long h;
-    long records;
-    long stop_at; /* return META_EINVAL from this record number on (0: never) */
-    int unterminated;
-};
-
-static void fold(struct digest *d, const void *p, size_t len)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < len; i++) {
-        d->h ^= b[i];
-        d->h *= 1099511628211ULL;
-    }
-}
-
-static int digest_record(const struct meta_csv_record *r, void *ctx)
-{
-    struct digest *d = ctx;
-    d->records++;
-    fold(d, &r->line, sizeof r->line);
-    fold(d, &r->number, sizeof r->number);
-    fold(d, &r->count, sizeof r->count);
-    for (size_t i = 0; i < r->count; i++) {
-        fold(d, &r->fields[i].line, sizeof r->fields[i].line);
-        fold(d, &r->fields[i].len, sizeof r->fields[i].len);
-        fold(d, r->fields[i].value, r->fields[i].len);
-        d->unterminated |= r->fields[i].value[r->fields[i].len] != '\0';
-    }
-    return d->stop_at && r->number >= d->stop_at ? META_EINVAL : META_OK;
-}
-
-/* The ends of big_text's files. */
-enum big_end { BIG_VALID, BIG_QUOTE_LAST_LINE, BIG_UNCLOSED, BIG_FIELD_TOO_LONG };
-
-/* A file of some 3 MiB with every feature of the format: a byte order mark,
- * CRLF and LF, quoted fields with commas, doubled quotes and line breaks,
- * blank lines, empty fields, and a field of exactly 1 MiB in the middle
- * (one byte more with BIG_FIELD_TOO_LONG); its last line without a line
- * break, well-formed or not. *last_line: the line of that last line. */
-static char *big_text(enum big_end end, size_t *len, long *last_line)
-{
-    /* The rows in turn, and the lines each takes. */
-    static const struct shape {
-        const char *format;
-        long lines;
-    } shapes[7] = {
-        {"T%d,a,plain\n", 1},
-        {"T%d,b,\"with, comma\"\r\n", 1},
-        {"T%d,c,\"spans\nthree\r\nlines\"\n", 3},
-        {"\nT%d,d,after a blank line\n", 2},
-        {"T%d,e,\"doubled \"\"quote\"\"\"\n", 1},
-        {"T%d,f,\r\n", 1},
-        {"T%d,,\"\"\n", 1},
-    };
-    size_t cap = 8u << 20;
-    char *t = malloc(cap);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-    size_t o = (size_t)snprintf(t, cap, "\xEF\xBB\xBFtrial,arm,notes\r\n");
-    long line = 2;
-    for (int i = 0; i < 40000; i++) {
-        if (i == 20000) {
-            size_t n = META_CSV_MAX_FIELD_BYTES + (end == BIG_FIELD_TOO_LONG);
-            o += (size_t)snprintf(t + o, cap - o, "T%d,big,\"", i);
-            memset(t + o, 'x', n);
-            o += n;
-            o += (size_t)snprintf(t + o, cap - o, "\"\n");
-            line++;
-        }
-        const struct shape *sh = &shapes[i % 7];
-        o += (size_t)snprintf(t + o, cap - o, sh->format, i);
-        line += sh->lines;
-    }
-    static const char *const last[] = {"T,end,last", "T,end,la\"st", "T,end,\"open\nmore",
-                                       "T,end,last"};
-    o += (size_t)snprintf(t + o, cap - o, "%s", last[end]);
-    *len = o;
-    *last_line = line;
-    return t;
-}
-
-/* Reads path with `threads` threads into *d; the status, err and sha. */
-static int read_big(const char *path, int threads, struct digest *d, struct meta_error *err,
-                    char sha[META_CSV_SHA256_HEX])
-{
-    meta_error_clear(err);
-    memset(sha, 0, META_CSV_SHA256_HEX);
-    d->h = 14695981039346656037ULL;
-    d->records = 0;
-    d->unterminated = 0;
-    meta_csv_set_threads(threads);
-    long before = meta_csv_pipeline_count();
-    int rc = meta_csv_read(path, "big.csv", digest_record, d, sha, err);
-    meta_csv_set_threads(2);
-    CU_ASSERT_EQUAL(meta_csv_pipeline_count() - before, threads == 2);
-    CU_ASSERT_FALSE(d->unterminated);
-    return rc;
-}
-
-/* The big file read on one thread and on two: the same in every respect. */
-static void same_on_two_threads(enum big_end end, long stop_at, int expected, const char *msg)
-{
-    size_t len;
-    long last_line;
-    char *text = big_text(end, &len, &last_line);
-    const char *path = write_file("big.csv", text, len);
-    free(text);
-    struct digest one = {.stop_at = stop_at}, two = {.stop_at = stop_at};
-    struct meta_error err1, err2;
-    char sha1[META_CSV_SHA256_HEX], sha2[META_CSV_SHA256_HEX];
-    CU_ASSERT_EQUAL(read_big(path, 1, &one, &err1, sha1), expected);
-    CU_ASSERT_EQUAL(read_big(path, 2, &two, &err2, sha2), expected);
-    CU_ASSERT_EQUAL(one.records, two.records);
-    CU_ASSERT(one.h == two.h);
-    CU_ASSERT_STRING_EQUAL(err1.msg, err2.msg);
-    CU_ASSERT_STRING_EQUAL(sha1, sha2);
-    if (stop_at)
-        CU_ASSERT_EQUAL(two.records, stop_at);
-    if (expected == META_OK) {
-        CU_ASSERT_EQUAL(strlen(sha2), 64);
-        CU_ASSERT_EQUAL(two.records, 40000 + 1 + 1 + 1); /* the header, the big field, the end */
-    }
-    if (msg) {
-        char want[256];
-        snprintf(want, sizeof want, msg, last_line);
-        CU_ASSERT_STRING_EQUAL(err2.msg, want);
-    }
-}
-
-static void test_two_threads_valid(void)
-{
-    same_on_two_threads(BIG_VALID, 0, META_OK, NULL);
-}
-
-static void test_two_threads_error_on_last_line(void)
-{
-    same_on_two_threads(BIG_QUOTE_LAST_LINE, 0, META_EINVAL,
-                        "big.csv:%ld:3: quote inside an unquoted field (quote the whole field "
-                        "and double the quotes inside it)");
-    same_on_two_threads(BIG_UNCLOSED, 0, META_EINVAL,
-                        "big.csv:%ld:3: quoted field is never closed (the file ends inside it)");
-}
-
-static void test_two_threads_field_too_long(void)
-{
-    same_on_two_threads(BIG_FIELD_TOO_LONG, 0, META_EINVAL, NULL);
-}
-
-/* The callback stops the reading midway: the second thread stops too
- * (the sanitizers and helgrind see it joined and its memory freed). */
-static void test_two_threads_callback_stops(void)
-{
-    same_on_two_threads(BIG_VALID, 25000, META_EINVAL, NULL);
-    same_on_two_threads(BIG_VALID, 2, META_EINVAL, NULL);
-    same_on_two_threads(BIG_QUOTE_LAST_LINE, 39000, META_EINVAL, NULL);
-}
-
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -558,10 +398,6 @@ int main(void)
         {"SHA-256 of the bytes", test_sha256},
         {"NUL bytes pass through", test_nul_bytes_pass_through},
         {"UTF-8 check", test_utf8},
-        {"two threads: a valid large file", test_two_threads_valid},
-        {"two threads: an error on the last line", test_two_threads_error_on_last_line},
-        {"two threads: a field over the limit midway", test_two_threads_field_too_long},
-        {"two threads: the callback stops the reading", test_two_threads_callback_stops},
         {NULL, NULL},
     };
     return meta_test_run_suite("csv_reader", suite_init, suite_cleanup, cases);

@@ -53,18 +53,9 @@ typedef int (*meta_csv_record_fn)(const struct meta_csv_record *rec, void *ctx);
  * directory (err: "NAME: reason"); META_EINVAL for malformed CSV or a limit
  * exceeded (err: "NAME:LINE:COLUMN: what is wrong"); META_ENOMEM; or the
  * status the callback returned to stop.
- * A file of 1 MiB or more is read, hashed and split on a second thread
- * while fn runs on the calling thread (see meta_csv_set_threads): fn is
- * always called on the calling thread, and what it sees, the order, the
- * messages and the result are the same either way.
  */
 int meta_csv_read(const char *path, const char *name, meta_csv_record_fn fn, void *ctx,
                   char sha256_hex[META_CSV_SHA256_HEX], struct meta_error *err);
-
-/* How many threads meta_csv_read may use from now on in this process: 1
- * keeps every read on the calling thread, 2 (the default) lets a large file
- * be parsed on a second one. Not to be called while a read runs. */
-void meta_csv_set_threads(int threads);
 
 /* Whether the len bytes at s are well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF). When not, *bad_offset (if not NULL)
