@@ -7,10 +7,11 @@
  */
 #include "load_row.h"
 
+#include "meta_decimal.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,57 +266,30 @@ static int parse_real(const char *s, double *out)
         return 2;
     if (*p == '+' || *p == '-')
         p++;
-    size_t digits = 0, fraction = 0;
-    uint64_t mantissa = 0; /* of the first 19 digits: exact when digits <= 15 */
-    while (*p >= '0' && *p <= '9') {
-        if (digits < 19)
-            mantissa = 10 * mantissa + (uint64_t)(*p - '0');
+    size_t digits = 0;
+    while (*p >= '0' && *p <= '9')
         p++, digits++;
-    }
     if (*p == '.') {
         p++;
-        while (*p >= '0' && *p <= '9') {
-            if (digits < 19)
-                mantissa = 10 * mantissa + (uint64_t)(*p - '0');
-            p++, digits++, fraction++;
-        }
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
     }
     if (digits == 0)
         return 1;
-    long exponent = 0;
     if (*p == 'e' || *p == 'E') {
         p++;
-        int negative = *p == '-';
         if (*p == '+' || *p == '-')
             p++;
         if (*p < '0' || *p > '9')
             return 1;
-        while (*p >= '0' && *p <= '9') {
-            if (exponent < 100000)
-                exponent = 10 * exponent + (*p - '0');
+        while (*p >= '0' && *p <= '9')
             p++;
-        }
-        if (negative)
-            exponent = -exponent;
     }
     if (*p != '\0')
         return 1;
-    /* Clinger's fast path: a mantissa below 2^53 and a power of ten up to
-     * 10^22 are both exact doubles, so one IEEE multiplication or division
-     * rounds their product or quotient correctly, to the double strtod
-     * gives (both round to nearest, ties to even). */
-    long scale = exponent - (long)fraction;
-    if (digits <= 15 && scale >= -22 && scale <= 22) {
-        static const double tens[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-        double v = (double)mantissa;
-        v = scale < 0 ? v / tens[-scale] : v * tens[scale];
-        *out = *s == '-' ? -v : v;
-        return 0;
-    }
+    /* strtod's double, by its fast path where that is exact. */
     errno = 0;
-    double v = strtod(s, NULL);
+    double v = meta_strtod(s, NULL);
     /* Overflow, or underflow to zero: both lose the value the file gave. */
     if (errno == ERANGE && (v == 0.0 || isinf(v)))
         return 3;
