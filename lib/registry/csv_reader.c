@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -325,6 +326,13 @@ int meta_csv_utf8_valid(const char *s, size_t len, size_t *bad_offset)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* Eight ASCII bytes at a time: most fields are ASCII only. */
+        uint64_t word;
+        while (len - i >= sizeof word &&
+               (memcpy(&word, u + i, sizeof word), (word & 0x8080808080808080ULL) == 0))
+            i += sizeof word;
+        if (i == len)
+            break;
         unsigned c = u[i];
         size_t need;
         unsigned min;

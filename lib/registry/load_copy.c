@@ -29,7 +29,7 @@ static int reserve(struct meta_load_buf *b, size_t more)
     return 0;
 }
 
-void meta_load_buf_put(struct meta_load_buf *b, const char *s, size_t len)
+void meta_load_buf_put_grow(struct meta_load_buf *b, const char *s, size_t len)
 {
     if (reserve(b, len) != 0)
         return;

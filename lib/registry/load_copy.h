@@ -7,6 +7,7 @@
 #define META_LOAD_COPY_H
 
 #include <stddef.h>
+#include <string.h>
 
 /* A growing byte buffer; zero-initialise it, free data when done. */
 struct meta_load_buf {
@@ -15,8 +16,18 @@ struct meta_load_buf {
     int nomem; /* an append failed; the contents are incomplete */
 };
 
-/* Appends len raw bytes. */
-void meta_load_buf_put(struct meta_load_buf *b, const char *s, size_t len);
+/* Appends len raw bytes (the room already there taken at once, inline:
+ * the binary COPY tuples are made of many short appends). */
+void meta_load_buf_put_grow(struct meta_load_buf *b, const char *s, size_t len);
+static inline void meta_load_buf_put(struct meta_load_buf *b, const char *s, size_t len)
+{
+    if (b->len + len <= b->cap && !b->nomem) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+    } else {
+        meta_load_buf_put_grow(b, s, len);
+    }
+}
 
 /* Appends a NUL-terminated string as is. */
 void meta_load_buf_puts(struct meta_load_buf *b, const char *s);

@@ -7,6 +7,8 @@
  */
 #include "load_row.h"
 
+#include "meta_decimal.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -226,9 +228,17 @@ static int parse_int(const char *s, int *out)
         p++;
     if (*p < '0' || *p > '9')
         return 1;
-    for (const char *q = p; *q; q++)
+    const char *q = p;
+    for (; *q; q++)
         if (*q < '0' || *q > '9')
             return 1;
+    if (q - p <= 9) { /* fits an int: no strtoll needed */
+        int v = 0;
+        for (const char *d = p; d < q; d++)
+            v = 10 * v + (*d - '0');
+        *out = *s == '-' ? -v : v;
+        return 0;
+    }
     errno = 0;
     long long v = strtoll(s, NULL, 10);
     if (errno == ERANGE || v > INT_MAX || v < INT_MIN)
@@ -241,6 +251,8 @@ static int is_special_real(const char *s)
 {
     if (*s == '+' || *s == '-')
         s++;
+    if (*s != 'n' && *s != 'N' && *s != 'i' && *s != 'I')
+        return 0;
     return strcasecmp(s, "nan") == 0 || strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0;
 }
 
@@ -275,8 +287,9 @@ static int parse_real(const char *s, double *out)
     }
     if (*p != '\0')
         return 1;
+    /* strtod's double, by its fast path where that is exact. */
     errno = 0;
-    double v = strtod(s, NULL);
+    double v = meta_strtod(s, NULL);
     /* Overflow, or underflow to zero: both lose the value the file gave. */
     if (errno == ERANGE && (v == 0.0 || isinf(v)))
         return 3;

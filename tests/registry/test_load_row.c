@@ -2,7 +2,8 @@
  * The rules of INTERFACE.md section 1 for one file (lib/registry/load_row.c),
  * without a database: header names in any case and order, attributes,
  * missing and duplicate columns, and every row error with its exact
- * FILE:LINE:COLUMN message, and the release functions accepting NULL.
+ * FILE:LINE:COLUMN message, numbers read bit for bit as strtod reads
+ * them, and the release functions accepting NULL.
  * Records are built in memory, one per line.
  */
 #include "cunit_main.h"
@@ -13,6 +14,7 @@
 #include "meta_select.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_FIELDS 16
@@ -343,6 +345,62 @@ static void test_error_limit_and_quoting(void)
 }
 
 /* Every _release of lib/registry accepts NULL, as free() does. */
+/* A pseudo-random generator, so that the cases are the same every run. */
+static unsigned long long next_random(unsigned long long *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Numbers are read to exactly the double strtod and the int strtol give,
+ * bit for bit (negative zero included), whether the short way or the long
+ * way reads them: 1 to 20 digits, a point anywhere or none, exponents
+ * around and beyond the powers of ten a double holds exactly. */
+static void test_numbers_as_strtod_reads_them(void)
+{
+    unsigned long long x = 88172645463325252ULL;
+    int mismatches = 0;
+    for (int i = 0; i < 200000; i++) {
+        char mean[64], n[16], text[160];
+        size_t o = 0;
+        if (next_random(&x) % 4 == 0)
+            mean[o++] = next_random(&x) % 2 ? '-' : '+';
+        int digits = 1 + (int)(next_random(&x) % 20);
+        int point = (int)(next_random(&x) % (unsigned)(digits + 2)) - 1; /* -1: none */
+        for (int d = 0; d < digits; d++) {
+            if (d == point)
+                mean[o++] = '.';
+            mean[o++] = (char)('0' + next_random(&x) % 10);
+        }
+        if (next_random(&x) % 3 == 0)
+            o += (size_t)snprintf(mean + o, sizeof mean - o, "e%d",
+                                  (int)(next_random(&x) % 61) - 30);
+        mean[o] = '\0';
+        int ndigits = 1 + (int)(next_random(&x) % 10);
+        snprintf(n, sizeof n, "%d", 1 + (int)(next_random(&x) % 2147483646));
+        n[ndigits < (int)strlen(n) ? ndigits : (int)strlen(n)] = '\0';
+        if (n[0] == '0')
+            n[0] = '7';
+        snprintf(text, sizeof text, "T1,a,x,o,,%s,%s,1,,,", n, mean);
+        struct meta_load_row row;
+        char msg[1024];
+        if (check_row(text, &row, msg, sizeof msg, NULL) != META_OK) {
+            mismatches++;
+            fprintf(stderr, "\n  refused: %s (%s)\n", text, msg);
+            continue;
+        }
+        double want = strtod(mean, NULL);
+        if (memcmp(&want, &row.mean, sizeof want) != 0 || row.n != (int)strtol(n, NULL, 10)) {
+            if (mismatches++ < 10)
+                fprintf(stderr, "\n  %s: %.17g against strtod's %.17g; n %d\n", text, row.mean,
+                        want, row.n);
+        }
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
 static void test_release_null(void)
 {
     meta_load_errors_release(NULL);
@@ -371,6 +429,7 @@ int main(void)
         {"every error of a row", test_all_errors_of_a_row},
         {"blank rows", test_blank_rows},
         {"error limit and quoting", test_error_limit_and_quoting},
+        {"numbers as strtod and strtol read them", test_numbers_as_strtod_reads_them},
         {"release functions accept NULL", test_release_null},
         {NULL, NULL},
     };
