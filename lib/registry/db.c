@@ -59,6 +59,17 @@ static int connect_to(const char *conninfo, PGconn **out, struct meta_error *err
         return meta_error_set(err, META_EDB, "cannot connect to the database: %s", msg);
     }
     PQsetNoticeProcessor(conn, quiet_notices, NULL);
+    /* Doubles read as text must be the stored bits, as those read in binary
+     * are, whatever the database or role sets (0 or less rounds to 15
+     * digits). */
+    PGresult *res = PQexec(conn, "SET extra_float_digits = 3");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int ret = meta_pg_error(err, conn, res, "cannot set extra_float_digits");
+        PQclear(res);
+        PQfinish(conn);
+        return ret;
+    }
+    PQclear(res);
     *out = conn;
     return META_OK;
 }

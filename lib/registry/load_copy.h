@@ -16,9 +16,13 @@ struct meta_load_buf {
     int nomem; /* an append failed; the contents are incomplete */
 };
 
+/* Appends len raw bytes, growing the buffer first (meta_load_buf_put's
+ * path when the room is short); on failure sets b->nomem and appends
+ * nothing, as every later append then does. */
+void meta_load_buf_put_grow(struct meta_load_buf *b, const char *s, size_t len);
+
 /* Appends len raw bytes (the room already there taken at once, inline:
  * the binary COPY tuples are made of many short appends). */
-void meta_load_buf_put_grow(struct meta_load_buf *b, const char *s, size_t len);
 static inline void meta_load_buf_put(struct meta_load_buf *b, const char *s, size_t len)
 {
     if (b->len + len <= b->cap && !b->nomem) {

@@ -251,6 +251,7 @@ static int is_special_real(const char *s)
 {
     if (*s == '+' || *s == '-')
         s++;
+    /* Numbers are most of a file's fields: most leave at the first letter. */
     if (*s != 'n' && *s != 'N' && *s != 'i' && *s != 'I')
         return 0;
     return strcasecmp(s, "nan") == 0 || strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0;

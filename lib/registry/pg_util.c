@@ -121,19 +121,14 @@ enum {
     OID_FLOAT8 = 701
 };
 
-/* Whether the cell is binary; false for NULL and for col < 0. */
-static bool binary_cell(const PGresult *res, int row, int col)
-{
-    return col >= 0 && !PQgetisnull(res, row, col) && PQfformat(res, col) == 1;
-}
-
 static void flag(int *bad)
 {
     if (bad)
         *bad = 1;
 }
 
-/* The len bytes of a binary cell, big-endian, as an unsigned integer. */
+/* The len bytes (8, 4 or 2: the callers check the length) of a binary
+ * cell, big-endian, as an unsigned integer. */
 static uint64_t be_bits(const char *v, int len)
 {
     uint64_t u8;
@@ -146,7 +141,7 @@ static uint64_t be_bits(const char *v, int len)
     case 4:
         memcpy(&u4, v, 4);
         return be32toh(u4);
-    default:
+    default: /* 2 */
         memcpy(&u2, v, 2);
         return be16toh(u2);
     }
@@ -200,10 +195,13 @@ long long meta_pg_int_chk(const PGresult *res, int row, int col, int *bad)
 
 bool meta_pg_bool_chk(const PGresult *res, int row, int col, int *bad)
 {
-    if (!binary_cell(res, row, col))
-        return col >= 0 && strcmp(PQgetvalue(res, row, col), "t") == 0;
+    if (col < 0)
+        return false;
+    if (PQfformat(res, col) != 1)
+        return strcmp(PQgetvalue(res, row, col), "t") == 0; /* NULL: "" */
     if (PQftype(res, col) == OID_BOOL && PQgetlength(res, row, col) == 1)
         return PQgetvalue(res, row, col)[0] != 0;
-    flag(bad);
+    if (PQgetlength(res, row, col) != 0 || !PQgetisnull(res, row, col))
+        flag(bad);
     return false;
 }

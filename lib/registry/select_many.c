@@ -336,7 +336,13 @@ static int read_arms(const PGresult *res, const int *cols, int c_arm, const int 
     int ret = META_OK;
     for (size_t k = 0; k < count; k++) {
         int i = order[k];
-        struct meta_arm_info *arm = meta_arm_cache_get(cache, meta_pg_int_chk(res, i, c_arm, NULL));
+        int bad = 0;
+        long long arm_id = meta_pg_int_chk(res, i, c_arm, &bad);
+        if (bad) {
+            ret = meta_error_set(err, META_EDB, "a result's arm came back malformed");
+            goto cleanup;
+        }
+        struct meta_arm_info *arm = meta_arm_cache_get(cache, arm_id);
         if (!arm) {
             ret = meta_error_set(err, META_EINVAL, "an arm of the selection is gone");
             goto cleanup;
@@ -377,10 +383,13 @@ static int fetch_arms(PGconn *conn, const PGresult *res, int c_kind, int c_arm,
     int rows = PQntuples(res);
     meta_arm_cache_trim(cache);
     for (int i = 0; i < rows; i++) {
-        int held, ret;
-        if (PQgetvalue(res, i, c_kind)[0] == 'a' &&
-            (ret = meta_arm_cache_want(cache, meta_pg_int_chk(res, i, c_arm, NULL), &held, err)) !=
-                META_OK)
+        if (PQgetvalue(res, i, c_kind)[0] != 'a')
+            continue;
+        int held, bad = 0, ret;
+        long long arm_id = meta_pg_int_chk(res, i, c_arm, &bad);
+        if (bad)
+            return meta_error_set(err, META_EDB, "a result's arm came back malformed");
+        if ((ret = meta_arm_cache_want(cache, arm_id, &held, err)) != META_OK)
             return ret;
     }
     return meta_arm_cache_fetch(conn, cache, err);
@@ -461,8 +470,14 @@ static int order_rows(const PGresult *res, int c_qi, int c_kind, int c_ord, size
             ret = meta_error_set(err, META_ENOMEM, "out of memory");
             break;
         }
+        int bad = 0;
         for (size_t j = first; j < last; j++)
-            p[j - first] = (struct placed){order[j], meta_pg_int_chk(res, order[j], c_ord, NULL)};
+            p[j - first] = (struct placed){order[j], meta_pg_int_chk(res, order[j], c_ord, &bad)};
+        if (bad) {
+            free(p);
+            ret = meta_error_set(err, META_EDB, "an estimate's place came back malformed");
+            break;
+        }
         qsort(p, last - first, sizeof *p, by_ord);
         for (size_t j = first; j < last; j++)
             order[j] = p[j - first].row;
@@ -474,10 +489,14 @@ cleanup:
     return ret;
 }
 
+/* What the batch's rows gave for one query. */
+enum batch_outcome { UNRESOLVED = 0 /* as calloc leaves it */, RESOLVED, MALFORMED };
+
 /* Reads the rows of res into out, in the order of order_rows (each query's
  * result rows, then its estimates, then its 's' row), the arms joined from
  * cache (read from conn where it lacks them); resolved[i] says whether
- * query i came back resolved. */
+ * query i came back resolved (enum batch_outcome; MALFORMED with errs[i]
+ * saying why). */
 static int read_batch(PGconn *conn, const PGresult *res, const struct meta_select_query *q,
                       size_t n, struct meta_arm_cache *cache, struct meta_selection *out,
                       int *resolved, struct meta_error *errs, struct meta_error *err)
@@ -520,7 +539,10 @@ static int read_batch(PGconn *conn, const PGresult *res, const struct meta_selec
                            &errs[qi]);
         if (rc == META_ENOMEM)
             ret = meta_error_set(err, rc, "out of memory");
-        resolved[qi] = rc == META_OK;
+        /* Rows the server sent malformed (a cell of another type than the
+         * statement's) fail the query with errs[qi]: read alone instead,
+         * the fault would only show as one round trip per query. */
+        resolved[qi] = rc == META_OK ? RESOLVED : rc == META_EDB ? MALFORMED : UNRESOLVED;
     }
     free(order);
     free(ends);
@@ -730,18 +752,24 @@ int meta_db_select_many_finish(struct meta_db *db, struct meta_select_batch *bat
     /* A query that did not resolve, or names what no row carries, is read
      * alone: meta_db_select says why, or finds the names known. */
     for (size_t i = 0; i < n; i++) {
-        if (resolved[i] && !meta_select_unmatched(&q[i], &out[i])) {
+        if (resolved[i] == MALFORMED) {
+            meta_selection_release(&out[i]);
+            status[i] = META_EDB;
+            continue;
+        }
+        if (resolved[i] == RESOLVED && !meta_select_unmatched(&q[i], &out[i])) {
             status[i] = META_OK;
             continue;
         }
-        resolved[i] = 0;
+        resolved[i] = UNRESOLVED;
         meta_selection_release(&out[i]);
         if ((ret = select_alone(db, &q[i], &out[i], &status[i], &errs[i], err)) != META_OK)
             goto cleanup;
     }
-    /* Those read alone have their provenance from meta_db_select. */
+    /* Those read alone have their provenance from meta_db_select; those
+     * that failed need none. */
     for (size_t i = 0; i < n; i++)
-        resolved[i] = resolved[i] ? META_OK : META_EINVAL;
+        resolved[i] = resolved[i] == RESOLVED ? META_OK : META_EINVAL;
     ret = meta_select_provenance(conn, out, n, resolved, err);
     if (ret == META_OK && batch->own_tx) {
         batch->own_tx = 0;

@@ -34,9 +34,12 @@ int meta_select_columns_as(const PGresult *res, const char *const *names, int *c
 
 /*
  * Appends rows first..last-1 of res to sel (empty): rows whose row_kind is
- * 'a' as arms, 'e' as estimates; rows of any other kind are skipped.
+ * 'a' as arms, 'e' as estimates; rows of any other kind are skipped. The
+ * rows may be in text or binary format (a number, id or flag is read by
+ * pg_util's checked readers, whatever the column's format).
  * Returns META_OK, META_ENOMEM, or META_EDB for attributes that are not a
- * JSON object; sel then holds what was read (release it).
+ * JSON object or a number, id or flag of another type than the reader's;
+ * sel then holds what was read (release it).
  */
 int meta_select_read(const PGresult *res, const int *cols, int first, int last,
                      struct meta_selection *sel, struct meta_error *err);
@@ -53,7 +56,8 @@ int meta_select_read_rows(const PGresult *res, const int *cols, const int *order
  * the row's attr_values column when names is NULL, else from its
  * attributes, looked up by names (META_EINVAL when one of them is neither
  * text nor null: only the server spells its `->>` text). META_OK,
- * META_ENOMEM, or META_EDB for attributes that are not a JSON object.
+ * META_ENOMEM, or META_EDB for attributes that are not a JSON object or a
+ * number of another type than the reader's.
  */
 int meta_select_read_result(const PGresult *res, int i, const int *cols, const char *const *names,
                             size_t n_values, struct meta_select_arm *a, struct meta_error *err);

@@ -280,7 +280,7 @@ expect "and then nothing" 0 "^3 analyses: 3 unchanged, 0 ok, 0 failed$"
 # and again: each run's records (one transaction, one ran_at) must all come
 # from one version, and once the loads stop, one more run must leave every
 # analysis recorded with the data it now has.
-fresh_db meta_test_living_snapshot
+fresh_db meta_test_cli_living_snapshot
 mkdir "$work/many"
 gen() { # gen SHIFT: two trials x 300 outcomes
     awk -v shift="$1" 'BEGIN {

@@ -368,6 +368,12 @@ static void test_utf8(void)
         {"\xF4\x90\x80\x80", 0, 0}, /* above U+10FFFF */
         {"x\xE2\x82", 0, 1},        /* truncated */
         {"\x80", 0, 0},             /* lone continuation byte */
+        /* Past the first eight bytes, read eight at a time while ASCII. */
+        {"eight by\xC3\xA9tes and more", 1, 0},
+        {"sixteen ascii by\xE9", 0, 16},
+        {"seventeen ascii b\xC3\xA9 then \xF0\x9F\x98", 0, 25},
+        {"0123456789abcdef0123456789abcdef", 1, 0},
+        {"0123456789abcdef\x80", 0, 16},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t bad = 99;

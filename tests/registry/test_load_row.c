@@ -344,7 +344,6 @@ static void test_error_limit_and_quoting(void)
     CU_ASSERT_STRING_EQUAL(q + strlen(q) - 5, "z'...");
 }
 
-/* Every _release of lib/registry accepts NULL, as free() does. */
 /* A pseudo-random generator, so that the cases are the same every run. */
 static unsigned long long next_random(unsigned long long *x)
 {
@@ -401,6 +400,7 @@ static void test_numbers_as_strtod_reads_them(void)
     CU_ASSERT_EQUAL(mismatches, 0);
 }
 
+/* Every _release of lib/registry accepts NULL, as free() does. */
 static void test_release_null(void)
 {
     meta_load_errors_release(NULL);

@@ -3,14 +3,17 @@
  * read in text and in binary format gives the same bits (negative zero,
  * infinities, NaN, the extremes of int2, int4 and int8, doubles whose
  * shortest text needs 17 digits), NULL gives the NULL value, and a binary
- * cell of another type or another length than its type's is flagged.
+ * cell of another type or another length than its type's is flagged; a
+ * registry opened where doubles' text is rounded reads them exactly.
  */
 #include "cunit_main.h"
 #include "pg_util.h"
 #include "test_load_util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char conninfo[1024];
@@ -184,6 +187,39 @@ static void test_wrong_length(void)
     PQclear(res);
 }
 
+/* A registry opened where the role or the server rounds doubles' text
+ * (extra_float_digits 0: 15 digits) still reads text cells as the stored
+ * bits, as the binary ones are read. */
+static void test_rounding_setting_overridden(void)
+{
+    char rounding[1200];
+    snprintf(rounding, sizeof rounding, "%s options='-c extra_float_digits=0'", conninfo);
+    struct meta_db *rdb = NULL;
+    struct meta_error err;
+    CU_ASSERT_EQUAL_FATAL(meta_db_open(rounding, &rdb, &err), META_OK);
+    PGconn *rconn = meta_db_pg(rdb);
+    PGresult *set = PQexec(rconn, "SELECT current_setting('extra_float_digits')");
+    CU_ASSERT_STRING_EQUAL(PQgetvalue(set, 0, 0), "3");
+    PQclear(set);
+    /* The server's default for this connection was 0: asked in a session of
+     * its own, the option takes effect. */
+    PGconn *plain = PQconnectdb(rounding);
+    PGresult *shown = PQexec(plain, "SELECT 0.30000000000000004::float8::text");
+    CU_ASSERT_STRING_EQUAL(PQgetvalue(shown, 0, 0), "0.3");
+    PQclear(shown);
+    PQfinish(plain);
+    static const char *const texts[] = {"0.30000000000000004", "1.2345678901234567",
+                                        "1.7976931348623157e308", "5e-324"};
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+        const char *params[] = {texts[k]};
+        PGresult *res = PQexecParams(rconn, "SELECT $1::float8", 1, NULL, params, NULL, NULL, 0);
+        CU_ASSERT_EQUAL_FATAL(PQresultStatus(res), PGRES_TUPLES_OK);
+        CU_ASSERT(same_bits(meta_pg_double(res, 0, 0), strtod(texts[k], NULL)));
+        PQclear(res);
+    }
+    meta_db_close(rdb);
+}
+
 int main(void)
 {
     static const struct meta_test_case cases[] = {
@@ -191,6 +227,7 @@ int main(void)
         {"integers and booleans at their extremes, NULL", test_ints_and_bools},
         {"a binary cell of another type", test_wrong_type},
         {"a binary cell of another length", test_wrong_length},
+        {"text cells exact where the server would round them", test_rounding_setting_overridden},
         {NULL, NULL},
     };
     return meta_test_run_suite("pg_util", suite_init, suite_cleanup, cases);
