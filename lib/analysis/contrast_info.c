@@ -43,19 +43,6 @@ double analysis_parse_year(const char *text)
 {
     if (!text)
         return NAN;
-    /* The common case, a year of digits: at most 9 of them are an integer
-     * below 2^53, which is what strtod reads them as. */
-    long digits = 0;
-    int n = 0;
-    while (n < 10 && text[n] >= '0' && text[n] <= '9')
-        digits = digits * 10 + (text[n++] - '0');
-    if (n > 0 && n < 10) {
-        const char *rest = text + n;
-        while (*rest == ' ')
-            rest++;
-        if (*rest == '\0')
-            return (double)digits;
-    }
     char *end;
     double y = meta_strtod(text, &end);
     while (*end == ' ')

@@ -93,7 +93,7 @@ void meta_runs_read_result(const PGresult *res, int row, const struct meta_runs_
     memset(out, 0, sizeof *out);
     out->k = meta_pg_int_at(res, row, c->k);
     snprintf(out->measure, sizeof out->measure, "%s", meta_pg_text_at(res, row, c->measure));
-    out->log_scale = meta_pg_text_at(res, row, c->log_scale)[0] == 't';
+    out->log_scale = meta_pg_bool_chk(res, row, c->log_scale, NULL);
     out->estimate = meta_pg_double(res, row, c->estimate);
     out->ci_lower = meta_pg_double(res, row, c->ci_lower);
     out->ci_upper = meta_pg_double(res, row, c->ci_upper);

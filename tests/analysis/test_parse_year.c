@@ -1,6 +1,6 @@
 /*
- * The `year` attribute read as a number (analysis_parse_year): a year of
- * digits by the short path and everything else by strtod give what strtod
+ * The `year` attribute read as a number (analysis_parse_year, by
+ * meta_strtod): years of digits and everything else give what strtod
  * alone gives, and what is not a number whole gives NaN.
  */
 #include "analysis_internal.h"
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the reading was before the short path: strtod, trailing blanks
- * allowed, the whole text a finite number. */
+/* The reading by strtod itself: trailing blanks allowed, the whole text a
+ * finite number. */
 static double by_strtod(const char *text)
 {
     char *end;
